@@ -1,0 +1,103 @@
+// lucent-console: parses the command line, sets up logging and shows the main window.
+// Everything with behaviour worth testing lives in lucent_core and lucent_ui.
+
+#include "core/commandline/commandline.h"
+#include "core/kube/kubeconfig.h"
+#include "core/logging/logging.h"
+#include "ui/shell/mainwindow.h"
+#include "ui/shell/screenshotter.h"
+#include "ui/shell/theme.h"
+
+#include <QApplication>
+#include <QIcon>
+
+#include <cstdio>
+
+namespace {
+
+bool hasDisplay()
+{
+    return !qEnvironmentVariableIsEmpty("DISPLAY") || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
+        || !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
+}
+
+QStringList rawArguments(int argc, char **argv)
+{
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments.append(QString::fromLocal8Bit(argv[i]));
+    return arguments;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    using Lucent::Core::CommandLine;
+    const CommandLine options = CommandLine::parse(rawArguments(argc, argv));
+    switch (options.action) {
+    case CommandLine::Action::ShowHelp:
+    case CommandLine::Action::ShowVersion:
+        std::fputs(options.text.toLocal8Bit().constData(), stdout);
+        return 0;
+    case CommandLine::Action::Fail:
+        std::fputs(options.text.toLocal8Bit().constData(), stderr);
+        return 2;
+    case CommandLine::Action::Run:
+        break;
+    }
+
+    if (!hasDisplay()) {
+        if (options.screenshot.isEmpty()) {
+            std::fputs("lucent-console: no display found (DISPLAY and WAYLAND_DISPLAY are not set).\n"
+                       "To run without a display, either render one screenshot and exit:\n"
+                       "    lucent-console --screenshot console.png\n"
+                       "or run the window on a virtual X server:\n"
+                       "    xvfb-run -a lucent-console\n",
+                       stderr);
+            return 2;
+        }
+        qputenv("QT_QPA_PLATFORM", "offscreen"); // --screenshot needs no screen
+    }
+
+    Lucent::Core::Logging::Options logOptions;
+    logOptions.level = options.logLevel;
+    const auto logProblem = Lucent::Core::Logging::initialize(logOptions);
+    auto log = Lucent::Core::Logging::logger("lucent.app");
+    if (logProblem)
+        log->warn("{}", logProblem->toStdString());
+
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("lucent-console"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Lucent Release Console"));
+    QApplication::setApplicationVersion(QStringLiteral(LUCENT_VERSION_STRING));
+    QApplication::setOrganizationName(QStringLiteral("Lucent"));
+    QApplication::setDesktopFileName(QStringLiteral("com.lucent.ReleaseConsole"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/lucent-console.svg")));
+    Lucent::Ui::applyTheme(options.theme);
+    log->info("lucent-console {} starting, Qt {}", LUCENT_VERSION_STRING, qVersion());
+
+    const QStringList files =
+        Lucent::Core::Kube::Kubeconfig::locate(options.kubeconfig, qEnvironmentVariable("KUBECONFIG"));
+    Lucent::Ui::MainWindow window(files, !options.kubeconfig.isEmpty());
+    window.show();
+
+    int exitCode = 0;
+    if (!options.screenshot.isEmpty()) {
+        auto *shooter = new Lucent::Ui::Screenshotter(&window, options.screenshot, options.screenshotTimeoutSeconds, &app);
+        QObject::connect(&window, &Lucent::Ui::MainWindow::firstDataArrived, shooter,
+                         &Lucent::Ui::Screenshotter::onDataArrived);
+        QObject::connect(shooter, &Lucent::Ui::Screenshotter::finished, &app, [&](const QString &error) {
+            if (error.isEmpty()) {
+                log->info("screenshot saved to {}", options.screenshot.toStdString());
+            } else {
+                log->error("{}", error.toStdString());
+                exitCode = 1;
+            }
+            QApplication::exit(exitCode);
+        });
+    }
+    const int result = QApplication::exec();
+    Lucent::Core::Logging::shutdown();
+    return exitCode != 0 ? exitCode : result;
+}

@@ -1,0 +1,84 @@
+#include "core/commandline/commandline.h"
+
+#include "core/about/componentversions.h"
+#include "core/logging/logging.h"
+
+#include <QCommandLineParser>
+
+namespace Lucent::Core {
+
+CommandLine CommandLine::parse(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Lucent Release Console: environments, rollouts, alerts and logs of the Lucent platform."));
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help and exit."));
+    const QCommandLineOption version({QStringLiteral("v"), QStringLiteral("version")},
+                                     QStringLiteral("Show the version and exit."));
+    const QCommandLineOption kubeconfig(QStringLiteral("kubeconfig"),
+                                        QStringLiteral("Read this kubeconfig instead of $KUBECONFIG or ~/.kube/config."),
+                                        QStringLiteral("file"));
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QStringLiteral("Render the main window to a PNG once the first data has arrived, then exit. "
+                       "Works without a display."),
+        QStringLiteral("file"));
+    const QCommandLineOption screenshotTimeout(QStringLiteral("screenshot-timeout"),
+                                               QStringLiteral("Seconds to wait for data before --screenshot gives up (30)."),
+                                               QStringLiteral("seconds"), QStringLiteral("30"));
+    const QCommandLineOption logLevel(QStringLiteral("log-level"),
+                                      QStringLiteral("trace, debug, info, warn, error, critical or off (info)."),
+                                      QStringLiteral("level"), QStringLiteral("info"));
+    const QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("system, light or dark (system)."),
+                                   QStringLiteral("theme"), QStringLiteral("system"));
+    parser.addOptions({help, version, kubeconfig, screenshot, screenshotTimeout, logLevel, theme});
+
+    CommandLine result;
+    auto fail = [&](const QString &sentence) {
+        result.action = Action::Fail;
+        result.text = sentence + QStringLiteral("\nRun 'lucent-console --help' for the options.\n");
+        return result;
+    };
+    if (!parser.parse(arguments))
+        return fail(parser.errorText());
+    if (!parser.positionalArguments().isEmpty())
+        return fail(QStringLiteral("Unexpected argument '%1'.").arg(parser.positionalArguments().constFirst()));
+
+    if (parser.isSet(help)) {
+        result.action = Action::ShowHelp;
+        // Without a QCoreApplication Qt cannot know the program name.
+        result.text = parser.helpText().replace(QStringLiteral("<executable_name>"), QStringLiteral("lucent-console"));
+        return result;
+    }
+    if (parser.isSet(version)) {
+        result.action = Action::ShowVersion;
+        result.text = QStringLiteral("lucent-console %1\n").arg(applicationVersion());
+        return result;
+    }
+
+    const auto level = Logging::parseLevel(parser.value(logLevel));
+    if (!level)
+        return fail(QStringLiteral("Unknown log level '%1'; use trace, debug, info, warn, error, critical or off.")
+                        .arg(parser.value(logLevel)));
+    result.logLevel = *level;
+
+    const QString themeName = parser.value(theme).toLower();
+    if (themeName == QLatin1String("dark"))
+        result.theme = Theme::Dark;
+    else if (themeName == QLatin1String("light"))
+        result.theme = Theme::Light;
+    else if (themeName != QLatin1String("system"))
+        return fail(QStringLiteral("Unknown theme '%1'; use system, light or dark.").arg(parser.value(theme)));
+
+    bool ok = false;
+    result.screenshotTimeoutSeconds = parser.value(screenshotTimeout).toInt(&ok);
+    if (!ok || result.screenshotTimeoutSeconds <= 0)
+        return fail(QStringLiteral("--screenshot-timeout takes a positive number of seconds, not '%1'.")
+                        .arg(parser.value(screenshotTimeout)));
+
+    result.kubeconfig = parser.value(kubeconfig);
+    result.screenshot = parser.value(screenshot);
+    return result;
+}
+
+} // namespace Lucent::Core

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <spdlog/common.h>
+
+#include <QString>
+#include <QStringList>
+
+namespace Lucent::Core {
+
+/// What the user asked for on the command line. Parsed without a QCoreApplication so that
+/// main() can choose the Qt platform (offscreen for --screenshot) before creating one.
+struct CommandLine {
+    enum class Action { Run, ShowHelp, ShowVersion, Fail };
+    enum class Theme { System, Light, Dark };
+
+    Action action = Action::Run;
+    QString kubeconfig;  ///< --kubeconfig, overrides $KUBECONFIG
+    QString screenshot;  ///< --screenshot FILE: render once data arrived, save, exit
+    int screenshotTimeoutSeconds = 30;
+    spdlog::level::level_enum logLevel = spdlog::level::info;
+    Theme theme = Theme::System;
+    QString text;        ///< help or version text, or the error sentence for Fail
+
+    static CommandLine parse(const QStringList &arguments);
+};
+
+} // namespace Lucent::Core

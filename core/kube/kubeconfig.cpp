@@ -1,0 +1,221 @@
+#include "core/kube/kubeconfig.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+#include <yaml-cpp/yaml.h>
+
+namespace Lucent::Core::Kube {
+
+namespace {
+
+QString str(const YAML::Node &node, const char *key)
+{
+    const YAML::Node value = node[key];
+    if (!value || !value.IsScalar())
+        return {};
+    return QString::fromStdString(value.Scalar());
+}
+
+bool flag(const YAML::Node &node, const char *key)
+{
+    const YAML::Node value = node[key];
+    return value && value.IsScalar() && value.as<bool>(false);
+}
+
+int lineOf(const YAML::Node &node)
+{
+    return node.Mark().is_null() ? 0 : node.Mark().line + 1;
+}
+
+// Walks a named list ("clusters", "users", "contexts"): each entry is {name, <inner>: {...}}.
+// A malformed entry becomes a problem; the entries around it still load.
+template<typename Fn>
+void forEachNamed(const YAML::Node &root, const char *listKey, const char *innerKey, const QString &file,
+                  QList<KubeconfigProblem> &problems, Fn &&fn)
+{
+    const YAML::Node list = root[listKey];
+    if (!list || list.IsNull())
+        return;
+    if (!list.IsSequence()) {
+        problems.append({file, lineOf(list), QStringLiteral("'%1' must be a list.").arg(QLatin1String(listKey))});
+        return;
+    }
+    for (const YAML::Node &entry : list) {
+        const QString name = entry.IsMap() ? str(entry, "name") : QString();
+        if (name.isEmpty()) {
+            problems.append({file, lineOf(entry),
+                             QStringLiteral("An entry of '%1' has no name; it is ignored. Give it a 'name:'.")
+                                 .arg(QLatin1String(listKey))});
+            continue;
+        }
+        const YAML::Node inner = entry[innerKey];
+        if (!inner || !inner.IsMap()) {
+            problems.append({file, lineOf(entry),
+                             QStringLiteral("%1 '%2' has no '%3:' map; it is ignored.")
+                                 .arg(QLatin1String(listKey), name, QLatin1String(innerKey))});
+            continue;
+        }
+        fn(name, inner);
+    }
+}
+
+template<typename T>
+void appendMissing(QList<T> &into, const QList<T> &from)
+{
+    for (const T &item : from) {
+        const bool known = std::any_of(into.cbegin(), into.cend(), [&](const T &t) { return t.name == item.name; });
+        if (!known)
+            into.append(item);
+    }
+}
+
+template<typename T>
+const T *findByName(const QList<T> &list, const QString &name)
+{
+    auto it = std::find_if(list.cbegin(), list.cend(), [&](const T &t) { return t.name == name; });
+    return it == list.cend() ? nullptr : &*it;
+}
+
+} // namespace
+
+QString KubeconfigProblem::sentence() const
+{
+    const QString where = line > 0 ? QStringLiteral("In %1, line %2: ").arg(file).arg(line)
+                                   : QStringLiteral("In %1: ").arg(file);
+    return where + message;
+}
+
+QString authMethodName(AuthMethod method)
+{
+    switch (method) {
+    case AuthMethod::Token: return QStringLiteral("bearer token");
+    case AuthMethod::TokenFile: return QStringLiteral("token file");
+    case AuthMethod::BasicAuth: return QStringLiteral("username and password");
+    case AuthMethod::ClientCertificate: return QStringLiteral("client certificate");
+    case AuthMethod::Exec: return QStringLiteral("exec plugin");
+    case AuthMethod::AuthProvider: return QStringLiteral("auth provider");
+    }
+    return {};
+}
+
+const KubeconfigCluster *Kubeconfig::cluster(const QString &name) const { return findByName(clusters, name); }
+const KubeconfigUser *Kubeconfig::user(const QString &name) const { return findByName(users, name); }
+const KubeconfigContext *Kubeconfig::context(const QString &name) const { return findByName(contexts, name); }
+
+QStringList Kubeconfig::locate(const QString &explicitPath, const QString &kubeconfigEnv)
+{
+    if (!explicitPath.isEmpty())
+        return {explicitPath};
+    QStringList files;
+    for (const QString &entry : kubeconfigEnv.split(QLatin1Char(':'), Qt::SkipEmptyParts)) {
+        if (!files.contains(entry))
+            files.append(entry);
+    }
+    if (files.isEmpty())
+        files.append(QDir::homePath() + QStringLiteral("/.kube/config"));
+    return files;
+}
+
+Kubeconfig Kubeconfig::parse(const QByteArray &yaml, const QString &fileName)
+{
+    Kubeconfig config;
+    config.files.append(fileName);
+    YAML::Node root;
+    try {
+        root = YAML::Load(yaml.toStdString());
+    } catch (const YAML::Exception &e) {
+        config.problems.append({fileName, e.mark.is_null() ? 0 : e.mark.line + 1,
+                                QStringLiteral("the YAML is malformed (%1). Fix the file, or remove it from KUBECONFIG.")
+                                    .arg(QString::fromStdString(e.msg))});
+        return config;
+    }
+    if (root.IsNull())
+        return config; // an empty file is a valid, empty kubeconfig
+    if (!root.IsMap()) {
+        config.problems.append({fileName, lineOf(root),
+                                QStringLiteral("a kubeconfig must be a YAML map with clusters, users and contexts.")});
+        return config;
+    }
+    try {
+        forEachNamed(root, "clusters", "cluster", fileName, config.problems, [&](const QString &name, const YAML::Node &c) {
+            config.clusters.append({name, str(c, "server"), flag(c, "insecure-skip-tls-verify"),
+                                    !str(c, "certificate-authority").isEmpty()
+                                        || !str(c, "certificate-authority-data").isEmpty(),
+                                    str(c, "tls-server-name"), str(c, "proxy-url"), fileName});
+        });
+        forEachNamed(root, "users", "user", fileName, config.problems, [&](const QString &name, const YAML::Node &u) {
+            KubeconfigUser user{name, {}, {}, fileName};
+            if (!str(u, "token").isEmpty())
+                user.methods.append(AuthMethod::Token);
+            if (!str(u, "tokenFile").isEmpty())
+                user.methods.append(AuthMethod::TokenFile);
+            if (!str(u, "username").isEmpty())
+                user.methods.append(AuthMethod::BasicAuth);
+            if (!str(u, "client-certificate").isEmpty() || !str(u, "client-certificate-data").isEmpty())
+                user.methods.append(AuthMethod::ClientCertificate);
+            if (u["exec"] && u["exec"].IsMap()) {
+                user.methods.append(AuthMethod::Exec);
+                user.execCommand = str(u["exec"], "command");
+            }
+            if (u["auth-provider"])
+                user.methods.append(AuthMethod::AuthProvider);
+            config.users.append(user);
+        });
+        forEachNamed(root, "contexts", "context", fileName, config.problems, [&](const QString &name, const YAML::Node &c) {
+            config.contexts.append({name, str(c, "cluster"), str(c, "user"), str(c, "namespace"), fileName});
+        });
+        config.currentContext = str(root, "current-context");
+    } catch (const YAML::Exception &e) {
+        // Type errors inside an entry (a list where a string belongs, a non-boolean flag).
+        config.problems.append({fileName, e.mark.is_null() ? 0 : e.mark.line + 1,
+                                QStringLiteral("unexpected value (%1).").arg(QString::fromStdString(e.msg))});
+    }
+    for (const KubeconfigContext &context : std::as_const(config.contexts)) {
+        if (context.cluster.isEmpty())
+            config.problems.append({fileName, 0, QStringLiteral("context '%1' names no cluster.").arg(context.name)});
+    }
+    return config;
+}
+
+void Kubeconfig::mergeFrom(const Kubeconfig &other)
+{
+    for (const QString &file : other.files) {
+        if (!files.contains(file))
+            files.append(file);
+    }
+    appendMissing(clusters, other.clusters);
+    appendMissing(users, other.users);
+    appendMissing(contexts, other.contexts);
+    if (currentContext.isEmpty())
+        currentContext = other.currentContext;
+    problems.append(other.problems);
+}
+
+Kubeconfig Kubeconfig::load(const QStringList &files, bool missingIsProblem)
+{
+    Kubeconfig merged;
+    for (const QString &path : files) {
+        QFile file(path);
+        if (!QFileInfo::exists(path)) {
+            if (missingIsProblem)
+                merged.problems.append({path, 0, QStringLiteral("the file does not exist. Check the path given to --kubeconfig.")});
+            continue;
+        }
+        if (!file.open(QIODevice::ReadOnly)) {
+            merged.problems.append({path, 0, QStringLiteral("the file cannot be read (%1). Check its permissions.")
+                                                 .arg(file.errorString())});
+            continue;
+        }
+        merged.mergeFrom(parse(file.readAll(), path));
+    }
+    if (!merged.currentContext.isEmpty() && !merged.context(merged.currentContext) && !merged.files.isEmpty()) {
+        merged.problems.append({merged.files.constFirst(), 0,
+                                QStringLiteral("current-context '%1' is not defined in any file; pick a context from the list.")
+                                    .arg(merged.currentContext)});
+    }
+    return merged;
+}
+
+} // namespace Lucent::Core::Kube

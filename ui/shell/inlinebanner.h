@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QFrame>
+
+class QLabel;
+
+namespace Lucent::Ui {
+
+/// A non-modal message strip above the content: problems are shown where the user is
+/// looking, without a dialog in the way. Hidden while it has nothing to say.
+class InlineBanner final : public QFrame
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(InlineBanner)
+
+public:
+    enum class Severity { Info, Warning, Error };
+
+    explicit InlineBanner(QWidget *parent = nullptr);
+
+    void showMessages(Severity severity, const QStringList &sentences);
+    void clear();
+    QString text() const;
+
+private:
+    QLabel *m_label = nullptr;
+};
+
+} // namespace Lucent::Ui
