@@ -46,8 +46,10 @@ CommandLine CommandLine::parse(const QStringList &arguments)
 
     if (parser.isSet(help)) {
         result.action = Action::ShowHelp;
-        // Without a QCoreApplication Qt cannot know the program name.
-        result.text = parser.helpText().replace(QStringLiteral("<executable_name>"), QStringLiteral("lucent-console"));
+        // Qt names the program after the running executable, or "<executable_name>" before a
+        // QCoreApplication exists; the usage line should always say what the user types.
+        result.text = parser.helpText();
+        result.text.replace(0, result.text.indexOf(QLatin1Char('\n')), QStringLiteral("Usage: lucent-console [options]"));
         return result;
     }
     if (parser.isSet(version)) {

@@ -1,4 +1,130 @@
+// Runs the installed-shape executable as a user would: exit codes, what it prints, and the
+// headless --screenshot path the README's run command relies on.
+
+#include <QImage>
+#include <QProcess>
 #include <QtTest>
-class T : public QObject { Q_OBJECT };
-QTEST_GUILESS_MAIN(T)
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void version();
+    void help();
+    void badOptionFailsWithASentence();
+    void noDisplayExplainsHowToRunHeadless();
+    void screenshotWorksWithoutADisplay();
+    void screenshotOfABrokenKubeconfigStillRenders();
+
+private:
+    struct Run {
+        int exitCode = -1;
+        QString out;
+        QString err;
+    };
+    Run run(const QStringList &args, bool withDisplay = false) const;
+
+    QString m_binary;
+    QTemporaryDir m_dir;
+};
+
+void TestCli::initTestCase()
+{
+    m_binary = qEnvironmentVariable("LUCENT_CONSOLE");
+    QVERIFY2(QFileInfo(m_binary).isExecutable(), "LUCENT_CONSOLE must name the built lucent-console");
+    QVERIFY(m_dir.isValid());
+}
+
+TestCli::Run TestCli::run(const QStringList &args, bool withDisplay) const
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char *name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "KUBECONFIG"})
+        env.remove(QLatin1String(name));
+    if (withDisplay)
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    env.insert(QStringLiteral("XDG_STATE_HOME"), m_dir.filePath(QStringLiteral("state")));
+    env.insert(QStringLiteral("HOME"), m_dir.filePath(QStringLiteral("home")));
+
+    QProcess process;
+    process.setProcessEnvironment(env);
+    process.start(m_binary, args);
+    Run result;
+    if (!process.waitForFinished(60000)) {
+        process.kill();
+        process.waitForFinished();
+        return result;
+    }
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
+    result.out = QString::fromLocal8Bit(process.readAllStandardOutput());
+    result.err = QString::fromLocal8Bit(process.readAllStandardError());
+    return result;
+}
+
+void TestCli::version()
+{
+    const Run r = run({QStringLiteral("--version")});
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.out, QStringLiteral("lucent-console " LUCENT_VERSION_STRING "\n"));
+}
+
+void TestCli::help()
+{
+    const Run r = run({QStringLiteral("--help")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(r.out.startsWith(QStringLiteral("Usage: lucent-console [options]")));
+    QVERIFY(r.out.contains(QStringLiteral("--screenshot <file>")));
+}
+
+void TestCli::badOptionFailsWithASentence()
+{
+    const Run r = run({QStringLiteral("--log-level=chatty")});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("Unknown log level 'chatty'")), qPrintable(r.err));
+}
+
+void TestCli::noDisplayExplainsHowToRunHeadless()
+{
+    const Run r = run({});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("no display found")), qPrintable(r.err));
+    QVERIFY(r.err.contains(QStringLiteral("--screenshot")));
+    QVERIFY(r.err.contains(QStringLiteral("xvfb-run")));
+}
+
+void TestCli::screenshotWorksWithoutADisplay()
+{
+    const QString png = m_dir.filePath(QStringLiteral("console.png"));
+    const Run r = run({QStringLiteral("--kubeconfig"), QStringLiteral(LUCENT_TEST_DATA_DIR "/kubeconfig/two-clusters.yaml"),
+                       QStringLiteral("--screenshot"), png, QStringLiteral("--log-level"), QStringLiteral("trace")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QImage image(png);
+    QVERIFY(!image.isNull());
+    QVERIFY(image.width() >= 800 && image.height() >= 500);
+
+    // The log file lands in the XDG state directory and holds no credential of the kubeconfig.
+    QFile log(m_dir.filePath(QStringLiteral("state/lucent-console/lucent-console.log")));
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(log.readAll());
+    QVERIFY2(text.contains(QStringLiteral("screenshot saved")), qPrintable(text));
+    QVERIFY(!text.contains(QStringLiteral("sk-live-deployer")));
+    QVERIFY(!r.err.contains(QStringLiteral("sk-live-deployer")));
+}
+
+void TestCli::screenshotOfABrokenKubeconfigStillRenders()
+{
+    const QString broken = m_dir.filePath(QStringLiteral("broken.yaml"));
+    QFile f(broken);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("clusters: {{{\n");
+    f.close();
+    const QString png = m_dir.filePath(QStringLiteral("broken.png"));
+    const Run r = run({QStringLiteral("--kubeconfig"), broken, QStringLiteral("--screenshot"), png});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY(!QImage(png).isNull());
+    QVERIFY2(r.err.contains(QStringLiteral("malformed")), qPrintable(r.err));
+}
+
+QTEST_GUILESS_MAIN(TestCli)
 #include "tst_cli.moc"
