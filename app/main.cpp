@@ -37,14 +37,9 @@ int main(int argc, char **argv)
     const CommandLine options = CommandLine::parse(rawArguments(argc, argv));
     switch (options.action) {
     case CommandLine::Action::ShowHelp:
-    case CommandLine::Action::ShowVersion:
-        std::fputs(options.text.toLocal8Bit().constData(), stdout);
-        return 0;
-    case CommandLine::Action::Fail:
-        std::fputs(options.text.toLocal8Bit().constData(), stderr);
-        return 2;
-    case CommandLine::Action::Run:
-        break;
+    case CommandLine::Action::ShowVersion: std::fputs(options.text.toLocal8Bit().constData(), stdout); return 0;
+    case CommandLine::Action::Fail: std::fputs(options.text.toLocal8Bit().constData(), stderr); return 2;
+    case CommandLine::Action::Run: break;
     }
 
     if (!hasDisplay()) {
@@ -77,14 +72,15 @@ int main(int argc, char **argv)
     Lucent::Ui::applyTheme(options.theme);
     log->info("lucent-console {} starting, Qt {}", LUCENT_VERSION_STRING, qVersion());
 
-    const QStringList files =
-        Lucent::Core::Kube::Kubeconfig::locate(options.kubeconfig, qEnvironmentVariable("KUBECONFIG"));
+    const QStringList files
+        = Lucent::Core::Kube::Kubeconfig::locate(options.kubeconfig, qEnvironmentVariable("KUBECONFIG"));
     Lucent::Ui::MainWindow window(files, !options.kubeconfig.isEmpty());
     window.show();
 
     int exitCode = 0;
     if (!options.screenshot.isEmpty()) {
-        auto *shooter = new Lucent::Ui::Screenshotter(&window, options.screenshot, options.screenshotTimeoutSeconds, &app);
+        auto *shooter
+            = new Lucent::Ui::Screenshotter(&window, options.screenshot, options.screenshotTimeoutSeconds, &app);
         QObject::connect(&window, &Lucent::Ui::MainWindow::firstDataArrived, shooter,
                          &Lucent::Ui::Screenshotter::onDataArrived);
         QObject::connect(shooter, &Lucent::Ui::Screenshotter::finished, &app, [&](const QString &error) {

@@ -33,6 +33,8 @@ APT_PACKAGES=(
     dpkg-dev file desktop-file-utils appstream
     # fetching and unpacking the KSyntaxHighlighting source
     xz-utils ca-certificates
+    # formatting and static analysis (scripts/dev.sh lint, the format test)
+    clang-format clang-tidy git
 )
 
 log() { printf '[setup-deps] %s\n' "$*" >&2; }

@@ -12,20 +12,22 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Lucent Release Console: environments, rollouts, alerts and logs of the Lucent platform."));
-    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help and exit."));
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
+                                  QStringLiteral("Show this help and exit."));
     const QCommandLineOption version({QStringLiteral("v"), QStringLiteral("version")},
                                      QStringLiteral("Show the version and exit."));
-    const QCommandLineOption kubeconfig(QStringLiteral("kubeconfig"),
-                                        QStringLiteral("Read this kubeconfig instead of $KUBECONFIG or ~/.kube/config."),
-                                        QStringLiteral("file"));
+    const QCommandLineOption kubeconfig(
+        QStringLiteral("kubeconfig"), QStringLiteral("Read this kubeconfig instead of $KUBECONFIG or ~/.kube/config."),
+        QStringLiteral("file"));
     const QCommandLineOption screenshot(
         QStringLiteral("screenshot"),
         QStringLiteral("Render the main window to a PNG once the first data has arrived, then exit. "
                        "Works without a display."),
         QStringLiteral("file"));
-    const QCommandLineOption screenshotTimeout(QStringLiteral("screenshot-timeout"),
-                                               QStringLiteral("Seconds to wait for data before --screenshot gives up (30)."),
-                                               QStringLiteral("seconds"), QStringLiteral("30"));
+    const QCommandLineOption screenshotTimeout(
+        QStringLiteral("screenshot-timeout"),
+        QStringLiteral("Seconds to wait for data before --screenshot gives up (30)."), QStringLiteral("seconds"),
+        QStringLiteral("30"));
     const QCommandLineOption logLevel(QStringLiteral("log-level"),
                                       QStringLiteral("trace, debug, info, warn, error, critical or off (info)."),
                                       QStringLiteral("level"), QStringLiteral("info"));
@@ -49,7 +51,8 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         // Qt names the program after the running executable, or "<executable_name>" before a
         // QCoreApplication exists; the usage line should always say what the user types.
         result.text = parser.helpText();
-        result.text.replace(0, result.text.indexOf(QLatin1Char('\n')), QStringLiteral("Usage: lucent-console [options]"));
+        result.text.replace(0, result.text.indexOf(QLatin1Char('\n')),
+                            QStringLiteral("Usage: lucent-console [options]"));
         return result;
     }
     if (parser.isSet(version)) {

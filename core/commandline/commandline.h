@@ -14,12 +14,12 @@ struct CommandLine {
     enum class Theme { System, Light, Dark };
 
     Action action = Action::Run;
-    QString kubeconfig;  ///< --kubeconfig, overrides $KUBECONFIG
-    QString screenshot;  ///< --screenshot FILE: render once data arrived, save, exit
+    QString kubeconfig; ///< --kubeconfig, overrides $KUBECONFIG
+    QString screenshot; ///< --screenshot FILE: render once data arrived, save, exit
     int screenshotTimeoutSeconds = 30;
     spdlog::level::level_enum logLevel = spdlog::level::info;
     Theme theme = Theme::System;
-    QString text;        ///< help or version text, or the error sentence for Fail
+    QString text; ///< help or version text, or the error sentence for Fail
 
     static CommandLine parse(const QStringList &arguments);
 };

@@ -61,8 +61,7 @@ void forEachNamed(const YAML::Node &root, const char *listKey, const char *inner
     }
 }
 
-template<typename T>
-void appendMissing(QList<T> &into, const QList<T> &from)
+template<typename T> void appendMissing(QList<T> &into, const QList<T> &from)
 {
     for (const T &item : from) {
         const bool known = std::any_of(into.cbegin(), into.cend(), [&](const T &t) { return t.name == item.name; });
@@ -71,8 +70,7 @@ void appendMissing(QList<T> &into, const QList<T> &from)
     }
 }
 
-template<typename T>
-const T *findByName(const QList<T> &list, const QString &name)
+template<typename T> const T *findByName(const QList<T> &list, const QString &name)
 {
     auto it = std::find_if(list.cbegin(), list.cend(), [&](const T &t) { return t.name == name; });
     return it == list.cend() ? nullptr : &*it;
@@ -82,8 +80,8 @@ const T *findByName(const QList<T> &list, const QString &name)
 
 QString KubeconfigProblem::sentence() const
 {
-    const QString where = line > 0 ? QStringLiteral("In %1, line %2: ").arg(file).arg(line)
-                                   : QStringLiteral("In %1: ").arg(file);
+    const QString where
+        = line > 0 ? QStringLiteral("In %1, line %2: ").arg(file).arg(line) : QStringLiteral("In %1: ").arg(file);
     return where + message;
 }
 
@@ -100,9 +98,18 @@ QString authMethodName(AuthMethod method)
     return {};
 }
 
-const KubeconfigCluster *Kubeconfig::cluster(const QString &name) const { return findByName(clusters, name); }
-const KubeconfigUser *Kubeconfig::user(const QString &name) const { return findByName(users, name); }
-const KubeconfigContext *Kubeconfig::context(const QString &name) const { return findByName(contexts, name); }
+const KubeconfigCluster *Kubeconfig::cluster(const QString &name) const
+{
+    return findByName(clusters, name);
+}
+const KubeconfigUser *Kubeconfig::user(const QString &name) const
+{
+    return findByName(users, name);
+}
+const KubeconfigContext *Kubeconfig::context(const QString &name) const
+{
+    return findByName(contexts, name);
+}
 
 QStringList Kubeconfig::locate(const QString &explicitPath, const QString &kubeconfigEnv)
 {
@@ -126,9 +133,10 @@ Kubeconfig Kubeconfig::parse(const QByteArray &yaml, const QString &fileName)
     try {
         root = YAML::Load(yaml.toStdString());
     } catch (const YAML::Exception &e) {
-        config.problems.append({fileName, e.mark.is_null() ? 0 : e.mark.line + 1,
-                                QStringLiteral("the YAML is malformed (%1). Fix the file, or remove it from KUBECONFIG.")
-                                    .arg(QString::fromStdString(e.msg))});
+        config.problems.append(
+            {fileName, e.mark.is_null() ? 0 : e.mark.line + 1,
+             QStringLiteral("the YAML is malformed (%1). Fix the file, or remove it from KUBECONFIG.")
+                 .arg(QString::fromStdString(e.msg))});
         return config;
     }
     if (root.IsNull())
@@ -139,12 +147,13 @@ Kubeconfig Kubeconfig::parse(const QByteArray &yaml, const QString &fileName)
         return config;
     }
     try {
-        forEachNamed(root, "clusters", "cluster", fileName, config.problems, [&](const QString &name, const YAML::Node &c) {
-            config.clusters.append({name, str(c, "server"), flag(c, "insecure-skip-tls-verify"),
-                                    !str(c, "certificate-authority").isEmpty()
-                                        || !str(c, "certificate-authority-data").isEmpty(),
-                                    str(c, "tls-server-name"), str(c, "proxy-url"), fileName});
-        });
+        forEachNamed(root, "clusters", "cluster", fileName, config.problems,
+                     [&](const QString &name, const YAML::Node &c) {
+                         config.clusters.append({name, str(c, "server"), flag(c, "insecure-skip-tls-verify"),
+                                                 !str(c, "certificate-authority").isEmpty()
+                                                     || !str(c, "certificate-authority-data").isEmpty(),
+                                                 str(c, "tls-server-name"), str(c, "proxy-url"), fileName});
+                     });
         forEachNamed(root, "users", "user", fileName, config.problems, [&](const QString &name, const YAML::Node &u) {
             KubeconfigUser user{name, {}, {}, fileName};
             if (!str(u, "token").isEmpty())
@@ -163,9 +172,10 @@ Kubeconfig Kubeconfig::parse(const QByteArray &yaml, const QString &fileName)
                 user.methods.append(AuthMethod::AuthProvider);
             config.users.append(user);
         });
-        forEachNamed(root, "contexts", "context", fileName, config.problems, [&](const QString &name, const YAML::Node &c) {
-            config.contexts.append({name, str(c, "cluster"), str(c, "user"), str(c, "namespace"), fileName});
-        });
+        forEachNamed(
+            root, "contexts", "context", fileName, config.problems, [&](const QString &name, const YAML::Node &c) {
+                config.contexts.append({name, str(c, "cluster"), str(c, "user"), str(c, "namespace"), fileName});
+            });
         config.currentContext = str(root, "current-context");
     } catch (const YAML::Exception &e) {
         // Type errors inside an entry (a list where a string belongs, a non-boolean flag).
@@ -200,20 +210,23 @@ Kubeconfig Kubeconfig::load(const QStringList &files, bool missingIsProblem)
         QFile file(path);
         if (!QFileInfo::exists(path)) {
             if (missingIsProblem)
-                merged.problems.append({path, 0, QStringLiteral("the file does not exist. Check the path given to --kubeconfig.")});
+                merged.problems.append(
+                    {path, 0, QStringLiteral("the file does not exist. Check the path given to --kubeconfig.")});
             continue;
         }
         if (!file.open(QIODevice::ReadOnly)) {
-            merged.problems.append({path, 0, QStringLiteral("the file cannot be read (%1). Check its permissions.")
-                                                 .arg(file.errorString())});
+            merged.problems.append(
+                {path, 0,
+                 QStringLiteral("the file cannot be read (%1). Check its permissions.").arg(file.errorString())});
             continue;
         }
         merged.mergeFrom(parse(file.readAll(), path));
     }
     if (!merged.currentContext.isEmpty() && !merged.context(merged.currentContext) && !merged.files.isEmpty()) {
-        merged.problems.append({merged.files.constFirst(), 0,
-                                QStringLiteral("current-context '%1' is not defined in any file; pick a context from the list.")
-                                    .arg(merged.currentContext)});
+        merged.problems.append(
+            {merged.files.constFirst(), 0,
+             QStringLiteral("current-context '%1' is not defined in any file; pick a context from the list.")
+                 .arg(merged.currentContext)});
     }
     return merged;
 }

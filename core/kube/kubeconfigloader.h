@@ -16,13 +16,16 @@ class KubeconfigLoader final : public QObject
 public:
     explicit KubeconfigLoader(QObject *parent = nullptr);
 
-    /// Starts reading @p files; see Kubeconfig::load() for @p missingIsProblem.
+    /// Starts reading @p files; see Kubeconfig::load() for @p missingIsProblem. loaded() always
+    /// follows later from the event loop, never from within this call.
     void load(const QStringList &files, bool missingIsProblem);
 
 Q_SIGNALS:
     void loaded(const Lucent::Core::Kube::Kubeconfig &config);
 
 private:
+    void deliver(quint64 generation, const Kubeconfig &config);
+
     quint64 m_generation = 0;
 };
 

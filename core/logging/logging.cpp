@@ -56,8 +56,8 @@ std::optional<spdlog::level::level_enum> parseLevel(const QString &name)
 {
     const QString n = name.trimmed().toLower();
     const std::pair<const char *, spdlog::level::level_enum> levels[] = {
-        {"trace", spdlog::level::trace}, {"debug", spdlog::level::debug}, {"info", spdlog::level::info},
-        {"warn", spdlog::level::warn},   {"warning", spdlog::level::warn}, {"error", spdlog::level::err},
+        {"trace", spdlog::level::trace},       {"debug", spdlog::level::debug},  {"info", spdlog::level::info},
+        {"warn", spdlog::level::warn},         {"warning", spdlog::level::warn}, {"error", spdlog::level::err},
         {"critical", spdlog::level::critical}, {"off", spdlog::level::off},
     };
     for (const auto &[label, level] : levels) {
@@ -88,7 +88,8 @@ std::optional<QString> initialize(const Options &options)
         filePath = dir + QStringLiteral("/lucent-console.log");
         if (!QDir().mkpath(dir)) {
             problem = QStringLiteral("Cannot create the log directory %1; logging to the terminal only. "
-                                     "Check its permissions or set XDG_STATE_HOME.").arg(dir);
+                                     "Check its permissions or set XDG_STATE_HOME.")
+                          .arg(dir);
             filePath.clear();
         } else {
             try {

@@ -18,7 +18,7 @@ struct Options {
     QString directory;
     bool console = true;
     bool file = true;
-    std::size_t maxFileBytes = 5 * 1024 * 1024;
+    std::size_t maxFileBytes = std::size_t{5} * 1024 * 1024;
     std::size_t maxFiles = 3;
     /// Extra sinks (tests); like the others they only ever see redacted messages.
     std::vector<spdlog::sink_ptr> extraSinks;

@@ -30,10 +30,13 @@ const std::array<Rule, 7> &rules()
                             Opt::DotMatchesEverythingOption),
          QStringLiteral("-----BEGIN \\1PRIVATE KEY----- ") + marker + QStringLiteral(" -----END \\1PRIVATE KEY-----")},
         // Header lines: keep the scheme word so the reader knows what kind of credential it was.
-        {QRegularExpression(QStringLiteral("\\b((?:proxy-)?authorization)(\\s*[:=]\\s*)(?:(bearer|basic|negotiate|digest)\\s+)?[^\\s,;\"']+"),
-                            Opt::CaseInsensitiveOption),
+        {QRegularExpression(
+             QStringLiteral(
+                 "\\b((?:proxy-)?authorization)(\\s*[:=]\\s*)(?:(bearer|basic|negotiate|digest)\\s+)?[^\\s,;\"']+"),
+             Opt::CaseInsensitiveOption),
          QStringLiteral("\\1\\2\\3 ") + marker},
-        {QRegularExpression(QStringLiteral("\\b(bearer|basic)\\s+(?!<redacted>)[A-Za-z0-9._~+/=-]{8,}"), Opt::CaseInsensitiveOption),
+        {QRegularExpression(QStringLiteral("\\b(bearer|basic)\\s+(?!<redacted>)[A-Za-z0-9._~+/=-]{8,}"),
+                            Opt::CaseInsensitiveOption),
          QStringLiteral("\\1 ") + marker},
         // JSON Web Tokens (service-account and OIDC tokens) wherever they stand.
         {QRegularExpression(QStringLiteral("\\beyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]*")), marker},
@@ -41,11 +44,13 @@ const std::array<Rule, 7> &rules()
         {QRegularExpression(QStringLiteral("(\"(?:") + keys + QStringLiteral(")\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\""),
                             Opt::CaseInsensitiveOption),
          QStringLiteral("\\1\"") + marker + QStringLiteral("\"")},
-        {QRegularExpression(QStringLiteral("(?<![\\w-])((?:") + keys + QStringLiteral(")\\s*[:=]\\s*)(?![\\s\"]|<redacted>)[^\\s,;&}]+"),
+        {QRegularExpression(QStringLiteral("(?<![\\w-])((?:") + keys
+                                + QStringLiteral(")\\s*[:=]\\s*)(?![\\s\"]|<redacted>)[^\\s,;&}]+"),
                             Opt::CaseInsensitiveOption),
          QStringLiteral("\\1") + marker},
         // scheme://user:password@host
-        {QRegularExpression(QStringLiteral("\\b([a-z][a-z0-9+.-]*://[^/\\s:@]+):[^/\\s@]+@"), Opt::CaseInsensitiveOption),
+        {QRegularExpression(QStringLiteral("\\b([a-z][a-z0-9+.-]*://[^/\\s:@]+):[^/\\s@]+@"),
+                            Opt::CaseInsensitiveOption),
          QStringLiteral("\\1:") + marker + QStringLiteral("@")},
     }};
     return table;

@@ -66,7 +66,8 @@ void TestContextModel::showsContextsAndMarksTheCurrentOne()
 void TestContextModel::warnsAboutInsecureClustersAndMissingReferences()
 {
     Kubeconfig config = fixture();
-    config.contexts.append({QStringLiteral("orphan"), QStringLiteral("ghost-cluster"), QStringLiteral("ghost-user"), {}, {}});
+    config.contexts.append(
+        {QStringLiteral("orphan"), QStringLiteral("ghost-cluster"), QStringLiteral("ghost-user"), {}, {}});
     ContextModel model;
     model.setKubeconfig(config);
 
@@ -77,7 +78,8 @@ void TestContextModel::warnsAboutInsecureClustersAndMissingReferences()
     QVERIFY(!stagingServer.data(Qt::ForegroundRole).isValid());
 
     const int orphan = model.rowOf(QStringLiteral("orphan"));
-    QCOMPARE(model.index(orphan, ContextModel::ServerColumn).data().toString(), QStringLiteral("(cluster not defined)"));
+    QCOMPARE(model.index(orphan, ContextModel::ServerColumn).data().toString(),
+             QStringLiteral("(cluster not defined)"));
     QCOMPARE(model.index(orphan, ContextModel::AuthColumn).data().toString(), QStringLiteral("(user not defined)"));
     QCOMPARE(model.index(orphan, ContextModel::NamespaceColumn).data().toString(), QStringLiteral("default"));
 }
@@ -93,7 +95,8 @@ void TestContextModel::sortsThroughAProxy()
     QStringList names;
     for (int row = 0; row < proxy.rowCount(); ++row)
         names.append(proxy.index(row, 0).data().toString());
-    QCOMPARE(names, (QStringList{QStringLiteral("production"), QStringLiteral("production-sso"), QStringLiteral("staging")}));
+    QCOMPARE(names,
+             (QStringList{QStringLiteral("production"), QStringLiteral("production-sso"), QStringLiteral("staging")}));
 }
 
 QTEST_MAIN(TestContextModel)

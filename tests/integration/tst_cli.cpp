@@ -96,8 +96,9 @@ void TestCli::noDisplayExplainsHowToRunHeadless()
 void TestCli::screenshotWorksWithoutADisplay()
 {
     const QString png = m_dir.filePath(QStringLiteral("console.png"));
-    const Run r = run({QStringLiteral("--kubeconfig"), QStringLiteral(LUCENT_TEST_DATA_DIR "/kubeconfig/two-clusters.yaml"),
-                       QStringLiteral("--screenshot"), png, QStringLiteral("--log-level"), QStringLiteral("trace")});
+    const Run r
+        = run({QStringLiteral("--kubeconfig"), QStringLiteral(LUCENT_TEST_DATA_DIR "/kubeconfig/two-clusters.yaml"),
+               QStringLiteral("--screenshot"), png, QStringLiteral("--log-level"), QStringLiteral("trace")});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     const QImage image(png);
     QVERIFY(!image.isNull());

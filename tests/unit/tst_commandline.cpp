@@ -64,12 +64,17 @@ void TestCommandLine::errors_data()
 {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("message");
-    QTest::addRow("unknown option") << QStringList{QStringLiteral("--frobnicate")} << QStringLiteral("Unknown option 'frobnicate'");
-    QTest::addRow("missing value") << QStringList{QStringLiteral("--kubeconfig")} << QStringLiteral("Missing value after '--kubeconfig'");
-    QTest::addRow("bad level") << QStringList{QStringLiteral("--log-level=loud")} << QStringLiteral("Unknown log level 'loud'");
+    QTest::addRow("unknown option") << QStringList{QStringLiteral("--frobnicate")}
+                                    << QStringLiteral("Unknown option 'frobnicate'");
+    QTest::addRow("missing value") << QStringList{QStringLiteral("--kubeconfig")}
+                                   << QStringLiteral("Missing value after '--kubeconfig'");
+    QTest::addRow("bad level") << QStringList{QStringLiteral("--log-level=loud")}
+                               << QStringLiteral("Unknown log level 'loud'");
     QTest::addRow("bad theme") << QStringList{QStringLiteral("--theme=pink")} << QStringLiteral("Unknown theme 'pink'");
-    QTest::addRow("bad timeout") << QStringList{QStringLiteral("--screenshot-timeout=-3")} << QStringLiteral("positive number of seconds");
-    QTest::addRow("positional") << QStringList{QStringLiteral("staging")} << QStringLiteral("Unexpected argument 'staging'");
+    QTest::addRow("bad timeout") << QStringList{QStringLiteral("--screenshot-timeout=-3")}
+                                 << QStringLiteral("positive number of seconds");
+    QTest::addRow("positional") << QStringList{QStringLiteral("staging")}
+                                << QStringLiteral("Unexpected argument 'staging'");
 }
 
 void TestCommandLine::errors()

@@ -86,7 +86,8 @@ contexts:
 
 void TestKubeconfig::malformedYamlNamesFileAndLine()
 {
-    const QString path = write(QStringLiteral("broken.yaml"), "clusters:\n- name: a\n  cluster: {server: x\ncontexts: [\n");
+    const QString path
+        = write(QStringLiteral("broken.yaml"), "clusters:\n- name: a\n  cluster: {server: x\ncontexts: [\n");
     const Kubeconfig config = Kubeconfig::load({path});
     QCOMPARE(config.problems.size(), 1);
     const QString sentence = config.problems.first().sentence();
@@ -106,7 +107,8 @@ contexts:
   context: [1, 2]
 - name: good2
   context: {cluster: c}
-)", QStringLiteral("mem.yaml"));
+)",
+                                                QStringLiteral("mem.yaml"));
     QCOMPARE(config.contexts.size(), 2);
     QCOMPARE(config.problems.size(), 2);
     QCOMPARE(config.problems.at(0).line, 5);
@@ -139,8 +141,10 @@ void TestKubeconfig::missingAndUnreadableFiles()
 
 void TestKubeconfig::locateFollowsKubectl()
 {
-    QCOMPARE(Kubeconfig::locate(QStringLiteral("/x/explicit"), QStringLiteral("/a:/b")), QStringList{QStringLiteral("/x/explicit")});
-    QCOMPARE(Kubeconfig::locate({}, QStringLiteral("/a::/b:/a")), (QStringList{QStringLiteral("/a"), QStringLiteral("/b")}));
+    QCOMPARE(Kubeconfig::locate(QStringLiteral("/x/explicit"), QStringLiteral("/a:/b")),
+             QStringList{QStringLiteral("/x/explicit")});
+    QCOMPARE(Kubeconfig::locate({}, QStringLiteral("/a::/b:/a")),
+             (QStringList{QStringLiteral("/a"), QStringLiteral("/b")}));
     QCOMPARE(Kubeconfig::locate({}, {}), QStringList{QDir::homePath() + QStringLiteral("/.kube/config")});
 }
 

@@ -23,8 +23,9 @@ void TestRedaction::removesSecrets_data()
     QTest::addColumn<QString>("secret");
     QTest::addColumn<QString>("kept");
 
-    QTest::addRow("authorization header") << QStringLiteral("GET /api/v1/pods Authorization: Bearer abc.def-ghi_jkl0123")
-                                          << QStringLiteral("abc.def-ghi_jkl0123") << QStringLiteral("Authorization: Bearer");
+    QTest::addRow("authorization header")
+        << QStringLiteral("GET /api/v1/pods Authorization: Bearer abc.def-ghi_jkl0123")
+        << QStringLiteral("abc.def-ghi_jkl0123") << QStringLiteral("Authorization: Bearer");
     QTest::addRow("basic header") << QStringLiteral("authorization=Basic dXNlcjpodW50ZXIy")
                                   << QStringLiteral("dXNlcjpodW50ZXIy") << QStringLiteral("Basic");
     QTest::addRow("bare bearer") << QStringLiteral("retrying with bearer s3cr3tT0kenValue after 401")
@@ -34,7 +35,8 @@ void TestRedaction::removesSecrets_data()
     QTest::addRow("yaml token") << QStringLiteral("users:\n- name: ci\n  user:\n    token: sk-live-0123456789\n")
                                 << QStringLiteral("sk-live-0123456789") << QStringLiteral("name: ci");
     QTest::addRow("yaml client key") << QStringLiteral("client-key-data: LS0tLS1CRUdJTiBQUklWQVRF")
-                                     << QStringLiteral("LS0tLS1CRUdJTiBQUklWQVRF") << QStringLiteral("client-key-data:");
+                                     << QStringLiteral("LS0tLS1CRUdJTiBQUklWQVRF")
+                                     << QStringLiteral("client-key-data:");
     QTest::addRow("json password") << QStringLiteral(R"({"username":"ops","password":"hunter2\"x","port":3000})")
                                    << QStringLiteral("hunter2") << QStringLiteral(R"("port":3000)");
     QTest::addRow("json exec credential")
@@ -44,10 +46,11 @@ void TestRedaction::removesSecrets_data()
                                   << QStringLiteral("pa55word") << QStringLiteral("next=/");
     QTest::addRow("url userinfo") << QStringLiteral("proxy http://ops:pr0xyPass@proxy.lucent.test:3128 unreachable")
                                   << QStringLiteral("pr0xyPass") << QStringLiteral("proxy.lucent.test:3128");
-    QTest::addRow("pem key") << QStringLiteral("key:\n-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkeyBYTES\n-----END EC PRIVATE KEY-----\nok")
+    QTest::addRow("pem key") << QStringLiteral(
+        "key:\n-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkeyBYTES\n-----END EC PRIVATE KEY-----\nok")
                              << QStringLiteral("MHcCAQEEIBkeyBYTES") << QStringLiteral("ok");
-    QTest::addRow("uppercase key") << QStringLiteral("TOKEN=abcdef123456 exported")
-                                   << QStringLiteral("abcdef123456") << QStringLiteral("exported");
+    QTest::addRow("uppercase key") << QStringLiteral("TOKEN=abcdef123456 exported") << QStringLiteral("abcdef123456")
+                                   << QStringLiteral("exported");
 }
 
 void TestRedaction::removesSecrets()
@@ -64,8 +67,10 @@ void TestRedaction::removesSecrets()
 void TestRedaction::keepsOrdinaryText_data()
 {
     QTest::addColumn<QString>("input");
-    QTest::addRow("rollout") << QStringLiteral("deployment user-service rolled out to revision 7 (image lucent/user-service:1.4.2)");
-    QTest::addRow("url") << QStringLiteral("GET https://prod.k8s.lucent.test:6443/apis/apps/v1/namespaces/lucent-platform/deployments 200");
+    QTest::addRow("rollout") << QStringLiteral(
+        "deployment user-service rolled out to revision 7 (image lucent/user-service:1.4.2)");
+    QTest::addRow("url") << QStringLiteral(
+        "GET https://prod.k8s.lucent.test:6443/apis/apps/v1/namespaces/lucent-platform/deployments 200");
     QTest::addRow("word token alone") << QStringLiteral("the token expired; run the exec plugin again");
     QTest::addRow("key mention") << QStringLiteral("reading client-key from /home/ops/.kube/admin.key failed");
 }

@@ -37,8 +37,12 @@ void InlineBanner::showMessages(Severity severity, const QStringList &sentences)
         return;
     }
     // Colours chosen to keep dark text readable on light and dark palettes alike.
-    const char *background = severity == Severity::Error ? "#f8d7da" : severity == Severity::Warning ? "#fff3cd" : "#d1ecf1";
-    const char *border = severity == Severity::Error ? "#d9534f" : severity == Severity::Warning ? "#e0a800" : "#17a2b8";
+    const char *background = severity == Severity::Error ? "#f8d7da"
+        : severity == Severity::Warning                  ? "#fff3cd"
+                                                         : "#d1ecf1";
+    const char *border = severity == Severity::Error ? "#d9534f"
+        : severity == Severity::Warning              ? "#e0a800"
+                                                     : "#17a2b8";
     setStyleSheet(QStringLiteral("QFrame#inlineBanner { background: %1; border: 1px solid %2; border-radius: 4px; }"
                                  "QFrame#inlineBanner QLabel, QFrame#inlineBanner QToolButton { color: #212529; }")
                       .arg(QLatin1String(background), QLatin1String(border)));

@@ -24,9 +24,9 @@ namespace Lucent::Ui {
 
 using Lucent::Core::Kube::Kubeconfig;
 
-MainWindow::MainWindow(const QStringList &kubeconfigFiles, bool explicitFile, QWidget *parent)
+MainWindow::MainWindow(QStringList kubeconfigFiles, bool explicitFile, QWidget *parent)
     : QMainWindow(parent)
-    , m_files(kubeconfigFiles)
+    , m_files(std::move(kubeconfigFiles))
     , m_explicitFile(explicitFile)
     , m_loader(new Lucent::Core::Kube::KubeconfigLoader(this))
     , m_model(new ContextModel(this))

@@ -29,7 +29,7 @@ class MainWindow final : public QMainWindow
 public:
     /// @p kubeconfigFiles as Kubeconfig::locate() returns them; @p explicitFile is true when
     /// the user named the file with --kubeconfig, so that a missing file is reported.
-    MainWindow(const QStringList &kubeconfigFiles, bool explicitFile, QWidget *parent = nullptr);
+    MainWindow(QStringList kubeconfigFiles, bool explicitFile, QWidget *parent = nullptr);
     ~MainWindow() override;
 
 Q_SIGNALS:

@@ -35,7 +35,8 @@ void Screenshotter::capture(const QString &problem)
     }
     const QPixmap picture = m_widget->grab();
     if (!picture.save(m_path, "PNG")) {
-        Q_EMIT finished(tr("Cannot write the screenshot to %1; check that its folder exists and is writable.").arg(m_path));
+        Q_EMIT finished(
+            tr("Cannot write the screenshot to %1; check that its folder exists and is writable.").arg(m_path));
         return;
     }
     Q_EMIT finished(problem);

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The README's commands. Each one installs what is missing, builds incrementally, then acts:
+#   scripts/dev.sh run [console options]   start the console (e.g. --screenshot FILE headless)
+#   scripts/dev.sh test [ctest options]    run every test
+#   scripts/dev.sh package                 build the .deb and .tar.gz into build/<preset>/packages
+#   scripts/dev.sh lint                    clang-format check and clang-tidy over the sources
+# LUCENT_PRESET picks another CMake preset (dev, asan, release); dev is the default.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+preset=${LUCENT_PRESET:-dev}
+build="$here/build/$preset"
+
+# ccache keys on paths relative to the checkout, so a fresh clone elsewhere (as CI makes)
+# still hits the cache that earlier builds filled.
+export CCACHE_BASEDIR="$here"
+export CCACHE_NOHASHDIR=1
+export CCACHE_DIR="${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ccache}"
+
+prepare() {
+    "$here/scripts/setup-deps.sh"
+    cd "$here"
+    cmake --preset "$preset" >"$here/build/.configure-$preset.log" 2>&1 || {
+        cat "$here/build/.configure-$preset.log" >&2
+        echo "[dev] configuring with preset '$preset' failed (output above)" >&2
+        exit 1
+    }
+    cmake --build --preset "$preset"
+}
+
+command=${1:-}
+[ $# -gt 0 ] && shift
+mkdir -p "$here/build"
+case "$command" in
+run)
+    prepare
+    exec "$build/app/lucent-console" "$@"
+    ;;
+test)
+    prepare
+    cd "$here"
+    ctest --preset "$preset" "$@"
+    ;;
+package)
+    prepare
+    cd "$build" && cpack -G "DEB;TGZ"
+    ;;
+lint)
+    prepare
+    cd "$here"
+    mapfile -t sources < <(git ls-files '*.cpp' '*.h')
+    clang-format --dry-run -Werror "${sources[@]}"
+    mapfile -t units < <(git ls-files 'core/*.cpp' 'ui/*.cpp' 'app/*.cpp')
+    clang-tidy -p "$build" --quiet "${units[@]}"
+    ;;
+*)
+    echo "usage: scripts/dev.sh run|test|package|lint [arguments]" >&2
+    exit 2
+    ;;
+esac
