@@ -60,7 +60,7 @@ void TestMainWindow::showsTheKubeconfigContexts()
     QVERIFY(detail->toPlainText().contains(QStringLiteral("name: staging")));
     QVERIFY(!detail->toPlainText().contains(QStringLiteral("sk-live")));
     QVERIFY(!window.findChild<InlineBanner *>(QStringLiteral("inlineBanner"))->isVisible());
-    QCOMPARE(window.findChild<QLabel *>(QStringLiteral("statusContexts"))->text(), QStringLiteral("3 context(s)"));
+    QCOMPARE(window.findChild<QLabel *>(QStringLiteral("statusContexts"))->text(), QStringLiteral("3 contexts"));
     QVERIFY(window.findChild<QLabel *>(QStringLiteral("statusKubeconfig"))->text().contains(fixture()));
 }
 

@@ -144,7 +144,8 @@ void MainWindow::onKubeconfigLoaded(const Kubeconfig &config)
                            problems);
 
     m_statusFiles->setText(tr("Kubeconfig: %1").arg(m_files.join(QStringLiteral(", "))));
-    m_statusContexts->setText(tr("%n context(s)", nullptr, int(config.contexts.size())));
+    m_statusContexts->setText(config.contexts.size() == 1 ? tr("1 context")
+                                                          : tr("%1 contexts").arg(config.contexts.size()));
 
     if (config.contexts.isEmpty()) {
         m_emptyState->setText(emptyStateText());
@@ -177,8 +178,8 @@ void MainWindow::onCurrentRowChanged(const QModelIndex &current)
 QString MainWindow::emptyStateText() const
 {
     return tr("No Kubernetes contexts found.\n\nLooked in: %1\n\n"
-              "Set KUBECONFIG, start the console with --kubeconfig FILE, or use File → Open Kubeconfig….")
-        .arg(m_files.join(QStringLiteral(", ")));
+              "Set KUBECONFIG, start the console with --kubeconfig FILE, or open one with File → Open Kubeconfig (%2).")
+        .arg(m_files.join(QStringLiteral(", ")), QKeySequence(QKeySequence::Open).toString(QKeySequence::NativeText));
 }
 
 void MainWindow::onAbout()
