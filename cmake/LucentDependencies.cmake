@@ -1,9 +1,18 @@
 # Every dependency is REQUIRED: feature_summary(FATAL_ON_MISSING_REQUIRED_PACKAGES) at the end
 # of the top-level file turns a missing one into a configure error that names it.
 
-find_package(Qt6 6.4 COMPONENTS Core Concurrent Gui Network Widgets Charts Test)
+set(LUCENT_QT_COMPONENTS Core Concurrent Gui Network Widgets Charts Test)
+find_package(Qt6 6.4 COMPONENTS ${LUCENT_QT_COMPONENTS})
 set_package_properties(Qt6 PROPERTIES TYPE REQUIRED
     PURPOSE "Core, Network, Widgets, Charts and Test (Debian: qt6-base-dev qt6-charts-dev)")
+# Qt reports a missing component as an optional package; say at once which one and why.
+foreach(_lucent_component IN LISTS LUCENT_QT_COMPONENTS)
+    if(NOT Qt6${_lucent_component}_FOUND)
+        message(FATAL_ERROR
+            "Qt 6 ${_lucent_component} was not found. Run scripts/setup-deps.sh, or install the Debian "
+            "packages qt6-base-dev, libqt6opengl6-dev (Qt Charts needs it) and qt6-charts-dev.")
+    endif()
+endforeach()
 
 find_package(yaml-cpp)
 set_package_properties(yaml-cpp PROPERTIES TYPE REQUIRED

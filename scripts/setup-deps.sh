@@ -24,6 +24,7 @@ APT_PACKAGES=(
     cmake ninja-build g++ ccache pkg-config
     # libraries of the design card
     qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-charts-dev qt6-svg-dev libqt6svg6
+    libqt6opengl6-dev  # only a Recommends of qt6-base-dev, but Qt6Charts needs it
     qt6-qpa-plugins libyaml-cpp-dev libspdlog-dev
     # fonts so that offscreen screenshots render text
     fonts-dejavu-core fontconfig
