@@ -22,4 +22,7 @@ find_package(spdlog)
 set_package_properties(spdlog PROPERTIES TYPE REQUIRED
     PURPOSE "logging to the console and a rotating file (Debian: libspdlog-dev)")
 
+find_package(Threads)
+set_package_properties(Threads PROPERTIES TYPE REQUIRED PURPOSE "the sandbox server threads")
+
 include(LucentSyntaxHighlighting)

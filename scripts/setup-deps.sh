@@ -26,6 +26,8 @@ APT_PACKAGES=(
     qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-charts-dev qt6-svg-dev libqt6svg6
     libqt6opengl6-dev  # only a Recommends of qt6-base-dev, but Qt6Charts needs it
     qt6-qpa-plugins libyaml-cpp-dev libspdlog-dev
+    # the sandbox cluster: HTTP server, JSON, TLS; kubectl-independent API clients for its tests
+    libcpp-httplib-dev nlohmann-json3-dev libssl-dev python3-kubernetes
     # fonts so that offscreen screenshots render text
     fonts-dejavu-core fontconfig
     # running the window without a display

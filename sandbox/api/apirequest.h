@@ -1,0 +1,55 @@
+#pragma once
+
+#include "sandbox/auth/authorizer.h"
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <map>
+#include <string>
+
+namespace lucent::sandbox {
+
+/// An HTTP request as the API layer sees it, independent of the HTTP library, so that tests
+/// and the fuzz target can drive the handlers without sockets.
+struct ApiRequest {
+    std::string method;
+    std::string path;
+    std::multimap<std::string, std::string> query;
+    std::map<std::string, std::string> headers; ///< lower-case names
+    std::string body;
+    Identity identity; ///< set by the transport after authentication
+    bool authenticated = false;
+
+    std::string param(const std::string &name, const std::string &fallback = {}) const
+    {
+        auto it = query.find(name);
+        return it == query.end() ? fallback : it->second;
+    }
+    bool has(const std::string &name) const { return query.count(name) > 0; }
+    std::string header(const std::string &name) const
+    {
+        auto it = headers.find(name);
+        return it == headers.end() ? std::string() : it->second;
+    }
+};
+
+/// Writes one chunk of a streamed response; false when the client has gone. An empty string
+/// writes nothing and only asks whether the client is still there.
+using ChunkWriter = std::function<bool(const std::string &)>;
+
+struct ApiResponse {
+    int status = 200;
+    std::string contentType = "application/json";
+    std::string body;
+    /// When set, the response is streamed (watch, follow logs): the function writes chunks
+    /// until it returns.
+    std::function<void(const ChunkWriter &)> stream;
+
+    static ApiResponse json(int status, const nlohmann::json &value)
+    {
+        return {status, "application/json", value.dump(), {}};
+    }
+};
+
+} // namespace lucent::sandbox

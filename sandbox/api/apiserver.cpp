@@ -1,0 +1,417 @@
+#include "sandbox/api/apiserver.h"
+
+#include "sandbox/api/discovery.h"
+#include "sandbox/api/patch.h"
+#include "sandbox/api/selectors.h"
+#include "sandbox/api/tables.h"
+#include "sandbox/api/yamljson.h"
+
+namespace lucent::sandbox {
+
+using json = nlohmann::json;
+
+namespace {
+
+ApiResponse error(const ApiError &e)
+{
+    return ApiResponse::json(e.code, e.toStatus());
+}
+
+template<typename T>
+const ApiError *failed(const Result<T> &result)
+{
+    return std::get_if<ApiError>(&result);
+}
+
+bool isDryRun(const ApiRequest &request)
+{
+    return request.param("dryRun") == "All";
+}
+
+// Kinds whose status is written only through the /status subresource.
+bool hasStatusSubresource(const ResourceType &type)
+{
+    return type.hasSubresource("status");
+}
+
+json listOf(const ResourceType &type, const ListPage &page)
+{
+    json items = json::array();
+    for (const auto &item : page.items)
+        items.push_back(item);
+    json metadata = {{"resourceVersion", std::to_string(page.resourceVersion)}};
+    if (!page.continueToken.empty()) {
+        metadata["continue"] = page.continueToken;
+        metadata["remainingItemCount"] = page.remaining;
+    }
+    return {{"kind", type.kind + "List"}, {"apiVersion", type.apiVersion()}, {"metadata", metadata}, {"items", items}};
+}
+
+struct Filters {
+    std::optional<LabelSelector> labels;
+    std::optional<FieldSelector> fields;
+    ObjectStore::Predicate predicate() const
+    {
+        return [labels = labels, fields = fields](const json &o) {
+            const json &meta = o["metadata"];
+            return labels->matches(meta.contains("labels") ? meta["labels"] : json::object()) && fields->matches(o);
+        };
+    }
+};
+
+std::variant<Filters, ApiError> filtersOf(const ApiRequest &request)
+{
+    std::string why;
+    Filters f;
+    f.labels = LabelSelector::parse(request.param("labelSelector"), why);
+    if (!f.labels)
+        return ApiError::badRequest("unable to parse requirement: " + why);
+    f.fields = FieldSelector::parse(request.param("fieldSelector"), why);
+    if (!f.fields)
+        return ApiError::badRequest(why);
+    return f;
+}
+
+// The Kubernetes verb of a request, for authorization.
+std::string verbOf(const ApiRequest &request, const RequestPath &path)
+{
+    const std::string &m = request.method;
+    if (m == "GET" || m == "HEAD") {
+        if (!path.name.empty())
+            return "get";
+        const std::string watch = request.param("watch");
+        return watch == "true" || watch == "1" ? "watch" : "list";
+    }
+    if (m == "POST")
+        return "create";
+    if (m == "PUT")
+        return "update";
+    if (m == "PATCH")
+        return "patch";
+    if (m == "DELETE")
+        return path.name.empty() ? "deletecollection" : "delete";
+    return "unknown";
+}
+
+} // namespace
+
+std::variant<json, ApiError> decodeBody(const ApiRequest &request)
+{
+    const std::string contentType = request.header("content-type");
+    const std::string mediaType = contentType.substr(0, contentType.find(';'));
+    if (mediaType.find("protobuf") != std::string::npos)
+        return ApiError::unsupportedMediaType(mediaType);
+    if (request.body.empty())
+        return ApiError::badRequest("the request body is empty; send the object as JSON");
+    if (mediaType == "application/yaml" || mediaType == "application/apply-patch+yaml") {
+        std::string why;
+        auto converted = yamlToJson(request.body, why);
+        if (!converted)
+            return ApiError::badRequest("error converting YAML to JSON: " + why);
+        return *converted;
+    }
+    if (!mediaType.empty() && mediaType != "application/json" && !patchTypeFor(mediaType) && mediaType != "*/*")
+        return ApiError::unsupportedMediaType(mediaType);
+    json value = json::parse(request.body, nullptr, false);
+    if (value.is_discarded())
+        return ApiError::badRequest("couldn't get version/kind; json parse error: the request body is not valid JSON");
+    return value;
+}
+
+ApiServer::ApiServer(ObjectStore &store, ApiServerOptions options)
+    : m_store(store)
+    , m_options(options)
+{
+}
+
+void ApiServer::stop()
+{
+    m_store.stop();
+}
+
+ApiResponse ApiServer::handle(const ApiRequest &request)
+{
+    if (request.body.size() > m_options.maxBodyBytes)
+        return error(ApiError::requestEntityTooLarge(m_options.maxBodyBytes));
+    const bool healthCheck = request.path == "/healthz" || request.path == "/readyz" || request.path == "/livez"
+        || request.path == "/version";
+    if (!request.authenticated && !healthCheck)
+        return error(ApiError::unauthorized());
+    if (auto discovery = serveDiscovery(request))
+        return *discovery;
+
+    auto path = RequestPath::parse(request.path);
+    if (!path)
+        return error({404, "NotFound", "the server could not find the requested resource", json::object(), {}});
+    Target target{*path, findResource(path->group, path->version, path->resource)};
+    if (!target.type)
+        return error({404, "NotFound", "the server could not find the requested resource", json::object(), {}});
+    if (!target.type->namespaced && !path->ns.empty())
+        return error({404, "NotFound", "the server could not find the requested resource", json::object(), {}});
+    if (!path->subresource.empty() && !target.type->hasSubresource(path->subresource))
+        return error({404, "NotFound", "the server could not find the requested resource", json::object(), {}});
+    Attributes what{verbOf(request, *path), path->group, path->resource, path->subresource, path->ns, path->name};
+    std::string reason;
+    if (!Authorizer::allowed(request.identity, what, reason)) {
+        std::string verb = what.verb;
+        return error(ApiError::forbidden(request.identity.user, verb, path->group,
+                                         path->resource + (path->subresource.empty() ? "" : "/" + path->subresource), path->ns));
+    }
+    return dispatch(request, target);
+}
+
+ApiResponse ApiServer::dispatch(const ApiRequest &request, const Target &target)
+{
+    const auto &p = target.path;
+    const std::string &m = request.method;
+    if (target.type->kind == "SelfSubjectAccessReview") {
+        if (m != "POST" || !p.name.empty())
+            return error(ApiError::methodNotAllowed("the server does not allow this method on the requested resource"));
+        return selfSubjectAccessReview(request, request.identity);
+    }
+    if (p.subresource == "scale")
+        return scale(request, target);
+    if (p.name.empty()) {
+        if (m == "GET") {
+            const std::string watch = request.param("watch");
+            return watch == "true" || watch == "1" ? watchObjects(request, target) : listObjects(request, target);
+        }
+        if (m == "POST")
+            return createObject(request, target);
+        if (m == "DELETE")
+            return deleteCollection(request, target);
+    } else {
+        if (m == "GET" && (p.subresource.empty() || p.subresource == "status"))
+            return getObject(target);
+        if (m == "PUT")
+            return updateObject(request, target);
+        if (m == "PATCH")
+            return patchObject(request, target);
+        if (m == "DELETE" && p.subresource.empty())
+            return deleteObject(request, target);
+    }
+    return error(ApiError::methodNotAllowed("the server does not allow this method on the requested resource"));
+}
+
+ApiResponse ApiServer::getObject(const Target &target)
+{
+    auto result = m_store.get(*target.type, target.path.ns, target.path.name);
+    if (auto e = failed(result))
+        return error(*e);
+    return ApiResponse::json(200, std::get<json>(result));
+}
+
+ApiResponse ApiServer::listObjects(const ApiRequest &request, const Target &target)
+{
+    auto filters = filtersOf(request);
+    if (auto e = std::get_if<ApiError>(&filters))
+        return error(*e);
+    std::size_t limit = 0;
+    try {
+        limit = request.has("limit") ? std::stoul(request.param("limit")) : 0;
+    } catch (const std::exception &) {
+        return error(ApiError::badRequest("limit must be a non-negative integer"));
+    }
+    auto page = m_store.list(*target.type, target.path.ns, std::get<Filters>(filters).predicate(), limit,
+                             request.param("continue"));
+    if (auto e = failed(page))
+        return error(*e);
+    const auto &result = std::get<ListPage>(page);
+    if (wantsTable(request.header("accept"))) {
+        json table = toTable(*target.type, result.items, std::to_string(result.resourceVersion));
+        if (!result.continueToken.empty()) {
+            table["metadata"]["continue"] = result.continueToken;
+            table["metadata"]["remainingItemCount"] = result.remaining;
+        }
+        return ApiResponse::json(200, table);
+    }
+    return ApiResponse::json(200, listOf(*target.type, result));
+}
+
+ApiResponse ApiServer::createObject(const ApiRequest &request, const Target &target)
+{
+    auto body = decodeBody(request);
+    if (auto e = std::get_if<ApiError>(&body))
+        return error(*e);
+    json object = std::get<json>(body);
+    if (!object.is_object())
+        return error(ApiError::badRequest("the body must be a JSON object"));
+    const ResourceType &type = *target.type;
+    if (object.value("kind", type.kind) != type.kind || object.value("apiVersion", type.apiVersion()) != type.apiVersion())
+        return error(ApiError::badRequest("the API version in the data (" + object.value("apiVersion", std::string()) + ") or kind ("
+                                          + object.value("kind", std::string()) + ") does not match the expected " + type.apiVersion()
+                                          + " " + type.kind));
+    const std::string bodyNs = object.contains("/metadata/namespace"_json_pointer) && object["metadata"]["namespace"].is_string()
+        ? object["metadata"]["namespace"].get<std::string>() : "";
+    if (!bodyNs.empty() && type.namespaced && bodyNs != target.path.ns)
+        return error(ApiError::badRequest("the namespace of the provided object does not match the namespace sent on the request"));
+    if (object.contains("status") && hasStatusSubresource(type) && type.kind != "Pod")
+        object.erase("status"); // status is the controllers' to write
+    auto created = m_store.create(type, target.path.ns, object, isDryRun(request));
+    if (auto e = failed(created))
+        return error(*e);
+    return ApiResponse::json(201, std::get<json>(created));
+}
+
+ApiResponse ApiServer::store(const ApiRequest &request, const Target &target, json object, const json &current)
+{
+    const ResourceType &type = *target.type;
+    if (!object.is_object())
+        return error(ApiError::badRequest("the body must be a JSON object"));
+    if (object.contains("/metadata/name"_json_pointer) && object["metadata"]["name"] != target.path.name)
+        return error(ApiError::badRequest("the name of the object (" + object["metadata"]["name"].dump()
+                                          + ") does not match the name on the URL (" + target.path.name + ")"));
+    object["metadata"]["name"] = target.path.name;
+    if (hasStatusSubresource(type)) {
+        // The main resource cannot change status, and /status can change nothing but status.
+        if (target.path.subresource == "status") {
+            json merged = current;
+            merged["status"] = object.value("status", json::object());
+            merged["metadata"]["resourceVersion"] = object["metadata"].value("resourceVersion", "");
+            object = merged;
+        } else if (current.contains("status")) {
+            object["status"] = current["status"];
+        } else {
+            object.erase("status");
+        }
+    }
+    auto updated = m_store.update(type, target.path.ns, object, isDryRun(request));
+    if (auto e = failed(updated))
+        return error(*e);
+    return ApiResponse::json(200, std::get<json>(updated));
+}
+
+ApiResponse ApiServer::updateObject(const ApiRequest &request, const Target &target)
+{
+    auto body = decodeBody(request);
+    if (auto e = std::get_if<ApiError>(&body))
+        return error(*e);
+    auto current = m_store.get(*target.type, target.path.ns, target.path.name);
+    if (auto e = failed(current))
+        return error(*e);
+    json object = std::get<json>(body);
+    if (object.is_object() && object["metadata"].value("resourceVersion", "").empty() && target.type->kind != "Namespace")
+        return error(ApiError::invalid(target.type->group, target.type->kind, target.path.name,
+                                       {{"FieldValueInvalid", "Invalid value: 0x0: must be specified for an update", "metadata.resourceVersion"}}));
+    return store(request, target, std::move(object), std::get<json>(current));
+}
+
+ApiResponse ApiServer::patchObject(const ApiRequest &request, const Target &target)
+{
+    const std::string contentType = request.header("content-type");
+    const auto type = patchTypeFor(contentType);
+    if (!type)
+        return error(ApiError::unsupportedMediaType(contentType.substr(0, contentType.find(';'))));
+    auto body = decodeBody(request);
+    if (auto e = std::get_if<ApiError>(&body))
+        return error(*e);
+    auto current = m_store.get(*target.type, target.path.ns, target.path.name);
+    if (auto e = failed(current))
+        return error(*e);
+    const json &original = std::get<json>(current);
+    auto patched = applyPatch(*type, target.type->kind, original, std::get<json>(body));
+    if (auto e = std::get_if<ApiError>(&patched))
+        return error(*e);
+    json object = std::get<json>(patched);
+    // A patch applies to what it read: keep its resourceVersion unless the patch set one,
+    // in which case a stale value is a Conflict like any update.
+    if (!object.is_object() || !object["metadata"].is_object())
+        return error(ApiError::badRequest("the patch removed the object's metadata"));
+    return store(request, target, std::move(object), original);
+}
+
+ApiResponse ApiServer::deleteObject(const ApiRequest &request, const Target &target)
+{
+    std::string uid;
+    std::string propagation = request.param("propagationPolicy", "Background");
+    if (!request.body.empty()) {
+        json options = json::parse(request.body, nullptr, false);
+        if (options.is_discarded() || !options.is_object())
+            return error(ApiError::badRequest("the DeleteOptions body is not valid JSON"));
+        uid = options.value("/preconditions/uid"_json_pointer, std::string());
+        propagation = options.value("propagationPolicy", propagation);
+        if (options.value("dryRun", json::array()) == json::array({"All"})) {
+            ApiRequest dry = request;
+            dry.query.emplace("dryRun", "All");
+            dry.body.clear();
+            return deleteObject(dry, target);
+        }
+    }
+    if (propagation != "Background" && propagation != "Foreground" && propagation != "Orphan")
+        return error(ApiError::invalid("", "DeleteOptions", "", {{"FieldValueNotSupported",
+                                       "Unsupported value: \"" + propagation + "\": supported values: \"Foreground\", \"Background\", \"Orphan\"",
+                                       "propagationPolicy"}}));
+    auto removed = m_store.remove(*target.type, target.path.ns, target.path.name, isDryRun(request), uid);
+    if (auto e = failed(removed))
+        return error(*e);
+    const json &object = std::get<json>(removed);
+    if (!isDryRun(request))
+        collectGarbage(object, propagation == "Orphan");
+    return ApiResponse::json(200, object);
+}
+
+ApiResponse ApiServer::deleteCollection(const ApiRequest &request, const Target &target)
+{
+    if (!target.type->supports("deletecollection"))
+        return error(ApiError::methodNotAllowed("the server does not allow this method on the requested resource"));
+    auto filters = filtersOf(request);
+    if (auto e = std::get_if<ApiError>(&filters))
+        return error(*e);
+    auto page = m_store.list(*target.type, target.path.ns, std::get<Filters>(filters).predicate(), 0, {});
+    if (auto e = failed(page))
+        return error(*e);
+    ListPage deleted;
+    for (const auto &item : std::get<ListPage>(page).items) {
+        const auto &meta = item["metadata"];
+        auto removed = m_store.remove(*target.type, meta.value("namespace", ""), meta.value("name", ""), isDryRun(request));
+        if (auto object = std::get_if<json>(&removed)) {
+            deleted.items.push_back(*object);
+            if (!isDryRun(request))
+                collectGarbage(*object, false);
+        }
+    }
+    deleted.resourceVersion = m_store.resourceVersion();
+    return ApiResponse::json(200, listOf(*target.type, deleted));
+}
+
+void ApiServer::collectGarbage(const json &owner, bool orphan)
+{
+    // Dependents name their owner by uid in metadata.ownerReferences. Deleting them can
+    // orphan or delete their own dependents in turn (Deployment -> ReplicaSet -> Pod).
+    const std::string uid = owner["metadata"].value("uid", "");
+    const std::string ns = owner["metadata"].value("namespace", "");
+    for (const auto &type : resourceTypes()) {
+        if (!type.namespaced || !type.supports("delete"))
+            continue;
+        std::vector<json> dependents;
+        m_store.forEach(type, [&](const json &o) {
+            if (o["metadata"].value("namespace", "") != ns || !o["metadata"].contains("ownerReferences"))
+                return;
+            for (const auto &ref : o["metadata"]["ownerReferences"])
+                if (ref.value("uid", "") == uid)
+                    dependents.push_back(o);
+        });
+        for (const auto &dependent : dependents) {
+            const std::string name = dependent["metadata"].value("name", "");
+            if (orphan) {
+                m_store.modify(type, ns, name, [&](json &o) -> std::optional<ApiError> {
+                    json kept = json::array();
+                    for (const auto &ref : o["metadata"]["ownerReferences"])
+                        if (ref.value("uid", "") != uid)
+                            kept.push_back(ref);
+                    if (kept.empty())
+                        o["metadata"].erase("ownerReferences");
+                    else
+                        o["metadata"]["ownerReferences"] = kept;
+                    return std::nullopt;
+                });
+            } else {
+                auto removed = m_store.remove(type, ns, name, false);
+                if (auto object = std::get_if<json>(&removed))
+                    collectGarbage(*object, false);
+            }
+        }
+    }
+}
+
+} // namespace lucent::sandbox

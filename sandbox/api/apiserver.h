@@ -1,0 +1,62 @@
+#pragma once
+
+#include "sandbox/api/apirequest.h"
+#include "sandbox/api/requestpath.h"
+#include "sandbox/api/resourcetypes.h"
+#include "sandbox/store/objectstore.h"
+
+#include <atomic>
+#include <chrono>
+
+namespace lucent::sandbox {
+
+struct ApiServerOptions {
+    std::size_t maxBodyBytes = 3 * 1024 * 1024; ///< what kube-apiserver accepts
+    std::chrono::seconds defaultWatchTimeout{1800};
+    std::chrono::seconds bookmarkInterval{10};
+};
+
+/// The Kubernetes API over the object store: routing, verbs, selectors, patches, watches and
+/// errors as metav1.Status. Transport-free: the HTTP adapter and the tests feed it requests.
+class ApiServer
+{
+public:
+    ApiServer(ObjectStore &store, ApiServerOptions options = {});
+
+    ApiResponse handle(const ApiRequest &request);
+
+    /// Ends running watches (used at shutdown).
+    void stop();
+
+private:
+    struct Target {
+        RequestPath path;
+        const ResourceType *type = nullptr;
+    };
+
+    ApiResponse dispatch(const ApiRequest &request, const Target &target);
+    ApiResponse getObject(const Target &target);
+    ApiResponse listObjects(const ApiRequest &request, const Target &target);
+    ApiResponse watchObjects(const ApiRequest &request, const Target &target);
+    ApiResponse createObject(const ApiRequest &request, const Target &target);
+    ApiResponse updateObject(const ApiRequest &request, const Target &target);
+    ApiResponse patchObject(const ApiRequest &request, const Target &target);
+    ApiResponse deleteObject(const ApiRequest &request, const Target &target);
+    ApiResponse deleteCollection(const ApiRequest &request, const Target &target);
+    ApiResponse scale(const ApiRequest &request, const Target &target);
+    ApiResponse selfSubjectAccessReview(const ApiRequest &request, const Identity &who);
+
+    /// Writes @p object as the new state of the target (main resource or status), keeping
+    /// the half the request may not touch.
+    ApiResponse store(const ApiRequest &request, const Target &target, nlohmann::json object, const nlohmann::json &current);
+    /// Deletes (or, for Orphan, releases) every object that @p owner owns, recursively.
+    void collectGarbage(const nlohmann::json &owner, bool orphan);
+
+    ObjectStore &m_store;
+    ApiServerOptions m_options;
+};
+
+/// Decodes a request body (JSON or YAML) into a JSON value, or says why it cannot.
+std::variant<nlohmann::json, ApiError> decodeBody(const ApiRequest &request);
+
+} // namespace lucent::sandbox

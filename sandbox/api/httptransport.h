@@ -1,0 +1,40 @@
+#pragma once
+
+#include "sandbox/api/apiserver.h"
+#include "sandbox/auth/authenticator.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace httplib {
+class Server;
+}
+
+namespace lucent::sandbox {
+
+/// Serves an ApiServer over HTTP/1.1 with cpp-httplib: chunked streaming for watches and
+/// logs, a thread pool large enough for many open watches, bearer-token authentication.
+class HttpTransport
+{
+public:
+    /// @p anonymous is who a request without credentials is: nobody (401) by default. Over
+    /// plain HTTP kubectl never sends its token, so the insecure mode trusts every caller
+    /// as the admin, like kube-apiserver's old insecure port.
+    HttpTransport(ApiServer &api, const Authenticator &authenticator, std::optional<Identity> anonymous = std::nullopt);
+    ~HttpTransport();
+
+    /// Binds to @p host:@p port (0: a free port); returns the port, or -1.
+    int bind(const std::string &host, int port);
+    /// Serves until stop(); blocks.
+    bool serve();
+    void stop();
+
+private:
+    ApiServer &m_api;
+    const Authenticator &m_authenticator;
+    std::optional<Identity> m_anonymous;
+    std::unique_ptr<httplib::Server> m_server;
+};
+
+} // namespace lucent::sandbox

@@ -1,0 +1,134 @@
+#include "sandbox/cluster/platform.h"
+
+#include "sandbox/api/resourcetypes.h"
+#include "sandbox/api/yamljson.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace lucent::sandbox {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::optional<std::string> readFile(const fs::path &path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return std::nullopt;
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+void applyFile(ObjectStore &store, const fs::path &file, const std::string &ns, std::vector<std::string> &problems)
+{
+    const auto text = readFile(file);
+    if (!text) {
+        problems.push_back("cannot read " + file.string());
+        return;
+    }
+    std::string why;
+    const auto docs = yamlDocumentsToJson(*text, why);
+    if (!docs) {
+        problems.push_back(file.string() + ": " + why);
+        return;
+    }
+    for (const auto &doc : *docs) {
+        const ResourceType *type = findKind(doc.value("apiVersion", ""), doc.value("kind", ""));
+        if (!type) {
+            problems.push_back(file.string() + ": the sandbox does not serve " + doc.value("apiVersion", "?") + " "
+                               + doc.value("kind", "?"));
+            continue;
+        }
+        auto result = store.create(*type, type->namespaced ? ns : "", doc, false);
+        if (auto e = std::get_if<ApiError>(&result))
+            problems.push_back(file.string() + ": " + e->message);
+    }
+}
+
+} // namespace
+
+const std::vector<Environment> &environments()
+{
+    static const std::vector<Environment> envs{{"staging", "lucent-staging", false}, {"production", "lucent-platform", true}};
+    return envs;
+}
+
+std::vector<std::string> applyPlatform(ObjectStore &store, const std::string &manifestsDir)
+{
+    std::vector<std::string> problems;
+    const fs::path root(manifestsDir);
+    applyFile(store, root / "namespaces.yaml", "", problems);
+    std::vector<fs::path> files;
+    std::error_code ec;
+    for (const auto &entry : fs::directory_iterator(root / "platform", ec)) {
+        if (entry.path().extension() == ".yaml")
+            files.push_back(entry.path());
+    }
+    if (ec)
+        problems.push_back("cannot list " + (root / "platform").string() + ": " + ec.message());
+    std::sort(files.begin(), files.end());
+    for (const auto &env : environments()) {
+        for (const auto &file : files)
+            applyFile(store, file, env.ns, problems);
+    }
+    return problems;
+}
+
+bool writeKubeconfig(const std::string &path, const std::string &server, const std::string &adminToken,
+                     const std::string &deployerToken, const std::string &viewerToken, std::string &error)
+{
+    YAML::Emitter out;
+    out << YAML::Comment("lucent-sandbox kubeconfig. Contexts use lucent-admin; switch a context's user to\n"
+                         "lucent-deployer (patch/update deployments and services, create/delete deployments) or\n"
+                         "lucent-viewer (read-only, no secrets) to try the RBAC.");
+    out << YAML::BeginMap << YAML::Key << "apiVersion" << YAML::Value << "v1" << YAML::Key << "kind" << YAML::Value << "Config";
+    out << YAML::Key << "current-context" << YAML::Value << environments().front().name;
+    out << YAML::Key << "clusters" << YAML::Value << YAML::BeginSeq << YAML::BeginMap << YAML::Key << "name" << YAML::Value
+        << "lucent-sandbox" << YAML::Key << "cluster" << YAML::Value << YAML::BeginMap << YAML::Key << "server" << YAML::Value
+        << server << YAML::EndMap << YAML::EndMap << YAML::EndSeq;
+    out << YAML::Key << "users" << YAML::Value << YAML::BeginSeq;
+    for (const auto &[user, token] : {std::pair{"lucent-admin", adminToken}, std::pair{"lucent-deployer", deployerToken},
+                                      std::pair{"lucent-viewer", viewerToken}}) {
+        out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << user << YAML::Key << "user" << YAML::Value << YAML::BeginMap
+            << YAML::Key << "token" << YAML::Value << token << YAML::EndMap << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+    out << YAML::Key << "contexts" << YAML::Value << YAML::BeginSeq;
+    for (const auto &env : environments()) {
+        out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << env.name << YAML::Key << "context" << YAML::Value
+            << YAML::BeginMap << YAML::Key << "cluster" << YAML::Value << "lucent-sandbox" << YAML::Key << "user" << YAML::Value
+            << "lucent-admin" << YAML::Key << "namespace" << YAML::Value << env.ns << YAML::EndMap << YAML::EndMap;
+    }
+    out << YAML::EndSeq << YAML::EndMap;
+
+    // The file holds tokens: owner-only from the first byte on.
+    const fs::path target(path);
+    std::error_code ec;
+    if (target.has_parent_path())
+        fs::create_directories(target.parent_path(), ec);
+    const fs::path temporary = target.string() + ".tmp";
+    {
+        std::ofstream file(temporary, std::ios::trunc);
+        if (!file) {
+            error = "cannot write " + temporary.string();
+            return false;
+        }
+        fs::permissions(temporary, fs::perms::owner_read | fs::perms::owner_write, ec);
+        file << out.c_str() << "\n";
+    }
+    fs::rename(temporary, target, ec);
+    if (ec) {
+        error = "cannot move the kubeconfig into place at " + path + ": " + ec.message();
+        return false;
+    }
+    return true;
+}
+
+} // namespace lucent::sandbox
