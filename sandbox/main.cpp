@@ -3,10 +3,13 @@
 #include "sandbox/api/apiserver.h"
 #include "sandbox/api/httptransport.h"
 #include "sandbox/auth/authenticator.h"
+#include "sandbox/cluster/clusterclock.h"
 #include "sandbox/cluster/platform.h"
+#include "sandbox/cluster/simulator.h"
 #include "sandbox/store/objectstore.h"
 
 #include <csignal>
+#include <random>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -28,7 +31,10 @@ void usage(FILE *to)
                "  --port N             listen on port N (default 0: a free port, printed at start)\n"
                "  --host ADDRESS       listen address (default 127.0.0.1)\n"
                "  --kubeconfig-out F   write a kubeconfig with a context per environment to F\n"
-               "  --manifests DIR      the platform manifests to apply at start (default: the built-in ones)\n",
+               "  --manifests DIR      the platform manifests to apply at start (default: the built-in ones)\n"
+               "  --speed X            run simulated time X times faster (probe delays, back-off, deadlines)\n"
+               "  --seed N             make names and chance repeatable\n"
+               "Without TLS, kubectl sends no credentials, so every caller is treated as lucent-admin.\n",
                to);
 }
 
@@ -41,6 +47,8 @@ int main(int argc, char **argv)
     std::string host = "127.0.0.1";
     std::string kubeconfigOut;
     std::string manifests = LUCENT_SANDBOX_MANIFESTS_DIR;
+    double speed = 1.0;
+    std::uint64_t seed = std::random_device{}();
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         auto value = [&](const char *name) -> std::string {
@@ -63,6 +71,21 @@ int main(int argc, char **argv)
             kubeconfigOut = value("--kubeconfig-out");
         } else if (arg == "--manifests") {
             manifests = value("--manifests");
+        } else if (arg == "--speed" || arg == "--seed") {
+            const std::string text = value(arg.c_str());
+            try {
+                if (arg == "--speed")
+                    speed = std::stod(text);
+                else
+                    seed = std::stoull(text);
+            } catch (const std::exception &) {
+                std::fprintf(stderr, "lucent-sandbox: %s takes a number, not '%s'\n", arg.c_str(), text.c_str());
+                return 2;
+            }
+            if (speed <= 0 || speed > 1000) {
+                std::fputs("lucent-sandbox: --speed must be above 0 and at most 1000\n", stderr);
+                return 2;
+            }
         } else if (arg == "--help" || arg == "-h") {
             usage(stdout);
             return 0;
@@ -74,6 +97,8 @@ int main(int argc, char **argv)
     }
 
     ObjectStore store;
+    ClusterClock clock(speed, seed);
+    Simulator simulator(store, clock);
     for (const auto &problem : applyPlatform(store, manifests))
         std::fprintf(stderr, "lucent-sandbox: %s\n", problem.c_str());
 
@@ -104,6 +129,8 @@ int main(int argc, char **argv)
     std::signal(SIGTERM, onSignal);
     std::printf("lucent-sandbox listening on %s\n", server.c_str());
     std::fflush(stdout);
+    simulator.start();
     transport.serve();
+    simulator.stop();
     return 0;
 }

@@ -182,7 +182,7 @@ ApiResponse ApiServer::dispatch(const ApiRequest &request, const Target &target)
             return deleteCollection(request, target);
     } else {
         if (m == "GET" && (p.subresource.empty() || p.subresource == "status"))
-            return getObject(target);
+            return getObject(request, target);
         if (m == "PUT")
             return updateObject(request, target);
         if (m == "PATCH")
@@ -193,12 +193,15 @@ ApiResponse ApiServer::dispatch(const ApiRequest &request, const Target &target)
     return error(ApiError::methodNotAllowed("the server does not allow this method on the requested resource"));
 }
 
-ApiResponse ApiServer::getObject(const Target &target)
+ApiResponse ApiServer::getObject(const ApiRequest &request, const Target &target)
 {
     auto result = m_store.get(*target.type, target.path.ns, target.path.name);
     if (auto e = failed(result))
         return error(*e);
-    return ApiResponse::json(200, std::get<json>(result));
+    const json &object = std::get<json>(result);
+    if (wantsTable(request.header("accept")))
+        return ApiResponse::json(200, toTable(*target.type, {object}, object["metadata"].value("resourceVersion", "")));
+    return ApiResponse::json(200, object);
 }
 
 ApiResponse ApiServer::listObjects(const ApiRequest &request, const Target &target)

@@ -35,7 +35,7 @@ private:
     };
 
     ApiResponse dispatch(const ApiRequest &request, const Target &target);
-    ApiResponse getObject(const Target &target);
+    ApiResponse getObject(const ApiRequest &request, const Target &target);
     ApiResponse listObjects(const ApiRequest &request, const Target &target);
     ApiResponse watchObjects(const ApiRequest &request, const Target &target);
     ApiResponse createObject(const ApiRequest &request, const Target &target);

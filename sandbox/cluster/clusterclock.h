@@ -1,0 +1,31 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <random>
+#include <string>
+
+namespace lucent::sandbox {
+
+/// The simulation's sense of time and chance. --speed scales every simulated delay (probe
+/// delays, crash back-off, progress deadlines); --seed makes the chance repeatable.
+class ClusterClock
+{
+public:
+    ClusterClock(double speed, std::uint64_t seed);
+
+    /// Seconds of simulated time since the start.
+    double now() const;
+    /// Real seconds → simulated seconds for a delay given in simulated seconds.
+    double speed() const { return m_speed; }
+    std::mt19937_64 &random() { return m_random; }
+    /// A lower-case suffix like Kubernetes' random name suffixes ("x7k2p").
+    std::string suffix(int length);
+
+private:
+    double m_speed;
+    std::chrono::steady_clock::time_point m_start;
+    std::mt19937_64 m_random;
+};
+
+} // namespace lucent::sandbox

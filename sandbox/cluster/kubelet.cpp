@@ -1,0 +1,162 @@
+// The simulated kubelet: schedules each pod onto one of three nodes and walks it through
+// Pending, ContainerCreating and Running; readiness follows the readinessProbe's
+// initialDelaySeconds; images tagged -crash exit after a few seconds and back off like
+// CrashLoopBackOff, -unready never pass readiness. Times are simulated (see --speed).
+
+#include "sandbox/api/resourcetypes.h"
+#include "sandbox/cluster/objects.h"
+#include "sandbox/cluster/simulator.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace lucent::sandbox {
+
+using json = nlohmann::json;
+
+namespace {
+
+constexpr double CreatingSeconds = 1.0;  // pulling and starting the image
+constexpr double CrashAfterSeconds = 3.0; // how long a -crash container runs
+
+double backOff(int restarts)
+{
+    return std::min(300.0, 10.0 * std::pow(2.0, std::max(0, restarts - 1)));
+}
+
+double readinessDelay(const json &pod)
+{
+    double delay = 0;
+    for (const auto &c : pod.value("/spec/containers"_json_pointer, json::array()))
+        delay = std::max(delay, c.value("/readinessProbe/initialDelaySeconds"_json_pointer, 0.0));
+    return delay;
+}
+
+json condition(const std::string &type, bool value, const std::string &since)
+{
+    return {{"type", type}, {"status", value ? "True" : "False"}, {"lastProbeTime", nullptr}, {"lastTransitionTime", since}};
+}
+
+} // namespace
+
+void Simulator::runKubelet()
+{
+    const ResourceType *podType = findResource("", "v1", "pods");
+    const double now = m_clock.now();
+    std::map<std::string, PodState> alive;
+    for (const auto &pod : list("", "pods")) {
+        const std::string uid = objects::uid(pod);
+        auto it = m_pods.find(uid);
+        PodState state;
+        if (it == m_pods.end()) {
+            state.created = now;
+            const std::uint32_t n = m_nextIp++;
+            state.node = "sandbox-node-" + std::to_string(1 + n % 3);
+            state.ip = "10.244." + std::to_string(1 + n % 3) + "." + std::to_string(2 + (n / 3) % 250);
+            state.scheduledAt = nowTimestamp();
+            if (!pod.contains("/spec/nodeName"_json_pointer)) {
+                m_store.modify(*podType, objects::ns(pod), objects::name(pod), [&](json &o) -> std::optional<ApiError> {
+                    o["spec"]["nodeName"] = state.node;
+                    return std::nullopt;
+                });
+            }
+            recordEvent(pod, "Normal", "Scheduled", "Successfully assigned " + objects::ns(pod) + "/" + objects::name(pod) + " to " + state.node,
+                        "default-scheduler");
+        } else {
+            state = it->second;
+        }
+        json status = podStatus(pod, state, now);
+        writeStatus("", "pods", pod, status);
+        alive[uid] = state;
+    }
+    m_pods.swap(alive);
+}
+
+json Simulator::podStatus(const json &pod, PodState &s, double now)
+{
+    const json containers = pod.value("/spec/containers"_json_pointer, json::array());
+    Behaviour behaviour = Behaviour::Healthy;
+    for (const auto &c : containers) {
+        const Behaviour b = behaviourOf(c.value("image", ""));
+        if (b == Behaviour::Crash || (b == Behaviour::Unready && behaviour != Behaviour::Crash))
+            behaviour = b;
+    }
+    const double age = now - s.created;
+    bool running = false;
+    bool waitingBackOff = false;
+    if (age >= CreatingSeconds) {
+        if (behaviour == Behaviour::Crash) {
+            if (s.runningSince < 0 && (s.backOffUntil < 0 || now >= s.backOffUntil)) {
+                s.runningSince = now;
+                s.startedAt = nowTimestamp();
+                if (s.restarts == 0)
+                    recordEvent(pod, "Normal", "Started", "Started container " + containers[0].value("name", ""), "kubelet");
+            }
+            if (s.runningSince >= 0 && now - s.runningSince >= CrashAfterSeconds) {
+                s.runningSince = -1;
+                ++s.restarts;
+                s.crashedAt = now;
+                s.backOffUntil = now + backOff(s.restarts);
+                s.finishedAt = nowTimestamp();
+                recordEvent(pod, "Warning", "BackOff", "Back-off restarting failed container " + containers[0].value("name", "")
+                                + " in pod " + objects::name(pod), "kubelet");
+            }
+            running = s.runningSince >= 0;
+            waitingBackOff = !running;
+        } else {
+            if (s.runningSince < 0) {
+                s.runningSince = now;
+                s.startedAt = nowTimestamp();
+                recordEvent(pod, "Normal", "Started", "Started container " + containers[0].value("name", ""), "kubelet");
+            }
+            running = true;
+        }
+    }
+    const bool ready = running && behaviour != Behaviour::Crash && behaviour != Behaviour::Unready
+        && now - s.runningSince >= readinessDelay(pod);
+    if (ready != s.ready) {
+        s.ready = ready;
+        s.readyAt = nowTimestamp();
+    }
+    if (s.readyAt.empty())
+        s.readyAt = s.scheduledAt;
+
+    json statuses = json::array();
+    for (const auto &c : containers) {
+        json st = {{"name", c.value("name", "")}, {"image", c.value("image", "")},
+                   {"imageID", "docker-pullable://" + c.value("image", "")}, {"restartCount", s.restarts},
+                   {"ready", ready}, {"started", running}};
+        if (running) {
+            st["containerID"] = "containerd://" + objects::uid(pod).substr(0, 8) + std::to_string(s.restarts);
+            st["state"] = {{"running", {{"startedAt", s.startedAt}}}};
+        } else if (waitingBackOff) {
+            st["state"] = {{"waiting", {{"reason", "CrashLoopBackOff"},
+                                        {"message", "back-off " + std::to_string(int(backOff(s.restarts))) + "s restarting failed container="
+                                                        + c.value("name", "") + " pod=" + objects::name(pod)}}}};
+        } else {
+            st["state"] = {{"waiting", {{"reason", "ContainerCreating"}}}};
+        }
+        if (s.restarts > 0)
+            st["lastState"] = {{"terminated", {{"exitCode", 1}, {"reason", "Error"}, {"startedAt", s.startedAt}, {"finishedAt", s.finishedAt}}}};
+        else
+            st["lastState"] = json::object();
+        statuses.push_back(st);
+    }
+    json status = {{"phase", age >= CreatingSeconds ? "Running" : "Pending"},
+                   {"hostIP", "172.18.0." + s.node.substr(s.node.size() - 1)},
+                   {"qosClass", "Burstable"},
+                   {"startTime", s.scheduledAt},
+                   {"conditions", json::array({condition("PodReadyToStartContainers", age >= CreatingSeconds, s.scheduledAt),
+                                               condition("Initialized", true, s.scheduledAt),
+                                               condition("Ready", ready, s.readyAt),
+                                               condition("ContainersReady", ready, s.readyAt),
+                                               condition("PodScheduled", true, s.scheduledAt)})},
+                   {"containerStatuses", statuses}};
+    if (age >= CreatingSeconds) {
+        status["podIP"] = s.ip;
+        status["podIPs"] = json::array({{{"ip", s.ip}}});
+    }
+    return status;
+}
+
+} // namespace lucent::sandbox

@@ -1,0 +1,129 @@
+#include "sandbox/cluster/simulator.h"
+
+#include "sandbox/api/resourcetypes.h"
+#include "sandbox/cluster/objects.h"
+
+namespace lucent::sandbox {
+
+using json = nlohmann::json;
+
+Simulator::Simulator(ObjectStore &store, ClusterClock &clock)
+    : m_store(store)
+    , m_clock(clock)
+{
+}
+
+Simulator::~Simulator()
+{
+    stop();
+}
+
+void Simulator::start(std::chrono::milliseconds interval)
+{
+    if (m_running.exchange(true))
+        return;
+    m_thread = std::thread([this, interval] {
+        while (m_running) {
+            tick();
+            std::this_thread::sleep_for(interval);
+        }
+    });
+}
+
+void Simulator::stop()
+{
+    m_running = false;
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+void Simulator::tick()
+{
+    std::lock_guard lock(m_tickMutex);
+    assignClusterIps();
+    reconcileDeployments();
+    reconcileReplicaSets();
+    reconcileStatefulSets();
+    runKubelet();
+    reconcileEndpoints();
+}
+
+Simulator::Behaviour Simulator::behaviourOf(const std::string &image)
+{
+    const auto colon = image.rfind(':');
+    const std::string tag = colon == std::string::npos || image.find('/', colon) != std::string::npos ? "" : image.substr(colon);
+    if (tag.find("-crash") != std::string::npos)
+        return Behaviour::Crash;
+    if (tag.find("-unready") != std::string::npos)
+        return Behaviour::Unready;
+    if (tag.find("-errors") != std::string::npos)
+        return Behaviour::Errors;
+    if (tag.find("-slow") != std::string::npos)
+        return Behaviour::Slow;
+    return Behaviour::Healthy;
+}
+
+std::vector<json> Simulator::list(const char *group, const char *resource) const
+{
+    const ResourceType *type = findResource(group, group[0] ? "v1" : "v1", resource);
+    std::vector<json> items;
+    if (type)
+        m_store.forEach(*type, [&](const json &o) { items.push_back(o); });
+    return items;
+}
+
+void Simulator::writeStatus(const char *group, const char *resource, const json &object, const json &status)
+{
+    if (object.value("status", json::object()) == status)
+        return;
+    const ResourceType *type = findResource(group, "v1", resource);
+    m_store.modify(*type, objects::ns(object), objects::name(object), [&](json &current) -> std::optional<ApiError> {
+        current["status"] = status;
+        return std::nullopt;
+    });
+}
+
+void Simulator::assignClusterIps()
+{
+    const ResourceType *services = findResource("", "v1", "services");
+    for (const auto &svc : list("", "services")) {
+        const json spec = svc.value("spec", json::object());
+        if (spec.contains("clusterIP"))
+            continue;
+        const std::uint32_t n = m_nextIp++;
+        const std::string ip = "10.96." + std::to_string((n >> 8) & 0xff) + "." + std::to_string(n & 0xff);
+        m_store.modify(*services, objects::ns(svc), objects::name(svc), [&](json &o) -> std::optional<ApiError> {
+            o["spec"]["clusterIP"] = ip;
+            o["spec"]["clusterIPs"] = json::array({ip});
+            return std::nullopt;
+        });
+    }
+}
+
+void Simulator::recordEvent(const json &involved, const std::string &type, const std::string &reason,
+                            const std::string &message, const std::string &component)
+{
+    const ResourceType *events = findResource("", "v1", "events");
+    const std::string ns = objects::ns(involved);
+    const std::string now = nowTimestamp();
+    // Repeats of the same reason on the same object count up one Event, as kubelet does.
+    const std::string name = objects::name(involved) + "." + objects::uid(involved).substr(0, 8) + "." + reason;
+    auto bumped = m_store.modify(*events, ns, name, [&](json &e) -> std::optional<ApiError> {
+        e["count"] = e.value("count", 1) + 1;
+        e["lastTimestamp"] = now;
+        e["message"] = message;
+        return std::nullopt;
+    });
+    if (!std::holds_alternative<ApiError>(bumped))
+        return;
+    json event = {{"metadata", {{"name", name}, {"namespace", ns}}},
+                  {"involvedObject", {{"kind", involved.value("kind", "")}, {"name", objects::name(involved)}, {"namespace", ns},
+                                      {"uid", objects::uid(involved)}, {"apiVersion", involved.value("apiVersion", "")},
+                                      {"resourceVersion", involved["metadata"].value("resourceVersion", "")}}},
+                  {"reason", reason}, {"message", message}, {"type", type},
+                  {"source", {{"component", component}}}, {"firstTimestamp", now}, {"lastTimestamp", now}, {"count", 1},
+                  {"reportingComponent", component}, {"reportingInstance", "lucent-sandbox"}};
+    m_store.create(*events, ns, event, false);
+}
+
+} // namespace lucent::sandbox

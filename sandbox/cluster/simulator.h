@@ -1,0 +1,74 @@
+#pragma once
+
+#include "sandbox/cluster/clusterclock.h"
+#include "sandbox/store/objectstore.h"
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <thread>
+
+namespace lucent::sandbox {
+
+/// The simulated control plane and nodes: Deployment, ReplicaSet, StatefulSet and Endpoints
+/// controllers, and a kubelet that runs each pod's simulated Lucent service. Everything goes
+/// through the ObjectStore, as real controllers go through the API server, so watches see
+/// every change. One thread ticks the controllers; tick() is public for tests.
+class Simulator
+{
+public:
+    Simulator(ObjectStore &store, ClusterClock &clock);
+    ~Simulator();
+
+    void start(std::chrono::milliseconds interval = std::chrono::milliseconds(100));
+    void stop();
+    /// One round of every controller.
+    void tick();
+
+    /// How a pod's image tag makes it behave.
+    enum class Behaviour { Healthy, Crash, Unready, Errors, Slow };
+    static Behaviour behaviourOf(const std::string &image);
+
+private:
+    struct PodState {
+        double created = 0;
+        double runningSince = -1;   ///< current container start, -1 while not running
+        double crashedAt = -1;      ///< when the container last exited
+        double backOffUntil = -1;
+        int restarts = 0;
+        std::string node;
+        std::string ip;
+        // Wall-clock stamps of each transition, kept so that an unchanged pod keeps an
+        // identical status and is not rewritten every tick.
+        std::string scheduledAt, startedAt, readyAt, finishedAt;
+        bool ready = false;
+    };
+
+    void reconcileDeployments();
+    void reconcileDeployment(const nlohmann::json &deployment);
+    void reconcileReplicaSets();
+    void reconcileStatefulSets();
+    void runKubelet();
+    void reconcileEndpoints();
+    void assignClusterIps();
+
+    nlohmann::json podStatus(const nlohmann::json &pod, PodState &state, double now);
+    void scaleReplicaSet(const nlohmann::json &rs, int replicas, const std::string &deploymentName);
+    void createPod(const nlohmann::json &owner, const nlohmann::json &podTemplate, const std::string &name);
+    void recordEvent(const nlohmann::json &involved, const std::string &type, const std::string &reason,
+                     const std::string &message, const std::string &component);
+    std::vector<nlohmann::json> list(const char *group, const char *resource) const;
+    void writeStatus(const char *group, const char *resource, const nlohmann::json &object, const nlohmann::json &status);
+
+    ObjectStore &m_store;
+    ClusterClock &m_clock;
+    std::map<std::string, PodState> m_pods; ///< by pod uid
+    /// deployment uid -> (what its status counted, simulated time that last changed)
+    std::map<std::string, std::pair<std::string, double>> m_progress;
+    std::uint32_t m_nextIp = 1;
+    std::mutex m_tickMutex;
+    std::atomic<bool> m_running{false};
+    std::thread m_thread;
+};
+
+} // namespace lucent::sandbox
