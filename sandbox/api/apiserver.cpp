@@ -72,6 +72,26 @@ std::variant<Filters, ApiError> filtersOf(const ApiRequest &request)
     return f;
 }
 
+// Kubernetes decodes bodies into typed structs, so a field sent as null is as good as
+// absent (kubectl sends "creationTimestamp": null in every pod template it re-encodes).
+// Dropping nulls keeps templates comparable, which ReplicaSet reuse on rollback relies on.
+void dropNulls(json &value)
+{
+    if (value.is_object()) {
+        for (auto it = value.begin(); it != value.end();) {
+            if (it->is_null()) {
+                it = value.erase(it);
+            } else {
+                dropNulls(*it);
+                ++it;
+            }
+        }
+    } else if (value.is_array()) {
+        for (auto &item : value)
+            dropNulls(item);
+    }
+}
+
 // The Kubernetes verb of a request, for authorization.
 std::string verbOf(const ApiRequest &request, const RequestPath &path)
 {
@@ -250,6 +270,7 @@ ApiResponse ApiServer::createObject(const ApiRequest &request, const Target &tar
         return error(ApiError::badRequest("the namespace of the provided object does not match the namespace sent on the request"));
     if (object.contains("status") && hasStatusSubresource(type) && type.kind != "Pod")
         object.erase("status"); // status is the controllers' to write
+    dropNulls(object);
     auto created = m_store.create(type, target.path.ns, object, isDryRun(request));
     if (auto e = failed(created))
         return error(*e);
@@ -265,6 +286,7 @@ ApiResponse ApiServer::store(const ApiRequest &request, const Target &target, js
         return error(ApiError::badRequest("the name of the object (" + object["metadata"]["name"].dump()
                                           + ") does not match the name on the URL (" + target.path.name + ")"));
     object["metadata"]["name"] = target.path.name;
+    dropNulls(object);
     if (hasStatusSubresource(type)) {
         // The main resource cannot change status, and /status can change nothing but status.
         if (target.path.subresource == "status") {
