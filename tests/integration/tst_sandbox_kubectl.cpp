@@ -1,0 +1,344 @@
+// The sandbox as the real kubectl sees it: every verb a release engineer uses, checked by
+// parsing kubectl's JSON output.
+
+#include "sandboxprocess.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QtTest>
+
+using Lucent::Tests::CommandResult;
+using Lucent::Tests::SandboxProcess;
+
+class TestSandboxKubectl : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void discovery();
+    void getAndListWithSelectors_data();
+    void getAndListWithSelectors();
+    void chunkedList();
+    void applyClientSide();
+    void patchMergeJsonStrategic();
+    void scale();
+    void rolloutToHealthyTagCompletes();
+    void rolloutToCrashTagExceedsDeadline();
+    void rolloutUndoRestartPauseResume();
+    void deleteCollectsGarbage();
+    void watchReportsChanges();
+    void watchResumesFromResourceVersion();
+    void conflictOnStaleUpdate();
+    void dryRunChangesNothing();
+    void errorsAreStatusObjects();
+
+private:
+    CommandResult kubectl(const QStringList &args, const QByteArray &input = {}) const { return m_sandbox.kubectl(args, 90000, input); }
+    QJsonObject getJson(const QStringList &args) const;
+    QStringList names(const QStringList &args) const;
+
+    SandboxProcess m_sandbox{{QStringLiteral("--speed"), QStringLiteral("20"), QStringLiteral("--seed"), QStringLiteral("7")}};
+};
+
+static QStringList S(std::initializer_list<const char *> items)
+{
+    QStringList list;
+    for (const char *item : items)
+        list.append(QString::fromUtf8(item));
+    return list;
+}
+
+QJsonObject TestSandboxKubectl::getJson(const QStringList &args) const
+{
+    const CommandResult r = kubectl(args + S({"-o", "json"}));
+    if (r.exitCode != 0)
+        qWarning("kubectl %s failed: %s", qPrintable(args.join(QLatin1Char(' '))), qPrintable(r.errText()));
+    return r.json().object();
+}
+
+QStringList TestSandboxKubectl::names(const QStringList &args) const
+{
+    QStringList result;
+    for (const auto &item : getJson(args).value(QStringLiteral("items")).toArray())
+        result.append(item.toObject().value(QStringLiteral("metadata")).toObject().value(QStringLiteral("name")).toString());
+    result.sort();
+    return result;
+}
+
+void TestSandboxKubectl::initTestCase()
+{
+    QVERIFY2(!SandboxProcess::kubectlPath().isEmpty(), "kubectl is not on PATH");
+    QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.error()));
+    // The platform is up once every deployment of staging reports all replicas available.
+    const CommandResult wait = kubectl(S({"wait", "deploy", "--all", "-n", "lucent-staging", "--for=condition=Available", "--timeout=60s"}));
+    QVERIFY2(wait.exitCode == 0, qPrintable(wait.errText()));
+}
+
+void TestSandboxKubectl::discovery()
+{
+    const CommandResult resources = kubectl(S({"api-resources", "-o", "name"}));
+    QCOMPARE(resources.exitCode, 0);
+    for (const char *name : {"pods", "services", "endpoints", "events", "configmaps", "secrets", "serviceaccounts", "namespaces",
+                             "deployments.apps", "replicasets.apps", "statefulsets.apps", "leases.coordination.k8s.io",
+                             "selfsubjectaccessreviews.authorization.k8s.io"})
+        QVERIFY2(resources.outText().split(QLatin1Char('\n')).contains(QLatin1String(name)), name);
+    const QJsonObject version = kubectl(S({"version", "-o", "json"})).json().object();
+    QVERIFY(version.value(QStringLiteral("serverVersion")).toObject().value(QStringLiteral("gitVersion")).toString().startsWith(QStringLiteral("v1.32")));
+}
+
+void TestSandboxKubectl::getAndListWithSelectors_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QStringList>("expected");
+    const QStringList all = S({"api-gateway", "frontend", "notification-service", "play-service", "portfolio-service", "task-service",
+                               "user-service", "wallet-service"});
+    QTest::addRow("all") << S({"get", "deploy", "-n", "lucent-platform"}) << all;
+    QTest::addRow("equals") << S({"get", "deploy", "-n", "lucent-platform", "-l", "tier=gateway"}) << S({"api-gateway"});
+    QTest::addRow("double equals") << S({"get", "deploy", "-n", "lucent-platform", "-l", "tier==frontend"}) << S({"frontend"});
+    QTest::addRow("in") << S({"get", "deploy", "-n", "lucent-platform", "-l", "tier in (gateway,frontend)"}) << S({"api-gateway", "frontend"});
+    QTest::addRow("notin") << S({"get", "deploy", "-n", "lucent-platform", "-l", "tier notin (backend)"}) << S({"api-gateway", "frontend"});
+    QTest::addRow("not equals") << S({"get", "deploy", "-n", "lucent-platform", "-l", "tier!=backend,tier!=gateway"}) << S({"frontend"});
+    QTest::addRow("exists") << S({"get", "sts", "-n", "lucent-platform", "-l", "tier"}) << S({"mongodb", "redis"});
+    QTest::addRow("does not exist") << S({"get", "svc", "-n", "lucent-platform", "-l", "!app"}) << QStringList{};
+    QTest::addRow("field name") << S({"get", "deploy", "-n", "lucent-platform", "--field-selector", "metadata.name=user-service"})
+                                << S({"user-service"});
+    QTest::addRow("field namespace") << S({"get", "ns", "--field-selector", "metadata.name!=lucent-staging"}) << S({"lucent-platform"});
+}
+
+void TestSandboxKubectl::getAndListWithSelectors()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QStringList, expected);
+    QCOMPARE(names(args), expected);
+}
+
+void TestSandboxKubectl::chunkedList()
+{
+    // kubectl pages with limit and continue; --chunk-size=3 takes three round trips for 8.
+    const CommandResult r = kubectl(S({"get", "deploy", "-n", "lucent-platform", "--chunk-size=3", "-o", "name", "-v=6"}));
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.outText().trimmed().split(QLatin1Char('\n')).size(), 8);
+    QCOMPARE(r.errText().count(QStringLiteral("limit=3")), 3);
+    QCOMPARE(r.errText().count(QStringLiteral("continue=")), 2);
+}
+
+void TestSandboxKubectl::applyClientSide()
+{
+    const QByteArray manifest = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: release-notes\n  namespace: lucent-staging\n"
+                                "data:\n  version: \"1.4.2\"\n  channel: stable\n";
+    CommandResult r = kubectl(S({"apply", "-f", "-"}), manifest);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QCOMPARE(r.outText().trimmed(), QStringLiteral("configmap/release-notes created"));
+    QByteArray changed = manifest;
+    changed.replace("channel: stable\n", "");
+    changed.replace("1.4.2", "1.5.0");
+    r = kubectl(S({"apply", "-f", "-"}), changed);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QCOMPARE(r.outText().trimmed(), QStringLiteral("configmap/release-notes configured"));
+    const QJsonObject data = getJson(S({"get", "cm", "release-notes", "-n", "lucent-staging"})).value(QStringLiteral("data")).toObject();
+    QCOMPARE(data.value(QStringLiteral("version")).toString(), QStringLiteral("1.5.0"));
+    QVERIFY2(!data.contains(QStringLiteral("channel")), "apply removes keys dropped from the file");
+    r = kubectl(S({"apply", "-f", "-"}), changed);
+    QCOMPARE(r.outText().trimmed(), QStringLiteral("configmap/release-notes unchanged"));
+}
+
+void TestSandboxKubectl::patchMergeJsonStrategic()
+{
+    const QStringList deploy = S({"-n", "lucent-staging", "deploy/notification-service"});
+    CommandResult r = kubectl(S({"patch", "--type", "merge", "-p", R"({"metadata":{"labels":{"team":"growth"}}})"}) + deploy);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    r = kubectl(S({"patch", "--type", "json", "-p", R"([{"op":"add","path":"/metadata/annotations/lucent.com~1owner","value":"release"}])"}) + deploy);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    // Strategic: the env list merges by name, so PORT and NODE_ENV stay and LOG_LEVEL joins.
+    r = kubectl(S({"patch", "--type", "strategic", "-p",
+                   R"({"spec":{"template":{"spec":{"containers":[{"name":"notification-service","env":[{"name":"LOG_LEVEL","value":"debug"}]}]}}}})"})
+                + deploy);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+
+    const QJsonObject object = getJson(S({"get"}) + deploy);
+    const QJsonObject meta = object.value(QStringLiteral("metadata")).toObject();
+    QCOMPARE(meta.value(QStringLiteral("labels")).toObject().value(QStringLiteral("team")).toString(), QStringLiteral("growth"));
+    QCOMPARE(meta.value(QStringLiteral("annotations")).toObject().value(QStringLiteral("lucent.com/owner")).toString(), QStringLiteral("release"));
+    const QJsonArray containers = object[QStringLiteral("spec")][QStringLiteral("template")][QStringLiteral("spec")][QStringLiteral("containers")].toArray();
+    QCOMPARE(containers.size(), 1);
+    QStringList env;
+    for (const auto &e : containers[0].toObject().value(QStringLiteral("env")).toArray())
+        env.append(e.toObject().value(QStringLiteral("name")).toString());
+    QCOMPARE(env, S({"PORT", "NODE_ENV", "LOG_LEVEL"}));
+    QVERIFY(containers[0].toObject().contains(QStringLiteral("readinessProbe")));
+    QCOMPARE(meta.value(QStringLiteral("generation")).toInt(), 2); // only the template change counts
+
+    r = kubectl(S({"patch", "--type", "json", "-p", R"([{"op":"test","path":"/spec/replicas","value":99}])"}) + deploy);
+    QVERIFY(r.exitCode != 0);
+}
+
+void TestSandboxKubectl::scale()
+{
+    CommandResult r = kubectl(S({"scale", "deploy/play-service", "-n", "lucent-staging", "--replicas=4"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    r = kubectl(S({"wait", "deploy/play-service", "-n", "lucent-staging", "--for=jsonpath={.status.readyReplicas}=4", "--timeout=60s"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QCOMPARE(names(S({"get", "pods", "-n", "lucent-staging", "-l", "app=play-service"})).size(), 4);
+    r = kubectl(S({"scale", "deploy/play-service", "-n", "lucent-staging", "--replicas=-1"}));
+    QVERIFY(r.exitCode != 0);
+}
+
+void TestSandboxKubectl::rolloutToHealthyTagCompletes()
+{
+    CommandResult r = kubectl(S({"set", "image", "deploy/user-service", "-n", "lucent-staging", "user-service=lucent/user-service:1.5.0"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    r = kubectl(S({"rollout", "status", "deploy/user-service", "-n", "lucent-staging", "--timeout=90s"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QVERIFY(r.outText().contains(QStringLiteral("deployment \"user-service\" successfully rolled out")));
+    const QJsonObject status = getJson(S({"get", "deploy/user-service", "-n", "lucent-staging"})).value(QStringLiteral("status")).toObject();
+    QCOMPARE(status.value(QStringLiteral("updatedReplicas")).toInt(), 3);
+    QCOMPARE(status.value(QStringLiteral("availableReplicas")).toInt(), 3);
+    QCOMPARE(names(S({"get", "rs", "-n", "lucent-staging", "-l", "app=user-service"})).size(), 2);
+}
+
+void TestSandboxKubectl::rolloutToCrashTagExceedsDeadline()
+{
+    CommandResult r = kubectl(S({"set", "image", "deploy/user-service", "-n", "lucent-staging", "user-service=lucent/user-service:1.6.0-crash"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    r = kubectl(S({"rollout", "status", "deploy/user-service", "-n", "lucent-staging", "--timeout=90s"}));
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.errText().contains(QStringLiteral("deployment \"user-service\" exceeded its progress deadline")), qPrintable(r.errText()));
+    // The old pods keep serving: maxUnavailable is 0.
+    const QJsonObject status = getJson(S({"get", "deploy/user-service", "-n", "lucent-staging"})).value(QStringLiteral("status")).toObject();
+    QCOMPARE(status.value(QStringLiteral("availableReplicas")).toInt(), 3);
+    bool crashLooping = false;
+    for (const auto &pod : getJson(S({"get", "pods", "-n", "lucent-staging", "-l", "app=user-service"})).value(QStringLiteral("items")).toArray()) {
+        const auto cs = pod[QStringLiteral("status")][QStringLiteral("containerStatuses")][0].toObject();
+        crashLooping = crashLooping || cs[QStringLiteral("state")][QStringLiteral("waiting")][QStringLiteral("reason")].toString() == QStringLiteral("CrashLoopBackOff")
+            || cs[QStringLiteral("restartCount")].toInt() > 0;
+    }
+    QVERIFY(crashLooping);
+}
+
+void TestSandboxKubectl::rolloutUndoRestartPauseResume()
+{
+    const QStringList deploy = S({"deploy/user-service", "-n", "lucent-staging"});
+    CommandResult r = kubectl(S({"rollout", "undo"}) + deploy);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QVERIFY2(kubectl(S({"rollout", "status", "--timeout=90s"}) + deploy).exitCode == 0, "undo rollout did not complete");
+    QJsonObject object = getJson(S({"get"}) + deploy);
+    QCOMPARE(object[QStringLiteral("spec")][QStringLiteral("template")][QStringLiteral("spec")][QStringLiteral("containers")][0][QStringLiteral("image")].toString(),
+             QStringLiteral("lucent/user-service:1.5.0"));
+    r = kubectl(S({"rollout", "history"}) + deploy);
+    QVERIFY2(r.outText().contains(QStringLiteral("\n1 ")) && r.outText().contains(QStringLiteral("\n3 ")) && r.outText().contains(QStringLiteral("\n4 ")), qPrintable(r.outText()));
+    QVERIFY2(!r.outText().contains(QStringLiteral("\n2 ")), "revision 2 became revision 4");
+
+    r = kubectl(S({"rollout", "restart"}) + deploy);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QVERIFY(kubectl(S({"rollout", "status", "--timeout=90s"}) + deploy).exitCode == 0);
+    object = getJson(S({"get"}) + deploy);
+    QVERIFY(object[QStringLiteral("spec")][QStringLiteral("template")][QStringLiteral("metadata")][QStringLiteral("annotations")].toObject().contains(
+        QStringLiteral("kubectl.kubernetes.io/restartedAt")));
+
+    QVERIFY(kubectl(S({"rollout", "pause"}) + deploy).exitCode == 0);
+    object = getJson(S({"get"}) + deploy);
+    QVERIFY(object[QStringLiteral("spec")][QStringLiteral("paused")].toBool());
+    kubectl(S({"set", "image", "deploy/user-service", "-n", "lucent-staging", "user-service=lucent/user-service:1.7.0"}));
+    QTest::qWait(500);
+    QCOMPARE(names(S({"get", "rs", "-n", "lucent-staging", "-l", "app=user-service"})).size(), 4); // no new ReplicaSet while paused
+    QVERIFY(kubectl(S({"rollout", "resume"}) + deploy).exitCode == 0);
+    r = kubectl(S({"rollout", "status", "--timeout=90s"}) + deploy);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+}
+
+void TestSandboxKubectl::deleteCollectsGarbage()
+{
+    QVERIFY(!names(S({"get", "pods", "-n", "lucent-staging", "-l", "app=task-service"})).isEmpty());
+    CommandResult r = kubectl(S({"delete", "deploy/task-service", "-n", "lucent-staging"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QCOMPARE(names(S({"get", "rs", "-n", "lucent-staging", "-l", "app=task-service"})), QStringList{});
+    QCOMPARE(names(S({"get", "pods", "-n", "lucent-staging", "-l", "app=task-service"})), QStringList{});
+
+    // Orphan keeps the ReplicaSet and its pods, without the owner reference.
+    r = kubectl(S({"delete", "deploy/portfolio-service", "-n", "lucent-staging", "--cascade=orphan"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    const QJsonArray rs = getJson(S({"get", "rs", "-n", "lucent-staging", "-l", "app=portfolio-service"})).value(QStringLiteral("items")).toArray();
+    QCOMPARE(rs.size(), 1);
+    QVERIFY(!rs[0][QStringLiteral("metadata")].toObject().contains(QStringLiteral("ownerReferences")));
+}
+
+void TestSandboxKubectl::watchReportsChanges()
+{
+    std::unique_ptr<QProcess> watch(m_sandbox.startKubectl(
+        S({"get", "configmaps", "-n", "lucent-platform", "-w", "--output-watch-events", "-o", "jsonpath={.type} {.object.metadata.name}{\"\\n\"}"})));
+    QTest::qWait(1500);
+    QVERIFY(kubectl(S({"create", "-f", "-"}), "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"watched\",\"namespace\":\"lucent-platform\"}}").exitCode == 0);
+    QVERIFY(kubectl(S({"label", "cm/watched", "-n", "lucent-platform", "seen=yes"})).exitCode == 0);
+    QVERIFY(kubectl(S({"delete", "cm/watched", "-n", "lucent-platform"})).exitCode == 0);
+    QByteArray seen;
+    QTRY_VERIFY_WITH_TIMEOUT((seen += watch->readAllStandardOutput()).contains("DELETED watched"), 10000);
+    QVERIFY2(seen.contains("ADDED watched\nMODIFIED watched\nDELETED watched"), seen.constData());
+    watch->kill();
+    watch->waitForFinished();
+}
+
+void TestSandboxKubectl::watchResumesFromResourceVersion()
+{
+    // kubectl get -o json wraps items in a List without a resourceVersion; --raw shows the server's.
+    const QString rv = kubectl(S({"get", "--raw", "/api/v1/namespaces/lucent-platform/configmaps"}))
+                           .json()[QStringLiteral("metadata")][QStringLiteral("resourceVersion")].toString();
+    QVERIFY(!rv.isEmpty());
+    kubectl(S({"create", "-f", "-"}), "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"after-rv\",\"namespace\":\"lucent-platform\"}}");
+    // A watch from the list's resourceVersion replays what happened since, then ends at timeoutSeconds.
+    const CommandResult r = kubectl(S({"get", "--raw"})
+                                    << QStringLiteral("/api/v1/namespaces/lucent-platform/configmaps?watch=true&resourceVersion=%1&timeoutSeconds=1").arg(rv));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    const QList<QByteArray> lines = r.out.trimmed().split('\n');
+    QCOMPARE(lines.size(), 1);
+    const QJsonObject event = QJsonDocument::fromJson(lines.first()).object();
+    QCOMPARE(event[QStringLiteral("type")].toString(), QStringLiteral("ADDED"));
+    QCOMPARE(event[QStringLiteral("object")][QStringLiteral("metadata")][QStringLiteral("name")].toString(), QStringLiteral("after-rv"));
+}
+
+void TestSandboxKubectl::conflictOnStaleUpdate()
+{
+    QJsonObject object = getJson(S({"get", "svc/frontend", "-n", "lucent-staging"}));
+    QVERIFY(!object.isEmpty());
+    QJsonObject meta = object[QStringLiteral("metadata")].toObject();
+    QJsonObject labels = meta[QStringLiteral("labels")].toObject();
+    labels[QStringLiteral("rev")] = QStringLiteral("one");
+    meta[QStringLiteral("labels")] = labels;
+    object[QStringLiteral("metadata")] = meta;
+    const QByteArray stale = QJsonDocument(object).toJson();
+    QCOMPARE(kubectl(S({"replace", "-f", "-"}), stale).exitCode, 0);
+    const CommandResult r = kubectl(S({"replace", "-f", "-"}), stale); // same resourceVersion again
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.errText().contains(QStringLiteral("Conflict")) && r.errText().contains(QStringLiteral("the object has been modified")), qPrintable(r.errText()));
+}
+
+void TestSandboxKubectl::dryRunChangesNothing()
+{
+    const QByteArray cm = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"dry\",\"namespace\":\"lucent-staging\"}}";
+    CommandResult r = kubectl(S({"create", "-f", "-", "--dry-run=server", "-o", "json"}), cm);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QVERIFY(!r.json().object()[QStringLiteral("metadata")][QStringLiteral("uid")].toString().isEmpty());
+    QVERIFY(kubectl(S({"get", "cm/dry", "-n", "lucent-staging"})).exitCode != 0);
+
+    r = kubectl(S({"scale", "deploy/frontend", "-n", "lucent-staging", "--replicas=7", "--dry-run=server"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    r = kubectl(S({"delete", "svc/frontend", "-n", "lucent-staging", "--dry-run=server"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    const QJsonObject frontend = getJson(S({"get", "deploy/frontend", "-n", "lucent-staging"}));
+    QCOMPARE(frontend[QStringLiteral("spec")][QStringLiteral("replicas")].toInt(), 2);
+    QVERIFY(kubectl(S({"get", "svc/frontend", "-n", "lucent-staging"})).exitCode == 0);
+}
+
+void TestSandboxKubectl::errorsAreStatusObjects()
+{
+    CommandResult r = kubectl(S({"get", "deploy/no-such-service", "-n", "lucent-staging"}));
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.errText().contains(QStringLiteral("Error from server (NotFound): deployments.apps \"no-such-service\" not found")), qPrintable(r.errText()));
+    r = kubectl(S({"create", "-f", "-"}), "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"kube-root-ca.crt\",\"namespace\":\"missing-ns\"}}");
+    QVERIFY2(r.errText().contains(QStringLiteral("namespaces \"missing-ns\" not found")), qPrintable(r.errText()));
+    r = kubectl(S({"create", "-f", "-"}), "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"lucent-staging\"}}");
+    QVERIFY2(r.errText().contains(QStringLiteral("(AlreadyExists)")), qPrintable(r.errText()));
+}
+
+QTEST_GUILESS_MAIN(TestSandboxKubectl)
+#include "tst_sandbox_kubectl.moc"

@@ -1,0 +1,104 @@
+#include "sandboxprocess.h"
+
+#include <QDeadlineTimer>
+#include <QRegularExpression>
+#include <QStandardPaths>
+
+namespace Lucent::Tests {
+
+SandboxProcess::SandboxProcess(QStringList extraArguments)
+    : m_arguments(std::move(extraArguments))
+{
+}
+
+SandboxProcess::~SandboxProcess()
+{
+    if (m_process.state() != QProcess::NotRunning) {
+        m_process.terminate();
+        if (!m_process.waitForFinished(5000))
+            m_process.kill();
+        m_process.waitForFinished(2000);
+    }
+}
+
+QString SandboxProcess::kubectlPath()
+{
+    const QString configured = qEnvironmentVariable("LUCENT_KUBECTL");
+    return configured.isEmpty() ? QStandardPaths::findExecutable(QStringLiteral("kubectl")) : configured;
+}
+
+bool SandboxProcess::start()
+{
+    const QString binary = qEnvironmentVariable("LUCENT_SANDBOX");
+    if (binary.isEmpty()) {
+        m_error = QStringLiteral("LUCENT_SANDBOX is not set");
+        return false;
+    }
+    QStringList args{QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--kubeconfig-out"), kubeconfig()};
+    args += m_arguments;
+    m_process.setProgram(binary);
+    m_process.setArguments(args);
+    m_process.setProcessChannelMode(QProcess::SeparateChannels);
+    m_process.start();
+    if (!m_process.waitForStarted(10000)) {
+        m_error = QStringLiteral("cannot start %1: %2").arg(binary, m_process.errorString());
+        return false;
+    }
+    const QRegularExpression listening(QStringLiteral("listening on (\\S+)"));
+    QByteArray seen;
+    QDeadlineTimer deadline(15000);
+    while (!deadline.hasExpired()) {
+        m_process.waitForReadyRead(200);
+        seen += m_process.readAllStandardOutput();
+        const auto match = listening.match(QString::fromUtf8(seen));
+        if (match.hasMatch()) {
+            m_url = match.captured(1);
+            return true;
+        }
+        if (m_process.state() == QProcess::NotRunning)
+            break;
+    }
+    m_error = QStringLiteral("the sandbox did not report its address; stderr: %1")
+                  .arg(QString::fromUtf8(m_process.readAllStandardError()));
+    return false;
+}
+
+QProcess *SandboxProcess::startKubectl(const QStringList &arguments) const
+{
+    auto *process = new QProcess;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("KUBECONFIG"), kubeconfig());
+    env.insert(QStringLiteral("HOME"), m_dir.path());
+    process->setProcessEnvironment(env);
+    process->start(kubectlPath(), arguments);
+    process->waitForStarted(10000);
+    return process;
+}
+
+CommandResult SandboxProcess::kubectl(const QStringList &arguments, int timeoutMs, const QByteArray &input) const
+{
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("KUBECONFIG"), kubeconfig());
+    env.insert(QStringLiteral("HOME"), m_dir.path()); // kubectl's discovery cache stays per test
+    process.setProcessEnvironment(env);
+    process.start(kubectlPath(), arguments);
+    CommandResult result;
+    if (!process.waitForStarted(10000))
+        return result;
+    if (!input.isEmpty())
+        process.write(input);
+    process.closeWriteChannel();
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+        result.err = "timed out";
+        return result;
+    }
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    result.out = process.readAllStandardOutput();
+    result.err = process.readAllStandardError();
+    return result;
+}
+
+} // namespace Lucent::Tests

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <QJsonDocument>
+#include <QProcess>
+#include <QStringList>
+#include <QTemporaryDir>
+
+namespace Lucent::Tests {
+
+/// What a finished command left behind.
+struct CommandResult {
+    int exitCode = -1; ///< -1: did not start or timed out
+    QByteArray out;
+    QByteArray err;
+    QString errText() const { return QString::fromUtf8(err); }
+    QString outText() const { return QString::fromUtf8(out); }
+    QJsonDocument json() const { return QJsonDocument::fromJson(out); }
+};
+
+/// A lucent-sandbox started on a free loopback port for one test, and stopped with it. Its
+/// kubeconfig lands in a temporary directory; kubectl() runs the real kubectl against it.
+class SandboxProcess
+{
+public:
+    explicit SandboxProcess(QStringList extraArguments = {});
+    ~SandboxProcess();
+    Q_DISABLE_COPY_MOVE(SandboxProcess)
+
+    /// Starts the sandbox and waits until it listens; false (and error()) when it does not.
+    bool start();
+    QString error() const { return m_error; }
+    QString url() const { return m_url; }
+    QString kubeconfig() const { return m_dir.filePath(QStringLiteral("kubeconfig")); }
+    QString directory() const { return m_dir.path(); }
+
+    /// Runs kubectl with this sandbox's kubeconfig.
+    CommandResult kubectl(const QStringList &arguments, int timeoutMs = 60000, const QByteArray &input = {}) const;
+    /// Starts kubectl without waiting (watches, follows); the caller owns the process.
+    QProcess *startKubectl(const QStringList &arguments) const;
+
+    /// The kubectl the tests use: $LUCENT_KUBECTL, else kubectl on PATH.
+    static QString kubectlPath();
+
+private:
+    QStringList m_arguments;
+    QTemporaryDir m_dir;
+    QProcess m_process;
+    QString m_url;
+    QString m_error;
+};
+
+} // namespace Lucent::Tests
