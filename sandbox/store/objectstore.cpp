@@ -245,13 +245,12 @@ Result<ListPage> ObjectStore::list(const ResourceType &type, const std::string &
     std::lock_guard lock(m_mutex);
     ListPage page;
     page.resourceVersion = m_resourceVersion;
-    const Bucket *objects = findBucket(type);
-    if (!objects)
-        return page;
-
     std::string after;
     if (!continueToken.empty() && !unhex(continueToken, after))
         return ApiError::badRequest("continue key is not valid: illegal base64 data");
+    const Bucket *objects = findBucket(type);
+    if (!objects)
+        return page;
 
     const std::string prefix = ns.empty() ? std::string() : ns + "/";
     auto it = after.empty() ? objects->lower_bound(prefix) : objects->upper_bound(after);

@@ -1,0 +1,309 @@
+// The sandbox's API layer without sockets: the answers kubectl cannot provoke over plain
+// HTTP (authentication, RBAC), history expiry (410), and malformed requests.
+
+#include "sandbox/api/apiserver.h"
+#include "sandbox/api/patch.h"
+#include "sandbox/api/requestpath.h"
+#include "sandbox/api/selectors.h"
+#include "sandbox/cluster/platform.h"
+
+#include <QtTest>
+
+using namespace lucent::sandbox;
+using nlohmann::json;
+
+class TestSandboxApi : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void unauthenticatedIsRejected();
+    void rbacRoles_data();
+    void rbacRoles();
+    void selfSubjectAccessReview();
+    void watchFromExpiredVersionIsGone();
+    void badRequests_data();
+    void badRequests();
+    void requestPaths_data();
+    void requestPaths();
+    void labelSelectorSyntax_data();
+    void labelSelectorSyntax();
+    void strategicMergeKeys();
+    void strategicDirectives();
+
+private:
+    ApiResponse call(const std::string &method, const std::string &path, const std::string &body = {},
+                     Identity::Role role = Identity::Role::Admin, const std::string &contentType = "application/json");
+
+    std::unique_ptr<ObjectStore> m_store;
+    std::unique_ptr<ApiServer> m_api;
+};
+
+void TestSandboxApi::init()
+{
+    m_store = std::make_unique<ObjectStore>(50);
+    QVERIFY(applyPlatform(*m_store, LUCENT_SOURCE_DIR "/manifests").empty());
+    m_api = std::make_unique<ApiServer>(*m_store);
+}
+
+ApiResponse TestSandboxApi::call(const std::string &method, const std::string &path, const std::string &body, Identity::Role role,
+                                 const std::string &contentType)
+{
+    ApiRequest request;
+    request.method = method;
+    const auto q = path.find('?');
+    request.path = path.substr(0, q);
+    if (q != std::string::npos) {
+        for (const QString &pair : QString::fromStdString(path.substr(q + 1)).split(QLatin1Char('&'))) {
+            const auto kv = pair.split(QLatin1Char('='));
+            request.query.emplace(kv.value(0).toStdString(), kv.value(1).toStdString());
+        }
+    }
+    request.body = body;
+    request.headers["content-type"] = contentType;
+    static const char *names[] = {"nobody", "lucent-viewer", "lucent-deployer", "lucent-admin"};
+    request.identity = {names[int(role)], {"system:authenticated"}, role, {"lucent-staging"}};
+    request.authenticated = true;
+    return m_api->handle(request);
+}
+
+void TestSandboxApi::unauthenticatedIsRejected()
+{
+    ApiRequest request;
+    request.method = "GET";
+    request.path = "/api/v1/namespaces/lucent-staging/pods";
+    const ApiResponse response = m_api->handle(request);
+    QCOMPARE(response.status, 401);
+    QCOMPARE(QString::fromStdString(json::parse(response.body).value("reason", "")), QStringLiteral("Unauthorized"));
+    request.path = "/healthz";
+    QCOMPARE(m_api->handle(request).status, 200);
+}
+
+void TestSandboxApi::rbacRoles_data()
+{
+    QTest::addColumn<int>("role");
+    QTest::addColumn<QString>("method");
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<int>("status");
+    const int viewer = int(Identity::Role::Viewer), deployer = int(Identity::Role::Deployer), admin = int(Identity::Role::Admin);
+    const QString staging = QStringLiteral("/apis/apps/v1/namespaces/lucent-staging/deployments/user-service");
+    const QString production = QStringLiteral("/apis/apps/v1/namespaces/lucent-platform/deployments/user-service");
+    QTest::addRow("viewer reads") << viewer << "GET" << staging << 200;
+    QTest::addRow("viewer may not patch") << viewer << "PATCH" << staging << 403;
+    QTest::addRow("viewer may not read secrets") << viewer << "GET" << "/api/v1/namespaces/lucent-staging/secrets" << 403;
+    QTest::addRow("deployer patches in its namespace") << deployer << "PATCH" << staging << 200;
+    QTest::addRow("deployer scales") << deployer << "PATCH" << staging + QStringLiteral("/scale") << 200;
+    QTest::addRow("deployer not in production") << deployer << "PATCH" << production << 403;
+    QTest::addRow("deployer may not delete pods") << deployer << "DELETE" << "/api/v1/namespaces/lucent-staging/pods/x" << 403;
+    QTest::addRow("deployer patches services") << deployer << "PATCH" << "/api/v1/namespaces/lucent-staging/services/user-service" << 200;
+    QTest::addRow("admin patches production") << admin << "PATCH" << production << 200;
+    QTest::addRow("no role") << int(Identity::Role::None) << "GET" << staging << 403;
+}
+
+void TestSandboxApi::rbacRoles()
+{
+    QFETCH(int, role);
+    QFETCH(QString, method);
+    QFETCH(QString, path);
+    QFETCH(int, status);
+    const std::string body = method == QLatin1String("PATCH") ? R"({"metadata":{"labels":{"x":"y"}}})" : "";
+    const ApiResponse response = call(method.toStdString(), path.toStdString(), body, Identity::Role(role),
+                                      "application/merge-patch+json");
+    QCOMPARE(response.status, status);
+    if (status == 403) {
+        const json s = json::parse(response.body);
+        QCOMPARE(QString::fromStdString(s.value("reason", "")), QStringLiteral("Forbidden"));
+        QVERIFY(QString::fromStdString(s.value("message", "")).contains(QStringLiteral("is forbidden: User \"")));
+    }
+}
+
+void TestSandboxApi::selfSubjectAccessReview()
+{
+    const std::string review = R"({"apiVersion":"authorization.k8s.io/v1","kind":"SelfSubjectAccessReview",
+        "spec":{"resourceAttributes":{"namespace":"lucent-platform","verb":"patch","group":"apps","resource":"deployments"}}})";
+    const auto path = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
+    ApiResponse r = call("POST", path, review, Identity::Role::Deployer);
+    QCOMPARE(r.status, 201);
+    QCOMPARE(json::parse(r.body)["status"]["allowed"].get<bool>(), false);
+    r = call("POST", path, review, Identity::Role::Admin);
+    QCOMPARE(json::parse(r.body)["status"]["allowed"].get<bool>(), true);
+    r = call("POST", path, R"({"spec":{}})", Identity::Role::Viewer);
+    QCOMPARE(r.status, 422);
+}
+
+void TestSandboxApi::watchFromExpiredVersionIsGone()
+{
+    // The store keeps 50 events here; a few more writes push the start out of the history.
+    for (int i = 0; i < 60; ++i)
+        call("PATCH", "/api/v1/namespaces/lucent-staging/services/frontend", R"({"metadata":{"labels":{"n":")" + std::to_string(i) + "\"}}}",
+             Identity::Role::Admin, "application/merge-patch+json");
+    ApiResponse r = call("GET", "/api/v1/namespaces/lucent-staging/services?watch=true&resourceVersion=2&timeoutSeconds=1");
+    QVERIFY(r.stream);
+    std::string out;
+    r.stream([&](const std::string &chunk) { out += chunk; return true; });
+    const json event = json::parse(out.substr(0, out.find('\n')));
+    QCOMPARE(QString::fromStdString(event.value("type", "")), QStringLiteral("ERROR"));
+    QCOMPARE(event["object"].value("code", 0), 410);
+    QCOMPARE(QString::fromStdString(event["object"].value("reason", "")), QStringLiteral("Expired"));
+    QVERIFY(QString::fromStdString(event["object"].value("message", "")).startsWith(QStringLiteral("too old resource version: 2 (")));
+}
+
+void TestSandboxApi::badRequests_data()
+{
+    QTest::addColumn<QString>("method");
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("contentType");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("reason");
+    const QString cms = QStringLiteral("/api/v1/namespaces/lucent-staging/configmaps");
+    QTest::addRow("malformed json") << "POST" << cms << QByteArray("{\"kind\": ") << "application/json" << 400 << "BadRequest";
+    QTest::addRow("malformed yaml") << "POST" << cms << QByteArray("a: [1,\n") << "application/yaml" << 400 << "BadRequest";
+    QTest::addRow("not an object") << "POST" << cms << QByteArray("[1,2]") << "application/json" << 400 << "BadRequest";
+    QTest::addRow("wrong kind") << "POST" << cms << QByteArray(R"({"apiVersion":"v1","kind":"Secret","metadata":{"name":"x"}})")
+                                << "application/json" << 400 << "BadRequest";
+    QTest::addRow("namespace mismatch") << "POST" << cms << QByteArray(R"({"metadata":{"name":"x","namespace":"other"}})")
+                                        << "application/json" << 400 << "BadRequest";
+    QTest::addRow("no name") << "POST" << cms << QByteArray(R"({"metadata":{}})") << "application/json" << 422 << "Invalid";
+    QTest::addRow("protobuf") << "POST" << cms << QByteArray("k8s\0\n", 5) << "application/vnd.kubernetes.protobuf" << 415 << "UnsupportedMediaType";
+    QTest::addRow("oversized") << "POST" << cms << QByteArray(4 * 1024 * 1024, 'x') << "application/json" << 413 << "RequestEntityTooLarge";
+    QTest::addRow("apply patch") << "PATCH" << cms + QStringLiteral("/x") << QByteArray("{}") << "application/apply-patch+yaml" << 415 << "UnsupportedMediaType";
+    QTest::addRow("unknown resource") << "GET" << QStringLiteral("/api/v1/namespaces/lucent-staging/widgets") << QByteArray() << "" << 404 << "NotFound";
+    QTest::addRow("unknown path") << "GET" << QStringLiteral("/nothing/here") << QByteArray() << "" << 404 << "NotFound";
+    QTest::addRow("method") << "PUT" << cms << QByteArray("{}") << "application/json" << 405 << "MethodNotAllowed";
+    QTest::addRow("bad selector") << "GET" << cms + QStringLiteral("?labelSelector=a%20in%20b") << QByteArray() << "" << 400 << "BadRequest";
+    QTest::addRow("bad field") << "GET" << cms + QStringLiteral("?fieldSelector=spec.x=1") << QByteArray() << "" << 400 << "BadRequest";
+    QTest::addRow("bad continue") << "GET" << cms + QStringLiteral("?limit=1&continue=zz") << QByteArray() << "" << 400 << "BadRequest";
+    QTest::addRow("update without rv") << "PUT" << QStringLiteral("/api/v1/namespaces/lucent-staging/services/frontend")
+                                       << QByteArray(R"({"metadata":{"name":"frontend"}})") << "application/json" << 422 << "Invalid";
+    QTest::addRow("json patch failing test") << "PATCH" << QStringLiteral("/api/v1/namespaces/lucent-staging/services/frontend")
+                                             << QByteArray(R"([{"op":"test","path":"/spec/type","value":"NodePort"}])")
+                                             << "application/json-patch+json" << 422 << "Invalid";
+}
+
+void TestSandboxApi::badRequests()
+{
+    QFETCH(QString, method);
+    QFETCH(QString, path);
+    QFETCH(QByteArray, body);
+    QFETCH(QString, contentType);
+    QFETCH(int, status);
+    QFETCH(QString, reason);
+    const std::string rawPath = path.replace(QStringLiteral("%20"), QStringLiteral(" ")).toStdString();
+    const ApiResponse r = call(method.toStdString(), rawPath, body.toStdString(), Identity::Role::Admin, contentType.toStdString());
+    QCOMPARE(r.status, status);
+    const json s = json::parse(r.body);
+    QCOMPARE(QString::fromStdString(s.value("kind", "")), QStringLiteral("Status"));
+    QCOMPARE(QString::fromStdString(s.value("reason", "")), reason);
+    QCOMPARE(s.value("code", 0), status);
+    QVERIFY(!s.value("message", "").empty());
+}
+
+void TestSandboxApi::requestPaths_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("parsed"); // group|version|ns|resource|name|subresource|rest, or "none"
+    QTest::addRow("core list") << "/api/v1/pods" << "|v1||pods|||";
+    QTest::addRow("namespaced") << "/api/v1/namespaces/a/pods/p" << "|v1|a|pods|p||";
+    QTest::addRow("namespace object") << "/api/v1/namespaces/a" << "|v1||namespaces|a||";
+    QTest::addRow("namespace status") << "/api/v1/namespaces/a/status" << "|v1||namespaces|a|status|";
+    QTest::addRow("group") << "/apis/apps/v1/namespaces/a/deployments/d/scale" << "apps|v1|a|deployments|d|scale|";
+    QTest::addRow("proxy") << "/api/v1/namespaces/a/pods/p/proxy/metrics" << "|v1|a|pods|p|proxy|/metrics";
+    QTest::addRow("too deep") << "/api/v1/namespaces/a/pods/p/log/extra" << "none";
+    QTest::addRow("discovery") << "/apis/apps/v1" << "none";
+    QTest::addRow("empty segment") << "/api/v1/namespaces//pods" << "none";
+    QTest::addRow("relative") << "api/v1/pods" << "none";
+}
+
+void TestSandboxApi::requestPaths()
+{
+    QFETCH(QString, path);
+    QFETCH(QString, parsed);
+    const auto p = RequestPath::parse(path.toStdString());
+    const QString actual = p ? QString::fromStdString(p->group + "|" + p->version + "|" + p->ns + "|" + p->resource + "|" + p->name + "|"
+                                                      + p->subresource + "|" + p->rest)
+                             : QStringLiteral("none");
+    QCOMPARE(actual, parsed);
+}
+
+void TestSandboxApi::labelSelectorSyntax_data()
+{
+    QTest::addColumn<QString>("selector");
+    QTest::addColumn<bool>("valid");
+    QTest::addColumn<bool>("matches"); // against {app: web, tier: backend}
+    QTest::addRow("empty") << "" << true << true;
+    QTest::addRow("equals") << "app=web" << true << true;
+    QTest::addRow("spaces") << " app = web , tier in (backend, db) " << true << true;
+    QTest::addRow("not equals") << "app!=web" << true << false;
+    QTest::addRow("notin") << "tier notin (db,cache)" << true << true;
+    QTest::addRow("exists") << "tier" << true << true;
+    QTest::addRow("not exists") << "!canary" << true << true;
+    QTest::addRow("not exists fails") << "!tier" << true << false;
+    QTest::addRow("unclosed set") << "tier in (a,b" << false << false;
+    QTest::addRow("bad key") << "ti$r=x" << false << false;
+    QTest::addRow("empty term") << "app=web,,tier" << false << false;
+}
+
+void TestSandboxApi::labelSelectorSyntax()
+{
+    QFETCH(QString, selector);
+    QFETCH(bool, valid);
+    QFETCH(bool, matches);
+    std::string error;
+    const auto parsed = LabelSelector::parse(selector.toStdString(), error);
+    QCOMPARE(parsed.has_value(), valid);
+    if (parsed)
+        QCOMPARE(parsed->matches(json{{"app", "web"}, {"tier", "backend"}}), matches);
+    else
+        QVERIFY(!error.empty());
+}
+
+void TestSandboxApi::strategicMergeKeys()
+{
+    const json deployment = json::parse(R"({"spec":{"template":{"spec":{
+        "containers":[{"name":"app","image":"a:1","ports":[{"containerPort":80,"name":"http"}],
+                       "volumeMounts":[{"mountPath":"/data","name":"data"}]}],
+        "volumes":[{"name":"data","emptyDir":{}}],
+        "tolerations":[{"key":"a"}]}}}})");
+    const json patch = json::parse(R"({"spec":{"template":{"spec":{
+        "containers":[{"name":"app","ports":[{"containerPort":9090,"name":"metrics"}],
+                       "volumeMounts":[{"mountPath":"/cache","name":"cache"}]},
+                      {"name":"sidecar","image":"s:1"}],
+        "volumes":[{"name":"cache","emptyDir":{}}],
+        "tolerations":[{"key":"b"}]}}}})");
+    const auto result = applyPatch(PatchType::Strategic, "Deployment", deployment, patch);
+    QVERIFY(std::holds_alternative<json>(result));
+    const json &spec = std::get<json>(result)["spec"]["template"]["spec"];
+    QCOMPARE(spec["containers"].size(), std::size_t(2));
+    QCOMPARE(spec["containers"][0]["image"], json("a:1"));
+    QCOMPARE(spec["containers"][0]["ports"].size(), std::size_t(2));
+    QCOMPARE(spec["containers"][0]["volumeMounts"].size(), std::size_t(2));
+    QCOMPARE(spec["volumes"].size(), std::size_t(2));
+    QCOMPARE(spec["tolerations"], json::parse(R"([{"key":"b"}])")); // no merge key: replaced
+
+    const json service = json::parse(R"({"spec":{"ports":[{"port":80,"targetPort":8080}]}})");
+    const auto svc = applyPatch(PatchType::Strategic, "Service", service, json::parse(R"({"spec":{"ports":[{"port":80,"targetPort":9090}]}})"));
+    QCOMPARE(std::get<json>(svc)["spec"]["ports"], json::parse(R"([{"port":80,"targetPort":9090}])"));
+}
+
+void TestSandboxApi::strategicDirectives()
+{
+    const json original = json::parse(R"({"metadata":{"finalizers":["a","b"],"labels":{"x":"1","y":"2"}},
+        "spec":{"containers":[{"name":"a"},{"name":"b"}],"selector":{"app":"x","tier":"y"}}})");
+    const json patch = json::parse(R"({"metadata":{"labels":{"x":null},"$deleteFromPrimitiveList/finalizers":["a"]},
+        "spec":{"containers":[{"name":"b","$patch":"delete"}],"selector":{"$patch":"replace","app":"z"}}})");
+    const auto result = applyPatch(PatchType::Strategic, "Pod", original, patch);
+    QVERIFY(std::holds_alternative<json>(result));
+    const json &r = std::get<json>(result);
+    QCOMPARE(r["metadata"]["labels"], json::parse(R"({"y":"2"})"));
+    QCOMPARE(r["metadata"]["finalizers"], json::parse(R"(["b"])"));
+    QCOMPARE(r["spec"]["containers"], json::parse(R"([{"name":"a"}])"));
+    QCOMPARE(r["spec"]["selector"], json::parse(R"({"app":"z"})"));
+    const auto bad = applyPatch(PatchType::Strategic, "Pod", original, json::parse(R"({"spec":{"containers":[{"image":"x"}]}})"));
+    QVERIFY(std::holds_alternative<ApiError>(bad));
+    QCOMPARE(std::get<ApiError>(bad).code, 400);
+}
+
+QTEST_GUILESS_MAIN(TestSandboxApi)
+#include "tst_sandbox_api.moc"
