@@ -3,12 +3,15 @@
 #include "sandbox/api/apiserver.h"
 #include "sandbox/api/httptransport.h"
 #include "sandbox/auth/authenticator.h"
+#include "sandbox/auth/certificates.h"
 #include "sandbox/cluster/clusterclock.h"
 #include "sandbox/cluster/platform.h"
 #include "sandbox/cluster/simulator.h"
 #include "sandbox/store/objectstore.h"
 
 #include <csignal>
+#include <filesystem>
+#include <fstream>
 #include <random>
 #include <cstdio>
 #include <cstring>
@@ -25,6 +28,17 @@ void onSignal(int)
         g_transport->stop();
 }
 
+// Writes @p content to @p path readable by the owner only (keys and tokens).
+bool writePrivate(const std::filesystem::path &path, const std::string &content)
+{
+    std::ofstream file(path, std::ios::trunc);
+    if (!file)
+        return false;
+    std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    file << content;
+    return bool(file);
+}
+
 void usage(FILE *to)
 {
     std::fputs("usage: lucent-sandbox [--port N] [--host ADDRESS] [--kubeconfig-out FILE] [--manifests DIR]\n"
@@ -32,6 +46,8 @@ void usage(FILE *to)
                "  --host ADDRESS       listen address (default 127.0.0.1)\n"
                "  --kubeconfig-out F   write a kubeconfig with a context per environment to F\n"
                "  --manifests DIR      the platform manifests to apply at start (default: the built-in ones)\n"
+               "  --tls                serve HTTPS with a new self-signed CA; ca.crt, server.crt and server.key\n"
+               "                       are written next to the kubeconfig, which then also has a client-certificate user\n"
                "  --speed X            run simulated time X times faster (probe delays, back-off, deadlines)\n"
                "  --seed N             make names and chance repeatable\n"
                "Without TLS, kubectl sends no credentials, so every caller is treated as lucent-admin.\n",
@@ -48,6 +64,7 @@ int main(int argc, char **argv)
     std::string kubeconfigOut;
     std::string manifests = LUCENT_SANDBOX_MANIFESTS_DIR;
     double speed = 1.0;
+    bool tls = false;
     std::uint64_t seed = std::random_device{}();
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -71,6 +88,8 @@ int main(int argc, char **argv)
             kubeconfigOut = value("--kubeconfig-out");
         } else if (arg == "--manifests") {
             manifests = value("--manifests");
+        } else if (arg == "--tls") {
+            tls = true;
         } else if (arg == "--speed" || arg == "--seed") {
             const std::string text = value(arg.c_str());
             try {
@@ -102,24 +121,60 @@ int main(int argc, char **argv)
     for (const auto &problem : applyPlatform(store, manifests))
         std::fprintf(stderr, "lucent-sandbox: %s\n", problem.c_str());
 
-    std::vector<std::string> namespaces;
-    for (const auto &env : environments())
+    // The deployer may write where mistakes are cheap: the unprotected environments.
+    std::vector<std::string> namespaces, deployerNamespaces;
+    for (const auto &env : environments()) {
         namespaces.push_back(env.ns);
-    Authenticator authenticator(namespaces);
+        if (!env.protectedEnv)
+            deployerNamespaces.push_back(env.ns);
+    }
+    Authenticator authenticator(deployerNamespaces);
     ApiServer api(store);
-    // Without TLS kubectl sends no credentials, so every caller is the admin (see --help).
-    Identity insecureAdmin{"lucent-admin", {"system:authenticated"}, Identity::Role::Admin, namespaces};
-    HttpTransport transport(api, authenticator, insecureAdmin);
+    std::optional<CertificateAuthority> pki;
+    std::optional<HttpTransport::Tls> tlsConfig;
+    std::optional<Identity> anonymous;
+    if (tls) {
+        try {
+            pki.emplace();
+            const KeyPair server = pki->issueServer({"localhost"}, {"127.0.0.1", "::1"});
+            tlsConfig = HttpTransport::Tls{server.certificate, server.privateKey, pki->ca().certificate};
+            const std::filesystem::path dir =
+                kubeconfigOut.empty() ? std::filesystem::current_path() : std::filesystem::absolute(kubeconfigOut).parent_path();
+            std::filesystem::create_directories(dir);
+            if (!writePrivate(dir / "ca.crt", pki->ca().certificate) || !writePrivate(dir / "server.crt", server.certificate)
+                || !writePrivate(dir / "server.key", server.privateKey)) {
+                std::fprintf(stderr, "lucent-sandbox: cannot write the certificates to %s\n", dir.c_str());
+                return 1;
+            }
+        } catch (const std::exception &e) {
+            std::fprintf(stderr, "lucent-sandbox: cannot set up TLS: %s\n", e.what());
+            return 1;
+        }
+    } else {
+        // Without TLS kubectl sends no credentials, so every caller is the admin (see --help).
+        anonymous = Identity{"lucent-admin", {"system:authenticated"}, Identity::Role::Admin, namespaces};
+    }
+    HttpTransport transport(api, authenticator, anonymous, tlsConfig);
     const int bound = transport.bind(host, port);
     if (bound < 0) {
         std::fprintf(stderr, "lucent-sandbox: cannot listen on %s:%d (in use, or not an address of this machine)\n", host.c_str(), port);
         return 1;
     }
-    const std::string server = "http://" + host + ":" + std::to_string(bound);
+    const std::string server = std::string(tls ? "https://" : "http://") + host + ":" + std::to_string(bound);
     if (!kubeconfigOut.empty()) {
+        KubeconfigSpec spec;
+        spec.server = server;
+        for (const char *user : {"lucent-admin", "lucent-deployer", "lucent-viewer"})
+            spec.tokenUsers.emplace_back(user, authenticator.tokenOf(user));
+        if (pki) {
+            spec.caCertificatePem = pki->ca().certificate;
+            const KeyPair client = pki->issueClient("lucent-admin-cert", {"lucent:admins"});
+            spec.certificateUser = "lucent-admin-cert";
+            spec.clientCertificatePem = client.certificate;
+            spec.clientKeyPem = client.privateKey;
+        }
         std::string error;
-        if (!writeKubeconfig(kubeconfigOut, server, authenticator.tokenOf("lucent-admin"), authenticator.tokenOf("lucent-deployer"),
-                             authenticator.tokenOf("lucent-viewer"), error)) {
+        if (!writeKubeconfig(kubeconfigOut, spec, error)) {
             std::fprintf(stderr, "lucent-sandbox: %s\n", error.c_str());
             return 1;
         }

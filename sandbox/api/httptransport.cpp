@@ -1,6 +1,9 @@
 #include "sandbox/api/httptransport.h"
 
 #include <httplib.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <cctype>
 
@@ -28,14 +31,75 @@ ApiRequest toApiRequest(const httplib::Request &req)
     return request;
 }
 
+template<typename T, void (*Free)(T *)>
+struct Deleter {
+    void operator()(T *p) const { Free(p); }
+};
+
+// Configures the TLS context from PEM in memory. Client certificates are asked for and
+// checked against the CA, but not required: token users connect without one.
+bool setupTls(SSL_CTX &ctx, const HttpTransport::Tls &tls)
+{
+    auto readPem = [](const std::string &pem) { return BIO_new_mem_buf(pem.data(), int(pem.size())); };
+    std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>> certBio(readPem(tls.certificatePem)), keyBio(readPem(tls.privateKeyPem)),
+        caBio(readPem(tls.clientCaPem));
+    std::unique_ptr<X509, Deleter<X509, X509_free>> cert(PEM_read_bio_X509(certBio.get(), nullptr, nullptr, nullptr));
+    std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>> key(PEM_read_bio_PrivateKey(keyBio.get(), nullptr, nullptr, nullptr));
+    X509 *ca = PEM_read_bio_X509(caBio.get(), nullptr, nullptr, nullptr);
+    if (!cert || !key || !ca)
+        return false;
+    SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
+    SSL_CTX_set_options(&ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION);
+    if (SSL_CTX_use_certificate(&ctx, cert.get()) != 1 || SSL_CTX_use_PrivateKey(&ctx, key.get()) != 1)
+        return false;
+    X509_STORE_add_cert(SSL_CTX_get_cert_store(&ctx), ca);
+    STACK_OF(X509_NAME) *names = sk_X509_NAME_new_null();
+    sk_X509_NAME_push(names, X509_NAME_dup(X509_get_subject_name(ca)));
+    SSL_CTX_set_client_CA_list(&ctx, names);
+    X509_free(ca);
+    SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER, nullptr);
+    return true;
+}
+
+// The identity of a verified client certificate: CN is the user, each O a group.
+std::optional<Identity> certificateIdentity(const httplib::Request &req, const Authenticator &authenticator)
+{
+    if (!req.ssl)
+        return std::nullopt;
+    std::unique_ptr<X509, Deleter<X509, X509_free>> peer(SSL_get1_peer_certificate(req.ssl));
+    if (!peer || SSL_get_verify_result(req.ssl) != X509_V_OK)
+        return std::nullopt;
+    X509_NAME *subject = X509_get_subject_name(peer.get());
+    auto entries = [&](int nid) {
+        std::vector<std::string> values;
+        for (int i = X509_NAME_get_index_by_NID(subject, nid, -1); i >= 0; i = X509_NAME_get_index_by_NID(subject, nid, i)) {
+            ASN1_STRING *data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, i));
+            unsigned char *utf8 = nullptr;
+            const int length = ASN1_STRING_to_UTF8(&utf8, data);
+            if (length >= 0)
+                values.emplace_back(reinterpret_cast<char *>(utf8), std::size_t(length));
+            OPENSSL_free(utf8);
+        }
+        return values;
+    };
+    const auto commonNames = entries(NID_commonName);
+    return authenticator.fromCertificate(commonNames.empty() ? std::string() : commonNames.front(), entries(NID_organizationName));
+}
+
 } // namespace
 
-HttpTransport::HttpTransport(ApiServer &api, const Authenticator &authenticator, std::optional<Identity> anonymous)
+HttpTransport::HttpTransport(ApiServer &api, const Authenticator &authenticator, std::optional<Identity> anonymous,
+                             const std::optional<Tls> &tls)
     : m_api(api)
     , m_authenticator(authenticator)
     , m_anonymous(std::move(anonymous))
-    , m_server(std::make_unique<httplib::Server>())
 {
+    if (tls) {
+        const Tls config = *tls;
+        m_server = std::make_unique<httplib::SSLServer>([config](SSL_CTX &ctx) { return setupTls(ctx, config); });
+    } else {
+        m_server = std::make_unique<httplib::Server>();
+    }
     m_server->new_task_queue = [] { return new httplib::ThreadPool(WatchThreads); };
     m_server->set_payload_max_length(TransportBodyLimit);
     m_server->set_keep_alive_max_count(1000);
@@ -46,7 +110,10 @@ HttpTransport::HttpTransport(ApiServer &api, const Authenticator &authenticator,
     auto handler = [this](const httplib::Request &req, httplib::Response &res) {
         ApiRequest request = toApiRequest(req);
         const std::string authorization = request.header("authorization");
-        if (!authorization.empty()) {
+        if (auto identity = certificateIdentity(req, m_authenticator)) {
+            request.identity = *identity;
+            request.authenticated = true;
+        } else if (!authorization.empty()) {
             if (auto identity = m_authenticator.fromBearer(authorization)) {
                 request.identity = *identity;
                 request.authenticated = true;
@@ -85,6 +152,8 @@ HttpTransport::~HttpTransport() = default;
 
 int HttpTransport::bind(const std::string &host, int port)
 {
+    if (!m_server->is_valid())
+        return -1;
     if (port == 0)
         return m_server->bind_to_any_port(host);
     return m_server->bind_to_port(host, port) ? port : -1;

@@ -21,7 +21,15 @@ public:
     /// @p anonymous is who a request without credentials is: nobody (401) by default. Over
     /// plain HTTP kubectl never sends its token, so the insecure mode trusts every caller
     /// as the admin, like kube-apiserver's old insecure port.
-    HttpTransport(ApiServer &api, const Authenticator &authenticator, std::optional<Identity> anonymous = std::nullopt);
+    /// With @p tls (PEM server certificate and key, and the CA that signs client
+    /// certificates) it serves HTTPS and accepts client certificates as identities.
+    struct Tls {
+        std::string certificatePem;
+        std::string privateKeyPem;
+        std::string clientCaPem;
+    };
+    HttpTransport(ApiServer &api, const Authenticator &authenticator, std::optional<Identity> anonymous = std::nullopt,
+                  const std::optional<Tls> &tls = std::nullopt);
     ~HttpTransport();
 
     /// Binds to @p host:@p port (0: a free port); returns the port, or -1.

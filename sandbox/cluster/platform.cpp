@@ -2,6 +2,7 @@
 
 #include "sandbox/api/resourcetypes.h"
 #include "sandbox/api/yamljson.h"
+#include "sandbox/auth/certificates.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -81,30 +82,39 @@ std::vector<std::string> applyPlatform(ObjectStore &store, const std::string &ma
     return problems;
 }
 
-bool writeKubeconfig(const std::string &path, const std::string &server, const std::string &adminToken,
-                     const std::string &deployerToken, const std::string &viewerToken, std::string &error)
+bool writeKubeconfig(const std::string &path, const KubeconfigSpec &spec, std::string &error)
 {
+    const std::string contextUser = spec.tokenUsers.empty() ? spec.certificateUser : spec.tokenUsers.front().first;
     YAML::Emitter out;
-    out << YAML::Comment("lucent-sandbox kubeconfig. Contexts use lucent-admin; switch a context's user to\n"
-                         "lucent-deployer (patch/update deployments and services, create/delete deployments) or\n"
-                         "lucent-viewer (read-only, no secrets) to try the RBAC.");
+    out << YAML::Comment("lucent-sandbox kubeconfig. Contexts use " + contextUser + ". Switch a context's user to\n"
+                         "lucent-deployer (patch/update deployments and services, create/delete deployments, in\n"
+                         "lucent-staging only) or\n"
+                         "lucent-viewer (read-only, no secrets) to try the RBAC. Over plain HTTP kubectl sends no\n"
+                         "credentials and every caller is the admin; start the sandbox with --tls for real checks.");
     out << YAML::BeginMap << YAML::Key << "apiVersion" << YAML::Value << "v1" << YAML::Key << "kind" << YAML::Value << "Config";
     out << YAML::Key << "current-context" << YAML::Value << environments().front().name;
     out << YAML::Key << "clusters" << YAML::Value << YAML::BeginSeq << YAML::BeginMap << YAML::Key << "name" << YAML::Value
         << "lucent-sandbox" << YAML::Key << "cluster" << YAML::Value << YAML::BeginMap << YAML::Key << "server" << YAML::Value
-        << server << YAML::EndMap << YAML::EndMap << YAML::EndSeq;
+        << spec.server;
+    if (!spec.caCertificatePem.empty())
+        out << YAML::Key << "certificate-authority-data" << YAML::Value << base64(spec.caCertificatePem);
+    out << YAML::EndMap << YAML::EndMap << YAML::EndSeq;
     out << YAML::Key << "users" << YAML::Value << YAML::BeginSeq;
-    for (const auto &[user, token] : {std::pair{"lucent-admin", adminToken}, std::pair{"lucent-deployer", deployerToken},
-                                      std::pair{"lucent-viewer", viewerToken}}) {
+    for (const auto &[user, token] : spec.tokenUsers) {
         out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << user << YAML::Key << "user" << YAML::Value << YAML::BeginMap
             << YAML::Key << "token" << YAML::Value << token << YAML::EndMap << YAML::EndMap;
+    }
+    if (!spec.certificateUser.empty()) {
+        out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << spec.certificateUser << YAML::Key << "user" << YAML::Value
+            << YAML::BeginMap << YAML::Key << "client-certificate-data" << YAML::Value << base64(spec.clientCertificatePem)
+            << YAML::Key << "client-key-data" << YAML::Value << base64(spec.clientKeyPem) << YAML::EndMap << YAML::EndMap;
     }
     out << YAML::EndSeq;
     out << YAML::Key << "contexts" << YAML::Value << YAML::BeginSeq;
     for (const auto &env : environments()) {
         out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << env.name << YAML::Key << "context" << YAML::Value
             << YAML::BeginMap << YAML::Key << "cluster" << YAML::Value << "lucent-sandbox" << YAML::Key << "user" << YAML::Value
-            << "lucent-admin" << YAML::Key << "namespace" << YAML::Value << env.ns << YAML::EndMap << YAML::EndMap;
+            << contextUser << YAML::Key << "namespace" << YAML::Value << env.ns << YAML::EndMap << YAML::EndMap;
     }
     out << YAML::EndSeq << YAML::EndMap;
 

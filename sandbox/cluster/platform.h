@@ -21,9 +21,17 @@ const std::vector<Environment> &environments();
 /// problem (an unreadable file, an unknown kind, a rejected object); empty on success.
 std::vector<std::string> applyPlatform(ObjectStore &store, const std::string &manifestsDir);
 
-/// Writes a kubeconfig with one context per environment for @p server, using the admin
-/// token, plus the deployer and viewer users for trying the RBAC.
-bool writeKubeconfig(const std::string &path, const std::string &server, const std::string &adminToken,
-                     const std::string &deployerToken, const std::string &viewerToken, std::string &error);
+/// What the written kubeconfig says.
+struct KubeconfigSpec {
+    std::string server;
+    std::string caCertificatePem; ///< empty for plain HTTP
+    std::vector<std::pair<std::string, std::string>> tokenUsers; ///< user name, token; the first is the contexts' user
+    std::string certificateUser;  ///< a user authenticating with the client certificate below, if any
+    std::string clientCertificatePem;
+    std::string clientKeyPem;
+};
+
+/// Writes a kubeconfig (mode 0600: it holds credentials) with one context per environment.
+bool writeKubeconfig(const std::string &path, const KubeconfigSpec &spec, std::string &error);
 
 } // namespace lucent::sandbox
