@@ -49,6 +49,7 @@ void usage(FILE *to)
                "  --tls                serve HTTPS with a new self-signed CA; ca.crt, server.crt and server.key\n"
                "                       are written next to the kubeconfig, which then also has a client-certificate user\n"
                "  --speed X            run simulated time X times faster (probe delays, back-off, deadlines)\n"
+               "  --log-rate R         log lines each container writes per simulated second (default 2)\n"
                "  --seed N             make names and chance repeatable\n"
                "Without TLS, kubectl sends no credentials, so every caller is treated as lucent-admin.\n",
                to);
@@ -65,6 +66,7 @@ int main(int argc, char **argv)
     std::string manifests = LUCENT_SANDBOX_MANIFESTS_DIR;
     double speed = 1.0;
     bool tls = false;
+    double logRate = 2.0;
     std::uint64_t seed = std::random_device{}();
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -90,15 +92,21 @@ int main(int argc, char **argv)
             manifests = value("--manifests");
         } else if (arg == "--tls") {
             tls = true;
-        } else if (arg == "--speed" || arg == "--seed") {
+        } else if (arg == "--speed" || arg == "--seed" || arg == "--log-rate") {
             const std::string text = value(arg.c_str());
             try {
                 if (arg == "--speed")
                     speed = std::stod(text);
+                else if (arg == "--log-rate")
+                    logRate = std::stod(text);
                 else
                     seed = std::stoull(text);
             } catch (const std::exception &) {
                 std::fprintf(stderr, "lucent-sandbox: %s takes a number, not '%s'\n", arg.c_str(), text.c_str());
+                return 2;
+            }
+            if (logRate <= 0 || logRate > 1000) {
+                std::fputs("lucent-sandbox: --log-rate must be above 0 and at most 1000 lines per second\n", stderr);
                 return 2;
             }
             if (speed <= 0 || speed > 1000) {
@@ -117,7 +125,7 @@ int main(int argc, char **argv)
 
     ObjectStore store;
     ClusterClock clock(speed, seed);
-    Simulator simulator(store, clock);
+    Simulator simulator(store, clock, logRate);
     for (const auto &problem : applyPlatform(store, manifests))
         std::fprintf(stderr, "lucent-sandbox: %s\n", problem.c_str());
 
@@ -130,6 +138,7 @@ int main(int argc, char **argv)
     }
     Authenticator authenticator(deployerNamespaces);
     ApiServer api(store);
+    api.setRuntime(&simulator);
     std::optional<CertificateAuthority> pki;
     std::optional<HttpTransport::Tls> tlsConfig;
     std::optional<Identity> anonymous;

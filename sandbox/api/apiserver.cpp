@@ -191,6 +191,13 @@ ApiResponse ApiServer::dispatch(const ApiRequest &request, const Target &target)
     }
     if (p.subresource == "scale")
         return scale(request, target);
+    if (p.subresource == "log") {
+        if (m != "GET")
+            return error(ApiError::methodNotAllowed("the server does not allow this method on the requested resource"));
+        return podLog(request, target);
+    }
+    if (p.subresource == "proxy")
+        return proxy(request, target);
     if (p.name.empty()) {
         if (m == "GET") {
             const std::string watch = request.param("watch");

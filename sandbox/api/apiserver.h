@@ -3,6 +3,7 @@
 #include "sandbox/api/apirequest.h"
 #include "sandbox/api/requestpath.h"
 #include "sandbox/api/resourcetypes.h"
+#include "sandbox/cluster/podruntime.h"
 #include "sandbox/store/objectstore.h"
 
 #include <atomic>
@@ -25,6 +26,9 @@ public:
 
     ApiResponse handle(const ApiRequest &request);
 
+    /// Where pod logs and proxied requests come from; without it they answer 503.
+    void setRuntime(const PodRuntime *runtime) { m_runtime = runtime; }
+
     /// Ends running watches (used at shutdown).
     void stop();
 
@@ -45,6 +49,8 @@ private:
     ApiResponse deleteCollection(const ApiRequest &request, const Target &target);
     ApiResponse scale(const ApiRequest &request, const Target &target);
     ApiResponse selfSubjectAccessReview(const ApiRequest &request, const Identity &who);
+    ApiResponse podLog(const ApiRequest &request, const Target &target);
+    ApiResponse proxy(const ApiRequest &request, const Target &target);
 
     /// Writes @p object as the new state of the target (main resource or status), keeping
     /// the half the request may not touch.
@@ -54,6 +60,8 @@ private:
 
     ObjectStore &m_store;
     ApiServerOptions m_options;
+    const PodRuntime *m_runtime = nullptr;
+    std::atomic<unsigned> m_roundRobin{0};
 };
 
 /// Decodes a request body (JSON or YAML) into a JSON value, or says why it cannot.

@@ -126,6 +126,10 @@ HttpTransport::HttpTransport(ApiServer &api, const Authenticator &authenticator,
         ApiResponse response = m_api.handle(request);
         res.status = response.status;
         if (response.stream) {
+            // cpp-httplib would gzip a stream when the client accepts it (Go clients always
+            // do), and the compressor holds events back until its buffer fills. Streams go
+            // out uncompressed: the header only steers the response, so dropping it is safe.
+            const_cast<httplib::Request &>(req).headers.erase("Accept-Encoding");
             auto stream = std::make_shared<std::function<void(const ChunkWriter &)>>(std::move(response.stream));
             res.set_chunked_content_provider(response.contentType, [stream](std::size_t, httplib::DataSink &sink) {
                 (*stream)([&sink](const std::string &chunk) {

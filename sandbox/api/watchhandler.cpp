@@ -43,9 +43,7 @@ ApiResponse ApiServer::watchObjects(const ApiRequest &request, const Target &tar
     const std::string ns = target.path.ns;
 
     ApiResponse response;
-    // The stream=watch parameter also keeps cpp-httplib from gzip-buffering the stream
-    // (it compresses plain "application/json" when the client accepts gzip, as Go does).
-    response.contentType = "application/json;stream=watch";
+    response.contentType = "application/json";
     response.stream = [this, type, ns, labels = *labels, fields = *fields, since, timeout, bookmarks,
                        table](const ChunkWriter &write) mutable {
         const auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -16,8 +16,10 @@ public:
 
     /// Seconds of simulated time since the start.
     double now() const;
-    /// Real seconds → simulated seconds for a delay given in simulated seconds.
+    /// Simulated seconds per real second.
     double speed() const { return m_speed; }
+    /// The wall-clock instant of a simulated time.
+    std::chrono::system_clock::time_point wallTime(double simulated) const;
     std::mt19937_64 &random() { return m_random; }
     /// A lower-case suffix like Kubernetes' random name suffixes ("x7k2p").
     std::string suffix(int length);
@@ -25,6 +27,7 @@ public:
 private:
     double m_speed;
     std::chrono::steady_clock::time_point m_start;
+    std::chrono::system_clock::time_point m_wallStart;
     std::mt19937_64 m_random;
 };
 

@@ -67,9 +67,16 @@ void Simulator::runKubelet()
         }
         json status = podStatus(pod, state, now);
         writeStatus("", "pods", pod, status);
+        if (state.runningSince >= 0)
+            recordRun(uid, {state.runningSince, -1, state.restarts, state.ready});
+        else if (state.crashedAt >= 0 && state.restarts > 0)
+            recordRun(uid, {state.crashedAt - CrashAfterSeconds, state.crashedAt, state.restarts - 1, false});
         alive[uid] = state;
     }
     m_pods.swap(alive);
+    std::lock_guard lock(m_runsMutex);
+    for (auto it = m_runs.begin(); it != m_runs.end();)
+        it = m_pods.count(it->first) ? std::next(it) : m_runs.erase(it);
 }
 
 json Simulator::podStatus(const json &pod, PodState &s, double now)

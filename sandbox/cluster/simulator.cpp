@@ -7,10 +7,29 @@ namespace lucent::sandbox {
 
 using json = nlohmann::json;
 
-Simulator::Simulator(ObjectStore &store, ClusterClock &clock)
+Simulator::Simulator(ObjectStore &store, ClusterClock &clock, double logRate)
     : m_store(store)
     , m_clock(clock)
+    , m_logRate(logRate)
 {
+}
+
+std::optional<ContainerRun> Simulator::run(const std::string &podUid, bool previous) const
+{
+    std::lock_guard lock(m_runsMutex);
+    auto it = m_runs.find(podUid);
+    if (it == m_runs.end())
+        return std::nullopt;
+    return previous ? it->second.first : it->second.second;
+}
+
+void Simulator::recordRun(const std::string &uid, const ContainerRun &run)
+{
+    std::lock_guard lock(m_runsMutex);
+    auto &[previous, current] = m_runs[uid];
+    if (current && current->start != run.start)
+        previous = current;
+    current = run;
 }
 
 Simulator::~Simulator()

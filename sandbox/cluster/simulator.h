@@ -1,6 +1,7 @@
 #pragma once
 
 #include "sandbox/cluster/clusterclock.h"
+#include "sandbox/cluster/podruntime.h"
 #include "sandbox/store/objectstore.h"
 
 #include <atomic>
@@ -14,11 +15,17 @@ namespace lucent::sandbox {
 /// controllers, and a kubelet that runs each pod's simulated Lucent service. Everything goes
 /// through the ObjectStore, as real controllers go through the API server, so watches see
 /// every change. One thread ticks the controllers; tick() is public for tests.
-class Simulator
+class Simulator final : public PodRuntime
 {
 public:
-    Simulator(ObjectStore &store, ClusterClock &clock);
-    ~Simulator();
+    Simulator(ObjectStore &store, ClusterClock &clock, double logRate = 2.0);
+    ~Simulator() override;
+
+    std::optional<ContainerRun> run(const std::string &podUid, bool previous) const override;
+    double now() const override { return m_clock.now(); }
+    std::chrono::system_clock::time_point wallTime(double simulated) const override { return m_clock.wallTime(simulated); }
+    double speed() const override { return m_clock.speed(); }
+    double logRate() const override { return m_logRate; }
 
     void start(std::chrono::milliseconds interval = std::chrono::milliseconds(100));
     void stop();
@@ -60,8 +67,13 @@ private:
     std::vector<nlohmann::json> list(const char *group, const char *resource) const;
     void writeStatus(const char *group, const char *resource, const nlohmann::json &object, const nlohmann::json &status);
 
+    void recordRun(const std::string &uid, const ContainerRun &run);
+
     ObjectStore &m_store;
     ClusterClock &m_clock;
+    double m_logRate;
+    mutable std::mutex m_runsMutex;
+    std::map<std::string, std::pair<std::optional<ContainerRun>, std::optional<ContainerRun>>> m_runs; ///< uid -> (previous, current)
     std::map<std::string, PodState> m_pods; ///< by pod uid
     /// deployment uid -> (what its status counted, simulated time that last changed)
     std::map<std::string, std::pair<std::string, double>> m_progress;
