@@ -70,7 +70,7 @@ void Simulator::runKubelet()
         if (state.runningSince >= 0)
             recordRun(uid, {state.runningSince, -1, state.restarts, state.ready});
         else if (state.crashedAt >= 0 && state.restarts > 0)
-            recordRun(uid, {state.crashedAt - CrashAfterSeconds, state.crashedAt, state.restarts - 1, false});
+            recordRun(uid, {state.lastRunStart, state.crashedAt, state.restarts - 1, false});
         alive[uid] = state;
     }
     m_pods.swap(alive);
@@ -100,6 +100,7 @@ json Simulator::podStatus(const json &pod, PodState &s, double now)
                     recordEvent(pod, "Normal", "Started", "Started container " + containers[0].value("name", ""), "kubelet");
             }
             if (s.runningSince >= 0 && now - s.runningSince >= CrashAfterSeconds) {
+                s.lastRunStart = s.runningSince;
                 s.runningSince = -1;
                 ++s.restarts;
                 s.crashedAt = now;

@@ -3,6 +3,8 @@
 #include "sandbox/api/resourcetypes.h"
 #include "sandbox/cluster/objects.h"
 
+#include <set>
+
 namespace lucent::sandbox {
 
 using json = nlohmann::json;
@@ -60,6 +62,7 @@ void Simulator::tick()
 {
     std::lock_guard lock(m_tickMutex);
     assignClusterIps();
+    collectOrphans();
     reconcileDeployments();
     reconcileReplicaSets();
     reconcileStatefulSets();
@@ -116,6 +119,27 @@ void Simulator::assignClusterIps()
             o["spec"]["clusterIPs"] = json::array({ip});
             return std::nullopt;
         });
+    }
+}
+
+void Simulator::collectOrphans()
+{
+    // The API server deletes dependents when an owner goes; a controller that was mid-way
+    // through a round may still create one for the owner it just read. Like Kubernetes'
+    // garbage collector, remove whatever names a controller that no longer exists.
+    std::set<std::string> owners;
+    for (const auto &type : resourceTypes())
+        m_store.forEach(type, [&](const json &o) { owners.insert(objects::uid(o)); });
+    for (const char *resource : {"replicasets", "pods"}) {
+        const ResourceType *type = findResource(resource[0] == 'r' ? "apps" : "", "v1", resource);
+        for (const auto &o : list(type->group.c_str(), resource)) {
+            for (const auto &ref : o["metadata"].value("ownerReferences", json::array())) {
+                if (ref.value("controller", false) && !owners.count(ref.value("uid", ""))) {
+                    m_store.remove(*type, objects::ns(o), objects::name(o), false);
+                    break;
+                }
+            }
+        }
     }
 }
 

@@ -40,6 +40,7 @@ private:
     struct PodState {
         double created = 0;
         double runningSince = -1;   ///< current container start, -1 while not running
+        double lastRunStart = -1;   ///< start of the run that ended last
         double crashedAt = -1;      ///< when the container last exited
         double backOffUntil = -1;
         int restarts = 0;
@@ -58,6 +59,7 @@ private:
     void runKubelet();
     void reconcileEndpoints();
     void assignClusterIps();
+    void collectOrphans();
 
     nlohmann::json podStatus(const nlohmann::json &pod, PodState &state, double now);
     void scaleReplicaSet(const nlohmann::json &rs, int replicas, const std::string &deploymentName);

@@ -5,6 +5,7 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QtTest>
 
 using Lucent::Tests::CommandResult;
@@ -32,6 +33,12 @@ private Q_SLOTS:
     void conflictOnStaleUpdate();
     void dryRunChangesNothing();
     void errorsAreStatusObjects();
+    void logsWithOptions();
+    void logsFollowStreams();
+    void logsOfCrashLoopingPodAndPrevious();
+    void proxyHealthAndMetrics();
+    void behaviourTagsShowInMetrics_data();
+    void behaviourTagsShowInMetrics();
 
 private:
     CommandResult kubectl(const QStringList &args, const QByteArray &input = {}) const { return m_sandbox.kubectl(args, 90000, input); }
@@ -252,8 +259,10 @@ void TestSandboxKubectl::deleteCollectsGarbage()
     QVERIFY(!names(S({"get", "pods", "-n", "lucent-staging", "-l", "app=task-service"})).isEmpty());
     CommandResult r = kubectl(S({"delete", "deploy/task-service", "-n", "lucent-staging"}));
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
-    QCOMPARE(names(S({"get", "rs", "-n", "lucent-staging", "-l", "app=task-service"})), QStringList{});
-    QCOMPARE(names(S({"get", "pods", "-n", "lucent-staging", "-l", "app=task-service"})), QStringList{});
+    // Background propagation: dependents go right away or, when a controller raced the
+    // delete, at the garbage collector's next round.
+    QTRY_COMPARE_WITH_TIMEOUT(names(S({"get", "rs", "-n", "lucent-staging", "-l", "app=task-service"})), QStringList{}, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(names(S({"get", "pods", "-n", "lucent-staging", "-l", "app=task-service"})), QStringList{}, 5000);
 
     // Orphan keeps the ReplicaSet and its pods, without the owner reference.
     r = kubectl(S({"delete", "deploy/portfolio-service", "-n", "lucent-staging", "--cascade=orphan"}));
@@ -338,6 +347,134 @@ void TestSandboxKubectl::errorsAreStatusObjects()
     QVERIFY2(r.errText().contains(QStringLiteral("namespaces \"missing-ns\" not found")), qPrintable(r.errText()));
     r = kubectl(S({"create", "-f", "-"}), "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"lucent-staging\"}}");
     QVERIFY2(r.errText().contains(QStringLiteral("(AlreadyExists)")), qPrintable(r.errText()));
+}
+
+static QString firstPod(const SandboxProcess &sandbox, const char *app)
+{
+    const CommandResult r = sandbox.kubectl(QStringList{QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"), QStringLiteral("lucent-platform"),
+                                                        QStringLiteral("-l"), QStringLiteral("app=") + QLatin1String(app), QStringLiteral("-o"),
+                                                        QStringLiteral("jsonpath={.items[0].metadata.name}")});
+    return r.outText().trimmed();
+}
+
+void TestSandboxKubectl::logsWithOptions()
+{
+    const QString pod = firstPod(m_sandbox, "wallet-service");
+    QVERIFY(!pod.isEmpty());
+    const QStringList base{QStringLiteral("logs"), pod, QStringLiteral("-n"), QStringLiteral("lucent-platform")};
+    CommandResult r = kubectl(base + S({"--tail=5"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    const QList<QByteArray> lines = r.out.trimmed().split('\n');
+    QCOMPARE(lines.size(), 5);
+    for (const QByteArray &line : lines) {
+        const QJsonObject entry = QJsonDocument::fromJson(line).object();
+        QVERIFY2(!entry.isEmpty(), line.constData());
+        QCOMPARE(entry[QStringLiteral("hostname")].toString(), pod);
+        QVERIFY(entry.contains(QStringLiteral("level")) && entry.contains(QStringLiteral("msg")) && entry.contains(QStringLiteral("time")));
+    }
+    r = kubectl(base + S({"--tail=1", "--timestamps"}));
+    QVERIFY2(QRegularExpression(QStringLiteral("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z \\{")).match(r.outText()).hasMatch(), r.out.constData());
+    r = kubectl(base + S({"--limit-bytes=40"}));
+    QCOMPARE(r.out.size(), 40);
+    const int all = kubectl(base).out.count('\n');
+    const int recent = kubectl(base + S({"--since=1s"})).out.count('\n');
+    QVERIFY2(recent > 0 && recent < all, qPrintable(QStringLiteral("%1 of %2").arg(recent).arg(all)));
+    r = kubectl(base + S({"-c", "sidecar"}));
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.errText().contains(QStringLiteral("container sidecar is not valid for pod")), qPrintable(r.errText()));
+}
+
+void TestSandboxKubectl::logsFollowStreams()
+{
+    const QString pod = firstPod(m_sandbox, "api-gateway");
+    std::unique_ptr<QProcess> follow(m_sandbox.startKubectl({QStringLiteral("logs"), QStringLiteral("-f"), QStringLiteral("--tail=0"), pod,
+                                                             QStringLiteral("-n"), QStringLiteral("lucent-platform")}));
+    // 2 lines per simulated second at --speed 20: dozens of lines arrive within a second.
+    QByteArray seen;
+    QTRY_VERIFY_WITH_TIMEOUT((seen += follow->readAllStandardOutput()).count('\n') >= 20, 10000);
+    QCOMPARE(follow->state(), QProcess::Running);
+    follow->kill();
+    follow->waitForFinished();
+}
+
+void TestSandboxKubectl::logsOfCrashLoopingPodAndPrevious()
+{
+    kubectl(S({"set", "image", "deploy/notification-service", "-n", "lucent-platform", "notification-service=lucent/notification-service:2.0.0-crash"}));
+    QString pod;
+    QTRY_VERIFY_WITH_TIMEOUT(!(pod = kubectl(S({"get", "pods", "-n", "lucent-platform", "-l", "app=notification-service", "-o",
+                                                "jsonpath={.items[?(@.status.containerStatuses[0].restartCount>1)].metadata.name}"}))
+                                   .outText().trimmed()).isEmpty(), 30000);
+    pod = pod.split(QLatin1Char(' ')).first();
+    const CommandResult previous = kubectl({QStringLiteral("logs"), pod, QStringLiteral("-n"), QStringLiteral("lucent-platform"), QStringLiteral("--previous")});
+    QVERIFY2(previous.exitCode == 0, qPrintable(previous.errText()));
+    const QByteArray last = previous.out.trimmed().split('\n').last();
+    QCOMPARE(QJsonDocument::fromJson(last).object()[QStringLiteral("level")].toString(), QStringLiteral("fatal"));
+    kubectl(S({"rollout", "undo", "deploy/notification-service", "-n", "lucent-platform"}));
+}
+
+void TestSandboxKubectl::proxyHealthAndMetrics()
+{
+    const QString pod = firstPod(m_sandbox, "user-service");
+    CommandResult r = kubectl({QStringLiteral("get"), QStringLiteral("--raw"),
+                               QStringLiteral("/api/v1/namespaces/lucent-platform/pods/%1/proxy/health/ready").arg(pod)});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QCOMPARE(r.json().object()[QStringLiteral("status")].toString(), QStringLiteral("ok"));
+    r = kubectl(S({"get", "--raw", "/api/v1/namespaces/lucent-platform/services/user-service:http/proxy/health"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    r = kubectl(S({"get", "--raw", "/api/v1/namespaces/lucent-platform/services/user-service/proxy/metrics"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QVERIFY(r.outText().contains(QStringLiteral("# TYPE http_requests_total counter")));
+    QVERIFY(r.outText().contains(QStringLiteral("http_request_duration_seconds_bucket{method=\"GET\",route=\"/users/:id\",le=\"+Inf\"}")));
+    r = kubectl(S({"get", "--raw", "/api/v1/namespaces/lucent-platform/pods/no-such-pod/proxy/health"}));
+    QCOMPARE(r.exitCode, 1);
+}
+
+void TestSandboxKubectl::behaviourTagsShowInMetrics_data()
+{
+    QTest::addColumn<QString>("tag");
+    QTest::addColumn<bool>("errors");
+    QTest::addColumn<bool>("slow");
+    QTest::addRow("errors") << "2.0.0-errors" << true << false;
+    QTest::addRow("slow") << "2.0.0-slow" << false << true;
+}
+
+// Sums the samples of @p metric whose labels contain @p match.
+static double sumOf(const QString &text, const QString &metric, const QString &match = {})
+{
+    double sum = 0;
+    for (const QString &line : text.split(QLatin1Char('\n'))) {
+        if (line.startsWith(metric + QLatin1Char('{')) && line.contains(match))
+            sum += line.section(QLatin1Char(' '), -1).toDouble();
+    }
+    return sum;
+}
+
+void TestSandboxKubectl::behaviourTagsShowInMetrics()
+{
+    QFETCH(QString, tag);
+    QFETCH(bool, errors);
+    QFETCH(bool, slow);
+    QVERIFY(kubectl({QStringLiteral("set"), QStringLiteral("image"), QStringLiteral("deploy/portfolio-service"), QStringLiteral("-n"),
+                     QStringLiteral("lucent-platform"), QStringLiteral("portfolio-service=lucent/portfolio-service:") + tag}).exitCode == 0);
+    QVERIFY(kubectl(S({"rollout", "status", "deploy/portfolio-service", "-n", "lucent-platform", "--timeout=90s"})).exitCode == 0);
+    QTest::qWait(1500); // let requests accumulate
+    const QString pod = kubectl({QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"), QStringLiteral("lucent-platform"), QStringLiteral("-o"),
+                                 QStringLiteral("jsonpath={.items[?(@.spec.containers[0].image==\"lucent/portfolio-service:%1\")].metadata.name}").arg(tag)})
+                            .outText().split(QLatin1Char(' ')).first();
+    const QString metrics = kubectl({QStringLiteral("get"), QStringLiteral("--raw"),
+                                     QStringLiteral("/api/v1/namespaces/lucent-platform/pods/%1/proxy/metrics").arg(pod)}).outText();
+    const double total = sumOf(metrics, QStringLiteral("http_requests_total"));
+    QVERIFY2(total > 10, qPrintable(metrics));
+    const double errorRatio = sumOf(metrics, QStringLiteral("http_requests_total"), QStringLiteral("status=\"5")) / total;
+    QCOMPARE(errorRatio > 0.25 && errorRatio < 0.35, errors);
+    QCOMPARE(errorRatio == 0, !errors);
+    // p95 above 1 s: fewer than 95 % of requests finish within a second.
+    const double withinOneSecond = sumOf(metrics, QStringLiteral("http_request_duration_seconds_bucket"), QStringLiteral("le=\"1\""))
+        / sumOf(metrics, QStringLiteral("http_request_duration_seconds_bucket"), QStringLiteral("le=\"+Inf\""));
+    QCOMPARE(withinOneSecond < 0.95, slow);
+    // The logs tell the same story.
+    const CommandResult logs = kubectl({QStringLiteral("logs"), pod, QStringLiteral("-n"), QStringLiteral("lucent-platform")});
+    QCOMPARE(logs.out.contains("\"status\":50"), errors);
 }
 
 QTEST_GUILESS_MAIN(TestSandboxKubectl)
