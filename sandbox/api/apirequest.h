@@ -27,6 +27,12 @@ struct ApiRequest {
         return it == query.end() ? fallback : it->second;
     }
     bool has(const std::string &name) const { return query.count(name) > 0; }
+    /// A boolean query parameter, read as Go's strconv.ParseBool does (1, t, T, TRUE, true, True).
+    bool flag(const std::string &name) const
+    {
+        const std::string v = param(name);
+        return v == "1" || v == "t" || v == "T" || v == "TRUE" || v == "true" || v == "True";
+    }
     std::string header(const std::string &name) const
     {
         auto it = headers.find(name);

@@ -99,8 +99,7 @@ std::string verbOf(const ApiRequest &request, const RequestPath &path)
     if (m == "GET" || m == "HEAD") {
         if (!path.name.empty())
             return "get";
-        const std::string watch = request.param("watch");
-        return watch == "true" || watch == "1" ? "watch" : "list";
+        return request.flag("watch") ? "watch" : "list";
     }
     if (m == "POST")
         return "create";
@@ -200,8 +199,7 @@ ApiResponse ApiServer::dispatch(const ApiRequest &request, const Target &target)
         return proxy(request, target);
     if (p.name.empty()) {
         if (m == "GET") {
-            const std::string watch = request.param("watch");
-            return watch == "true" || watch == "1" ? watchObjects(request, target) : listObjects(request, target);
+            return request.flag("watch") ? watchObjects(request, target) : listObjects(request, target);
         }
         if (m == "POST")
             return createObject(request, target);

@@ -135,9 +135,9 @@ ApiResponse ApiServer::podLog(const ApiRequest &request, const Target &target)
     }
     if (sinceSeconds && sinceTime)
         return failure(ApiError::invalid("", "PodLogOptions", "", {{"FieldValueForbidden", "Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified", "sinceSeconds"}}));
-    const bool previous = request.param("previous") == "true";
-    const bool follow = request.param("follow") == "true";
-    const bool timestamps = request.param("timestamps") == "true";
+    const bool previous = request.flag("previous");
+    const bool follow = request.flag("follow");
+    const bool timestamps = request.flag("timestamps");
 
     if (!m_runtime)
         return failure({503, "ServiceUnavailable", "the pod runtime is not running", json::object(), {}});

@@ -37,7 +37,7 @@ ApiResponse ApiServer::watchObjects(const ApiRequest &request, const Target &tar
             return ApiResponse::json(400, ApiError::badRequest("timeoutSeconds must be an integer").toStatus());
         }
     }
-    const bool bookmarks = request.param("allowWatchBookmarks") == "true";
+    const bool bookmarks = request.flag("allowWatchBookmarks");
     const bool table = wantsTable(request.header("accept"));
     const ResourceType type = *target.type;
     const std::string ns = target.path.ns;

@@ -1,0 +1,74 @@
+#!/usr/bin/python3
+"""A list+watch round against lucent-sandbox with Debian's python3-kubernetes client.
+
+A second, independent client (besides kubectl): the sandbox must satisfy the generated
+OpenAPI client's decoding of lists, watch events and resource versions.
+usage: python_client_list_watch.py PATH_TO_LUCENT_SANDBOX
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+from kubernetes import client, config, watch
+
+
+def start_sandbox(binary, directory):
+    kubeconfig = os.path.join(directory, "kubeconfig")
+    process = subprocess.Popen([binary, "--port", "0", "--speed", "20", "--tls", "--kubeconfig-out", kubeconfig],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    if not re.search(r"listening on https://127\.0\.0\.1:\d+", line):
+        process.kill()
+        raise SystemExit("the sandbox did not start: " + line + process.stderr.read())
+    return process, kubeconfig
+
+
+def main():
+    binary = sys.argv[1]
+    with tempfile.TemporaryDirectory() as directory:
+        process, kubeconfig = start_sandbox(binary, directory)
+        try:
+            config.load_kube_config(config_file=kubeconfig, context="production")
+            apps = client.AppsV1Api()
+            listed = apps.list_namespaced_deployment("lucent-platform")
+            names = sorted(d.metadata.name for d in listed.items)
+            assert "user-service" in names and len(names) == 8, names
+            rv = listed.metadata.resource_version
+            assert rv and int(rv) > 0, rv
+
+            # Change something from another thread while the watch runs.
+            def change():
+                time.sleep(0.5)
+                apps.patch_namespaced_deployment("user-service", "lucent-platform",
+                                                 {"metadata": {"labels": {"watched-by": "python"}}})
+            threading.Thread(target=change, daemon=True).start()
+
+            seen = None
+            stream = watch.Watch()
+            for event in stream.stream(apps.list_namespaced_deployment, "lucent-platform",
+                                       resource_version=rv, timeout_seconds=10):
+                obj = event["object"]
+                if event["type"] == "MODIFIED" and (obj.metadata.labels or {}).get("watched-by") == "python":
+                    seen = obj
+                    stream.stop()
+            assert seen is not None, "no MODIFIED event with the new label arrived"
+            assert int(seen.metadata.resource_version) > int(rv)
+            assert seen.spec.template.spec.containers[0].name == "user-service"
+
+            pods = client.CoreV1Api().list_namespaced_pod("lucent-platform", label_selector="app in (user-service)")
+            assert len(pods.items) == 3, len(pods.items)
+            print("python3-kubernetes %s: list of %d deployments at resourceVersion %s, watch saw MODIFIED at %s"
+                  % (__import__("kubernetes").__version__, len(names), rv,
+                     seen.metadata.resource_version))
+            print("3 passed, 0 failed")
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
