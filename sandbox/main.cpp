@@ -49,6 +49,7 @@ void usage(FILE *to)
                "  --tls                serve HTTPS with a new self-signed CA; ca.crt, server.crt and server.key\n"
                "                       are written next to the kubeconfig, which then also has a client-certificate user\n"
                "  --speed X            run simulated time X times faster (probe delays, back-off, deadlines)\n"
+               "  --extra-pods N       add N pods of a load generator in namespace lucent-load (scale tests)\n"
                "  --log-rate R         log lines each container writes per simulated second (default 2)\n"
                "  --seed N             make names and chance repeatable\n"
                "Without TLS, kubectl sends no credentials, so every caller is treated as lucent-admin.\n",
@@ -67,6 +68,7 @@ int main(int argc, char **argv)
     double speed = 1.0;
     bool tls = false;
     double logRate = 2.0;
+    int extraPods = 0;
     std::uint64_t seed = std::random_device{}();
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -90,6 +92,16 @@ int main(int argc, char **argv)
             kubeconfigOut = value("--kubeconfig-out");
         } else if (arg == "--manifests") {
             manifests = value("--manifests");
+        } else if (arg == "--extra-pods") {
+            try {
+                extraPods = std::stoi(value("--extra-pods"));
+            } catch (const std::exception &) {
+                extraPods = -1;
+            }
+            if (extraPods < 0 || extraPods > 100000) {
+                std::fputs("lucent-sandbox: --extra-pods takes a number from 0 to 100000\n", stderr);
+                return 2;
+            }
         } else if (arg == "--tls") {
             tls = true;
         } else if (arg == "--speed" || arg == "--seed" || arg == "--log-rate") {
@@ -128,6 +140,8 @@ int main(int argc, char **argv)
     Simulator simulator(store, clock, logRate);
     for (const auto &problem : applyPlatform(store, manifests))
         std::fprintf(stderr, "lucent-sandbox: %s\n", problem.c_str());
+    if (extraPods > 0)
+        addExtraPods(store, extraPods);
 
     // The deployer may write where mistakes are cheap: the unprotected environments.
     std::vector<std::string> namespaces, deployerNamespaces;

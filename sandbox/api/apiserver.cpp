@@ -240,12 +240,39 @@ ApiResponse ApiServer::listObjects(const ApiRequest &request, const Target &targ
     } catch (const std::exception &) {
         return error(ApiError::badRequest("limit must be a non-negative integer"));
     }
+    if (!wantsTable(request.header("accept"))) {
+        // The common and the large case (informers list everything): join the stored JSON.
+        auto raw = m_store.listRaw(*target.type, target.path.ns, std::get<Filters>(filters).predicate(), limit,
+                                   request.param("continue"));
+        if (auto e = failed(raw))
+            return error(*e);
+        const auto &page = std::get<RawPage>(raw);
+        json metadata = {{"resourceVersion", std::to_string(page.resourceVersion)}};
+        if (!page.continueToken.empty()) {
+            metadata["continue"] = page.continueToken;
+            metadata["remainingItemCount"] = page.remaining;
+        }
+        std::size_t size = 256;
+        for (const auto &item : page.items)
+            size += item->size() + 1;
+        std::string body;
+        body.reserve(size);
+        body += "{\"kind\":\"" + target.type->kind + "List\",\"apiVersion\":\"" + target.type->apiVersion()
+            + "\",\"metadata\":" + metadata.dump() + ",\"items\":[";
+        for (std::size_t i = 0; i < page.items.size(); ++i) {
+            if (i)
+                body += ',';
+            body += *page.items[i];
+        }
+        body += "]}";
+        return ApiResponse{200, "application/json", std::move(body), {}};
+    }
     auto page = m_store.list(*target.type, target.path.ns, std::get<Filters>(filters).predicate(), limit,
                              request.param("continue"));
     if (auto e = failed(page))
         return error(*e);
     const auto &result = std::get<ListPage>(page);
-    if (wantsTable(request.header("accept"))) {
+    {
         json table = toTable(*target.type, result.items, std::to_string(result.resourceVersion));
         if (!result.continueToken.empty()) {
             table["metadata"]["continue"] = result.continueToken;

@@ -62,6 +62,12 @@ ApiResponse ApiServer::watchObjects(const ApiRequest &request, const Target &tar
             }
             return write(json{{"type", eventType}, {"object", payload}}.dump() + "\n");
         };
+        // Stored objects are already serialized: plain JSON watches send them as they are.
+        auto sendText = [&](const std::string &eventType, const std::string &text) {
+            if (table)
+                return send(eventType, json::parse(text));
+            return write("{\"type\":\"" + eventType + "\",\"object\":" + text + "}\n");
+        };
 
         // Without a resourceVersion ("0" or none) a watch starts with the current state.
         if (since == 0) {
@@ -83,7 +89,7 @@ ApiResponse ApiServer::watchObjects(const ApiRequest &request, const Target &tar
             }
             const auto &batch = std::get<EventBatch>(events);
             for (const auto &event : batch.events) {
-                if (matches(event.object) && !send(event.type, event.object))
+                if (matches(event.meta) && !sendText(event.type, *event.text))
                     return;
             }
             since = std::max(since, batch.upTo);

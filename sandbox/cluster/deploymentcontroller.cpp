@@ -47,8 +47,12 @@ json templateWithoutHash(json podTemplate)
 
 void Simulator::reconcileDeployments()
 {
-    for (const auto &deployment : list("apps", "deployments"))
-        reconcileDeployment(deployment);
+    const auto deployments = list("apps", "deployments");
+    if (deployments.empty())
+        return;
+    const auto replicaSets = list("apps", "replicasets");
+    for (const auto &deployment : deployments)
+        reconcileDeployment(deployment, replicaSets);
 }
 
 void Simulator::scaleReplicaSet(const json &rs, int replicas, const std::string &deploymentName)
@@ -70,7 +74,7 @@ void Simulator::scaleReplicaSet(const json &rs, int replicas, const std::string 
     }
 }
 
-void Simulator::reconcileDeployment(const json &d)
+void Simulator::reconcileDeployment(const json &d, const std::vector<json> &replicaSets)
 {
     const std::string uid = objects::uid(d), ns = objects::ns(d), name = objects::name(d);
     const json spec = d.value("spec", json::object());
@@ -86,7 +90,7 @@ void Simulator::reconcileDeployment(const json &d)
         maxUnavailable = 1;
 
     std::vector<json> owned;
-    for (const auto &rs : list("apps", "replicasets")) {
+    for (const auto &rs : replicaSets) {
         if (objects::ns(rs) == ns && objects::ownedBy(rs, uid))
             owned.push_back(rs);
     }
@@ -208,9 +212,7 @@ void Simulator::reconcileDeployment(const json &d)
 
     // Status, from the ReplicaSets as they stand after this round.
     int total = 0, updated = 0, ready = 0, available = 0;
-    for (const auto &rs : list("apps", "replicasets")) {
-        if (objects::ns(rs) != ns || !objects::ownedBy(rs, uid))
-            continue;
+    for (const auto &rs : m_store.select(*rsType, [&](const json &o) { return objects::ownedBy(o, uid); })) {
         total += statusOf(rs, "replicas");
         ready += statusOf(rs, "readyReplicas");
         available += statusOf(rs, "availableReplicas");

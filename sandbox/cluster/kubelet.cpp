@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 namespace lucent::sandbox {
 
@@ -43,17 +44,42 @@ void Simulator::runKubelet()
 {
     const ResourceType *podType = findResource("", "v1", "pods");
     const double now = m_clock.now();
-    std::map<std::string, PodState> alive;
-    for (const auto &pod : list("", "pods")) {
+    // Only pods that are new, were changed by someone else, or still have a transition ahead
+    // are copied out and worked on; settled pods cost a map lookup per round.
+    // When nothing was written since the last round only the unsettled pods can change,
+    // and they are fetched one by one instead of scanning every pod.
+    std::set<std::string> present;
+    std::vector<json> work;
+    const bool fullScan = m_store.resourceVersion() != m_kubeletSeenVersion;
+    if (fullScan) {
+        work = m_store.select(*podType, [&](const json &pod) {
+            const std::string uid = objects::uid(pod);
+            present.insert(uid);
+            auto it = m_pods.find(uid);
+            return it == m_pods.end() || !it->second.settled || it->second.seenVersion != pod["metadata"].value("resourceVersion", "");
+        });
+    } else {
+        for (const auto &[uid, state] : m_pods) {
+            present.insert(uid);
+            if (state.settled)
+                continue;
+            if (auto pod = m_store.get(*podType, state.ns, state.name); std::holds_alternative<json>(pod))
+                work.push_back(std::get<json>(std::move(pod)));
+        }
+    }
+    for (const auto &pod : work) {
         const std::string uid = objects::uid(pod);
         auto it = m_pods.find(uid);
-        PodState state;
         if (it == m_pods.end()) {
+            PodState state;
             state.created = now;
             const std::uint32_t n = m_nextIp++;
             state.node = "sandbox-node-" + std::to_string(1 + n % 3);
-            state.ip = "10.244." + std::to_string(1 + n % 3) + "." + std::to_string(2 + (n / 3) % 250);
+            state.ip = "10.244." + std::to_string(1 + (n / 250) % 250) + "." + std::to_string(2 + n % 250);
             state.scheduledAt = nowTimestamp();
+            state.ns = objects::ns(pod);
+            state.name = objects::name(pod);
+            it = m_pods.emplace(uid, state).first;
             if (!pod.contains("/spec/nodeName"_json_pointer)) {
                 m_store.modify(*podType, objects::ns(pod), objects::name(pod), [&](json &o) -> std::optional<ApiError> {
                     o["spec"]["nodeName"] = state.node;
@@ -62,18 +88,23 @@ void Simulator::runKubelet()
             }
             recordEvent(pod, "Normal", "Scheduled", "Successfully assigned " + objects::ns(pod) + "/" + objects::name(pod) + " to " + state.node,
                         "default-scheduler");
-        } else {
-            state = it->second;
+            continue; // next round sees the scheduled pod
         }
-        json status = podStatus(pod, state, now);
-        writeStatus("", "pods", pod, status);
+        PodState &state = it->second;
+        const json status = podStatus(pod, state, now);
+        state.seenVersion = writeStatus("", "pods", pod, status);
+        const Behaviour behaviour = behaviourOf(pod.value("/spec/containers/0/image"_json_pointer, std::string()));
+        state.settled = state.runningSince >= 0 && behaviour != Behaviour::Crash && (state.ready || behaviour == Behaviour::Unready);
         if (state.runningSince >= 0)
             recordRun(uid, {state.runningSince, -1, state.restarts, state.ready});
         else if (state.crashedAt >= 0 && state.restarts > 0)
             recordRun(uid, {state.lastRunStart, state.crashedAt, state.restarts - 1, false});
-        alive[uid] = state;
     }
-    m_pods.swap(alive);
+    if (fullScan) {
+        for (auto it = m_pods.begin(); it != m_pods.end();)
+            it = present.count(it->first) ? std::next(it) : m_pods.erase(it);
+    }
+    m_kubeletSeenVersion = m_store.resourceVersion();
     std::lock_guard lock(m_runsMutex);
     for (auto it = m_runs.begin(); it != m_runs.end();)
         it = m_pods.count(it->first) ? std::next(it) : m_runs.erase(it);

@@ -82,6 +82,23 @@ std::vector<std::string> applyPlatform(ObjectStore &store, const std::string &ma
     return problems;
 }
 
+void addExtraPods(ObjectStore &store, int count)
+{
+    const ResourceType *namespaces = findResource("", "v1", "namespaces");
+    const ResourceType *pods = findResource("", "v1", "pods");
+    store.create(*namespaces, "", {{"metadata", {{"name", "lucent-load"}, {"labels", {{"lucent.com/environment", "load"}}}}}}, false);
+    for (int i = 0; i < count; ++i) {
+        const std::string shard = std::to_string(i % 50);
+        nlohmann::json pod = {
+            {"metadata", {{"name", "load-" + std::to_string(i)}, {"labels", {{"app", "load-generator"}, {"shard", shard}}}}},
+            {"spec", {{"containers", nlohmann::json::array({{{"name", "load-generator"}, {"image", "lucent/load-generator:1.0.0"},
+                                                            {"ports", nlohmann::json::array({{{"containerPort", 8080}}})},
+                                                            {"resources", {{"requests", {{"cpu", "10m"}, {"memory", "32Mi"}}}}}}})},
+                      {"restartPolicy", "Always"}}}};
+        store.create(*pods, "lucent-load", pod, false);
+    }
+}
+
 bool writeKubeconfig(const std::string &path, const KubeconfigSpec &spec, std::string &error)
 {
     const std::string contextUser = spec.tokenUsers.empty() ? spec.certificateUser : spec.tokenUsers.front().first;

@@ -21,6 +21,10 @@ const std::vector<Environment> &environments();
 /// problem (an unreadable file, an unknown kind, a rejected object); empty on success.
 std::vector<std::string> applyPlatform(ObjectStore &store, const std::string &manifestsDir);
 
+/// Adds @p count standalone pods of the simulated load-generator service to the namespace
+/// lucent-load (created when missing), for scale tests.
+void addExtraPods(ObjectStore &store, int count);
+
 /// What the written kubeconfig says.
 struct KubeconfigSpec {
     std::string server;

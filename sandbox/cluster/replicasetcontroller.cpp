@@ -6,6 +6,7 @@
 #include "sandbox/cluster/simulator.h"
 
 #include <algorithm>
+#include <map>
 
 namespace lucent::sandbox {
 
@@ -13,27 +14,29 @@ using json = nlohmann::json;
 
 namespace {
 
-bool podReady(const json &pod)
+using PodSummary = Simulator::PodSummary;
+
+std::vector<const PodSummary *> podsOwnedBy(const std::map<std::string, std::vector<const PodSummary *>> &byOwner, const json &owner)
 {
-    const json *ready = objects::condition(pod, "Ready");
-    return ready && ready->value("status", "") == "True";
+    auto it = byOwner.find(objects::uid(owner));
+    return it == byOwner.end() ? std::vector<const PodSummary *>{} : it->second;
 }
 
-std::vector<json> podsOwnedBy(const std::vector<json> &pods, const json &owner)
+std::map<std::string, std::vector<const PodSummary *>> groupByOwner(const std::vector<PodSummary> &pods)
 {
-    std::vector<json> owned;
+    std::map<std::string, std::vector<const PodSummary *>> byOwner;
     for (const auto &pod : pods) {
-        if (objects::ns(pod) == objects::ns(owner) && objects::ownedBy(pod, objects::uid(owner)))
-            owned.push_back(pod);
+        if (!pod.ownerUid.empty())
+            byOwner[pod.ownerUid].push_back(&pod);
     }
-    return owned;
+    return byOwner;
 }
 
-json replicaStatus(const json &owner, const std::vector<json> &pods)
+json replicaStatus(const json &owner, const std::vector<const PodSummary *> &pods)
 {
     int ready = 0;
-    for (const auto &pod : pods)
-        ready += podReady(pod) ? 1 : 0;
+    for (const auto *pod : pods)
+        ready += pod->ready ? 1 : 0;
     json status = {{"replicas", int(pods.size())}, {"observedGeneration", objects::generation(owner)}};
     if (owner.value("kind", "") == "ReplicaSet")
         status["fullyLabeledReplicas"] = int(pods.size());
@@ -58,65 +61,64 @@ void Simulator::createPod(const json &owner, const json &podTemplate, const std:
         recordEvent(owner, "Normal", "SuccessfulCreate", "Created pod: " + name, owner.value("kind", "") == "ReplicaSet" ? "replicaset-controller" : "statefulset-controller");
 }
 
-void Simulator::reconcileReplicaSets()
+void Simulator::reconcileReplicaSets(const std::vector<PodSummary> &pods)
 {
     const ResourceType *podType = findResource("", "v1", "pods");
-    const auto pods = list("", "pods");
+    const auto byOwner = groupByOwner(pods);
     for (const auto &rs : list("apps", "replicasets")) {
-        auto owned = podsOwnedBy(pods, rs);
+        auto owned = podsOwnedBy(byOwner, rs);
         const int desired = rs.value("/spec/replicas"_json_pointer, 1);
         const auto podTemplate = rs.value("/spec/template"_json_pointer, json::object());
         for (int i = int(owned.size()); i < desired; ++i)
             createPod(rs, podTemplate, objects::name(rs) + "-" + m_clock.suffix(5));
         if (int(owned.size()) > desired) {
             // Like Kubernetes, give up the pods that matter least first: not ready, then newest.
-            std::sort(owned.begin(), owned.end(), [](const json &a, const json &b) {
-                if (podReady(a) != podReady(b))
-                    return !podReady(a);
-                return a["metadata"].value("creationTimestamp", "") > b["metadata"].value("creationTimestamp", "");
+            std::sort(owned.begin(), owned.end(), [](const PodSummary *a, const PodSummary *b) {
+                if (a->ready != b->ready)
+                    return !a->ready;
+                return a->created > b->created;
             });
             for (std::size_t i = 0; i < owned.size() - std::size_t(desired); ++i) {
-                m_store.remove(*podType, objects::ns(owned[i]), objects::name(owned[i]), false);
-                recordEvent(rs, "Normal", "SuccessfulDelete", "Deleted pod: " + objects::name(owned[i]), "replicaset-controller");
+                m_store.remove(*podType, owned[i]->ns, owned[i]->name, false);
+                recordEvent(rs, "Normal", "SuccessfulDelete", "Deleted pod: " + owned[i]->name, "replicaset-controller");
             }
-            owned.resize(std::size_t(desired));
+            owned.erase(owned.begin(), owned.begin() + std::ptrdiff_t(owned.size() - std::size_t(desired)));
         }
         writeStatus("apps", "replicasets", rs, replicaStatus(rs, owned));
     }
 }
 
-void Simulator::reconcileStatefulSets()
+void Simulator::reconcileStatefulSets(const std::vector<PodSummary> &pods)
 {
     const ResourceType *podType = findResource("", "v1", "pods");
-    const auto pods = list("", "pods");
+    const auto byOwner = groupByOwner(pods);
     for (const auto &sts : list("apps", "statefulsets")) {
-        auto owned = podsOwnedBy(pods, sts);
+        auto owned = podsOwnedBy(byOwner, sts);
         const int desired = sts.value("/spec/replicas"_json_pointer, 1);
         // Ordinal pods, created one after the other once the previous one is ready.
         bool previousReady = true;
         for (int ordinal = 0; ordinal < desired && previousReady; ++ordinal) {
             const std::string name = objects::name(sts) + "-" + std::to_string(ordinal);
-            auto it = std::find_if(owned.begin(), owned.end(), [&](const json &p) { return objects::name(p) == name; });
+            auto it = std::find_if(owned.begin(), owned.end(), [&](const PodSummary *p) { return p->name == name; });
             if (it == owned.end()) {
                 json podTemplate = sts.value("/spec/template"_json_pointer, json::object());
                 podTemplate["metadata"]["labels"]["statefulset.kubernetes.io/pod-name"] = name;
                 createPod(sts, podTemplate, name);
                 previousReady = false;
             } else {
-                previousReady = podReady(*it);
+                previousReady = (*it)->ready;
             }
         }
-        for (const auto &pod : owned) {
-            const std::string name = objects::name(pod);
-            const auto dash = name.rfind('-');
+        for (const auto *pod : owned) {
+            const auto dash = pod->name.rfind('-');
             int ordinal = 0;
             try {
-                ordinal = std::stoi(name.substr(dash + 1));
+                ordinal = std::stoi(pod->name.substr(dash + 1));
             } catch (const std::exception &) {
                 ordinal = desired;
             }
             if (ordinal >= desired)
-                m_store.remove(*podType, objects::ns(pod), name, false);
+                m_store.remove(*podType, pod->ns, pod->name, false);
         }
         json status = replicaStatus(sts, owned);
         status["currentReplicas"] = int(owned.size());
@@ -125,28 +127,25 @@ void Simulator::reconcileStatefulSets()
     }
 }
 
-void Simulator::reconcileEndpoints()
+void Simulator::reconcileEndpoints(const std::vector<PodSummary> &pods)
 {
     const ResourceType *endpointsType = findResource("", "v1", "endpoints");
-    const auto pods = list("", "pods");
     for (const auto &svc : list("", "services")) {
         const json selector = svc.value("/spec/selector"_json_pointer, json());
         if (!selector.is_object() || selector.empty())
             continue;
         json ready = json::array(), notReady = json::array();
         for (const auto &pod : pods) {
-            if (objects::ns(pod) != objects::ns(svc) || !pod.contains("/status/podIP"_json_pointer))
+            if (pod.ns != objects::ns(svc) || pod.ip.empty() || !pod.labels.is_object())
                 continue;
-            const json labels = pod["metadata"].value("labels", json::object());
             bool matches = true;
             for (const auto &[k, v] : selector.items())
-                matches = matches && labels.value(k, json()) == v;
+                matches = matches && pod.labels.value(k, json()) == v;
             if (!matches)
                 continue;
-            json address = {{"ip", pod["status"]["podIP"]}, {"nodeName", pod["spec"].value("nodeName", "")},
-                            {"targetRef", {{"kind", "Pod"}, {"namespace", objects::ns(pod)}, {"name", objects::name(pod)},
-                                           {"uid", objects::uid(pod)}}}};
-            (podReady(pod) ? ready : notReady).push_back(address);
+            json address = {{"ip", pod.ip}, {"nodeName", pod.node},
+                            {"targetRef", {{"kind", "Pod"}, {"namespace", pod.ns}, {"name", pod.name}, {"uid", pod.uid}}}};
+            (pod.ready ? ready : notReady).push_back(address);
         }
         auto byName = [](const json &a, const json &b) { return a["targetRef"]["name"] < b["targetRef"]["name"]; };
         std::sort(ready.begin(), ready.end(), byName);

@@ -61,13 +61,25 @@ void Simulator::stop()
 void Simulator::tick()
 {
     std::lock_guard lock(m_tickMutex);
-    assignClusterIps();
-    collectOrphans();
+    // The passes over every pod only run when something was written since the last round
+    // (ours included, so a round that wrote is followed by another until all settles). The
+    // deployment controller and the kubelet also act on time, so they run every round.
+    const std::uint64_t version = m_store.resourceVersion();
+    const bool changed = version != m_seenVersion;
+    m_seenVersion = version;
+    if (changed) {
+        assignClusterIps();
+        collectOrphans();
+    }
     reconcileDeployments();
-    reconcileReplicaSets();
-    reconcileStatefulSets();
+    if (changed) {
+        const auto pods = summarizePods();
+        reconcileReplicaSets(pods);
+        reconcileStatefulSets(pods);
+    }
     runKubelet();
-    reconcileEndpoints();
+    if (changed || m_store.resourceVersion() != version)
+        reconcileEndpoints(summarizePods());
 }
 
 Simulator::Behaviour Simulator::behaviourOf(const std::string &image)
@@ -94,15 +106,48 @@ std::vector<json> Simulator::list(const char *group, const char *resource) const
     return items;
 }
 
-void Simulator::writeStatus(const char *group, const char *resource, const json &object, const json &status)
+std::string Simulator::writeStatus(const char *group, const char *resource, const json &object, const json &status)
 {
+    const std::string version = object["metadata"].value("resourceVersion", "");
     if (object.value("status", json::object()) == status)
-        return;
+        return version;
     const ResourceType *type = findResource(group, "v1", resource);
-    m_store.modify(*type, objects::ns(object), objects::name(object), [&](json &current) -> std::optional<ApiError> {
+    auto written = m_store.modify(*type, objects::ns(object), objects::name(object), [&](json &current) -> std::optional<ApiError> {
         current["status"] = status;
         return std::nullopt;
     });
+    if (auto stored = std::get_if<json>(&written))
+        return (*stored)["metadata"].value("resourceVersion", "");
+    return version;
+}
+
+std::vector<Simulator::PodSummary> Simulator::summarizePods() const
+{
+    std::vector<PodSummary> pods;
+    m_store.forEach(*findResource("", "v1", "pods"), [&](const json &pod) {
+        PodSummary s;
+        const json &meta = pod["metadata"];
+        s.uid = meta.value("uid", "");
+        s.name = meta.value("name", "");
+        s.ns = meta.value("namespace", "");
+        s.created = meta.value("creationTimestamp", "");
+        if (auto labels = meta.find("labels"); labels != meta.end())
+            s.labels = *labels;
+        if (auto refs = meta.find("ownerReferences"); refs != meta.end()) {
+            for (const auto &ref : *refs)
+                if (ref.value("controller", false))
+                    s.ownerUid = ref.value("uid", "");
+        }
+        if (auto status = pod.find("status"); status != pod.end()) {
+            s.ip = status->value("podIP", "");
+            if (const json *ready = objects::condition(pod, "Ready"))
+                s.ready = ready->value("status", "") == "True";
+        }
+        if (auto spec = pod.find("spec"); spec != pod.end())
+            s.node = spec->value("nodeName", "");
+        pods.push_back(std::move(s));
+    });
+    return pods;
 }
 
 void Simulator::assignClusterIps()
@@ -128,18 +173,22 @@ void Simulator::collectOrphans()
     // through a round may still create one for the owner it just read. Like Kubernetes'
     // garbage collector, remove whatever names a controller that no longer exists.
     std::set<std::string> owners;
-    for (const auto &type : resourceTypes())
-        m_store.forEach(type, [&](const json &o) { owners.insert(objects::uid(o)); });
+    for (const char *resource : {"deployments", "replicasets", "statefulsets"})
+        m_store.forEach(*findResource("apps", "v1", resource), [&](const json &o) { owners.insert(objects::uid(o)); });
     for (const char *resource : {"replicasets", "pods"}) {
         const ResourceType *type = findResource(resource[0] == 'r' ? "apps" : "", "v1", resource);
-        for (const auto &o : list(type->group.c_str(), resource)) {
-            for (const auto &ref : o["metadata"].value("ownerReferences", json::array())) {
-                if (ref.value("controller", false) && !owners.count(ref.value("uid", ""))) {
-                    m_store.remove(*type, objects::ns(o), objects::name(o), false);
-                    break;
-                }
-            }
-        }
+        const auto orphans = m_store.select(*type, [&](const json &o) {
+            const json &meta = o["metadata"];
+            auto refs = meta.find("ownerReferences");
+            if (refs == meta.end())
+                return false;
+            for (const auto &ref : *refs)
+                if (ref.value("controller", false) && !owners.count(ref.value("uid", "")))
+                    return true;
+            return false;
+        });
+        for (const auto &o : orphans)
+            m_store.remove(*type, objects::ns(o), objects::name(o), false);
     }
 }
 

@@ -36,6 +36,14 @@ public:
     enum class Behaviour { Healthy, Crash, Unready, Errors, Slow };
     static Behaviour behaviourOf(const std::string &image);
 
+    /// What the controllers need of a pod, gathered once per round without copying pods.
+    struct PodSummary {
+        std::string uid, name, ns, ownerUid, ip, node, created;
+        nlohmann::json labels;
+        bool ready = false;
+    };
+    std::vector<PodSummary> summarizePods() const;
+
 private:
     struct PodState {
         double created = 0;
@@ -50,14 +58,17 @@ private:
         // identical status and is not rewritten every tick.
         std::string scheduledAt, startedAt, readyAt, finishedAt;
         bool ready = false;
+        bool settled = false;        ///< nothing left to happen until someone changes the pod
+        std::string seenVersion;     ///< the pod's resourceVersion after our last look
+        std::string ns, name;
     };
 
     void reconcileDeployments();
-    void reconcileDeployment(const nlohmann::json &deployment);
-    void reconcileReplicaSets();
-    void reconcileStatefulSets();
+    void reconcileDeployment(const nlohmann::json &deployment, const std::vector<nlohmann::json> &replicaSets);
+    void reconcileReplicaSets(const std::vector<PodSummary> &pods);
+    void reconcileStatefulSets(const std::vector<PodSummary> &pods);
     void runKubelet();
-    void reconcileEndpoints();
+    void reconcileEndpoints(const std::vector<PodSummary> &pods);
     void assignClusterIps();
     void collectOrphans();
 
@@ -67,7 +78,9 @@ private:
     void recordEvent(const nlohmann::json &involved, const std::string &type, const std::string &reason,
                      const std::string &message, const std::string &component);
     std::vector<nlohmann::json> list(const char *group, const char *resource) const;
-    void writeStatus(const char *group, const char *resource, const nlohmann::json &object, const nlohmann::json &status);
+    /// Writes @p status when it differs; returns the object's resourceVersion afterwards.
+    std::string writeStatus(const char *group, const char *resource, const nlohmann::json &object, const nlohmann::json &status);
+
 
     void recordRun(const std::string &uid, const ContainerRun &run);
 
@@ -80,6 +93,8 @@ private:
     /// deployment uid -> (what its status counted, simulated time that last changed)
     std::map<std::string, std::pair<std::string, double>> m_progress;
     std::uint32_t m_nextIp = 1;
+    std::uint64_t m_seenVersion = 0; ///< the store's resourceVersion at the start of the last round
+    std::uint64_t m_kubeletSeenVersion = 0; ///< ... and at the end of the kubelet's last full scan
     std::mutex m_tickMutex;
     std::atomic<bool> m_running{false};
     std::thread m_thread;

@@ -91,9 +91,19 @@ const ObjectStore::Bucket *ObjectStore::findBucket(const ResourceType &type) con
     return it == m_objects.end() ? nullptr : &it->second;
 }
 
-void ObjectStore::record(const std::string &type, const ResourceType &resource, const std::string &ns, const json &object)
+ObjectStore::StoredObject ObjectStore::StoredObject::from(json value)
 {
-    m_history.push_back({m_resourceVersion, type, resource.key(), ns, object});
+    auto text = std::make_shared<const std::string>(value.dump());
+    return {std::make_shared<const json>(std::move(value)), std::move(text)};
+}
+
+void ObjectStore::record(const std::string &type, const ResourceType &resource, const std::string &ns, const StoredObject &object)
+{
+    const json &meta = (*object)["metadata"];
+    json summary = {{"name", meta.value("name", "")}, {"namespace", meta.value("namespace", "")}};
+    if (auto labels = meta.find("labels"); labels != meta.end())
+        summary["labels"] = *labels;
+    m_history.push_back({m_resourceVersion, type, resource.key(), ns, object.text, json{{"metadata", summary}}});
     while (m_history.size() > m_historyLimit)
         m_history.pop_front();
     m_changed.notify_all();
@@ -140,9 +150,10 @@ Result<json> ObjectStore::create(const ResourceType &type, const std::string &ns
     }
     ++m_resourceVersion;
     meta["resourceVersion"] = std::to_string(m_resourceVersion);
-    objects[key] = object;
-    record("ADDED", type, ns, object);
-    return object;
+    auto stored = StoredObject::from(std::move(object));
+    objects[key] = stored;
+    record("ADDED", type, ns, stored);
+    return *stored;
 }
 
 Result<json> ObjectStore::get(const ResourceType &type, const std::string &ns, const std::string &name) const
@@ -152,7 +163,7 @@ Result<json> ObjectStore::get(const ResourceType &type, const std::string &ns, c
     const std::string key = objectKey(type.namespaced ? ns : "", name);
     if (!objects || !objects->count(key))
         return ApiError::notFound(type.group, type.plural, name);
-    return objects->at(key);
+    return *objects->at(key);
 }
 
 Result<json> ObjectStore::update(const ResourceType &type, const std::string &ns, json object, bool dryRun)
@@ -165,7 +176,7 @@ Result<json> ObjectStore::update(const ResourceType &type, const std::string &ns
     auto it = objects.find(key);
     if (it == objects.end())
         return ApiError::notFound(type.group, type.plural, name);
-    const json &current = it->second;
+    const json &current = *it->second;
     const json &currentMeta = current["metadata"];
     const std::string expected = meta.value("resourceVersion", "");
     if (!expected.empty() && expected != currentMeta.value("resourceVersion", ""))
@@ -194,9 +205,10 @@ Result<json> ObjectStore::update(const ResourceType &type, const std::string &ns
     }
     ++m_resourceVersion;
     meta["resourceVersion"] = std::to_string(m_resourceVersion);
-    it->second = object;
-    record("MODIFIED", type, ns, object);
-    return object;
+    auto stored = StoredObject::from(std::move(object));
+    it->second = stored;
+    record("MODIFIED", type, ns, stored);
+    return *stored;
 }
 
 Result<json> ObjectStore::modify(const ResourceType &type, const std::string &ns, const std::string &name,
@@ -209,7 +221,7 @@ Result<json> ObjectStore::modify(const ResourceType &type, const std::string &ns
         const std::string key = objectKey(type.namespaced ? ns : "", name);
         if (!objects || !objects->count(key))
             return ApiError::notFound(type.group, type.plural, name);
-        copy = objects->at(key);
+        copy = *objects->at(key);
     }
     if (auto error = mutate(copy))
         return *error;
@@ -227,7 +239,7 @@ Result<json> ObjectStore::remove(const ResourceType &type, const std::string &ns
     auto it = objects.find(key);
     if (it == objects.end())
         return ApiError::notFound(type.group, type.plural, name);
-    json object = it->second;
+    json object = *it->second;
     if (!preconditionUid.empty() && object["metadata"].value("uid", "") != preconditionUid)
         return ApiError::conflict(type.group, type.plural, name, "Precondition failed: UID in precondition: " + preconditionUid);
     if (dryRun)
@@ -235,15 +247,16 @@ Result<json> ObjectStore::remove(const ResourceType &type, const std::string &ns
     ++m_resourceVersion;
     object["metadata"]["resourceVersion"] = std::to_string(m_resourceVersion);
     objects.erase(it);
-    record("DELETED", type, ns, object);
+    record("DELETED", type, ns, StoredObject::from(object));
     return object;
 }
 
-Result<ListPage> ObjectStore::list(const ResourceType &type, const std::string &ns, const Predicate &filter,
-                                   std::size_t limit, const std::string &continueToken) const
+template<typename Page, typename Add>
+Result<Page> ObjectStore::page(const ResourceType &type, const std::string &ns, const Predicate &filter, std::size_t limit,
+                               const std::string &continueToken, Add add) const
 {
     std::lock_guard lock(m_mutex);
-    ListPage page;
+    Page page;
     page.resourceVersion = m_resourceVersion;
     std::string after;
     if (!continueToken.empty() && !unhex(continueToken, after))
@@ -254,24 +267,40 @@ Result<ListPage> ObjectStore::list(const ResourceType &type, const std::string &
 
     const std::string prefix = ns.empty() ? std::string() : ns + "/";
     auto it = after.empty() ? objects->lower_bound(prefix) : objects->upper_bound(after);
+    std::size_t taken = 0;
     for (; it != objects->end(); ++it) {
         if (!prefix.empty() && it->first.compare(0, prefix.size(), prefix) != 0)
             break;
-        if (filter && !filter(it->second))
+        if (filter && !filter(*it->second))
             continue;
-        if (limit && page.items.size() == limit) {
+        if (limit && taken == limit) {
             page.continueToken = hex(std::prev(it)->first);
             for (auto rest = it; rest != objects->end(); ++rest) {
                 if (!prefix.empty() && rest->first.compare(0, prefix.size(), prefix) != 0)
                     break;
-                if (!filter || filter(rest->second))
+                if (!filter || filter(*rest->second))
                     ++page.remaining;
             }
             break;
         }
-        page.items.push_back(it->second);
+        add(page, it->second);
+        ++taken;
     }
     return page;
+}
+
+Result<ListPage> ObjectStore::list(const ResourceType &type, const std::string &ns, const Predicate &filter, std::size_t limit,
+                                   const std::string &continueToken) const
+{
+    return page<ListPage>(type, ns, filter, limit, continueToken,
+                          [](ListPage &p, const StoredObject &o) { p.items.push_back(*o); });
+}
+
+Result<RawPage> ObjectStore::listRaw(const ResourceType &type, const std::string &ns, const Predicate &filter, std::size_t limit,
+                                     const std::string &continueToken) const
+{
+    return page<RawPage>(type, ns, filter, limit, continueToken,
+                         [](RawPage &p, const StoredObject &o) { p.items.push_back(o.text); });
 }
 
 std::uint64_t ObjectStore::resourceVersion() const
@@ -329,8 +358,20 @@ void ObjectStore::forEach(const ResourceType &type, const std::function<void(con
     std::lock_guard lock(m_mutex);
     if (const Bucket *objects = findBucket(type)) {
         for (const auto &[key, object] : *objects)
-            visit(object);
+            visit(*object);
     }
+}
+
+std::vector<json> ObjectStore::select(const ResourceType &type, const std::function<bool(const json &)> &keep) const
+{
+    std::vector<json> selected;
+    std::lock_guard lock(m_mutex);
+    if (const Bucket *objects = findBucket(type)) {
+        for (const auto &[key, object] : *objects)
+            if (keep(*object))
+                selected.push_back(*object);
+    }
+    return selected;
 }
 
 std::size_t ObjectStore::count(const ResourceType &type) const

@@ -10,6 +10,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <variant>
@@ -28,7 +29,16 @@ struct WatchEvent {
     std::string type; ///< ADDED, MODIFIED, DELETED
     std::string resource; ///< ResourceType::key()
     std::string ns;
-    json object;
+    std::shared_ptr<const std::string> text; ///< the object as JSON, shared with the store
+    json meta; ///< {"metadata": {name, namespace, labels}} for filtering without parsing
+};
+
+/// A page of a list as serialized objects, ready to be joined into a response.
+struct RawPage {
+    std::vector<std::shared_ptr<const std::string>> items;
+    std::uint64_t resourceVersion = 0;
+    std::string continueToken;
+    std::int64_t remaining = 0;
 };
 
 /// What a watcher missed: the events of its kind, and the resourceVersion up to which the
@@ -52,7 +62,7 @@ struct ListPage {
 class ObjectStore
 {
 public:
-    explicit ObjectStore(std::size_t historyLimit = 20000);
+    explicit ObjectStore(std::size_t historyLimit = 10000);
 
     using Predicate = std::function<bool(const json &)>;
 
@@ -72,6 +82,9 @@ public:
     /// name order, from @p continueToken on, at most @p limit (0: all).
     Result<ListPage> list(const ResourceType &type, const std::string &ns, const Predicate &filter, std::size_t limit,
                           const std::string &continueToken) const;
+    /// The same page as list(), serialized: nothing is parsed or copied but pointers.
+    Result<RawPage> listRaw(const ResourceType &type, const std::string &ns, const Predicate &filter, std::size_t limit,
+                            const std::string &continueToken) const;
 
     std::uint64_t resourceVersion() const;
 
@@ -84,15 +97,29 @@ public:
     void stop();
     bool stopped() const;
 
-    /// Visits every stored object of @p type (all namespaces) under the lock.
+    /// Visits every stored object of @p type (all namespaces) under the lock; keep the
+    /// visitor short, writers wait meanwhile.
     void forEach(const ResourceType &type, const std::function<void(const json &)> &visit) const;
+    /// The objects of @p type for which @p keep is true, copied out under the lock.
+    std::vector<json> select(const ResourceType &type, const std::function<bool(const json &)> &keep) const;
     std::size_t count(const ResourceType &type) const;
 
 private:
-    using Bucket = std::map<std::string, json>; // "namespace/name" -> object
+    /// One stored version: parsed for the controllers, serialized for lists and watches.
+    struct StoredObject {
+        std::shared_ptr<const json> object;
+        std::shared_ptr<const std::string> text;
+        const json &operator*() const { return *object; }
+        static StoredObject from(json value);
+    };
+    using Bucket = std::map<std::string, StoredObject>; // "namespace/name" -> object
+
+    template<typename Page, typename Add>
+    Result<Page> page(const ResourceType &type, const std::string &ns, const Predicate &filter, std::size_t limit,
+                      const std::string &continueToken, Add add) const;
 
     std::string newUid();
-    void record(const std::string &type, const ResourceType &resource, const std::string &ns, const json &object);
+    void record(const std::string &type, const ResourceType &resource, const std::string &ns, const StoredObject &object);
     Bucket &bucket(const ResourceType &type);
     const Bucket *findBucket(const ResourceType &type) const;
 

@@ -64,7 +64,7 @@ def main():
             print("python3-kubernetes %s: list of %d deployments at resourceVersion %s, watch saw MODIFIED at %s"
                   % (__import__("kubernetes").__version__, len(names), rv,
                      seen.metadata.resource_version))
-            print("3 passed, 0 failed")
+            print("list+watch round passed")
         finally:
             process.terminate()
             process.wait(timeout=10)
