@@ -10,11 +10,11 @@
 #include "sandbox/store/objectstore.h"
 
 #include <csignal>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
-#include <cstdio>
-#include <cstring>
 #include <string>
 #include <thread>
 
@@ -41,19 +41,20 @@ bool writePrivate(const std::filesystem::path &path, const std::string &content)
 
 void usage(FILE *to)
 {
-    std::fputs("usage: lucent-sandbox [--port N] [--host ADDRESS] [--kubeconfig-out FILE] [--manifests DIR]\n"
-               "  --port N             listen on port N (default 0: a free port, printed at start)\n"
-               "  --host ADDRESS       listen address (default 127.0.0.1)\n"
-               "  --kubeconfig-out F   write a kubeconfig with a context per environment to F\n"
-               "  --manifests DIR      the platform manifests to apply at start (default: the built-in ones)\n"
-               "  --tls                serve HTTPS with a new self-signed CA; ca.crt, server.crt and server.key\n"
-               "                       are written next to the kubeconfig, which then also has a client-certificate user\n"
-               "  --speed X            run simulated time X times faster (probe delays, back-off, deadlines)\n"
-               "  --extra-pods N       add N pods of a load generator in namespace lucent-load (scale tests)\n"
-               "  --log-rate R         log lines each container writes per simulated second (default 2)\n"
-               "  --seed N             make names and chance repeatable\n"
-               "Without TLS, kubectl sends no credentials, so every caller is treated as lucent-admin.\n",
-               to);
+    std::fputs(
+        "usage: lucent-sandbox [--port N] [--host ADDRESS] [--kubeconfig-out FILE] [--manifests DIR]\n"
+        "  --port N             listen on port N (default 0: a free port, printed at start)\n"
+        "  --host ADDRESS       listen address (default 127.0.0.1)\n"
+        "  --kubeconfig-out F   write a kubeconfig with a context per environment to F\n"
+        "  --manifests DIR      the platform manifests to apply at start (default: the built-in ones)\n"
+        "  --tls                serve HTTPS with a new self-signed CA; ca.crt, server.crt and server.key\n"
+        "                       are written next to the kubeconfig, which then also has a client-certificate user\n"
+        "  --speed X            run simulated time X times faster (probe delays, back-off, deadlines)\n"
+        "  --extra-pods N       add N pods of a load generator in namespace lucent-load (scale tests)\n"
+        "  --log-rate R         log lines each container writes per simulated second (default 2)\n"
+        "  --seed N             make names and chance repeatable\n"
+        "Without TLS, kubectl sends no credentials, so every caller is treated as lucent-admin.\n",
+        to);
 }
 
 } // namespace
@@ -161,10 +162,12 @@ int main(int argc, char **argv)
             pki.emplace();
             const KeyPair server = pki->issueServer({"localhost"}, {"127.0.0.1", "::1"});
             tlsConfig = HttpTransport::Tls{server.certificate, server.privateKey, pki->ca().certificate};
-            const std::filesystem::path dir =
-                kubeconfigOut.empty() ? std::filesystem::current_path() : std::filesystem::absolute(kubeconfigOut).parent_path();
+            const std::filesystem::path dir = kubeconfigOut.empty()
+                ? std::filesystem::current_path()
+                : std::filesystem::absolute(kubeconfigOut).parent_path();
             std::filesystem::create_directories(dir);
-            if (!writePrivate(dir / "ca.crt", pki->ca().certificate) || !writePrivate(dir / "server.crt", server.certificate)
+            if (!writePrivate(dir / "ca.crt", pki->ca().certificate)
+                || !writePrivate(dir / "server.crt", server.certificate)
                 || !writePrivate(dir / "server.key", server.privateKey)) {
                 std::fprintf(stderr, "lucent-sandbox: cannot write the certificates to %s\n", dir.c_str());
                 return 1;
@@ -180,7 +183,8 @@ int main(int argc, char **argv)
     HttpTransport transport(api, authenticator, anonymous, tlsConfig);
     const int bound = transport.bind(host, port);
     if (bound < 0) {
-        std::fprintf(stderr, "lucent-sandbox: cannot listen on %s:%d (in use, or not an address of this machine)\n", host.c_str(), port);
+        std::fprintf(stderr, "lucent-sandbox: cannot listen on %s:%d (in use, or not an address of this machine)\n",
+                     host.c_str(), port);
         return 1;
     }
     const std::string server = std::string(tls ? "https://" : "http://") + host + ":" + std::to_string(bound);

@@ -4,6 +4,7 @@
 #   scripts/dev.sh test [ctest options]    run every test
 #   scripts/dev.sh package                 build the .deb and .tar.gz into build/<preset>/packages
 #   scripts/dev.sh lint                    clang-format check and clang-tidy over the sources
+#   scripts/dev.sh bench                   the benchmarks, on an optimised (release) build
 # LUCENT_PRESET picks another CMake preset (dev, asan, release); dev is the default.
 set -euo pipefail
 
@@ -45,6 +46,13 @@ package)
     prepare
     cd "$build" && cpack -G "DEB;TGZ"
     ;;
+bench)
+    preset=release
+    build="$here/build/release"
+    prepare
+    cd "$here"
+    ctest --preset benchmark "$@"
+    ;;
 lint)
     prepare
     cd "$here"
@@ -54,7 +62,7 @@ lint)
     clang-tidy -p "$build" --quiet "${units[@]}"
     ;;
 *)
-    echo "usage: scripts/dev.sh run|test|package|lint [arguments]" >&2
+    echo "usage: scripts/dev.sh run|test|package|lint|bench [arguments]" >&2
     exit 2
     ;;
 esac

@@ -33,7 +33,7 @@ APT_PACKAGES=(
     # running the window without a display
     xvfb xauth
     # packaging checks: CPack's shlibdeps, the .desktop and AppStream validators
-    dpkg-dev file desktop-file-utils appstream
+    dpkg-dev file desktop-file-utils appstream bc curl
     # fetching and unpacking the KSyntaxHighlighting source
     xz-utils ca-certificates
     # formatting and static analysis (scripts/dev.sh lint, the format test)

@@ -17,8 +17,7 @@ ApiResponse error(const ApiError &e)
     return ApiResponse::json(e.code, e.toStatus());
 }
 
-template<typename T>
-const ApiError *failed(const Result<T> &result)
+template<typename T> const ApiError *failed(const Result<T> &result)
 {
     return std::get_if<ApiError>(&result);
 }
@@ -174,7 +173,8 @@ ApiResponse ApiServer::handle(const ApiRequest &request)
     if (!Authorizer::allowed(request.identity, what, reason)) {
         std::string verb = what.verb;
         return error(ApiError::forbidden(request.identity.user, verb, path->group,
-                                         path->resource + (path->subresource.empty() ? "" : "/" + path->subresource), path->ns));
+                                         path->resource + (path->subresource.empty() ? "" : "/" + path->subresource),
+                                         path->ns));
     }
     return dispatch(request, target);
 }
@@ -292,14 +292,18 @@ ApiResponse ApiServer::createObject(const ApiRequest &request, const Target &tar
     if (!object.is_object())
         return error(ApiError::badRequest("the body must be a JSON object"));
     const ResourceType &type = *target.type;
-    if (object.value("kind", type.kind) != type.kind || object.value("apiVersion", type.apiVersion()) != type.apiVersion())
-        return error(ApiError::badRequest("the API version in the data (" + object.value("apiVersion", std::string()) + ") or kind ("
-                                          + object.value("kind", std::string()) + ") does not match the expected " + type.apiVersion()
-                                          + " " + type.kind));
-    const std::string bodyNs = object.contains("/metadata/namespace"_json_pointer) && object["metadata"]["namespace"].is_string()
-        ? object["metadata"]["namespace"].get<std::string>() : "";
+    if (object.value("kind", type.kind) != type.kind
+        || object.value("apiVersion", type.apiVersion()) != type.apiVersion())
+        return error(ApiError::badRequest("the API version in the data (" + object.value("apiVersion", std::string())
+                                          + ") or kind (" + object.value("kind", std::string())
+                                          + ") does not match the expected " + type.apiVersion() + " " + type.kind));
+    const std::string bodyNs
+        = object.contains("/metadata/namespace"_json_pointer) && object["metadata"]["namespace"].is_string()
+        ? object["metadata"]["namespace"].get<std::string>()
+        : "";
     if (!bodyNs.empty() && type.namespaced && bodyNs != target.path.ns)
-        return error(ApiError::badRequest("the namespace of the provided object does not match the namespace sent on the request"));
+        return error(ApiError::badRequest(
+            "the namespace of the provided object does not match the namespace sent on the request"));
     if (object.contains("status") && hasStatusSubresource(type) && type.kind != "Pod")
         object.erase("status"); // status is the controllers' to write
     dropNulls(object);
@@ -347,9 +351,11 @@ ApiResponse ApiServer::updateObject(const ApiRequest &request, const Target &tar
     if (auto e = failed(current))
         return error(*e);
     json object = std::get<json>(body);
-    if (object.is_object() && object["metadata"].value("resourceVersion", "").empty() && target.type->kind != "Namespace")
+    if (object.is_object() && object["metadata"].value("resourceVersion", "").empty()
+        && target.type->kind != "Namespace")
         return error(ApiError::invalid(target.type->group, target.type->kind, target.path.name,
-                                       {{"FieldValueInvalid", "Invalid value: 0x0: must be specified for an update", "metadata.resourceVersion"}}));
+                                       {{"FieldValueInvalid", "Invalid value: 0x0: must be specified for an update",
+                                         "metadata.resourceVersion"}}));
     return store(request, target, std::move(object), std::get<json>(current));
 }
 
@@ -395,9 +401,11 @@ ApiResponse ApiServer::deleteObject(const ApiRequest &request, const Target &tar
         }
     }
     if (propagation != "Background" && propagation != "Foreground" && propagation != "Orphan")
-        return error(ApiError::invalid("", "DeleteOptions", "", {{"FieldValueNotSupported",
-                                       "Unsupported value: \"" + propagation + "\": supported values: \"Foreground\", \"Background\", \"Orphan\"",
-                                       "propagationPolicy"}}));
+        return error(ApiError::invalid("", "DeleteOptions", "",
+                                       {{"FieldValueNotSupported",
+                                         "Unsupported value: \"" + propagation
+                                             + "\": supported values: \"Foreground\", \"Background\", \"Orphan\"",
+                                         "propagationPolicy"}}));
     auto removed = m_store.remove(*target.type, target.path.ns, target.path.name, isDryRun(request), uid);
     if (auto e = failed(removed))
         return error(*e);
@@ -420,7 +428,8 @@ ApiResponse ApiServer::deleteCollection(const ApiRequest &request, const Target 
     ListPage deleted;
     for (const auto &item : std::get<ListPage>(page).items) {
         const auto &meta = item["metadata"];
-        auto removed = m_store.remove(*target.type, meta.value("namespace", ""), meta.value("name", ""), isDryRun(request));
+        auto removed
+            = m_store.remove(*target.type, meta.value("namespace", ""), meta.value("name", ""), isDryRun(request));
         if (auto object = std::get_if<json>(&removed)) {
             deleted.items.push_back(*object);
             if (!isDryRun(request))

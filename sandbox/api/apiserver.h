@@ -54,7 +54,8 @@ private:
 
     /// Writes @p object as the new state of the target (main resource or status), keeping
     /// the half the request may not touch.
-    ApiResponse store(const ApiRequest &request, const Target &target, nlohmann::json object, const nlohmann::json &current);
+    ApiResponse store(const ApiRequest &request, const Target &target, nlohmann::json object,
+                      const nlohmann::json &current);
     /// Deletes (or, for Orphan, releases) every object that @p owner owns, recursively.
     void collectGarbage(const nlohmann::json &owner, bool orphan);
 

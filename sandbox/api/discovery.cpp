@@ -13,8 +13,11 @@ json resourceList(const std::string &group, const std::string &version)
     for (const auto &t : resourceTypes()) {
         if (t.group != group || t.version != version)
             continue;
-        json entry = {{"name", t.plural}, {"singularName", t.singular}, {"namespaced", t.namespaced},
-                      {"kind", t.kind},   {"verbs", t.verbs}};
+        json entry = {{"name", t.plural},
+                      {"singularName", t.singular},
+                      {"namespaced", t.namespaced},
+                      {"kind", t.kind},
+                      {"verbs", t.verbs}};
         if (!t.shortNames.empty())
             entry["shortNames"] = t.shortNames;
         if (!t.categories.empty())
@@ -66,32 +69,52 @@ json openApiFor(const std::string &group, const std::string &version)
     for (const auto &t : resourceTypes()) {
         if (t.group != group || t.version != version)
             continue;
-        const std::string schemaName = std::string(group.empty() ? "io.k8s.api.core." : "io.k8s.api.") + (group.empty() ? "" : group.substr(0, group.find('.')) + ".") + version + "." + t.kind;
+        const std::string schemaName = std::string(group.empty() ? "io.k8s.api.core." : "io.k8s.api.")
+            + (group.empty() ? "" : group.substr(0, group.find('.')) + ".") + version + "." + t.kind;
         const json gvk = json::array({{{"group", group}, {"version", version}, {"kind", t.kind}}});
         schemas[schemaName] = {{"type", "object"},
                                {"x-kubernetes-group-version-kind", gvk},
-                               {"properties", {{"apiVersion", {{"type", "string"}}}, {"kind", {{"type", "string"}}},
-                                               {"metadata", {{"type", "object"}}}, {"spec", {{"type", "object"}}},
-                                               {"status", {{"type", "object"}}}}}};
+                               {"properties",
+                                {{"apiVersion", {{"type", "string"}}},
+                                 {"kind", {{"type", "string"}}},
+                                 {"metadata", {{"type", "object"}}},
+                                 {"spec", {{"type", "object"}}},
+                                 {"status", {{"type", "object"}}}}}};
         const std::string base = (group.empty() ? "/api/" + version : "/apis/" + group + "/" + version)
             + (t.namespaced ? "/namespaces/{namespace}/" : "/") + t.plural;
         const json ref = {{"$ref", "#/components/schemas/" + schemaName}};
         const json body = {{"content", {{"application/json", {{"schema", ref}}}}}};
         const json ok = {{"200", {{"description", "OK"}, {"content", {{"application/json", {{"schema", ref}}}}}}}};
-        json collection = {{"post", {{"parameters", commonParams}, {"requestBody", body}, {"responses", ok},
-                                     {"x-kubernetes-action", "post"}, {"x-kubernetes-group-version-kind", gvk[0]}}}};
+        json collection = {{"post",
+                            {{"parameters", commonParams},
+                             {"requestBody", body},
+                             {"responses", ok},
+                             {"x-kubernetes-action", "post"},
+                             {"x-kubernetes-group-version-kind", gvk[0]}}}};
         if (t.supports("list"))
-            collection["get"] = {{"responses", ok}, {"x-kubernetes-action", "list"}, {"x-kubernetes-group-version-kind", gvk[0]}};
+            collection["get"]
+                = {{"responses", ok}, {"x-kubernetes-action", "list"}, {"x-kubernetes-group-version-kind", gvk[0]}};
         paths[base] = collection;
         if (t.supports("get"))
-            paths[base + "/{name}"] = {
-                {"get", {{"responses", ok}, {"x-kubernetes-action", "get"}, {"x-kubernetes-group-version-kind", gvk[0]}}},
-                {"put", {{"parameters", commonParams}, {"requestBody", body}, {"responses", ok}, {"x-kubernetes-action", "put"},
-                         {"x-kubernetes-group-version-kind", gvk[0]}}},
-                {"patch", {{"parameters", commonParams}, {"responses", ok}, {"x-kubernetes-action", "patch"},
-                           {"x-kubernetes-group-version-kind", gvk[0]}}},
-                {"delete", {{"parameters", json::array({commonParams[0]})}, {"responses", ok}, {"x-kubernetes-action", "delete"},
-                            {"x-kubernetes-group-version-kind", gvk[0]}}}};
+            paths[base + "/{name}"]
+                = {{"get",
+                    {{"responses", ok}, {"x-kubernetes-action", "get"}, {"x-kubernetes-group-version-kind", gvk[0]}}},
+                   {"put",
+                    {{"parameters", commonParams},
+                     {"requestBody", body},
+                     {"responses", ok},
+                     {"x-kubernetes-action", "put"},
+                     {"x-kubernetes-group-version-kind", gvk[0]}}},
+                   {"patch",
+                    {{"parameters", commonParams},
+                     {"responses", ok},
+                     {"x-kubernetes-action", "patch"},
+                     {"x-kubernetes-group-version-kind", gvk[0]}}},
+                   {"delete",
+                    {{"parameters", json::array({commonParams[0]})},
+                     {"responses", ok},
+                     {"x-kubernetes-action", "delete"},
+                     {"x-kubernetes-group-version-kind", gvk[0]}}}};
     }
     return {{"openapi", "3.0.0"},
             {"info", {{"title", "Kubernetes"}, {"version", "v1.32.0"}}},
@@ -114,20 +137,22 @@ std::optional<ApiResponse> serveDiscovery(const ApiRequest &request)
     if (path == "/healthz" || path == "/readyz" || path == "/livez")
         return ApiResponse{200, "text/plain; charset=utf-8", "ok", {}};
     if (path == "/version")
-        return ApiResponse::json(200, {{"major", "1"},
-                                       {"minor", "32"},
-                                       {"gitVersion", "v1.32.0-lucent-sandbox"},
-                                       {"gitCommit", "0000000000000000000000000000000000000000"},
-                                       {"gitTreeState", "clean"},
-                                       {"buildDate", "2026-11-25T00:00:00Z"},
-                                       {"goVersion", "go1.23.0"},
-                                       {"compiler", "gc"},
-                                       {"platform", "linux/amd64"}});
+        return ApiResponse::json(200,
+                                 {{"major", "1"},
+                                  {"minor", "32"},
+                                  {"gitVersion", "v1.32.0-lucent-sandbox"},
+                                  {"gitCommit", "0000000000000000000000000000000000000000"},
+                                  {"gitTreeState", "clean"},
+                                  {"buildDate", "2026-11-25T00:00:00Z"},
+                                  {"goVersion", "go1.23.0"},
+                                  {"compiler", "gc"},
+                                  {"platform", "linux/amd64"}});
     if (path == "/api")
-        return ApiResponse::json(200, {{"kind", "APIVersions"},
-                                       {"versions", {"v1"}},
-                                       {"serverAddressByClientCIDRs",
-                                        json::array({{{"clientCIDR", "0.0.0.0/0"}, {"serverAddress", "127.0.0.1"}}})}});
+        return ApiResponse::json(200,
+                                 {{"kind", "APIVersions"},
+                                  {"versions", {"v1"}},
+                                  {"serverAddressByClientCIDRs",
+                                   json::array({{{"clientCIDR", "0.0.0.0/0"}, {"serverAddress", "127.0.0.1"}}})}});
     if (path == "/api/v1")
         return ApiResponse::json(200, resourceList("", "v1"));
     if (path == "/apis") {
@@ -161,7 +186,10 @@ std::optional<ApiResponse> serveDiscovery(const ApiRequest &request)
             if (rest == openApiPath(group, version))
                 return ApiResponse::json(200, openApiFor(group, version));
         }
-        return ApiResponse::json(404, ApiError{404, "NotFound", "the server could not find the requested resource", json::object(), {}}.toStatus());
+        return ApiResponse::json(
+            404,
+            ApiError{404, "NotFound", "the server could not find the requested resource", json::object(), {}}
+                .toStatus());
     }
     return std::nullopt;
 }

@@ -31,8 +31,7 @@ ApiRequest toApiRequest(const httplib::Request &req)
     return request;
 }
 
-template<typename T, void (*Free)(T *)>
-struct Deleter {
+template<typename T, void (*Free)(T *)> struct Deleter {
     void operator()(T *p) const { Free(p); }
 };
 
@@ -41,10 +40,11 @@ struct Deleter {
 bool setupTls(SSL_CTX &ctx, const HttpTransport::Tls &tls)
 {
     auto readPem = [](const std::string &pem) { return BIO_new_mem_buf(pem.data(), int(pem.size())); };
-    std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>> certBio(readPem(tls.certificatePem)), keyBio(readPem(tls.privateKeyPem)),
-        caBio(readPem(tls.clientCaPem));
+    std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>> certBio(readPem(tls.certificatePem)),
+        keyBio(readPem(tls.privateKeyPem)), caBio(readPem(tls.clientCaPem));
     std::unique_ptr<X509, Deleter<X509, X509_free>> cert(PEM_read_bio_X509(certBio.get(), nullptr, nullptr, nullptr));
-    std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>> key(PEM_read_bio_PrivateKey(keyBio.get(), nullptr, nullptr, nullptr));
+    std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>> key(
+        PEM_read_bio_PrivateKey(keyBio.get(), nullptr, nullptr, nullptr));
     X509 *ca = PEM_read_bio_X509(caBio.get(), nullptr, nullptr, nullptr);
     if (!cert || !key || !ca)
         return false;
@@ -72,7 +72,8 @@ std::optional<Identity> certificateIdentity(const httplib::Request &req, const A
     X509_NAME *subject = X509_get_subject_name(peer.get());
     auto entries = [&](int nid) {
         std::vector<std::string> values;
-        for (int i = X509_NAME_get_index_by_NID(subject, nid, -1); i >= 0; i = X509_NAME_get_index_by_NID(subject, nid, i)) {
+        for (int i = X509_NAME_get_index_by_NID(subject, nid, -1); i >= 0;
+             i = X509_NAME_get_index_by_NID(subject, nid, i)) {
             ASN1_STRING *data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, i));
             unsigned char *utf8 = nullptr;
             const int length = ASN1_STRING_to_UTF8(&utf8, data);
@@ -83,7 +84,8 @@ std::optional<Identity> certificateIdentity(const httplib::Request &req, const A
         return values;
     };
     const auto commonNames = entries(NID_commonName);
-    return authenticator.fromCertificate(commonNames.empty() ? std::string() : commonNames.front(), entries(NID_organizationName));
+    return authenticator.fromCertificate(commonNames.empty() ? std::string() : commonNames.front(),
+                                         entries(NID_organizationName));
 }
 
 } // namespace

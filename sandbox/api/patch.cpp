@@ -176,30 +176,37 @@ std::optional<PatchType> patchTypeFor(const std::string &contentType)
     return std::nullopt;
 }
 
-std::variant<json, ApiError> applyPatch(PatchType type, const std::string &kind, const json &original, const json &patch)
+std::variant<json, ApiError> applyPatch(PatchType type, const std::string &kind, const json &original,
+                                        const json &patch)
 {
     switch (type) {
     case PatchType::Merge: {
         if (!patch.is_object())
-            return ApiError::badRequest("json: cannot unmarshal " + std::string(patch.type_name()) + " into Go value of type map[string]interface {}");
+            return ApiError::badRequest("json: cannot unmarshal " + std::string(patch.type_name())
+                                        + " into Go value of type map[string]interface {}");
         json result = original;
         result.merge_patch(patch);
         return result;
     }
     case PatchType::Json: {
         if (!patch.is_array())
-            return ApiError::badRequest("json: cannot unmarshal " + std::string(patch.type_name()) + " into Go value of type jsonpatch.Patch");
+            return ApiError::badRequest("json: cannot unmarshal " + std::string(patch.type_name())
+                                        + " into Go value of type jsonpatch.Patch");
         try {
             return original.patch(patch);
         } catch (const json::exception &e) {
             // e.g. a failed "test" or a path that does not exist
-            return ApiError{422, "Invalid", std::string("the server rejected our request due to an error in our request: ") + e.what(),
-                            json::object(), {}};
+            return ApiError{422,
+                            "Invalid",
+                            std::string("the server rejected our request due to an error in our request: ") + e.what(),
+                            json::object(),
+                            {}};
         }
     }
     case PatchType::Strategic: {
         if (!patch.is_object())
-            return ApiError::badRequest("json: cannot unmarshal " + std::string(patch.type_name()) + " into Go value of type map[string]interface {}");
+            return ApiError::badRequest("json: cannot unmarshal " + std::string(patch.type_name())
+                                        + " into Go value of type map[string]interface {}");
         json result = original;
         if (auto error = mergeObject(kind, result, patch, ""))
             return *error;

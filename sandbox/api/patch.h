@@ -24,7 +24,7 @@ std::optional<PatchType> patchTypeFor(const std::string &contentType);
 ///   port, env by name, volumes by name, volumeMounts by mountPath, ...) and the $patch,
 ///   $setElementOrder and $deleteFromPrimitiveList directives.
 /// Returns the patched object, or a BadRequest / UnprocessableEntity error.
-std::variant<nlohmann::json, ApiError> applyPatch(PatchType type, const std::string &kind, const nlohmann::json &original,
-                                                  const nlohmann::json &patch);
+std::variant<nlohmann::json, ApiError> applyPatch(PatchType type, const std::string &kind,
+                                                  const nlohmann::json &original, const nlohmann::json &patch);
 
 } // namespace lucent::sandbox

@@ -109,7 +109,8 @@ ApiResponse ApiServer::podLog(const ApiRequest &request, const Target &target)
             std::string names;
             for (const auto &c : containers)
                 names += (names.empty() ? "" : " ") + c.value("name", "");
-            return failure(ApiError::badRequest("a container name must be specified for pod " + podName + ", choose one of: [" + names + "]"));
+            return failure(ApiError::badRequest("a container name must be specified for pod " + podName
+                                                + ", choose one of: [" + names + "]"));
         }
         container = containers[0].value("name", "");
     }
@@ -134,7 +135,10 @@ ApiResponse ApiServer::podLog(const ApiRequest &request, const Target &target)
             return failure(ApiError::badRequest("sinceTime must be an RFC 3339 time, e.g. 2026-11-25T10:00:00Z"));
     }
     if (sinceSeconds && sinceTime)
-        return failure(ApiError::invalid("", "PodLogOptions", "", {{"FieldValueForbidden", "Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified", "sinceSeconds"}}));
+        return failure(ApiError::invalid(
+            "", "PodLogOptions", "",
+            {{"FieldValueForbidden", "Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified",
+              "sinceSeconds"}}));
     const bool previous = request.flag("previous");
     const bool follow = request.flag("follow");
     const bool timestamps = request.flag("timestamps");
@@ -145,8 +149,10 @@ ApiResponse ApiServer::podLog(const ApiRequest &request, const Target &target)
     const auto run = m_runtime->run(uid, previous);
     if (!run) {
         if (previous)
-            return failure(ApiError::badRequest("previous terminated container \"" + container + "\" in pod \"" + podName + "\" not found"));
-        return failure(ApiError::badRequest("container \"" + container + "\" in pod \"" + podName + "\" is waiting to start: ContainerCreating"));
+            return failure(ApiError::badRequest("previous terminated container \"" + container + "\" in pod \""
+                                                + podName + "\" not found"));
+        return failure(ApiError::badRequest("container \"" + container + "\" in pod \"" + podName
+                                            + "\" is waiting to start: ContainerCreating"));
     }
 
     const PodRuntime &runtime = *m_runtime;
@@ -174,7 +180,8 @@ ApiResponse ApiServer::podLog(const ApiRequest &request, const Target &target)
 
     auto render = [=, &runtime](std::int64_t line, const ContainerRun &r, std::int64_t finalLine) {
         const auto when = runtime.wallTime(r.start + double(line) / rate);
-        std::string text = workload.logLine(r.restart, std::uint64_t(line), rfc3339(when, false), r.end >= 0 && line == finalLine);
+        std::string text
+            = workload.logLine(r.restart, std::uint64_t(line), rfc3339(when, false), r.end >= 0 && line == finalLine);
         return (timestamps ? rfc3339(when, true) + " " : std::string()) + text + "\n";
     };
 
@@ -240,7 +247,8 @@ ApiResponse ApiServer::proxy(const ApiRequest &request, const Target &target)
             return failure(ApiError::notFound("", "services", name));
         }
         if (ready.empty())
-            return failure({503, "ServiceUnavailable", "no endpoints available for service \"" + name + "\"", json::object(), {}});
+            return failure(
+                {503, "ServiceUnavailable", "no endpoints available for service \"" + name + "\"", json::object(), {}});
         podName = ready[m_roundRobin++ % ready.size()];
     }
     auto found = m_store.get(*podType, target.path.ns, podName);
@@ -250,10 +258,16 @@ ApiResponse ApiServer::proxy(const ApiRequest &request, const Target &target)
     const std::string podIp = pod.value("/status/podIP"_json_pointer, std::string("<none>"));
     const auto run = m_runtime ? m_runtime->run(pod["metadata"].value("uid", ""), false) : std::nullopt;
     if (!run || run->end >= 0)
-        return failure({503, "ServiceUnavailable", "error trying to reach service: dial tcp " + podIp + ": connect: connection refused",
-                        json::object(), {}});
+        return failure({503,
+                        "ServiceUnavailable",
+                        "error trying to reach service: dial tcp " + podIp + ": connect: connection refused",
+                        json::object(),
+                        {}});
     if (request.method != "GET")
-        return ApiResponse::json(404, {{"statusCode", 404}, {"message", "Cannot " + request.method + " " + target.path.rest}, {"error", "Not Found"}});
+        return ApiResponse::json(404,
+                                 {{"statusCode", 404},
+                                  {"message", "Cannot " + request.method + " " + target.path.rest},
+                                  {"error", "Not Found"}});
 
     const json containers = pod.value("/spec/containers"_json_pointer, json::array());
     const json container = containers.empty() ? json::object() : containers[0];
@@ -262,14 +276,17 @@ ApiResponse ApiServer::proxy(const ApiRequest &request, const Target &target)
         return ApiResponse::json(200, {{"status", "ok"}, {"info", {{"process", {{"status", "up"}}}}}});
     if (path == "/health/ready") {
         if (run->ready)
-            return ApiResponse::json(200, {{"status", "ok"}, {"info", {{"mongodb", {{"status", "up"}}}, {"redis", {{"status", "up"}}}}}});
-        return ApiResponse::json(503, {{"status", "error"}, {"error", {{"redis", {{"status", "down"}, {"message", "connect ETIMEDOUT"}}}}}});
+            return ApiResponse::json(
+                200, {{"status", "ok"}, {"info", {{"mongodb", {{"status", "up"}}}, {"redis", {{"status", "up"}}}}}});
+        return ApiResponse::json(
+            503, {{"status", "error"}, {"error", {{"redis", {{"status", "down"}, {"message", "connect ETIMEDOUT"}}}}}});
     }
     if (path == "/metrics") {
         const Workload workload(container.value("name", ""), podName, pod["metadata"].value("uid", ""),
                                 Workload::kindOf(container.value("image", "")));
         const auto lastLine = std::int64_t(std::floor((m_runtime->now() - run->start) * m_runtime->logRate()));
-        return ApiResponse{200, "text/plain; version=0.0.4; charset=utf-8", workload.metrics(accessRequestsUpTo(lastLine)), {}};
+        return ApiResponse{
+            200, "text/plain; version=0.0.4; charset=utf-8", workload.metrics(accessRequestsUpTo(lastLine)), {}};
     }
     return ApiResponse::json(404, {{"statusCode", 404}, {"message", "Cannot GET " + path}, {"error", "Not Found"}});
 }

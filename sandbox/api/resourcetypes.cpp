@@ -6,7 +6,8 @@ namespace lucent::sandbox {
 
 namespace {
 
-const std::vector<std::string> AllVerbs{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"};
+const std::vector<std::string> AllVerbs{"create", "delete", "deletecollection", "get",
+                                        "list",   "patch",  "update",           "watch"};
 const std::vector<std::string> ReadOnly{"get", "list", "watch"};
 
 } // namespace
@@ -24,19 +25,64 @@ bool ResourceType::hasSubresource(const std::string &name) const
 const std::vector<ResourceType> &resourceTypes()
 {
     static const std::vector<ResourceType> types{
-        {"", "v1", "namespaces", "namespace", "Namespace", false, {"create", "delete", "get", "list", "patch", "update", "watch"}, {"ns"}, {"status"}, {}},
+        {"",
+         "v1",
+         "namespaces",
+         "namespace",
+         "Namespace",
+         false,
+         {"create", "delete", "get", "list", "patch", "update", "watch"},
+         {"ns"},
+         {"status"},
+         {}},
         {"", "v1", "pods", "pod", "Pod", true, AllVerbs, {"po"}, {"status", "log", "proxy"}, {"all"}},
-        {"", "v1", "services", "service", "Service", true, {"create", "delete", "get", "list", "patch", "update", "watch"}, {"svc"}, {"status", "proxy"}, {"all"}},
+        {"",
+         "v1",
+         "services",
+         "service",
+         "Service",
+         true,
+         {"create", "delete", "get", "list", "patch", "update", "watch"},
+         {"svc"},
+         {"status", "proxy"},
+         {"all"}},
         {"", "v1", "endpoints", "endpoints", "Endpoints", true, AllVerbs, {"ep"}, {}, {}},
         {"", "v1", "events", "event", "Event", true, AllVerbs, {"ev"}, {}, {}},
         {"", "v1", "configmaps", "configmap", "ConfigMap", true, AllVerbs, {"cm"}, {}, {}},
         {"", "v1", "secrets", "secret", "Secret", true, AllVerbs, {}, {}, {}},
         {"", "v1", "serviceaccounts", "serviceaccount", "ServiceAccount", true, AllVerbs, {"sa"}, {}, {}},
-        {"apps", "v1", "deployments", "deployment", "Deployment", true, AllVerbs, {"deploy"}, {"status", "scale"}, {"all"}},
+        {"apps",
+         "v1",
+         "deployments",
+         "deployment",
+         "Deployment",
+         true,
+         AllVerbs,
+         {"deploy"},
+         {"status", "scale"},
+         {"all"}},
         {"apps", "v1", "replicasets", "replicaset", "ReplicaSet", true, AllVerbs, {"rs"}, {"status", "scale"}, {"all"}},
-        {"apps", "v1", "statefulsets", "statefulset", "StatefulSet", true, AllVerbs, {"sts"}, {"status", "scale"}, {"all"}},
+        {"apps",
+         "v1",
+         "statefulsets",
+         "statefulset",
+         "StatefulSet",
+         true,
+         AllVerbs,
+         {"sts"},
+         {"status", "scale"},
+         {"all"}},
         {"coordination.k8s.io", "v1", "leases", "lease", "Lease", true, AllVerbs, {}, {}, {}},
-        {"authorization.k8s.io", "v1", "selfsubjectaccessreviews", "selfsubjectaccessreview", "SelfSubjectAccessReview", false, {"create"}, {}, {}, {}},
+        {"authorization.k8s.io",
+         "v1",
+         "selfsubjectaccessreviews",
+         "selfsubjectaccessreview",
+         "SelfSubjectAccessReview",
+         false,
+         {"create"},
+         {},
+         {},
+         {}},
     };
     return types;
 }

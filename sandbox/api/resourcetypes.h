@@ -7,9 +7,9 @@ namespace lucent::sandbox {
 
 /// A kind the sandbox serves, with what discovery says about it.
 struct ResourceType {
-    std::string group;   ///< "" for the core group
+    std::string group; ///< "" for the core group
     std::string version; ///< "v1"
-    std::string plural;  ///< "deployments"
+    std::string plural; ///< "deployments"
     std::string singular;
     std::string kind;
     bool namespaced = true;

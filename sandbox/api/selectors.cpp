@@ -86,7 +86,8 @@ std::optional<LabelSelector> LabelSelector::parse(const std::string &text, std::
             r.key = trim(part.substr(0, pos));
             r.op = Op::Equals;
             r.values = {trim(part.substr(pos + 1))};
-        } else if ((pos = part.find(" notin ")) != std::string::npos || (pos = part.find(" in ")) != std::string::npos) {
+        } else if ((pos = part.find(" notin ")) != std::string::npos
+                   || (pos = part.find(" in ")) != std::string::npos) {
             const bool notIn = part.compare(pos, 7, " notin ") == 0;
             r.key = trim(part.substr(0, pos));
             r.op = notIn ? Op::NotIn : Op::In;
@@ -99,7 +100,8 @@ std::optional<LabelSelector> LabelSelector::parse(const std::string &text, std::
             std::size_t start = 0;
             while (true) {
                 const auto comma = inner.find(',', start);
-                r.values.push_back(trim(inner.substr(start, comma == std::string::npos ? std::string::npos : comma - start)));
+                r.values.push_back(
+                    trim(inner.substr(start, comma == std::string::npos ? std::string::npos : comma - start)));
                 if (comma == std::string::npos)
                     break;
                 start = comma + 1;
@@ -134,7 +136,8 @@ std::optional<LabelSelector> LabelSelector::fromObject(const nlohmann::json &sel
     }
     if (auto it = selector.find("matchLabels"); it != selector.end() && it->is_object()) {
         for (auto &[key, value] : it->items())
-            result.m_requirements.push_back({key, Op::Equals, {value.is_string() ? value.get<std::string>() : value.dump()}});
+            result.m_requirements.push_back(
+                {key, Op::Equals, {value.is_string() ? value.get<std::string>() : value.dump()}});
     }
     if (auto it = selector.find("matchExpressions"); it != selector.end() && it->is_array()) {
         for (const auto &e : *it) {

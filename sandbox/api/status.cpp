@@ -24,8 +24,8 @@ json detailsFor(const std::string &group, const std::string &kindOrResource, con
 
 json ApiError::toStatus() const
 {
-    json status = {{"kind", "Status"},       {"apiVersion", "v1"}, {"metadata", json::object()},
-                   {"status", "Failure"},    {"message", message}, {"reason", reason},
+    json status = {{"kind", "Status"},    {"apiVersion", "v1"}, {"metadata", json::object()},
+                   {"status", "Failure"}, {"message", message}, {"reason", reason},
                    {"code", code}};
     json d = details;
     if (!causes.empty()) {
@@ -41,22 +41,30 @@ json ApiError::toStatus() const
 
 ApiError ApiError::notFound(const std::string &group, const std::string &resource, const std::string &name)
 {
-    return {404, "NotFound", qualified(group, resource) + " \"" + name + "\" not found",
-            detailsFor(group, resource, name), {}};
+    return {404,
+            "NotFound",
+            qualified(group, resource) + " \"" + name + "\" not found",
+            detailsFor(group, resource, name),
+            {}};
 }
 
 ApiError ApiError::alreadyExists(const std::string &group, const std::string &resource, const std::string &name)
 {
-    return {409, "AlreadyExists", qualified(group, resource) + " \"" + name + "\" already exists",
-            detailsFor(group, resource, name), {}};
+    return {409,
+            "AlreadyExists",
+            qualified(group, resource) + " \"" + name + "\" already exists",
+            detailsFor(group, resource, name),
+            {}};
 }
 
 ApiError ApiError::conflict(const std::string &group, const std::string &resource, const std::string &name,
                             const std::string &why)
 {
-    return {409, "Conflict",
+    return {409,
+            "Conflict",
             "Operation cannot be fulfilled on " + qualified(group, resource) + " \"" + name + "\": " + why,
-            detailsFor(group, resource, name), {}};
+            detailsFor(group, resource, name),
+            {}};
 }
 
 ApiError ApiError::invalid(const std::string &group, const std::string &kind, const std::string &name,
@@ -80,8 +88,8 @@ ApiError ApiError::badRequest(const std::string &message)
 ApiError ApiError::forbidden(const std::string &user, const std::string &verb, const std::string &group,
                              const std::string &resource, const std::string &ns)
 {
-    std::string message = resource + (group.empty() ? "" : "." + group) + " is forbidden: User \"" + user
-        + "\" cannot " + verb + " resource \"" + resource + "\" in API group \"" + group + "\"";
+    std::string message = resource + (group.empty() ? "" : "." + group) + " is forbidden: User \"" + user + "\" cannot "
+        + verb + " resource \"" + resource + "\" in API group \"" + group + "\"";
     message += ns.empty() ? " at the cluster scope" : " in the namespace \"" + ns + "\"";
     return {403, "Forbidden", message, detailsFor(group, resource, ""), {}};
 }
@@ -103,17 +111,24 @@ ApiError ApiError::methodNotAllowed(const std::string &message)
 
 ApiError ApiError::unsupportedMediaType(const std::string &contentType)
 {
-    return {415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: "
-                                         "application/json, application/yaml, application/apply-patch+yaml, "
-                                         "application/json-patch+json, application/merge-patch+json, "
-                                         "application/strategic-merge-patch+json (got " + contentType + ")",
-            json::object(), {}};
+    return {415,
+            "UnsupportedMediaType",
+            "the body of the request was in an unknown format - accepted media types include: "
+            "application/json, application/yaml, application/apply-patch+yaml, "
+            "application/json-patch+json, application/merge-patch+json, "
+            "application/strategic-merge-patch+json (got "
+                + contentType + ")",
+            json::object(),
+            {}};
 }
 
 ApiError ApiError::requestEntityTooLarge(std::size_t limit)
 {
-    return {413, "RequestEntityTooLarge",
-            "the request body is larger than the server allows (" + std::to_string(limit) + " bytes)", json::object(), {}};
+    return {413,
+            "RequestEntityTooLarge",
+            "the request body is larger than the server allows (" + std::to_string(limit) + " bytes)",
+            json::object(),
+            {}};
 }
 
 ApiError ApiError::notAcceptable(const std::string &message)
@@ -131,7 +146,10 @@ json successStatus(const std::string &name, const std::string &group, const std:
     json details = {{"name", name}, {"kind", kind}, {"uid", uid}};
     if (!group.empty())
         details["group"] = group;
-    return {{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object()}, {"status", "Success"},
+    return {{"kind", "Status"},
+            {"apiVersion", "v1"},
+            {"metadata", json::object()},
+            {"status", "Success"},
             {"details", details}};
 }
 

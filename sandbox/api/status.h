@@ -12,7 +12,7 @@ using json = nlohmann::json;
 
 /// One field-level cause of an Invalid or BadRequest error (metav1.StatusCause).
 struct StatusCause {
-    std::string type;    ///< e.g. FieldValueRequired, FieldValueInvalid, FieldValueNotSupported
+    std::string type; ///< e.g. FieldValueRequired, FieldValueInvalid, FieldValueNotSupported
     std::string message;
     std::string field;
 };
@@ -20,7 +20,7 @@ struct StatusCause {
 /// A failed request, rendered as a metav1.Status object with the HTTP code Kubernetes uses.
 struct ApiError {
     int code = 500;
-    std::string reason;  ///< NotFound, AlreadyExists, Conflict, Invalid, Forbidden, ...
+    std::string reason; ///< NotFound, AlreadyExists, Conflict, Invalid, Forbidden, ...
     std::string message;
     json details = json::object();
     std::vector<StatusCause> causes;

@@ -25,11 +25,16 @@ json scaleOf(const json &object)
     const json &meta = object["metadata"];
     json scale = {{"kind", "Scale"},
                   {"apiVersion", "autoscaling/v1"},
-                  {"metadata", {{"name", meta["name"]}, {"namespace", meta["namespace"]}, {"uid", meta["uid"]},
-                                {"resourceVersion", meta["resourceVersion"]}, {"creationTimestamp", meta["creationTimestamp"]}}},
+                  {"metadata",
+                   {{"name", meta["name"]},
+                    {"namespace", meta["namespace"]},
+                    {"uid", meta["uid"]},
+                    {"resourceVersion", meta["resourceVersion"]},
+                    {"creationTimestamp", meta["creationTimestamp"]}}},
                   {"spec", {{"replicas", object.value("/spec/replicas"_json_pointer, 1)}}},
-                  {"status", {{"replicas", object.value("/status/replicas"_json_pointer, 0)},
-                              {"selector", selectorString(object.value("/spec/selector"_json_pointer, json()))}}}};
+                  {"status",
+                   {{"replicas", object.value("/status/replicas"_json_pointer, 0)},
+                    {"selector", selectorString(object.value("/spec/selector"_json_pointer, json()))}}}};
     return scale;
 }
 
@@ -45,7 +50,9 @@ ApiResponse ApiServer::scale(const ApiRequest &request, const Target &target)
     if (request.method == "GET")
         return ApiResponse::json(200, scaleOf(object));
     if (request.method != "PUT" && request.method != "PATCH")
-        return ApiResponse::json(405, ApiError::methodNotAllowed("the server does not allow this method on the requested resource").toStatus());
+        return ApiResponse::json(
+            405,
+            ApiError::methodNotAllowed("the server does not allow this method on the requested resource").toStatus());
 
     auto body = decodeBody(request);
     if (auto e = std::get_if<ApiError>(&body))
@@ -62,9 +69,13 @@ ApiResponse ApiServer::scale(const ApiRequest &request, const Target &target)
     }
     const json replicas = scale.value("/spec/replicas"_json_pointer, json());
     if (!replicas.is_number_integer() || replicas.get<std::int64_t>() < 0)
-        return ApiResponse::json(422, ApiError::invalid("autoscaling", "Scale", p.name,
-                                                        {{"FieldValueInvalid", "Invalid value: " + replicas.dump()
-                                                              + ": must be greater than or equal to 0", "spec.replicas"}}).toStatus());
+        return ApiResponse::json(
+            422,
+            ApiError::invalid(
+                "autoscaling", "Scale", p.name,
+                {{"FieldValueInvalid", "Invalid value: " + replicas.dump() + ": must be greater than or equal to 0",
+                  "spec.replicas"}})
+                .toStatus());
     json updated = object;
     updated["spec"]["replicas"] = replicas;
     const std::string rv = scale.value("/metadata/resourceVersion"_json_pointer, std::string());
@@ -83,11 +94,17 @@ ApiResponse ApiServer::selfSubjectAccessReview(const ApiRequest &request, const 
         return ApiResponse::json(e->code, e->toStatus());
     json review = std::get<json>(body);
     if (!review.is_object() || !review.contains("/spec/resourceAttributes"_json_pointer))
-        return ApiResponse::json(422, ApiError::invalid("authorization.k8s.io", "SelfSubjectAccessReview", "",
-                                                        {{"FieldValueRequired", "Required value: exactly one of nonResourceAttributes or resourceAttributes must be specified", "spec.resourceAttributes"}}).toStatus());
+        return ApiResponse::json(
+            422,
+            ApiError::invalid(
+                "authorization.k8s.io", "SelfSubjectAccessReview", "",
+                {{"FieldValueRequired",
+                  "Required value: exactly one of nonResourceAttributes or resourceAttributes must be specified",
+                  "spec.resourceAttributes"}})
+                .toStatus());
     const json &ra = review["spec"]["resourceAttributes"];
-    Attributes what{ra.value("verb", ""), ra.value("group", ""), ra.value("resource", ""), ra.value("subresource", ""),
-                    ra.value("namespace", ""), ra.value("name", "")};
+    Attributes what{ra.value("verb", ""),        ra.value("group", ""),     ra.value("resource", ""),
+                    ra.value("subresource", ""), ra.value("namespace", ""), ra.value("name", "")};
     std::string reason;
     const bool allowed = Authorizer::allowed(who, what, reason);
     review["apiVersion"] = "authorization.k8s.io/v1";

@@ -89,43 +89,73 @@ std::pair<std::vector<Column>, std::vector<json>> rowFor(const ResourceType &typ
                 restarts += cs.value("restartCount", 0);
             }
         }
-        return {{{"Name", "string", 0}, {"Ready", "string", 0}, {"Status", "string", 0}, {"Restarts", "string", 0},
-                 {"Age", "string", 0}, {"IP", "string", 1}, {"Node", "string", 1}},
+        return {{{"Name", "string", 0},
+                 {"Ready", "string", 0},
+                 {"Status", "string", 0},
+                 {"Restarts", "string", 0},
+                 {"Age", "string", 0},
+                 {"IP", "string", 1},
+                 {"Node", "string", 1}},
                 {name, std::to_string(ready) + "/" + std::to_string(total), podStatus(o), std::to_string(restarts), age,
                  stringAt(o, "/status/podIP"_json_pointer), stringAt(o, "/spec/nodeName"_json_pointer)}};
     }
     if (type.kind == "Deployment" || type.kind == "StatefulSet") {
         const auto desired = intAt(o, "/spec/replicas"_json_pointer);
         const auto ready = intAt(o, "/status/readyReplicas"_json_pointer);
-        const json podSpec = o.contains("/spec/template/spec"_json_pointer) ? o["spec"]["template"]["spec"] : json::object();
+        const json podSpec
+            = o.contains("/spec/template/spec"_json_pointer) ? o["spec"]["template"]["spec"] : json::object();
         if (type.kind == "StatefulSet")
-            return {{{"Name", "string", 0}, {"Ready", "string", 0}, {"Age", "string", 0}, {"Containers", "string", 1},
+            return {{{"Name", "string", 0},
+                     {"Ready", "string", 0},
+                     {"Age", "string", 0},
+                     {"Containers", "string", 1},
                      {"Images", "string", 1}},
                     {name, std::to_string(ready) + "/" + std::to_string(desired), age, joinImages(podSpec, "name"),
                      joinImages(podSpec, "image")}};
-        return {{{"Name", "string", 0}, {"Ready", "string", 0}, {"Up-to-date", "integer", 0}, {"Available", "integer", 0},
-                 {"Age", "string", 0}, {"Containers", "string", 1}, {"Images", "string", 1}, {"Selector", "string", 1}},
-                {name, std::to_string(ready) + "/" + std::to_string(desired), intAt(o, "/status/updatedReplicas"_json_pointer),
-                 intAt(o, "/status/availableReplicas"_json_pointer), age, joinImages(podSpec, "name"),
-                 joinImages(podSpec, "image"), selectorText(o.value("/spec/selector"_json_pointer, json()))}};
+        return {{{"Name", "string", 0},
+                 {"Ready", "string", 0},
+                 {"Up-to-date", "integer", 0},
+                 {"Available", "integer", 0},
+                 {"Age", "string", 0},
+                 {"Containers", "string", 1},
+                 {"Images", "string", 1},
+                 {"Selector", "string", 1}},
+                {name, std::to_string(ready) + "/" + std::to_string(desired),
+                 intAt(o, "/status/updatedReplicas"_json_pointer), intAt(o, "/status/availableReplicas"_json_pointer),
+                 age, joinImages(podSpec, "name"), joinImages(podSpec, "image"),
+                 selectorText(o.value("/spec/selector"_json_pointer, json()))}};
     }
     if (type.kind == "ReplicaSet") {
-        const json podSpec = o.contains("/spec/template/spec"_json_pointer) ? o["spec"]["template"]["spec"] : json::object();
-        return {{{"Name", "string", 0}, {"Desired", "integer", 0}, {"Current", "integer", 0}, {"Ready", "integer", 0},
-                 {"Age", "string", 0}, {"Containers", "string", 1}, {"Images", "string", 1}},
+        const json podSpec
+            = o.contains("/spec/template/spec"_json_pointer) ? o["spec"]["template"]["spec"] : json::object();
+        return {{{"Name", "string", 0},
+                 {"Desired", "integer", 0},
+                 {"Current", "integer", 0},
+                 {"Ready", "integer", 0},
+                 {"Age", "string", 0},
+                 {"Containers", "string", 1},
+                 {"Images", "string", 1}},
                 {name, intAt(o, "/spec/replicas"_json_pointer), intAt(o, "/status/replicas"_json_pointer),
-                 intAt(o, "/status/readyReplicas"_json_pointer), age, joinImages(podSpec, "name"), joinImages(podSpec, "image")}};
+                 intAt(o, "/status/readyReplicas"_json_pointer), age, joinImages(podSpec, "name"),
+                 joinImages(podSpec, "image")}};
     }
     if (type.kind == "Service") {
         std::string ports;
         if (o.contains("/spec/ports"_json_pointer)) {
             for (const auto &p : o["spec"]["ports"])
-                ports += (ports.empty() ? "" : ",") + std::to_string(p.value("port", 0)) + "/" + p.value("protocol", "TCP");
+                ports += (ports.empty() ? "" : ",") + std::to_string(p.value("port", 0)) + "/"
+                    + p.value("protocol", "TCP");
         }
-        return {{{"Name", "string", 0}, {"Type", "string", 0}, {"Cluster-IP", "string", 0}, {"External-IP", "string", 0},
-                 {"Port(s)", "string", 0}, {"Age", "string", 0}, {"Selector", "string", 1}},
+        return {{{"Name", "string", 0},
+                 {"Type", "string", 0},
+                 {"Cluster-IP", "string", 0},
+                 {"External-IP", "string", 0},
+                 {"Port(s)", "string", 0},
+                 {"Age", "string", 0},
+                 {"Selector", "string", 1}},
                 {name, stringAt(o, "/spec/type"_json_pointer, "ClusterIP"), stringAt(o, "/spec/clusterIP"_json_pointer),
-                 "<none>", ports.empty() ? "<none>" : ports, age, selectorText(o.value("/spec/selector"_json_pointer, json()))}};
+                 "<none>", ports.empty() ? "<none>" : ports, age,
+                 selectorText(o.value("/spec/selector"_json_pointer, json()))}};
     }
     if (type.kind == "Namespace")
         return {{{"Name", "string", 0}, {"Status", "string", 0}, {"Age", "string", 0}},
@@ -136,7 +166,8 @@ std::pair<std::vector<Column>, std::vector<json>> rowFor(const ResourceType &typ
             for (const auto &subset : o["subsets"]) {
                 for (const auto &address : subset.value("addresses", json::array())) {
                     for (const auto &port : subset.value("ports", json::array()))
-                        endpoints += (endpoints.empty() ? "" : ",") + address.value("ip", "") + ":" + std::to_string(port.value("port", 0));
+                        endpoints += (endpoints.empty() ? "" : ",") + address.value("ip", "") + ":"
+                            + std::to_string(port.value("port", 0));
                 }
             }
         }
@@ -144,11 +175,16 @@ std::pair<std::vector<Column>, std::vector<json>> rowFor(const ResourceType &typ
                 {name, endpoints.empty() ? "<none>" : endpoints, age}};
     }
     if (type.kind == "Event")
-        return {{{"Last Seen", "string", 0}, {"Type", "string", 0}, {"Reason", "string", 0}, {"Object", "string", 0},
+        return {{{"Last Seen", "string", 0},
+                 {"Type", "string", 0},
+                 {"Reason", "string", 0},
+                 {"Object", "string", 0},
                  {"Message", "string", 0}},
-                {humanAge(stringAt(o, "/lastTimestamp"_json_pointer, stringAt(o, "/metadata/creationTimestamp"_json_pointer, ""))),
+                {humanAge(stringAt(o, "/lastTimestamp"_json_pointer,
+                                   stringAt(o, "/metadata/creationTimestamp"_json_pointer, ""))),
                  stringAt(o, "/type"_json_pointer, "Normal"), stringAt(o, "/reason"_json_pointer, ""),
-                 stringAt(o, "/involvedObject/kind"_json_pointer, "") + "/" + stringAt(o, "/involvedObject/name"_json_pointer, ""),
+                 stringAt(o, "/involvedObject/kind"_json_pointer, "") + "/"
+                     + stringAt(o, "/involvedObject/name"_json_pointer, ""),
                  stringAt(o, "/message"_json_pointer, "")}};
     if (type.kind == "ConfigMap" || type.kind == "Secret") {
         std::size_t count = o.contains("data") && o["data"].is_object() ? o["data"].size() : 0;
@@ -189,7 +225,8 @@ std::string humanAge(const std::string &timestamp)
     return std::to_string(hours / 24) + "d";
 }
 
-json toTable(const ResourceType &type, const std::vector<json> &objects, const std::string &resourceVersion, bool withColumns)
+json toTable(const ResourceType &type, const std::vector<json> &objects, const std::string &resourceVersion,
+             bool withColumns)
 {
     json rows = json::array();
     std::vector<Column> columns = rowFor(type, json{{"metadata", json::object()}}).first;
@@ -197,8 +234,10 @@ json toTable(const ResourceType &type, const std::vector<json> &objects, const s
         auto [cols, cells] = rowFor(type, object);
         json metadata = object.value("metadata", json::object());
         metadata.erase("managedFields");
-        rows.push_back({{"cells", cells},
-                        {"object", {{"kind", "PartialObjectMetadata"}, {"apiVersion", "meta.k8s.io/v1"}, {"metadata", metadata}}}});
+        rows.push_back(
+            {{"cells", cells},
+             {"object",
+              {{"kind", "PartialObjectMetadata"}, {"apiVersion", "meta.k8s.io/v1"}, {"metadata", metadata}}}});
     }
     json table = {{"kind", "Table"},
                   {"apiVersion", "meta.k8s.io/v1"},
@@ -207,8 +246,11 @@ json toTable(const ResourceType &type, const std::vector<json> &objects, const s
     json definitions = json::array();
     if (withColumns) {
         for (const auto &c : columns)
-            definitions.push_back({{"name", c.name}, {"type", c.type}, {"format", std::string(c.name) == "Name" ? "name" : ""},
-                                   {"description", ""}, {"priority", c.priority}});
+            definitions.push_back({{"name", c.name},
+                                   {"type", c.type},
+                                   {"format", std::string(c.name) == "Name" ? "name" : ""},
+                                   {"description", ""},
+                                   {"priority", c.priority}});
     }
     table["columnDefinitions"] = definitions;
     return table;

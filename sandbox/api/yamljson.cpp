@@ -16,7 +16,8 @@ json scalar(const YAML::Node &node)
     if (node.Tag() == "!") // quoted: always a string
         return text;
     static const std::regex integer("^[-+]?[0-9]+$");
-    static const std::regex floating("^[-+]?([0-9]+\\.[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?$|^[-+]?[0-9]+[eE][-+]?[0-9]+$");
+    static const std::regex floating(
+        "^[-+]?([0-9]+\\.[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?$|^[-+]?[0-9]+[eE][-+]?[0-9]+$");
     if (text == "true" || text == "True" || text == "TRUE")
         return true;
     if (text == "false" || text == "False" || text == "FALSE")

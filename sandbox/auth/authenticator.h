@@ -20,7 +20,8 @@ public:
     /// The identity of "Bearer <token>", nullopt for an unknown token.
     std::optional<Identity> fromBearer(const std::string &authorizationHeader) const;
     /// The identity of a client certificate subject (CN = user, O = groups).
-    std::optional<Identity> fromCertificate(const std::string &commonName, const std::vector<std::string> &organizations) const;
+    std::optional<Identity> fromCertificate(const std::string &commonName,
+                                            const std::vector<std::string> &organizations) const;
 
     /// The token of a built-in user ("lucent-admin", "lucent-deployer", "lucent-viewer").
     std::string tokenOf(const std::string &user) const;

@@ -35,7 +35,8 @@ bool Authorizer::allowed(const Identity &who, const Attributes &what, std::strin
     }
     if (isRead(what.verb)) {
         if (what.resource == "secrets") {
-            reason = "the " + std::string(who.role == Role::Viewer ? "viewer" : "deployer") + " role does not read secrets";
+            reason = "the " + std::string(who.role == Role::Viewer ? "viewer" : "deployer")
+                + " role does not read secrets";
             return false;
         }
         reason = "RBAC: allowed by ClusterRole \"lucent-viewer\"";

@@ -15,8 +15,7 @@ namespace lucent::sandbox {
 
 namespace {
 
-template<typename T, void (*Free)(T *)>
-struct Deleter {
+template<typename T, void (*Free)(T *)> struct Deleter {
     void operator()(T *p) const { Free(p); }
 };
 using KeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
@@ -107,7 +106,8 @@ CertPtr makeCertificate(EVP_PKEY *key, const std::vector<std::pair<std::string, 
     X509_set_pubkey(cert.get(), key);
     X509_NAME *name = X509_get_subject_name(cert.get());
     for (const auto &[field, value] : subject)
-        X509_NAME_add_entry_by_txt(name, field.c_str(), MBSTRING_UTF8, reinterpret_cast<const unsigned char *>(value.c_str()), -1, -1, 0);
+        X509_NAME_add_entry_by_txt(name, field.c_str(), MBSTRING_UTF8,
+                                   reinterpret_cast<const unsigned char *>(value.c_str()), -1, -1, 0);
     X509_set_issuer_name(cert.get(), issuer ? X509_get_subject_name(issuer) : name);
     X509 *signer = issuer ? issuer : cert.get();
     addExtension(cert.get(), signer, NID_subject_key_identifier, "hash");
@@ -136,7 +136,8 @@ CertificateAuthority::CertificateAuthority()
     m_ca = {toPem(cert.get()), toPem(key.get())};
 }
 
-KeyPair CertificateAuthority::issueServer(const std::vector<std::string> &dnsNames, const std::vector<std::string> &ipAddresses) const
+KeyPair CertificateAuthority::issueServer(const std::vector<std::string> &dnsNames,
+                                          const std::vector<std::string> &ipAddresses) const
 {
     CertPtr caCert = fromPem(m_ca.certificate);
     KeyPtr caKey = keyFromPem(m_ca.privateKey);
@@ -155,7 +156,8 @@ KeyPair CertificateAuthority::issueServer(const std::vector<std::string> &dnsNam
     return {toPem(cert.get()), toPem(key.get())};
 }
 
-KeyPair CertificateAuthority::issueClient(const std::string &commonName, const std::vector<std::string> &organizations) const
+KeyPair CertificateAuthority::issueClient(const std::string &commonName,
+                                          const std::vector<std::string> &organizations) const
 {
     CertPtr caCert = fromPem(m_ca.certificate);
     KeyPtr caKey = keyFromPem(m_ca.privateKey);

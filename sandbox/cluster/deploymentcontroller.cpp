@@ -68,8 +68,8 @@ void Simulator::scaleReplicaSet(const json &rs, int replicas, const std::string 
     if (auto deployment = m_store.get(*findResource("apps", "v1", "deployments"), objects::ns(rs), deploymentName);
         std::holds_alternative<json>(deployment)) {
         recordEvent(std::get<json>(deployment), "Normal", "ScalingReplicaSet",
-                    std::string(replicas > current ? "Scaled up" : "Scaled down") + " replica set " + objects::name(rs) + " from "
-                        + std::to_string(current) + " to " + std::to_string(replicas),
+                    std::string(replicas > current ? "Scaled up" : "Scaled down") + " replica set " + objects::name(rs)
+                        + " from " + std::to_string(current) + " to " + std::to_string(replicas),
                     "deployment-controller");
     }
 }
@@ -85,7 +85,8 @@ void Simulator::reconcileDeployment(const json &d, const std::vector<json> &repl
     const bool recreate = strategy.value("type", "RollingUpdate") == "Recreate";
     const json rolling = strategy.value("rollingUpdate", json::object());
     int maxSurge = recreate ? 0 : objects::intOrPercent(rolling.value("maxSurge", json("25%")), replicas, true, 1);
-    int maxUnavailable = recreate ? replicas : objects::intOrPercent(rolling.value("maxUnavailable", json("25%")), replicas, false, 0);
+    int maxUnavailable
+        = recreate ? replicas : objects::intOrPercent(rolling.value("maxUnavailable", json("25%")), replicas, false, 0);
     if (maxSurge == 0 && maxUnavailable == 0)
         maxUnavailable = 1;
 
@@ -102,7 +103,8 @@ void Simulator::reconcileDeployment(const json &d, const std::vector<json> &repl
             newRs = &rs;
     }
     const ResourceType *rsType = findResource("apps", "v1", "replicasets");
-    const std::string changeCause = d["metadata"].value("annotations", json::object()).value("kubernetes.io/change-cause", "");
+    const std::string changeCause
+        = d["metadata"].value("annotations", json::object()).value("kubernetes.io/change-cause", "");
 
     if (!newRs && !paused) {
         const std::string hash = objects::templateHash(podTemplate);
@@ -118,9 +120,13 @@ void Simulator::reconcileDeployment(const json &d, const std::vector<json> &repl
         if (!changeCause.empty())
             annotations["kubernetes.io/change-cause"] = changeCause;
         const int initial = owned.empty() ? replicas : 0;
-        json rs = {{"metadata", {{"name", name + "-" + hash}, {"labels", labels}, {"annotations", annotations},
-                                 {"ownerReferences", json::array({objects::controllerRef(d)})}}},
-                   {"spec", {{"replicas", initial}, {"selector", {{"matchLabels", selector}}}, {"template", rsTemplate}}}};
+        json rs
+            = {{"metadata",
+                {{"name", name + "-" + hash},
+                 {"labels", labels},
+                 {"annotations", annotations},
+                 {"ownerReferences", json::array({objects::controllerRef(d)})}}},
+               {"spec", {{"replicas", initial}, {"selector", {{"matchLabels", selector}}}, {"template", rsTemplate}}}};
         auto created = m_store.create(*rsType, ns, rs, false);
         if (auto object = std::get_if<json>(&created)) {
             owned.push_back(*object);
@@ -220,8 +226,8 @@ void Simulator::reconcileDeployment(const json &d, const std::vector<json> &repl
             updated = statusOf(rs, "replicas");
     }
     const double now = m_clock.now();
-    const std::string signature = std::to_string(objects::generation(d)) + "/" + newName + "/" + std::to_string(total) + "/"
-        + std::to_string(updated) + "/" + std::to_string(ready) + "/" + std::to_string(available);
+    const std::string signature = std::to_string(objects::generation(d)) + "/" + newName + "/" + std::to_string(total)
+        + "/" + std::to_string(updated) + "/" + std::to_string(ready) + "/" + std::to_string(available);
     // The progress deadline counts from the last time any of these numbers moved.
     auto &[lastSignature, progress] = m_progress[uid];
     if (lastSignature != signature) {
@@ -248,9 +254,10 @@ void Simulator::reconcileDeployment(const json &d, const std::vector<json> &repl
         status.erase("unavailableReplicas");
     const std::string stamp = nowTimestamp();
     const bool minimum = available >= replicas - maxUnavailable;
-    objects::setCondition(d2, "Available", minimum ? "True" : "False",
-                          minimum ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
-                          minimum ? "Deployment has minimum availability." : "Deployment does not have minimum availability.", stamp);
+    objects::setCondition(
+        d2, "Available", minimum ? "True" : "False",
+        minimum ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
+        minimum ? "Deployment has minimum availability." : "Deployment does not have minimum availability.", stamp);
     const bool complete = updated == replicas && available == replicas && total == replicas;
     const int deadline = spec.value("progressDeadlineSeconds", 600);
     if (paused) {
@@ -271,10 +278,11 @@ void Simulator::reconcileDeployment(const json &d, const std::vector<json> &repl
         const int newRevision = revisionOf(*newRs);
         const std::string revision = std::to_string(newRevision < maxRevision ? maxRevision + 1 : newRevision);
         if (d["metadata"].value("annotations", json::object()).value(RevisionAnnotation, "") != revision) {
-            m_store.modify(*findResource("apps", "v1", "deployments"), ns, name, [&](json &o) -> std::optional<ApiError> {
-                o["metadata"]["annotations"][RevisionAnnotation] = revision;
-                return std::nullopt;
-            });
+            m_store.modify(*findResource("apps", "v1", "deployments"), ns, name,
+                           [&](json &o) -> std::optional<ApiError> {
+                               o["metadata"]["annotations"][RevisionAnnotation] = revision;
+                               return std::nullopt;
+                           });
         }
     }
 }

@@ -17,7 +17,7 @@ using json = nlohmann::json;
 
 namespace {
 
-constexpr double CreatingSeconds = 1.0;  // pulling and starting the image
+constexpr double CreatingSeconds = 1.0; // pulling and starting the image
 constexpr double CrashAfterSeconds = 3.0; // how long a -crash container runs
 
 double backOff(int restarts)
@@ -35,7 +35,10 @@ double readinessDelay(const json &pod)
 
 json condition(const std::string &type, bool value, const std::string &since)
 {
-    return {{"type", type}, {"status", value ? "True" : "False"}, {"lastProbeTime", nullptr}, {"lastTransitionTime", since}};
+    return {{"type", type},
+            {"status", value ? "True" : "False"},
+            {"lastProbeTime", nullptr},
+            {"lastTransitionTime", since}};
 }
 
 } // namespace
@@ -56,7 +59,8 @@ void Simulator::runKubelet()
             const std::string uid = objects::uid(pod);
             present.insert(uid);
             auto it = m_pods.find(uid);
-            return it == m_pods.end() || !it->second.settled || it->second.seenVersion != pod["metadata"].value("resourceVersion", "");
+            return it == m_pods.end() || !it->second.settled
+                || it->second.seenVersion != pod["metadata"].value("resourceVersion", "");
         });
     } else {
         for (const auto &[uid, state] : m_pods) {
@@ -86,7 +90,8 @@ void Simulator::runKubelet()
                     return std::nullopt;
                 });
             }
-            recordEvent(pod, "Normal", "Scheduled", "Successfully assigned " + objects::ns(pod) + "/" + objects::name(pod) + " to " + state.node,
+            recordEvent(pod, "Normal", "Scheduled",
+                        "Successfully assigned " + objects::ns(pod) + "/" + objects::name(pod) + " to " + state.node,
                         "default-scheduler");
             continue; // next round sees the scheduled pod
         }
@@ -94,7 +99,8 @@ void Simulator::runKubelet()
         const json status = podStatus(pod, state, now);
         state.seenVersion = writeStatus("", "pods", pod, status);
         const Behaviour behaviour = behaviourOf(pod.value("/spec/containers/0/image"_json_pointer, std::string()));
-        state.settled = state.runningSince >= 0 && behaviour != Behaviour::Crash && (state.ready || behaviour == Behaviour::Unready);
+        state.settled = state.runningSince >= 0 && behaviour != Behaviour::Crash
+            && (state.ready || behaviour == Behaviour::Unready);
         if (state.runningSince >= 0)
             recordRun(uid, {state.runningSince, -1, state.restarts, state.ready});
         else if (state.crashedAt >= 0 && state.restarts > 0)
@@ -128,7 +134,8 @@ json Simulator::podStatus(const json &pod, PodState &s, double now)
                 s.runningSince = now;
                 s.startedAt = nowTimestamp();
                 if (s.restarts == 0)
-                    recordEvent(pod, "Normal", "Started", "Started container " + containers[0].value("name", ""), "kubelet");
+                    recordEvent(pod, "Normal", "Started", "Started container " + containers[0].value("name", ""),
+                                "kubelet");
             }
             if (s.runningSince >= 0 && now - s.runningSince >= CrashAfterSeconds) {
                 s.lastRunStart = s.runningSince;
@@ -137,8 +144,10 @@ json Simulator::podStatus(const json &pod, PodState &s, double now)
                 s.crashedAt = now;
                 s.backOffUntil = now + backOff(s.restarts);
                 s.finishedAt = nowTimestamp();
-                recordEvent(pod, "Warning", "BackOff", "Back-off restarting failed container " + containers[0].value("name", "")
-                                + " in pod " + objects::name(pod), "kubelet");
+                recordEvent(pod, "Warning", "BackOff",
+                            "Back-off restarting failed container " + containers[0].value("name", "") + " in pod "
+                                + objects::name(pod),
+                            "kubelet");
             }
             running = s.runningSince >= 0;
             waitingBackOff = !running;
@@ -146,7 +155,8 @@ json Simulator::podStatus(const json &pod, PodState &s, double now)
             if (s.runningSince < 0) {
                 s.runningSince = now;
                 s.startedAt = nowTimestamp();
-                recordEvent(pod, "Normal", "Started", "Started container " + containers[0].value("name", ""), "kubelet");
+                recordEvent(pod, "Normal", "Started", "Started container " + containers[0].value("name", ""),
+                            "kubelet");
             }
             running = true;
         }
@@ -162,35 +172,42 @@ json Simulator::podStatus(const json &pod, PodState &s, double now)
 
     json statuses = json::array();
     for (const auto &c : containers) {
-        json st = {{"name", c.value("name", "")}, {"image", c.value("image", "")},
-                   {"imageID", "docker-pullable://" + c.value("image", "")}, {"restartCount", s.restarts},
-                   {"ready", ready}, {"started", running}};
+        json st = {{"name", c.value("name", "")},
+                   {"image", c.value("image", "")},
+                   {"imageID", "docker-pullable://" + c.value("image", "")},
+                   {"restartCount", s.restarts},
+                   {"ready", ready},
+                   {"started", running}};
         if (running) {
             st["containerID"] = "containerd://" + objects::uid(pod).substr(0, 8) + std::to_string(s.restarts);
             st["state"] = {{"running", {{"startedAt", s.startedAt}}}};
         } else if (waitingBackOff) {
-            st["state"] = {{"waiting", {{"reason", "CrashLoopBackOff"},
-                                        {"message", "back-off " + std::to_string(int(backOff(s.restarts))) + "s restarting failed container="
-                                                        + c.value("name", "") + " pod=" + objects::name(pod)}}}};
+            st["state"] = {{"waiting",
+                            {{"reason", "CrashLoopBackOff"},
+                             {"message",
+                              "back-off " + std::to_string(int(backOff(s.restarts))) + "s restarting failed container="
+                                  + c.value("name", "") + " pod=" + objects::name(pod)}}}};
         } else {
             st["state"] = {{"waiting", {{"reason", "ContainerCreating"}}}};
         }
         if (s.restarts > 0)
-            st["lastState"] = {{"terminated", {{"exitCode", 1}, {"reason", "Error"}, {"startedAt", s.startedAt}, {"finishedAt", s.finishedAt}}}};
+            st["lastState"]
+                = {{"terminated",
+                    {{"exitCode", 1}, {"reason", "Error"}, {"startedAt", s.startedAt}, {"finishedAt", s.finishedAt}}}};
         else
             st["lastState"] = json::object();
         statuses.push_back(st);
     }
-    json status = {{"phase", age >= CreatingSeconds ? "Running" : "Pending"},
-                   {"hostIP", "172.18.0." + s.node.substr(s.node.size() - 1)},
-                   {"qosClass", "Burstable"},
-                   {"startTime", s.scheduledAt},
-                   {"conditions", json::array({condition("PodReadyToStartContainers", age >= CreatingSeconds, s.scheduledAt),
-                                               condition("Initialized", true, s.scheduledAt),
-                                               condition("Ready", ready, s.readyAt),
-                                               condition("ContainersReady", ready, s.readyAt),
-                                               condition("PodScheduled", true, s.scheduledAt)})},
-                   {"containerStatuses", statuses}};
+    json status = {
+        {"phase", age >= CreatingSeconds ? "Running" : "Pending"},
+        {"hostIP", "172.18.0." + s.node.substr(s.node.size() - 1)},
+        {"qosClass", "Burstable"},
+        {"startTime", s.scheduledAt},
+        {"conditions",
+         json::array({condition("PodReadyToStartContainers", age >= CreatingSeconds, s.scheduledAt),
+                      condition("Initialized", true, s.scheduledAt), condition("Ready", ready, s.readyAt),
+                      condition("ContainersReady", ready, s.readyAt), condition("PodScheduled", true, s.scheduledAt)})},
+        {"containerStatuses", statuses}};
     if (age >= CreatingSeconds) {
         status["podIP"] = s.ip;
         status["podIPs"] = json::array({{{"ip", s.ip}}});

@@ -38,8 +38,12 @@ bool ownedBy(const json &o, const std::string &ownerUid)
 
 json controllerRef(const json &owner)
 {
-    return {{"apiVersion", owner.value("apiVersion", "")}, {"kind", owner.value("kind", "")}, {"name", name(owner)},
-            {"uid", uid(owner)},  {"controller", true},                  {"blockOwnerDeletion", true}};
+    return {{"apiVersion", owner.value("apiVersion", "")},
+            {"kind", owner.value("kind", "")},
+            {"name", name(owner)},
+            {"uid", uid(owner)},
+            {"controller", true},
+            {"blockOwnerDeletion", true}};
 }
 
 int intOrPercent(const json &value, int total, bool roundUp, int fallback)
@@ -119,8 +123,12 @@ void setCondition(json &object, const std::string &type, const std::string &stat
         c["message"] = message;
         return;
     }
-    conditions.push_back({{"type", type}, {"status", status}, {"reason", reason}, {"message", message},
-                          {"lastUpdateTime", now}, {"lastTransitionTime", now}});
+    conditions.push_back({{"type", type},
+                          {"status", status},
+                          {"reason", reason},
+                          {"message", message},
+                          {"lastUpdateTime", now},
+                          {"lastTransitionTime", now}});
 }
 
 } // namespace lucent::sandbox::objects

@@ -57,7 +57,8 @@ void applyFile(ObjectStore &store, const fs::path &file, const std::string &ns, 
 
 const std::vector<Environment> &environments()
 {
-    static const std::vector<Environment> envs{{"staging", "lucent-staging", false}, {"production", "lucent-platform", true}};
+    static const std::vector<Environment> envs{{"staging", "lucent-staging", false},
+                                               {"production", "lucent-platform", true}};
     return envs;
 }
 
@@ -86,15 +87,20 @@ void addExtraPods(ObjectStore &store, int count)
 {
     const ResourceType *namespaces = findResource("", "v1", "namespaces");
     const ResourceType *pods = findResource("", "v1", "pods");
-    store.create(*namespaces, "", {{"metadata", {{"name", "lucent-load"}, {"labels", {{"lucent.com/environment", "load"}}}}}}, false);
+    store.create(*namespaces, "",
+                 {{"metadata", {{"name", "lucent-load"}, {"labels", {{"lucent.com/environment", "load"}}}}}}, false);
     for (int i = 0; i < count; ++i) {
         const std::string shard = std::to_string(i % 50);
-        nlohmann::json pod = {
-            {"metadata", {{"name", "load-" + std::to_string(i)}, {"labels", {{"app", "load-generator"}, {"shard", shard}}}}},
-            {"spec", {{"containers", nlohmann::json::array({{{"name", "load-generator"}, {"image", "lucent/load-generator:1.0.0"},
-                                                            {"ports", nlohmann::json::array({{{"containerPort", 8080}}})},
-                                                            {"resources", {{"requests", {{"cpu", "10m"}, {"memory", "32Mi"}}}}}}})},
-                      {"restartPolicy", "Always"}}}};
+        nlohmann::json pod
+            = {{"metadata",
+                {{"name", "load-" + std::to_string(i)}, {"labels", {{"app", "load-generator"}, {"shard", shard}}}}},
+               {"spec",
+                {{"containers",
+                  nlohmann::json::array({{{"name", "load-generator"},
+                                          {"image", "lucent/load-generator:1.0.0"},
+                                          {"ports", nlohmann::json::array({{{"containerPort", 8080}}})},
+                                          {"resources", {{"requests", {{"cpu", "10m"}, {"memory", "32Mi"}}}}}}})},
+                 {"restartPolicy", "Always"}}}};
         store.create(*pods, "lucent-load", pod, false);
     }
 }
@@ -103,35 +109,39 @@ bool writeKubeconfig(const std::string &path, const KubeconfigSpec &spec, std::s
 {
     const std::string contextUser = spec.tokenUsers.empty() ? spec.certificateUser : spec.tokenUsers.front().first;
     YAML::Emitter out;
-    out << YAML::Comment("lucent-sandbox kubeconfig. Contexts use " + contextUser + ". Switch a context's user to\n"
-                         "lucent-deployer (patch/update deployments and services, create/delete deployments, in\n"
-                         "lucent-staging only) or\n"
-                         "lucent-viewer (read-only, no secrets) to try the RBAC. Over plain HTTP kubectl sends no\n"
-                         "credentials and every caller is the admin; start the sandbox with --tls for real checks.");
-    out << YAML::BeginMap << YAML::Key << "apiVersion" << YAML::Value << "v1" << YAML::Key << "kind" << YAML::Value << "Config";
+    out << YAML::Comment("lucent-sandbox kubeconfig. Contexts use " + contextUser
+                         + ". Switch a context's user to\n"
+                           "lucent-deployer (patch/update deployments and services, create/delete deployments, in\n"
+                           "lucent-staging only) or\n"
+                           "lucent-viewer (read-only, no secrets) to try the RBAC. Over plain HTTP kubectl sends no\n"
+                           "credentials and every caller is the admin; start the sandbox with --tls for real checks.");
+    out << YAML::BeginMap << YAML::Key << "apiVersion" << YAML::Value << "v1" << YAML::Key << "kind" << YAML::Value
+        << "Config";
     out << YAML::Key << "current-context" << YAML::Value << environments().front().name;
-    out << YAML::Key << "clusters" << YAML::Value << YAML::BeginSeq << YAML::BeginMap << YAML::Key << "name" << YAML::Value
-        << "lucent-sandbox" << YAML::Key << "cluster" << YAML::Value << YAML::BeginMap << YAML::Key << "server" << YAML::Value
-        << spec.server;
+    out << YAML::Key << "clusters" << YAML::Value << YAML::BeginSeq << YAML::BeginMap << YAML::Key << "name"
+        << YAML::Value << "lucent-sandbox" << YAML::Key << "cluster" << YAML::Value << YAML::BeginMap << YAML::Key
+        << "server" << YAML::Value << spec.server;
     if (!spec.caCertificatePem.empty())
         out << YAML::Key << "certificate-authority-data" << YAML::Value << base64(spec.caCertificatePem);
     out << YAML::EndMap << YAML::EndMap << YAML::EndSeq;
     out << YAML::Key << "users" << YAML::Value << YAML::BeginSeq;
     for (const auto &[user, token] : spec.tokenUsers) {
-        out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << user << YAML::Key << "user" << YAML::Value << YAML::BeginMap
-            << YAML::Key << "token" << YAML::Value << token << YAML::EndMap << YAML::EndMap;
+        out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << user << YAML::Key << "user" << YAML::Value
+            << YAML::BeginMap << YAML::Key << "token" << YAML::Value << token << YAML::EndMap << YAML::EndMap;
     }
     if (!spec.certificateUser.empty()) {
-        out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << spec.certificateUser << YAML::Key << "user" << YAML::Value
-            << YAML::BeginMap << YAML::Key << "client-certificate-data" << YAML::Value << base64(spec.clientCertificatePem)
-            << YAML::Key << "client-key-data" << YAML::Value << base64(spec.clientKeyPem) << YAML::EndMap << YAML::EndMap;
+        out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << spec.certificateUser << YAML::Key << "user"
+            << YAML::Value << YAML::BeginMap << YAML::Key << "client-certificate-data" << YAML::Value
+            << base64(spec.clientCertificatePem) << YAML::Key << "client-key-data" << YAML::Value
+            << base64(spec.clientKeyPem) << YAML::EndMap << YAML::EndMap;
     }
     out << YAML::EndSeq;
     out << YAML::Key << "contexts" << YAML::Value << YAML::BeginSeq;
     for (const auto &env : environments()) {
         out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << env.name << YAML::Key << "context" << YAML::Value
-            << YAML::BeginMap << YAML::Key << "cluster" << YAML::Value << "lucent-sandbox" << YAML::Key << "user" << YAML::Value
-            << contextUser << YAML::Key << "namespace" << YAML::Value << env.ns << YAML::EndMap << YAML::EndMap;
+            << YAML::BeginMap << YAML::Key << "cluster" << YAML::Value << "lucent-sandbox" << YAML::Key << "user"
+            << YAML::Value << contextUser << YAML::Key << "namespace" << YAML::Value << env.ns << YAML::EndMap
+            << YAML::EndMap;
     }
     out << YAML::EndSeq << YAML::EndMap;
 

@@ -9,8 +9,8 @@ namespace lucent::sandbox {
 
 /// The environments the sandbox simulates: a context name and the namespace it works in.
 struct Environment {
-    std::string name;      ///< "staging", "production"
-    std::string ns;        ///< "lucent-staging", "lucent-platform"
+    std::string name; ///< "staging", "production"
+    std::string ns; ///< "lucent-staging", "lucent-platform"
     bool protectedEnv = false;
 };
 
@@ -30,7 +30,7 @@ struct KubeconfigSpec {
     std::string server;
     std::string caCertificatePem; ///< empty for plain HTTP
     std::vector<std::pair<std::string, std::string>> tokenUsers; ///< user name, token; the first is the contexts' user
-    std::string certificateUser;  ///< a user authenticating with the client certificate below, if any
+    std::string certificateUser; ///< a user authenticating with the client certificate below, if any
     std::string clientCertificatePem;
     std::string clientKeyPem;
 };

@@ -16,7 +16,8 @@ namespace {
 
 using PodSummary = Simulator::PodSummary;
 
-std::vector<const PodSummary *> podsOwnedBy(const std::map<std::string, std::vector<const PodSummary *>> &byOwner, const json &owner)
+std::vector<const PodSummary *> podsOwnedBy(const std::map<std::string, std::vector<const PodSummary *>> &byOwner,
+                                            const json &owner)
 {
     auto it = byOwner.find(objects::uid(owner));
     return it == byOwner.end() ? std::vector<const PodSummary *>{} : it->second;
@@ -51,14 +52,16 @@ json replicaStatus(const json &owner, const std::vector<const PodSummary *> &pod
 
 void Simulator::createPod(const json &owner, const json &podTemplate, const std::string &name)
 {
-    json pod = {{"metadata", podTemplate.value("metadata", json::object())}, {"spec", podTemplate.value("spec", json::object())}};
+    json pod = {{"metadata", podTemplate.value("metadata", json::object())},
+                {"spec", podTemplate.value("spec", json::object())}};
     pod["metadata"]["name"] = name;
     pod["metadata"]["ownerReferences"] = json::array({objects::controllerRef(owner)});
     pod["spec"]["restartPolicy"] = pod["spec"].value("restartPolicy", "Always");
     pod["status"] = {{"phase", "Pending"}, {"qosClass", "Burstable"}};
     auto created = m_store.create(*findResource("", "v1", "pods"), objects::ns(owner), pod, false);
     if (std::holds_alternative<json>(created))
-        recordEvent(owner, "Normal", "SuccessfulCreate", "Created pod: " + name, owner.value("kind", "") == "ReplicaSet" ? "replicaset-controller" : "statefulset-controller");
+        recordEvent(owner, "Normal", "SuccessfulCreate", "Created pod: " + name,
+                    owner.value("kind", "") == "ReplicaSet" ? "replicaset-controller" : "statefulset-controller");
 }
 
 void Simulator::reconcileReplicaSets(const std::vector<PodSummary> &pods)
@@ -80,7 +83,8 @@ void Simulator::reconcileReplicaSets(const std::vector<PodSummary> &pods)
             });
             for (std::size_t i = 0; i < owned.size() - std::size_t(desired); ++i) {
                 m_store.remove(*podType, owned[i]->ns, owned[i]->name, false);
-                recordEvent(rs, "Normal", "SuccessfulDelete", "Deleted pod: " + owned[i]->name, "replicaset-controller");
+                recordEvent(rs, "Normal", "SuccessfulDelete", "Deleted pod: " + owned[i]->name,
+                            "replicaset-controller");
             }
             owned.erase(owned.begin(), owned.begin() + std::ptrdiff_t(owned.size() - std::size_t(desired)));
         }
@@ -143,8 +147,10 @@ void Simulator::reconcileEndpoints(const std::vector<PodSummary> &pods)
                 matches = matches && pod.labels.value(k, json()) == v;
             if (!matches)
                 continue;
-            json address = {{"ip", pod.ip}, {"nodeName", pod.node},
-                            {"targetRef", {{"kind", "Pod"}, {"namespace", pod.ns}, {"name", pod.name}, {"uid", pod.uid}}}};
+            json address
+                = {{"ip", pod.ip},
+                   {"nodeName", pod.node},
+                   {"targetRef", {{"kind", "Pod"}, {"namespace", pod.ns}, {"name", pod.name}, {"uid", pod.uid}}}};
             (pod.ready ? ready : notReady).push_back(address);
         }
         auto byName = [](const json &a, const json &b) { return a["targetRef"]["name"] < b["targetRef"]["name"]; };
@@ -152,7 +158,8 @@ void Simulator::reconcileEndpoints(const std::vector<PodSummary> &pods)
         std::sort(notReady.begin(), notReady.end(), byName);
         json ports = json::array();
         for (const auto &p : svc.value("/spec/ports"_json_pointer, json::array())) {
-            json port = {{"port", p.value("targetPort", p.value("port", json(0)))}, {"protocol", p.value("protocol", "TCP")}};
+            json port
+                = {{"port", p.value("targetPort", p.value("port", json(0)))}, {"protocol", p.value("protocol", "TCP")}};
             if (p.contains("name"))
                 port["name"] = p["name"];
             if (!port["port"].is_number())
@@ -171,16 +178,19 @@ void Simulator::reconcileEndpoints(const std::vector<PodSummary> &pods)
         auto current = m_store.get(*endpointsType, objects::ns(svc), objects::name(svc));
         if (auto existing = std::get_if<json>(&current)) {
             if (existing->value("subsets", json::array()) != subsets) {
-                m_store.modify(*endpointsType, objects::ns(svc), objects::name(svc), [&](json &o) -> std::optional<ApiError> {
-                    if (subsets.empty())
-                        o.erase("subsets");
-                    else
-                        o["subsets"] = subsets;
-                    return std::nullopt;
-                });
+                m_store.modify(*endpointsType, objects::ns(svc), objects::name(svc),
+                               [&](json &o) -> std::optional<ApiError> {
+                                   if (subsets.empty())
+                                       o.erase("subsets");
+                                   else
+                                       o["subsets"] = subsets;
+                                   return std::nullopt;
+                               });
             }
         } else {
-            json endpoints = {{"metadata", {{"name", objects::name(svc)}, {"labels", svc["metadata"].value("labels", json::object())}}}};
+            json endpoints
+                = {{"metadata",
+                    {{"name", objects::name(svc)}, {"labels", svc["metadata"].value("labels", json::object())}}}};
             if (!subsets.empty())
                 endpoints["subsets"] = subsets;
             m_store.create(*endpointsType, objects::ns(svc), endpoints, false);

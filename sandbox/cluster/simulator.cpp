@@ -85,7 +85,8 @@ void Simulator::tick()
 Simulator::Behaviour Simulator::behaviourOf(const std::string &image)
 {
     const auto colon = image.rfind(':');
-    const std::string tag = colon == std::string::npos || image.find('/', colon) != std::string::npos ? "" : image.substr(colon);
+    const std::string tag
+        = colon == std::string::npos || image.find('/', colon) != std::string::npos ? "" : image.substr(colon);
     if (tag.find("-crash") != std::string::npos)
         return Behaviour::Crash;
     if (tag.find("-unready") != std::string::npos)
@@ -112,10 +113,11 @@ std::string Simulator::writeStatus(const char *group, const char *resource, cons
     if (object.value("status", json::object()) == status)
         return version;
     const ResourceType *type = findResource(group, "v1", resource);
-    auto written = m_store.modify(*type, objects::ns(object), objects::name(object), [&](json &current) -> std::optional<ApiError> {
-        current["status"] = status;
-        return std::nullopt;
-    });
+    auto written = m_store.modify(*type, objects::ns(object), objects::name(object),
+                                  [&](json &current) -> std::optional<ApiError> {
+                                      current["status"] = status;
+                                      return std::nullopt;
+                                  });
     if (auto stored = std::get_if<json>(&written))
         return (*stored)["metadata"].value("resourceVersion", "");
     return version;
@@ -209,12 +211,22 @@ void Simulator::recordEvent(const json &involved, const std::string &type, const
     if (!std::holds_alternative<ApiError>(bumped))
         return;
     json event = {{"metadata", {{"name", name}, {"namespace", ns}}},
-                  {"involvedObject", {{"kind", involved.value("kind", "")}, {"name", objects::name(involved)}, {"namespace", ns},
-                                      {"uid", objects::uid(involved)}, {"apiVersion", involved.value("apiVersion", "")},
-                                      {"resourceVersion", involved["metadata"].value("resourceVersion", "")}}},
-                  {"reason", reason}, {"message", message}, {"type", type},
-                  {"source", {{"component", component}}}, {"firstTimestamp", now}, {"lastTimestamp", now}, {"count", 1},
-                  {"reportingComponent", component}, {"reportingInstance", "lucent-sandbox"}};
+                  {"involvedObject",
+                   {{"kind", involved.value("kind", "")},
+                    {"name", objects::name(involved)},
+                    {"namespace", ns},
+                    {"uid", objects::uid(involved)},
+                    {"apiVersion", involved.value("apiVersion", "")},
+                    {"resourceVersion", involved["metadata"].value("resourceVersion", "")}}},
+                  {"reason", reason},
+                  {"message", message},
+                  {"type", type},
+                  {"source", {{"component", component}}},
+                  {"firstTimestamp", now},
+                  {"lastTimestamp", now},
+                  {"count", 1},
+                  {"reportingComponent", component},
+                  {"reportingInstance", "lucent-sandbox"}};
     m_store.create(*events, ns, event, false);
 }
 

@@ -23,7 +23,10 @@ public:
 
     std::optional<ContainerRun> run(const std::string &podUid, bool previous) const override;
     double now() const override { return m_clock.now(); }
-    std::chrono::system_clock::time_point wallTime(double simulated) const override { return m_clock.wallTime(simulated); }
+    std::chrono::system_clock::time_point wallTime(double simulated) const override
+    {
+        return m_clock.wallTime(simulated);
+    }
     double speed() const override { return m_clock.speed(); }
     double logRate() const override { return m_logRate; }
 
@@ -47,9 +50,9 @@ public:
 private:
     struct PodState {
         double created = 0;
-        double runningSince = -1;   ///< current container start, -1 while not running
-        double lastRunStart = -1;   ///< start of the run that ended last
-        double crashedAt = -1;      ///< when the container last exited
+        double runningSince = -1; ///< current container start, -1 while not running
+        double lastRunStart = -1; ///< start of the run that ended last
+        double crashedAt = -1; ///< when the container last exited
         double backOffUntil = -1;
         int restarts = 0;
         std::string node;
@@ -58,8 +61,8 @@ private:
         // identical status and is not rewritten every tick.
         std::string scheduledAt, startedAt, readyAt, finishedAt;
         bool ready = false;
-        bool settled = false;        ///< nothing left to happen until someone changes the pod
-        std::string seenVersion;     ///< the pod's resourceVersion after our last look
+        bool settled = false; ///< nothing left to happen until someone changes the pod
+        std::string seenVersion; ///< the pod's resourceVersion after our last look
         std::string ns, name;
     };
 
@@ -79,8 +82,8 @@ private:
                      const std::string &message, const std::string &component);
     std::vector<nlohmann::json> list(const char *group, const char *resource) const;
     /// Writes @p status when it differs; returns the object's resourceVersion afterwards.
-    std::string writeStatus(const char *group, const char *resource, const nlohmann::json &object, const nlohmann::json &status);
-
+    std::string writeStatus(const char *group, const char *resource, const nlohmann::json &object,
+                            const nlohmann::json &status);
 
     void recordRun(const std::string &uid, const ContainerRun &run);
 
@@ -88,7 +91,8 @@ private:
     ClusterClock &m_clock;
     double m_logRate;
     mutable std::mutex m_runsMutex;
-    std::map<std::string, std::pair<std::optional<ContainerRun>, std::optional<ContainerRun>>> m_runs; ///< uid -> (previous, current)
+    std::map<std::string, std::pair<std::optional<ContainerRun>, std::optional<ContainerRun>>>
+        m_runs; ///< uid -> (previous, current)
     std::map<std::string, PodState> m_pods; ///< by pod uid
     /// deployment uid -> (what its status counted, simulated time that last changed)
     std::map<std::string, std::pair<std::string, double>> m_progress;

@@ -21,9 +21,16 @@ struct Route {
 const std::vector<Route> &routesOf(const std::string &service)
 {
     static const std::map<std::string, std::vector<Route>> routes{
-        {"api-gateway", {{"GET", "/api/users/:id", 5}, {"POST", "/api/auth/login", 2}, {"GET", "/api/wallets/:id", 3}, {"GET", "/health", 1}}},
+        {"api-gateway",
+         {{"GET", "/api/users/:id", 5},
+          {"POST", "/api/auth/login", 2},
+          {"GET", "/api/wallets/:id", 3},
+          {"GET", "/health", 1}}},
         {"user-service", {{"GET", "/users/:id", 6}, {"POST", "/auth/login", 3}, {"PATCH", "/users/:id", 1}}},
-        {"wallet-service", {{"GET", "/wallets/:id/balance", 6}, {"POST", "/wallets/:id/transfer", 2}, {"GET", "/wallets/:id/transactions", 2}}},
+        {"wallet-service",
+         {{"GET", "/wallets/:id/balance", 6},
+          {"POST", "/wallets/:id/transfer", 2},
+          {"GET", "/wallets/:id/transactions", 2}}},
         {"play-service", {{"POST", "/games/:id/plays", 5}, {"GET", "/games", 4}, {"GET", "/games/:id", 2}}},
         {"task-service", {{"GET", "/tasks", 5}, {"POST", "/tasks/:id/complete", 3}}},
         {"portfolio-service", {{"GET", "/portfolios/:id", 6}, {"GET", "/portfolios/:id/performance", 3}}},
@@ -102,7 +109,8 @@ Workload::Workload(std::string service, std::string podName, std::string podUid,
 Workload::Kind Workload::kindOf(const std::string &image)
 {
     const auto colon = image.rfind(':');
-    const std::string tag = colon == std::string::npos || image.find('/', colon) != std::string::npos ? "" : image.substr(colon);
+    const std::string tag
+        = colon == std::string::npos || image.find('/', colon) != std::string::npos ? "" : image.substr(colon);
     if (tag.find("-crash") != std::string::npos)
         return Kind::Crash;
     if (tag.find("-unready") != std::string::npos)
@@ -159,15 +167,16 @@ std::string Workload::logLine(int restart, std::uint64_t line, const std::string
         return entry.dump();
     }
     if (line < 3) {
-        static const char *startup[] = {"Starting Nest application...", "Mapped {/health, GET} route",
-                                        "Nest application successfully started"};
+        static const char *startup[]
+            = {"Starting Nest application...", "Mapped {/health, GET} route", "Nest application successfully started"};
         entry["level"] = "info";
         entry["context"] = line == 1 ? "RouterExplorer" : "NestApplication";
         entry["msg"] = startup[line];
         return entry.dump();
     }
     if (!isAccessLine(line)) {
-        static const char *messages[] = {"cache refreshed", "connection pool healthy", "scheduled job finished", "config reloaded"};
+        static const char *messages[]
+            = {"cache refreshed", "connection pool healthy", "scheduled job finished", "config reloaded"};
         const std::uint64_t h = hash(restart, line, 6);
         const bool warn = m_kind == Kind::Unready;
         entry["level"] = warn ? "warn" : "info";
@@ -202,18 +211,21 @@ std::string Workload::metrics(std::uint64_t requests) const
     for (const auto &route : routes) {
         const double routeRequests = double(requests) * route.weight / total;
         const bool post = std::string(route.method) == "POST";
-        std::vector<std::pair<int, double>> statuses{{post ? 201 : 200, 1.0 - errorShare - 0.015}, {post ? 400 : 404, 0.015}};
+        std::vector<std::pair<int, double>> statuses{{post ? 201 : 200, 1.0 - errorShare - 0.015},
+                                                     {post ? 400 : 404, 0.015}};
         if (errorShare > 0) {
             statuses.push_back({500, 0.2});
             statuses.push_back({502, 0.06});
             statuses.push_back({503, 0.04});
         }
         for (const auto &[status, share] : statuses) {
-            out += "http_requests_total{method=\"" + std::string(route.method) + "\",route=\"" + route.route + "\",status=\""
-                + std::to_string(status) + "\"} " + std::to_string(std::uint64_t(routeRequests * share)) + "\n";
+            out += "http_requests_total{method=\"" + std::string(route.method) + "\",route=\"" + route.route
+                + "\",status=\"" + std::to_string(status) + "\"} "
+                + std::to_string(std::uint64_t(routeRequests * share)) + "\n";
         }
     }
-    out += "# HELP http_request_duration_seconds HTTP request latency.\n# TYPE http_request_duration_seconds histogram\n";
+    out += "# HELP http_request_duration_seconds HTTP request latency.\n# TYPE http_request_duration_seconds "
+           "histogram\n";
     for (const auto &route : routes) {
         const double routeRequests = double(requests) * route.weight / total;
         const std::string labels = "method=\"" + std::string(route.method) + "\",route=\"" + route.route + "\"";
@@ -223,10 +235,13 @@ std::string Workload::metrics(std::uint64_t requests) const
             out += "http_request_duration_seconds_bucket{" + labels + ",le=\"" + le + "\"} "
                 + std::to_string(std::uint64_t(routeRequests * latencyCdf(m_kind, bound))) + "\n";
         }
-        out += "http_request_duration_seconds_bucket{" + labels + ",le=\"+Inf\"} " + std::to_string(std::uint64_t(routeRequests)) + "\n";
+        out += "http_request_duration_seconds_bucket{" + labels + ",le=\"+Inf\"} "
+            + std::to_string(std::uint64_t(routeRequests)) + "\n";
         const double meanLatency = m_kind == Kind::Slow ? 0.7 * 0.048 + 0.3 * 1.85 : 0.048;
-        out += "http_request_duration_seconds_sum{" + labels + "} " + std::to_string(routeRequests * meanLatency) + "\n";
-        out += "http_request_duration_seconds_count{" + labels + "} " + std::to_string(std::uint64_t(routeRequests)) + "\n";
+        out += "http_request_duration_seconds_sum{" + labels + "} " + std::to_string(routeRequests * meanLatency)
+            + "\n";
+        out += "http_request_duration_seconds_count{" + labels + "} " + std::to_string(std::uint64_t(routeRequests))
+            + "\n";
     }
     return out;
 }

@@ -25,7 +25,7 @@ public:
     struct Request {
         std::string method;
         std::string route; ///< the route template, e.g. /users/:id
-        std::string path;  ///< the concrete path
+        std::string path; ///< the concrete path
         int status = 200;
         double latencySeconds = 0;
     };

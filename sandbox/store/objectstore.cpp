@@ -76,7 +76,8 @@ std::string ObjectStore::newUid()
     const std::uint64_t a = rng(), b = rng() ^ ++m_uidCounter;
     char buffer[40];
     std::snprintf(buffer, sizeof buffer, "%08x-%04x-4%03x-%04x-%012llx", unsigned(a >> 32), unsigned(a >> 16) & 0xffff,
-                  unsigned(a) & 0xfff, (unsigned(b >> 48) & 0x3fff) | 0x8000, (unsigned long long)(b & 0xffffffffffffULL));
+                  unsigned(a) & 0xfff, (unsigned(b >> 48) & 0x3fff) | 0x8000,
+                  (unsigned long long)(b & 0xffffffffffffULL));
     return buffer;
 }
 
@@ -97,7 +98,8 @@ ObjectStore::StoredObject ObjectStore::StoredObject::from(json value)
     return {std::make_shared<const json>(std::move(value)), std::move(text)};
 }
 
-void ObjectStore::record(const std::string &type, const ResourceType &resource, const std::string &ns, const StoredObject &object)
+void ObjectStore::record(const std::string &type, const ResourceType &resource, const std::string &ns,
+                         const StoredObject &object)
 {
     const json &meta = (*object)["metadata"];
     json summary = {{"name", meta.value("name", "")}, {"namespace", meta.value("namespace", "")}};
@@ -123,7 +125,9 @@ Result<json> ObjectStore::create(const ResourceType &type, const std::string &ns
         meta["name"] = name;
     }
     if (name.empty())
-        return ApiError::invalid(type.group, type.kind, "", {{"FieldValueRequired", "Required value: name or generateName is required", "metadata.name"}});
+        return ApiError::invalid(
+            type.group, type.kind, "",
+            {{"FieldValueRequired", "Required value: name or generateName is required", "metadata.name"}});
     if (type.namespaced) {
         const auto *namespaces = findBucket(*findResource("", "v1", "namespaces"));
         if (!namespaces || !namespaces->count(objectKey("", ns)))
@@ -180,12 +184,13 @@ Result<json> ObjectStore::update(const ResourceType &type, const std::string &ns
     const json &currentMeta = current["metadata"];
     const std::string expected = meta.value("resourceVersion", "");
     if (!expected.empty() && expected != currentMeta.value("resourceVersion", ""))
-        return ApiError::conflict(type.group, type.plural, name,
-                                  "the object has been modified; please apply your changes to the latest version and try again");
+        return ApiError::conflict(
+            type.group, type.plural, name,
+            "the object has been modified; please apply your changes to the latest version and try again");
     if (meta.contains("uid") && meta["uid"] != currentMeta["uid"])
         return ApiError::conflict(type.group, type.plural, name,
-                                  "Precondition failed: UID in precondition: " + meta["uid"].dump() + ", UID in object meta: "
-                                      + currentMeta["uid"].dump());
+                                  "Precondition failed: UID in precondition: " + meta["uid"].dump()
+                                      + ", UID in object meta: " + currentMeta["uid"].dump());
 
     object["apiVersion"] = type.apiVersion();
     object["kind"] = type.kind;
@@ -241,7 +246,8 @@ Result<json> ObjectStore::remove(const ResourceType &type, const std::string &ns
         return ApiError::notFound(type.group, type.plural, name);
     json object = *it->second;
     if (!preconditionUid.empty() && object["metadata"].value("uid", "") != preconditionUid)
-        return ApiError::conflict(type.group, type.plural, name, "Precondition failed: UID in precondition: " + preconditionUid);
+        return ApiError::conflict(type.group, type.plural, name,
+                                  "Precondition failed: UID in precondition: " + preconditionUid);
     if (dryRun)
         return object;
     ++m_resourceVersion;
@@ -252,8 +258,8 @@ Result<json> ObjectStore::remove(const ResourceType &type, const std::string &ns
 }
 
 template<typename Page, typename Add>
-Result<Page> ObjectStore::page(const ResourceType &type, const std::string &ns, const Predicate &filter, std::size_t limit,
-                               const std::string &continueToken, Add add) const
+Result<Page> ObjectStore::page(const ResourceType &type, const std::string &ns, const Predicate &filter,
+                               std::size_t limit, const std::string &continueToken, Add add) const
 {
     std::lock_guard lock(m_mutex);
     Page page;
@@ -289,15 +295,15 @@ Result<Page> ObjectStore::page(const ResourceType &type, const std::string &ns, 
     return page;
 }
 
-Result<ListPage> ObjectStore::list(const ResourceType &type, const std::string &ns, const Predicate &filter, std::size_t limit,
-                                   const std::string &continueToken) const
+Result<ListPage> ObjectStore::list(const ResourceType &type, const std::string &ns, const Predicate &filter,
+                                   std::size_t limit, const std::string &continueToken) const
 {
     return page<ListPage>(type, ns, filter, limit, continueToken,
                           [](ListPage &p, const StoredObject &o) { p.items.push_back(*o); });
 }
 
-Result<RawPage> ObjectStore::listRaw(const ResourceType &type, const std::string &ns, const Predicate &filter, std::size_t limit,
-                                     const std::string &continueToken) const
+Result<RawPage> ObjectStore::listRaw(const ResourceType &type, const std::string &ns, const Predicate &filter,
+                                     std::size_t limit, const std::string &continueToken) const
 {
     return page<RawPage>(type, ns, filter, limit, continueToken,
                          [](RawPage &p, const StoredObject &o) { p.items.push_back(o.text); });
@@ -310,7 +316,7 @@ std::uint64_t ObjectStore::resourceVersion() const
 }
 
 Result<EventBatch> ObjectStore::waitForEvents(const std::string &resourceKey, std::uint64_t since,
-                                                           std::chrono::steady_clock::time_point deadline) const
+                                              std::chrono::steady_clock::time_point deadline) const
 {
     std::unique_lock lock(m_mutex);
     if (!m_history.empty() && since + 1 < m_history.front().resourceVersion && since < m_resourceVersion) {

@@ -20,8 +20,7 @@ namespace lucent::sandbox {
 
 using json = nlohmann::json;
 
-template<typename T>
-using Result = std::variant<T, ApiError>;
+template<typename T> using Result = std::variant<T, ApiError>;
 
 /// One change, as a watch sends it.
 struct WatchEvent {
@@ -91,7 +90,7 @@ public:
     /// Waits until there are events of @p resourceKey newer than @p since, the deadline
     /// passes, or stop() is called. Returns 410 Gone when @p since is older than the history.
     Result<EventBatch> waitForEvents(const std::string &resourceKey, std::uint64_t since,
-                                                  std::chrono::steady_clock::time_point deadline) const;
+                                     std::chrono::steady_clock::time_point deadline) const;
 
     /// Wakes every watcher; they return what they have and end.
     void stop();
@@ -119,7 +118,8 @@ private:
                       const std::string &continueToken, Add add) const;
 
     std::string newUid();
-    void record(const std::string &type, const ResourceType &resource, const std::string &ns, const StoredObject &object);
+    void record(const std::string &type, const ResourceType &resource, const std::string &ns,
+                const StoredObject &object);
     Bucket &bucket(const ResourceType &type);
     const Bucket *findBucket(const ResourceType &type) const;
 

@@ -25,7 +25,10 @@ private Q_SLOTS:
     void selfSubjectAccessReviewAnswersPerUser();
 
 private:
-    CommandResult kubectl(const QStringList &args, const QByteArray &input = {}) const { return m_sandbox.kubectl(args, 60000, input); }
+    CommandResult kubectl(const QStringList &args, const QByteArray &input = {}) const
+    {
+        return m_sandbox.kubectl(args, 60000, input);
+    }
     SandboxProcess m_sandbox{{QStringLiteral("--tls"), QStringLiteral("--speed"), QStringLiteral("20")}};
 };
 
@@ -48,7 +51,8 @@ void TestSandboxAuth::writesCertificatesAndPrivateFiles()
     for (const char *name : {"ca.crt", "server.crt", "server.key", "kubeconfig"}) {
         const QString path = m_sandbox.directory() + QLatin1Char('/') + QLatin1String(name);
         QVERIFY2(QFile::exists(path), name);
-        QCOMPARE(QFile::permissions(path) & (QFileDevice::ReadGroup | QFileDevice::ReadOther), QFileDevice::Permissions{});
+        QCOMPARE(QFile::permissions(path) & (QFileDevice::ReadGroup | QFileDevice::ReadOther),
+                 QFileDevice::Permissions{});
     }
     QFile key(m_sandbox.directory() + QStringLiteral("/server.key"));
     QVERIFY(key.open(QIODevice::ReadOnly));
@@ -86,7 +90,8 @@ void TestSandboxAuth::viewerIsForbiddenToWrite()
 
 void TestSandboxAuth::deployerWritesOnlyInItsNamespaces()
 {
-    CommandResult r = kubectl(S({"--user", "lucent-deployer", "set", "image", "deploy/frontend", "-n", "lucent-staging", "frontend=lucent/frontend:3.3.0"}));
+    CommandResult r = kubectl(S({"--user", "lucent-deployer", "set", "image", "deploy/frontend", "-n", "lucent-staging",
+                                 "frontend=lucent/frontend:3.3.0"}));
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
     r = kubectl(S({"--user", "lucent-deployer", "rollout", "restart", "deploy/frontend", "-n", "lucent-platform"}));
     QCOMPARE(r.exitCode, 1);
@@ -101,10 +106,14 @@ void TestSandboxAuth::selfSubjectAccessReviewAnswersPerUser_data()
     QTest::addColumn<QString>("user");
     QTest::addColumn<QString>("ns");
     QTest::addColumn<bool>("allowed");
-    QTest::addRow("deployer staging") << "lucent-deployer" << "lucent-staging" << true;
-    QTest::addRow("deployer production") << "lucent-deployer" << "lucent-platform" << false;
-    QTest::addRow("viewer") << "lucent-viewer" << "lucent-staging" << false;
-    QTest::addRow("admin") << "lucent-admin" << "lucent-platform" << true;
+    QTest::addRow("deployer staging") << "lucent-deployer"
+                                      << "lucent-staging" << true;
+    QTest::addRow("deployer production") << "lucent-deployer"
+                                         << "lucent-platform" << false;
+    QTest::addRow("viewer") << "lucent-viewer"
+                            << "lucent-staging" << false;
+    QTest::addRow("admin") << "lucent-admin"
+                           << "lucent-platform" << true;
 }
 
 void TestSandboxAuth::selfSubjectAccessReviewAnswersPerUser()
@@ -115,9 +124,14 @@ void TestSandboxAuth::selfSubjectAccessReviewAnswersPerUser()
     // kubectl auth can-i speaks protobuf, which the sandbox refuses (415); the console and
     // this test send the review as JSON. --validate=false: for kinds without PATCH kubectl
     // validates against /openapi/v2 in protobuf, which the sandbox does not serve.
-    const QByteArray review = QStringLiteral(R"({"apiVersion":"authorization.k8s.io/v1","kind":"SelfSubjectAccessReview",
-        "spec":{"resourceAttributes":{"namespace":"%1","verb":"patch","group":"apps","resource":"deployments"}}})").arg(ns).toUtf8();
-    const CommandResult r = kubectl(QStringList{QStringLiteral("--user"), user} + S({"create", "--validate=false", "-f", "-", "-o", "json"}), review);
+    const QByteArray review
+        = QStringLiteral(R"({"apiVersion":"authorization.k8s.io/v1","kind":"SelfSubjectAccessReview",
+        "spec":{"resourceAttributes":{"namespace":"%1","verb":"patch","group":"apps","resource":"deployments"}}})")
+              .arg(ns)
+              .toUtf8();
+    const CommandResult r = kubectl(QStringList{QStringLiteral("--user"), user}
+                                        + S({"create", "--validate=false", "-f", "-", "-o", "json"}),
+                                    review);
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
     const QJsonObject status = r.json().object().value(QStringLiteral("status")).toObject();
     QCOMPARE(status.value(QStringLiteral("allowed")).toBool(), allowed);

@@ -41,11 +41,15 @@ private Q_SLOTS:
     void behaviourTagsShowInMetrics();
 
 private:
-    CommandResult kubectl(const QStringList &args, const QByteArray &input = {}) const { return m_sandbox.kubectl(args, 90000, input); }
+    CommandResult kubectl(const QStringList &args, const QByteArray &input = {}) const
+    {
+        return m_sandbox.kubectl(args, 90000, input);
+    }
     QJsonObject getJson(const QStringList &args) const;
     QStringList names(const QStringList &args) const;
 
-    SandboxProcess m_sandbox{{QStringLiteral("--speed"), QStringLiteral("20"), QStringLiteral("--seed"), QStringLiteral("7")}};
+    SandboxProcess m_sandbox{
+        {QStringLiteral("--speed"), QStringLiteral("20"), QStringLiteral("--seed"), QStringLiteral("7")}};
 };
 
 static QStringList S(std::initializer_list<const char *> items)
@@ -68,7 +72,8 @@ QStringList TestSandboxKubectl::names(const QStringList &args) const
 {
     QStringList result;
     for (const auto &item : getJson(args).value(QStringLiteral("items")).toArray())
-        result.append(item.toObject().value(QStringLiteral("metadata")).toObject().value(QStringLiteral("name")).toString());
+        result.append(
+            item.toObject().value(QStringLiteral("metadata")).toObject().value(QStringLiteral("name")).toString());
     result.sort();
     return result;
 }
@@ -78,7 +83,8 @@ void TestSandboxKubectl::initTestCase()
     QVERIFY2(!SandboxProcess::kubectlPath().isEmpty(), "kubectl is not on PATH");
     QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.error()));
     // The platform is up once every deployment of staging reports all replicas available.
-    const CommandResult wait = kubectl(S({"wait", "deploy", "--all", "-n", "lucent-staging", "--for=condition=Available", "--timeout=60s"}));
+    const CommandResult wait
+        = kubectl(S({"wait", "deploy", "--all", "-n", "lucent-staging", "--for=condition=Available", "--timeout=60s"}));
     QVERIFY2(wait.exitCode == 0, qPrintable(wait.errText()));
 }
 
@@ -86,31 +92,42 @@ void TestSandboxKubectl::discovery()
 {
     const CommandResult resources = kubectl(S({"api-resources", "-o", "name"}));
     QCOMPARE(resources.exitCode, 0);
-    for (const char *name : {"pods", "services", "endpoints", "events", "configmaps", "secrets", "serviceaccounts", "namespaces",
-                             "deployments.apps", "replicasets.apps", "statefulsets.apps", "leases.coordination.k8s.io",
-                             "selfsubjectaccessreviews.authorization.k8s.io"})
+    for (const char *name : {"pods", "services", "endpoints", "events", "configmaps", "secrets", "serviceaccounts",
+                             "namespaces", "deployments.apps", "replicasets.apps", "statefulsets.apps",
+                             "leases.coordination.k8s.io", "selfsubjectaccessreviews.authorization.k8s.io"})
         QVERIFY2(resources.outText().split(QLatin1Char('\n')).contains(QLatin1String(name)), name);
     const QJsonObject version = kubectl(S({"version", "-o", "json"})).json().object();
-    QVERIFY(version.value(QStringLiteral("serverVersion")).toObject().value(QStringLiteral("gitVersion")).toString().startsWith(QStringLiteral("v1.32")));
+    QVERIFY(version.value(QStringLiteral("serverVersion"))
+                .toObject()
+                .value(QStringLiteral("gitVersion"))
+                .toString()
+                .startsWith(QStringLiteral("v1.32")));
 }
 
 void TestSandboxKubectl::getAndListWithSelectors_data()
 {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QStringList>("expected");
-    const QStringList all = S({"api-gateway", "frontend", "notification-service", "play-service", "portfolio-service", "task-service",
-                               "user-service", "wallet-service"});
+    const QStringList all = S({"api-gateway", "frontend", "notification-service", "play-service", "portfolio-service",
+                               "task-service", "user-service", "wallet-service"});
     QTest::addRow("all") << S({"get", "deploy", "-n", "lucent-platform"}) << all;
-    QTest::addRow("equals") << S({"get", "deploy", "-n", "lucent-platform", "-l", "tier=gateway"}) << S({"api-gateway"});
-    QTest::addRow("double equals") << S({"get", "deploy", "-n", "lucent-platform", "-l", "tier==frontend"}) << S({"frontend"});
-    QTest::addRow("in") << S({"get", "deploy", "-n", "lucent-platform", "-l", "tier in (gateway,frontend)"}) << S({"api-gateway", "frontend"});
-    QTest::addRow("notin") << S({"get", "deploy", "-n", "lucent-platform", "-l", "tier notin (backend)"}) << S({"api-gateway", "frontend"});
-    QTest::addRow("not equals") << S({"get", "deploy", "-n", "lucent-platform", "-l", "tier!=backend,tier!=gateway"}) << S({"frontend"});
+    QTest::addRow("equals") << S({"get", "deploy", "-n", "lucent-platform", "-l", "tier=gateway"})
+                            << S({"api-gateway"});
+    QTest::addRow("double equals") << S({"get", "deploy", "-n", "lucent-platform", "-l", "tier==frontend"})
+                                   << S({"frontend"});
+    QTest::addRow("in") << S({"get", "deploy", "-n", "lucent-platform", "-l", "tier in (gateway,frontend)"})
+                        << S({"api-gateway", "frontend"});
+    QTest::addRow("notin") << S({"get", "deploy", "-n", "lucent-platform", "-l", "tier notin (backend)"})
+                           << S({"api-gateway", "frontend"});
+    QTest::addRow("not equals") << S({"get", "deploy", "-n", "lucent-platform", "-l", "tier!=backend,tier!=gateway"})
+                                << S({"frontend"});
     QTest::addRow("exists") << S({"get", "sts", "-n", "lucent-platform", "-l", "tier"}) << S({"mongodb", "redis"});
     QTest::addRow("does not exist") << S({"get", "svc", "-n", "lucent-platform", "-l", "!app"}) << QStringList{};
-    QTest::addRow("field name") << S({"get", "deploy", "-n", "lucent-platform", "--field-selector", "metadata.name=user-service"})
+    QTest::addRow("field name") << S(
+        {"get", "deploy", "-n", "lucent-platform", "--field-selector", "metadata.name=user-service"})
                                 << S({"user-service"});
-    QTest::addRow("field namespace") << S({"get", "ns", "--field-selector", "metadata.name!=lucent-staging"}) << S({"lucent-platform"});
+    QTest::addRow("field namespace") << S({"get", "ns", "--field-selector", "metadata.name!=lucent-staging"})
+                                     << S({"lucent-platform"});
 }
 
 void TestSandboxKubectl::getAndListWithSelectors()
@@ -123,7 +140,8 @@ void TestSandboxKubectl::getAndListWithSelectors()
 void TestSandboxKubectl::chunkedList()
 {
     // kubectl pages with limit and continue; --chunk-size=3 takes three round trips for 8.
-    const CommandResult r = kubectl(S({"get", "deploy", "-n", "lucent-platform", "--chunk-size=3", "-o", "name", "-v=6"}));
+    const CommandResult r
+        = kubectl(S({"get", "deploy", "-n", "lucent-platform", "--chunk-size=3", "-o", "name", "-v=6"}));
     QCOMPARE(r.exitCode, 0);
     QCOMPARE(r.outText().trimmed().split(QLatin1Char('\n')).size(), 8);
     QCOMPARE(r.errText().count(QStringLiteral("limit=3")), 3);
@@ -132,8 +150,9 @@ void TestSandboxKubectl::chunkedList()
 
 void TestSandboxKubectl::applyClientSide()
 {
-    const QByteArray manifest = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: release-notes\n  namespace: lucent-staging\n"
-                                "data:\n  version: \"1.4.2\"\n  channel: stable\n";
+    const QByteArray manifest
+        = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: release-notes\n  namespace: lucent-staging\n"
+          "data:\n  version: \"1.4.2\"\n  channel: stable\n";
     CommandResult r = kubectl(S({"apply", "-f", "-"}), manifest);
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
     QCOMPARE(r.outText().trimmed(), QStringLiteral("configmap/release-notes created"));
@@ -143,7 +162,8 @@ void TestSandboxKubectl::applyClientSide()
     r = kubectl(S({"apply", "-f", "-"}), changed);
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
     QCOMPARE(r.outText().trimmed(), QStringLiteral("configmap/release-notes configured"));
-    const QJsonObject data = getJson(S({"get", "cm", "release-notes", "-n", "lucent-staging"})).value(QStringLiteral("data")).toObject();
+    const QJsonObject data
+        = getJson(S({"get", "cm", "release-notes", "-n", "lucent-staging"})).value(QStringLiteral("data")).toObject();
     QCOMPARE(data.value(QStringLiteral("version")).toString(), QStringLiteral("1.5.0"));
     QVERIFY2(!data.contains(QStringLiteral("channel")), "apply removes keys dropped from the file");
     r = kubectl(S({"apply", "-f", "-"}), changed);
@@ -153,21 +173,29 @@ void TestSandboxKubectl::applyClientSide()
 void TestSandboxKubectl::patchMergeJsonStrategic()
 {
     const QStringList deploy = S({"-n", "lucent-staging", "deploy/notification-service"});
-    CommandResult r = kubectl(S({"patch", "--type", "merge", "-p", R"({"metadata":{"labels":{"team":"growth"}}})"}) + deploy);
+    CommandResult r
+        = kubectl(S({"patch", "--type", "merge", "-p", R"({"metadata":{"labels":{"team":"growth"}}})"}) + deploy);
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
-    r = kubectl(S({"patch", "--type", "json", "-p", R"([{"op":"add","path":"/metadata/annotations/lucent.com~1owner","value":"release"}])"}) + deploy);
+    r = kubectl(S({"patch", "--type", "json", "-p",
+                   R"([{"op":"add","path":"/metadata/annotations/lucent.com~1owner","value":"release"}])"})
+                + deploy);
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
     // Strategic: the env list merges by name, so PORT and NODE_ENV stay and LOG_LEVEL joins.
-    r = kubectl(S({"patch", "--type", "strategic", "-p",
-                   R"({"spec":{"template":{"spec":{"containers":[{"name":"notification-service","env":[{"name":"LOG_LEVEL","value":"debug"}]}]}}}})"})
-                + deploy);
+    r = kubectl(
+        S({"patch", "--type", "strategic", "-p",
+           R"({"spec":{"template":{"spec":{"containers":[{"name":"notification-service","env":[{"name":"LOG_LEVEL","value":"debug"}]}]}}}})"})
+        + deploy);
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
 
     const QJsonObject object = getJson(S({"get"}) + deploy);
     const QJsonObject meta = object.value(QStringLiteral("metadata")).toObject();
-    QCOMPARE(meta.value(QStringLiteral("labels")).toObject().value(QStringLiteral("team")).toString(), QStringLiteral("growth"));
-    QCOMPARE(meta.value(QStringLiteral("annotations")).toObject().value(QStringLiteral("lucent.com/owner")).toString(), QStringLiteral("release"));
-    const QJsonArray containers = object[QStringLiteral("spec")][QStringLiteral("template")][QStringLiteral("spec")][QStringLiteral("containers")].toArray();
+    QCOMPARE(meta.value(QStringLiteral("labels")).toObject().value(QStringLiteral("team")).toString(),
+             QStringLiteral("growth"));
+    QCOMPARE(meta.value(QStringLiteral("annotations")).toObject().value(QStringLiteral("lucent.com/owner")).toString(),
+             QStringLiteral("release"));
+    const QJsonArray containers = object[QStringLiteral("spec")][QStringLiteral("template")][QStringLiteral("spec")]
+                                        [QStringLiteral("containers")]
+                                            .toArray();
     QCOMPARE(containers.size(), 1);
     QStringList env;
     for (const auto &e : containers[0].toObject().value(QStringLiteral("env")).toArray())
@@ -184,7 +212,8 @@ void TestSandboxKubectl::scale()
 {
     CommandResult r = kubectl(S({"scale", "deploy/play-service", "-n", "lucent-staging", "--replicas=4"}));
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
-    r = kubectl(S({"wait", "deploy/play-service", "-n", "lucent-staging", "--for=jsonpath={.status.readyReplicas}=4", "--timeout=60s"}));
+    r = kubectl(S({"wait", "deploy/play-service", "-n", "lucent-staging", "--for=jsonpath={.status.readyReplicas}=4",
+                   "--timeout=60s"}));
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
     QCOMPARE(names(S({"get", "pods", "-n", "lucent-staging", "-l", "app=play-service"})).size(), 4);
     r = kubectl(S({"scale", "deploy/play-service", "-n", "lucent-staging", "--replicas=-1"}));
@@ -193,12 +222,14 @@ void TestSandboxKubectl::scale()
 
 void TestSandboxKubectl::rolloutToHealthyTagCompletes()
 {
-    CommandResult r = kubectl(S({"set", "image", "deploy/user-service", "-n", "lucent-staging", "user-service=lucent/user-service:1.5.0"}));
+    CommandResult r = kubectl(
+        S({"set", "image", "deploy/user-service", "-n", "lucent-staging", "user-service=lucent/user-service:1.5.0"}));
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
     r = kubectl(S({"rollout", "status", "deploy/user-service", "-n", "lucent-staging", "--timeout=90s"}));
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
     QVERIFY(r.outText().contains(QStringLiteral("deployment \"user-service\" successfully rolled out")));
-    const QJsonObject status = getJson(S({"get", "deploy/user-service", "-n", "lucent-staging"})).value(QStringLiteral("status")).toObject();
+    const QJsonObject status
+        = getJson(S({"get", "deploy/user-service", "-n", "lucent-staging"})).value(QStringLiteral("status")).toObject();
     QCOMPARE(status.value(QStringLiteral("updatedReplicas")).toInt(), 3);
     QCOMPARE(status.value(QStringLiteral("availableReplicas")).toInt(), 3);
     QCOMPARE(names(S({"get", "rs", "-n", "lucent-staging", "-l", "app=user-service"})).size(), 2);
@@ -206,18 +237,25 @@ void TestSandboxKubectl::rolloutToHealthyTagCompletes()
 
 void TestSandboxKubectl::rolloutToCrashTagExceedsDeadline()
 {
-    CommandResult r = kubectl(S({"set", "image", "deploy/user-service", "-n", "lucent-staging", "user-service=lucent/user-service:1.6.0-crash"}));
+    CommandResult r = kubectl(S({"set", "image", "deploy/user-service", "-n", "lucent-staging",
+                                 "user-service=lucent/user-service:1.6.0-crash"}));
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
     r = kubectl(S({"rollout", "status", "deploy/user-service", "-n", "lucent-staging", "--timeout=90s"}));
     QCOMPARE(r.exitCode, 1);
-    QVERIFY2(r.errText().contains(QStringLiteral("deployment \"user-service\" exceeded its progress deadline")), qPrintable(r.errText()));
+    QVERIFY2(r.errText().contains(QStringLiteral("deployment \"user-service\" exceeded its progress deadline")),
+             qPrintable(r.errText()));
     // The old pods keep serving: maxUnavailable is 0.
-    const QJsonObject status = getJson(S({"get", "deploy/user-service", "-n", "lucent-staging"})).value(QStringLiteral("status")).toObject();
+    const QJsonObject status
+        = getJson(S({"get", "deploy/user-service", "-n", "lucent-staging"})).value(QStringLiteral("status")).toObject();
     QCOMPARE(status.value(QStringLiteral("availableReplicas")).toInt(), 3);
     bool crashLooping = false;
-    for (const auto &pod : getJson(S({"get", "pods", "-n", "lucent-staging", "-l", "app=user-service"})).value(QStringLiteral("items")).toArray()) {
+    for (const auto &pod : getJson(S({"get", "pods", "-n", "lucent-staging", "-l", "app=user-service"}))
+                               .value(QStringLiteral("items"))
+                               .toArray()) {
         const auto cs = pod[QStringLiteral("status")][QStringLiteral("containerStatuses")][0].toObject();
-        crashLooping = crashLooping || cs[QStringLiteral("state")][QStringLiteral("waiting")][QStringLiteral("reason")].toString() == QStringLiteral("CrashLoopBackOff")
+        crashLooping = crashLooping
+            || cs[QStringLiteral("state")][QStringLiteral("waiting")][QStringLiteral("reason")].toString()
+                == QStringLiteral("CrashLoopBackOff")
             || cs[QStringLiteral("restartCount")].toInt() > 0;
     }
     QVERIFY(crashLooping);
@@ -228,27 +266,36 @@ void TestSandboxKubectl::rolloutUndoRestartPauseResume()
     const QStringList deploy = S({"deploy/user-service", "-n", "lucent-staging"});
     CommandResult r = kubectl(S({"rollout", "undo"}) + deploy);
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
-    QVERIFY2(kubectl(S({"rollout", "status", "--timeout=90s"}) + deploy).exitCode == 0, "undo rollout did not complete");
+    QVERIFY2(kubectl(S({"rollout", "status", "--timeout=90s"}) + deploy).exitCode == 0,
+             "undo rollout did not complete");
     QJsonObject object = getJson(S({"get"}) + deploy);
-    QCOMPARE(object[QStringLiteral("spec")][QStringLiteral("template")][QStringLiteral("spec")][QStringLiteral("containers")][0][QStringLiteral("image")].toString(),
+    QCOMPARE(object[QStringLiteral("spec")][QStringLiteral("template")][QStringLiteral("spec")]
+                   [QStringLiteral("containers")][0][QStringLiteral("image")]
+                       .toString(),
              QStringLiteral("lucent/user-service:1.5.0"));
     r = kubectl(S({"rollout", "history"}) + deploy);
-    QVERIFY2(r.outText().contains(QStringLiteral("\n1 ")) && r.outText().contains(QStringLiteral("\n3 ")) && r.outText().contains(QStringLiteral("\n4 ")), qPrintable(r.outText()));
+    QVERIFY2(r.outText().contains(QStringLiteral("\n1 ")) && r.outText().contains(QStringLiteral("\n3 "))
+                 && r.outText().contains(QStringLiteral("\n4 ")),
+             qPrintable(r.outText()));
     QVERIFY2(!r.outText().contains(QStringLiteral("\n2 ")), "revision 2 became revision 4");
 
     r = kubectl(S({"rollout", "restart"}) + deploy);
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
     QVERIFY(kubectl(S({"rollout", "status", "--timeout=90s"}) + deploy).exitCode == 0);
     object = getJson(S({"get"}) + deploy);
-    QVERIFY(object[QStringLiteral("spec")][QStringLiteral("template")][QStringLiteral("metadata")][QStringLiteral("annotations")].toObject().contains(
-        QStringLiteral("kubectl.kubernetes.io/restartedAt")));
+    QVERIFY(object[QStringLiteral("spec")][QStringLiteral("template")][QStringLiteral("metadata")]
+                  [QStringLiteral("annotations")]
+                      .toObject()
+                      .contains(QStringLiteral("kubectl.kubernetes.io/restartedAt")));
 
     QVERIFY(kubectl(S({"rollout", "pause"}) + deploy).exitCode == 0);
     object = getJson(S({"get"}) + deploy);
     QVERIFY(object[QStringLiteral("spec")][QStringLiteral("paused")].toBool());
-    kubectl(S({"set", "image", "deploy/user-service", "-n", "lucent-staging", "user-service=lucent/user-service:1.7.0"}));
+    kubectl(
+        S({"set", "image", "deploy/user-service", "-n", "lucent-staging", "user-service=lucent/user-service:1.7.0"}));
     QTest::qWait(500);
-    QCOMPARE(names(S({"get", "rs", "-n", "lucent-staging", "-l", "app=user-service"})).size(), 4); // no new ReplicaSet while paused
+    QCOMPARE(names(S({"get", "rs", "-n", "lucent-staging", "-l", "app=user-service"})).size(),
+             4); // no new ReplicaSet while paused
     QVERIFY(kubectl(S({"rollout", "resume"}) + deploy).exitCode == 0);
     r = kubectl(S({"rollout", "status", "--timeout=90s"}) + deploy);
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
@@ -261,23 +308,32 @@ void TestSandboxKubectl::deleteCollectsGarbage()
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
     // Background propagation: dependents go right away or, when a controller raced the
     // delete, at the garbage collector's next round.
-    QTRY_COMPARE_WITH_TIMEOUT(names(S({"get", "rs", "-n", "lucent-staging", "-l", "app=task-service"})), QStringList{}, 5000);
-    QTRY_COMPARE_WITH_TIMEOUT(names(S({"get", "pods", "-n", "lucent-staging", "-l", "app=task-service"})), QStringList{}, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(names(S({"get", "rs", "-n", "lucent-staging", "-l", "app=task-service"})), QStringList{},
+                              5000);
+    QTRY_COMPARE_WITH_TIMEOUT(names(S({"get", "pods", "-n", "lucent-staging", "-l", "app=task-service"})),
+                              QStringList{}, 5000);
 
     // Orphan keeps the ReplicaSet and its pods, without the owner reference.
     r = kubectl(S({"delete", "deploy/portfolio-service", "-n", "lucent-staging", "--cascade=orphan"}));
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
-    const QJsonArray rs = getJson(S({"get", "rs", "-n", "lucent-staging", "-l", "app=portfolio-service"})).value(QStringLiteral("items")).toArray();
+    const QJsonArray rs = getJson(S({"get", "rs", "-n", "lucent-staging", "-l", "app=portfolio-service"}))
+                              .value(QStringLiteral("items"))
+                              .toArray();
     QCOMPARE(rs.size(), 1);
     QVERIFY(!rs[0][QStringLiteral("metadata")].toObject().contains(QStringLiteral("ownerReferences")));
 }
 
 void TestSandboxKubectl::watchReportsChanges()
 {
-    std::unique_ptr<QProcess> watch(m_sandbox.startKubectl(
-        S({"get", "configmaps", "-n", "lucent-platform", "-w", "--output-watch-events", "-o", "jsonpath={.type} {.object.metadata.name}{\"\\n\"}"})));
+    std::unique_ptr<QProcess> watch(
+        m_sandbox.startKubectl(S({"get", "configmaps", "-n", "lucent-platform", "-w", "--output-watch-events", "-o",
+                                  "jsonpath={.type} {.object.metadata.name}{\"\\n\"}"})));
     QTest::qWait(1500);
-    QVERIFY(kubectl(S({"create", "-f", "-"}), "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"watched\",\"namespace\":\"lucent-platform\"}}").exitCode == 0);
+    QVERIFY(kubectl(S({"create", "-f", "-"}),
+                    "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"watched\",\"namespace\":"
+                    "\"lucent-platform\"}}")
+                .exitCode
+            == 0);
     QVERIFY(kubectl(S({"label", "cm/watched", "-n", "lucent-platform", "seen=yes"})).exitCode == 0);
     QVERIFY(kubectl(S({"delete", "cm/watched", "-n", "lucent-platform"})).exitCode == 0);
     QByteArray seen;
@@ -291,18 +347,25 @@ void TestSandboxKubectl::watchResumesFromResourceVersion()
 {
     // kubectl get -o json wraps items in a List without a resourceVersion; --raw shows the server's.
     const QString rv = kubectl(S({"get", "--raw", "/api/v1/namespaces/lucent-platform/configmaps"}))
-                           .json()[QStringLiteral("metadata")][QStringLiteral("resourceVersion")].toString();
+                           .json()[QStringLiteral("metadata")][QStringLiteral("resourceVersion")]
+                           .toString();
     QVERIFY(!rv.isEmpty());
-    kubectl(S({"create", "-f", "-"}), "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"after-rv\",\"namespace\":\"lucent-platform\"}}");
+    kubectl(S({"create", "-f", "-"}),
+            "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"after-rv\",\"namespace\":\"lucent-"
+            "platform\"}}");
     // A watch from the list's resourceVersion replays what happened since, then ends at timeoutSeconds.
-    const CommandResult r = kubectl(S({"get", "--raw"})
-                                    << QStringLiteral("/api/v1/namespaces/lucent-platform/configmaps?watch=true&resourceVersion=%1&timeoutSeconds=1").arg(rv));
+    const CommandResult r
+        = kubectl(S({"get", "--raw"})
+                  << QStringLiteral(
+                         "/api/v1/namespaces/lucent-platform/configmaps?watch=true&resourceVersion=%1&timeoutSeconds=1")
+                         .arg(rv));
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
     const QList<QByteArray> lines = r.out.trimmed().split('\n');
     QCOMPARE(lines.size(), 1);
     const QJsonObject event = QJsonDocument::fromJson(lines.first()).object();
     QCOMPARE(event[QStringLiteral("type")].toString(), QStringLiteral("ADDED"));
-    QCOMPARE(event[QStringLiteral("object")][QStringLiteral("metadata")][QStringLiteral("name")].toString(), QStringLiteral("after-rv"));
+    QCOMPARE(event[QStringLiteral("object")][QStringLiteral("metadata")][QStringLiteral("name")].toString(),
+             QStringLiteral("after-rv"));
 }
 
 void TestSandboxKubectl::conflictOnStaleUpdate()
@@ -318,12 +381,15 @@ void TestSandboxKubectl::conflictOnStaleUpdate()
     QCOMPARE(kubectl(S({"replace", "-f", "-"}), stale).exitCode, 0);
     const CommandResult r = kubectl(S({"replace", "-f", "-"}), stale); // same resourceVersion again
     QCOMPARE(r.exitCode, 1);
-    QVERIFY2(r.errText().contains(QStringLiteral("Conflict")) && r.errText().contains(QStringLiteral("the object has been modified")), qPrintable(r.errText()));
+    QVERIFY2(r.errText().contains(QStringLiteral("Conflict"))
+                 && r.errText().contains(QStringLiteral("the object has been modified")),
+             qPrintable(r.errText()));
 }
 
 void TestSandboxKubectl::dryRunChangesNothing()
 {
-    const QByteArray cm = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"dry\",\"namespace\":\"lucent-staging\"}}";
+    const QByteArray cm = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"dry\",\"namespace\":"
+                          "\"lucent-staging\"}}";
     CommandResult r = kubectl(S({"create", "-f", "-", "--dry-run=server", "-o", "json"}), cm);
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
     QVERIFY(!r.json().object()[QStringLiteral("metadata")][QStringLiteral("uid")].toString().isEmpty());
@@ -342,18 +408,24 @@ void TestSandboxKubectl::errorsAreStatusObjects()
 {
     CommandResult r = kubectl(S({"get", "deploy/no-such-service", "-n", "lucent-staging"}));
     QCOMPARE(r.exitCode, 1);
-    QVERIFY2(r.errText().contains(QStringLiteral("Error from server (NotFound): deployments.apps \"no-such-service\" not found")), qPrintable(r.errText()));
-    r = kubectl(S({"create", "-f", "-"}), "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"kube-root-ca.crt\",\"namespace\":\"missing-ns\"}}");
+    QVERIFY2(r.errText().contains(
+                 QStringLiteral("Error from server (NotFound): deployments.apps \"no-such-service\" not found")),
+             qPrintable(r.errText()));
+    r = kubectl(S({"create", "-f", "-"}),
+                "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"kube-root-ca.crt\","
+                "\"namespace\":\"missing-ns\"}}");
     QVERIFY2(r.errText().contains(QStringLiteral("namespaces \"missing-ns\" not found")), qPrintable(r.errText()));
-    r = kubectl(S({"create", "-f", "-"}), "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"lucent-staging\"}}");
+    r = kubectl(S({"create", "-f", "-"}),
+                "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"lucent-staging\"}}");
     QVERIFY2(r.errText().contains(QStringLiteral("(AlreadyExists)")), qPrintable(r.errText()));
 }
 
 static QString firstPod(const SandboxProcess &sandbox, const char *app)
 {
-    const CommandResult r = sandbox.kubectl(QStringList{QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"), QStringLiteral("lucent-platform"),
-                                                        QStringLiteral("-l"), QStringLiteral("app=") + QLatin1String(app), QStringLiteral("-o"),
-                                                        QStringLiteral("jsonpath={.items[0].metadata.name}")});
+    const CommandResult r = sandbox.kubectl(QStringList{
+        QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"), QStringLiteral("lucent-platform"),
+        QStringLiteral("-l"), QStringLiteral("app=") + QLatin1String(app), QStringLiteral("-o"),
+        QStringLiteral("jsonpath={.items[0].metadata.name}")});
     return r.outText().trimmed();
 }
 
@@ -370,10 +442,14 @@ void TestSandboxKubectl::logsWithOptions()
         const QJsonObject entry = QJsonDocument::fromJson(line).object();
         QVERIFY2(!entry.isEmpty(), line.constData());
         QCOMPARE(entry[QStringLiteral("hostname")].toString(), pod);
-        QVERIFY(entry.contains(QStringLiteral("level")) && entry.contains(QStringLiteral("msg")) && entry.contains(QStringLiteral("time")));
+        QVERIFY(entry.contains(QStringLiteral("level")) && entry.contains(QStringLiteral("msg"))
+                && entry.contains(QStringLiteral("time")));
     }
     r = kubectl(base + S({"--tail=1", "--timestamps"}));
-    QVERIFY2(QRegularExpression(QStringLiteral("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z \\{")).match(r.outText()).hasMatch(), r.out.constData());
+    QVERIFY2(QRegularExpression(QStringLiteral("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z \\{"))
+                 .match(r.outText())
+                 .hasMatch(),
+             r.out.constData());
     r = kubectl(base + S({"--limit-bytes=40"}));
     QCOMPARE(r.out.size(), 40);
     const int all = kubectl(base).out.count('\n');
@@ -387,8 +463,9 @@ void TestSandboxKubectl::logsWithOptions()
 void TestSandboxKubectl::logsFollowStreams()
 {
     const QString pod = firstPod(m_sandbox, "api-gateway");
-    std::unique_ptr<QProcess> follow(m_sandbox.startKubectl({QStringLiteral("logs"), QStringLiteral("-f"), QStringLiteral("--tail=0"), pod,
-                                                             QStringLiteral("-n"), QStringLiteral("lucent-platform")}));
+    std::unique_ptr<QProcess> follow(
+        m_sandbox.startKubectl({QStringLiteral("logs"), QStringLiteral("-f"), QStringLiteral("--tail=0"), pod,
+                                QStringLiteral("-n"), QStringLiteral("lucent-platform")}));
     // 2 lines per simulated second at --speed 20: dozens of lines arrive within a second.
     QByteArray seen;
     QTRY_VERIFY_WITH_TIMEOUT((seen += follow->readAllStandardOutput()).count('\n') >= 20, 10000);
@@ -399,13 +476,19 @@ void TestSandboxKubectl::logsFollowStreams()
 
 void TestSandboxKubectl::logsOfCrashLoopingPodAndPrevious()
 {
-    kubectl(S({"set", "image", "deploy/notification-service", "-n", "lucent-platform", "notification-service=lucent/notification-service:2.0.0-crash"}));
+    kubectl(S({"set", "image", "deploy/notification-service", "-n", "lucent-platform",
+               "notification-service=lucent/notification-service:2.0.0-crash"}));
     QString pod;
-    QTRY_VERIFY_WITH_TIMEOUT(!(pod = kubectl(S({"get", "pods", "-n", "lucent-platform", "-l", "app=notification-service", "-o",
-                                                "jsonpath={.items[?(@.status.containerStatuses[0].restartCount>1)].metadata.name}"}))
-                                   .outText().trimmed()).isEmpty(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !(pod = kubectl(S({"get", "pods", "-n", "lucent-platform", "-l", "app=notification-service", "-o",
+                           "jsonpath={.items[?(@.status.containerStatuses[0].restartCount>1)].metadata.name}"}))
+                    .outText()
+                    .trimmed())
+             .isEmpty(),
+        30000);
     pod = pod.split(QLatin1Char(' ')).first();
-    const CommandResult previous = kubectl({QStringLiteral("logs"), pod, QStringLiteral("-n"), QStringLiteral("lucent-platform"), QStringLiteral("--previous")});
+    const CommandResult previous = kubectl({QStringLiteral("logs"), pod, QStringLiteral("-n"),
+                                            QStringLiteral("lucent-platform"), QStringLiteral("--previous")});
     QVERIFY2(previous.exitCode == 0, qPrintable(previous.errText()));
     const QByteArray last = previous.out.trimmed().split('\n').last();
     QCOMPARE(QJsonDocument::fromJson(last).object()[QStringLiteral("level")].toString(), QStringLiteral("fatal"));
@@ -415,8 +498,9 @@ void TestSandboxKubectl::logsOfCrashLoopingPodAndPrevious()
 void TestSandboxKubectl::proxyHealthAndMetrics()
 {
     const QString pod = firstPod(m_sandbox, "user-service");
-    CommandResult r = kubectl({QStringLiteral("get"), QStringLiteral("--raw"),
-                               QStringLiteral("/api/v1/namespaces/lucent-platform/pods/%1/proxy/health/ready").arg(pod)});
+    CommandResult r
+        = kubectl({QStringLiteral("get"), QStringLiteral("--raw"),
+                   QStringLiteral("/api/v1/namespaces/lucent-platform/pods/%1/proxy/health/ready").arg(pod)});
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
     QCOMPARE(r.json().object()[QStringLiteral("status")].toString(), QStringLiteral("ok"));
     r = kubectl(S({"get", "--raw", "/api/v1/namespaces/lucent-platform/services/user-service:http/proxy/health"}));
@@ -424,7 +508,8 @@ void TestSandboxKubectl::proxyHealthAndMetrics()
     r = kubectl(S({"get", "--raw", "/api/v1/namespaces/lucent-platform/services/user-service/proxy/metrics"}));
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
     QVERIFY(r.outText().contains(QStringLiteral("# TYPE http_requests_total counter")));
-    QVERIFY(r.outText().contains(QStringLiteral("http_request_duration_seconds_bucket{method=\"GET\",route=\"/users/:id\",le=\"+Inf\"}")));
+    QVERIFY(r.outText().contains(
+        QStringLiteral("http_request_duration_seconds_bucket{method=\"GET\",route=\"/users/:id\",le=\"+Inf\"}")));
     r = kubectl(S({"get", "--raw", "/api/v1/namespaces/lucent-platform/pods/no-such-pod/proxy/health"}));
     QCOMPARE(r.exitCode, 1);
 }
@@ -454,26 +539,43 @@ void TestSandboxKubectl::behaviourTagsShowInMetrics()
     QFETCH(QString, tag);
     QFETCH(bool, errors);
     QFETCH(bool, slow);
-    QVERIFY(kubectl({QStringLiteral("set"), QStringLiteral("image"), QStringLiteral("deploy/portfolio-service"), QStringLiteral("-n"),
-                     QStringLiteral("lucent-platform"), QStringLiteral("portfolio-service=lucent/portfolio-service:") + tag}).exitCode == 0);
-    QVERIFY(kubectl(S({"rollout", "status", "deploy/portfolio-service", "-n", "lucent-platform", "--timeout=90s"})).exitCode == 0);
+    QVERIFY(kubectl({QStringLiteral("set"), QStringLiteral("image"), QStringLiteral("deploy/portfolio-service"),
+                     QStringLiteral("-n"), QStringLiteral("lucent-platform"),
+                     QStringLiteral("portfolio-service=lucent/portfolio-service:") + tag})
+                .exitCode
+            == 0);
+    QVERIFY(
+        kubectl(S({"rollout", "status", "deploy/portfolio-service", "-n", "lucent-platform", "--timeout=90s"})).exitCode
+        == 0);
     QTest::qWait(1500); // let requests accumulate
-    const QString pod = kubectl({QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"), QStringLiteral("lucent-platform"), QStringLiteral("-o"),
-                                 QStringLiteral("jsonpath={.items[?(@.spec.containers[0].image==\"lucent/portfolio-service:%1\")].metadata.name}").arg(tag)})
-                            .outText().split(QLatin1Char(' ')).first();
-    const QString metrics = kubectl({QStringLiteral("get"), QStringLiteral("--raw"),
-                                     QStringLiteral("/api/v1/namespaces/lucent-platform/pods/%1/proxy/metrics").arg(pod)}).outText();
+    const QString pod
+        = kubectl(
+              {QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"), QStringLiteral("lucent-platform"),
+               QStringLiteral("-o"),
+               QStringLiteral(
+                   "jsonpath={.items[?(@.spec.containers[0].image==\"lucent/portfolio-service:%1\")].metadata.name}")
+                   .arg(tag)})
+              .outText()
+              .split(QLatin1Char(' '))
+              .first();
+    const QString metrics
+        = kubectl({QStringLiteral("get"), QStringLiteral("--raw"),
+                   QStringLiteral("/api/v1/namespaces/lucent-platform/pods/%1/proxy/metrics").arg(pod)})
+              .outText();
     const double total = sumOf(metrics, QStringLiteral("http_requests_total"));
     QVERIFY2(total > 10, qPrintable(metrics));
-    const double errorRatio = sumOf(metrics, QStringLiteral("http_requests_total"), QStringLiteral("status=\"5")) / total;
+    const double errorRatio
+        = sumOf(metrics, QStringLiteral("http_requests_total"), QStringLiteral("status=\"5")) / total;
     QCOMPARE(errorRatio > 0.25 && errorRatio < 0.35, errors);
     QCOMPARE(errorRatio == 0, !errors);
     // p95 above 1 s: fewer than 95 % of requests finish within a second.
-    const double withinOneSecond = sumOf(metrics, QStringLiteral("http_request_duration_seconds_bucket"), QStringLiteral("le=\"1\""))
+    const double withinOneSecond
+        = sumOf(metrics, QStringLiteral("http_request_duration_seconds_bucket"), QStringLiteral("le=\"1\""))
         / sumOf(metrics, QStringLiteral("http_request_duration_seconds_bucket"), QStringLiteral("le=\"+Inf\""));
     QCOMPARE(withinOneSecond < 0.95, slow);
     // The logs tell the same story.
-    const CommandResult logs = kubectl({QStringLiteral("logs"), pod, QStringLiteral("-n"), QStringLiteral("lucent-platform")});
+    const CommandResult logs
+        = kubectl({QStringLiteral("logs"), pod, QStringLiteral("-n"), QStringLiteral("lucent-platform")});
     QCOMPARE(logs.out.contains("\"status\":50"), errors);
 }
 

@@ -47,8 +47,8 @@ void TestSandboxApi::init()
     m_api = std::make_unique<ApiServer>(*m_store);
 }
 
-ApiResponse TestSandboxApi::call(const std::string &method, const std::string &path, const std::string &body, Identity::Role role,
-                                 const std::string &contentType)
+ApiResponse TestSandboxApi::call(const std::string &method, const std::string &path, const std::string &body,
+                                 Identity::Role role, const std::string &contentType)
 {
     ApiRequest request;
     request.method = method;
@@ -86,17 +86,21 @@ void TestSandboxApi::rbacRoles_data()
     QTest::addColumn<QString>("method");
     QTest::addColumn<QString>("path");
     QTest::addColumn<int>("status");
-    const int viewer = int(Identity::Role::Viewer), deployer = int(Identity::Role::Deployer), admin = int(Identity::Role::Admin);
+    const int viewer = int(Identity::Role::Viewer), deployer = int(Identity::Role::Deployer),
+              admin = int(Identity::Role::Admin);
     const QString staging = QStringLiteral("/apis/apps/v1/namespaces/lucent-staging/deployments/user-service");
     const QString production = QStringLiteral("/apis/apps/v1/namespaces/lucent-platform/deployments/user-service");
     QTest::addRow("viewer reads") << viewer << "GET" << staging << 200;
     QTest::addRow("viewer may not patch") << viewer << "PATCH" << staging << 403;
-    QTest::addRow("viewer may not read secrets") << viewer << "GET" << "/api/v1/namespaces/lucent-staging/secrets" << 403;
+    QTest::addRow("viewer may not read secrets") << viewer << "GET"
+                                                 << "/api/v1/namespaces/lucent-staging/secrets" << 403;
     QTest::addRow("deployer patches in its namespace") << deployer << "PATCH" << staging << 200;
     QTest::addRow("deployer scales") << deployer << "PATCH" << staging + QStringLiteral("/scale") << 200;
     QTest::addRow("deployer not in production") << deployer << "PATCH" << production << 403;
-    QTest::addRow("deployer may not delete pods") << deployer << "DELETE" << "/api/v1/namespaces/lucent-staging/pods/x" << 403;
-    QTest::addRow("deployer patches services") << deployer << "PATCH" << "/api/v1/namespaces/lucent-staging/services/user-service" << 200;
+    QTest::addRow("deployer may not delete pods") << deployer << "DELETE"
+                                                  << "/api/v1/namespaces/lucent-staging/pods/x" << 403;
+    QTest::addRow("deployer patches services") << deployer << "PATCH"
+                                               << "/api/v1/namespaces/lucent-staging/services/user-service" << 200;
     QTest::addRow("admin patches production") << admin << "PATCH" << production << 200;
     QTest::addRow("no role") << int(Identity::Role::None) << "GET" << staging << 403;
 }
@@ -108,8 +112,8 @@ void TestSandboxApi::rbacRoles()
     QFETCH(QString, path);
     QFETCH(int, status);
     const std::string body = method == QLatin1String("PATCH") ? R"({"metadata":{"labels":{"x":"y"}}})" : "";
-    const ApiResponse response = call(method.toStdString(), path.toStdString(), body, Identity::Role(role),
-                                      "application/merge-patch+json");
+    const ApiResponse response
+        = call(method.toStdString(), path.toStdString(), body, Identity::Role(role), "application/merge-patch+json");
     QCOMPARE(response.status, status);
     if (status == 403) {
         const json s = json::parse(response.body);
@@ -136,17 +140,23 @@ void TestSandboxApi::watchFromExpiredVersionIsGone()
 {
     // The store keeps 50 events here; a few more writes push the start out of the history.
     for (int i = 0; i < 60; ++i)
-        call("PATCH", "/api/v1/namespaces/lucent-staging/services/frontend", R"({"metadata":{"labels":{"n":")" + std::to_string(i) + "\"}}}",
-             Identity::Role::Admin, "application/merge-patch+json");
-    ApiResponse r = call("GET", "/api/v1/namespaces/lucent-staging/services?watch=true&resourceVersion=2&timeoutSeconds=1");
+        call("PATCH", "/api/v1/namespaces/lucent-staging/services/frontend",
+             R"({"metadata":{"labels":{"n":")" + std::to_string(i) + "\"}}}", Identity::Role::Admin,
+             "application/merge-patch+json");
+    ApiResponse r
+        = call("GET", "/api/v1/namespaces/lucent-staging/services?watch=true&resourceVersion=2&timeoutSeconds=1");
     QVERIFY(r.stream);
     std::string out;
-    r.stream([&](const std::string &chunk) { out += chunk; return true; });
+    r.stream([&](const std::string &chunk) {
+        out += chunk;
+        return true;
+    });
     const json event = json::parse(out.substr(0, out.find('\n')));
     QCOMPARE(QString::fromStdString(event.value("type", "")), QStringLiteral("ERROR"));
     QCOMPARE(event["object"].value("code", 0), 410);
     QCOMPARE(QString::fromStdString(event["object"].value("reason", "")), QStringLiteral("Expired"));
-    QVERIFY(QString::fromStdString(event["object"].value("message", "")).startsWith(QStringLiteral("too old resource version: 2 (")));
+    QVERIFY(QString::fromStdString(event["object"].value("message", ""))
+                .startsWith(QStringLiteral("too old resource version: 2 (")));
 }
 
 void TestSandboxApi::badRequests_data()
@@ -158,28 +168,43 @@ void TestSandboxApi::badRequests_data()
     QTest::addColumn<int>("status");
     QTest::addColumn<QString>("reason");
     const QString cms = QStringLiteral("/api/v1/namespaces/lucent-staging/configmaps");
-    QTest::addRow("malformed json") << "POST" << cms << QByteArray("{\"kind\": ") << "application/json" << 400 << "BadRequest";
-    QTest::addRow("malformed yaml") << "POST" << cms << QByteArray("a: [1,\n") << "application/yaml" << 400 << "BadRequest";
+    QTest::addRow("malformed json") << "POST" << cms << QByteArray("{\"kind\": ") << "application/json" << 400
+                                    << "BadRequest";
+    QTest::addRow("malformed yaml") << "POST" << cms << QByteArray("a: [1,\n") << "application/yaml" << 400
+                                    << "BadRequest";
     QTest::addRow("not an object") << "POST" << cms << QByteArray("[1,2]") << "application/json" << 400 << "BadRequest";
-    QTest::addRow("wrong kind") << "POST" << cms << QByteArray(R"({"apiVersion":"v1","kind":"Secret","metadata":{"name":"x"}})")
+    QTest::addRow("wrong kind") << "POST" << cms
+                                << QByteArray(R"({"apiVersion":"v1","kind":"Secret","metadata":{"name":"x"}})")
                                 << "application/json" << 400 << "BadRequest";
-    QTest::addRow("namespace mismatch") << "POST" << cms << QByteArray(R"({"metadata":{"name":"x","namespace":"other"}})")
+    QTest::addRow("namespace mismatch") << "POST" << cms
+                                        << QByteArray(R"({"metadata":{"name":"x","namespace":"other"}})")
                                         << "application/json" << 400 << "BadRequest";
-    QTest::addRow("no name") << "POST" << cms << QByteArray(R"({"metadata":{}})") << "application/json" << 422 << "Invalid";
-    QTest::addRow("protobuf") << "POST" << cms << QByteArray("k8s\0\n", 5) << "application/vnd.kubernetes.protobuf" << 415 << "UnsupportedMediaType";
-    QTest::addRow("oversized") << "POST" << cms << QByteArray(4 * 1024 * 1024, 'x') << "application/json" << 413 << "RequestEntityTooLarge";
-    QTest::addRow("apply patch") << "PATCH" << cms + QStringLiteral("/x") << QByteArray("{}") << "application/apply-patch+yaml" << 415 << "UnsupportedMediaType";
-    QTest::addRow("unknown resource") << "GET" << QStringLiteral("/api/v1/namespaces/lucent-staging/widgets") << QByteArray() << "" << 404 << "NotFound";
-    QTest::addRow("unknown path") << "GET" << QStringLiteral("/nothing/here") << QByteArray() << "" << 404 << "NotFound";
+    QTest::addRow("no name") << "POST" << cms << QByteArray(R"({"metadata":{}})") << "application/json" << 422
+                             << "Invalid";
+    QTest::addRow("protobuf") << "POST" << cms << QByteArray("k8s\0\n", 5) << "application/vnd.kubernetes.protobuf"
+                              << 415 << "UnsupportedMediaType";
+    QTest::addRow("oversized") << "POST" << cms << QByteArray(4 * 1024 * 1024, 'x') << "application/json" << 413
+                               << "RequestEntityTooLarge";
+    QTest::addRow("apply patch") << "PATCH" << cms + QStringLiteral("/x") << QByteArray("{}")
+                                 << "application/apply-patch+yaml" << 415 << "UnsupportedMediaType";
+    QTest::addRow("unknown resource") << "GET" << QStringLiteral("/api/v1/namespaces/lucent-staging/widgets")
+                                      << QByteArray() << "" << 404 << "NotFound";
+    QTest::addRow("unknown path") << "GET" << QStringLiteral("/nothing/here") << QByteArray() << "" << 404
+                                  << "NotFound";
     QTest::addRow("method") << "PUT" << cms << QByteArray("{}") << "application/json" << 405 << "MethodNotAllowed";
-    QTest::addRow("bad selector") << "GET" << cms + QStringLiteral("?labelSelector=a%20in%20b") << QByteArray() << "" << 400 << "BadRequest";
-    QTest::addRow("bad field") << "GET" << cms + QStringLiteral("?fieldSelector=spec.x=1") << QByteArray() << "" << 400 << "BadRequest";
-    QTest::addRow("bad continue") << "GET" << cms + QStringLiteral("?limit=1&continue=zz") << QByteArray() << "" << 400 << "BadRequest";
+    QTest::addRow("bad selector") << "GET" << cms + QStringLiteral("?labelSelector=a%20in%20b") << QByteArray() << ""
+                                  << 400 << "BadRequest";
+    QTest::addRow("bad field") << "GET" << cms + QStringLiteral("?fieldSelector=spec.x=1") << QByteArray() << "" << 400
+                               << "BadRequest";
+    QTest::addRow("bad continue") << "GET" << cms + QStringLiteral("?limit=1&continue=zz") << QByteArray() << "" << 400
+                                  << "BadRequest";
     QTest::addRow("update without rv") << "PUT" << QStringLiteral("/api/v1/namespaces/lucent-staging/services/frontend")
-                                       << QByteArray(R"({"metadata":{"name":"frontend"}})") << "application/json" << 422 << "Invalid";
-    QTest::addRow("json patch failing test") << "PATCH" << QStringLiteral("/api/v1/namespaces/lucent-staging/services/frontend")
-                                             << QByteArray(R"([{"op":"test","path":"/spec/type","value":"NodePort"}])")
-                                             << "application/json-patch+json" << 422 << "Invalid";
+                                       << QByteArray(R"({"metadata":{"name":"frontend"}})") << "application/json" << 422
+                                       << "Invalid";
+    QTest::addRow("json patch failing test")
+        << "PATCH" << QStringLiteral("/api/v1/namespaces/lucent-staging/services/frontend")
+        << QByteArray(R"([{"op":"test","path":"/spec/type","value":"NodePort"}])") << "application/json-patch+json"
+        << 422 << "Invalid";
 }
 
 void TestSandboxApi::badRequests()
@@ -191,7 +216,8 @@ void TestSandboxApi::badRequests()
     QFETCH(int, status);
     QFETCH(QString, reason);
     const std::string rawPath = path.replace(QStringLiteral("%20"), QStringLiteral(" ")).toStdString();
-    const ApiResponse r = call(method.toStdString(), rawPath, body.toStdString(), Identity::Role::Admin, contentType.toStdString());
+    const ApiResponse r
+        = call(method.toStdString(), rawPath, body.toStdString(), Identity::Role::Admin, contentType.toStdString());
     QCOMPARE(r.status, status);
     const json s = json::parse(r.body);
     QCOMPARE(QString::fromStdString(s.value("kind", "")), QStringLiteral("Status"));
@@ -204,16 +230,26 @@ void TestSandboxApi::requestPaths_data()
 {
     QTest::addColumn<QString>("path");
     QTest::addColumn<QString>("parsed"); // group|version|ns|resource|name|subresource|rest, or "none"
-    QTest::addRow("core list") << "/api/v1/pods" << "|v1||pods|||";
-    QTest::addRow("namespaced") << "/api/v1/namespaces/a/pods/p" << "|v1|a|pods|p||";
-    QTest::addRow("namespace object") << "/api/v1/namespaces/a" << "|v1||namespaces|a||";
-    QTest::addRow("namespace status") << "/api/v1/namespaces/a/status" << "|v1||namespaces|a|status|";
-    QTest::addRow("group") << "/apis/apps/v1/namespaces/a/deployments/d/scale" << "apps|v1|a|deployments|d|scale|";
-    QTest::addRow("proxy") << "/api/v1/namespaces/a/pods/p/proxy/metrics" << "|v1|a|pods|p|proxy|/metrics";
-    QTest::addRow("too deep") << "/api/v1/namespaces/a/pods/p/log/extra" << "none";
-    QTest::addRow("discovery") << "/apis/apps/v1" << "none";
-    QTest::addRow("empty segment") << "/api/v1/namespaces//pods" << "none";
-    QTest::addRow("relative") << "api/v1/pods" << "none";
+    QTest::addRow("core list") << "/api/v1/pods"
+                               << "|v1||pods|||";
+    QTest::addRow("namespaced") << "/api/v1/namespaces/a/pods/p"
+                                << "|v1|a|pods|p||";
+    QTest::addRow("namespace object") << "/api/v1/namespaces/a"
+                                      << "|v1||namespaces|a||";
+    QTest::addRow("namespace status") << "/api/v1/namespaces/a/status"
+                                      << "|v1||namespaces|a|status|";
+    QTest::addRow("group") << "/apis/apps/v1/namespaces/a/deployments/d/scale"
+                           << "apps|v1|a|deployments|d|scale|";
+    QTest::addRow("proxy") << "/api/v1/namespaces/a/pods/p/proxy/metrics"
+                           << "|v1|a|pods|p|proxy|/metrics";
+    QTest::addRow("too deep") << "/api/v1/namespaces/a/pods/p/log/extra"
+                              << "none";
+    QTest::addRow("discovery") << "/apis/apps/v1"
+                               << "none";
+    QTest::addRow("empty segment") << "/api/v1/namespaces//pods"
+                                   << "none";
+    QTest::addRow("relative") << "api/v1/pods"
+                              << "none";
 }
 
 void TestSandboxApi::requestPaths()
@@ -221,8 +257,8 @@ void TestSandboxApi::requestPaths()
     QFETCH(QString, path);
     QFETCH(QString, parsed);
     const auto p = RequestPath::parse(path.toStdString());
-    const QString actual = p ? QString::fromStdString(p->group + "|" + p->version + "|" + p->ns + "|" + p->resource + "|" + p->name + "|"
-                                                      + p->subresource + "|" + p->rest)
+    const QString actual = p ? QString::fromStdString(p->group + "|" + p->version + "|" + p->ns + "|" + p->resource
+                                                      + "|" + p->name + "|" + p->subresource + "|" + p->rest)
                              : QStringLiteral("none");
     QCOMPARE(actual, parsed);
 }
@@ -283,7 +319,8 @@ void TestSandboxApi::strategicMergeKeys()
     QCOMPARE(spec["tolerations"], json::parse(R"([{"key":"b"}])")); // no merge key: replaced
 
     const json service = json::parse(R"({"spec":{"ports":[{"port":80,"targetPort":8080}]}})");
-    const auto svc = applyPatch(PatchType::Strategic, "Service", service, json::parse(R"({"spec":{"ports":[{"port":80,"targetPort":9090}]}})"));
+    const auto svc = applyPatch(PatchType::Strategic, "Service", service,
+                                json::parse(R"({"spec":{"ports":[{"port":80,"targetPort":9090}]}})"));
     QCOMPARE(std::get<json>(svc)["spec"]["ports"], json::parse(R"([{"port":80,"targetPort":9090}])"));
 }
 
@@ -300,7 +337,8 @@ void TestSandboxApi::strategicDirectives()
     QCOMPARE(r["metadata"]["finalizers"], json::parse(R"(["b"])"));
     QCOMPARE(r["spec"]["containers"], json::parse(R"([{"name":"a"}])"));
     QCOMPARE(r["spec"]["selector"], json::parse(R"({"app":"z"})"));
-    const auto bad = applyPatch(PatchType::Strategic, "Pod", original, json::parse(R"({"spec":{"containers":[{"image":"x"}]}})"));
+    const auto bad
+        = applyPatch(PatchType::Strategic, "Pod", original, json::parse(R"({"spec":{"containers":[{"image":"x"}]}})"));
     QVERIFY(std::holds_alternative<ApiError>(bad));
     QCOMPARE(std::get<ApiError>(bad).code, 400);
 }
