@@ -27,7 +27,9 @@ APT_PACKAGES=(
     libqt6opengl6-dev  # only a Recommends of qt6-base-dev, but Qt6Charts needs it
     qt6-qpa-plugins libyaml-cpp-dev libspdlog-dev
     # the sandbox cluster: HTTP server, JSON, TLS; kubectl-independent API clients for its tests
-    libcpp-httplib-dev nlohmann-json3-dev libssl-dev python3-kubernetes
+    libcpp-httplib-dev nlohmann-json3-dev libssl-dev libyaml-dev python3-kubernetes
+    # the fuzz target: clang (its libFuzzer runtime is added below, named by version)
+    clang
     # fonts so that offscreen screenshots render text
     fonts-dejavu-core fontconfig
     # running the window without a display
@@ -188,6 +190,12 @@ build_ksyntaxhighlighting() {
 main() {
     [ -r /etc/debian_version ] || die "this script supports Debian and Ubuntu; install the packages listed in it by hand elsewhere"
     apt_install "${APT_PACKAGES[@]}"
+    # libFuzzer ships in libclang-rt-<major>-dev, matching the installed clang.
+    local clang_major
+    clang_major=$(clang --version | sed -n 's/.*clang version \([0-9]*\).*/\1/p' | head -n 1)
+    if [ -n "$clang_major" ] && apt_has_candidate "libclang-rt-$clang_major-dev"; then
+        apt_install "libclang-rt-$clang_major-dev"
+    fi
 
     if [ -n "$(find /usr/lib /usr/lib64 -path '*cmake/KF6SyntaxHighlighting/KF6SyntaxHighlightingConfig.cmake' 2>/dev/null | head -n 1)" ]; then
         log "using the system's KF6SyntaxHighlighting"

@@ -54,7 +54,8 @@ struct ApiResponse {
 
     static ApiResponse json(int status, const nlohmann::json &value)
     {
-        return {status, "application/json", value.dump(), {}};
+        // Replace, not throw, on invalid UTF-8: an answer must always go out.
+        return {status, "application/json", value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}};
     }
 };
 

@@ -6,6 +6,8 @@
 #include "sandbox/api/tables.h"
 #include "sandbox/api/yamljson.h"
 
+#include <regex>
+
 namespace lucent::sandbox {
 
 using json = nlohmann::json;
@@ -69,6 +71,30 @@ std::variant<Filters, ApiError> filtersOf(const ApiRequest &request)
     if (!f.fields)
         return ApiError::badRequest(why);
     return f;
+}
+
+bool validUtf8(const std::string &text)
+{
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const unsigned char c = static_cast<unsigned char>(text[i]);
+        const std::size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+        if (length == 0 || i + length > text.size())
+            return false;
+        for (std::size_t k = 1; k < length; ++k) {
+            if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2)
+                return false;
+        }
+        i += length;
+    }
+    return true;
+}
+
+// Object names as Kubernetes requires them for most kinds: a DNS-1123 subdomain.
+bool validName(const std::string &name)
+{
+    static const std::regex subdomain("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    return !name.empty() && name.size() <= 253 && std::regex_match(name, subdomain);
 }
 
 // Kubernetes decodes bodies into typed structs, so a field sent as null is as good as
@@ -149,8 +175,27 @@ void ApiServer::stop()
 
 ApiResponse ApiServer::handle(const ApiRequest &request)
 {
+    // The handlers read fields with their expected JSON types; a body that has, say, a
+    // number where a string belongs is the client's error, answered like Kubernetes'
+    // decoder does, never a crash.
+    try {
+        return route(request);
+    } catch (const json::exception &e) {
+        return error(ApiError::badRequest(std::string("the request body has a field of the wrong type: ") + e.what()));
+    } catch (const std::exception &e) {
+        return error(ApiError::internal(e.what()));
+    }
+}
+
+ApiResponse ApiServer::route(const ApiRequest &request)
+{
     if (request.body.size() > m_options.maxBodyBytes)
         return error(ApiError::requestEntityTooLarge(m_options.maxBodyBytes));
+    bool utf8 = validUtf8(request.path);
+    for (const auto &[key, value] : request.query)
+        utf8 = utf8 && validUtf8(key) && validUtf8(value);
+    if (!utf8)
+        return error(ApiError::badRequest("the request path or query is not valid UTF-8"));
     const bool healthCheck = request.path == "/healthz" || request.path == "/readyz" || request.path == "/livez"
         || request.path == "/version";
     if (!request.authenticated && !healthCheck)
@@ -307,6 +352,17 @@ ApiResponse ApiServer::createObject(const ApiRequest &request, const Target &tar
     if (object.contains("status") && hasStatusSubresource(type) && type.kind != "Pod")
         object.erase("status"); // status is the controllers' to write
     dropNulls(object);
+    const std::string name = object.value("/metadata/name"_json_pointer, std::string());
+    if (!name.empty() && !validName(name))
+        return error(ApiError::invalid(
+            type.group, type.kind, name,
+            {{"FieldValueInvalid",
+              "Invalid value: \"" + name
+                  + "\": a lowercase RFC 1123 subdomain must consist of lower case "
+                    "alphanumeric characters, '-' or '.', and must start and end with an alphanumeric "
+                    "character (e.g. 'example.com', regex used for validation is "
+                    "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+              "metadata.name"}}));
     auto created = m_store.create(type, target.path.ns, object, isDryRun(request));
     if (auto e = failed(created))
         return error(*e);

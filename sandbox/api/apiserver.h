@@ -38,6 +38,7 @@ private:
         const ResourceType *type = nullptr;
     };
 
+    ApiResponse route(const ApiRequest &request);
     ApiResponse dispatch(const ApiRequest &request, const Target &target);
     ApiResponse getObject(const ApiRequest &request, const Target &target);
     ApiResponse listObjects(const ApiRequest &request, const Target &target);

@@ -60,7 +60,9 @@ ApiResponse ApiServer::watchObjects(const ApiRequest &request, const Target &tar
                 payload = toTable(type, {object}, object["metadata"].value("resourceVersion", ""), firstTable);
                 firstTable = false;
             }
-            return write(json{{"type", eventType}, {"object", payload}}.dump() + "\n");
+            return write(
+                json{{"type", eventType}, {"object", payload}}.dump(-1, ' ', false, json::error_handler_t::replace)
+                + "\n");
         };
         // Stored objects are already serialized: plain JSON watches send them as they are.
         auto sendText = [&](const std::string &eventType, const std::string &text) {

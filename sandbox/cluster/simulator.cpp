@@ -3,6 +3,7 @@
 #include "sandbox/api/resourcetypes.h"
 #include "sandbox/cluster/objects.h"
 
+#include <cstdio>
 #include <set>
 
 namespace lucent::sandbox {
@@ -61,6 +62,20 @@ void Simulator::stop()
 void Simulator::tick()
 {
     std::lock_guard lock(m_tickMutex);
+    // An object with a field of an unexpected type must not stop the whole cluster: the
+    // round is abandoned and the next one tries again.
+    try {
+        round();
+    } catch (const std::exception &e) {
+        if (!m_reportedFailure) {
+            std::fprintf(stderr, "lucent-sandbox: a controller round failed (%s); the cluster carries on\n", e.what());
+            m_reportedFailure = true;
+        }
+    }
+}
+
+void Simulator::round()
+{
     // The passes over every pod only run when something was written since the last round
     // (ours included, so a round that wrote is followed by another until all settles). The
     // deployment controller and the kubelet also act on time, so they run every round.

@@ -66,6 +66,7 @@ private:
         std::string ns, name;
     };
 
+    void round();
     void reconcileDeployments();
     void reconcileDeployment(const nlohmann::json &deployment, const std::vector<nlohmann::json> &replicaSets);
     void reconcileReplicaSets(const std::vector<PodSummary> &pods);
@@ -97,6 +98,7 @@ private:
     /// deployment uid -> (what its status counted, simulated time that last changed)
     std::map<std::string, std::pair<std::string, double>> m_progress;
     std::uint32_t m_nextIp = 1;
+    bool m_reportedFailure = false;
     std::uint64_t m_seenVersion = 0; ///< the store's resourceVersion at the start of the last round
     std::uint64_t m_kubeletSeenVersion = 0; ///< ... and at the end of the kubelet's last full scan
     std::mutex m_tickMutex;

@@ -94,7 +94,7 @@ const ObjectStore::Bucket *ObjectStore::findBucket(const ResourceType &type) con
 
 ObjectStore::StoredObject ObjectStore::StoredObject::from(json value)
 {
-    auto text = std::make_shared<const std::string>(value.dump());
+    auto text = std::make_shared<const std::string>(value.dump(-1, ' ', false, json::error_handler_t::replace));
     return {std::make_shared<const json>(std::move(value)), std::move(text)};
 }
 
