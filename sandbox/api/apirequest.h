@@ -51,11 +51,14 @@ struct ApiResponse {
     /// When set, the response is streamed (watch, follow logs): the function writes chunks
     /// until it returns.
     std::function<void(const ChunkWriter &)> stream;
+    /// Sent as "Warning: 299 - ..." headers (unknown fields under fieldValidation=Warn).
+    std::vector<std::string> warnings;
 
     static ApiResponse json(int status, const nlohmann::json &value)
     {
         // Replace, not throw, on invalid UTF-8: an answer must always go out.
-        return {status, "application/json", value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}};
+        return {
+            status, "application/json", value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}, {}};
     }
 };
 

@@ -1,6 +1,7 @@
 #include "sandbox/api/apiserver.h"
 
 #include "sandbox/api/discovery.h"
+#include "sandbox/api/fieldvalidation.h"
 #include "sandbox/api/patch.h"
 #include "sandbox/api/selectors.h"
 #include "sandbox/api/tables.h"
@@ -162,6 +163,30 @@ std::variant<json, ApiError> decodeBody(const ApiRequest &request)
     return value;
 }
 
+std::optional<ApiResponse> ApiServer::validateFields(const ApiRequest &request, const ResourceType &type,
+                                                     const json &object, std::vector<std::string> &warnings) const
+{
+    const std::string mode = request.param("fieldValidation", "Warn");
+    if (mode != "Strict" && mode != "Warn" && mode != "Ignore")
+        return error(
+            ApiError::badRequest("fieldValidation must be one of Ignore, Warn or Strict, not \"" + mode + "\""));
+    const FieldCheck check = checkFields(type.kind, object);
+    const std::string prefix
+        = type.kind + " in version \"" + type.version + "\" cannot be handled as a " + type.kind + ": ";
+    if (!check.typeError.empty())
+        return error(ApiError::badRequest(prefix + check.typeError));
+    if (check.unknownFields.empty() || mode == "Ignore")
+        return std::nullopt;
+    std::string listed;
+    for (const auto &field : check.unknownFields) {
+        listed += (listed.empty() ? "" : ", ") + std::string("unknown field \"") + field + "\"";
+        warnings.push_back("unknown field \"" + field + "\"");
+    }
+    if (mode == "Strict")
+        return error(ApiError::badRequest(prefix + "strict decoding error: " + listed));
+    return std::nullopt;
+}
+
 ApiServer::ApiServer(ObjectStore &store, ApiServerOptions options)
     : m_store(store)
     , m_options(options)
@@ -310,7 +335,7 @@ ApiResponse ApiServer::listObjects(const ApiRequest &request, const Target &targ
             body += *page.items[i];
         }
         body += "]}";
-        return ApiResponse{200, "application/json", std::move(body), {}};
+        return ApiResponse{200, "application/json", std::move(body), {}, {}};
     }
     auto page = m_store.list(*target.type, target.path.ns, std::get<Filters>(filters).predicate(), limit,
                              request.param("continue"));
@@ -351,6 +376,9 @@ ApiResponse ApiServer::createObject(const ApiRequest &request, const Target &tar
             "the namespace of the provided object does not match the namespace sent on the request"));
     if (object.contains("status") && hasStatusSubresource(type) && type.kind != "Pod")
         object.erase("status"); // status is the controllers' to write
+    std::vector<std::string> warnings;
+    if (auto rejected = validateFields(request, type, object, warnings))
+        return *rejected;
     dropNulls(object);
     const std::string name = object.value("/metadata/name"_json_pointer, std::string());
     if (!name.empty() && !validName(name))
@@ -366,7 +394,9 @@ ApiResponse ApiServer::createObject(const ApiRequest &request, const Target &tar
     auto created = m_store.create(type, target.path.ns, object, isDryRun(request));
     if (auto e = failed(created))
         return error(*e);
-    return ApiResponse::json(201, std::get<json>(created));
+    ApiResponse response = ApiResponse::json(201, std::get<json>(created));
+    response.warnings = std::move(warnings);
+    return response;
 }
 
 ApiResponse ApiServer::store(const ApiRequest &request, const Target &target, json object, const json &current)
@@ -378,6 +408,9 @@ ApiResponse ApiServer::store(const ApiRequest &request, const Target &target, js
         return error(ApiError::badRequest("the name of the object (" + object["metadata"]["name"].dump()
                                           + ") does not match the name on the URL (" + target.path.name + ")"));
     object["metadata"]["name"] = target.path.name;
+    std::vector<std::string> warnings;
+    if (auto rejected = validateFields(request, type, object, warnings))
+        return *rejected;
     dropNulls(object);
     if (hasStatusSubresource(type)) {
         // The main resource cannot change status, and /status can change nothing but status.
@@ -395,7 +428,9 @@ ApiResponse ApiServer::store(const ApiRequest &request, const Target &target, js
     auto updated = m_store.update(type, target.path.ns, object, isDryRun(request));
     if (auto e = failed(updated))
         return error(*e);
-    return ApiResponse::json(200, std::get<json>(updated));
+    ApiResponse response = ApiResponse::json(200, std::get<json>(updated));
+    response.warnings = std::move(warnings);
+    return response;
 }
 
 ApiResponse ApiServer::updateObject(const ApiRequest &request, const Target &target)

@@ -57,6 +57,10 @@ private:
     /// the half the request may not touch.
     ApiResponse store(const ApiRequest &request, const Target &target, nlohmann::json object,
                       const nlohmann::json &current);
+    /// Checks fields as the decoder would: wrong types are a 400 always, unknown fields a 400
+    /// under fieldValidation=Strict and a warning under Warn (the default).
+    std::optional<ApiResponse> validateFields(const ApiRequest &request, const ResourceType &type,
+                                              const nlohmann::json &object, std::vector<std::string> &warnings) const;
     /// Deletes (or, for Orphan, releases) every object that @p owner owns, recursively.
     void collectGarbage(const nlohmann::json &owner, bool orphan);
 

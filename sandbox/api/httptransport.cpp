@@ -127,6 +127,12 @@ HttpTransport::HttpTransport(ApiServer &api, const Authenticator &authenticator,
         }
         ApiResponse response = m_api.handle(request);
         res.status = response.status;
+        for (const auto &warning : response.warnings) {
+            std::string quoted;
+            for (char c : warning)
+                quoted += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+            res.set_header("Warning", "299 - \"" + quoted + "\"");
+        }
         if (response.stream) {
             // cpp-httplib would gzip a stream when the client accepts it (Go clients always
             // do), and the compressor holds events back until its buffer fills. Streams go

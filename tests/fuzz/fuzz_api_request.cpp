@@ -48,9 +48,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     if (size < 2)
         return 0;
     static const char *methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"};
-    static const char *types[] = {"application/json", "application/yaml", "application/merge-patch+json",
-                                  "application/json-patch+json", "application/strategic-merge-patch+json",
-                                  "application/vnd.kubernetes.protobuf", "text/plain", ""};
+    static const char *types[] = {"application/json",
+                                  "application/yaml",
+                                  "application/merge-patch+json",
+                                  "application/json-patch+json",
+                                  "application/strategic-merge-patch+json",
+                                  "application/vnd.kubernetes.protobuf",
+                                  "text/plain",
+                                  ""};
     ApiRequest request;
     request.method = methods[data[0] % 6];
     request.headers["content-type"] = types[data[1] % 8];

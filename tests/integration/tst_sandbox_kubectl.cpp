@@ -33,6 +33,7 @@ private Q_SLOTS:
     void conflictOnStaleUpdate();
     void dryRunChangesNothing();
     void errorsAreStatusObjects();
+    void unknownFieldsAndWrongTypes();
     void logsWithOptions();
     void logsFollowStreams();
     void logsOfCrashLoopingPodAndPrevious();
@@ -418,6 +419,38 @@ void TestSandboxKubectl::errorsAreStatusObjects()
     r = kubectl(S({"create", "-f", "-"}),
                 "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"lucent-staging\"}}");
     QVERIFY2(r.errText().contains(QStringLiteral("(AlreadyExists)")), qPrintable(r.errText()));
+}
+
+void TestSandboxKubectl::unknownFieldsAndWrongTypes()
+{
+    const QByteArray good
+        = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: typo-check\n  namespace: lucent-staging\n"
+          "spec:\n  replicas: 1\n  selector:\n    matchLabels: {app: typo-check}\n  template:\n    metadata:\n"
+          "      labels: {app: typo-check}\n    spec:\n      containers:\n      - name: app\n        image: "
+          "lucent/app:1.0.0\n";
+    QByteArray typo = good;
+    typo.replace("        image:", "        imagez:");
+    CommandResult r = kubectl(S({"apply", "-f", "-"}), typo);
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.errText().contains(QStringLiteral(
+                 "Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: "
+                 "unknown field \"spec.template.spec.containers[0].imagez\"")),
+             qPrintable(r.errText()));
+    QVERIFY(kubectl(S({"get", "deploy/typo-check", "-n", "lucent-staging"})).exitCode != 0);
+
+    QByteArray wrongType = good;
+    wrongType.replace("replicas: 1", "replicas: one");
+    r = kubectl(S({"apply", "-f", "-"}), wrongType);
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.errText().contains(QStringLiteral(
+                 "cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32")),
+             qPrintable(r.errText()));
+
+    r = kubectl(S({"apply", "--validate=warn", "-f", "-"}), typo);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QVERIFY2(r.errText().contains(QStringLiteral("Warning: unknown field \"spec.template.spec.containers[0].imagez\"")),
+             qPrintable(r.errText()));
+    QVERIFY(kubectl(S({"delete", "deploy/typo-check", "-n", "lucent-staging"})).exitCode == 0);
 }
 
 static QString firstPod(const SandboxProcess &sandbox, const char *app)

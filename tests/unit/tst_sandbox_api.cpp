@@ -201,6 +201,16 @@ void TestSandboxApi::badRequests_data()
     QTest::addRow("update without rv") << "PUT" << QStringLiteral("/api/v1/namespaces/lucent-staging/services/frontend")
                                        << QByteArray(R"({"metadata":{"name":"frontend"}})") << "application/json" << 422
                                        << "Invalid";
+    QTest::addRow("unknown field strict")
+        << "POST" << cms + QStringLiteral("?fieldValidation=Strict")
+        << QByteArray(R"({"metadata":{"name":"x"},"dataz":{}})") << "application/json" << 400 << "BadRequest";
+    QTest::addRow("wrong type") << "POST" << cms << QByteArray(R"({"metadata":{"name":"x","labels":{"a":1}}})")
+                                << "application/json" << 400 << "BadRequest";
+    QTest::addRow("bad fieldValidation") << "POST" << cms + QStringLiteral("?fieldValidation=Loud")
+                                         << QByteArray(R"({"metadata":{"name":"x"}})") << "application/json" << 400
+                                         << "BadRequest";
+    QTest::addRow("invalid name") << "POST" << cms << QByteArray(R"({"metadata":{"name":"Not_Valid"}})")
+                                  << "application/json" << 422 << "Invalid";
     QTest::addRow("json patch failing test")
         << "PATCH" << QStringLiteral("/api/v1/namespaces/lucent-staging/services/frontend")
         << QByteArray(R"([{"op":"test","path":"/spec/type","value":"NodePort"}])") << "application/json-patch+json"

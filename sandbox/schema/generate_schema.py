@@ -1,0 +1,47 @@
+#!/usr/bin/python3
+"""Writes kubernetes-fields.json: the field names and types of the kinds lucent-sandbox
+serves, read from the model metadata of Debian's python3-kubernetes package.
+
+These are facts of the Kubernetes API (field names and their types), gathered once so that
+the sandbox can reject unknown fields (fieldValidation=Strict) and wrongly typed values the
+way the real API server's decoder does. Run it again after changing the served kinds:
+    sandbox/schema/generate_schema.py > sandbox/schema/kubernetes-fields.json
+"""
+import json
+import re
+import sys
+
+from kubernetes.client import models
+
+ROOTS = {
+    "Namespace": "V1Namespace", "Pod": "V1Pod", "Service": "V1Service", "Endpoints": "V1Endpoints",
+    "Event": "CoreV1Event", "ConfigMap": "V1ConfigMap", "Secret": "V1Secret",
+    "ServiceAccount": "V1ServiceAccount", "Deployment": "V1Deployment", "ReplicaSet": "V1ReplicaSet",
+    "StatefulSet": "V1StatefulSet", "Lease": "V1Lease",
+    "SelfSubjectAccessReview": "V1SelfSubjectAccessReview", "Scale": "V1Scale",
+}
+
+
+def referenced(type_name):
+    """Model names inside a type string such as 'list[V1Container]' or 'dict(str, V1X)'."""
+    return [t for t in re.findall(r"[A-Za-z0-9]+", type_name) if hasattr(models, t) and t[0].isupper()]
+
+
+def main():
+    types, todo = {}, list(ROOTS.values())
+    while todo:
+        name = todo.pop()
+        if name in types:
+            continue
+        model = getattr(models, name)
+        fields = {}
+        for attribute, type_name in model.openapi_types.items():
+            fields[model.attribute_map[attribute]] = type_name
+            todo.extend(referenced(type_name))
+        types[name] = fields
+    json.dump({"kinds": ROOTS, "types": types}, sys.stdout, indent=1, sort_keys=True)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
