@@ -52,6 +52,11 @@ void usage(FILE *to)
         "  --speed X            run simulated time X times faster (probe delays, back-off, deadlines)\n"
         "  --extra-pods N       add N pods of a load generator in namespace lucent-load (scale tests)\n"
         "  --log-rate R         log lines each container writes per simulated second (default 2)\n"
+        "Fault injection, for testing clients:\n"
+        "  --error-rate R       answer a share R (0..1) of resource requests with 500 or 429 + Retry-After\n"
+        "  --latency MS         add MS milliseconds to every request\n"
+        "  --gone-rate R        answer a share R of watches from a resourceVersion with 410 Gone\n"
+        "  --drop-watches N     end every watch after N seconds\n"
         "  --seed N             make names and chance repeatable\n"
         "Without TLS, kubectl sends no credentials, so every caller is treated as lucent-admin.\n",
         to);
@@ -70,6 +75,7 @@ int main(int argc, char **argv)
     bool tls = false;
     double logRate = 2.0;
     int extraPods = 0;
+    ApiServerOptions apiOptions;
     std::uint64_t seed = std::random_device{}();
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -103,6 +109,27 @@ int main(int argc, char **argv)
                 std::fputs("lucent-sandbox: --extra-pods takes a number from 0 to 100000\n", stderr);
                 return 2;
             }
+        } else if (arg == "--error-rate" || arg == "--gone-rate" || arg == "--latency" || arg == "--drop-watches") {
+            const std::string text = value(arg.c_str());
+            double number = -1;
+            try {
+                number = std::stod(text);
+            } catch (const std::exception &) {
+            }
+            const bool rate = arg == "--error-rate" || arg == "--gone-rate";
+            if (number < 0 || (rate && number > 1) || (!rate && number > 86400000)) {
+                std::fprintf(stderr, "lucent-sandbox: %s takes %s, not '%s'\n", arg.c_str(),
+                             rate ? "a share from 0 to 1" : "a non-negative number", text.c_str());
+                return 2;
+            }
+            if (arg == "--error-rate")
+                apiOptions.faults.errorRate = number;
+            else if (arg == "--gone-rate")
+                apiOptions.faults.goneRate = number;
+            else if (arg == "--latency")
+                apiOptions.faults.latency = std::chrono::milliseconds(std::int64_t(number));
+            else
+                apiOptions.faults.dropWatchesAfter = std::chrono::seconds(std::int64_t(number));
         } else if (arg == "--tls") {
             tls = true;
         } else if (arg == "--speed" || arg == "--seed" || arg == "--log-rate") {
@@ -136,7 +163,7 @@ int main(int argc, char **argv)
         }
     }
 
-    ObjectStore store;
+    ObjectStore store(10000, seed);
     ClusterClock clock(speed, seed);
     Simulator simulator(store, clock, logRate);
     for (const auto &problem : applyPlatform(store, manifests))
@@ -152,7 +179,8 @@ int main(int argc, char **argv)
             deployerNamespaces.push_back(env.ns);
     }
     Authenticator authenticator(deployerNamespaces);
-    ApiServer api(store);
+    apiOptions.faults.seed = seed;
+    ApiServer api(store, apiOptions);
     api.setRuntime(&simulator);
     std::optional<CertificateAuthority> pki;
     std::optional<HttpTransport::Tls> tlsConfig;

@@ -53,12 +53,15 @@ struct ApiResponse {
     std::function<void(const ChunkWriter &)> stream;
     /// Sent as "Warning: 299 - ..." headers (unknown fields under fieldValidation=Warn).
     std::vector<std::string> warnings;
+    /// Any other response headers (Retry-After, ...).
+    std::vector<std::pair<std::string, std::string>> headers;
 
     static ApiResponse json(int status, const nlohmann::json &value)
     {
         // Replace, not throw, on invalid UTF-8: an answer must always go out.
         return {
-            status, "application/json", value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}, {}};
+            status, "application/json", value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}, {},
+            {}};
     }
 };
 

@@ -8,6 +8,7 @@
 #include "sandbox/api/yamljson.h"
 
 #include <regex>
+#include <thread>
 
 namespace lucent::sandbox {
 
@@ -190,7 +191,16 @@ std::optional<ApiResponse> ApiServer::validateFields(const ApiRequest &request, 
 ApiServer::ApiServer(ObjectStore &store, ApiServerOptions options)
     : m_store(store)
     , m_options(options)
+    , m_random(options.faults.seed)
 {
+}
+
+bool ApiServer::chance(double rate)
+{
+    if (rate <= 0)
+        return false;
+    std::lock_guard lock(m_randomMutex);
+    return std::uniform_real_distribution<double>(0, 1)(m_random) < rate;
 }
 
 void ApiServer::stop()
@@ -238,6 +248,22 @@ ApiResponse ApiServer::route(const ApiRequest &request)
         return error({404, "NotFound", "the server could not find the requested resource", json::object(), {}});
     if (!path->subresource.empty() && !target.type->hasSubresource(path->subresource))
         return error({404, "NotFound", "the server could not find the requested resource", json::object(), {}});
+    const FaultOptions &faults = m_options.faults;
+    if (faults.latency.count() > 0)
+        std::this_thread::sleep_for(faults.latency);
+    if (chance(faults.errorRate)) {
+        // Half the injected failures are overload (429 with Retry-After), half server errors.
+        if (chance(0.5)) {
+            ApiResponse busy = error({429,
+                                      "TooManyRequests",
+                                      "Too many requests, please try again later. (injected fault)",
+                                      json::object(),
+                                      {}});
+            busy.headers.emplace_back("Retry-After", "1");
+            return busy;
+        }
+        return error(ApiError::internal("injected fault (--error-rate)"));
+    }
     Attributes what{verbOf(request, *path), path->group, path->resource, path->subresource, path->ns, path->name};
     std::string reason;
     if (!Authorizer::allowed(request.identity, what, reason)) {
@@ -335,7 +361,7 @@ ApiResponse ApiServer::listObjects(const ApiRequest &request, const Target &targ
             body += *page.items[i];
         }
         body += "]}";
-        return ApiResponse{200, "application/json", std::move(body), {}, {}};
+        return ApiResponse{200, "application/json", std::move(body), {}, {}, {}};
     }
     auto page = m_store.list(*target.type, target.path.ns, std::get<Filters>(filters).predicate(), limit,
                              request.param("continue"));

@@ -8,13 +8,25 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
+#include <random>
 
 namespace lucent::sandbox {
+
+/// Faults to inject, for testing how clients cope with a bad API server.
+struct FaultOptions {
+    double errorRate = 0; ///< share of resource requests answered 500 or 429 (with Retry-After)
+    std::chrono::milliseconds latency{0}; ///< added to every request
+    double goneRate = 0; ///< share of watches from a resourceVersion answered 410 Gone
+    std::chrono::seconds dropWatchesAfter{0}; ///< end every watch after this long (0: never)
+    std::uint64_t seed = 1;
+};
 
 struct ApiServerOptions {
     std::size_t maxBodyBytes = 3 * 1024 * 1024; ///< what kube-apiserver accepts
     std::chrono::seconds defaultWatchTimeout{1800};
     std::chrono::seconds bookmarkInterval{10};
+    FaultOptions faults;
 };
 
 /// The Kubernetes API over the object store: routing, verbs, selectors, patches, watches and
@@ -67,6 +79,9 @@ private:
     ObjectStore &m_store;
     ApiServerOptions m_options;
     const PodRuntime *m_runtime = nullptr;
+    bool chance(double rate);
+    std::mutex m_randomMutex;
+    std::mt19937_64 m_random;
     std::atomic<unsigned> m_roundRobin{0};
 };
 

@@ -135,7 +135,7 @@ std::optional<ApiResponse> serveDiscovery(const ApiRequest &request)
     if (request.method != "GET")
         return std::nullopt;
     if (path == "/healthz" || path == "/readyz" || path == "/livez")
-        return ApiResponse{200, "text/plain; charset=utf-8", "ok", {}, {}};
+        return ApiResponse{200, "text/plain; charset=utf-8", "ok", {}, {}, {}};
     if (path == "/version")
         return ApiResponse::json(200,
                                  {{"major", "1"},

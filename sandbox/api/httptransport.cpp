@@ -127,6 +127,8 @@ HttpTransport::HttpTransport(ApiServer &api, const Authenticator &authenticator,
         }
         ApiResponse response = m_api.handle(request);
         res.status = response.status;
+        for (const auto &[name, value] : response.headers)
+            res.set_header(name, value);
         for (const auto &warning : response.warnings) {
             std::string quoted;
             for (char c : warning)

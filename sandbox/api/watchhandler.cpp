@@ -38,14 +38,18 @@ ApiResponse ApiServer::watchObjects(const ApiRequest &request, const Target &tar
         }
     }
     const bool bookmarks = request.flag("allowWatchBookmarks");
+    if (m_options.faults.dropWatchesAfter.count() > 0)
+        timeout
+            = std::min(timeout, std::chrono::duration_cast<std::chrono::seconds>(m_options.faults.dropWatchesAfter));
+    const bool injectGone = since > 0 && chance(m_options.faults.goneRate);
     const bool table = wantsTable(request.header("accept"));
     const ResourceType type = *target.type;
     const std::string ns = target.path.ns;
 
     ApiResponse response;
     response.contentType = "application/json";
-    response.stream = [this, type, ns, labels = *labels, fields = *fields, since, timeout, bookmarks,
-                       table](const ChunkWriter &write) mutable {
+    response.stream = [this, type, ns, labels = *labels, fields = *fields, since, timeout, bookmarks, table,
+                       injectGone](const ChunkWriter &write) mutable {
         const auto deadline = std::chrono::steady_clock::now() + timeout;
         auto matches = [&](const json &o) {
             const json &meta = o["metadata"];
@@ -71,6 +75,11 @@ ApiResponse ApiServer::watchObjects(const ApiRequest &request, const Target &tar
             return write("{\"type\":\"" + eventType + "\",\"object\":" + text + "}\n");
         };
 
+        if (injectGone) {
+            send("ERROR",
+                 ApiError::gone("too old resource version: " + std::to_string(since) + " (injected fault)").toStatus());
+            return;
+        }
         // Without a resourceVersion ("0" or none) a watch starts with the current state.
         if (since == 0) {
             auto page = m_store.list(type, ns, matches, 0, {});

@@ -64,16 +64,16 @@ std::string nowTimestamp()
     return buffer;
 }
 
-ObjectStore::ObjectStore(std::size_t historyLimit)
+ObjectStore::ObjectStore(std::size_t historyLimit, std::uint64_t seed)
     : m_historyLimit(historyLimit)
+    , m_random(seed)
 {
 }
 
 std::string ObjectStore::newUid()
 {
     // Random version-4 UUIDs; the counter keeps them unique even with a fixed seed.
-    static thread_local std::mt19937_64 rng{std::random_device{}()};
-    const std::uint64_t a = rng(), b = rng() ^ ++m_uidCounter;
+    const std::uint64_t a = m_random(), b = m_random() ^ ++m_uidCounter;
     char buffer[40];
     std::snprintf(buffer, sizeof buffer, "%08x-%04x-4%03x-%04x-%012llx", unsigned(a >> 32), unsigned(a >> 16) & 0xffff,
                   unsigned(a) & 0xfff, (unsigned(b >> 48) & 0x3fff) | 0x8000,
@@ -117,11 +117,10 @@ Result<json> ObjectStore::create(const ResourceType &type, const std::string &ns
     json &meta = metadataOf(object);
     std::string name = meta.value("name", "");
     if (name.empty() && meta.contains("generateName") && meta["generateName"].is_string()) {
-        static thread_local std::mt19937 rng{std::random_device{}()};
         const char *alphabet = "bcdfghjklmnpqrstvwxz2456789";
         name = meta["generateName"].get<std::string>();
         for (int i = 0; i < 5; ++i)
-            name += alphabet[rng() % 27];
+            name += alphabet[m_random() % 27];
         meta["name"] = name;
     }
     if (name.empty())

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <random>
 #include <string>
 #include <variant>
 #include <vector>
@@ -61,7 +62,8 @@ struct ListPage {
 class ObjectStore
 {
 public:
-    explicit ObjectStore(std::size_t historyLimit = 10000);
+    /// @p seed makes uids and generated names repeatable (--seed).
+    explicit ObjectStore(std::size_t historyLimit = 10000, std::uint64_t seed = std::random_device{}());
 
     using Predicate = std::function<bool(const json &)>;
 
@@ -130,6 +132,7 @@ private:
     std::size_t m_historyLimit;
     std::uint64_t m_resourceVersion = 1;
     std::uint64_t m_uidCounter = 0;
+    std::mt19937_64 m_random; ///< guarded by m_mutex
     bool m_stopped = false;
 };
 

@@ -31,6 +31,8 @@ private Q_SLOTS:
     void labelSelectorSyntax();
     void strategicMergeKeys();
     void strategicDirectives();
+    void injectedFaults();
+    void seedMakesUidsRepeatable();
 
 private:
     ApiResponse call(const std::string &method, const std::string &path, const std::string &body = {},
@@ -351,6 +353,74 @@ void TestSandboxApi::strategicDirectives()
         = applyPatch(PatchType::Strategic, "Pod", original, json::parse(R"({"spec":{"containers":[{"image":"x"}]}})"));
     QVERIFY(std::holds_alternative<ApiError>(bad));
     QCOMPARE(std::get<ApiError>(bad).code, 400);
+}
+
+void TestSandboxApi::injectedFaults()
+{
+    ApiServerOptions options;
+    options.faults.errorRate = 1;
+    ApiServer failing(*m_store, options);
+    ApiRequest request;
+    request.method = "GET";
+    request.path = "/api/v1/namespaces/lucent-staging/services";
+    request.authenticated = true;
+    request.identity = {"lucent-admin", {}, Identity::Role::Admin, {}};
+    bool saw429 = false, saw500 = false;
+    for (int i = 0; i < 40; ++i) {
+        const ApiResponse r = failing.handle(request);
+        QVERIFY(r.status == 429 || r.status == 500);
+        if (r.status == 429) {
+            saw429 = true;
+            QCOMPARE(r.headers, (std::vector<std::pair<std::string, std::string>>{{"Retry-After", "1"}}));
+        }
+        saw500 = saw500 || r.status == 500;
+        QCOMPARE(QString::fromStdString(json::parse(r.body).value("kind", "")), QStringLiteral("Status"));
+    }
+    QVERIFY(saw429 && saw500);
+    request.path = "/version"; // discovery stays up
+    QCOMPARE(failing.handle(request).status, 200);
+
+    ApiServerOptions goneOptions;
+    goneOptions.faults.goneRate = 1;
+    ApiServer gone(*m_store, goneOptions);
+    request.path = "/api/v1/namespaces/lucent-staging/services";
+    request.query = {{"watch", "true"}, {"resourceVersion", std::to_string(m_store->resourceVersion())}};
+    ApiResponse r = gone.handle(request);
+    std::string out;
+    r.stream([&](const std::string &chunk) {
+        out += chunk;
+        return true;
+    });
+    QCOMPARE(json::parse(out)["object"].value("code", 0), 410);
+
+    ApiServerOptions dropOptions;
+    dropOptions.faults.dropWatchesAfter = std::chrono::seconds(1);
+    ApiServer dropping(*m_store, dropOptions);
+    r = dropping.handle(request);
+    QElapsedTimer timer;
+    timer.start();
+    r.stream([](const std::string &) { return true; }); // returns once the watch is dropped
+    QVERIFY2(timer.elapsed() < 10000, "the watch was not dropped");
+
+    ApiServerOptions slowOptions;
+    slowOptions.faults.latency = std::chrono::milliseconds(200);
+    ApiServer slow(*m_store, slowOptions);
+    request.query.clear();
+    timer.restart();
+    QCOMPARE(slow.handle(request).status, 200);
+    QVERIFY(timer.elapsed() >= 200);
+}
+
+void TestSandboxApi::seedMakesUidsRepeatable()
+{
+    auto uids = [](std::uint64_t seed) {
+        ObjectStore store(100, seed);
+        applyPlatform(store, LUCENT_SOURCE_DIR "/manifests");
+        return std::get<json>(
+            store.get(*findResource("", "v1", "namespaces"), "", "lucent-staging"))["metadata"]["uid"];
+    };
+    QCOMPARE(uids(42), uids(42));
+    QVERIFY(uids(42) != uids(43));
 }
 
 QTEST_GUILESS_MAIN(TestSandboxApi)
