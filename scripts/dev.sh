@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's commands. Each one installs what is missing, builds incrementally, then acts:
-#   scripts/dev.sh run [console options]   start the console (e.g. --screenshot FILE headless)
+#   scripts/dev.sh run [console options]   start lucent-sandbox and the console on it (e.g. --screenshot FILE
+#                                          headless); LUCENT_NO_SANDBOX=1 uses your own kubeconfig instead
 #   scripts/dev.sh test [ctest options]    run every test
 #   scripts/dev.sh package                 build the .deb and .tar.gz into build/<preset>/packages
 #   scripts/dev.sh lint                    clang-format check and clang-tidy over the sources
@@ -35,7 +36,27 @@ mkdir -p "$here/build"
 case "$command" in
 run)
     prepare
-    exec "$build/app/lucent-console" "$@"
+    if [ -n "${LUCENT_NO_SANDBOX:-}" ]; then
+        exec "$build/app/lucent-console" "$@"
+    fi
+    # The embedded default: a simulated cluster of the platform on a free loopback port,
+    # with its kubeconfig in a private temporary directory, stopped when the console exits.
+    workdir=$(mktemp -d "${TMPDIR:-/tmp}/lucent-sandbox.XXXXXX")
+    "$build/sandbox/lucent-sandbox" --port 0 --kubeconfig-out "$workdir/kubeconfig" >"$workdir/sandbox.out" 2>"$workdir/sandbox.err" &
+    sandbox_pid=$!
+    trap 'kill "$sandbox_pid" 2>/dev/null; wait "$sandbox_pid" 2>/dev/null; rm -rf "$workdir"' EXIT
+    for _ in $(seq 100); do
+        grep -q listening "$workdir/sandbox.out" 2>/dev/null && break
+        kill -0 "$sandbox_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if ! grep -q listening "$workdir/sandbox.out" 2>/dev/null; then
+        cat "$workdir/sandbox.err" >&2
+        echo "[dev] lucent-sandbox did not start (output above)" >&2
+        exit 1
+    fi
+    echo "[dev] $(cat "$workdir/sandbox.out"); kubeconfig: $workdir/kubeconfig" >&2
+    "$build/app/lucent-console" --kubeconfig "$workdir/kubeconfig" "$@"
     ;;
 test)
     prepare
