@@ -119,6 +119,16 @@ void dropNulls(json &value)
     }
 }
 
+// The stored object with @p status and any warnings, or the store's error.
+ApiResponse answer(const Result<json> &result, int status, std::vector<std::string> warnings)
+{
+    if (auto e = failed(result))
+        return error(*e);
+    ApiResponse response = ApiResponse::json(status, std::get<json>(result));
+    response.warnings = std::move(warnings);
+    return response;
+}
+
 // The Kubernetes verb of a request, for authorization.
 std::string verbOf(const ApiRequest &request, const RequestPath &path)
 {
@@ -417,12 +427,7 @@ ApiResponse ApiServer::createObject(const ApiRequest &request, const Target &tar
                     "character (e.g. 'example.com', regex used for validation is "
                     "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
               "metadata.name"}}));
-    auto created = m_store.create(type, target.path.ns, object, isDryRun(request));
-    if (auto e = failed(created))
-        return error(*e);
-    ApiResponse response = ApiResponse::json(201, std::get<json>(created));
-    response.warnings = std::move(warnings);
-    return response;
+    return answer(m_store.create(type, target.path.ns, object, isDryRun(request)), 201, std::move(warnings));
 }
 
 ApiResponse ApiServer::store(const ApiRequest &request, const Target &target, json object, const json &current)
@@ -451,12 +456,7 @@ ApiResponse ApiServer::store(const ApiRequest &request, const Target &target, js
             object.erase("status");
         }
     }
-    auto updated = m_store.update(type, target.path.ns, object, isDryRun(request));
-    if (auto e = failed(updated))
-        return error(*e);
-    ApiResponse response = ApiResponse::json(200, std::get<json>(updated));
-    response.warnings = std::move(warnings);
-    return response;
+    return answer(m_store.update(type, target.path.ns, object, isDryRun(request)), 200, std::move(warnings));
 }
 
 ApiResponse ApiServer::updateObject(const ApiRequest &request, const Target &target)

@@ -2,6 +2,7 @@
 
 #include "sandbox/api/resourcetypes.h"
 #include "sandbox/cluster/objects.h"
+#include "sandbox/cluster/workload.h"
 
 #include <cstdio>
 #include <set>
@@ -99,17 +100,13 @@ void Simulator::round()
 
 Simulator::Behaviour Simulator::behaviourOf(const std::string &image)
 {
-    const auto colon = image.rfind(':');
-    const std::string tag
-        = colon == std::string::npos || image.find('/', colon) != std::string::npos ? "" : image.substr(colon);
-    if (tag.find("-crash") != std::string::npos)
-        return Behaviour::Crash;
-    if (tag.find("-unready") != std::string::npos)
-        return Behaviour::Unready;
-    if (tag.find("-errors") != std::string::npos)
-        return Behaviour::Errors;
-    if (tag.find("-slow") != std::string::npos)
-        return Behaviour::Slow;
+    switch (Workload::kindOf(image)) {
+    case Workload::Kind::Crash: return Behaviour::Crash;
+    case Workload::Kind::Unready: return Behaviour::Unready;
+    case Workload::Kind::Errors: return Behaviour::Errors;
+    case Workload::Kind::Slow: return Behaviour::Slow;
+    case Workload::Kind::Healthy: break;
+    }
     return Behaviour::Healthy;
 }
 

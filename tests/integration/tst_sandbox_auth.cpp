@@ -34,10 +34,7 @@ private:
 
 static QStringList S(std::initializer_list<const char *> items)
 {
-    QStringList list;
-    for (const char *item : items)
-        list.append(QString::fromUtf8(item));
-    return list;
+    return Lucent::Tests::args(items);
 }
 
 void TestSandboxAuth::initTestCase()

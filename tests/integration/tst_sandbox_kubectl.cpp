@@ -55,10 +55,7 @@ private:
 
 static QStringList S(std::initializer_list<const char *> items)
 {
-    QStringList list;
-    for (const char *item : items)
-        list.append(QString::fromUtf8(item));
-    return list;
+    return Lucent::Tests::args(items);
 }
 
 QJsonObject TestSandboxKubectl::getJson(const QStringList &args) const

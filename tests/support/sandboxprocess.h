@@ -7,6 +7,15 @@
 
 namespace Lucent::Tests {
 
+/// A QStringList from string literals, for short command lines in tests.
+inline QStringList args(std::initializer_list<const char *> items)
+{
+    QStringList list;
+    for (const char *item : items)
+        list.append(QString::fromUtf8(item));
+    return list;
+}
+
 /// What a finished command left behind.
 struct CommandResult {
     int exitCode = -1; ///< -1: did not start or timed out
