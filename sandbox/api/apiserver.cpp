@@ -1,5 +1,6 @@
 #include "sandbox/api/apiserver.h"
 
+#include "sandbox/api/defaults.h"
 #include "sandbox/api/discovery.h"
 #include "sandbox/api/fieldvalidation.h"
 #include "sandbox/api/patch.h"
@@ -416,6 +417,7 @@ ApiResponse ApiServer::createObject(const ApiRequest &request, const Target &tar
     if (auto rejected = validateFields(request, type, object, warnings))
         return *rejected;
     dropNulls(object);
+    applyDefaults(type.kind, object);
     const std::string name = object.value("/metadata/name"_json_pointer, std::string());
     if (!name.empty() && !validName(name))
         return error(ApiError::invalid(
@@ -443,6 +445,8 @@ ApiResponse ApiServer::store(const ApiRequest &request, const Target &target, js
     if (auto rejected = validateFields(request, type, object, warnings))
         return *rejected;
     dropNulls(object);
+    if (target.path.subresource.empty())
+        applyDefaults(type.kind, object);
     if (hasStatusSubresource(type)) {
         // The main resource cannot change status, and /status can change nothing but status.
         if (target.path.subresource == "status") {

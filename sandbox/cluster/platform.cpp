@@ -1,5 +1,6 @@
 #include "sandbox/cluster/platform.h"
 
+#include "sandbox/api/defaults.h"
 #include "sandbox/api/resourcetypes.h"
 #include "sandbox/api/yamljson.h"
 #include "sandbox/auth/certificates.h"
@@ -47,7 +48,9 @@ void applyFile(ObjectStore &store, const fs::path &file, const std::string &ns, 
                                + doc.value("kind", "?"));
             continue;
         }
-        auto result = store.create(*type, type->namespaced ? ns : "", doc, false);
+        nlohmann::json object = doc;
+        applyDefaults(type->kind, object); // as the API server would on a create
+        auto result = store.create(*type, type->namespaced ? ns : "", object, false);
         if (auto e = std::get_if<ApiError>(&result))
             problems.push_back(file.string() + ": " + e->message);
     }
@@ -101,6 +104,7 @@ void addExtraPods(ObjectStore &store, int count)
                                           {"ports", nlohmann::json::array({{{"containerPort", 8080}}})},
                                           {"resources", {{"requests", {{"cpu", "10m"}, {"memory", "32Mi"}}}}}}})},
                  {"restartPolicy", "Always"}}}};
+        applyDefaults("Pod", pod);
         store.create(*pods, "lucent-load", pod, false);
     }
 }

@@ -212,8 +212,12 @@ void Simulator::recordEvent(const json &involved, const std::string &type, const
     const ResourceType *events = findResource("", "v1", "events");
     const std::string ns = objects::ns(involved);
     const std::string now = nowTimestamp();
-    // Repeats of the same reason on the same object count up one Event, as kubelet does.
-    const std::string name = objects::name(involved) + "." + objects::uid(involved).substr(0, 8) + "." + reason;
+    // Repeats of the same message on the same object count up one Event, as Kubernetes'
+    // event recorder does; a different message is a new Event.
+    const std::size_t key = std::hash<std::string>{}(objects::uid(involved) + "|" + reason + "|" + message);
+    char suffix[20];
+    std::snprintf(suffix, sizeof suffix, "%016zx", key);
+    const std::string name = objects::name(involved) + "." + suffix;
     auto bumped = m_store.modify(*events, ns, name, [&](json &e) -> std::optional<ApiError> {
         e["count"] = e.value("count", 1) + 1;
         e["lastTimestamp"] = now;

@@ -27,6 +27,7 @@ private Q_SLOTS:
     void rolloutToHealthyTagCompletes();
     void rolloutToCrashTagExceedsDeadline();
     void rolloutUndoRestartPauseResume();
+    void recreateStrategyAndStatefulSetUpdate();
     void deleteCollectsGarbage();
     void watchReportsChanges();
     void watchResumesFromResourceVersion();
@@ -297,6 +298,42 @@ void TestSandboxKubectl::rolloutUndoRestartPauseResume()
     QVERIFY(kubectl(S({"rollout", "resume"}) + deploy).exitCode == 0);
     r = kubectl(S({"rollout", "status", "--timeout=90s"}) + deploy);
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+}
+
+void TestSandboxKubectl::recreateStrategyAndStatefulSetUpdate()
+{
+    // Recreate: every old pod goes before a new one starts.
+    CommandResult r = kubectl(S({"patch", "deploy/wallet-service", "-n", "lucent-staging", "--type", "merge", "-p",
+                                 R"({"spec":{"strategy":{"type":"Recreate","rollingUpdate":null}}})"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    r = kubectl(S({"set", "image", "deploy/wallet-service", "-n", "lucent-staging",
+                   "wallet-service=lucent/wallet-service:2.2.0"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    r = kubectl(S({"rollout", "status", "deploy/wallet-service", "-n", "lucent-staging", "--timeout=90s"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    const QString events
+        = kubectl(
+              S({"get", "events", "-n", "lucent-staging", "--field-selector", "metadata.namespace=lucent-staging", "-o",
+                 "jsonpath={range .items[?(@.involvedObject.name==\"wallet-service\")]}{.message}{\"\\n\"}{end}"}))
+              .outText();
+    QVERIFY2(events.contains(QStringLiteral("Scaled down replica set")) && events.contains(QStringLiteral("to 0")),
+             qPrintable(events));
+
+    // A StatefulSet template change rolls its pods from the highest ordinal down.
+    r = kubectl(S({"scale", "sts/redis", "-n", "lucent-staging", "--replicas=2"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    r = kubectl(S({"rollout", "status", "sts/redis", "-n", "lucent-staging", "--timeout=90s"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    r = kubectl(S({"set", "image", "sts/redis", "-n", "lucent-staging", "redis=redis:7.4"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    r = kubectl(S({"rollout", "status", "sts/redis", "-n", "lucent-staging", "--timeout=90s"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QVERIFY2(r.outText().contains(QStringLiteral("partitioned roll out complete: 2 new pods have been updated")),
+             qPrintable(r.outText()));
+    const QString images = kubectl(S({"get", "pods", "-n", "lucent-staging", "-l", "app=redis", "-o",
+                                      "jsonpath={.items[*].spec.containers[0].image}"}))
+                               .outText();
+    QCOMPARE(images, QStringLiteral("redis:7.4 redis:7.4"));
 }
 
 void TestSandboxKubectl::deleteCollectsGarbage()
