@@ -1,5 +1,7 @@
 #include "sandbox/api/discovery.h"
 
+#include "sandbox/api/fieldvalidation.h"
+
 #include "sandbox/api/resourcetypes.h"
 #include "sandbox/api/status.h"
 
@@ -69,17 +71,14 @@ json openApiFor(const std::string &group, const std::string &version)
     for (const auto &t : resourceTypes()) {
         if (t.group != group || t.version != version)
             continue;
-        const std::string schemaName = std::string(group.empty() ? "io.k8s.api.core." : "io.k8s.api.")
-            + (group.empty() ? "" : group.substr(0, group.find('.')) + ".") + version + "." + t.kind;
         const json gvk = json::array({{{"group", group}, {"version", version}, {"kind", t.kind}}});
-        schemas[schemaName] = {{"type", "object"},
-                               {"x-kubernetes-group-version-kind", gvk},
-                               {"properties",
-                                {{"apiVersion", {{"type", "string"}}},
-                                 {"kind", {{"type", "string"}}},
-                                 {"metadata", {{"type", "object"}}},
-                                 {"spec", {{"type", "object"}}},
-                                 {"status", {{"type", "object"}}}}}};
+        // Field names and types come from the same schema the server validates with.
+        std::string schemaName = addOpenApiSchemas(t.kind, schemas);
+        if (schemaName.empty()) {
+            schemaName = "io.k8s.sandbox." + t.kind;
+            schemas[schemaName] = {{"type", "object"}};
+        }
+        schemas[schemaName]["x-kubernetes-group-version-kind"] = gvk;
         const std::string base = (group.empty() ? "/api/" + version : "/apis/" + group + "/" + version)
             + (t.namespaced ? "/namespaces/{namespace}/" : "/") + t.plural;
         const json ref = {{"$ref", "#/components/schemas/" + schemaName}};

@@ -2,6 +2,7 @@
 
 #include "sandbox/api/kubernetesfields.h"
 
+#include <map>
 #include <set>
 
 namespace lucent::sandbox {
@@ -12,8 +13,7 @@ namespace {
 
 const json &schema()
 {
-    static const json parsed = json::parse(kubernetesFieldsJson());
-    return parsed;
+    return kubernetesFieldSchema();
 }
 
 std::string goType(const std::string &model)
@@ -103,6 +103,91 @@ struct Walker {
 };
 
 } // namespace
+
+const json &kubernetesFieldSchema()
+{
+    static const json parsed = json::parse(kubernetesFieldsJson());
+    return parsed;
+}
+
+namespace {
+
+// patchMergeKey of the lists strategic merge patch merges by key (facts of the API types).
+const std::map<std::string, std::string> &mergeKeys()
+{
+    static const std::map<std::string, std::string> keys{
+        {"V1PodSpec.containers", "name"},
+        {"V1PodSpec.initContainers", "name"},
+        {"V1PodSpec.volumes", "name"},
+        {"V1PodSpec.imagePullSecrets", "name"},
+        {"V1Container.env", "name"},
+        {"V1Container.ports", "containerPort"},
+        {"V1Container.volumeMounts", "mountPath"},
+        {"V1ServiceSpec.ports", "port"},
+        {"V1ObjectMeta.ownerReferences", "uid"},
+    };
+    return keys;
+}
+
+std::string componentName(const std::string &model)
+{
+    return "io.k8s.sandbox." + goType(model); // kubectl explain shows the last segment
+}
+
+json propertySchema(const std::string &type, std::vector<std::string> &pending)
+{
+    if (type == "str")
+        return {{"type", "string"}};
+    if (type == "datetime")
+        return {{"type", "string"}, {"format", "date-time"}};
+    if (type == "int")
+        return {{"type", "integer"}, {"format", "int64"}};
+    if (type == "float")
+        return {{"type", "number"}, {"format", "double"}};
+    if (type == "bool")
+        return {{"type", "boolean"}};
+    if (type == "object")
+        return {{"x-kubernetes-int-or-string", true}};
+    if (type.rfind("list[", 0) == 0)
+        return {{"type", "array"}, {"items", propertySchema(type.substr(5, type.size() - 6), pending)}};
+    if (type.rfind("dict(str, ", 0) == 0)
+        return {{"type", "object"},
+                {"additionalProperties", propertySchema(type.substr(10, type.size() - 11), pending)}};
+    pending.push_back(type);
+    return {{"allOf", json::array({{{"$ref", "#/components/schemas/" + componentName(type)}}})}};
+}
+
+} // namespace
+
+std::string addOpenApiSchemas(const std::string &kind, json &schemas)
+{
+    const json &kinds = schema()["kinds"];
+    auto model = kinds.find(kind);
+    if (model == kinds.end())
+        return {};
+    const json &types = schema()["types"];
+    std::vector<std::string> pending{model->get<std::string>()};
+    while (!pending.empty()) {
+        const std::string name = pending.back();
+        pending.pop_back();
+        if (schemas.contains(componentName(name)) || !types.contains(name))
+            continue;
+        json properties = json::object();
+        for (const auto &[field, type] : types[name].items()) {
+            json property = propertySchema(type.get<std::string>(), pending);
+            auto key = mergeKeys().find(name + "." + field);
+            if (key != mergeKeys().end()) {
+                property["x-kubernetes-patch-merge-key"] = key->second;
+                property["x-kubernetes-patch-strategy"] = "merge";
+                property["x-kubernetes-list-type"] = "map";
+                property["x-kubernetes-list-map-keys"] = json::array({key->second});
+            }
+            properties[field] = property;
+        }
+        schemas[componentName(name)] = {{"type", "object"}, {"properties", properties}};
+    }
+    return componentName(model->get<std::string>());
+}
 
 FieldCheck checkFields(const std::string &kind, const json &object)
 {

@@ -18,4 +18,12 @@ struct FieldCheck {
 /// pass unchecked.
 FieldCheck checkFields(const std::string &kind, const nlohmann::json &object);
 
+/// The parsed field schema: {"kinds": {Kind: model}, "types": {model: {field: type}}}.
+const nlohmann::json &kubernetesFieldSchema();
+
+/// Adds OpenAPI v3 component schemas for @p kind and every model it uses to @p schemas,
+/// with the list merge keys strategic merge patch uses; returns the kind's schema name,
+/// or "" when the field schema does not know the kind.
+std::string addOpenApiSchemas(const std::string &kind, nlohmann::json &schemas);
+
 } // namespace lucent::sandbox

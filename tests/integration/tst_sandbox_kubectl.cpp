@@ -95,6 +95,13 @@ void TestSandboxKubectl::discovery()
                              "namespaces", "deployments.apps", "replicasets.apps", "statefulsets.apps",
                              "leases.coordination.k8s.io", "selfsubjectaccessreviews.authorization.k8s.io"})
         QVERIFY2(resources.outText().split(QLatin1Char('\n')).contains(QLatin1String(name)), name);
+    // kubectl explain reads the OpenAPI v3 documents.
+    CommandResult explain = kubectl(S({"explain", "deployment.spec.replicas"}));
+    QVERIFY2(explain.exitCode == 0 && explain.outText().contains(QStringLiteral("FIELD: replicas <integer>")),
+             qPrintable(explain.outText() + explain.errText()));
+    explain = kubectl(S({"explain", "pod.spec.containers.ports"}));
+    QVERIFY2(explain.outText().contains(QStringLiteral("FIELD: ports <[]ContainerPort>")),
+             qPrintable(explain.outText() + explain.errText()));
     const QJsonObject version = kubectl(S({"version", "-o", "json"})).json().object();
     QVERIFY(version.value(QStringLiteral("serverVersion"))
                 .toObject()
