@@ -471,13 +471,9 @@ ApiResponse ApiServer::updateObject(const ApiRequest &request, const Target &tar
     auto current = m_store.get(*target.type, target.path.ns, target.path.name);
     if (auto e = failed(current))
         return error(*e);
-    json object = std::get<json>(body);
-    if (object.is_object() && object["metadata"].value("resourceVersion", "").empty()
-        && target.type->kind != "Namespace")
-        return error(ApiError::invalid(target.type->group, target.type->kind, target.path.name,
-                                       {{"FieldValueInvalid", "Invalid value: 0x0: must be specified for an update",
-                                         "metadata.resourceVersion"}}));
-    return store(request, target, std::move(object), std::get<json>(current));
+    // Without metadata.resourceVersion the update is unconditional, as Kubernetes allows
+    // for the kinds served here; with one, a stale value is a 409 Conflict.
+    return store(request, target, std::get<json>(std::move(body)), std::get<json>(current));
 }
 
 ApiResponse ApiServer::patchObject(const ApiRequest &request, const Target &target)

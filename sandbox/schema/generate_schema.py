@@ -28,16 +28,16 @@ def referenced(type_name):
 
 
 def main():
-    types, todo = {}, list(ROOTS.values())
-    while todo:
-        name = todo.pop()
+    types, queue = {}, list(ROOTS.values())
+    while queue:
+        name = queue.pop()
         if name in types:
             continue
         model = getattr(models, name)
         fields = {}
         for attribute, type_name in model.openapi_types.items():
             fields[model.attribute_map[attribute]] = type_name
-            todo.extend(referenced(type_name))
+            queue.extend(referenced(type_name))
         types[name] = fields
     json.dump({"kinds": ROOTS, "types": types}, sys.stdout, indent=1, sort_keys=True)
     sys.stdout.write("\n")

@@ -200,9 +200,10 @@ void TestSandboxApi::badRequests_data()
                                << "BadRequest";
     QTest::addRow("bad continue") << "GET" << cms + QStringLiteral("?limit=1&continue=zz") << QByteArray() << "" << 400
                                   << "BadRequest";
-    QTest::addRow("update without rv") << "PUT" << QStringLiteral("/api/v1/namespaces/lucent-staging/services/frontend")
-                                       << QByteArray(R"({"metadata":{"name":"frontend"}})") << "application/json" << 422
-                                       << "Invalid";
+    QTest::addRow("update with stale rv")
+        << "PUT" << QStringLiteral("/api/v1/namespaces/lucent-staging/services/frontend")
+        << QByteArray(R"({"metadata":{"name":"frontend","resourceVersion":"1"}})") << "application/json" << 409
+        << "Conflict";
     QTest::addRow("unknown field strict")
         << "POST" << cms + QStringLiteral("?fieldValidation=Strict")
         << QByteArray(R"({"metadata":{"name":"x"},"dataz":{}})") << "application/json" << 400 << "BadRequest";
