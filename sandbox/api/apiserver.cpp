@@ -529,6 +529,8 @@ ApiResponse ApiServer::deleteObject(const ApiRequest &request, const Target &tar
     const json &object = std::get<json>(removed);
     if (!isDryRun(request))
         collectGarbage(object, propagation == "Orphan");
+    if (!isDryRun(request) && target.type->kind == "Namespace")
+        emptyNamespace(target.path.name);
     return ApiResponse::json(200, object);
 }
 
@@ -555,6 +557,23 @@ ApiResponse ApiServer::deleteCollection(const ApiRequest &request, const Target 
     }
     deleted.resourceVersion = m_store.resourceVersion();
     return ApiResponse::json(200, listOf(*target.type, deleted));
+}
+
+void ApiServer::emptyNamespace(const std::string &ns)
+{
+    // A deleted namespace takes everything in it along (Kubernetes' namespace controller
+    // does this while the namespace is Terminating; here it happens at once).
+    for (const auto &type : resourceTypes()) {
+        if (!type.namespaced)
+            continue;
+        std::vector<std::string> names;
+        m_store.forEach(type, [&](const json &o) {
+            if (o["metadata"].value("namespace", "") == ns)
+                names.push_back(o["metadata"].value("name", ""));
+        });
+        for (const auto &name : names)
+            m_store.remove(type, ns, name, false);
+    }
 }
 
 void ApiServer::collectGarbage(const json &owner, bool orphan)

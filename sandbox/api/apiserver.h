@@ -75,6 +75,7 @@ private:
                                               const nlohmann::json &object, std::vector<std::string> &warnings) const;
     /// Deletes (or, for Orphan, releases) every object that @p owner owns, recursively.
     void collectGarbage(const nlohmann::json &owner, bool orphan);
+    void emptyNamespace(const std::string &ns);
 
     ObjectStore &m_store;
     ApiServerOptions m_options;

@@ -33,6 +33,7 @@ private Q_SLOTS:
     void strategicDirectives();
     void injectedFaults();
     void seedMakesUidsRepeatable();
+    void deletingANamespaceEmptiesIt();
 
 private:
     ApiResponse call(const std::string &method, const std::string &path, const std::string &body = {},
@@ -422,6 +423,16 @@ void TestSandboxApi::seedMakesUidsRepeatable()
     };
     QCOMPARE(uids(42), uids(42));
     QVERIFY(uids(42) != uids(43));
+}
+
+void TestSandboxApi::deletingANamespaceEmptiesIt()
+{
+    QCOMPARE(call("GET", "/apis/apps/v1/namespaces/lucent-staging/deployments/user-service").status, 200);
+    QCOMPARE(call("DELETE", "/api/v1/namespaces/lucent-staging").status, 200);
+    QCOMPARE(call("GET", "/apis/apps/v1/namespaces/lucent-staging/deployments/user-service").status, 404);
+    QCOMPARE(json::parse(call("GET", "/api/v1/namespaces/lucent-staging/services").body)["items"].size(),
+             std::size_t(0));
+    QCOMPARE(call("GET", "/apis/apps/v1/namespaces/lucent-platform/deployments/user-service").status, 200);
 }
 
 QTEST_GUILESS_MAIN(TestSandboxApi)
