@@ -79,7 +79,7 @@ lint)
     cd "$here"
     mapfile -t sources < <(git ls-files '*.cpp' '*.h')
     clang-format --dry-run -Werror "${sources[@]}"
-    mapfile -t units < <(git ls-files 'core/*.cpp' 'ui/*.cpp' 'app/*.cpp')
+    mapfile -t units < <(git ls-files 'core/*.cpp' 'ui/*.cpp' 'app/*.cpp' 'sandbox/*.cpp')
     clang-tidy -p "$build" --quiet "${units[@]}"
     ;;
 *)

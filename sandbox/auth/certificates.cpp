@@ -88,10 +88,9 @@ void addExtension(X509 *cert, X509 *issuer, int nid, const std::string &value)
     X509_EXTENSION_free(ext);
 }
 
-// A certificate for @p key with @p subject entries, signed by @p issuerKey (self-signed
-// when @p issuer is null), valid from an hour ago for a year.
-CertPtr makeCertificate(EVP_PKEY *key, const std::vector<std::pair<std::string, std::string>> &subject, X509 *issuer,
-                        EVP_PKEY *issuerKey)
+// An unsigned certificate for @p key with @p subject entries, issued by @p issuer
+// (self-issued when null), valid from an hour ago for a year; sign() finishes it.
+CertPtr makeCertificate(EVP_PKEY *key, const std::vector<std::pair<std::string, std::string>> &subject, X509 *issuer)
 {
     CertPtr cert(X509_new());
     X509_set_version(cert.get(), 2);
@@ -116,7 +115,6 @@ CertPtr makeCertificate(EVP_PKEY *key, const std::vector<std::pair<std::string, 
         addExtension(cert.get(), signer, NID_basic_constraints, "critical,CA:TRUE");
         addExtension(cert.get(), signer, NID_key_usage, "critical,keyCertSign,cRLSign,digitalSignature");
     }
-    (void)issuerKey;
     return cert;
 }
 
@@ -131,7 +129,7 @@ void sign(X509 *cert, EVP_PKEY *key)
 CertificateAuthority::CertificateAuthority()
 {
     KeyPtr key = newKey();
-    CertPtr cert = makeCertificate(key.get(), {{"CN", "lucent-sandbox-ca"}, {"O", "Lucent"}}, nullptr, key.get());
+    CertPtr cert = makeCertificate(key.get(), {{"CN", "lucent-sandbox-ca"}, {"O", "Lucent"}}, nullptr);
     sign(cert.get(), key.get());
     m_ca = {toPem(cert.get()), toPem(key.get())};
 }
@@ -142,7 +140,7 @@ KeyPair CertificateAuthority::issueServer(const std::vector<std::string> &dnsNam
     CertPtr caCert = fromPem(m_ca.certificate);
     KeyPtr caKey = keyFromPem(m_ca.privateKey);
     KeyPtr key = newKey();
-    CertPtr cert = makeCertificate(key.get(), {{"CN", "lucent-sandbox"}}, caCert.get(), caKey.get());
+    CertPtr cert = makeCertificate(key.get(), {{"CN", "lucent-sandbox"}}, caCert.get());
     std::string san;
     for (const auto &dns : dnsNames)
         san += (san.empty() ? "" : ",") + std::string("DNS:") + dns;
@@ -166,7 +164,7 @@ KeyPair CertificateAuthority::issueClient(const std::string &commonName,
     for (const auto &o : organizations)
         subject.emplace_back("O", o);
     subject.emplace_back("CN", commonName);
-    CertPtr cert = makeCertificate(key.get(), subject, caCert.get(), caKey.get());
+    CertPtr cert = makeCertificate(key.get(), subject, caCert.get());
     addExtension(cert.get(), caCert.get(), NID_key_usage, "critical,digitalSignature");
     addExtension(cert.get(), caCert.get(), NID_ext_key_usage, "clientAuth");
     addExtension(cert.get(), caCert.get(), NID_basic_constraints, "critical,CA:FALSE");
