@@ -14,7 +14,7 @@ installed_by_us=0
 
 cleanup() {
     if [ "$installed_by_us" -eq 1 ]; then
-        dpkg -r lucent-console >/dev/null 2>&1 || true
+        dpkg --purge lucent-console >/dev/null 2>&1 || true
     fi
     rm -rf "$work"
 }
@@ -91,9 +91,9 @@ pass "tar.gz contents"
 if [ "$(id -u)" -ne 0 ]; then
     echo "note: not root, so 'dpkg -i' cannot run here; the unpacked package was checked instead"
 elif dpkg-query -W -f='${Status}' lucent-console 2>/dev/null | grep -q 'install ok installed'; then
-    fail "lucent-console is already installed on this machine; remove it (dpkg -r lucent-console) so the test can install its own build"
+    fail "lucent-console is already installed on this machine; remove it (dpkg --purge lucent-console) so the test can install its own build"
 else
-    dpkg -i "$deb" >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log" >&2; dpkg -r lucent-console >/dev/null 2>&1 || true; fail "dpkg -i failed (is the Qt 6 runtime installed?)"; }
+    dpkg -i "$deb" >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log" >&2; dpkg --purge lucent-console >/dev/null 2>&1 || true; fail "dpkg -i failed (is the Qt 6 runtime installed?)"; }
     installed_by_us=1
     [ "$(command -v lucent-console)" = /usr/bin/lucent-console ] || fail "lucent-console is not on PATH after dpkg -i"
     out=$(env -u LD_LIBRARY_PATH /usr/bin/lucent-console --version)
@@ -102,9 +102,9 @@ else
         used=$(realpath -m "$(env -u LD_LIBRARY_PATH ldd /usr/bin/lucent-console | awk -v so="$ksh_soname" '$1 == so {print $3}')")
         [ "$used" = "/usr/lib/lucent-console/$ksh_soname" ] || fail "the installed binary uses '$used', not /usr/lib/lucent-console/$ksh_soname"
     fi
-    dpkg -r lucent-console >/dev/null
+    dpkg --purge lucent-console >/dev/null
     installed_by_us=0
-    [ ! -e /usr/bin/lucent-console ] || fail "dpkg -r left /usr/bin/lucent-console behind"
-    pass "dpkg -i, installed --version ('$out'), dpkg -r"
+    [ ! -e /usr/bin/lucent-console ] || fail "dpkg --purge left /usr/bin/lucent-console behind"
+    pass "dpkg -i, installed --version ('$out'), dpkg --purge"
 fi
 echo "packaging checks passed"
