@@ -463,17 +463,27 @@ ApiResponse ApiServer::store(const ApiRequest &request, const Target &target, js
     return answer(m_store.update(type, target.path.ns, object, isDryRun(request)), 200, std::move(warnings));
 }
 
-ApiResponse ApiServer::updateObject(const ApiRequest &request, const Target &target)
+std::variant<ApiServer::WriteInput, ApiError> ApiServer::readForWrite(const ApiRequest &request,
+                                                                      const Target &target) const
 {
     auto body = decodeBody(request);
     if (auto e = std::get_if<ApiError>(&body))
-        return error(*e);
+        return *e;
     auto current = m_store.get(*target.type, target.path.ns, target.path.name);
     if (auto e = failed(current))
+        return *e;
+    return WriteInput{std::get<json>(std::move(body)), std::get<json>(std::move(current))};
+}
+
+ApiResponse ApiServer::updateObject(const ApiRequest &request, const Target &target)
+{
+    auto input = readForWrite(request, target);
+    if (auto e = std::get_if<ApiError>(&input))
         return error(*e);
+    auto &[body, current] = std::get<WriteInput>(input);
     // Without metadata.resourceVersion the update is unconditional, as Kubernetes allows
     // for the kinds served here; with one, a stale value is a 409 Conflict.
-    return store(request, target, std::get<json>(std::move(body)), std::get<json>(current));
+    return store(request, target, std::move(body), current);
 }
 
 ApiResponse ApiServer::patchObject(const ApiRequest &request, const Target &target)
@@ -482,14 +492,11 @@ ApiResponse ApiServer::patchObject(const ApiRequest &request, const Target &targ
     const auto type = patchTypeFor(contentType);
     if (!type)
         return error(ApiError::unsupportedMediaType(contentType.substr(0, contentType.find(';'))));
-    auto body = decodeBody(request);
-    if (auto e = std::get_if<ApiError>(&body))
+    auto input = readForWrite(request, target);
+    if (auto e = std::get_if<ApiError>(&input))
         return error(*e);
-    auto current = m_store.get(*target.type, target.path.ns, target.path.name);
-    if (auto e = failed(current))
-        return error(*e);
-    const json &original = std::get<json>(current);
-    auto patched = applyPatch(*type, target.type->kind, original, std::get<json>(body));
+    const auto &[body, original] = std::get<WriteInput>(input);
+    auto patched = applyPatch(*type, target.type->kind, original, body);
     if (auto e = std::get_if<ApiError>(&patched))
         return error(*e);
     json object = std::get<json>(patched);

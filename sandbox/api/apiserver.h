@@ -50,6 +50,13 @@ private:
         const ResourceType *type = nullptr;
     };
 
+    /// The decoded request body and the stored object it is about to change.
+    struct WriteInput {
+        nlohmann::json body;
+        nlohmann::json current;
+    };
+    std::variant<WriteInput, ApiError> readForWrite(const ApiRequest &request, const Target &target) const;
+
     ApiResponse route(const ApiRequest &request);
     ApiResponse dispatch(const ApiRequest &request, const Target &target);
     ApiResponse getObject(const ApiRequest &request, const Target &target);
