@@ -56,7 +56,7 @@ void usage(FILE *to)
         "  --error-rate R       answer a share R (0..1) of resource requests with 500 or 429 + Retry-After\n"
         "  --latency MS         add MS milliseconds to every request\n"
         "  --gone-rate R        answer a share R of watches from a resourceVersion with 410 Gone\n"
-        "  --drop-watches N     end every watch after N seconds\n"
+        "  --drop-watches N     end every watch and followed log after N seconds\n"
         "  --seed N             make names and chance repeatable\n"
         "Without TLS, kubectl sends no credentials, so every caller is treated as lucent-admin.\n",
         to);
@@ -164,6 +164,10 @@ int main(int argc, char **argv)
     }
 
     ObjectStore store(10000, seed);
+    // Milliseconds since the epoch: every run's versions lie beyond those of the runs before.
+    store.setFirstResourceVersion(std::uint64_t(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count()));
     ClusterClock clock(speed, seed);
     Simulator simulator(store, clock, logRate);
     for (const auto &problem : applyPlatform(store, manifests))

@@ -24,6 +24,16 @@ bool flag(const YAML::Node &node, const char *key)
     return value && value.IsScalar() && value.as<bool>(false);
 }
 
+// kubectl resolves relative paths in a kubeconfig against the directory of that file.
+QString resolvedPath(const QString &path, const QString &file)
+{
+    if (path.isEmpty() || QDir::isAbsolutePath(path))
+        return path;
+    if (path.startsWith(QLatin1String("~/")))
+        return QDir::homePath() + path.mid(1);
+    return QFileInfo(file).absoluteDir().filePath(path);
+}
+
 int lineOf(const YAML::Node &node)
 {
     return node.Mark().is_null() ? 0 : node.Mark().line + 1;
@@ -59,6 +69,36 @@ void forEachNamed(const YAML::Node &root, const char *listKey, const char *inner
         }
         fn(name, inner);
     }
+}
+
+ExecConfig parseExec(const YAML::Node &node, const QString &file, const QString &user,
+                     QList<KubeconfigProblem> &problems)
+{
+    ExecConfig exec;
+    exec.apiVersion = str(node, "apiVersion");
+    exec.command = str(node, "command");
+    exec.installHint = str(node, "installHint");
+    exec.interactiveMode = str(node, "interactiveMode");
+    exec.provideClusterInfo = flag(node, "provideClusterInfo");
+    if (const YAML::Node args = node["args"]; args && args.IsSequence()) {
+        for (const YAML::Node &arg : args)
+            exec.args.append(QString::fromStdString(arg.as<std::string>()));
+    }
+    if (const YAML::Node env = node["env"]; env && env.IsSequence()) {
+        for (const YAML::Node &entry : env)
+            exec.env.append({str(entry, "name"), str(entry, "value")});
+    }
+    if (exec.command.isEmpty())
+        problems.append({file, lineOf(node),
+                         QStringLiteral("the exec plugin of user '%1' has no command; add 'command:'.").arg(user)});
+    const bool knownVersion = exec.apiVersion == QLatin1String("client.authentication.k8s.io/v1")
+        || exec.apiVersion == QLatin1String("client.authentication.k8s.io/v1beta1");
+    if (!knownVersion)
+        problems.append({file, lineOf(node),
+                         QStringLiteral("the exec plugin of user '%1' has apiVersion '%2'; use "
+                                        "client.authentication.k8s.io/v1 or v1beta1.")
+                             .arg(user, exec.apiVersion)});
+    return exec;
 }
 
 template<typename T> void appendMissing(QList<T> &into, const QList<T> &from)
@@ -147,15 +187,51 @@ Kubeconfig Kubeconfig::parse(const QByteArray &yaml, const QString &fileName)
         return config;
     }
     try {
+        // *-data fields are base64; a broken one is a problem that names the field and entry.
+        auto data = [&](const YAML::Node &node, const char *key, const QString &entry) {
+            const QString text = str(node, key);
+            if (text.isEmpty())
+                return QByteArray();
+            auto decoded = QByteArray::fromBase64Encoding(text.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+            if (!decoded) {
+                config.problems.append({fileName, lineOf(node[key]),
+                                        QStringLiteral("%1 of '%2' is not valid base64. Paste the PEM file "
+                                                       "through 'base64 -w0'.")
+                                            .arg(QLatin1String(key), entry)});
+                return QByteArray();
+            }
+            return *decoded;
+        };
         forEachNamed(root, "clusters", "cluster", fileName, config.problems,
                      [&](const QString &name, const YAML::Node &c) {
-                         config.clusters.append({name, str(c, "server"), flag(c, "insecure-skip-tls-verify"),
-                                                 !str(c, "certificate-authority").isEmpty()
-                                                     || !str(c, "certificate-authority-data").isEmpty(),
-                                                 str(c, "tls-server-name"), str(c, "proxy-url"), fileName});
+                         KubeconfigCluster cluster{name,
+                                                   str(c, "server"),
+                                                   flag(c, "insecure-skip-tls-verify"),
+                                                   !str(c, "certificate-authority").isEmpty()
+                                                       || !str(c, "certificate-authority-data").isEmpty(),
+                                                   str(c, "tls-server-name"),
+                                                   str(c, "proxy-url"),
+                                                   fileName,
+                                                   resolvedPath(str(c, "certificate-authority"), fileName),
+                                                   data(c, "certificate-authority-data", name)};
+                         if (cluster.server.isEmpty())
+                             config.problems.append({fileName, lineOf(c),
+                                                     QStringLiteral("cluster '%1' has no server address; add "
+                                                                    "'server: https://HOST:PORT'.")
+                                                         .arg(name)});
+                         config.clusters.append(cluster);
                      });
         forEachNamed(root, "users", "user", fileName, config.problems, [&](const QString &name, const YAML::Node &u) {
-            KubeconfigUser user{name, {}, {}, fileName};
+            KubeconfigUser user{name, {}, {}, fileName, {}};
+            KubeconfigCredentials &credentials = user.credentials;
+            credentials.token = str(u, "token").toUtf8();
+            credentials.tokenFile = resolvedPath(str(u, "tokenFile"), fileName);
+            credentials.username = str(u, "username");
+            credentials.password = str(u, "password").toUtf8();
+            credentials.clientCertificateFile = resolvedPath(str(u, "client-certificate"), fileName);
+            credentials.clientCertificateData = data(u, "client-certificate-data", name);
+            credentials.clientKeyFile = resolvedPath(str(u, "client-key"), fileName);
+            credentials.clientKeyData = data(u, "client-key-data", name);
             if (!str(u, "token").isEmpty())
                 user.methods.append(AuthMethod::Token);
             if (!str(u, "tokenFile").isEmpty())
@@ -167,6 +243,8 @@ Kubeconfig Kubeconfig::parse(const QByteArray &yaml, const QString &fileName)
             if (u["exec"] && u["exec"].IsMap()) {
                 user.methods.append(AuthMethod::Exec);
                 user.execCommand = str(u["exec"], "command");
+                credentials.hasExec = true;
+                credentials.exec = parseExec(u["exec"], fileName, name, config.problems);
             }
             if (u["auth-provider"])
                 user.methods.append(AuthMethod::AuthProvider);

@@ -26,16 +26,45 @@ struct KubeconfigCluster {
     QString tlsServerName;
     QString proxyUrl;
     QString sourceFile;
+    QString certificateAuthorityFile; ///< absolute; relative paths are resolved against sourceFile
+    QByteArray certificateAuthorityData; ///< PEM, decoded from certificate-authority-data
 };
 
 /// How a user authenticates. Only the kind is kept here, never the secret itself.
 enum class AuthMethod { Token, TokenFile, BasicAuth, ClientCertificate, Exec, AuthProvider };
+
+/// users[].user.exec: a client.authentication.k8s.io credential plugin.
+struct ExecConfig {
+    QString apiVersion; ///< client.authentication.k8s.io/v1 or v1beta1
+    QString command;
+    QStringList args;
+    QList<QPair<QString, QString>> env;
+    QString installHint;
+    QString interactiveMode; ///< Never, IfAvailable or Always; the console never has a terminal
+    bool provideClusterInfo = false;
+};
+
+/// The secrets of a user entry. Kept in memory only to make connections: never logged,
+/// never shown, never written (the YAML summary reads AuthMethod kinds, not these).
+struct KubeconfigCredentials {
+    QByteArray token;
+    QString tokenFile;
+    QString username;
+    QByteArray password;
+    QString clientCertificateFile; ///< absolute, like every path below
+    QByteArray clientCertificateData;
+    QString clientKeyFile;
+    QByteArray clientKeyData;
+    bool hasExec = false;
+    ExecConfig exec;
+};
 
 struct KubeconfigUser {
     QString name;
     QList<AuthMethod> methods;
     QString execCommand; ///< the exec plugin's command, when there is one
     QString sourceFile;
+    KubeconfigCredentials credentials;
 };
 
 struct KubeconfigContext {

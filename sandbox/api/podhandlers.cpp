@@ -158,7 +158,8 @@ ApiResponse ApiServer::podLog(const ApiRequest &request, const Target &target)
     const PodRuntime &runtime = *m_runtime;
     const double rate = runtime.logRate();
     const Workload workload(container, podName, uid, Workload::kindOf(spec.value("image", "")));
-    auto lastLineAt = [&](const ContainerRun &r, double simNow) {
+    // By value: the follow stream outlives this function's locals.
+    auto lastLineAt = [rate](const ContainerRun &r, double simNow) {
         const double end = r.end >= 0 ? std::min(r.end, simNow) : simNow;
         return std::int64_t(std::floor((end - r.start) * rate));
     };
@@ -200,7 +201,9 @@ ApiResponse ApiServer::podLog(const ApiRequest &request, const Target &target)
     // Follow: what is there, then each new line when its time comes, until the container
     // stops, the byte limit is reached or the client leaves.
     ObjectStore &store = m_store;
+    const auto dropAfter = m_options.faults.dropWatchesAfter;
     response.stream = [=, &store, &runtime](const ChunkWriter &write) {
+        const auto started = std::chrono::steady_clock::now();
         std::int64_t left = budget; // -1: no limit
         auto emit = [&left, &write](std::string text) {
             if (left >= 0 && std::int64_t(text.size()) > left)
@@ -222,6 +225,8 @@ ApiResponse ApiServer::podLog(const ApiRequest &request, const Target &target)
             }
             if (current.end >= 0 || previous)
                 return;
+            if (dropAfter.count() > 0 && std::chrono::steady_clock::now() - started >= dropAfter)
+                return; // injected fault (--drop-watches): the stream ends mid-way
             const double wait = (current.start + double(next) / rate - simNow) / runtime.speed();
             std::this_thread::sleep_for(std::chrono::duration<double>(std::clamp(wait, 0.01, 0.5)));
             if (!write({}))

@@ -104,6 +104,15 @@ ApiError ApiError::gone(const std::string &message)
     return {410, "Expired", message, json::object(), {}};
 }
 
+ApiError ApiError::resourceVersionTooLarge(std::uint64_t requested, std::uint64_t current)
+{
+    return {504,
+            "Timeout",
+            "Too large resource version: " + std::to_string(requested) + ", current: " + std::to_string(current),
+            {{"retryAfterSeconds", 1}},
+            {{"ResourceVersionTooLarge", "Too large resource version", ""}}};
+}
+
 ApiError ApiError::methodNotAllowed(const std::string &message)
 {
     return {405, "MethodNotAllowed", message, json::object(), {}};

@@ -38,6 +38,8 @@ struct ApiError {
                               const std::string &resource, const std::string &ns);
     static ApiError unauthorized();
     static ApiError gone(const std::string &message);
+    /// A watch from a resourceVersion the server has not reached (504, as Kubernetes answers).
+    static ApiError resourceVersionTooLarge(std::uint64_t requested, std::uint64_t current);
     static ApiError methodNotAllowed(const std::string &message);
     static ApiError unsupportedMediaType(const std::string &contentType);
     static ApiError requestEntityTooLarge(std::size_t limit);

@@ -41,6 +41,8 @@ ApiResponse ApiServer::watchObjects(const ApiRequest &request, const Target &tar
     if (m_options.faults.dropWatchesAfter.count() > 0)
         timeout
             = std::min(timeout, std::chrono::duration_cast<std::chrono::seconds>(m_options.faults.dropWatchesAfter));
+    if (since > m_store.resourceVersion())
+        return ApiResponse::json(504, ApiError::resourceVersionTooLarge(since, m_store.resourceVersion()).toStatus());
     const bool injectGone = since > 0 && chance(m_options.faults.goneRate);
     const bool table = wantsTable(request.header("accept"));
     const ResourceType type = *target.type;

@@ -70,6 +70,12 @@ ObjectStore::ObjectStore(std::size_t historyLimit, std::uint64_t seed)
 {
 }
 
+void ObjectStore::setFirstResourceVersion(std::uint64_t first)
+{
+    std::lock_guard lock(m_mutex);
+    m_resourceVersion = std::max<std::uint64_t>(first, 1);
+}
+
 std::string ObjectStore::newUid()
 {
     // Random version-4 UUIDs; the counter keeps them unique even with a fixed seed.

@@ -65,6 +65,11 @@ public:
     /// @p seed makes uids and generated names repeatable (--seed).
     explicit ObjectStore(std::size_t historyLimit = 10000, std::uint64_t seed = std::random_device{}());
 
+    /// Starts the resourceVersion counter at @p first. Call before anything is stored. A
+    /// restarted sandbox is a fresh etcd: starting beyond any earlier run's versions makes
+    /// clients that watch from an old version get 410 Gone and list again, as they must.
+    void setFirstResourceVersion(std::uint64_t first);
+
     using Predicate = std::function<bool(const json &)>;
 
     Result<json> create(const ResourceType &type, const std::string &ns, json object, bool dryRun);

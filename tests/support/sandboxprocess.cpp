@@ -13,12 +13,25 @@ SandboxProcess::SandboxProcess(QStringList extraArguments)
 
 SandboxProcess::~SandboxProcess()
 {
+    stop();
+}
+
+void SandboxProcess::stop()
+{
     if (m_process.state() != QProcess::NotRunning) {
         m_process.terminate();
         if (!m_process.waitForFinished(5000))
             m_process.kill();
         m_process.waitForFinished(2000);
     }
+}
+
+bool SandboxProcess::restart()
+{
+    const QString port = m_url.section(QLatin1Char(':'), -1);
+    stop();
+    m_port = port;
+    return start();
 }
 
 QString SandboxProcess::kubectlPath()
@@ -34,7 +47,7 @@ bool SandboxProcess::start()
         m_error = QStringLiteral("LUCENT_SANDBOX is not set");
         return false;
     }
-    QStringList args{QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--kubeconfig-out"), kubeconfig()};
+    QStringList args{QStringLiteral("--port"), m_port, QStringLiteral("--kubeconfig-out"), kubeconfig()};
     args += m_arguments;
     m_process.setProgram(binary);
     m_process.setArguments(args);

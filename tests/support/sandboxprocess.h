@@ -37,6 +37,10 @@ public:
 
     /// Starts the sandbox and waits until it listens; false (and error()) when it does not.
     bool start();
+    /// Stops the sandbox (SIGTERM, then SIGKILL).
+    void stop();
+    /// Stops it and starts a fresh one on the same port: a restarted API server with new state.
+    bool restart();
     QString error() const { return m_error; }
     QString url() const { return m_url; }
     QString kubeconfig() const { return m_dir.filePath(QStringLiteral("kubeconfig")); }
@@ -55,6 +59,7 @@ private:
     QTemporaryDir m_dir;
     QProcess m_process;
     QString m_url;
+    QString m_port = QStringLiteral("0");
     QString m_error;
 };
 

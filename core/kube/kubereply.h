@@ -1,0 +1,70 @@
+#pragma once
+
+#include "core/kube/apierror.h"
+#include "core/kube/kuberequest.h"
+
+#include <QElapsedTimer>
+#include <QJsonObject>
+#include <QObject>
+#include <QPointer>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+class QTimer;
+
+namespace Lucent::Core::Kube {
+
+class KubeClient;
+
+/// The answer to a KubeRequest, arriving later. Emits finished() once - with error() set
+/// when it failed - and deletes itself afterwards, so read it in the slot. Streams emit
+/// dataReceived() for each piece of a successful answer before finished().
+class KubeReply final : public QObject
+{
+    Q_OBJECT
+
+public:
+    ~KubeReply() override;
+    Q_DISABLE_COPY_MOVE(KubeReply)
+
+    const KubeRequest &request() const { return m_request; }
+    bool isFinished() const { return m_finished; }
+    const ApiError &error() const { return m_error; }
+    int httpStatus() const { return m_httpStatus; }
+    /// The whole body; for a successful stream, empty (it went out through dataReceived).
+    const QByteArray &body() const { return m_body; }
+    /// The body as a JSON object; empty when it is not one.
+    QJsonObject json() const;
+    int attempts() const { return m_attempts; }
+
+    /// Gives up: finished() follows with a Cancelled error unless it has already come.
+    void abort();
+
+Q_SIGNALS:
+    void dataReceived(const QByteArray &chunk);
+    void finished();
+
+private:
+    friend class KubeClient;
+    KubeReply(KubeRequest request, KubeClient *client);
+
+    KubeRequest m_request;
+    QPointer<KubeClient> m_client;
+    QPointer<QObject> m_network; ///< the QNetworkReply of the current attempt
+    QNetworkAccessManager *m_streamManager = nullptr; ///< streams get their own connection
+    QTimer *m_timer = nullptr; ///< the attempt's timeout, or a retry's delay
+    QElapsedTimer m_started;
+    ApiError m_error;
+    QByteArray m_body;
+    QString m_tlsErrors;
+    int m_httpStatus = 0;
+    int m_attempts = 0;
+    bool m_finished = false;
+    bool m_holdsSlot = false; ///< counts against the concurrency limit
+    bool m_authRetried = false; ///< a 401 has been answered with fresh credentials once
+    bool m_timedOut = false;
+    bool m_aborted = false;
+    bool m_streaming = false; ///< a 2xx stream is delivering data
+};
+
+} // namespace Lucent::Core::Kube

@@ -1,0 +1,267 @@
+#include "core/kube/logstream.h"
+
+#include "core/kube/kubeclient.h"
+
+#include <QJsonArray>
+#include <QRandomGenerator>
+#include <QTimer>
+
+namespace Lucent::Core::Kube {
+
+namespace {
+
+int digits(const char *p, int count)
+{
+    int value = 0;
+    for (int i = 0; i < count; ++i) {
+        if (p[i] < '0' || p[i] > '9')
+            return -1;
+        value = value * 10 + (p[i] - '0');
+    }
+    return value;
+}
+
+} // namespace
+
+LogLine parseLogLine(const QByteArray &line)
+{
+    LogLine result;
+    result.nanos = -1;
+    const qsizetype space = line.indexOf(' ');
+    const char *p = line.constData();
+    // YYYY-MM-DDTHH:MM:SS[.fraction]Z - written by the kubelet in UTC.
+    if (space >= 20 && p[4] == '-' && p[7] == '-' && p[10] == 'T' && p[13] == ':' && p[16] == ':'
+        && line.at(space - 1) == 'Z') {
+        const QDate date(digits(p, 4), digits(p + 5, 2), digits(p + 8, 2));
+        const QTime time(digits(p + 11, 2), digits(p + 14, 2), digits(p + 17, 2));
+        if (date.isValid() && time.isValid()) {
+            qint64 nanos = 0;
+            if (p[19] == '.') {
+                int count = 0;
+                for (qsizetype i = 20; i < space - 1 && count < 9; ++i, ++count) {
+                    if (p[i] < '0' || p[i] > '9')
+                        break;
+                    nanos = nanos * 10 + (p[i] - '0');
+                }
+                for (; count < 9; ++count)
+                    nanos *= 10;
+            }
+            const qint64 seconds = QDateTime(date, time, Qt::UTC).toSecsSinceEpoch();
+            result.nanos = seconds * 1000000000LL + nanos;
+            result.timestamp = line.left(space);
+            result.text = QString::fromUtf8(line.constData() + space + 1, line.size() - space - 1);
+            return result;
+        }
+    }
+    result.text = QString::fromUtf8(line);
+    return result;
+}
+
+LogStream::LogStream(KubeClient *client, QString namespaceName, QString pod, LogOptions options, QObject *parent)
+    : QObject(parent)
+    , m_client(client)
+    , m_namespace(std::move(namespaceName))
+    , m_pod(std::move(pod))
+    , m_options(std::move(options))
+    , m_retryTimer(new QTimer(this))
+{
+    m_retryTimer->setSingleShot(true);
+    connect(m_retryTimer, &QTimer::timeout, this, &LogStream::checkContainerThenResume);
+}
+
+LogStream::~LogStream()
+{
+    stop();
+}
+
+void LogStream::setReconnectDelays(int minMs, int maxMs)
+{
+    m_minDelayMs = m_delayMs = minMs;
+    m_maxDelayMs = maxMs;
+}
+
+void LogStream::start()
+{
+    if (m_running)
+        return;
+    m_running = true;
+    open();
+}
+
+void LogStream::stop()
+{
+    m_running = false;
+    m_retryTimer->stop();
+    if (m_reply) {
+        m_reply->disconnect(this);
+        m_reply->abort();
+    }
+    m_reply = nullptr;
+}
+
+void LogStream::open()
+{
+    if (!m_client)
+        return;
+    KubeRequest request;
+    request.path = ResourceType::pods().objectPath(m_namespace, m_pod, QStringLiteral("log"));
+    request.accept = QByteArrayLiteral("*/*");
+    QUrlQuery &query = request.query;
+    query.addQueryItem(QStringLiteral("timestamps"), QStringLiteral("true"));
+    if (!m_options.container.isEmpty())
+        query.addQueryItem(QStringLiteral("container"), m_options.container);
+    if (m_options.previous)
+        query.addQueryItem(QStringLiteral("previous"), QStringLiteral("true"));
+    if (m_options.limitBytes > 0)
+        query.addQueryItem(QStringLiteral("limitBytes"), QString::number(m_options.limitBytes));
+    if (m_lastNanos >= 0) {
+        // Resume from the second of the last line (the API takes whole seconds); the overlap
+        // is dropped in onData().
+        const QDateTime since = QDateTime::fromSecsSinceEpoch(m_lastNanos / 1000000000LL, Qt::UTC);
+        query.addQueryItem(QStringLiteral("sinceTime"), since.toString(Qt::ISODate));
+        m_skippingOverlap = true;
+    } else {
+        if (m_options.tailLines >= 0)
+            query.addQueryItem(QStringLiteral("tailLines"), QString::number(m_options.tailLines));
+        if (m_options.sinceSeconds > 0)
+            query.addQueryItem(QStringLiteral("sinceSeconds"), QString::number(m_options.sinceSeconds));
+        else if (m_options.sinceTime.isValid())
+            query.addQueryItem(QStringLiteral("sinceTime"), m_options.sinceTime.toUTC().toString(Qt::ISODate));
+    }
+    if (m_options.follow) {
+        query.addQueryItem(QStringLiteral("follow"), QStringLiteral("true"));
+        request.stream = true;
+        request.timeoutMs = 0; // a quiet container is not a dead connection
+    } else {
+        request.timeoutMs = 120000;
+    }
+    m_splitter.clear();
+    KubeReply *reply = m_client->send(std::move(request));
+    m_reply = reply;
+    connect(reply, &KubeReply::dataReceived, this, &LogStream::onData);
+    connect(reply, &KubeReply::finished, this, [this, reply] { onFinished(reply); });
+}
+
+void LogStream::onData(const QByteArray &chunk)
+{
+    const QList<QByteArray> rawLines = m_splitter.feed(chunk);
+    QList<LogLine> lines;
+    lines.reserve(rawLines.size());
+    for (const QByteArray &raw : rawLines) {
+        LogLine line = parseLogLine(raw);
+        if (line.nanos >= 0 && m_skippingOverlap) {
+            if (line.nanos < m_lastNanos)
+                continue;
+            if (line.nanos == m_lastNanos) {
+                auto seen = m_linesAtLast.find(raw);
+                if (seen != m_linesAtLast.end() && seen.value() > 0) {
+                    --seen.value(); // delivered before the stream dropped
+                    continue;
+                }
+            }
+            m_skippingOverlap = false;
+        }
+        if (line.nanos >= 0) {
+            if (line.nanos != m_lastNanos) {
+                m_lastNanos = line.nanos;
+                m_linesAtLast.clear();
+            }
+            ++m_linesAtLast[raw];
+        }
+        lines.append(std::move(line));
+    }
+    if (!lines.isEmpty()) {
+        m_delayMs = m_minDelayMs;
+        Q_EMIT linesReceived(lines);
+    }
+}
+
+void LogStream::onFinished(KubeReply *reply)
+{
+    m_reply = nullptr;
+    if (!m_running)
+        return;
+    const ApiError error = reply->error();
+    if (!m_options.follow) {
+        // The whole log came as the body. A last line without a newline (limitBytes) counts.
+        if (!error.isError()) {
+            QByteArray body = reply->body();
+            if (!body.isEmpty() && !body.endsWith('\n'))
+                body.append('\n');
+            onData(body);
+        }
+        finishWith(error);
+        return;
+    }
+    // A followed stream that broke off may leave half a line behind; it comes again whole
+    // after the resume, so it is dropped here (open() clears the splitter).
+    if (error.isError() && !error.isTransient()) {
+        finishWith(error); // 404 pod gone, 400 container not running, 403: resuming would not help
+        return;
+    }
+    if (error.isError())
+        Q_EMIT errorOccurred(error);
+    resumeLater();
+}
+
+void LogStream::resumeLater()
+{
+    const int delay = int(m_delayMs * (0.5 + 0.5 * QRandomGenerator::global()->generateDouble()));
+    m_delayMs = std::min(m_maxDelayMs, m_delayMs * 2);
+    m_retryTimer->start(delay);
+}
+
+void LogStream::checkContainerThenResume()
+{
+    if (!m_client || !m_running)
+        return;
+    // A followed log also ends when the container stops. Only a running container is
+    // worth reconnecting to; the pod's status says which case this is.
+    KubeReply *reply = m_client->get(ResourceType::pods(), m_namespace, m_pod);
+    m_reply = reply;
+    connect(reply, &KubeReply::finished, this, [this, reply] {
+        m_reply = nullptr;
+        if (!m_running)
+            return;
+        const ApiError &error = reply->error();
+        if (error.isNotFound()) {
+            finishWith({}); // the pod is gone: its log is complete
+            return;
+        }
+        if (error.isError()) {
+            Q_EMIT errorOccurred(error);
+            resumeLater();
+            return;
+        }
+        const QJsonObject status = reply->json().value(QLatin1String("status")).toObject();
+        const QString phase = status.value(QLatin1String("phase")).toString();
+        bool running = phase == QLatin1String("Running") || phase == QLatin1String("Pending");
+        const QJsonArray containers = status.value(QLatin1String("containerStatuses")).toArray();
+        for (const QJsonValue &value : containers) {
+            const QJsonObject container = value.toObject();
+            const bool ours = m_options.container.isEmpty()
+                || container.value(QLatin1String("name")).toString() == m_options.container;
+            if (ours && container.value(QLatin1String("state")).toObject().contains(QLatin1String("terminated")))
+                running = false;
+            if (ours)
+                break;
+        }
+        if (!running || m_options.previous) {
+            finishWith({});
+            return;
+        }
+        ++m_reconnects;
+        Q_EMIT reconnecting(m_reconnects);
+        open();
+    });
+}
+
+void LogStream::finishWith(const ApiError &error)
+{
+    m_running = false;
+    if (error.isError())
+        Q_EMIT errorOccurred(error);
+    Q_EMIT ended();
+}
+
+} // namespace Lucent::Core::Kube

@@ -1,0 +1,92 @@
+#pragma once
+
+#include "core/kube/apierror.h"
+#include "core/kube/watchevent.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+
+class QTimer;
+
+namespace Lucent::Core::Kube {
+
+class KubeClient;
+class KubeReply;
+
+/// The query of a pod log (PodLogOptions).
+struct LogOptions {
+    QString container;
+    bool follow = false;
+    int tailLines = -1; ///< -1: all
+    int sinceSeconds = 0; ///< 0: not set
+    QDateTime sinceTime; ///< invalid: not set
+    bool previous = false;
+    qint64 limitBytes = 0; ///< 0: no limit
+};
+
+/// One line of a container's log. The server's timestamp is always fetched - it is what
+/// makes resuming exact - and the view decides whether to show it.
+struct LogLine {
+    qint64 nanos = 0; ///< nanoseconds since the epoch, from the RFC 3339 timestamp
+    QByteArray timestamp; ///< as the server wrote it
+    QString text; ///< without the timestamp
+};
+
+/// Parses "2026-11-25T10:00:00.123456789Z text"; nanos is -1 when the line has no timestamp.
+LogLine parseLogLine(const QByteArray &line);
+
+/// A pod log, optionally followed. When a followed stream drops while the container still
+/// runs, it reconnects with sinceTime set to the last line's second and drops the lines it
+/// already delivered, so nothing is duplicated or lost.
+class LogStream final : public QObject
+{
+    Q_OBJECT
+
+public:
+    LogStream(KubeClient *client, QString namespaceName, QString pod, LogOptions options, QObject *parent = nullptr);
+    ~LogStream() override;
+    Q_DISABLE_COPY_MOVE(LogStream)
+
+    void start();
+    void stop();
+    bool isRunning() const { return m_running; }
+    int reconnects() const { return m_reconnects; }
+    void setReconnectDelays(int minMs, int maxMs);
+
+Q_SIGNALS:
+    void linesReceived(const QList<Lucent::Core::Kube::LogLine> &lines);
+    /// No more lines will come: the log is complete, the container stopped or the pod is gone.
+    void ended();
+    void errorOccurred(const Lucent::Core::Kube::ApiError &error);
+    void reconnecting(int attempt);
+
+private:
+    void open();
+    void onData(const QByteArray &chunk);
+    void onFinished(KubeReply *reply);
+    void checkContainerThenResume();
+    void resumeLater();
+    void finishWith(const ApiError &error);
+
+    QPointer<KubeClient> m_client;
+    QString m_namespace;
+    QString m_pod;
+    LogOptions m_options;
+    QPointer<KubeReply> m_reply;
+    QTimer *m_retryTimer = nullptr;
+    LineSplitter m_splitter;
+    qint64 m_lastNanos = -1;
+    QHash<QByteArray, int> m_linesAtLast; ///< lines delivered with the last timestamp
+    bool m_skippingOverlap = false;
+    bool m_running = false;
+    int m_reconnects = 0;
+    int m_minDelayMs = 250;
+    int m_maxDelayMs = 10000;
+    int m_delayMs = 250;
+};
+
+} // namespace Lucent::Core::Kube
+
+Q_DECLARE_METATYPE(Lucent::Core::Kube::LogLine)

@@ -1,0 +1,113 @@
+#pragma once
+
+#include "core/kube/apierror.h"
+#include "core/kube/resourcetype.h"
+#include "core/kube/watchevent.h"
+
+#include <QHash>
+#include <QJsonObject>
+#include <QObject>
+#include <QPointer>
+
+class QTimer;
+
+namespace Lucent::Core::Kube {
+
+class KubeClient;
+class KubeReply;
+
+struct ResourceCacheOptions {
+    QString labelSelector;
+    QString fieldSelector;
+    int pageSize = 500; ///< list in pages of this many, as kubectl does (0: one answer)
+    int watchTimeoutSeconds = 300; ///< each watch asks for between this and twice this
+    int minBackoffMs = 500;
+    int maxBackoffMs = 30000;
+};
+
+/// An in-memory copy of one resource type in one namespace (or all), kept current the way
+/// client-go's informers do: list, then watch from the list's resourceVersion with bookmarks;
+/// on 410 Gone (or a server behind the asked version) list again; on a dropped or failed
+/// watch, resume from the last version seen after an exponential backoff with jitter.
+/// After a relist the differences go out as added/updated/removed, so item models fed by
+/// these signals stay incremental.
+class ResourceCache final : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class State { Stopped, Listing, Watching, BackingOff };
+    Q_ENUM(State)
+
+    ResourceCache(KubeClient *client, ResourceType type, QString namespaceName, ResourceCacheOptions options = {},
+                  QObject *parent = nullptr);
+    ~ResourceCache() override;
+    Q_DISABLE_COPY_MOVE(ResourceCache)
+
+    void start();
+    void stop();
+
+    const ResourceType &type() const { return m_type; }
+    const QString &namespaceName() const { return m_namespace; }
+    State state() const { return m_state; }
+    bool isSynced() const { return m_synced; }
+    QString resourceVersion() const { return m_resourceVersion; }
+    int size() const { return int(m_objects.size()); }
+    QJsonObject object(const QString &ns, const QString &name) const;
+    QList<QJsonObject> objects() const { return m_objects.values(); }
+    const QHash<QString, QJsonObject> &objectsByKey() const { return m_objects; }
+
+    int listCount() const { return m_lists; }
+    int watchCount() const { return m_watches; }
+    qint64 eventsApplied() const { return m_eventsApplied; }
+
+    /// "namespace/name", or "name" for cluster-scoped objects.
+    static QString keyOf(const QJsonObject &object);
+
+    /// Applies one watch event as if it had come from the server; the benchmark and the
+    /// stream handler share this path.
+    void applyEvent(const WatchEvent &event);
+
+Q_SIGNALS:
+    void added(const QJsonObject &object);
+    void updated(const QJsonObject &previous, const QJsonObject &current);
+    void removed(const QJsonObject &object);
+    /// The cache matches a complete list: after the first list, and after each relist.
+    void synced();
+    /// Something went wrong; the cache keeps trying. For a banner, not for a dialog.
+    void errorOccurred(const Lucent::Core::Kube::ApiError &error);
+    void stateChanged(Lucent::Core::Kube::ResourceCache::State state);
+
+private:
+    struct ListPage;
+    void setState(State state);
+    void listPage(const QString &continueToken);
+    void onListPage(ListPage page);
+    void replaceAll(QHash<QString, QJsonObject> fresh, const QString &resourceVersion);
+    void startWatch();
+    void onWatchData(const QByteArray &chunk);
+    void onWatchFinished(KubeReply *reply);
+    void handleFailure(const ApiError &error, bool relist);
+    void scheduleRetry(bool relist);
+
+    QPointer<KubeClient> m_client;
+    ResourceType m_type;
+    QString m_namespace;
+    ResourceCacheOptions m_options;
+    QHash<QString, QJsonObject> m_objects;
+    QHash<QString, QJsonObject> m_pending; ///< pages of a list in progress
+    QString m_resourceVersion;
+    QPointer<KubeReply> m_reply;
+    QTimer *m_retryTimer = nullptr;
+    LineSplitter m_splitter;
+    ApiError m_streamError; ///< an ERROR event or a broken line seen on the current watch
+    State m_state = State::Stopped;
+    int m_backoffMs = 0;
+    int m_generation = 0; ///< bumps on stop(): late answers of an older run are dropped
+    int m_lists = 0;
+    int m_watches = 0;
+    qint64 m_eventsApplied = 0;
+    bool m_synced = false;
+};
+
+} // namespace Lucent::Core::Kube

@@ -1,0 +1,393 @@
+// core/kube against lucent-sandbox over HTTPS: token and client-certificate users, every
+// request kind, RBAC denials as Forbidden errors carrying the server's message, logs, proxy,
+// access reviews and a watch-backed cache.
+
+#include "kubetesthelpers.h"
+#include "sandboxprocess.h"
+
+#include "core/kube/logstream.h"
+#include "core/kube/resourcecache.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QtTest>
+
+using namespace Lucent::Core::Kube;
+using Lucent::Tests::Answer;
+using Lucent::Tests::SandboxProcess;
+using Lucent::Tests::waitFor;
+
+class TestKubeClient : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void listsWithTokenOverTls();
+    void clientCertificateUser();
+    void createGetUpdatePatchDelete();
+    void staleUpdateIsConflict();
+    void scaleAndStatusSubresources();
+    void viewerIsForbiddenWithServerMessage();
+    void wrongTokenIsUnauthorized();
+    void accessReviewAnswersPerUser();
+    void logsWithTailAndTimestamps();
+    void logFollowDeliversNewLines();
+    void proxyReachesPodAndServiceHealth();
+    void unknownCertificateAuthorityIsTlsError();
+    void refusedConnectionIsTypedAfterRetries();
+    void cacheFollowsChangesMadeWithKubectl();
+    void concurrencyLimitQueuesRequests();
+
+private:
+    std::unique_ptr<KubeClient> client(const QString &user = {}) const;
+    SandboxProcess m_sandbox{{QStringLiteral("--tls"), QStringLiteral("--speed"), QStringLiteral("20"),
+                              QStringLiteral("--log-rate"), QStringLiteral("20")}};
+};
+
+static ListOptions selector(const char *labels)
+{
+    ListOptions options;
+    options.labelSelector = QString::fromLatin1(labels);
+    return options;
+}
+
+static LogOptions logOptions(bool follow, int tailLines)
+{
+    LogOptions options;
+    options.follow = follow;
+    options.tailLines = tailLines;
+    return options;
+}
+
+// The simulator starts pods shortly after the sandbox comes up: wait for one that runs.
+static QString runningPod(KubeClient *kube, const char *app)
+{
+    QString name;
+    (void)QTest::qWaitFor(
+        [&] {
+            const Answer pods = waitFor(kube->list(ResourceType::pods(), QStringLiteral("lucent-staging"),
+                                                   selector(QByteArray(QByteArrayLiteral("app=") + app).constData())));
+            const QJsonArray items = pods.json().value(QLatin1String("items")).toArray();
+            for (const QJsonValue &item : items) {
+                if (item[QLatin1String("status")][QLatin1String("phase")].toString() == QLatin1String("Running"))
+                    name = item[QLatin1String("metadata")][QLatin1String("name")].toString();
+            }
+            return !name.isEmpty();
+        },
+        30000);
+    return name;
+}
+
+std::unique_ptr<KubeClient> TestKubeClient::client(const QString &user) const
+{
+    QString error;
+    auto connection = Lucent::Tests::connectionFor(m_sandbox.kubeconfig(), QStringLiteral("staging"), user, &error);
+    if (!connection)
+        qFatal("no connection: %s", qPrintable(error));
+    return std::make_unique<KubeClient>(*connection);
+}
+
+void TestKubeClient::initTestCase()
+{
+    QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.error()));
+    QVERIFY(m_sandbox.url().startsWith(QStringLiteral("https://")));
+}
+
+void TestKubeClient::listsWithTokenOverTls()
+{
+    auto kube = client();
+    QVERIFY(!kube->connection().token.isEmpty());
+    QCOMPARE(kube->connection().defaultNamespace, QStringLiteral("lucent-staging"));
+    const Answer answer = waitFor(kube->list(ResourceType::deployments(), QStringLiteral("lucent-staging")));
+    QVERIFY2(!answer.error.isError(), qPrintable(answer.error.sentence()));
+    QCOMPARE(answer.status, 200);
+    QStringList names;
+    const QJsonArray items = answer.json().value(QLatin1String("items")).toArray();
+    for (const QJsonValue &item : items)
+        names.append(item[QLatin1String("metadata")][QLatin1String("name")].toString());
+    QVERIFY2(names.contains(QStringLiteral("api-gateway")) && names.contains(QStringLiteral("wallet-service")),
+             qPrintable(names.join(u',')));
+}
+
+void TestKubeClient::clientCertificateUser()
+{
+    auto kube = client(QStringLiteral("lucent-admin-cert"));
+    QVERIFY(kube->connection().token.isEmpty());
+    QVERIFY(kube->connection().hasClientCertificate());
+    QCOMPARE(kube->connection().clientKey.algorithm(), QSsl::Ec);
+    const Answer answer = waitFor(
+        kube->get(ResourceType::deployments(), QStringLiteral("lucent-platform"), QStringLiteral("frontend")));
+    QVERIFY2(!answer.error.isError(), qPrintable(answer.error.sentence()));
+    QCOMPARE(answer.json()[QLatin1String("metadata")][QLatin1String("name")].toString(), QStringLiteral("frontend"));
+}
+
+void TestKubeClient::createGetUpdatePatchDelete()
+{
+    auto kube = client();
+    const QString ns = QStringLiteral("lucent-staging");
+    const ResourceType cm = ResourceType::configMaps();
+    QJsonObject object{
+        {QStringLiteral("apiVersion"), QStringLiteral("v1")},
+        {QStringLiteral("kind"), QStringLiteral("ConfigMap")},
+        {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), QStringLiteral("client-test")}}},
+        {QStringLiteral("data"), QJsonObject{{QStringLiteral("a"), QStringLiteral("1")}}}};
+    Answer answer = waitFor(kube->create(cm, ns, object));
+    QVERIFY2(answer.status == 201, qPrintable(answer.error.sentence()));
+
+    answer = waitFor(kube->create(cm, ns, object));
+    QCOMPARE(answer.error.httpStatus, 409);
+    QCOMPARE(answer.error.reason, QStringLiteral("AlreadyExists"));
+
+    answer = waitFor(kube->get(cm, ns, QStringLiteral("client-test")));
+    QJsonObject stored = answer.json();
+    QJsonObject data = stored[QLatin1String("data")].toObject();
+    data.insert(QStringLiteral("b"), QStringLiteral("2"));
+    stored.insert(QStringLiteral("data"), data);
+    answer = waitFor(kube->update(cm, ns, QStringLiteral("client-test"), stored));
+    QVERIFY2(answer.status == 200, qPrintable(answer.error.sentence()));
+
+    answer = waitFor(kube->patch(cm, ns, QStringLiteral("client-test"), PatchType::Merge, R"({"data":{"c":"3"}})"));
+    QVERIFY2(answer.status == 200, qPrintable(answer.error.sentence()));
+    answer = waitFor(
+        kube->patch(cm, ns, QStringLiteral("client-test"), PatchType::Json, R"([{"op":"remove","path":"/data/a"}])"));
+    QVERIFY2(answer.status == 200, qPrintable(answer.error.sentence()));
+    answer = waitFor(kube->patch(cm, ns, QStringLiteral("client-test"), PatchType::Strategic,
+                                 R"({"metadata":{"labels":{"tier":"test"}}})"));
+    QVERIFY2(answer.status == 200, qPrintable(answer.error.sentence()));
+    const QJsonObject patched = answer.json();
+    QCOMPARE(patched[QLatin1String("data")].toObject(),
+             (QJsonObject{{QStringLiteral("b"), QStringLiteral("2")}, {QStringLiteral("c"), QStringLiteral("3")}}));
+    QCOMPARE(patched[QLatin1String("metadata")][QLatin1String("labels")][QLatin1String("tier")].toString(),
+             QStringLiteral("test"));
+
+    answer = waitFor(kube->patch(cm, ns, QStringLiteral("client-test"), PatchType::Json, R"({"not":"a json patch"})"));
+    QVERIFY(answer.error.isError());
+    QVERIFY(answer.error.httpStatus >= 400 && answer.error.httpStatus < 500);
+
+    answer = waitFor(kube->remove(cm, ns, QStringLiteral("client-test"), QStringLiteral("Background")));
+    QVERIFY2(answer.status == 200, qPrintable(answer.error.sentence()));
+    answer = waitFor(kube->get(cm, ns, QStringLiteral("client-test")));
+    QVERIFY(answer.error.isNotFound());
+    QVERIFY2(answer.error.sentence().contains(QStringLiteral("\"client-test\" not found")),
+             qPrintable(answer.error.sentence()));
+}
+
+void TestKubeClient::staleUpdateIsConflict()
+{
+    auto kube = client();
+    const QString ns = QStringLiteral("lucent-staging");
+    Answer answer = waitFor(kube->get(ResourceType::services(), ns, QStringLiteral("frontend")));
+    QJsonObject service = answer.json();
+    QJsonObject metadata = service[QLatin1String("metadata")].toObject();
+    metadata.insert(QStringLiteral("resourceVersion"), QStringLiteral("1"));
+    service.insert(QStringLiteral("metadata"), metadata);
+    answer = waitFor(kube->update(ResourceType::services(), ns, QStringLiteral("frontend"), service));
+    QVERIFY(answer.error.isConflict());
+    QCOMPARE(answer.error.reason, QStringLiteral("Conflict"));
+    QCOMPARE(answer.error.kind, ApiError::Kind::Status);
+}
+
+void TestKubeClient::scaleAndStatusSubresources()
+{
+    auto kube = client();
+    const QString ns = QStringLiteral("lucent-staging");
+    Answer answer = waitFor(kube->scale(ResourceType::deployments(), ns, QStringLiteral("task-service"), 3));
+    QVERIFY2(answer.status == 200, qPrintable(answer.error.sentence()));
+    QCOMPARE(answer.json()[QLatin1String("kind")].toString(), QStringLiteral("Scale"));
+    QCOMPARE(answer.json()[QLatin1String("spec")][QLatin1String("replicas")].toInt(), 3);
+    answer
+        = waitFor(kube->get(ResourceType::deployments(), ns, QStringLiteral("task-service"), QStringLiteral("status")));
+    QVERIFY2(answer.status == 200, qPrintable(answer.error.sentence()));
+    QVERIFY(answer.json()[QLatin1String("status")].isObject());
+}
+
+void TestKubeClient::viewerIsForbiddenWithServerMessage()
+{
+    auto viewer = client(QStringLiteral("lucent-viewer"));
+    Answer answer = waitFor(viewer->list(ResourceType::pods(), QStringLiteral("lucent-staging")));
+    QVERIFY2(!answer.error.isError(), qPrintable(answer.error.sentence()));
+
+    answer = waitFor(
+        viewer->scale(ResourceType::deployments(), QStringLiteral("lucent-staging"), QStringLiteral("frontend"), 2));
+    QVERIFY(answer.error.isForbidden());
+    QCOMPARE(answer.error.reason, QStringLiteral("Forbidden"));
+    QVERIFY2(answer.error.message.contains(QStringLiteral("User \"lucent-viewer\" cannot patch resource")),
+             qPrintable(answer.error.message));
+    QVERIFY(answer.error.sentence().contains(answer.error.message));
+    QVERIFY(answer.error.sentence().contains(QStringLiteral("Ask a cluster administrator")));
+    QCOMPARE(answer.error.operation,
+             QStringLiteral("PATCH /apis/apps/v1/namespaces/lucent-staging/deployments/frontend/scale"));
+
+    auto deployer = client(QStringLiteral("lucent-deployer"));
+    answer = waitFor(
+        deployer->scale(ResourceType::deployments(), QStringLiteral("lucent-platform"), QStringLiteral("frontend"), 2));
+    QVERIFY(answer.error.isForbidden());
+    QVERIFY2(answer.error.message.contains(QStringLiteral("in the namespace \"lucent-platform\"")),
+             qPrintable(answer.error.message));
+}
+
+void TestKubeClient::wrongTokenIsUnauthorized()
+{
+    auto connection = Lucent::Tests::connectionFor(m_sandbox.kubeconfig(), QStringLiteral("staging"));
+    QVERIFY(connection);
+    connection->token = "not-a-real-token";
+    KubeClient kube(*connection);
+    const Answer answer = waitFor(kube.list(ResourceType::pods(), QStringLiteral("lucent-staging")));
+    QVERIFY(answer.error.isUnauthorized());
+    QCOMPARE(answer.error.reason, QStringLiteral("Unauthorized"));
+    QVERIFY(!answer.error.sentence().contains(QStringLiteral("not-a-real-token")));
+}
+
+void TestKubeClient::accessReviewAnswersPerUser()
+{
+    const AccessQuery query{QStringLiteral("patch"),          QStringLiteral("apps"),
+                            QStringLiteral("deployments"),    {},
+                            QStringLiteral("lucent-staging"), {}};
+    for (const auto &[user, expected] : {std::pair{"lucent-viewer", false}, std::pair{"lucent-deployer", true}}) {
+        auto kube = client(QString::fromLatin1(user));
+        const Answer answer = waitFor(kube->accessReview(query));
+        QVERIFY2(answer.status == 201, qPrintable(answer.error.sentence()));
+        const auto decision = KubeClient::accessDecision(answer.json());
+        QVERIFY(decision);
+        QCOMPARE(decision->allowed, expected);
+    }
+}
+
+void TestKubeClient::logsWithTailAndTimestamps()
+{
+    auto kube = client();
+    const QString pod = runningPod(kube.get(), "api-gateway");
+    QVERIFY(!pod.isEmpty());
+    LogStream stream(kube.get(), QStringLiteral("lucent-staging"), pod, logOptions(false, 5));
+    QList<LogLine> lines;
+    connect(&stream, &LogStream::linesReceived, this, [&lines](const QList<LogLine> &more) { lines += more; });
+    QSignalSpy ended(&stream, &LogStream::ended);
+    stream.start();
+    QTRY_COMPARE_WITH_TIMEOUT(ended.size(), 1, 20000);
+    QCOMPARE(lines.size(), 5);
+    for (int i = 0; i < lines.size(); ++i) {
+        QVERIFY(lines[i].nanos > 0);
+        QVERIFY(lines[i].timestamp.endsWith('Z'));
+        QVERIFY(!lines[i].text.startsWith(QString::fromLatin1(lines[i].timestamp)));
+        if (i > 0)
+            QVERIFY(lines[i].nanos >= lines[i - 1].nanos);
+    }
+}
+
+void TestKubeClient::logFollowDeliversNewLines()
+{
+    auto kube = client();
+    const QString pod = runningPod(kube.get(), "user-service");
+    LogStream stream(kube.get(), QStringLiteral("lucent-staging"), pod, logOptions(true, 0));
+    QList<LogLine> lines;
+    connect(&stream, &LogStream::linesReceived, this, [&lines](const QList<LogLine> &more) { lines += more; });
+    stream.start();
+    QTRY_VERIFY_WITH_TIMEOUT(lines.size() >= 5, 20000); // tailLines 0: only lines written after the start
+    QVERIFY(stream.isRunning());
+    stream.stop();
+}
+
+void TestKubeClient::proxyReachesPodAndServiceHealth()
+{
+    auto kube = client();
+    Answer answer = waitFor(kube->proxyGet(ResourceType::services(), QStringLiteral("lucent-staging"),
+                                           QStringLiteral("api-gateway"), {}, QStringLiteral("/health")));
+    QVERIFY2(answer.status == 200, qPrintable(answer.error.sentence()));
+    const QString pod = runningPod(kube.get(), "wallet-service");
+    answer = waitFor(kube->proxyGet(ResourceType::pods(), QStringLiteral("lucent-staging"), pod, QStringLiteral("3002"),
+                                    QStringLiteral("health")));
+    QVERIFY2(answer.status == 200, qPrintable(answer.error.sentence()));
+    QVERIFY(!answer.body.isEmpty());
+}
+
+void TestKubeClient::unknownCertificateAuthorityIsTlsError()
+{
+    auto connection = Lucent::Tests::connectionFor(m_sandbox.kubeconfig(), QStringLiteral("staging"));
+    QVERIFY(connection);
+    connection->certificateAuthorities.clear(); // the system's trust store does not know the sandbox's CA
+    KubeClient kube(*connection);
+    Answer answer = waitFor(kube.list(ResourceType::pods(), QStringLiteral("lucent-staging")));
+    QCOMPARE(answer.error.kind, ApiError::Kind::Tls);
+    QVERIFY2(answer.error.sentence().contains(QStringLiteral("certificate-authority")),
+             qPrintable(answer.error.sentence()));
+    QCOMPARE(answer.status, 0);
+
+    connection->insecureSkipTlsVerify = true; // only because the "kubeconfig" says so
+    KubeClient insecure(*connection);
+    answer = waitFor(insecure.list(ResourceType::pods(), QStringLiteral("lucent-staging")));
+    QVERIFY2(!answer.error.isError(), qPrintable(answer.error.sentence()));
+}
+
+void TestKubeClient::refusedConnectionIsTypedAfterRetries()
+{
+    ClusterConnection connection;
+    connection.server = QUrl(QStringLiteral("http://127.0.0.1:9")); // discard port: nothing listens
+    KubeClient kube(connection);
+    kube.setRetryPolicy({3, 20, 40, 100});
+    QSignalSpy failed(&kube, &KubeClient::requestFailed);
+    KubeReply *reply = kube.list(ResourceType::pods(), {});
+    int attempts = 0;
+    connect(reply, &KubeReply::finished, this, [&attempts, reply] { attempts = reply->attempts(); });
+    const Answer answer = waitFor(reply);
+    QCOMPARE(answer.error.kind, ApiError::Kind::ConnectionRefused);
+    QCOMPARE(attempts, 3);
+    QCOMPARE(failed.size(), 1);
+    QVERIFY(answer.error.sentence().contains(QStringLiteral("refused the connection")));
+
+    KubeReply *write = kube.create(ResourceType::configMaps(), QStringLiteral("x"), QJsonObject{});
+    connect(write, &KubeReply::finished, this, [&attempts, write] { attempts = write->attempts(); });
+    QCOMPARE(waitFor(write).error.kind, ApiError::Kind::ConnectionRefused);
+    QCOMPARE(attempts, 1); // writes are never retried
+}
+
+void TestKubeClient::cacheFollowsChangesMadeWithKubectl()
+{
+    auto kube = client();
+    ResourceCache cache(kube.get(), ResourceType::deployments(), QStringLiteral("lucent-staging"));
+    QSignalSpy synced(&cache, &ResourceCache::synced);
+    cache.start();
+    QTRY_COMPARE_WITH_TIMEOUT(synced.size(), 1, 20000);
+    QCOMPARE(cache.state(), ResourceCache::State::Watching);
+    QVERIFY(cache.size() >= 8);
+    QVERIFY(!cache.resourceVersion().isEmpty());
+
+    QSignalSpy updated(&cache, &ResourceCache::updated);
+    const auto r = m_sandbox.kubectl(
+        Lucent::Tests::args({"-n", "lucent-staging", "annotate", "deploy/frontend", "lucent.test/touched=yes"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QTRY_VERIFY_WITH_TIMEOUT(cache.object(QStringLiteral("lucent-staging"), QStringLiteral("frontend"))[QLatin1String(
+                                 "metadata")][QLatin1String("annotations")][QLatin1String("lucent.test/touched")]
+                                     .toString()
+                                 == QStringLiteral("yes"),
+                             10000);
+    QVERIFY(!updated.isEmpty());
+    cache.stop();
+    QCOMPARE(cache.state(), ResourceCache::State::Stopped);
+}
+
+void TestKubeClient::concurrencyLimitQueuesRequests()
+{
+    auto kube = client();
+    kube->setMaxConcurrentRequests(2);
+    QList<KubeReply *> replies;
+    for (int i = 0; i < 6; ++i)
+        replies.append(kube->get(ResourceType::namespaces(), {}, QStringLiteral("lucent-staging")));
+    QCOMPARE(kube->activeRequests(), 2);
+    QCOMPARE(kube->queuedRequests(), 4);
+    int peak = 0;
+    int done = 0;
+    for (KubeReply *reply : replies) {
+        connect(reply, &KubeReply::finished, this, [&] {
+            peak = std::max(peak, kube->activeRequests());
+            ++done;
+        });
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(done, 6, 20000);
+    QVERIFY(peak <= 2);
+    QTRY_COMPARE(kube->activeRequests(), 0);
+}
+
+QTEST_GUILESS_MAIN(TestKubeClient)
+#include "tst_kubeclient.moc"

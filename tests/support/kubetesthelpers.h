@@ -1,0 +1,48 @@
+#pragma once
+
+#include "core/kube/clusterconnection.h"
+#include "core/kube/kubeclient.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+namespace Lucent::Tests {
+
+/// What a KubeReply delivered, kept after the reply deleted itself.
+struct Answer {
+    bool arrived = false;
+    Core::Kube::ApiError error;
+    int status = 0;
+    QByteArray body;
+    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
+};
+
+/// Waits (processing events) until @p reply finishes; arrived is false on a timeout.
+inline Answer waitFor(Core::Kube::KubeReply *reply, int timeoutMs = 30000)
+{
+    auto answer = std::make_shared<Answer>();
+    QObject::connect(reply, &Core::Kube::KubeReply::finished, reply, [answer, reply] {
+        answer->arrived = true;
+        answer->error = reply->error();
+        answer->status = reply->httpStatus();
+        answer->body = reply->body();
+    });
+    (void)QTest::qWaitFor([&] { return answer->arrived; }, timeoutMs);
+    return *answer;
+}
+
+/// The connection for @p context of @p kubeconfigPath, with the context's user replaced by
+/// @p user when given.
+inline std::optional<Core::Kube::ClusterConnection> connectionFor(const QString &kubeconfigPath, const QString &context,
+                                                                  const QString &user = {}, QString *error = nullptr)
+{
+    Core::Kube::Kubeconfig config = Core::Kube::Kubeconfig::load({kubeconfigPath}, true);
+    for (Core::Kube::KubeconfigContext &entry : config.contexts) {
+        if (entry.name == context && !user.isEmpty())
+            entry.user = user;
+    }
+    return Core::Kube::ConnectionResolver::resolve(config, context, error);
+}
+
+} // namespace Lucent::Tests
