@@ -188,9 +188,11 @@ QNetworkRequest KubeClient::networkRequest(const KubeRequest &request) const
     network.setRawHeader("Accept", request.accept);
     if (!request.contentType.isEmpty())
         network.setHeader(QNetworkRequest::ContentTypeHeader, request.contentType);
-    if (!m_bearer.isEmpty())
+    // Like kubectl, credentials travel only over TLS: never a token in clear text.
+    const bool secure = url.scheme() == QLatin1String("https");
+    if (secure && !m_bearer.isEmpty())
         network.setRawHeader("Authorization", "Bearer " + m_bearer);
-    else if (!m_connection.username.isEmpty())
+    else if (secure && !m_connection.username.isEmpty())
         network.setRawHeader("Authorization",
                              "Basic "
                                  + QByteArray(m_connection.username.toUtf8() + ':' + m_connection.password).toBase64());
