@@ -39,6 +39,8 @@ private Q_SLOTS:
     void refusedConnectionIsTypedAfterRetries();
     void cacheFollowsChangesMadeWithKubectl();
     void concurrencyLimitQueuesRequests();
+    void execPluginTokenIsRefreshedOn401();
+    void execPluginExpiryAndMissingCommand();
 
 private:
     std::unique_ptr<KubeClient> client(const QString &user = {}) const;
@@ -387,6 +389,96 @@ void TestKubeClient::concurrencyLimitQueuesRequests()
     QTRY_COMPARE_WITH_TIMEOUT(done, 6, 20000);
     QVERIFY(peak <= 2);
     QTRY_COMPARE(kube->activeRequests(), 0);
+}
+
+// A stand-in for an SSO helper: a shell script, run by the client without a shell of its own.
+static QString writePlugin(const QString &dir, const QByteArray &goodToken, const QByteArray &expiry)
+{
+    const QString path = dir + QStringLiteral("/fake-sso");
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return {};
+    file.write("#!/bin/sh\n"
+               "count=$(cat \"$1/runs\" 2>/dev/null || echo 0); count=$((count + 1)); echo $count > \"$1/runs\"\n"
+               "printf '%s' \"$KUBERNETES_EXEC_INFO\" > \"$1/exec-info\"\n"
+               "printf '%s' \"$SSO_REGION $2\" > \"$1/env-and-args\"\n"
+               "token="
+               + goodToken
+               + "; [ $count -eq 1 ] && token=expired-token\n"
+                 "printf '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",'\n"
+                 "printf '\"status\":{\"token\":\"%s\""
+               + expiry + "}}' \"$token\"\n");
+    file.close();
+    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    return path;
+}
+
+static QString readText(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()).trimmed() : QString();
+}
+
+void TestKubeClient::execPluginTokenIsRefreshedOn401()
+{
+    QTemporaryDir dir;
+    auto connection = Lucent::Tests::connectionFor(m_sandbox.kubeconfig(), QStringLiteral("staging"));
+    QVERIFY(connection);
+    const QByteArray adminToken = connection->token;
+    connection->token.clear();
+    connection->hasExec = true;
+    connection->exec.apiVersion = QStringLiteral("client.authentication.k8s.io/v1");
+    connection->exec.command = writePlugin(dir.path(), adminToken, {});
+    connection->exec.args = {dir.path(), QStringLiteral("--cluster=staging")};
+    connection->exec.env = {{QStringLiteral("SSO_REGION"), QStringLiteral("eu")}};
+    connection->exec.interactiveMode = QStringLiteral("Never");
+    KubeClient kube(*connection);
+
+    // The first run hands out a token the server rejects; the 401 makes the client run the
+    // plugin again and repeat the request with the fresh token.
+    Answer answer = waitFor(kube.list(ResourceType::pods(), QStringLiteral("lucent-staging")));
+    QVERIFY2(!answer.error.isError(), qPrintable(answer.error.sentence()));
+    QCOMPARE(readText(dir.filePath(QStringLiteral("runs"))), QStringLiteral("2"));
+    QCOMPARE(readText(dir.filePath(QStringLiteral("env-and-args"))), QStringLiteral("eu --cluster=staging"));
+    const QJsonObject info
+        = QJsonDocument::fromJson(readText(dir.filePath(QStringLiteral("exec-info"))).toUtf8()).object();
+    QCOMPARE(info[QLatin1String("kind")].toString(), QStringLiteral("ExecCredential"));
+    QCOMPARE(info[QLatin1String("spec")][QLatin1String("interactive")].toBool(true), false);
+
+    // Without an expiry the credential is reused until the server rejects it.
+    answer = waitFor(kube.get(ResourceType::namespaces(), {}, QStringLiteral("lucent-staging")));
+    QVERIFY2(!answer.error.isError(), qPrintable(answer.error.sentence()));
+    QCOMPARE(readText(dir.filePath(QStringLiteral("runs"))), QStringLiteral("2"));
+}
+
+void TestKubeClient::execPluginExpiryAndMissingCommand()
+{
+    QTemporaryDir dir;
+    auto connection = Lucent::Tests::connectionFor(m_sandbox.kubeconfig(), QStringLiteral("staging"));
+    QVERIFY(connection);
+    const QByteArray adminToken = connection->token;
+    connection->token.clear();
+    connection->hasExec = true;
+    connection->exec.apiVersion = QStringLiteral("client.authentication.k8s.io/v1");
+    // Already expired when it arrives: every request needs a new run.
+    connection->exec.command = writePlugin(
+        dir.path(), adminToken, QByteArrayLiteral(",\\\"expirationTimestamp\\\":\\\"2001-01-01T00:00:00Z\\\""));
+    connection->exec.args = {dir.path()};
+    {
+        KubeClient kube(*connection);
+        for (int i = 0; i < 3; ++i)
+            waitFor(kube.get(ResourceType::namespaces(), {}, QStringLiteral("lucent-staging")));
+        QVERIFY(readText(dir.filePath(QStringLiteral("runs"))).toInt() >= 3);
+    }
+
+    connection->exec.command = QStringLiteral("lucent-sso-not-installed");
+    connection->exec.installHint = QStringLiteral("Install lucent-sso with: apt install lucent-sso");
+    KubeClient missing(*connection);
+    const Answer answer = waitFor(missing.list(ResourceType::pods(), QStringLiteral("lucent-staging")));
+    QCOMPARE(answer.error.kind, ApiError::Kind::Credentials);
+    QVERIFY2(answer.error.sentence().contains(QStringLiteral("lucent-sso-not-installed")),
+             qPrintable(answer.error.sentence()));
+    QVERIFY(answer.error.sentence().contains(QStringLiteral("apt install lucent-sso")));
 }
 
 QTEST_GUILESS_MAIN(TestKubeClient)

@@ -1,3 +1,4 @@
+#include "core/kube/clusterconnection.h"
 #include "core/kube/kubeconfig.h"
 #include "core/kube/kubeconfigloader.h"
 #include "core/kube/kubeconfigsummary.h"
@@ -21,12 +22,42 @@ private Q_SLOTS:
     void locateFollowsKubectl();
     void summaryNeverShowsSecrets();
     void loaderAnswersAsynchronouslyAndDropsStaleLoads();
+    void credentialsResolveRelativeToTheFile_data();
+    void credentialsResolveRelativeToTheFile();
+    void inlineDataAndBrokenBase64();
+    void execPluginSettings();
+    void unusableContextsSaySo_data();
+    void unusableContextsSaySo();
 
 private:
     static QString fixture() { return QStringLiteral(LUCENT_TEST_DATA_DIR "/kubeconfig/two-clusters.yaml"); }
     QTemporaryDir m_dir;
     QString write(const QString &name, const QByteArray &content);
+    bool makeKeyAndCertificate(const QString &algorithm, const QString &stem);
 };
+
+// Test keys are made here, with the openssl tool, rather than committed to the repository.
+bool TestKubeconfig::makeKeyAndCertificate(const QString &algorithm, const QString &stem)
+{
+    const QString key = m_dir.filePath(stem + QStringLiteral(".key"));
+    const QString crt = m_dir.filePath(stem + QStringLiteral(".crt"));
+    QStringList genArgs = algorithm == QLatin1String("ec")
+        ? QStringList{QStringLiteral("ecparam"),
+                      QStringLiteral("-name"),
+                      QStringLiteral("prime256v1"),
+                      QStringLiteral("-genkey"),
+                      QStringLiteral("-noout"),
+                      QStringLiteral("-out"),
+                      key}
+        : QStringList{QStringLiteral("genrsa"), QStringLiteral("-out"), key, QStringLiteral("2048")};
+    if (QProcess::execute(QStringLiteral("openssl"), genArgs) != 0)
+        return false;
+    return QProcess::execute(QStringLiteral("openssl"),
+                             {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-new"),
+                              QStringLiteral("-key"), key, QStringLiteral("-subj"), QStringLiteral("/CN=lucent-test"),
+                              QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-out"), crt})
+        == 0;
+}
 
 QString TestKubeconfig::write(const QString &name, const QByteArray &content)
 {
@@ -181,6 +212,153 @@ void TestKubeconfig::loaderAnswersAsynchronouslyAndDropsStaleLoads()
     const auto config = spy.first().first().value<Kubeconfig>();
     QCOMPARE(config.contexts.size(), 3);
     QVERIFY(config.problems.isEmpty());
+}
+
+void TestKubeconfig::credentialsResolveRelativeToTheFile_data()
+{
+    QTest::addColumn<QString>("algorithm");
+    QTest::addColumn<int>("expected");
+    QTest::addRow("rsa") << QStringLiteral("rsa") << int(QSsl::Rsa);
+    QTest::addRow("ec") << QStringLiteral("ec") << int(QSsl::Ec);
+}
+
+void TestKubeconfig::credentialsResolveRelativeToTheFile()
+{
+    QFETCH(QString, algorithm);
+    QFETCH(int, expected);
+    QVERIFY(QDir(m_dir.path()).mkpath(QStringLiteral("conf/certs")));
+    QVERIFY(makeKeyAndCertificate(algorithm, QStringLiteral("conf/certs/client-") + algorithm));
+    QVERIFY(makeKeyAndCertificate(QStringLiteral("rsa"), QStringLiteral("conf/ca")));
+    write(QStringLiteral("conf/token"), "  s3cr3t-token\n");
+    const QString path = write(QStringLiteral("conf/config"),
+                               QStringLiteral(R"(
+clusters:
+- name: c
+  cluster: {server: "https://10.0.0.1:6443", certificate-authority: ca.crt, tls-server-name: api.lucent.internal,
+            proxy-url: "http://proxy.lucent.internal:3128"}
+users:
+- name: cert
+  user: {client-certificate: certs/client-%1.crt, client-key: certs/client-%1.key}
+- name: tok
+  user: {tokenFile: token}
+contexts:
+- name: by-cert
+  context: {cluster: c, user: cert, namespace: lucent-staging}
+- name: by-token
+  context: {cluster: c, user: tok}
+)")
+                                   .arg(algorithm)
+                                   .toUtf8());
+    const Kubeconfig config = Kubeconfig::load({path});
+    QVERIFY2(config.problems.isEmpty(), qPrintable(config.problems.value(0).sentence()));
+    QCOMPARE(config.user(QStringLiteral("cert"))->credentials.clientKeyFile,
+             m_dir.filePath(QStringLiteral("conf/certs/client-") + algorithm + QStringLiteral(".key")));
+
+    QString error;
+    auto byCert = ConnectionResolver::resolve(config, QStringLiteral("by-cert"), &error);
+    QVERIFY2(byCert, qPrintable(error));
+    QCOMPARE(int(byCert->clientKey.algorithm()), expected);
+    QVERIFY(byCert->hasClientCertificate());
+    QCOMPARE(byCert->certificateAuthorities.size(), 1);
+    QCOMPARE(byCert->tlsServerName, QStringLiteral("api.lucent.internal"));
+    QCOMPARE(byCert->proxyUrl.port(), 3128);
+    QCOMPARE(byCert->defaultNamespace, QStringLiteral("lucent-staging"));
+
+    auto byToken = ConnectionResolver::resolve(config, QStringLiteral("by-token"), &error);
+    QVERIFY2(byToken, qPrintable(error));
+    QCOMPARE(byToken->token, QByteArray("s3cr3t-token"));
+    QCOMPARE(byToken->defaultNamespace, QStringLiteral("default"));
+    QVERIFY(!byToken->hasClientCertificate());
+}
+
+void TestKubeconfig::inlineDataAndBrokenBase64()
+{
+    const QByteArray pem = "-----BEGIN CERTIFICATE-----\nnot really\n-----END CERTIFICATE-----\n";
+    const Kubeconfig good = Kubeconfig::parse("clusters:\n- name: c\n  cluster:\n    server: https://h\n"
+                                              "    certificate-authority-data: "
+                                                  + pem.toBase64()
+                                                  + "\nusers:\n- name: u\n  user:\n    token: abc\n"
+                                                    "    username: ann\n    password: pw\n",
+                                              QStringLiteral("inline.yaml"));
+    QVERIFY(good.problems.isEmpty());
+    QCOMPARE(good.clusters.value(0).certificateAuthorityData, pem);
+    QCOMPARE(good.users.value(0).credentials.token, QByteArray("abc"));
+    QCOMPARE(good.users.value(0).credentials.password, QByteArray("pw"));
+    QCOMPARE(good.users.value(0).methods, (QList<AuthMethod>{AuthMethod::Token, AuthMethod::BasicAuth}));
+
+    const Kubeconfig bad = Kubeconfig::parse("users:\n- name: u\n  user:\n    client-key-data: '%%%not base64'\n",
+                                             QStringLiteral("bad.yaml"));
+    QCOMPARE(bad.problems.size(), 1);
+    QCOMPARE(bad.problems[0].line, 4);
+    QVERIFY2(bad.problems[0].sentence().contains(QStringLiteral("client-key-data of 'u' is not valid base64")),
+             qPrintable(bad.problems[0].sentence()));
+    QCOMPARE(bad.users.size(), 1); // the entry stays, without the broken field
+}
+
+void TestKubeconfig::execPluginSettings()
+{
+    const Kubeconfig config = Kubeconfig::parse(R"(
+users:
+- name: sso
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1
+      command: lucent-sso
+      args: [token, --cluster, staging]
+      env: [{name: SSO_REGION, value: eu}]
+      installHint: Install lucent-sso from the internal portal.
+      interactiveMode: Never
+      provideClusterInfo: true
+- name: old
+  user:
+    exec: {apiVersion: client.authentication.k8s.io/v1alpha1, command: x}
+)",
+                                                QStringLiteral("exec.yaml"));
+    const ExecConfig &exec = config.user(QStringLiteral("sso"))->credentials.exec;
+    QVERIFY(config.user(QStringLiteral("sso"))->credentials.hasExec);
+    QCOMPARE(exec.args, (QStringList{QStringLiteral("token"), QStringLiteral("--cluster"), QStringLiteral("staging")}));
+    QCOMPARE(exec.env.value(0).first, QStringLiteral("SSO_REGION"));
+    QCOMPARE(exec.env.value(0).second, QStringLiteral("eu"));
+    QCOMPARE(exec.installHint, QStringLiteral("Install lucent-sso from the internal portal."));
+    QCOMPARE(exec.interactiveMode, QStringLiteral("Never"));
+    QVERIFY(exec.provideClusterInfo);
+    QCOMPARE(config.problems.size(), 1);
+    QVERIFY(config.problems[0].sentence().contains(QStringLiteral("v1alpha1")));
+}
+
+void TestKubeconfig::unusableContextsSaySo_data()
+{
+    QTest::addColumn<QByteArray>("yaml");
+    QTest::addColumn<QString>("expected");
+    const QByteArray base = "clusters:\n- name: c\n  cluster: {server: 'https://h:6443'}\n";
+    QTest::addRow("no such context") << base << QStringLiteral("is not in the kubeconfig");
+    QTest::addRow("cluster undefined") << QByteArray("contexts:\n- name: x\n  context: {cluster: nowhere}\n")
+                                       << QStringLiteral("names the cluster 'nowhere'");
+    QTest::addRow("user undefined") << base + "contexts:\n- name: x\n  context: {cluster: c, user: ghost}\n"
+                                    << QStringLiteral("names the user 'ghost'");
+    QTest::addRow("missing certificate file") << base
+            + "users:\n- name: u\n  user: {client-certificate: /nonexistent/c.crt, client-key: /nonexistent/c.key}\n"
+              "contexts:\n- name: x\n  context: {cluster: c, user: u}\n"
+                                              << QStringLiteral("/nonexistent/c.crt");
+    QTest::addRow("key without certificate") << base + "users:\n- name: u\n  user: {client-key-data: "
+            + QByteArray("key").toBase64() + "}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\n"
+                                             << QStringLiteral("without a key, or a key without a certificate");
+    QTest::addRow("socks proxy") << QByteArray("clusters:\n- name: c\n  cluster: {server: 'https://h', proxy-url: "
+                                               "'socks5://p:1080'}\ncontexts:\n- name: x\n  context: {cluster: c}\n")
+                                 << QStringLiteral("only http:// proxies");
+    QTest::addRow("not a url") << QByteArray("clusters:\n- name: c\n  cluster: {server: 'h:6443'}\ncontexts:\n- "
+                                             "name: x\n  context: {cluster: c}\n")
+                               << QStringLiteral("is not an http(s) URL");
+}
+
+void TestKubeconfig::unusableContextsSaySo()
+{
+    QFETCH(QByteArray, yaml);
+    QFETCH(QString, expected);
+    const Kubeconfig config = Kubeconfig::parse(yaml, QStringLiteral("cfg.yaml"));
+    QString error;
+    QVERIFY(!ConnectionResolver::resolve(config, QStringLiteral("x"), &error));
+    QVERIFY2(error.contains(expected), qPrintable(error));
 }
 
 QTEST_GUILESS_MAIN(TestKubeconfig)
