@@ -22,6 +22,10 @@ find_package(spdlog)
 set_package_properties(spdlog PROPERTIES TYPE REQUIRED
     PURPOSE "logging to the console and a rotating file (Debian: libspdlog-dev)")
 
+find_package(ZLIB)
+set_package_properties(ZLIB PROPERTIES TYPE REQUIRED
+    PURPOSE "gzip-compressed API answers, decoded off the GUI thread (Debian: zlib1g-dev)")
+
 find_package(Threads)
 set_package_properties(Threads PROPERTIES TYPE REQUIRED PURPOSE "the sandbox server threads")
 

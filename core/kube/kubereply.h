@@ -31,8 +31,14 @@ public:
     bool isFinished() const { return m_finished; }
     const ApiError &error() const { return m_error; }
     int httpStatus() const { return m_httpStatus; }
-    /// The whole body; for a successful stream, empty (it went out through dataReceived).
-    const QByteArray &body() const { return m_body; }
+    /// The whole body, inflated if it came gzip-compressed; for a successful stream, empty
+    /// (it went out through dataReceived). Inflating a big list costs time: workers use
+    /// rawBody() and decodeBody() instead, off the GUI thread.
+    const QByteArray &body() const;
+    const QByteArray &rawBody() const { return m_body; }
+    bool isCompressed() const { return m_gzip; }
+    /// Inflates @p raw when @p gzip; empty when that fails.
+    static QByteArray decodeBody(const QByteArray &raw, bool gzip);
     /// The body as a JSON object; empty when it is not one.
     QJsonObject json() const;
     int attempts() const { return m_attempts; }
@@ -55,7 +61,10 @@ private:
     QTimer *m_timer = nullptr; ///< the attempt's timeout, or a retry's delay
     QElapsedTimer m_started;
     ApiError m_error;
-    QByteArray m_body;
+    QByteArray m_body; ///< as it came over the wire
+    mutable QByteArray m_decoded;
+    mutable bool m_isDecoded = false;
+    bool m_gzip = false;
     QString m_tlsErrors;
     int m_httpStatus = 0;
     int m_attempts = 0;

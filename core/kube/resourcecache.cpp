@@ -129,10 +129,11 @@ void ResourceCache::listPage(const QString &continueToken)
             if (generation == m_generation)
                 onListPage(watcher->result());
         });
-        watcher->setFuture(QtConcurrent::run([body = reply->body(), operation = reply->request().operation()] {
+        watcher->setFuture(QtConcurrent::run([raw = reply->rawBody(), gzip = reply->isCompressed(),
+                                              operation = reply->request().operation()] {
             ListPage page;
             QJsonParseError parseError{};
-            const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
+            const QJsonDocument document = QJsonDocument::fromJson(KubeReply::decodeBody(raw, gzip), &parseError);
             const QJsonObject root = document.object();
             if (parseError.error != QJsonParseError::NoError || !root.value(QLatin1String("items")).isArray()) {
                 page.apiError
@@ -250,12 +251,16 @@ void ResourceCache::onWatchData(const QByteArray &chunk)
 void ResourceCache::applyEvent(const WatchEvent &event)
 {
     ++m_eventsApplied;
-    const QString version = resourceVersionOf(event.object);
+    // One metadata lookup serves the version and the key: this runs for every event.
+    const QJsonObject metadata = event.object.value(QLatin1String("metadata")).toObject();
+    const QString version = metadata.value(QLatin1String("resourceVersion")).toString();
     if (!version.isEmpty())
         m_resourceVersion = version;
     if (event.type == WatchEvent::Type::Bookmark)
         return;
-    const QString key = keyOf(event.object);
+    const QString ns = metadata.value(QLatin1String("namespace")).toString();
+    const QString name = metadata.value(QLatin1String("name")).toString();
+    const QString key = ns.isEmpty() ? name : ns + QLatin1Char('/') + name;
     if (event.type == WatchEvent::Type::Deleted) {
         const auto it = m_objects.constFind(key);
         if (it == m_objects.cend())
