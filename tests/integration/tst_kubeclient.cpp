@@ -419,17 +419,29 @@ static QString readText(const QString &path)
     return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()).trimmed() : QString();
 }
 
-void TestKubeClient::execPluginTokenIsRefreshedOn401()
+// The staging connection with its token replaced by the fake plugin, which hands out the
+// admin token (after a first, rejected one) with @p expiry in its status.
+static std::optional<ClusterConnection> execConnection(const QString &kubeconfig, const QString &dir,
+                                                       const QByteArray &expiry)
 {
-    QTemporaryDir dir;
-    auto connection = Lucent::Tests::connectionFor(m_sandbox.kubeconfig(), QStringLiteral("staging"));
-    QVERIFY(connection);
+    auto connection = Lucent::Tests::connectionFor(kubeconfig, QStringLiteral("staging"));
+    if (!connection)
+        return std::nullopt;
     const QByteArray adminToken = connection->token;
     connection->token.clear();
     connection->hasExec = true;
     connection->exec.apiVersion = QStringLiteral("client.authentication.k8s.io/v1");
-    connection->exec.command = writePlugin(dir.path(), adminToken, {});
-    connection->exec.args = {dir.path(), QStringLiteral("--cluster=staging")};
+    connection->exec.command = writePlugin(dir, adminToken, expiry);
+    connection->exec.args = {dir};
+    return connection;
+}
+
+void TestKubeClient::execPluginTokenIsRefreshedOn401()
+{
+    QTemporaryDir dir;
+    auto connection = execConnection(m_sandbox.kubeconfig(), dir.path(), {});
+    QVERIFY(connection);
+    connection->exec.args.append(QStringLiteral("--cluster=staging"));
     connection->exec.env = {{QStringLiteral("SSO_REGION"), QStringLiteral("eu")}};
     connection->exec.interactiveMode = QStringLiteral("Never");
     KubeClient kube(*connection);
@@ -454,16 +466,10 @@ void TestKubeClient::execPluginTokenIsRefreshedOn401()
 void TestKubeClient::execPluginExpiryAndMissingCommand()
 {
     QTemporaryDir dir;
-    auto connection = Lucent::Tests::connectionFor(m_sandbox.kubeconfig(), QStringLiteral("staging"));
-    QVERIFY(connection);
-    const QByteArray adminToken = connection->token;
-    connection->token.clear();
-    connection->hasExec = true;
-    connection->exec.apiVersion = QStringLiteral("client.authentication.k8s.io/v1");
     // Already expired when it arrives: every request needs a new run.
-    connection->exec.command = writePlugin(
-        dir.path(), adminToken, QByteArrayLiteral(",\\\"expirationTimestamp\\\":\\\"2001-01-01T00:00:00Z\\\""));
-    connection->exec.args = {dir.path()};
+    auto connection = execConnection(m_sandbox.kubeconfig(), dir.path(),
+                                     QByteArrayLiteral(",\\\"expirationTimestamp\\\":\\\"2001-01-01T00:00:00Z\\\""));
+    QVERIFY(connection);
     {
         KubeClient kube(*connection);
         for (int i = 0; i < 3; ++i)
