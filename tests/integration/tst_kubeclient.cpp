@@ -36,6 +36,8 @@ private Q_SLOTS:
     void logFollowDeliversNewLines();
     void proxyReachesPodAndServiceHealth();
     void unknownCertificateAuthorityIsTlsError();
+    void tlsServerNameIsVerified();
+    void logsSinceSecondsAndSinceTime();
     void refusedConnectionIsTypedAfterRetries();
     void cacheFollowsChangesMadeWithKubectl();
     void concurrencyLimitQueuesRequests();
@@ -320,6 +322,55 @@ void TestKubeClient::unknownCertificateAuthorityIsTlsError()
     KubeClient insecure(*connection);
     answer = waitFor(insecure.list(ResourceType::pods(), QStringLiteral("lucent-staging")));
     QVERIFY2(!answer.error.isError(), qPrintable(answer.error.sentence()));
+}
+
+void TestKubeClient::tlsServerNameIsVerified()
+{
+    auto connection = Lucent::Tests::connectionFor(m_sandbox.kubeconfig(), QStringLiteral("staging"));
+    QVERIFY(connection);
+    connection->tlsServerName = QStringLiteral("localhost"); // on the sandbox's certificate
+    KubeClient named(*connection);
+    Answer answer = waitFor(named.get(ResourceType::namespaces(), {}, QStringLiteral("lucent-staging")));
+    QVERIFY2(!answer.error.isError(), qPrintable(answer.error.sentence()));
+
+    connection->tlsServerName = QStringLiteral("api.elsewhere.example"); // not on it
+    KubeClient wrong(*connection);
+    answer = waitFor(wrong.get(ResourceType::namespaces(), {}, QStringLiteral("lucent-staging")));
+    QCOMPARE(answer.error.kind, ApiError::Kind::Tls);
+    QVERIFY2(answer.error.message.contains(QStringLiteral("host name")), qPrintable(answer.error.message));
+}
+
+void TestKubeClient::logsSinceSecondsAndSinceTime()
+{
+    auto kube = client();
+    const QString pod = runningPod(kube.get(), "task-service");
+    QTest::qWait(3000); // let the pod write a few seconds of log
+    auto fetch = [&](const LogOptions &options) {
+        LogStream stream(kube.get(), QStringLiteral("lucent-staging"), pod, options);
+        QList<LogLine> lines;
+        connect(&stream, &LogStream::linesReceived, this, [&lines](const QList<LogLine> &more) { lines += more; });
+        bool ended = false;
+        connect(&stream, &LogStream::ended, this, [&ended] { ended = true; });
+        stream.start();
+        (void)QTest::qWaitFor([&] { return ended; }, 20000);
+        return lines;
+    };
+    const qint64 now = QDateTime::currentMSecsSinceEpoch() * 1000000LL;
+    LogOptions recent;
+    recent.sinceSeconds = 1;
+    const QList<LogLine> lastSecond = fetch(recent);
+    QVERIFY(!lastSecond.isEmpty());
+    QVERIFY(lastSecond.constFirst().nanos >= now - 1500000000LL); // nothing older than ~1 s
+    LogOptions all;
+    const QList<LogLine> everything = fetch(all);
+    QVERIFY(everything.size() > lastSecond.size());
+
+    LogOptions since;
+    since.sinceTime = QDateTime::fromMSecsSinceEpoch(everything.constLast().nanos / 1000000LL - 2000, Qt::UTC);
+    const QList<LogLine> fromTime = fetch(since);
+    QVERIFY(!fromTime.isEmpty());
+    QVERIFY(fromTime.size() < everything.size());
+    QVERIFY(fromTime.constFirst().nanos >= (since.sinceTime.toSecsSinceEpoch()) * 1000000000LL);
 }
 
 void TestKubeClient::refusedConnectionIsTypedAfterRetries()
