@@ -153,7 +153,7 @@ ApiError ApiError::fromStatus(const QJsonObject &status, const QString &operatio
     const QJsonObject details = status.value(QLatin1String("details")).toObject();
     error.retryAfterSeconds = details.value(QLatin1String("retryAfterSeconds")).toInt();
     const QJsonArray causes = details.value(QLatin1String("causes")).toArray();
-    for (const QJsonValue &value : causes) {
+    for (const auto &value : causes) {
         const QJsonObject cause = value.toObject();
         error.causes.append({cause.value(QLatin1String("reason")).toString(),
                              cause.value(QLatin1String("message")).toString(),

@@ -10,7 +10,7 @@ std::optional<QByteArray> gunzip(const QByteArray &compressed, qsizetype limit)
     if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK) // 16: expect a gzip header
         return std::nullopt;
     QByteArray out;
-    out.resize(std::min<qsizetype>(limit, std::max<qsizetype>(compressed.size() * 8, 64 * 1024)));
+    out.resize(std::min<qsizetype>(limit, std::max<qsizetype>(compressed.size() * 8, qsizetype(64) * 1024)));
     stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(compressed.constData()));
     stream.avail_in = uInt(compressed.size());
     int status = Z_OK;

@@ -181,7 +181,7 @@ void LogStream::onFinished(KubeReply *reply)
     m_reply = nullptr;
     if (!m_running)
         return;
-    const ApiError error = reply->error();
+    const ApiError &error = reply->error();
     if (!m_options.follow) {
         // The whole log came as the body. A last line without a newline (limitBytes) counts.
         if (!error.isError()) {
@@ -237,7 +237,7 @@ void LogStream::checkContainerThenResume()
         const QString phase = status.value(QLatin1String("phase")).toString();
         bool running = phase == QLatin1String("Running") || phase == QLatin1String("Pending");
         const QJsonArray containers = status.value(QLatin1String("containerStatuses")).toArray();
-        for (const QJsonValue &value : containers) {
+        for (const auto &value : containers) {
             const QJsonObject container = value.toObject();
             const bool ours = m_options.container.isEmpty()
                 || container.value(QLatin1String("name")).toString() == m_options.container;

@@ -148,7 +148,7 @@ void ResourceCache::listPage(const QString &continueToken)
             page.continueToken = metadata.value(QLatin1String("continue")).toString();
             const QJsonArray items = root.value(QLatin1String("items")).toArray();
             page.items.reserve(items.size());
-            for (const QJsonValue &item : items)
+            for (const auto &item : items)
                 page.items.append(item.toObject());
             return page;
         }));
@@ -262,11 +262,9 @@ void ResourceCache::applyEvent(const WatchEvent &event)
     const QString name = metadata.value(QLatin1String("name")).toString();
     const QString key = ns.isEmpty() ? name : ns + QLatin1Char('/') + name;
     if (event.type == WatchEvent::Type::Deleted) {
-        const auto it = m_objects.constFind(key);
-        if (it == m_objects.cend())
+        if (!m_objects.contains(key))
             return;
-        const QJsonObject gone = it.value();
-        m_objects.erase(it);
+        const QJsonObject gone = m_objects.take(key);
         Q_EMIT removed(gone);
         return;
     }
