@@ -132,6 +132,8 @@ private Q_SLOTS:
     void execCredentialOutput_data();
     void execCredentialOutput();
     void cacheAppliesEventsAndSignals();
+    void execPluginRunsWithoutAShell();
+    void execPluginFailuresAreSentences();
     void readsRetryHonouringRetryAfter();
     void writesAreNeverRetried();
     void timeoutIsTypedAndRetried();
@@ -424,6 +426,80 @@ void TestKubeApi::headersCarryUserAgentButNoCredentialsOverHttp()
     QCOMPARE(request.headers.value("user-agent"), QByteArray("lucent-console/" LUCENT_VERSION_STRING));
     QCOMPARE(request.path, QByteArray("/api/v1/namespaces/ns/pods?labelSelector=app%3Dx&limit=500"));
     QVERIFY(!request.headers.contains("authorization")); // a token never travels in clear text
+}
+
+static QString script(const QTemporaryDir &dir, const QByteArray &body)
+{
+    const QString path = dir.filePath(QStringLiteral("plugin"));
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return {};
+    file.write("#!/bin/sh\n" + body);
+    file.close();
+    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    return path;
+}
+
+void TestKubeApi::execPluginRunsWithoutAShell()
+{
+    QTemporaryDir dir;
+    ExecConfig config;
+    config.apiVersion = QStringLiteral("client.authentication.k8s.io/v1beta1");
+    // Arguments with spaces and shell characters arrive as they are: no shell splits them.
+    config.command
+        = script(dir,
+                 "printf '%s|%s|%s' \"$1\" \"$2\" \"$LUCENT_TEST_ENV\" > \"$(dirname \"$0\")/seen\"\n"
+                 "echo '{\"apiVersion\":\"client.authentication.k8s.io/v1beta1\",\"kind\":\"ExecCredential\","
+                 "\"status\":{\"token\":\"tok-1\",\"expirationTimestamp\":\"2099-01-01T00:00:00Z\"}}'\n");
+    config.args = {QStringLiteral("a b;c"), QStringLiteral("$HOME")};
+    config.env = {{QStringLiteral("LUCENT_TEST_ENV"), QStringLiteral("from-kubeconfig")}};
+    ExecCredentialPlugin plugin(config, QUrl(QStringLiteral("https://h:6443")));
+    QSignalSpy ready(&plugin, &ExecCredentialPlugin::credentialReady);
+    plugin.request();
+    plugin.request(); // a second ask while it runs shares the run
+    QTRY_COMPARE(ready.size(), 1);
+    QCOMPARE(plugin.runCount(), 1);
+    QCOMPARE(ready[0][0].value<ExecCredential>().token, QByteArray("tok-1"));
+    QVERIFY(plugin.cached());
+    QFile seen(dir.filePath(QStringLiteral("seen")));
+    QVERIFY(seen.open(QIODevice::ReadOnly));
+    QCOMPARE(seen.readAll(), QByteArray("a b;c|$HOME|from-kubeconfig"));
+    plugin.invalidate();
+    QVERIFY(!plugin.cached());
+}
+
+void TestKubeApi::execPluginFailuresAreSentences()
+{
+    QTemporaryDir dir;
+    ExecConfig config;
+    config.apiVersion = QStringLiteral("client.authentication.k8s.io/v1");
+    config.command
+        = script(dir, "echo 'login expired; token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl' >&2\nexit 3\n");
+    ExecCredentialPlugin failing(config, {});
+    QSignalSpy failed(&failing, &ExecCredentialPlugin::failed);
+    failing.request();
+    QTRY_COMPARE(failed.size(), 1);
+    const QString sentence = failed[0][0].value<ApiError>().sentence();
+    QVERIFY2(sentence.contains(QStringLiteral("exit code 3")) && sentence.contains(QStringLiteral("login expired")),
+             qPrintable(sentence));
+    QVERIFY2(!sentence.contains(QStringLiteral("eyJhbGciOiJIUzI1NiJ9")), qPrintable(sentence)); // redacted
+
+    config.command = QStringLiteral("/nonexistent/lucent-sso");
+    config.installHint = QStringLiteral("Ask the platform team for lucent-sso.");
+    ExecCredentialPlugin missing(config, {});
+    QSignalSpy missingFailed(&missing, &ExecCredentialPlugin::failed);
+    missing.request();
+    QTRY_COMPARE(missingFailed.size(), 1);
+    QVERIFY(missingFailed[0][0].value<ApiError>().sentence().contains(config.installHint));
+
+    config.command = script(dir, "echo 'not json'\n");
+    config.interactiveMode = QStringLiteral("Always");
+    ExecCredentialPlugin interactive(config, {});
+    QSignalSpy interactiveFailed(&interactive, &ExecCredentialPlugin::failed);
+    interactive.request();
+    QTRY_COMPARE(interactiveFailed.size(), 1);
+    QVERIFY(interactiveFailed[0][0].value<ApiError>().sentence().contains(QStringLiteral("needs a terminal")));
+    QCOMPARE(interactive.runCount(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestKubeApi)
