@@ -42,10 +42,12 @@ bool writePrivate(const std::filesystem::path &path, const std::string &content)
 void usage(FILE *to)
 {
     std::fputs(
-        "usage: lucent-sandbox [--port N] [--host ADDRESS] [--kubeconfig-out FILE] [--manifests DIR]\n"
+        "usage: lucent-sandbox [--port N] [--host ADDRESS] [--kubeconfig-out FILE] [--project-out FILE] [--manifests "
+        "DIR]\n"
         "  --port N             listen on port N (default 0: a free port, printed at start)\n"
         "  --host ADDRESS       listen address (default 127.0.0.1)\n"
         "  --kubeconfig-out F   write a kubeconfig with a context per environment to F\n"
+        "  --project-out F      write the console's project file (lucent.yaml) for those contexts to F\n"
         "  --manifests DIR      the platform manifests to apply at start (default: the built-in ones)\n"
         "  --tls                serve HTTPS with a new self-signed CA; ca.crt, server.crt and server.key\n"
         "                       are written next to the kubeconfig, which then also has a client-certificate user\n"
@@ -70,6 +72,7 @@ int main(int argc, char **argv)
     int port = 0;
     std::string host = "127.0.0.1";
     std::string kubeconfigOut;
+    std::string projectOut;
     std::string manifests = LUCENT_SANDBOX_MANIFESTS_DIR;
     double speed = 1.0;
     bool tls = false;
@@ -97,6 +100,8 @@ int main(int argc, char **argv)
             host = value("--host");
         } else if (arg == "--kubeconfig-out") {
             kubeconfigOut = value("--kubeconfig-out");
+        } else if (arg == "--project-out") {
+            projectOut = value("--project-out");
         } else if (arg == "--manifests") {
             manifests = value("--manifests");
         } else if (arg == "--extra-pods") {
@@ -234,6 +239,13 @@ int main(int argc, char **argv)
         }
         std::string error;
         if (!writeKubeconfig(kubeconfigOut, spec, error)) {
+            std::fprintf(stderr, "lucent-sandbox: %s\n", error.c_str());
+            return 1;
+        }
+    }
+    if (!projectOut.empty()) {
+        std::string error;
+        if (!writeProjectFile(projectOut, store, error)) {
             std::fprintf(stderr, "lucent-sandbox: %s\n", error.c_str());
             return 1;
         }

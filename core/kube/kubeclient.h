@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/kube/accessreview.h"
 #include "core/kube/apierror.h"
 #include "core/kube/clusterconnection.h"
 #include "core/kube/kubereply.h"
@@ -24,24 +25,6 @@ struct RetryPolicy {
     int baseDelayMs = 250; ///< doubled each attempt, with jitter
     int maxDelayMs = 8000;
     int maxRetryAfterMs = 30000; ///< a longer Retry-After is cut to this
-};
-
-/// What a SelfSubjectAccessReview asks: may I VERB this resource?
-struct AccessQuery {
-    QString verb;
-    QString group;
-    QString resource;
-    QString subresource;
-    QString namespaceName;
-    QString name;
-};
-
-/// The API server's answer to an AccessQuery.
-struct AccessDecision {
-    bool allowed = false;
-    bool denied = false; ///< explicitly denied (rather than merely not allowed)
-    QString reason;
-    QString evaluationError;
 };
 
 /// Talks to one cluster's API server over QtNetwork: authentication (token, basic, client

@@ -4,6 +4,7 @@
 #include "sandbox/api/resourcetypes.h"
 #include "sandbox/api/yamljson.h"
 #include "sandbox/auth/certificates.h"
+#include "sandbox/store/objectstore.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -170,6 +171,33 @@ bool writeKubeconfig(const std::string &path, const KubeconfigSpec &spec, std::s
         return false;
     }
     return true;
+}
+
+bool writeProjectFile(const std::string &path, const ObjectStore &store, std::string &error)
+{
+    std::vector<std::string> services;
+    const ResourceType *deployments = findResource("apps", "v1", "deployments");
+    auto page = store.list(*deployments, environments().front().ns, [](const json &) { return true; }, 0, {});
+    if (auto *listed = std::get_if<ListPage>(&page)) {
+        for (const json &d : listed->items)
+            services.push_back(d["metadata"].value("name", ""));
+    }
+    YAML::Emitter out;
+    out << YAML::Comment("lucent-sandbox project file: the console's environments, one per kubeconfig context.");
+    out << YAML::BeginMap << YAML::Key << "environments" << YAML::Value << YAML::BeginSeq;
+    for (const auto &env : environments()) {
+        out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << env.name << YAML::Key << "context" << YAML::Value
+            << env.name << YAML::Key << "namespace" << YAML::Value << env.ns << YAML::Key << "protected" << YAML::Value
+            << env.protectedEnv << YAML::Key << "services" << YAML::Value << YAML::Flow << services << YAML::EndMap;
+    }
+    out << YAML::EndSeq << YAML::EndMap;
+    std::ofstream file(path, std::ios::trunc);
+    if (!file) {
+        error = "cannot write the project file " + path;
+        return false;
+    }
+    file << out.c_str() << "\n";
+    return bool(file);
 }
 
 } // namespace lucent::sandbox

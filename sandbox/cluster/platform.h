@@ -7,6 +7,8 @@
 
 namespace lucent::sandbox {
 
+class ObjectStore;
+
 /// The environments the sandbox simulates: a context name and the namespace it works in.
 struct Environment {
     std::string name; ///< "staging", "production"
@@ -37,5 +39,10 @@ struct KubeconfigSpec {
 
 /// Writes a kubeconfig (mode 0600: it holds credentials) with one context per environment.
 bool writeKubeconfig(const std::string &path, const KubeconfigSpec &spec, std::string &error);
+
+/// Writes the console's project file (lucent.yaml) for the sandbox's environments, whose
+/// contexts writeKubeconfig() names alike: staging, and production (protected). The
+/// services are the Deployments of the platform's manifests.
+bool writeProjectFile(const std::string &path, const ObjectStore &store, std::string &error);
 
 } // namespace lucent::sandbox

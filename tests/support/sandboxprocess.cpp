@@ -47,7 +47,8 @@ bool SandboxProcess::start()
         m_error = QStringLiteral("LUCENT_SANDBOX is not set");
         return false;
     }
-    QStringList args{QStringLiteral("--port"), m_port, QStringLiteral("--kubeconfig-out"), kubeconfig()};
+    QStringList args{QStringLiteral("--port"),        m_port,       QStringLiteral("--kubeconfig-out"), kubeconfig(),
+                     QStringLiteral("--project-out"), projectFile()};
     args += m_arguments;
     m_process.setProgram(binary);
     m_process.setArguments(args);

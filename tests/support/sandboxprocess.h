@@ -44,6 +44,8 @@ public:
     QString error() const { return m_error; }
     QString url() const { return m_url; }
     QString kubeconfig() const { return m_dir.filePath(QStringLiteral("kubeconfig")); }
+    /// The console's project file (lucent.yaml) the sandbox wrote for its environments.
+    QString projectFile() const { return m_dir.filePath(QStringLiteral("lucent.yaml")); }
     QString directory() const { return m_dir.path(); }
 
     /// Runs kubectl with this sandbox's kubeconfig.

@@ -1,0 +1,87 @@
+#include "core/environment/environmentsession.h"
+
+#include "core/kube/clusterconnection.h"
+#include "core/kube/kubeclient.h"
+#include "core/kube/resourcecache.h"
+
+#include <QFutureWatcher>
+#include <QtConcurrent>
+
+namespace Lucent::Core::Environment {
+
+using Kube::ResourceCache;
+using Kube::ResourceType;
+
+EnvironmentSession::EnvironmentSession(Environment environment, Kube::Kubeconfig kubeconfig, Scope scope,
+                                       QObject *parent)
+    : QObject(parent)
+    , m_environment(std::move(environment))
+    , m_kubeconfig(std::move(kubeconfig))
+    , m_scope(scope)
+{
+}
+
+EnvironmentSession::~EnvironmentSession() = default;
+
+void EnvironmentSession::setState(State state, const QString &problem)
+{
+    m_problem = problem;
+    if (m_state == state)
+        return;
+    m_state = state;
+    Q_EMIT stateChanged(state);
+}
+
+void EnvironmentSession::start()
+{
+    struct Resolved {
+        std::optional<Kube::ClusterConnection> connection;
+        QString error;
+    };
+    auto *watcher = new QFutureWatcher<Resolved>(this);
+    connect(watcher, &QFutureWatcher<Resolved>::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        const Resolved resolved = watcher->result();
+        onConnection(resolved.connection ? QVariant::fromValue(*resolved.connection) : QVariant(), resolved.error);
+    });
+    // Reading certificate and token files is I/O: not on the GUI thread.
+    watcher->setFuture(QtConcurrent::run([config = m_kubeconfig, context = m_environment.context] {
+        Resolved resolved;
+        resolved.connection = Kube::ConnectionResolver::resolve(config, context, &resolved.error);
+        return resolved;
+    }));
+}
+
+void EnvironmentSession::onConnection(const QVariant &connection, const QString &error)
+{
+    if (!connection.isValid()) {
+        setState(State::Unreachable, error);
+        return;
+    }
+    Kube::ClusterConnection resolved = connection.value<Kube::ClusterConnection>();
+    if (m_environment.namespaceName.isEmpty())
+        m_environment.namespaceName = resolved.defaultNamespace;
+    if (const Kube::KubeconfigContext *context = m_kubeconfig.context(m_environment.context))
+        m_userName = context->user;
+    m_client = new Kube::KubeClient(resolved, this);
+    m_deployments = addCache(QStringLiteral("deployments"));
+    if (m_scope == Scope::Everything) {
+        m_replicaSets = addCache(QStringLiteral("replicasets"));
+        m_pods = addCache(QStringLiteral("pods"));
+        m_services = addCache(QStringLiteral("services"));
+        m_events = addCache(QStringLiteral("events"));
+    }
+    connect(m_deployments, &ResourceCache::synced, this, [this] { setState(State::Connected); });
+    connect(m_deployments, &ResourceCache::errorOccurred, this,
+            [this](const Kube::ApiError &error) { setState(State::Unreachable, error.sentence()); });
+    Q_EMIT ready();
+    for (ResourceCache *cache : findChildren<ResourceCache *>())
+        cache->start();
+}
+
+ResourceCache *EnvironmentSession::addCache(const QString &resource)
+{
+    return new ResourceCache(m_client, ResourceType::byResource(resource), m_environment.namespaceName, {}, this);
+}
+
+} // namespace Lucent::Core::Environment

@@ -1,0 +1,74 @@
+#pragma once
+
+#include "core/environment/projectconfig.h"
+#include "core/kube/apierror.h"
+#include "core/kube/kubeconfig.h"
+
+#include <QObject>
+#include <QPointer>
+
+namespace Lucent::Core::Kube {
+class KubeClient;
+class ResourceCache;
+} // namespace Lucent::Core::Kube
+
+namespace Lucent::Core::Environment {
+
+/// One environment's live connection: its client and the watch caches of its namespace.
+/// Deleting it cancels every request and watch it started, so a view that switches
+/// environments never hears from the old one again.
+class EnvironmentSession final : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class State { Connecting, Connected, Unreachable };
+    Q_ENUM(State)
+    /// Overview cards need only the Deployments; the dashboard needs everything.
+    enum class Scope { DeploymentsOnly, Everything };
+
+    EnvironmentSession(Environment environment, Kube::Kubeconfig kubeconfig, Scope scope, QObject *parent = nullptr);
+    ~EnvironmentSession() override;
+    Q_DISABLE_COPY_MOVE(EnvironmentSession)
+
+    /// Resolves the context's credentials off the GUI thread, then starts the caches.
+    void start();
+
+    const Environment &environment() const { return m_environment; }
+    State state() const { return m_state; }
+    QString problem() const { return m_problem; }
+    QString userName() const { return m_userName; }
+
+    /// Null until ready().
+    Kube::KubeClient *client() const { return m_client; }
+    Kube::ResourceCache *deployments() const { return m_deployments; }
+    Kube::ResourceCache *replicaSets() const { return m_replicaSets; }
+    Kube::ResourceCache *pods() const { return m_pods; }
+    Kube::ResourceCache *services() const { return m_services; }
+    Kube::ResourceCache *events() const { return m_events; }
+
+Q_SIGNALS:
+    /// The client and caches exist (the caches are still listing).
+    void ready();
+    void stateChanged(Lucent::Core::Environment::EnvironmentSession::State state);
+
+private:
+    void setState(State state, const QString &problem = {});
+    void onConnection(const QVariant &connection, const QString &error);
+    Kube::ResourceCache *addCache(const QString &resource);
+
+    Environment m_environment;
+    Kube::Kubeconfig m_kubeconfig;
+    Scope m_scope;
+    State m_state = State::Connecting;
+    QString m_problem;
+    QString m_userName;
+    Kube::KubeClient *m_client = nullptr;
+    Kube::ResourceCache *m_deployments = nullptr;
+    Kube::ResourceCache *m_replicaSets = nullptr;
+    Kube::ResourceCache *m_pods = nullptr;
+    Kube::ResourceCache *m_services = nullptr;
+    Kube::ResourceCache *m_events = nullptr;
+};
+
+} // namespace Lucent::Core::Environment

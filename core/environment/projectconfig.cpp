@@ -1,0 +1,181 @@
+#include "core/environment/projectconfig.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QRegularExpression>
+#include <QSet>
+
+#include <yaml-cpp/yaml.h>
+
+namespace Lucent::Core::Environment {
+
+namespace {
+
+int lineOf(const YAML::Node &node)
+{
+    return node.Mark().is_null() ? 0 : node.Mark().line + 1;
+}
+
+// DNS-1123 labels, as Kubernetes names namespaces; environment names follow the same rule
+// so that they can be typed in a confirmation without surprises.
+bool isDnsLabel(const QString &text)
+{
+    static const QRegularExpression label(QStringLiteral("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"));
+    return label.match(text).hasMatch();
+}
+
+} // namespace
+
+QString ProjectProblem::sentence() const
+{
+    return (line > 0 ? QStringLiteral("In %1, line %2: ").arg(file).arg(line) : QStringLiteral("In %1: ").arg(file))
+        + message;
+}
+
+const Environment *ProjectConfig::environment(const QString &name) const
+{
+    for (const Environment &env : environments) {
+        if (env.name == name)
+            return &env;
+    }
+    return nullptr;
+}
+
+ProjectConfig ProjectConfig::parse(const QByteArray &yaml, const QString &fileName)
+{
+    ProjectConfig config;
+    config.sourceFile = fileName;
+    auto problem = [&](const YAML::Node &node, const QString &message) {
+        config.problems.append({fileName, lineOf(node), message});
+    };
+    YAML::Node root;
+    try {
+        root = YAML::Load(yaml.toStdString());
+    } catch (const YAML::Exception &e) {
+        config.problems.append({fileName, e.mark.is_null() ? 0 : e.mark.line + 1,
+                                QStringLiteral("the YAML is malformed (%1).").arg(QString::fromStdString(e.msg))});
+        return config;
+    }
+    if (!root.IsMap() || !root["environments"] || !root["environments"].IsSequence()) {
+        problem(root, QStringLiteral("a project file needs an 'environments:' list; see the README's example."));
+        return config;
+    }
+    static const QSet<QString> known{QStringLiteral("name"),      QStringLiteral("context"),
+                                     QStringLiteral("namespace"), QStringLiteral("prometheus"),
+                                     QStringLiteral("protected"), QStringLiteral("services")};
+    QSet<QString> names;
+    for (const YAML::Node &entry : root["environments"]) {
+        if (!entry.IsMap()) {
+            problem(entry, QStringLiteral("each environment must be a map with name, context and namespace."));
+            continue;
+        }
+        Environment env;
+        bool valid = true;
+        for (const auto &pair : entry) {
+            const QString key = QString::fromStdString(pair.first.as<std::string>());
+            if (!known.contains(key))
+                problem(pair.first,
+                        QStringLiteral("unknown key '%1'; the keys are name, context, namespace, "
+                                       "prometheus, protected and services.")
+                            .arg(key));
+        }
+        auto text = [&](const char *key) {
+            const YAML::Node value = entry[key];
+            if (!value)
+                return QString();
+            if (!value.IsScalar()) {
+                problem(value, QStringLiteral("'%1' must be a single value.").arg(QLatin1String(key)));
+                valid = false;
+                return QString();
+            }
+            return QString::fromStdString(value.Scalar());
+        };
+        env.name = text("name");
+        env.context = text("context");
+        env.namespaceName = text("namespace");
+        env.prometheusUrl = text("prometheus");
+        if (const YAML::Node flag = entry["protected"]) {
+            bool isProtected = false;
+            if (!flag.IsScalar() || !YAML::convert<bool>::decode(flag, isProtected)) {
+                problem(flag, QStringLiteral("'protected' must be true or false."));
+                valid = false;
+            }
+            env.isProtected = isProtected;
+        }
+        if (const YAML::Node services = entry["services"]) {
+            if (!services.IsSequence()) {
+                problem(services, QStringLiteral("'services' must be a list of Deployment names."));
+                valid = false;
+            } else {
+                for (const YAML::Node &service : services)
+                    env.services.append(QString::fromStdString(service.as<std::string>("")));
+            }
+        }
+        if (!isDnsLabel(env.name)) {
+            problem(entry,
+                    env.name.isEmpty()
+                        ? QStringLiteral("an environment has no name; add 'name:'.")
+                        : QStringLiteral("environment name '%1' must be lower-case letters, digits and '-'.")
+                              .arg(env.name));
+            valid = false;
+        } else if (names.contains(env.name)) {
+            problem(entry, QStringLiteral("environment '%1' is defined twice.").arg(env.name));
+            valid = false;
+        }
+        if (env.context.isEmpty()) {
+            problem(entry, QStringLiteral("environment '%1' names no kube context; add 'context:'.").arg(env.name));
+            valid = false;
+        }
+        if (!env.namespaceName.isEmpty() && !isDnsLabel(env.namespaceName)) {
+            problem(entry,
+                    QStringLiteral("namespace '%1' is not a valid Kubernetes namespace.").arg(env.namespaceName));
+            valid = false;
+        }
+        if (valid) {
+            names.insert(env.name);
+            config.environments.append(env);
+        }
+    }
+    return config;
+}
+
+ProjectConfig ProjectConfig::load(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        ProjectConfig config;
+        config.sourceFile = path;
+        config.problems.append(
+            {path, 0, QStringLiteral("the project file cannot be read (%1).").arg(file.errorString())});
+        return config;
+    }
+    return parse(file.readAll(), path);
+}
+
+QString ProjectConfig::locate(const QString &explicitPath, const QString &workingDir, const QString &configDir)
+{
+    if (!explicitPath.isEmpty())
+        return explicitPath;
+    for (const QString &dir : {workingDir, configDir}) {
+        const QString candidate = QDir(dir).filePath(QStringLiteral("lucent.yaml"));
+        if (!dir.isEmpty() && QFileInfo::exists(candidate))
+            return candidate;
+    }
+    return {};
+}
+
+ProjectConfig ProjectConfig::fromKubeconfig(const Kube::Kubeconfig &kubeconfig)
+{
+    ProjectConfig config;
+    for (const Kube::KubeconfigContext &context : kubeconfig.contexts) {
+        Environment env;
+        env.name = context.name;
+        env.context = context.name;
+        env.namespaceName = context.namespaceName.isEmpty() ? QStringLiteral("default") : context.namespaceName;
+        config.environments.append(env);
+    }
+    return config;
+}
+
+} // namespace Lucent::Core::Environment

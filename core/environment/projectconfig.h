@@ -1,0 +1,60 @@
+#pragma once
+
+#include "core/kube/kubeconfig.h"
+
+#include <QList>
+#include <QMetaType>
+#include <QString>
+#include <QStringList>
+
+namespace Lucent::Core::Environment {
+
+/// A place the platform runs: a kube context and namespace, with what belongs to it.
+struct Environment {
+    QString name;
+    QString context;
+    QString namespaceName;
+    QString prometheusUrl;
+    bool isProtected = false; ///< production: mutating actions need the name typed
+    QStringList services; ///< the Deployments that make up the platform; empty: all of them
+};
+
+/// A problem in the project file, with where it is.
+struct ProjectProblem {
+    QString file;
+    int line = 0;
+    QString message;
+    QString sentence() const;
+};
+
+/// The project file (lucent.yaml): the environments the console shows.
+///
+///     environments:
+///       - name: production
+///         context: lucent-prod
+///         namespace: lucent-platform
+///         prometheus: https://prometheus.lucent.internal
+///         protected: true
+///         services: [api-gateway, user-service, frontend]
+class ProjectConfig final
+{
+public:
+    QString sourceFile; ///< empty when the environments come from the kubeconfig
+    QList<Environment> environments;
+    QList<ProjectProblem> problems;
+
+    const Environment *environment(const QString &name) const;
+
+    static ProjectConfig parse(const QByteArray &yaml, const QString &fileName);
+    /// Reads @p path; a missing or unreadable file is a problem, not a crash.
+    static ProjectConfig load(const QString &path);
+    /// --config when given, else ./lucent.yaml, else lucent.yaml in @p configDir; empty when
+    /// none exists.
+    static QString locate(const QString &explicitPath, const QString &workingDir, const QString &configDir);
+    /// Without a project file every kubeconfig context is an environment.
+    static ProjectConfig fromKubeconfig(const Kube::Kubeconfig &kubeconfig);
+};
+
+} // namespace Lucent::Core::Environment
+
+Q_DECLARE_METATYPE(Lucent::Core::Environment::Environment)

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <QString>
+
+namespace Lucent::Core::Kube {
+
+/// What a SelfSubjectAccessReview asks: may I VERB this resource?
+struct AccessQuery {
+    QString verb;
+    QString group;
+    QString resource;
+    QString subresource;
+    QString namespaceName;
+    QString name;
+};
+
+/// The API server's answer to an AccessQuery.
+struct AccessDecision {
+    bool allowed = false;
+    bool denied = false; ///< explicitly denied (rather than merely not allowed)
+    QString reason;
+    QString evaluationError;
+};
+
+} // namespace Lucent::Core::Kube

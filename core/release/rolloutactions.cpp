@@ -1,0 +1,143 @@
+#include "core/release/rolloutactions.h"
+
+#include "core/release/rolloutsummary.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace Lucent::Core::Release {
+
+namespace {
+
+constexpr auto RevisionAnnotation = "deployment.kubernetes.io/revision";
+constexpr auto ChangeCauseAnnotation = "kubernetes.io/change-cause";
+constexpr auto TemplateHashLabel = "pod-template-hash";
+
+QJsonObject withoutTemplateHash(QJsonObject podTemplate)
+{
+    QJsonObject metadata = podTemplate.value(QLatin1String("metadata")).toObject();
+    QJsonObject labels = metadata.value(QLatin1String("labels")).toObject();
+    labels.remove(QLatin1String(TemplateHashLabel));
+    metadata.insert(QStringLiteral("labels"), labels);
+    podTemplate.insert(QStringLiteral("metadata"), metadata);
+    return podTemplate;
+}
+
+bool ownedBy(const QJsonObject &object, const QString &uid)
+{
+    const QJsonArray owners
+        = object.value(QLatin1String("metadata")).toObject().value(QLatin1String("ownerReferences")).toArray();
+    for (const auto &owner : owners) {
+        if (owner.toObject().value(QLatin1String("uid")).toString() == uid)
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+QString rolloutActionName(RolloutAction action)
+{
+    switch (action) {
+    case RolloutAction::Restart: return QStringLiteral("restart");
+    case RolloutAction::Scale: return QStringLiteral("scale");
+    case RolloutAction::Pause: return QStringLiteral("pause");
+    case RolloutAction::Resume: return QStringLiteral("resume");
+    case RolloutAction::Undo: return QStringLiteral("undo");
+    }
+    return {};
+}
+
+Kube::AccessQuery RolloutActions::accessQuery(RolloutAction action, const QString &ns, const QString &deployment)
+{
+    Kube::AccessQuery query{
+        QStringLiteral("patch"), QStringLiteral("apps"), QStringLiteral("deployments"), {}, ns, deployment};
+    if (action == RolloutAction::Scale)
+        query.subresource = QStringLiteral("scale");
+    return query;
+}
+
+QByteArray RolloutActions::restartPatch(const QDateTime &now)
+{
+    const QJsonObject patch{
+        {QStringLiteral("spec"),
+         QJsonObject{{QStringLiteral("template"),
+                      QJsonObject{{QStringLiteral("metadata"),
+                                   QJsonObject{{QStringLiteral("annotations"),
+                                                QJsonObject{{QStringLiteral("kubectl.kubernetes.io/restartedAt"),
+                                                             now.toUTC().toString(Qt::ISODate)}}}}}}}}}};
+    return QJsonDocument(patch).toJson(QJsonDocument::Compact);
+}
+
+QByteArray RolloutActions::pausePatch(bool paused)
+{
+    return QJsonDocument(QJsonObject{{QStringLiteral("spec"), QJsonObject{{QStringLiteral("paused"), paused}}}})
+        .toJson(QJsonDocument::Compact);
+}
+
+QByteArray RolloutActions::undoPatch(const Revision &revision)
+{
+    const QJsonArray patch{QJsonObject{{QStringLiteral("op"), QStringLiteral("replace")},
+                                       {QStringLiteral("path"), QStringLiteral("/spec/template")},
+                                       {QStringLiteral("value"), revision.podTemplate}}};
+    return QJsonDocument(patch).toJson(QJsonDocument::Compact);
+}
+
+QList<Revision> RolloutActions::history(const QJsonObject &deployment, const QList<QJsonObject> &replicaSets)
+{
+    const QString uid = deployment.value(QLatin1String("metadata")).toObject().value(QLatin1String("uid")).toString();
+    QList<Revision> revisions;
+    for (const QJsonObject &rs : replicaSets) {
+        if (uid.isEmpty() || !ownedBy(rs, uid))
+            continue;
+        const QJsonObject metadata = rs.value(QLatin1String("metadata")).toObject();
+        const QJsonObject annotations = metadata.value(QLatin1String("annotations")).toObject();
+        Revision revision;
+        revision.number = annotations.value(QLatin1String(RevisionAnnotation)).toString().toInt();
+        revision.replicaSet = metadata.value(QLatin1String("name")).toString();
+        revision.changeCause = annotations.value(QLatin1String(ChangeCauseAnnotation)).toString();
+        revision.created
+            = QDateTime::fromString(metadata.value(QLatin1String("creationTimestamp")).toString(), Qt::ISODate);
+        revision.podTemplate = withoutTemplateHash(
+            rs.value(QLatin1String("spec")).toObject().value(QLatin1String("template")).toObject());
+        const QJsonArray containers
+            = revision.podTemplate.value(QLatin1String("spec")).toObject().value(QLatin1String("containers")).toArray();
+        for (const auto &container : containers)
+            revision.images.append(container.toObject().value(QLatin1String("image")).toString());
+        revisions.append(revision);
+    }
+    std::sort(revisions.begin(), revisions.end(),
+              [](const Revision &a, const Revision &b) { return a.number > b.number; });
+    return revisions;
+}
+
+QString RolloutActions::templateDiff(const QJsonObject &from, const QJsonObject &to)
+{
+    const QStringList a
+        = QString::fromUtf8(QJsonDocument(from).toJson(QJsonDocument::Indented)).split(QLatin1Char('\n'));
+    const QStringList b = QString::fromUtf8(QJsonDocument(to).toJson(QJsonDocument::Indented)).split(QLatin1Char('\n'));
+    // Longest common subsequence: templates are a few hundred lines at most.
+    const qsizetype n = a.size();
+    const qsizetype m = b.size();
+    QList<QList<int>> lcs(n + 1, QList<int>(m + 1, 0));
+    for (qsizetype i = n - 1; i >= 0; --i) {
+        for (qsizetype j = m - 1; j >= 0; --j)
+            lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
+    }
+    QStringList out;
+    qsizetype i = 0;
+    qsizetype j = 0;
+    while (i < n || j < m) {
+        if (i < n && j < m && a[i] == b[j]) {
+            ++i;
+            ++j;
+        } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
+            out.append(QStringLiteral("+ ") + b[j++].trimmed());
+        } else {
+            out.append(QStringLiteral("- ") + a[i++].trimmed());
+        }
+    }
+    return out.join(QLatin1Char('\n'));
+}
+
+} // namespace Lucent::Core::Release

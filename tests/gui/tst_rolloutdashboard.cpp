@@ -1,0 +1,299 @@
+// The rollout dashboard against lucent-sandbox (over TLS, so that RBAC applies): the services
+// table, live rollouts, a failed rollout, undo through the UI, permissions, protected
+// confirmation and switching environments.
+
+#include "sandboxprocess.h"
+
+#include "core/environment/environmentsession.h"
+#include "core/environment/projectconfig.h"
+#include "ui/rollout/confirmactiondialog.h"
+#include "ui/rollout/rolloutdashboard.h"
+#include "ui/rollout/servicestablemodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QJsonArray>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QTreeWidget>
+#include <QtTest>
+
+using namespace Lucent::Core;
+using Lucent::Tests::SandboxProcess;
+using Lucent::Ui::ConfirmActionDialog;
+using Lucent::Ui::RolloutDashboard;
+using Lucent::Ui::ServicesTableModel;
+
+class TestRolloutDashboard : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void listsServicesWithCorrectCounts();
+    void rolloutIsSeenProgressingThenComplete();
+    void crashRolloutShowsFailed();
+    void undoThroughTheUiRestoresThePreviousImage();
+    void viewerSeesActionsDisabledWithTheReason();
+    void protectedEnvironmentNeedsItsNameTyped();
+    void switchingEnvironmentsShowsOnlyTheNewRows();
+
+private:
+    Environment::EnvironmentSession *openSession(const QString &environment, const QString &user = {});
+    QString cell(const QString &service, int column) const;
+    void select(const QString &service);
+    QJsonObject deployment(const QString &ns, const QString &name) const;
+
+    SandboxProcess m_sandbox{{QStringLiteral("--tls"), QStringLiteral("--speed"), QStringLiteral("20")}};
+    Kube::Kubeconfig m_kubeconfig;
+    Environment::ProjectConfig m_project;
+    std::unique_ptr<RolloutDashboard> m_dashboard;
+    std::unique_ptr<Environment::EnvironmentSession> m_session;
+};
+
+void TestRolloutDashboard::initTestCase()
+{
+    QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.error()));
+    m_kubeconfig = Kube::Kubeconfig::load({m_sandbox.kubeconfig()}, true);
+    m_project = Environment::ProjectConfig::load(m_sandbox.projectFile());
+    QVERIFY2(m_project.problems.isEmpty(), qPrintable(m_project.problems.value(0).sentence()));
+    QCOMPARE(m_project.environments.size(), 2);
+    QVERIFY(m_project.environment(QStringLiteral("production"))->isProtected);
+}
+
+void TestRolloutDashboard::init()
+{
+    m_dashboard = std::make_unique<RolloutDashboard>();
+    new QAbstractItemModelTester(m_dashboard->model(), QAbstractItemModelTester::FailureReportingMode::QtTest,
+                                 m_dashboard.get());
+    new QAbstractItemModelTester(m_dashboard->proxy(), QAbstractItemModelTester::FailureReportingMode::QtTest,
+                                 m_dashboard.get());
+    m_dashboard->resize(1200, 700);
+    m_dashboard->show();
+}
+
+void TestRolloutDashboard::cleanup()
+{
+    m_dashboard.reset();
+    m_session.reset();
+}
+
+Environment::EnvironmentSession *TestRolloutDashboard::openSession(const QString &environment, const QString &user)
+{
+    Kube::Kubeconfig config = m_kubeconfig;
+    const Environment::Environment *env = m_project.environment(environment);
+    for (Kube::KubeconfigContext &context : config.contexts) {
+        if (context.name == env->context && !user.isEmpty())
+            context.user = user;
+    }
+    m_dashboard->setSession(nullptr);
+    m_session = std::make_unique<Environment::EnvironmentSession>(*env, config,
+                                                                  Environment::EnvironmentSession::Scope::Everything);
+    m_dashboard->setSession(m_session.get());
+    m_session->start();
+    return m_session.get();
+}
+
+QString TestRolloutDashboard::cell(const QString &service, int column) const
+{
+    const ServicesTableModel *model = m_dashboard->model();
+    const int row = model->rowOf(service);
+    return row < 0 ? QString() : model->index(row, column).data().toString();
+}
+
+void TestRolloutDashboard::select(const QString &service)
+{
+    auto *view = m_dashboard->findChild<QTableView *>(QStringLiteral("servicesView"));
+    const QModelIndex source = m_dashboard->model()->index(m_dashboard->model()->rowOf(service), 0);
+    view->setCurrentIndex(m_dashboard->proxy()->mapFromSource(source));
+}
+
+QJsonObject TestRolloutDashboard::deployment(const QString &ns, const QString &name) const
+{
+    return m_sandbox.kubectl(Lucent::Tests::args({"get", "deploy", "-o", "json", "-n"}) << ns << name).json().object();
+}
+
+void TestRolloutDashboard::listsServicesWithCorrectCounts()
+{
+    openSession(QStringLiteral("staging"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_dashboard->model()->rowCount(), 8, 20000);
+    for (const QString &name : m_project.environment(QStringLiteral("staging"))->services) {
+        QTRY_COMPARE_WITH_TIMEOUT(cell(name, ServicesTableModel::StateColumn), QStringLiteral("Complete"), 30000);
+        const QJsonObject d = deployment(QStringLiteral("lucent-staging"), name);
+        const QJsonObject status = d[QLatin1String("status")].toObject();
+        QCOMPARE(cell(name, ServicesTableModel::DesiredColumn),
+                 QString::number(d[QLatin1String("spec")][QLatin1String("replicas")].toInt()));
+        QTRY_COMPARE(cell(name, ServicesTableModel::ReadyColumn),
+                     QString::number(status[QLatin1String("readyReplicas")].toInt()));
+        QCOMPARE(cell(name, ServicesTableModel::AvailableColumn),
+                 QString::number(status[QLatin1String("availableReplicas")].toInt()));
+    }
+    QCOMPARE(cell(QStringLiteral("user-service"), ServicesTableModel::VersionColumn), QStringLiteral("1.4.2"));
+    QCOMPARE(cell(QStringLiteral("user-service"), ServicesTableModel::DesiredColumn), QStringLiteral("3"));
+
+    // The filter narrows the rows; sorting by Desired sorts numbers as numbers.
+    m_dashboard->findChild<QLineEdit *>(QStringLiteral("serviceFilter"))->setText(QStringLiteral("wallet"));
+    QCOMPARE(m_dashboard->proxy()->rowCount(), 1);
+    m_dashboard->findChild<QLineEdit *>(QStringLiteral("serviceFilter"))->clear();
+    m_dashboard->proxy()->sort(ServicesTableModel::DesiredColumn, Qt::DescendingOrder);
+    int previous = 1000;
+    for (int row = 0; row < m_dashboard->proxy()->rowCount(); ++row) {
+        const int desired = m_dashboard->proxy()->index(row, ServicesTableModel::DesiredColumn).data().toInt();
+        QVERIFY(desired <= previous);
+        previous = desired;
+    }
+}
+
+void TestRolloutDashboard::rolloutIsSeenProgressingThenComplete()
+{
+    openSession(QStringLiteral("staging"));
+    QTRY_COMPARE_WITH_TIMEOUT(cell(QStringLiteral("user-service"), ServicesTableModel::StateColumn),
+                              QStringLiteral("Complete"), 30000);
+    QStringList states;
+    connect(m_dashboard->model(), &QAbstractItemModel::dataChanged, this, [&] {
+        const QString state = cell(QStringLiteral("user-service"), ServicesTableModel::StateColumn);
+        if (states.isEmpty() || states.constLast() != state)
+            states.append(state);
+    });
+    const auto r = m_sandbox.kubectl(Lucent::Tests::args(
+        {"-n", "lucent-staging", "set", "image", "deploy/user-service", "user-service=lucent/user-service:1.5.0"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QTRY_VERIFY_WITH_TIMEOUT(states.contains(QStringLiteral("Progressing")), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(cell(QStringLiteral("user-service"), ServicesTableModel::StateColumn),
+                              QStringLiteral("Complete"), 60000);
+    QCOMPARE(cell(QStringLiteral("user-service"), ServicesTableModel::VersionColumn), QStringLiteral("1.5.0"));
+    QCOMPARE(states.constLast(), QStringLiteral("Complete"));
+}
+
+void TestRolloutDashboard::crashRolloutShowsFailed()
+{
+    openSession(QStringLiteral("staging"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_dashboard->model()->rowCount(), 8, 20000);
+    const auto r = m_sandbox.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "set", "image", "deploy/task-service",
+                                                          "task-service=lucent/task-service:1.0.8-crash"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QTRY_COMPARE_WITH_TIMEOUT(cell(QStringLiteral("task-service"), ServicesTableModel::StateColumn),
+                              QStringLiteral("Failed: ProgressDeadlineExceeded"), 60000);
+    const int row = m_dashboard->model()->rowOf(QStringLiteral("task-service"));
+    QVERIFY(m_dashboard->model()
+                ->index(row, ServicesTableModel::StateColumn)
+                .data(Qt::ToolTipRole)
+                .toString()
+                .contains(QStringLiteral("progress")));
+    QTRY_VERIFY_WITH_TIMEOUT(cell(QStringLiteral("task-service"), ServicesTableModel::RestartsColumn).toInt() > 0,
+                             30000);
+}
+
+void TestRolloutDashboard::undoThroughTheUiRestoresThePreviousImage()
+{
+    openSession(QStringLiteral("staging"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_dashboard->model()->rowCount(), 8, 20000);
+    // user-service went 1.4.2 -> 1.5.0 above; the history shows both revisions.
+    select(QStringLiteral("user-service"));
+    auto *undo = m_dashboard->findChild<QPushButton *>(QStringLiteral("actionUndo"));
+    QTRY_VERIFY_WITH_TIMEOUT(undo->isEnabled(), 20000);
+    auto *revisions = m_dashboard->findChild<QTreeWidget *>(QStringLiteral("revisionsView"));
+    QTRY_VERIFY_WITH_TIMEOUT(revisions->topLevelItemCount() >= 2, 20000);
+    QTest::mouseClick(undo, Qt::LeftButton);
+    ConfirmActionDialog *dialog = m_dashboard->pendingDialog();
+    QVERIFY(dialog);
+    auto *choice = dialog->findChild<QComboBox *>(QStringLiteral("undoRevision"));
+    QVERIFY(choice->currentText().contains(QStringLiteral("lucent/user-service:1.4.2")));
+    const QString details = dialog->findChild<QPlainTextEdit *>(QStringLiteral("confirmDetails"))->toPlainText();
+    QVERIFY2(details.contains(QStringLiteral("lucent/user-service:1.5.0 → lucent/user-service:1.4.2")),
+             qPrintable(details));
+    QVERIFY(details.contains(QStringLiteral("- \"image\": \"lucent/user-service:1.5.0\"")));
+    QSignalSpy finished(m_dashboard.get(), &RolloutDashboard::actionFinished);
+    QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("confirmOk")), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 20000);
+    QVERIFY2(finished[0][0].toBool(), qPrintable(finished[0][1].toString()));
+    QTRY_COMPARE_WITH_TIMEOUT(cell(QStringLiteral("user-service"), ServicesTableModel::VersionColumn),
+                              QStringLiteral("1.4.2"), 20000);
+    const QJsonObject d = deployment(QStringLiteral("lucent-staging"), QStringLiteral("user-service"));
+    QCOMPARE(d[QLatin1String("spec")][QLatin1String("template")][QLatin1String("spec")][QLatin1String("containers")][0]
+              [QLatin1String("image")]
+                  .toString(),
+             QStringLiteral("lucent/user-service:1.4.2"));
+}
+
+void TestRolloutDashboard::viewerSeesActionsDisabledWithTheReason()
+{
+    openSession(QStringLiteral("staging"), QStringLiteral("lucent-viewer"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_dashboard->model()->rowCount(), 8, 20000);
+    select(QStringLiteral("frontend"));
+    auto *note = m_dashboard->findChild<QLabel *>(QStringLiteral("permissionNote"));
+    QTRY_VERIFY_WITH_TIMEOUT(note->isVisible(), 20000);
+    QVERIFY2(note->text().contains(QStringLiteral("lucent-viewer may not patch deployments in lucent-staging")),
+             qPrintable(note->text()));
+    for (const char *name : {"actionRestart", "actionScale", "actionPause", "actionUndo"}) {
+        auto *button = m_dashboard->findChild<QPushButton *>(QString::fromLatin1(name));
+        QVERIFY2(!button->isEnabled(), name);
+        QVERIFY2(button->toolTip().contains(QStringLiteral("may not patch")), name);
+    }
+}
+
+void TestRolloutDashboard::protectedEnvironmentNeedsItsNameTyped()
+{
+    openSession(QStringLiteral("production"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_dashboard->model()->rowCount(), 8, 20000);
+    select(QStringLiteral("frontend"));
+    auto *restart = m_dashboard->findChild<QPushButton *>(QStringLiteral("actionRestart"));
+    QTRY_VERIFY_WITH_TIMEOUT(restart->isEnabled(), 20000);
+    QTest::mouseClick(restart, Qt::LeftButton);
+    ConfirmActionDialog *dialog = m_dashboard->pendingDialog();
+    QVERIFY(dialog);
+    auto *ok = dialog->findChild<QPushButton *>(QStringLiteral("confirmOk"));
+    auto *name = dialog->findChild<QLineEdit *>(QStringLiteral("confirmEnvironmentName"));
+    QVERIFY(name);
+    QVERIFY(!ok->isEnabled());
+    QTest::keyClicks(name, QStringLiteral("Production")); // close is not enough
+    QVERIFY(!ok->isEnabled());
+    name->clear();
+    QTest::keyClicks(name, QStringLiteral("production"));
+    QVERIFY(ok->isEnabled());
+    QSignalSpy finished(m_dashboard.get(), &RolloutDashboard::actionFinished);
+    QTest::mouseClick(ok, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 20000);
+    QVERIFY2(finished[0][0].toBool(), qPrintable(finished[0][1].toString()));
+    const QJsonObject d = deployment(QStringLiteral("lucent-platform"), QStringLiteral("frontend"));
+    QVERIFY(d[QLatin1String("spec")][QLatin1String("template")][QLatin1String("metadata")][QLatin1String("annotations")]
+                .toObject()
+                .contains(QStringLiteral("kubectl.kubernetes.io/restartedAt")));
+}
+
+void TestRolloutDashboard::switchingEnvironmentsShowsOnlyTheNewRows()
+{
+    auto r
+        = m_sandbox.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "scale", "deploy/frontend", "--replicas=4"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    openSession(QStringLiteral("staging"));
+    QTRY_COMPARE_WITH_TIMEOUT(cell(QStringLiteral("frontend"), ServicesTableModel::DesiredColumn), QStringLiteral("4"),
+                              20000);
+
+    QSignalSpy reset(m_dashboard->model(), &QAbstractItemModel::modelReset);
+    openSession(QStringLiteral("production"));
+    QVERIFY(!reset.isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(m_dashboard->model()->rowCount(), 8, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(cell(QStringLiteral("frontend"), ServicesTableModel::DesiredColumn), QStringLiteral("2"),
+                              20000);
+    // The old environment's changes never reach the new table.
+    QSignalSpy changed(m_dashboard->model(), &QAbstractItemModel::dataChanged);
+    r = m_sandbox.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "scale", "deploy/frontend", "--replicas=5"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QTest::qWait(1500);
+    QCOMPARE(cell(QStringLiteral("frontend"), ServicesTableModel::DesiredColumn), QStringLiteral("2"));
+    for (const QList<QVariant> &args : std::as_const(changed)) {
+        const QModelIndex index = args.at(0).toModelIndex();
+        QVERIFY(m_dashboard->model()->index(index.row(), 0).data().toString() != QStringLiteral("frontend")
+                || cell(QStringLiteral("frontend"), ServicesTableModel::DesiredColumn) == QStringLiteral("2"));
+    }
+}
+
+QTEST_MAIN(TestRolloutDashboard)
+#include "tst_rolloutdashboard.moc"

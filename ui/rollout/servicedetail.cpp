@@ -1,0 +1,247 @@
+#include "ui/rollout/servicedetail.h"
+
+#include "core/environment/environmentsession.h"
+#include "core/kube/resourcecache.h"
+#include "core/release/rolloutactions.h"
+
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QLabel>
+#include <QTabWidget>
+#include <QTimer>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace Lucent::Ui {
+
+using Core::Kube::ResourceCache;
+
+namespace {
+
+QJsonObject meta(const QJsonObject &object)
+{
+    return object.value(QLatin1String("metadata")).toObject();
+}
+
+bool selects(const QJsonObject &selector, const QJsonObject &labels)
+{
+    if (selector.isEmpty())
+        return false;
+    for (auto it = selector.begin(); it != selector.end(); ++it) {
+        if (labels.value(it.key()) != it.value())
+            return false;
+    }
+    return true;
+}
+
+QTreeWidget *makeTree(QWidget *parent, const QString &name, const QStringList &headers)
+{
+    auto *tree = new QTreeWidget(parent);
+    tree->setObjectName(name);
+    tree->setHeaderLabels(headers);
+    tree->setRootIsDecorated(false);
+    tree->setAlternatingRowColors(true);
+    tree->setUniformRowHeights(true);
+    tree->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    tree->header()->setStretchLastSection(true);
+    return tree;
+}
+
+QString selectorText(const QJsonObject &selector)
+{
+    QStringList parts;
+    for (auto it = selector.begin(); it != selector.end(); ++it)
+        parts.append(it.key() + QLatin1Char('=') + it.value().toString());
+    return parts.join(QLatin1Char(','));
+}
+
+} // namespace
+
+ServiceDetail::ServiceDetail(QWidget *parent)
+    : QWidget(parent)
+    , m_title(new QLabel(this))
+    , m_revisions(makeTree(this, QStringLiteral("revisionsView"),
+                           {tr("Revision"), tr("ReplicaSet"), tr("Image"), tr("Change cause")}))
+    , m_pods(
+          makeTree(this, QStringLiteral("podsView"), {tr("Pod"), tr("Phase"), tr("Ready"), tr("Restarts"), tr("Node")}))
+    , m_events(makeTree(this, QStringLiteral("eventsView"), {tr("Type"), tr("Reason"), tr("Object"), tr("Message")}))
+    , m_selector(new QLabel(this))
+    , m_refresh(new QTimer(this))
+{
+    setObjectName(QStringLiteral("serviceDetail"));
+    m_title->setObjectName(QStringLiteral("serviceDetailTitle"));
+    m_selector->setObjectName(QStringLiteral("serviceSelector"));
+    m_selector->setWordWrap(true);
+    m_selector->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *tabs = new QTabWidget(this);
+    tabs->setObjectName(QStringLiteral("serviceDetailTabs"));
+    tabs->addTab(m_revisions, tr("History"));
+    tabs->addTab(m_pods, tr("Pods"));
+    tabs->addTab(m_events, tr("Conditions and events"));
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_title);
+    layout->addWidget(m_selector);
+    layout->addWidget(tabs, 1);
+    m_refresh->setSingleShot(true);
+    m_refresh->setInterval(150);
+    connect(m_refresh, &QTimer::timeout, this, &ServiceDetail::refresh);
+    refresh();
+}
+
+void ServiceDetail::setSession(Core::Environment::EnvironmentSession *session)
+{
+    if (m_session)
+        m_session->disconnect(this);
+    m_session = session;
+    m_service.clear();
+    auto hook = [this] {
+        for (ResourceCache *cache : m_session->findChildren<ResourceCache *>()) {
+            connect(cache, &ResourceCache::added, this, &ServiceDetail::scheduleRefresh);
+            connect(cache, &ResourceCache::updated, this, &ServiceDetail::scheduleRefresh);
+            connect(cache, &ResourceCache::removed, this, &ServiceDetail::scheduleRefresh);
+        }
+    };
+    if (session && session->deployments())
+        hook();
+    else if (session)
+        connect(session, &Core::Environment::EnvironmentSession::ready, this, hook);
+    refresh();
+}
+
+void ServiceDetail::setService(const QString &name)
+{
+    m_service = name;
+    refresh();
+}
+
+void ServiceDetail::scheduleRefresh()
+{
+    if (!m_service.isEmpty() && !m_refresh->isActive())
+        m_refresh->start();
+}
+
+void ServiceDetail::refresh()
+{
+    m_revisions->clear();
+    m_pods->clear();
+    m_events->clear();
+    const bool ready = m_session && m_session->deployments();
+    const QJsonObject deployment
+        = ready ? m_session->deployments()->object(m_session->environment().namespaceName, m_service) : QJsonObject();
+    if (m_service.isEmpty() || deployment.isEmpty()) {
+        m_title->setText(tr("Select a service to see its history, pods and events."));
+        m_selector->clear();
+        return;
+    }
+    m_title->setText(tr("<b>%1</b> in %2").arg(m_service.toHtmlEscaped(), m_session->environment().namespaceName));
+    fillRevisions(deployment);
+    fillPods(deployment);
+    fillEvents(deployment);
+    fillSelector();
+}
+
+void ServiceDetail::fillRevisions(const QJsonObject &deployment)
+{
+    if (!m_session->replicaSets())
+        return;
+    const auto revisions = Core::Release::RolloutActions::history(deployment, m_session->replicaSets()->objects());
+    for (const Core::Release::Revision &revision : revisions) {
+        auto *item = new QTreeWidgetItem(m_revisions,
+                                         {QString::number(revision.number), revision.replicaSet,
+                                          revision.images.join(QStringLiteral(", ")), revision.changeCause});
+        item->setData(0, Qt::UserRole, revision.number);
+    }
+}
+
+void ServiceDetail::fillPods(const QJsonObject &deployment)
+{
+    if (!m_session->pods())
+        return;
+    const QJsonObject selector = deployment.value(QLatin1String("spec"))
+                                     .toObject()
+                                     .value(QLatin1String("selector"))
+                                     .toObject()
+                                     .value(QLatin1String("matchLabels"))
+                                     .toObject();
+    for (const QJsonObject &pod : m_session->pods()->objects()) {
+        if (!selects(selector, meta(pod).value(QLatin1String("labels")).toObject()))
+            continue;
+        const QJsonObject status = pod.value(QLatin1String("status")).toObject();
+        int ready = 0;
+        int restarts = 0;
+        const QJsonArray containers = status.value(QLatin1String("containerStatuses")).toArray();
+        for (const auto &value : containers) {
+            ready += value.toObject().value(QLatin1String("ready")).toBool() ? 1 : 0;
+            restarts += value.toObject().value(QLatin1String("restartCount")).toInt();
+        }
+        new QTreeWidgetItem(m_pods,
+                            {meta(pod).value(QLatin1String("name")).toString(),
+                             status.value(QLatin1String("phase")).toString(),
+                             QStringLiteral("%1/%2").arg(ready).arg(containers.size()), QString::number(restarts),
+                             pod.value(QLatin1String("spec")).toObject().value(QLatin1String("nodeName")).toString()});
+    }
+    m_pods->sortItems(0, Qt::AscendingOrder);
+}
+
+void ServiceDetail::fillEvents(const QJsonObject &deployment)
+{
+    const QJsonArray conditions
+        = deployment.value(QLatin1String("status")).toObject().value(QLatin1String("conditions")).toArray();
+    for (const auto &value : conditions) {
+        const QJsonObject c = value.toObject();
+        new QTreeWidgetItem(
+            m_events,
+            {tr("Condition"),
+             c.value(QLatin1String("type")).toString() + QLatin1Char('=') + c.value(QLatin1String("status")).toString(),
+             c.value(QLatin1String("reason")).toString(), c.value(QLatin1String("message")).toString()});
+    }
+    if (!m_session->events())
+        return;
+    // Events about the Deployment, its ReplicaSets and its pods: their names start with it.
+    QList<QJsonObject> events;
+    for (const QJsonObject &event : m_session->events()->objects()) {
+        const QString object
+            = event.value(QLatin1String("involvedObject")).toObject().value(QLatin1String("name")).toString();
+        if (object == m_service || object.startsWith(m_service + QLatin1Char('-')))
+            events.append(event);
+    }
+    std::sort(events.begin(), events.end(), [](const QJsonObject &a, const QJsonObject &b) {
+        return a.value(QLatin1String("lastTimestamp")).toString() > b.value(QLatin1String("lastTimestamp")).toString();
+    });
+    for (const QJsonObject &event : events.mid(0, 50)) {
+        new QTreeWidgetItem(
+            m_events,
+            {event.value(QLatin1String("type")).toString(), event.value(QLatin1String("reason")).toString(),
+             event.value(QLatin1String("involvedObject")).toObject().value(QLatin1String("name")).toString(),
+             event.value(QLatin1String("message")).toString()});
+    }
+}
+
+void ServiceDetail::fillSelector()
+{
+    if (!m_session->services() || !m_session->pods()) {
+        m_selector->clear();
+        return;
+    }
+    const QJsonObject service = m_session->services()->object(m_session->environment().namespaceName, m_service);
+    if (service.isEmpty()) {
+        m_selector->setText(tr("No Service named %1 selects this Deployment's pods.").arg(m_service));
+        return;
+    }
+    const QJsonObject selector
+        = service.value(QLatin1String("spec")).toObject().value(QLatin1String("selector")).toObject();
+    QStringList selected;
+    for (const QJsonObject &pod : m_session->pods()->objects()) {
+        if (selects(selector, meta(pod).value(QLatin1String("labels")).toObject()))
+            selected.append(meta(pod).value(QLatin1String("name")).toString());
+    }
+    selected.sort();
+    m_selector->setText(
+        selected.isEmpty()
+            ? tr("Service selector %1 selects no pods: the service has no endpoints.").arg(selectorText(selector))
+            : tr("Service selector %1 selects %n pod(s): %2", nullptr, int(selected.size()))
+                  .arg(selectorText(selector), selected.join(QStringLiteral(", "))));
+}
+
+} // namespace Lucent::Ui

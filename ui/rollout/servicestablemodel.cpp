@@ -1,0 +1,294 @@
+#include "ui/rollout/servicestablemodel.h"
+
+#include "core/environment/environmentsession.h"
+#include "core/kube/resourcecache.h"
+#include "ui/itemroles.h"
+
+#include <QBrush>
+#include <QColor>
+#include <QJsonArray>
+
+namespace Lucent::Ui {
+
+using Core::Environment::EnvironmentSession;
+using Core::Kube::ResourceCache;
+using Core::Release::RolloutState;
+
+namespace {
+
+QString ageText(const QDateTime &created)
+{
+    if (!created.isValid())
+        return {};
+    const qint64 seconds = created.secsTo(QDateTime::currentDateTimeUtc());
+    if (seconds < 120)
+        return QStringLiteral("%1s").arg(std::max<qint64>(0, seconds));
+    if (seconds < 2 * 3600)
+        return QStringLiteral("%1m").arg(seconds / 60);
+    if (seconds < 2 * 86400)
+        return QStringLiteral("%1h").arg(seconds / 3600);
+    return QStringLiteral("%1d").arg(seconds / 86400);
+}
+
+QColor stateColour(RolloutState state)
+{
+    switch (state) {
+    case RolloutState::Complete: return QColor(0x2e, 0x9e, 0x4f);
+    case RolloutState::Progressing: return QColor(0x2f, 0x7f, 0xd1);
+    case RolloutState::Paused: return QColor(0x9a, 0x7b, 0x1f);
+    case RolloutState::Failed:
+    case RolloutState::Degraded: return QColor(0xd1, 0x3b, 0x3b);
+    }
+    return {};
+}
+
+bool matches(const QJsonObject &selector, const QJsonObject &labels)
+{
+    if (selector.isEmpty())
+        return false;
+    for (auto it = selector.begin(); it != selector.end(); ++it) {
+        if (labels.value(it.key()) != it.value())
+            return false;
+    }
+    return true;
+}
+
+int podRestarts(const QJsonObject &pod)
+{
+    int restarts = 0;
+    const QJsonArray statuses
+        = pod.value(QLatin1String("status")).toObject().value(QLatin1String("containerStatuses")).toArray();
+    for (const auto &status : statuses)
+        restarts += status.toObject().value(QLatin1String("restartCount")).toInt();
+    return restarts;
+}
+
+QString nameOf(const QJsonObject &object)
+{
+    return object.value(QLatin1String("metadata")).toObject().value(QLatin1String("name")).toString();
+}
+
+} // namespace
+
+ServicesTableModel::ServicesTableModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+}
+
+void ServicesTableModel::setSession(EnvironmentSession *session)
+{
+    beginResetModel();
+    if (m_session)
+        m_session->disconnect(this);
+    m_session = session;
+    m_rows.clear();
+    m_podRestarts.clear();
+    m_podOwner.clear();
+    endResetModel();
+    if (!session)
+        return;
+    if (session->deployments())
+        connectCaches();
+    else
+        connect(session, &EnvironmentSession::ready, this, &ServicesTableModel::connectCaches);
+}
+
+void ServicesTableModel::connectCaches()
+{
+    ResourceCache *deployments = m_session->deployments();
+    connect(deployments, &ResourceCache::added, this, &ServicesTableModel::onDeployment);
+    connect(deployments, &ResourceCache::updated, this,
+            [this](const QJsonObject &, const QJsonObject &current) { onDeployment(current); });
+    connect(deployments, &ResourceCache::removed, this, &ServicesTableModel::onDeploymentRemoved);
+    for (const QJsonObject &deployment : deployments->objects())
+        onDeployment(deployment);
+    if (ResourceCache *pods = m_session->pods()) {
+        connect(pods, &ResourceCache::added, this, [this](const QJsonObject &pod) { onPod(pod, false); });
+        connect(pods, &ResourceCache::updated, this,
+                [this](const QJsonObject &, const QJsonObject &pod) { onPod(pod, false); });
+        connect(pods, &ResourceCache::removed, this, [this](const QJsonObject &pod) { onPod(pod, true); });
+        for (const QJsonObject &pod : pods->objects())
+            onPod(pod, false);
+    }
+}
+
+bool ServicesTableModel::belongs(const QJsonObject &deployment) const
+{
+    const QStringList &services = m_session->environment().services;
+    return services.isEmpty() || services.contains(nameOf(deployment));
+}
+
+int ServicesTableModel::rowOf(const QString &name) const
+{
+    for (int row = 0; row < m_rows.size(); ++row) {
+        if (m_rows[row].summary.name == name)
+            return row;
+    }
+    return -1;
+}
+
+void ServicesTableModel::onDeployment(const QJsonObject &deployment)
+{
+    if (!belongs(deployment))
+        return;
+    Row fresh{Core::Release::summarizeDeployment(deployment),
+              deployment.value(QLatin1String("spec"))
+                  .toObject()
+                  .value(QLatin1String("selector"))
+                  .toObject()
+                  .value(QLatin1String("matchLabels"))
+                  .toObject(),
+              0};
+    const int row = rowOf(fresh.summary.name);
+    if (row < 0) {
+        beginInsertRows({}, int(m_rows.size()), int(m_rows.size()));
+        m_rows.append(fresh);
+        endInsertRows();
+        // Pods seen before their Deployment: count them now.
+        if (m_session && m_session->pods()) {
+            for (const QJsonObject &pod : m_session->pods()->objects())
+                onPod(pod, false);
+        }
+        return;
+    }
+    fresh.restarts = m_rows[row].restarts;
+    m_rows[row] = fresh;
+    Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+}
+
+void ServicesTableModel::onDeploymentRemoved(const QJsonObject &deployment)
+{
+    const int row = rowOf(nameOf(deployment));
+    if (row < 0)
+        return;
+    beginRemoveRows({}, row, row);
+    m_rows.removeAt(row);
+    endRemoveRows();
+}
+
+void ServicesTableModel::onPod(const QJsonObject &pod, bool removed)
+{
+    const QString name = nameOf(pod);
+    const QString previousOwner = m_podOwner.value(name);
+    QString owner;
+    if (!removed) {
+        const QJsonObject labels
+            = pod.value(QLatin1String("metadata")).toObject().value(QLatin1String("labels")).toObject();
+        for (const Row &row : std::as_const(m_rows)) {
+            if (matches(row.selector, labels)) {
+                owner = row.summary.name;
+                break;
+            }
+        }
+    }
+    if (owner.isEmpty()) {
+        m_podOwner.remove(name);
+        m_podRestarts.remove(name);
+    } else {
+        m_podOwner.insert(name, owner);
+        m_podRestarts.insert(name, podRestarts(pod));
+    }
+    for (const QString &affected : {previousOwner, owner}) {
+        if (!affected.isEmpty())
+            recountRestarts(rowOf(affected));
+    }
+}
+
+void ServicesTableModel::recountRestarts(int row)
+{
+    if (row < 0)
+        return;
+    int total = 0;
+    for (auto it = m_podOwner.cbegin(); it != m_podOwner.cend(); ++it) {
+        if (it.value() == m_rows[row].summary.name)
+            total += m_podRestarts.value(it.key());
+    }
+    if (total == m_rows[row].restarts)
+        return;
+    m_rows[row].restarts = total;
+    Q_EMIT dataChanged(index(row, RestartsColumn), index(row, RestartsColumn));
+}
+
+int ServicesTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int ServicesTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant ServicesTableModel::display(const Row &row, int column) const
+{
+    const Core::Release::RolloutSummary &s = row.summary;
+    switch (column) {
+    case ServiceColumn: return s.name;
+    case VersionColumn: return s.versions.join(QStringLiteral(", "));
+    case ColourColumn: return s.colour;
+    case DesiredColumn: return s.desired;
+    case UpdatedColumn: return s.updated;
+    case ReadyColumn: return s.ready;
+    case AvailableColumn: return s.available;
+    case StateColumn: return Core::Release::rolloutStateName(s.state);
+    case RestartsColumn: return row.restarts;
+    case AgeColumn: return ageText(s.created);
+    default: return {};
+    }
+}
+
+QVariant ServicesTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Row &row = m_rows[index.row()];
+    switch (role) {
+    case Qt::DisplayRole: return display(row, index.column());
+    case SortRole:
+        if (index.column() == AgeColumn)
+            return row.summary.created.isValid() ? -row.summary.created.toSecsSinceEpoch() : 0; // youngest first
+        if (index.column() == StateColumn)
+            return int(row.summary.state);
+        return display(row, index.column());
+    case Qt::ToolTipRole:
+        if (index.column() == StateColumn)
+            return row.summary.reason;
+        if (index.column() == VersionColumn)
+            return row.summary.images.join(QLatin1Char('\n'));
+        return {};
+    case Qt::ForegroundRole:
+        if (index.column() == StateColumn)
+            return QBrush(stateColour(row.summary.state));
+        return {};
+    case Qt::TextAlignmentRole:
+        if (index.column() >= DesiredColumn && index.column() <= AvailableColumn)
+            return int(Qt::AlignRight | Qt::AlignVCenter);
+        if (index.column() == RestartsColumn)
+            return int(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
+    case StateRole: return int(row.summary.state);
+    case NameRole: return row.summary.name;
+    default: return {};
+    }
+}
+
+QVariant ServicesTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case ServiceColumn: return tr("Service");
+    case VersionColumn: return tr("Version");
+    case ColourColumn: return tr("Colour");
+    case DesiredColumn: return tr("Desired");
+    case UpdatedColumn: return tr("Updated");
+    case ReadyColumn: return tr("Ready");
+    case AvailableColumn: return tr("Available");
+    case StateColumn: return tr("Rollout");
+    case RestartsColumn: return tr("Restarts");
+    case AgeColumn: return tr("Age");
+    default: return {};
+    }
+}
+
+} // namespace Lucent::Ui
