@@ -98,7 +98,7 @@ void TestMainWindow::emptyStateExplainsWhatToDo()
     const QString missing = m_dir.filePath(QStringLiteral("missing-config"));
     MainWindow window({missing}, true);
     QVERIFY(waitForData(window));
-    auto *stack = window.findChild<QStackedWidget *>();
+    auto *stack = window.findChild<QStackedWidget *>(QStringLiteral("contextsStack"));
     auto *empty = window.findChild<QLabel *>(QStringLiteral("emptyState"));
     QCOMPARE(stack->currentWidget(), empty);
     QVERIFY(empty->text().contains(QStringLiteral("No Kubernetes contexts found")));

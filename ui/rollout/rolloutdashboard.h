@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/release/rolloutactions.h"
+#include "ui/rollout/confirmactiondialog.h"
 
 #include <QHash>
 #include <QPointer>
@@ -18,7 +19,6 @@ class EnvironmentSession;
 
 namespace Lucent::Ui {
 
-class ConfirmActionDialog;
 class InlineBanner;
 class ServiceDetail;
 class ServicesTableModel;

@@ -1,30 +1,41 @@
 #include "ui/shell/mainwindow.h"
 
+#include "core/environment/environmentsession.h"
 #include "core/kube/kubeconfigloader.h"
 #include "core/kube/kubeconfigsummary.h"
 #include "ui/about/aboutdialog.h"
+#include "ui/environment/environmentoverviewmodel.h"
 #include "ui/itemroles.h"
 #include "ui/kube/contextmodel.h"
+#include "ui/rollout/rolloutdashboard.h"
 #include "ui/shell/inlinebanner.h"
 #include "ui/yaml/yamlview.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QFileDialog>
+#include <QFutureWatcher>
 #include <QHeaderView>
 #include <QLabel>
+#include <QListView>
 #include <QMenuBar>
+#include <QShortcut>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
+#include <QTimer>
+#include <QToolBar>
 #include <QVBoxLayout>
+#include <QtConcurrent>
 
 namespace Lucent::Ui {
 
 using Lucent::Core::Kube::Kubeconfig;
 
-MainWindow::MainWindow(QStringList kubeconfigFiles, bool explicitFile, QWidget *parent)
+MainWindow::MainWindow(QStringList kubeconfigFiles, bool explicitFile, QString projectFile, QWidget *parent)
     : QMainWindow(parent)
     , m_files(std::move(kubeconfigFiles))
     , m_explicitFile(explicitFile)
@@ -38,10 +49,17 @@ MainWindow::MainWindow(QStringList kubeconfigFiles, bool explicitFile, QWidget *
     , m_detail(new YamlView(this))
     , m_statusFiles(new QLabel(this))
     , m_statusContexts(new QLabel(this))
+    , m_projectFile(std::move(projectFile))
+    , m_tabs(new QTabWidget(this))
+    , m_environmentSelector(new QComboBox(this))
+    , m_overviewModel(new EnvironmentOverviewModel(this))
+    , m_overview(new QListView(this))
+    , m_dashboard(new RolloutDashboard(this))
+    , m_statusEnvironment(new QLabel(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Lucent Release Console"));
-    resize(1100, 640);
+    resize(1280, 800);
 
     m_proxy->setSourceModel(m_model);
     m_proxy->setSortRole(SortRole);
@@ -74,19 +92,65 @@ MainWindow::MainWindow(QStringList kubeconfigFiles, bool explicitFile, QWidget *
     splitter->addWidget(m_detail);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
+    m_stack->setObjectName(QStringLiteral("contextsStack"));
     m_stack->addWidget(m_emptyState);
     m_stack->addWidget(splitter);
 
+    // Every environment on the left, live; the chosen one's rollouts on the right.
+    m_overview->setObjectName(QStringLiteral("environmentOverview"));
+    m_overview->setModel(m_overviewModel);
+    m_overview->setWordWrap(true);
+    m_overview->setSpacing(4);
+    m_overview->setAlternatingRowColors(true);
+    m_overview->setMinimumWidth(260);
+    connect(m_overview, &QListView::activated, this, [this](const QModelIndex &index) {
+        selectEnvironment(index.data(EnvironmentOverviewModel::NameRole).toString());
+    });
+    connect(m_overview, &QListView::clicked, this, [this](const QModelIndex &index) {
+        selectEnvironment(index.data(EnvironmentOverviewModel::NameRole).toString());
+    });
+    auto *rollouts = new QSplitter(Qt::Horizontal, this);
+    rollouts->setObjectName(QStringLiteral("rolloutsSplitter"));
+    rollouts->addWidget(m_overview);
+    rollouts->addWidget(m_dashboard);
+    rollouts->setStretchFactor(0, 1);
+    rollouts->setStretchFactor(1, 4);
+    rollouts->setSizes({280, 1000});
+
+    m_tabs->setObjectName(QStringLiteral("mainTabs"));
+    m_tabs->addTab(rollouts, tr("&Rollouts"));
+    m_tabs->addTab(m_stack, tr("&Kubeconfig"));
+    // Kubeconfig and project-file problems concern every tab: the banner sits above them.
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
     layout->setContentsMargins(6, 6, 6, 0);
     layout->addWidget(m_banner);
-    layout->addWidget(m_stack, 1);
+    layout->addWidget(m_tabs, 1);
     setCentralWidget(central);
+
+    auto *toolbar = addToolBar(tr("Environment"));
+    toolbar->setObjectName(QStringLiteral("environmentToolbar"));
+    toolbar->setMovable(false);
+    toolbar->addWidget(new QLabel(tr(" Environment: "), this));
+    m_environmentSelector->setObjectName(QStringLiteral("environmentSelector"));
+    m_environmentSelector->setMinimumContentsLength(18);
+    m_environmentSelector->setToolTip(tr("Switch environment (Ctrl+1 … Ctrl+9)"));
+    toolbar->addWidget(m_environmentSelector);
+    connect(m_environmentSelector, &QComboBox::activated, this,
+            [this](int index) { selectEnvironment(m_environmentSelector->itemData(index).toString()); });
+    for (int i = 1; i <= 9; ++i) {
+        auto *shortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_0 + i)), this);
+        connect(shortcut, &QShortcut::activated, this, [this, i] {
+            if (i <= m_environments.size())
+                selectEnvironment(m_environments[i - 1].name);
+        });
+    }
 
     m_statusFiles->setObjectName(QStringLiteral("statusKubeconfig"));
     m_statusContexts->setObjectName(QStringLiteral("statusContexts"));
+    m_statusEnvironment->setObjectName(QStringLiteral("statusEnvironment"));
     statusBar()->addWidget(m_statusFiles, 1);
+    statusBar()->addPermanentWidget(m_statusEnvironment);
     statusBar()->addPermanentWidget(m_statusContexts);
 
     createMenus();
@@ -94,7 +158,10 @@ MainWindow::MainWindow(QStringList kubeconfigFiles, bool explicitFile, QWidget *
     reload();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    m_dashboard->setSession(nullptr);
+}
 
 void MainWindow::createMenus()
 {
@@ -159,10 +226,95 @@ void MainWindow::onKubeconfigLoaded(const Kubeconfig &config)
         onCurrentRowChanged(current);
     }
 
-    if (!m_firstDataSeen) {
-        m_firstDataSeen = true;
-        Q_EMIT firstDataArrived();
+    m_kubeconfig = config;
+    // At the latest a few seconds from now the window counts as shown, even if a cluster is
+    // slow to answer: a screenshot then shows it connecting.
+    QTimer::singleShot(3000, this, &MainWindow::markFirstData);
+    const int generation = ++m_projectGeneration;
+    if (m_projectFile.isEmpty()) {
+        onProjectLoaded(Lucent::Core::Environment::ProjectConfig::fromKubeconfig(config));
+        return;
     }
+    auto *watcher = new QFutureWatcher<Lucent::Core::Environment::ProjectConfig>(this);
+    connect(watcher, &QFutureWatcher<Lucent::Core::Environment::ProjectConfig>::finished, this,
+            [this, watcher, generation] {
+                watcher->deleteLater();
+                if (generation == m_projectGeneration)
+                    onProjectLoaded(watcher->result());
+            });
+    watcher->setFuture(QtConcurrent::run(&Lucent::Core::Environment::ProjectConfig::load, m_projectFile));
+}
+
+void MainWindow::onProjectLoaded(const Lucent::Core::Environment::ProjectConfig &project)
+{
+    using Lucent::Core::Environment::ProjectConfig;
+    QStringList problems;
+    for (const auto &problem : project.problems)
+        problems.append(problem.sentence());
+    for (const auto &problem : m_kubeconfig.problems)
+        problems.append(problem.sentence());
+    m_environments = project.environments.isEmpty() && !project.problems.isEmpty()
+        ? ProjectConfig::fromKubeconfig(m_kubeconfig).environments // fall back, and say why
+        : project.environments;
+    if (!project.problems.isEmpty())
+        problems.append(tr("The environments come from the kubeconfig's contexts until the project file is fixed."));
+    m_dashboard->setSession(nullptr);
+    m_overviewModel->setEnvironments(m_kubeconfig, m_environments);
+    m_environmentSelector->clear();
+    for (const auto &env : std::as_const(m_environments))
+        m_environmentSelector->addItem(env.isProtected ? tr("%1 (protected)").arg(env.name) : env.name, env.name);
+    if (!problems.isEmpty())
+        m_banner->showMessages(InlineBanner::Severity::Warning, problems);
+    if (m_environments.isEmpty()) {
+        m_tabs->setCurrentIndex(1); // nothing to roll out: show why
+        markFirstData();
+        return;
+    }
+    // Start where kubectl would: the current context's environment.
+    QString chosen = m_environments.constFirst().name;
+    for (const auto &env : std::as_const(m_environments)) {
+        if (env.context == m_kubeconfig.currentContext) {
+            chosen = env.name;
+            break;
+        }
+    }
+    selectEnvironment(chosen);
+}
+
+QString MainWindow::currentEnvironment() const
+{
+    return m_session ? m_session->environment().name : QString();
+}
+
+void MainWindow::selectEnvironment(const QString &name)
+{
+    const auto found = std::find_if(m_environments.cbegin(), m_environments.cend(),
+                                    [&](const auto &env) { return env.name == name; });
+    if (found == m_environments.cend() || name == currentEnvironment())
+        return;
+    m_dashboard->setSession(nullptr);
+    delete m_session; // its requests and watches end here: nothing stale can arrive
+    m_session = new Lucent::Core::Environment::EnvironmentSession(
+        *found, m_kubeconfig, Lucent::Core::Environment::EnvironmentSession::Scope::Everything, this);
+    connect(m_session, &Lucent::Core::Environment::EnvironmentSession::stateChanged, this, [this](auto state) {
+        if (state != Lucent::Core::Environment::EnvironmentSession::State::Connecting)
+            markFirstData();
+    });
+    m_dashboard->setSession(m_session);
+    m_session->start();
+    m_environmentSelector->setCurrentIndex(m_environmentSelector->findData(name));
+    m_overview->setCurrentIndex(m_overviewModel->index(m_overviewModel->rowOf(name)));
+    m_statusEnvironment->setText(found->isProtected ? tr("%1 · %2 · protected").arg(found->name, found->namespaceName)
+                                                    : tr("%1 · %2").arg(found->name, found->namespaceName));
+    setWindowTitle(tr("%1 — Lucent Release Console").arg(found->name));
+}
+
+void MainWindow::markFirstData()
+{
+    if (m_firstDataSeen)
+        return;
+    m_firstDataSeen = true;
+    Q_EMIT firstDataArrived();
 }
 
 void MainWindow::onCurrentRowChanged(const QModelIndex &current)

@@ -1,26 +1,35 @@
 #pragma once
 
+#include "core/environment/projectconfig.h"
 #include "core/kube/kubeconfig.h"
 
 #include <QMainWindow>
 
+class QComboBox;
 class QLabel;
+class QListView;
 class QSortFilterProxyModel;
 class QStackedWidget;
+class QTabWidget;
 class QTableView;
 
 namespace Lucent::Core::Kube {
 class KubeconfigLoader;
 }
+namespace Lucent::Core::Environment {
+class EnvironmentSession;
+}
 
 namespace Lucent::Ui {
 
 class ContextModel;
+class EnvironmentOverviewModel;
 class InlineBanner;
+class RolloutDashboard;
 class YamlView;
 
-/// The console's main window. It starts with the contexts of the user's kubeconfig; later
-/// panels (environments, rollouts, alerts, logs) dock into it.
+/// The console's main window: every environment side by side on the left, the chosen
+/// environment's rollout dashboard on the right, and the kubeconfig's contexts in a tab.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
@@ -29,12 +38,17 @@ class MainWindow final : public QMainWindow
 public:
     /// @p kubeconfigFiles as Kubeconfig::locate() returns them; @p explicitFile is true when
     /// the user named the file with --kubeconfig, so that a missing file is reported.
-    MainWindow(QStringList kubeconfigFiles, bool explicitFile, QWidget *parent = nullptr);
+    /// @p projectFile is the lucent.yaml to read; empty: every context is an environment.
+    MainWindow(QStringList kubeconfigFiles, bool explicitFile, QString projectFile = {}, QWidget *parent = nullptr);
     ~MainWindow() override;
 
+    /// Shows @p name's rollouts; the previous environment's requests end.
+    void selectEnvironment(const QString &name);
+    QString currentEnvironment() const;
+
 Q_SIGNALS:
-    /// Emitted once, after the first kubeconfig load has been shown (contexts, an empty
-    /// state or problems alike).
+    /// Emitted once, when the first environment's rollouts are shown (or it is found
+    /// unreachable, or there is none), and at the latest a few seconds after the kubeconfig.
     void firstDataArrived();
 
 private:
@@ -43,6 +57,8 @@ private:
     void onOpenKubeconfig();
     void onKubeconfigLoaded(const Lucent::Core::Kube::Kubeconfig &config);
     void onCurrentRowChanged(const QModelIndex &current);
+    void onProjectLoaded(const Lucent::Core::Environment::ProjectConfig &project);
+    void markFirstData();
     void onAbout();
     QString emptyStateText() const;
 
@@ -60,6 +76,18 @@ private:
     YamlView *m_detail = nullptr;
     QLabel *m_statusFiles = nullptr;
     QLabel *m_statusContexts = nullptr;
+
+    QString m_projectFile;
+    Lucent::Core::Kube::Kubeconfig m_kubeconfig;
+    QList<Lucent::Core::Environment::Environment> m_environments;
+    int m_projectGeneration = 0; ///< a reload while a project file loads drops the older answer
+    QTabWidget *m_tabs = nullptr;
+    QComboBox *m_environmentSelector = nullptr;
+    EnvironmentOverviewModel *m_overviewModel = nullptr;
+    QListView *m_overview = nullptr;
+    RolloutDashboard *m_dashboard = nullptr;
+    Lucent::Core::Environment::EnvironmentSession *m_session = nullptr;
+    QLabel *m_statusEnvironment = nullptr;
 };
 
 } // namespace Lucent::Ui

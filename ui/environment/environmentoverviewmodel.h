@@ -1,0 +1,55 @@
+#pragma once
+
+#include "core/environment/environmentsession.h"
+#include "core/environment/projectconfig.h"
+
+#include <QAbstractListModel>
+
+namespace Lucent::Ui {
+
+/// All environments side by side, one row each: connection state, how many services are
+/// healthy, progressing or degraded, and the version each service runs. Every row has a
+/// light session of its own (Deployments only), so all environments stay live at once.
+class EnvironmentOverviewModel final : public QAbstractListModel
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(EnvironmentOverviewModel)
+
+public:
+    enum Role {
+        NameRole = Qt::UserRole + 40,
+        StateRole, ///< EnvironmentSession::State as int
+        HealthyRole, ///< int
+        ProgressingRole,
+        DegradedRole,
+        VersionsRole, ///< QStringList "service version"
+        ProtectedRole, ///< bool
+    };
+
+    explicit EnvironmentOverviewModel(QObject *parent = nullptr);
+
+    /// A new set of environments: the old sessions end, the model resets.
+    void setEnvironments(const Lucent::Core::Kube::Kubeconfig &kubeconfig,
+                         const QList<Lucent::Core::Environment::Environment> &environments);
+    Lucent::Core::Environment::Environment environment(int row) const;
+    int rowOf(const QString &name) const;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+
+private:
+    struct Row {
+        Lucent::Core::Environment::Environment environment;
+        Lucent::Core::Environment::EnvironmentSession *session = nullptr;
+        int healthy = 0;
+        int progressing = 0;
+        int degraded = 0;
+        QStringList versions;
+    };
+    void recount(Lucent::Core::Environment::EnvironmentSession *session);
+    QString summaryText(const Row &row) const;
+
+    QList<Row> m_rows;
+};
+
+} // namespace Lucent::Ui
