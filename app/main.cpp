@@ -2,6 +2,8 @@
 // Everything with behaviour worth testing lives in lucent_core and lucent_ui.
 
 #include "core/commandline/commandline.h"
+#include "core/environment/projectconfig.h"
+#include "core/environment/sandboxlauncher.h"
 #include "core/kube/kubeconfig.h"
 #include "core/logging/logging.h"
 #include "ui/shell/mainwindow.h"
@@ -9,7 +11,9 @@
 #include "ui/shell/theme.h"
 
 #include <QApplication>
+#include <QDir>
 #include <QIcon>
+#include <QStandardPaths>
 
 #include <cstdio>
 
@@ -72,16 +76,18 @@ int main(int argc, char **argv)
     Lucent::Ui::applyTheme(options.theme);
     log->info("lucent-console {} starting, Qt {}", LUCENT_VERSION_STRING, qVersion());
 
-    const QStringList files
-        = Lucent::Core::Kube::Kubeconfig::locate(options.kubeconfig, qEnvironmentVariable("KUBECONFIG"));
-    Lucent::Ui::MainWindow window(files, !options.kubeconfig.isEmpty());
-    window.show();
-
+    // --sandbox: the simulated cluster first, then the window on its kubeconfig and project.
+    std::unique_ptr<Lucent::Core::Environment::SandboxLauncher> sandbox;
+    std::unique_ptr<Lucent::Ui::MainWindow> window;
     int exitCode = 0;
-    if (!options.screenshot.isEmpty()) {
+    auto openWindow = [&](const QStringList &files, bool explicitFile, const QString &projectFile) {
+        window = std::make_unique<Lucent::Ui::MainWindow>(files, explicitFile, projectFile);
+        window->show();
+        if (options.screenshot.isEmpty())
+            return;
         auto *shooter
-            = new Lucent::Ui::Screenshotter(&window, options.screenshot, options.screenshotTimeoutSeconds, &app);
-        QObject::connect(&window, &Lucent::Ui::MainWindow::firstDataArrived, shooter,
+            = new Lucent::Ui::Screenshotter(window.get(), options.screenshot, options.screenshotTimeoutSeconds, &app);
+        QObject::connect(window.get(), &Lucent::Ui::MainWindow::firstDataArrived, shooter,
                          &Lucent::Ui::Screenshotter::onDataArrived);
         QObject::connect(shooter, &Lucent::Ui::Screenshotter::finished, &app, [&](const QString &error) {
             if (error.isEmpty()) {
@@ -92,8 +98,33 @@ int main(int argc, char **argv)
             }
             QApplication::exit(exitCode);
         });
+    };
+    if (options.sandbox) {
+        sandbox = std::make_unique<Lucent::Core::Environment::SandboxLauncher>();
+        QObject::connect(sandbox.get(), &Lucent::Core::Environment::SandboxLauncher::started, &app,
+                         [&](const QString &url) {
+                             log->info("lucent-sandbox listening on {}", url.toStdString());
+                             openWindow({sandbox->kubeconfig()}, true, sandbox->projectFile());
+                         });
+        QObject::connect(sandbox.get(), &Lucent::Core::Environment::SandboxLauncher::failed, &app,
+                         [&](const QString &sentence) {
+                             log->error("{}", sentence.toStdString());
+                             std::fprintf(stderr, "lucent-console: %s\n", qPrintable(sentence));
+                             exitCode = 1;
+                             QApplication::exit(1);
+                         });
+        sandbox->start(Lucent::Core::Environment::SandboxLauncher::locate(QApplication::applicationDirPath()));
+    } else {
+        const QStringList files
+            = Lucent::Core::Kube::Kubeconfig::locate(options.kubeconfig, qEnvironmentVariable("KUBECONFIG"));
+        const QString projectFile = Lucent::Core::Environment::ProjectConfig::locate(
+            options.config, QDir::currentPath(), QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation));
+        openWindow(files, !options.kubeconfig.isEmpty(), projectFile);
     }
+
     const int result = QApplication::exec();
+    window.reset(); // before the sandbox it talks to
+    sandbox.reset();
     Lucent::Core::Logging::shutdown();
     return exitCode != 0 ? exitCode : result;
 }

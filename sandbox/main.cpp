@@ -73,7 +73,15 @@ int main(int argc, char **argv)
     std::string host = "127.0.0.1";
     std::string kubeconfigOut;
     std::string projectOut;
+    // Installed: <prefix>/lib/lucent-console/lucent-sandbox with <prefix>/share/lucent-console/manifests.
     std::string manifests = LUCENT_SANDBOX_MANIFESTS_DIR;
+    {
+        std::error_code ec;
+        const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+        const auto installed = self.parent_path() / "../../share/lucent-console/manifests";
+        if (!ec && std::filesystem::is_directory(installed, ec))
+            manifests = installed.lexically_normal().string();
+    }
     double speed = 1.0;
     bool tls = false;
     double logRate = 2.0;

@@ -42,7 +42,8 @@ run)
     # The embedded default: a simulated cluster of the platform on a free loopback port,
     # with its kubeconfig in a private temporary directory, stopped when the console exits.
     workdir=$(mktemp -d "${TMPDIR:-/tmp}/lucent-sandbox.XXXXXX")
-    "$build/sandbox/lucent-sandbox" --port 0 --kubeconfig-out "$workdir/kubeconfig" >"$workdir/sandbox.out" 2>"$workdir/sandbox.err" &
+    "$build/sandbox/lucent-sandbox" --port 0 --kubeconfig-out "$workdir/kubeconfig" --project-out "$workdir/lucent.yaml" \
+        >"$workdir/sandbox.out" 2>"$workdir/sandbox.err" &
     sandbox_pid=$!
     trap 'kill "$sandbox_pid" 2>/dev/null; wait "$sandbox_pid" 2>/dev/null; rm -rf "$workdir"' EXIT
     for _ in $(seq 100); do
@@ -55,8 +56,8 @@ run)
         echo "[dev] lucent-sandbox did not start (output above)" >&2
         exit 1
     fi
-    echo "[dev] $(cat "$workdir/sandbox.out"); kubeconfig: $workdir/kubeconfig" >&2
-    "$build/app/lucent-console" --kubeconfig "$workdir/kubeconfig" "$@"
+    echo "[dev] $(cat "$workdir/sandbox.out"); kubeconfig and lucent.yaml in $workdir" >&2
+    "$build/app/lucent-console" --kubeconfig "$workdir/kubeconfig" --config "$workdir/lucent.yaml" "$@"
     ;;
 test)
     prepare

@@ -19,6 +19,13 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     const QCommandLineOption kubeconfig(
         QStringLiteral("kubeconfig"), QStringLiteral("Read this kubeconfig instead of $KUBECONFIG or ~/.kube/config."),
         QStringLiteral("file"));
+    const QCommandLineOption config(
+        QStringLiteral("config"),
+        QStringLiteral("Read the environments from this project file instead of ./lucent.yaml or the user's config."),
+        QStringLiteral("file"));
+    const QCommandLineOption sandbox(
+        QStringLiteral("sandbox"),
+        QStringLiteral("Start lucent-sandbox, a simulated cluster of the platform, and open the console on it."));
     const QCommandLineOption screenshot(
         QStringLiteral("screenshot"),
         QStringLiteral("Render the main window to a PNG once the first data has arrived, then exit. "
@@ -33,7 +40,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
                                       QStringLiteral("level"), QStringLiteral("info"));
     const QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("system, light or dark (system)."),
                                    QStringLiteral("theme"), QStringLiteral("system"));
-    parser.addOptions({help, version, kubeconfig, screenshot, screenshotTimeout, logLevel, theme});
+    parser.addOptions({help, version, kubeconfig, config, sandbox, screenshot, screenshotTimeout, logLevel, theme});
 
     CommandLine result;
     auto fail = [&](const QString &sentence) {
@@ -82,6 +89,11 @@ CommandLine CommandLine::parse(const QStringList &arguments)
                         .arg(parser.value(screenshotTimeout)));
 
     result.kubeconfig = parser.value(kubeconfig);
+    result.config = parser.value(config);
+    result.sandbox = parser.isSet(sandbox);
+    if (result.sandbox && (!result.kubeconfig.isEmpty() || !result.config.isEmpty()))
+        return fail(QStringLiteral(
+            "--sandbox brings its own kubeconfig and project file; leave out --kubeconfig and --config."));
     result.screenshot = parser.value(screenshot);
     return result;
 }

@@ -15,6 +15,8 @@ struct CommandLine {
 
     Action action = Action::Run;
     QString kubeconfig; ///< --kubeconfig, overrides $KUBECONFIG
+    QString config; ///< --config: the project file (lucent.yaml)
+    bool sandbox = false; ///< --sandbox: start lucent-sandbox and use it
     QString screenshot; ///< --screenshot FILE: render once data arrived, save, exit
     int screenshotTimeoutSeconds = 30;
     spdlog::level::level_enum logLevel = spdlog::level::info;

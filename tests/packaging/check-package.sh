@@ -83,6 +83,11 @@ fi
 [ "$(env -u LD_LIBRARY_PATH "$binary" --version)" = "lucent-console $version" ] || fail "the unpacked binary does not answer --version"
 pass "unpacked lucent-console --version"
 
+# --- the embedded sandbox (lucent-console --sandbox) ---------------------------------------
+[ -x "$root/usr/lib/lucent-console/lucent-sandbox" ] || fail "the package lacks usr/lib/lucent-console/lucent-sandbox"
+[ -f "$root/usr/share/lucent-console/manifests/platform/api-gateway.yaml" ] || fail "the package lacks the platform manifests"
+pass "lucent-sandbox and the platform manifests"
+
 # --- the tarball -----------------------------------------------------------------------
 tar -tzf "$tgz" | grep -q '/bin/lucent-console$' || fail "the .tar.gz lacks bin/lucent-console"
 pass "tar.gz contents"
@@ -98,6 +103,11 @@ else
     [ "$(command -v lucent-console)" = /usr/bin/lucent-console ] || fail "lucent-console is not on PATH after dpkg -i"
     out=$(env -u LD_LIBRARY_PATH /usr/bin/lucent-console --version)
     [ "$out" = "lucent-console $version" ] || fail "installed lucent-console --version printed '$out'"
+    # The installed console starts the installed sandbox (with the installed manifests).
+    env -u LD_LIBRARY_PATH QT_QPA_PLATFORM=offscreen HOME="$work" /usr/bin/lucent-console --sandbox \
+        --screenshot "$work/installed-sandbox.png" >"$work/sandbox-run.log" 2>&1 \
+        || { cat "$work/sandbox-run.log" >&2; fail "installed lucent-console --sandbox --screenshot failed"; }
+    [ -s "$work/installed-sandbox.png" ] || fail "installed lucent-console --sandbox wrote no screenshot"
     if [ -n "$ksh_soname" ]; then
         used=$(realpath -m "$(env -u LD_LIBRARY_PATH ldd /usr/bin/lucent-console | awk -v so="$ksh_soname" '$1 == so {print $3}')")
         [ "$used" = "/usr/lib/lucent-console/$ksh_soname" ] || fail "the installed binary uses '$used', not /usr/lib/lucent-console/$ksh_soname"
@@ -105,6 +115,6 @@ else
     dpkg --purge lucent-console >/dev/null
     installed_by_us=0
     [ ! -e /usr/bin/lucent-console ] || fail "dpkg --purge left /usr/bin/lucent-console behind"
-    pass "dpkg -i, installed --version ('$out'), dpkg --purge"
+    pass "dpkg -i, installed --version ('$out'), --sandbox screenshot, dpkg --purge"
 fi
 echo "packaging checks passed"

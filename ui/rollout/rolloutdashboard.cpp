@@ -82,6 +82,11 @@ RolloutDashboard::RolloutDashboard(QWidget *parent)
         updateButtons();
     });
     connect(m_model, &QAbstractItemModel::dataChanged, this, &RolloutDashboard::updateButtons);
+    // Like k9s: a selection from the start, so that the keyboard and the detail have a target.
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, [this] {
+        if (!m_view->selectionModel()->currentIndex().isValid() && m_proxy->rowCount() > 0)
+            m_view->setCurrentIndex(m_proxy->index(0, 0));
+    });
 
     m_permissionNote->setObjectName(QStringLiteral("permissionNote"));
     m_permissionNote->setWordWrap(true);
