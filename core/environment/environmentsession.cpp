@@ -71,11 +71,19 @@ void EnvironmentSession::onConnection(const QVariant &connection, const QString 
         m_services = addCache(QStringLiteral("services"));
         m_events = addCache(QStringLiteral("events"));
     }
-    connect(m_deployments, &ResourceCache::synced, this, [this] { setState(State::Connected); });
-    connect(m_deployments, &ResourceCache::errorOccurred, this,
-            [this](const Kube::ApiError &error) { setState(State::Unreachable, error.sentence()); });
+    // Connected once every cache holds a complete list; a failure of any makes it unreachable
+    // until that cache syncs again.
+    const QList<ResourceCache *> caches = findChildren<ResourceCache *>();
+    for (ResourceCache *cache : caches) {
+        connect(cache, &ResourceCache::synced, this, [this, caches] {
+            if (std::all_of(caches.cbegin(), caches.cend(), [](const ResourceCache *c) { return c->isSynced(); }))
+                setState(State::Connected);
+        });
+        connect(cache, &ResourceCache::errorOccurred, this,
+                [this](const Kube::ApiError &error) { setState(State::Unreachable, error.sentence()); });
+    }
     Q_EMIT ready();
-    for (ResourceCache *cache : findChildren<ResourceCache *>())
+    for (ResourceCache *cache : caches)
         cache->start();
 }
 

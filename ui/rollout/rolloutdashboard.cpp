@@ -75,8 +75,31 @@ RolloutDashboard::RolloutDashboard(QWidget *parent)
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setAlternatingRowColors(true);
     m_view->verticalHeader()->hide();
-    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_view->horizontalHeader()->setStretchLastSection(true);
+    // Widths for the longest values a column shows (a state such as "Failed:
+    // ProgressDeadlineExceeded"), so that live updates never truncate or jump.
+    QHeaderView *header = m_view->horizontalHeader();
+    header->setSectionResizeMode(QHeaderView::Interactive);
+    header->setStretchLastSection(true);
+    const QFontMetrics metrics(m_view->font());
+    const auto width = [&metrics](const char *sample) { return metrics.horizontalAdvance(QLatin1String(sample)) + 24; };
+    m_view->setColumnWidth(ServicesTableModel::ServiceColumn, width("notification-service"));
+    m_view->setColumnWidth(ServicesTableModel::VersionColumn, width("1.10.12-crash"));
+    m_view->setColumnWidth(ServicesTableModel::ColourColumn, width("Colour"));
+    for (int column :
+         {ServicesTableModel::DesiredColumn, ServicesTableModel::UpdatedColumn, ServicesTableModel::ReadyColumn,
+          ServicesTableModel::AvailableColumn, ServicesTableModel::RestartsColumn})
+        m_view->setColumnWidth(column, width("Available"));
+    m_view->setColumnWidth(ServicesTableModel::StateColumn, width("Failed: ProgressDeadlineExceeded"));
+    // Colour only matters for services laid out blue/green; hide it while none is.
+    auto updateColourColumn = [this] {
+        bool any = false;
+        for (int row = 0; row < m_model->rowCount() && !any; ++row)
+            any = !m_model->summary(row).colour.isEmpty();
+        m_view->setColumnHidden(ServicesTableModel::ColourColumn, !any);
+    };
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, updateColourColumn);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, updateColourColumn);
+    connect(m_model, &QAbstractItemModel::modelReset, this, updateColourColumn);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
         m_detail->setService(currentService());
         updateButtons();

@@ -100,6 +100,7 @@ void ServiceDetail::setSession(Core::Environment::EnvironmentSession *session)
             connect(cache, &ResourceCache::added, this, &ServiceDetail::scheduleRefresh);
             connect(cache, &ResourceCache::updated, this, &ServiceDetail::scheduleRefresh);
             connect(cache, &ResourceCache::removed, this, &ServiceDetail::scheduleRefresh);
+            connect(cache, &ResourceCache::synced, this, &ServiceDetail::refresh); // a complete picture: at once
         }
     };
     if (session && session->deployments())
@@ -222,6 +223,10 @@ void ServiceDetail::fillSelector()
 {
     if (!m_session->services() || !m_session->pods()) {
         m_selector->clear();
+        return;
+    }
+    if (!m_session->services()->isSynced() || !m_session->pods()->isSynced()) {
+        m_selector->setText(tr("Loading the Service and its pods…"));
         return;
     }
     const QJsonObject service = m_session->services()->object(m_session->environment().namespaceName, m_service);

@@ -103,6 +103,7 @@ MainWindow::MainWindow(QStringList kubeconfigFiles, bool explicitFile, QString p
     m_overview->setSpacing(4);
     m_overview->setAlternatingRowColors(true);
     m_overview->setMinimumWidth(260);
+    connect(m_overviewModel, &QAbstractItemModel::dataChanged, this, &MainWindow::markFirstDataWhenSettled);
     connect(m_overview, &QListView::activated, this, [this](const QModelIndex &index) {
         selectEnvironment(index.data(EnvironmentOverviewModel::NameRole).toString());
     });
@@ -296,10 +297,8 @@ void MainWindow::selectEnvironment(const QString &name)
     delete m_session; // its requests and watches end here: nothing stale can arrive
     m_session = new Lucent::Core::Environment::EnvironmentSession(
         *found, m_kubeconfig, Lucent::Core::Environment::EnvironmentSession::Scope::Everything, this);
-    connect(m_session, &Lucent::Core::Environment::EnvironmentSession::stateChanged, this, [this](auto state) {
-        if (state != Lucent::Core::Environment::EnvironmentSession::State::Connecting)
-            markFirstData();
-    });
+    connect(m_session, &Lucent::Core::Environment::EnvironmentSession::stateChanged, this,
+            &MainWindow::markFirstDataWhenSettled);
     m_dashboard->setSession(m_session);
     m_session->start();
     m_environmentSelector->setCurrentIndex(m_environmentSelector->findData(name));
@@ -307,6 +306,19 @@ void MainWindow::selectEnvironment(const QString &name)
     m_statusEnvironment->setText(found->isProtected ? tr("%1 · %2 · protected").arg(found->name, found->namespaceName)
                                                     : tr("%1 · %2").arg(found->name, found->namespaceName));
     setWindowTitle(tr("%1 — Lucent Release Console").arg(found->name));
+}
+
+void MainWindow::markFirstDataWhenSettled()
+{
+    // Settled: the chosen environment and every overview row have answered (or failed).
+    using State = Lucent::Core::Environment::EnvironmentSession::State;
+    if (!m_session || m_session->state() == State::Connecting)
+        return;
+    for (int row = 0; row < m_overviewModel->rowCount(); ++row) {
+        if (m_overviewModel->index(row).data(EnvironmentOverviewModel::StateRole).toInt() == int(State::Connecting))
+            return;
+    }
+    markFirstData();
 }
 
 void MainWindow::markFirstData()

@@ -59,6 +59,7 @@ private:
     void onCurrentRowChanged(const QModelIndex &current);
     void onProjectLoaded(const Lucent::Core::Environment::ProjectConfig &project);
     void markFirstData();
+    void markFirstDataWhenSettled();
     void onAbout();
     QString emptyStateText() const;
 
