@@ -131,10 +131,10 @@ QString RolloutActions::templateDiff(const QJsonObject &from, const QJsonObject 
         if (i < n && j < m && a[i] == b[j]) {
             ++i;
             ++j;
-        } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-            out.append(QStringLiteral("+ ") + b[j++].trimmed());
+        } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
+            out.append(QStringLiteral("- ") + a[i++].trimmed()); // what goes, before what comes
         } else {
-            out.append(QStringLiteral("- ") + a[i++].trimmed());
+            out.append(QStringLiteral("+ ") + b[j++].trimmed());
         }
     }
     return out.join(QLatin1Char('\n'));

@@ -6,15 +6,18 @@
 
 #include "core/environment/environmentsession.h"
 #include "core/environment/projectconfig.h"
+#include "ui/environment/environmentoverviewmodel.h"
 #include "ui/rollout/confirmactiondialog.h"
 #include "ui/rollout/rolloutdashboard.h"
 #include "ui/rollout/servicestablemodel.h"
+#include "ui/shell/mainwindow.h"
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListView>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
@@ -43,6 +46,7 @@ private Q_SLOTS:
     void viewerSeesActionsDisabledWithTheReason();
     void protectedEnvironmentNeedsItsNameTyped();
     void switchingEnvironmentsShowsOnlyTheNewRows();
+    void mainWindowShowsEveryEnvironmentAndSwitches();
 
 private:
     Environment::EnvironmentSession *openSession(const QString &environment, const QString &user = {});
@@ -293,6 +297,47 @@ void TestRolloutDashboard::switchingEnvironmentsShowsOnlyTheNewRows()
         QVERIFY(m_dashboard->model()->index(index.row(), 0).data().toString() != QStringLiteral("frontend")
                 || cell(QStringLiteral("frontend"), ServicesTableModel::DesiredColumn) == QStringLiteral("2"));
     }
+}
+
+void TestRolloutDashboard::mainWindowShowsEveryEnvironmentAndSwitches()
+{
+    m_dashboard.reset();
+    Lucent::Ui::MainWindow window({m_sandbox.kubeconfig()}, true, m_sandbox.projectFile());
+    auto *overview = window.findChild<QListView *>(QStringLiteral("environmentOverview"));
+    QVERIFY(overview);
+    new QAbstractItemModelTester(overview->model(), QAbstractItemModelTester::FailureReportingMode::QtTest, &window);
+    QSignalSpy first(&window, &Lucent::Ui::MainWindow::firstDataArrived);
+    window.show();
+    QTRY_COMPARE_WITH_TIMEOUT(first.size(), 1, 20000);
+    QCOMPARE(window.currentEnvironment(), QStringLiteral("staging")); // the kubeconfig's current context
+    using Lucent::Ui::EnvironmentOverviewModel;
+    QAbstractItemModel *model = overview->model();
+    QCOMPARE(model->rowCount(), 2);
+    for (int row = 0; row < 2; ++row) {
+        const QModelIndex index = model->index(row, 0);
+        QTRY_COMPARE_WITH_TIMEOUT(index.data(EnvironmentOverviewModel::StateRole).toInt(),
+                                  int(Environment::EnvironmentSession::State::Connected), 20000);
+        const int total = index.data(EnvironmentOverviewModel::HealthyRole).toInt()
+            + index.data(EnvironmentOverviewModel::ProgressingRole).toInt()
+            + index.data(EnvironmentOverviewModel::DegradedRole).toInt();
+        QCOMPARE(total, 8);
+        QCOMPARE(index.data(EnvironmentOverviewModel::VersionsRole).toStringList().size(), 8);
+    }
+    QVERIFY(model->index(1, 0).data(EnvironmentOverviewModel::ProtectedRole).toBool());
+    // production still runs user-service 1.4.2, whatever staging runs.
+    QVERIFY(model->index(1, 0)
+                .data(EnvironmentOverviewModel::VersionsRole)
+                .toStringList()
+                .contains(QStringLiteral("user-service 1.4.2")));
+
+    auto *selector = window.findChild<QComboBox *>(QStringLiteral("environmentSelector"));
+    QCOMPARE(selector->count(), 2);
+    Q_EMIT selector->activated(selector->findData(QStringLiteral("production")));
+    QCOMPARE(window.currentEnvironment(), QStringLiteral("production"));
+    QVERIFY(window.windowTitle().startsWith(QStringLiteral("production")));
+    auto *dashboard = window.findChild<RolloutDashboard *>();
+    QTRY_COMPARE_WITH_TIMEOUT(dashboard->model()->rowCount(), 8, 20000);
+    QCOMPARE(dashboard->model()->session()->environment().namespaceName, QStringLiteral("lucent-platform"));
 }
 
 QTEST_MAIN(TestRolloutDashboard)

@@ -1,6 +1,7 @@
 // Runs the installed-shape executable as a user would: exit codes, what it prints, and the
 // headless --screenshot path the README's run command relies on.
 
+#include <QDir>
 #include <QImage>
 #include <QProcess>
 #include <QtTest>
@@ -17,6 +18,8 @@ private Q_SLOTS:
     void noDisplayExplainsHowToRunHeadless();
     void screenshotWorksWithoutADisplay();
     void screenshotOfABrokenKubeconfigStillRenders();
+    void sandboxDashboardScreenshotAt1280x800();
+    void sandboxExcludesKubeconfigAndConfig();
 
 private:
     struct Run {
@@ -46,6 +49,9 @@ TestCli::Run TestCli::run(const QStringList &args, bool withDisplay) const
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
     env.insert(QStringLiteral("XDG_STATE_HOME"), m_dir.filePath(QStringLiteral("state")));
     env.insert(QStringLiteral("HOME"), m_dir.filePath(QStringLiteral("home")));
+    // Temporary files (the --sandbox directory) inside the test's own directory.
+    QDir().mkpath(m_dir.filePath(QStringLiteral("tmp")));
+    env.insert(QStringLiteral("TMPDIR"), m_dir.filePath(QStringLiteral("tmp")));
 
     QProcess process;
     process.setProcessEnvironment(env);
@@ -125,6 +131,34 @@ void TestCli::screenshotOfABrokenKubeconfigStillRenders()
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     QVERIFY(!QImage(png).isNull());
     QVERIFY2(r.err.contains(QStringLiteral("malformed")), qPrintable(r.err));
+}
+
+void TestCli::sandboxDashboardScreenshotAt1280x800()
+{
+    // --sandbox starts the build tree's lucent-sandbox, opens on its lucent.yaml and stops it.
+    const QString png = m_dir.filePath(QStringLiteral("sandbox.png"));
+    const Run r = run({QStringLiteral("--sandbox"), QStringLiteral("--screenshot"), png});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.err.contains(QStringLiteral("lucent-sandbox listening on http://127.0.0.1:")), qPrintable(r.err));
+    const QImage image(png);
+    QCOMPARE(image.size(), QSize(1280, 800));
+    QSet<QRgb> colours; // the table's state colours and selection: not a blank window
+    for (int y = 0; y < image.height(); y += 3)
+        for (int x = 0; x < image.width(); x += 3)
+            colours.insert(image.pixel(x, y));
+    QVERIFY2(colours.size() > 50, qPrintable(QString::number(colours.size())));
+    // The sandbox did not outlive the console.
+    QProcess pgrep;
+    pgrep.start(QStringLiteral("pgrep"), {QStringLiteral("-f"), QStringLiteral("lucent-sandbox.*") + m_dir.path()});
+    QVERIFY(pgrep.waitForFinished());
+    QVERIFY2(pgrep.readAllStandardOutput().trimmed().isEmpty(), "lucent-sandbox is still running");
+}
+
+void TestCli::sandboxExcludesKubeconfigAndConfig()
+{
+    const Run r = run({QStringLiteral("--sandbox"), QStringLiteral("--config"), QStringLiteral("x.yaml")});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("--sandbox brings its own")), qPrintable(r.err));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

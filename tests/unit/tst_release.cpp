@@ -1,0 +1,247 @@
+// The project file, rollout states and the requests behind the rollout actions.
+
+#include "core/environment/projectconfig.h"
+#include "core/release/rolloutactions.h"
+#include "core/release/rolloutsummary.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QtTest>
+
+using namespace Lucent::Core;
+
+namespace {
+
+QJsonObject json(const QByteArray &text)
+{
+    return QJsonDocument::fromJson(text).object();
+}
+
+// A Deployment with the fields the summary reads.
+QJsonObject deployment(int desired, int current, int updated, int ready, int available, const char *progressing,
+                       bool paused = false, int generation = 2, int observed = 2)
+{
+    QJsonObject d = json(R"({"metadata":{"name":"user-service","creationTimestamp":"2026-11-25T10:00:00Z",
+        "annotations":{"deployment.kubernetes.io/revision":"4"}},
+        "spec":{"template":{"metadata":{"labels":{"app":"user-service","color":"blue"}},
+        "spec":{"containers":[{"name":"user-service","image":"registry.lucent.internal:5000/lucent/user-service:1.5.0"},
+                              {"name":"proxy","image":"envoy@sha256:0123456789abcdef0123"}]}}}})");
+    QJsonObject meta = d[QLatin1String("metadata")].toObject();
+    meta.insert(QStringLiteral("generation"), generation);
+    d.insert(QStringLiteral("metadata"), meta);
+    QJsonObject spec = d[QLatin1String("spec")].toObject();
+    spec.insert(QStringLiteral("replicas"), desired);
+    spec.insert(QStringLiteral("paused"), paused);
+    d.insert(QStringLiteral("spec"), spec);
+    d.insert(
+        QStringLiteral("status"),
+        QJsonObject{{QStringLiteral("observedGeneration"), observed},
+                    {QStringLiteral("replicas"), current},
+                    {QStringLiteral("updatedReplicas"), updated},
+                    {QStringLiteral("readyReplicas"), ready},
+                    {QStringLiteral("availableReplicas"), available},
+                    {QStringLiteral("conditions"),
+                     QJsonArray{QJsonObject{{QStringLiteral("type"), QStringLiteral("Progressing")},
+                                            {QStringLiteral("reason"), QString::fromLatin1(progressing)},
+                                            {QStringLiteral("message"), QStringLiteral("from the controller")}}}}});
+    return d;
+}
+
+} // namespace
+
+class TestRelease : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void projectFileParses();
+    void projectFileProblemsHaveLines_data();
+    void projectFileProblemsHaveLines();
+    void projectFileIsLocated();
+    void withoutProjectFileEveryContextIsAnEnvironment();
+    void rolloutStates_data();
+    void rolloutStates();
+    void summaryReadsVersionsAndColour();
+    void historyIsNewestFirstWithoutTemplateHash();
+    void patchesAreWhatKubectlSends();
+    void templateDiffShowsOnlyTheChange();
+};
+
+void TestRelease::projectFileParses()
+{
+    const auto config = Environment::ProjectConfig::parse(R"(
+environments:
+  - name: staging
+    context: lucent-staging
+    namespace: lucent-staging
+    prometheus: http://127.0.0.1:9090
+    services: [api-gateway, user-service]
+  - name: production
+    context: lucent-prod
+    namespace: lucent-platform
+    protected: true
+)",
+                                                          QStringLiteral("lucent.yaml"));
+    QVERIFY2(config.problems.isEmpty(), qPrintable(config.problems.value(0).sentence()));
+    QCOMPARE(config.environments.size(), 2);
+    const auto *staging = config.environment(QStringLiteral("staging"));
+    QCOMPARE(staging->services, (QStringList{QStringLiteral("api-gateway"), QStringLiteral("user-service")}));
+    QCOMPARE(staging->prometheusUrl, QStringLiteral("http://127.0.0.1:9090"));
+    QVERIFY(!staging->isProtected);
+    QVERIFY(config.environment(QStringLiteral("production"))->isProtected);
+}
+
+void TestRelease::projectFileProblemsHaveLines_data()
+{
+    QTest::addColumn<QByteArray>("yaml");
+    QTest::addColumn<int>("line");
+    QTest::addColumn<QString>("expected");
+    QTest::addRow("not yaml") << QByteArray("environments: [\n  - {name: a\n") << 2 << QStringLiteral("malformed");
+    QTest::addRow("no list") << QByteArray("envs: []\n") << 1 << QStringLiteral("'environments:' list");
+    QTest::addRow("unknown key") << QByteArray("environments:\n  - name: a\n    context: c\n    protect: true\n") << 4
+                                 << QStringLiteral("unknown key 'protect'");
+    QTest::addRow("bad flag") << QByteArray("environments:\n  - name: a\n    context: c\n    protected: maybe\n") << 4
+                              << QStringLiteral("true or false");
+    QTest::addRow("no context") << QByteArray("environments:\n  - name: a\n") << 2
+                                << QStringLiteral("names no kube context");
+    QTest::addRow("bad name") << QByteArray("environments:\n  - name: Prod!\n    context: c\n") << 2
+                              << QStringLiteral("lower-case letters");
+    QTest::addRow("twice") << QByteArray("environments:\n  - {name: a, context: c}\n  - {name: a, context: d}\n") << 3
+                           << QStringLiteral("defined twice");
+}
+
+void TestRelease::projectFileProblemsHaveLines()
+{
+    QFETCH(QByteArray, yaml);
+    QFETCH(int, line);
+    QFETCH(QString, expected);
+    const auto config = Environment::ProjectConfig::parse(yaml, QStringLiteral("lucent.yaml"));
+    QVERIFY(!config.problems.isEmpty());
+    QVERIFY2(config.problems[0].sentence().contains(expected), qPrintable(config.problems[0].sentence()));
+    QCOMPARE(config.problems[0].line, line);
+    QVERIFY(config.problems[0].sentence().startsWith(QStringLiteral("In lucent.yaml")));
+}
+
+void TestRelease::projectFileIsLocated()
+{
+    QTemporaryDir cwd;
+    QTemporaryDir configDir;
+    using Environment::ProjectConfig;
+    QCOMPARE(ProjectConfig::locate(QStringLiteral("/x/given.yaml"), cwd.path(), configDir.path()),
+             QStringLiteral("/x/given.yaml"));
+    QCOMPARE(ProjectConfig::locate({}, cwd.path(), configDir.path()), QString());
+    QFile inConfig(configDir.filePath(QStringLiteral("lucent.yaml")));
+    QVERIFY(inConfig.open(QIODevice::WriteOnly));
+    inConfig.close();
+    QCOMPARE(ProjectConfig::locate({}, cwd.path(), configDir.path()), inConfig.fileName());
+    QFile inCwd(cwd.filePath(QStringLiteral("lucent.yaml")));
+    QVERIFY(inCwd.open(QIODevice::WriteOnly));
+    inCwd.close();
+    QCOMPARE(ProjectConfig::locate({}, cwd.path(), configDir.path()), inCwd.fileName());
+    const auto missing = ProjectConfig::load(cwd.filePath(QStringLiteral("nope.yaml")));
+    QVERIFY(missing.problems.value(0).sentence().contains(QStringLiteral("cannot be read")));
+}
+
+void TestRelease::withoutProjectFileEveryContextIsAnEnvironment()
+{
+    const auto kubeconfig = Kube::Kubeconfig::parse(
+        "contexts:\n- {name: a, context: {cluster: c, namespace: team-a}}\n- {name: b, context: {cluster: c}}\n",
+        QStringLiteral("k"));
+    const auto config = Environment::ProjectConfig::fromKubeconfig(kubeconfig);
+    QCOMPARE(config.environments.size(), 2);
+    QCOMPARE(config.environments[0].namespaceName, QStringLiteral("team-a"));
+    QCOMPARE(config.environments[1].namespaceName, QStringLiteral("default"));
+    QVERIFY(!config.environments[1].isProtected);
+}
+
+void TestRelease::rolloutStates_data()
+{
+    QTest::addColumn<QJsonObject>("deployment");
+    QTest::addColumn<int>("state");
+    using Release::RolloutState;
+    QTest::addRow("complete") << deployment(3, 3, 3, 3, 3, "NewReplicaSetAvailable") << int(RolloutState::Complete);
+    QTest::addRow("new spec not observed")
+        << deployment(3, 3, 3, 3, 3, "NewReplicaSetAvailable", false, 3, 2) << int(RolloutState::Progressing);
+    QTest::addRow("updating") << deployment(3, 4, 1, 3, 3, "ReplicaSetUpdated") << int(RolloutState::Progressing);
+    QTest::addRow("old pods terminating")
+        << deployment(3, 4, 3, 3, 3, "ReplicaSetUpdated") << int(RolloutState::Progressing);
+    QTest::addRow("waiting for availability")
+        << deployment(3, 3, 3, 2, 2, "ReplicaSetUpdated") << int(RolloutState::Progressing);
+    QTest::addRow("lost pods after completing")
+        << deployment(3, 3, 3, 2, 2, "NewReplicaSetAvailable") << int(RolloutState::Degraded);
+    QTest::addRow("deadline") << deployment(3, 4, 1, 3, 3, "ProgressDeadlineExceeded") << int(RolloutState::Failed);
+    QTest::addRow("paused") << deployment(3, 4, 1, 3, 3, "DeploymentPaused", true) << int(RolloutState::Paused);
+}
+
+void TestRelease::rolloutStates()
+{
+    QFETCH(QJsonObject, deployment);
+    QFETCH(int, state);
+    const auto summary = Release::summarizeDeployment(deployment);
+    QCOMPARE(int(summary.state), state);
+    QVERIFY(!summary.reason.isEmpty());
+}
+
+void TestRelease::summaryReadsVersionsAndColour()
+{
+    const auto summary = Release::summarizeDeployment(deployment(3, 3, 3, 3, 2, "NewReplicaSetAvailable"));
+    QCOMPARE(summary.versions, (QStringList{QStringLiteral("1.5.0"), QStringLiteral("sha256:0123456789ab")}));
+    QCOMPARE(summary.colour, QStringLiteral("blue"));
+    QCOMPARE(summary.revision, QStringLiteral("4"));
+    QCOMPARE(summary.available, 2);
+    QCOMPARE(Release::imageVersion(QStringLiteral("localhost:5000/redis")), QStringLiteral("latest"));
+    QCOMPARE(Release::rolloutStateName(Release::RolloutState::Failed),
+             QStringLiteral("Failed: ProgressDeadlineExceeded"));
+}
+
+void TestRelease::historyIsNewestFirstWithoutTemplateHash()
+{
+    const QJsonObject owner = json(R"({"metadata":{"name":"user-service","uid":"u-1"}})");
+    auto rs = [](const char *name, const char *revision, const char *image, const char *uid) {
+        return json(QByteArray(
+            QByteArray(R"({"metadata":{"name":")") + name + R"(","annotations":{"deployment.kubernetes.io/revision":")"
+            + revision + R"(","kubernetes.io/change-cause":"set image"},"ownerReferences":[{"uid":")" + uid
+            + R"("}]},"spec":{"template":{"metadata":{"labels":{"app":"u","pod-template-hash":"abc"}},)"
+            + R"("spec":{"containers":[{"name":"u","image":")" + image + R"("}]}}}})"));
+    };
+    const auto history = Release::RolloutActions::history(
+        owner, {rs("u-a", "1", "u:1", "u-1"), rs("u-c", "3", "u:3", "u-1"), rs("x", "2", "x:2", "other")});
+    QCOMPARE(history.size(), 2); // another Deployment's ReplicaSet is not history
+    QCOMPARE(history[0].number, 3);
+    QCOMPARE(history[1].images, QStringList{QStringLiteral("u:1")});
+    QCOMPARE(history[1].changeCause, QStringLiteral("set image"));
+    QVERIFY(!history[0].podTemplate[QLatin1String("metadata")][QLatin1String("labels")].toObject().contains(
+        QStringLiteral("pod-template-hash")));
+}
+
+void TestRelease::patchesAreWhatKubectlSends()
+{
+    using Release::RolloutActions;
+    const QDateTime at(QDate(2026, 11, 25), QTime(10, 0), Qt::UTC);
+    QCOMPARE(
+        RolloutActions::restartPatch(at),
+        QByteArray(
+            R"({"spec":{"template":{"metadata":{"annotations":{"kubectl.kubernetes.io/restartedAt":"2026-11-25T10:00:00Z"}}}}})"));
+    QCOMPARE(RolloutActions::pausePatch(true), QByteArray(R"({"spec":{"paused":true}})"));
+    Release::Revision revision;
+    revision.podTemplate = json(R"({"spec":{"containers":[]}})");
+    QCOMPARE(RolloutActions::undoPatch(revision),
+             QByteArray(R"([{"op":"replace","path":"/spec/template","value":{"spec":{"containers":[]}}}])"));
+    const auto scale = RolloutActions::accessQuery(Release::RolloutAction::Scale, QStringLiteral("ns"));
+    QCOMPARE(scale.verb, QStringLiteral("patch"));
+    QCOMPARE(scale.subresource, QStringLiteral("scale"));
+    QCOMPARE(RolloutActions::accessQuery(Release::RolloutAction::Undo, QStringLiteral("ns")).resource,
+             QStringLiteral("deployments"));
+}
+
+void TestRelease::templateDiffShowsOnlyTheChange()
+{
+    const QString diff
+        = Release::RolloutActions::templateDiff(json(R"({"spec":{"containers":[{"image":"u:2","name":"u"}]}})"),
+                                                json(R"({"spec":{"containers":[{"image":"u:1","name":"u"}]}})"));
+    QCOMPARE(diff, QStringLiteral("- \"image\": \"u:2\",\n+ \"image\": \"u:1\","));
+    QVERIFY(Release::RolloutActions::templateDiff(json("{}"), json("{}")).isEmpty());
+}
+
+QTEST_GUILESS_MAIN(TestRelease)
+#include "tst_release.moc"
