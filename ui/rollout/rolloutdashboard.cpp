@@ -19,6 +19,7 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace Lucent::Ui {
@@ -107,8 +108,11 @@ RolloutDashboard::RolloutDashboard(QWidget *parent)
     connect(m_model, &QAbstractItemModel::dataChanged, this, &RolloutDashboard::updateButtons);
     // Like k9s: a selection from the start, so that the keyboard and the detail have a target.
     connect(m_proxy, &QAbstractItemModel::rowsInserted, this, [this] {
-        if (!m_view->selectionModel()->currentIndex().isValid() && m_proxy->rowCount() > 0)
-            m_view->setCurrentIndex(m_proxy->index(0, 0));
+        // After the burst of a first list, so that the top row in sorted order is the one.
+        QTimer::singleShot(0, this, [this] {
+            if (!m_view->selectionModel()->currentIndex().isValid() && m_proxy->rowCount() > 0)
+                m_view->setCurrentIndex(m_proxy->index(0, 0));
+        });
     });
 
     m_permissionNote->setObjectName(QStringLiteral("permissionNote"));

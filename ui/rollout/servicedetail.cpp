@@ -1,6 +1,7 @@
 #include "ui/rollout/servicedetail.h"
 
 #include "core/environment/environmentsession.h"
+#include "core/kube/labelselector.h"
 #include "core/kube/resourcecache.h"
 #include "core/release/rolloutactions.h"
 
@@ -21,17 +22,6 @@ namespace {
 QJsonObject meta(const QJsonObject &object)
 {
     return object.value(QLatin1String("metadata")).toObject();
-}
-
-bool selects(const QJsonObject &selector, const QJsonObject &labels)
-{
-    if (selector.isEmpty())
-        return false;
-    for (auto it = selector.begin(); it != selector.end(); ++it) {
-        if (labels.value(it.key()) != it.value())
-            return false;
-    }
-    return true;
 }
 
 QTreeWidget *makeTree(QWidget *parent, const QString &name, const QStringList &headers)
@@ -166,7 +156,7 @@ void ServiceDetail::fillPods(const QJsonObject &deployment)
                                      .value(QLatin1String("matchLabels"))
                                      .toObject();
     for (const QJsonObject &pod : m_session->pods()->objects()) {
-        if (!selects(selector, meta(pod).value(QLatin1String("labels")).toObject()))
+        if (!Core::Kube::selectorMatches(selector, meta(pod).value(QLatin1String("labels")).toObject()))
             continue;
         const QJsonObject status = pod.value(QLatin1String("status")).toObject();
         int ready = 0;
@@ -238,7 +228,7 @@ void ServiceDetail::fillSelector()
         = service.value(QLatin1String("spec")).toObject().value(QLatin1String("selector")).toObject();
     QStringList selected;
     for (const QJsonObject &pod : m_session->pods()->objects()) {
-        if (selects(selector, meta(pod).value(QLatin1String("labels")).toObject()))
+        if (Core::Kube::selectorMatches(selector, meta(pod).value(QLatin1String("labels")).toObject()))
             selected.append(meta(pod).value(QLatin1String("name")).toString());
     }
     selected.sort();

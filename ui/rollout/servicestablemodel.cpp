@@ -1,6 +1,7 @@
 #include "ui/rollout/servicestablemodel.h"
 
 #include "core/environment/environmentsession.h"
+#include "core/kube/labelselector.h"
 #include "core/kube/resourcecache.h"
 #include "ui/itemroles.h"
 
@@ -40,17 +41,6 @@ QColor stateColour(RolloutState state)
     case RolloutState::Degraded: return QColor(0xd1, 0x3b, 0x3b);
     }
     return {};
-}
-
-bool matches(const QJsonObject &selector, const QJsonObject &labels)
-{
-    if (selector.isEmpty())
-        return false;
-    for (auto it = selector.begin(); it != selector.end(); ++it) {
-        if (labels.value(it.key()) != it.value())
-            return false;
-    }
-    return true;
 }
 
 int podRestarts(const QJsonObject &pod)
@@ -175,7 +165,7 @@ void ServicesTableModel::onPod(const QJsonObject &pod, bool removed)
         const QJsonObject labels
             = pod.value(QLatin1String("metadata")).toObject().value(QLatin1String("labels")).toObject();
         for (const Row &row : std::as_const(m_rows)) {
-            if (matches(row.selector, labels)) {
+            if (Core::Kube::selectorMatches(row.selector, labels)) {
                 owner = row.summary.name;
                 break;
             }
