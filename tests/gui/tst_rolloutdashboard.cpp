@@ -21,6 +21,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
+#include <QSpinBox>
 #include <QTableView>
 #include <QTreeWidget>
 #include <QtTest>
@@ -47,6 +48,8 @@ private Q_SLOTS:
     void protectedEnvironmentNeedsItsNameTyped();
     void switchingEnvironmentsShowsOnlyTheNewRows();
     void mainWindowShowsEveryEnvironmentAndSwitches();
+    void scaleAndPauseThroughTheUi();
+    void unreachableClusterShowsInTheBanner();
 
 private:
     Environment::EnvironmentSession *openSession(const QString &environment, const QString &user = {});
@@ -338,6 +341,72 @@ void TestRolloutDashboard::mainWindowShowsEveryEnvironmentAndSwitches()
     auto *dashboard = window.findChild<RolloutDashboard *>();
     QTRY_COMPARE_WITH_TIMEOUT(dashboard->model()->rowCount(), 8, 20000);
     QCOMPARE(dashboard->model()->session()->environment().namespaceName, QStringLiteral("lucent-platform"));
+}
+
+void TestRolloutDashboard::scaleAndPauseThroughTheUi()
+{
+    openSession(QStringLiteral("staging"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_dashboard->model()->rowCount(), 8, 20000);
+    select(QStringLiteral("play-service"));
+    auto *scale = m_dashboard->findChild<QPushButton *>(QStringLiteral("actionScale"));
+    QTRY_VERIFY_WITH_TIMEOUT(scale->isEnabled(), 20000);
+    QSignalSpy finished(m_dashboard.get(), &RolloutDashboard::actionFinished);
+    QTest::mouseClick(scale, Qt::LeftButton);
+    auto *replicas = m_dashboard->pendingDialog()->findChild<QSpinBox *>(QStringLiteral("scaleReplicas"));
+    QCOMPARE(replicas->value(), 2); // starts at the current desired count
+    replicas->setValue(3);
+    QTest::mouseClick(m_dashboard->pendingDialog()->findChild<QPushButton *>(QStringLiteral("confirmOk")),
+                      Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 20000);
+    QVERIFY2(finished[0][0].toBool(), qPrintable(finished[0][1].toString()));
+    QTRY_COMPARE_WITH_TIMEOUT(cell(QStringLiteral("play-service"), ServicesTableModel::DesiredColumn),
+                              QStringLiteral("3"), 20000);
+
+    auto *pause = m_dashboard->findChild<QPushButton *>(QStringLiteral("actionPause"));
+    QTest::mouseClick(pause, Qt::LeftButton);
+    QTest::mouseClick(m_dashboard->pendingDialog()->findChild<QPushButton *>(QStringLiteral("confirmOk")),
+                      Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(cell(QStringLiteral("play-service"), ServicesTableModel::StateColumn),
+                              QStringLiteral("Paused"), 20000);
+    QVERIFY(deployment(QStringLiteral("lucent-staging"),
+                       QStringLiteral("play-service"))[QLatin1String("spec")][QLatin1String("paused")]
+                .toBool());
+    QTRY_COMPARE(pause->text(), QStringLiteral("Res&ume"));
+    QTest::mouseClick(pause, Qt::LeftButton);
+    // Cancel changes nothing.
+    QTest::mouseClick(m_dashboard->pendingDialog()->findChild<QPushButton *>(QStringLiteral("confirmCancel")),
+                      Qt::LeftButton);
+    QTest::qWait(500);
+    QCOMPARE(cell(QStringLiteral("play-service"), ServicesTableModel::StateColumn), QStringLiteral("Paused"));
+    QTest::mouseClick(pause, Qt::LeftButton);
+    QTest::mouseClick(m_dashboard->pendingDialog()->findChild<QPushButton *>(QStringLiteral("confirmOk")),
+                      Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        cell(QStringLiteral("play-service"), ServicesTableModel::StateColumn) != QStringLiteral("Paused"), 20000);
+    QVERIFY(!deployment(QStringLiteral("lucent-staging"),
+                        QStringLiteral("play-service"))[QLatin1String("spec")][QLatin1String("paused")]
+                 .toBool());
+}
+
+void TestRolloutDashboard::unreachableClusterShowsInTheBanner()
+{
+    Kube::Kubeconfig config = m_kubeconfig;
+    for (Kube::KubeconfigCluster &cluster : config.clusters)
+        cluster.server = QStringLiteral("https://127.0.0.1:9"); // nothing listens there
+    m_session = std::make_unique<Environment::EnvironmentSession>(
+        *m_project.environment(QStringLiteral("staging")), config, Environment::EnvironmentSession::Scope::Everything);
+    m_dashboard->setSession(m_session.get());
+    m_session->start();
+    auto *banner = m_dashboard->findChild<QWidget *>(QStringLiteral("inlineBanner"));
+    QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 30000);
+    QCOMPARE(m_session->state(), Environment::EnvironmentSession::State::Unreachable);
+    QVERIFY2(m_session->problem().contains(QStringLiteral("refused the connection")), qPrintable(m_session->problem()));
+    const auto labels = banner->findChildren<QLabel *>();
+    const bool shown = std::any_of(labels.cbegin(), labels.cend(), [](const QLabel *label) {
+        return label->text().contains(QStringLiteral("refused the connection"));
+    });
+    QVERIFY(shown);
+    QCOMPARE(m_dashboard->model()->rowCount(), 0);
 }
 
 QTEST_MAIN(TestRolloutDashboard)
