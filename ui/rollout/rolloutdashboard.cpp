@@ -181,7 +181,7 @@ void RolloutDashboard::checkPermissions()
     for (const RolloutAction action : {RolloutAction::Restart, RolloutAction::Scale}) {
         KubeReply *reply = m_session->client()->accessReview(RolloutActions::accessQuery(action, ns));
         connect(reply, &KubeReply::finished, this, [this, reply, action, session = m_session] {
-            if (session != m_session)
+            if (!m_session || session != m_session)
                 return; // an answer about an environment no longer shown
             Permission permission;
             permission.known = true;
@@ -248,7 +248,7 @@ void RolloutDashboard::confirmThen(ConfirmActionDialog *dialog, std::function<vo
     m_dialog = dialog;
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [action = std::move(action), session = m_session, this] {
-        if (session == m_session) // the environment did not change while the dialog was open
+        if (m_session && session == m_session && m_session->client()) // still the environment that was asked about
             action();
     });
     dialog->open(); // window-modal, without a nested event loop
