@@ -138,6 +138,7 @@ private Q_SLOTS:
     void writesAreNeverRetried();
     void timeoutIsTypedAndRetried();
     void headersCarryUserAgentButNoCredentialsOverHttp();
+    void proxyUrlCarriesTheRequest();
 };
 
 void TestKubeApi::statusBodiesBecomeTypedErrors()
@@ -500,6 +501,29 @@ void TestKubeApi::execPluginFailuresAreSentences()
     QTRY_COMPARE(interactiveFailed.size(), 1);
     QVERIFY(interactiveFailed[0][0].value<ApiError>().sentence().contains(QStringLiteral("needs a terminal")));
     QCOMPARE(interactive.runCount(), 0);
+}
+
+void TestKubeApi::proxyUrlCarriesTheRequest()
+{
+    // The scripted server plays the kubeconfig's proxy-url: an HTTP proxy gets the absolute URL.
+    ScriptedServer proxy;
+    proxy.script = {{200, PodList, {}, 0}};
+    ClusterConnection connection;
+    connection.server = QUrl(QStringLiteral("http://api.lucent.internal:6443"));
+    connection.proxyUrl = proxy.url();
+    KubeClient kube(connection);
+    ApiError error;
+    bool done = false;
+    KubeReply *reply = kube.list(ResourceType::pods(), QStringLiteral("ns"));
+    connect(reply, &KubeReply::finished, this, [&] {
+        error = reply->error();
+        done = true;
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 5000);
+    QVERIFY2(!error.isError(), qPrintable(error.sentence()));
+    QCOMPARE(proxy.requests.size(), 1);
+    QVERIFY2(proxy.requests[0].path.startsWith("http://api.lucent.internal:6443/api/v1/namespaces/ns/pods"),
+             proxy.requests[0].path.constData());
 }
 
 QTEST_GUILESS_MAIN(TestKubeApi)
