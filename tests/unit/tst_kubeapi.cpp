@@ -7,6 +7,7 @@
 #include "core/kube/logstream.h"
 #include "core/kube/resourcecache.h"
 #include "core/kube/watchevent.h"
+#include "scriptedserver.h"
 
 #include <QElapsedTimer>
 #include <QJsonDocument>
@@ -17,76 +18,9 @@
 #include <QtTest>
 
 using namespace Lucent::Core::Kube;
+using Lucent::Tests::ScriptedServer;
 
 namespace {
-
-/// A tiny HTTP/1.1 server on a free loopback port that answers from a script and records
-/// what it was asked. One request per connection.
-class ScriptedServer : public QObject
-{
-public:
-    struct Response {
-        int status = 200;
-        QByteArray body;
-        QList<QPair<QByteArray, QByteArray>> headers;
-        int delayMs = 0;
-    };
-    struct Request {
-        QByteArray method;
-        QByteArray path;
-        QHash<QByteArray, QByteArray> headers; // lower-case names
-    };
-
-    ScriptedServer()
-    {
-        m_server.listen(QHostAddress::LocalHost, 0);
-        connect(&m_server, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket *socket = m_server.nextPendingConnection())
-                connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onData(socket); });
-        });
-    }
-    QUrl url() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort())); }
-    QList<Response> script;
-    QList<Request> requests;
-
-private:
-    void onData(QTcpSocket *socket)
-    {
-        QByteArray &buffer = m_buffers[socket];
-        buffer += socket->readAll();
-        const qsizetype end = buffer.indexOf("\r\n\r\n");
-        if (end < 0)
-            return;
-        const QList<QByteArray> lines = buffer.left(end).split('\n');
-        Request request;
-        const QList<QByteArray> first = lines.value(0).trimmed().split(' ');
-        request.method = first.value(0);
-        request.path = first.value(1);
-        for (qsizetype i = 1; i < lines.size(); ++i) {
-            const qsizetype colon = lines[i].indexOf(':');
-            if (colon > 0)
-                request.headers.insert(lines[i].left(colon).trimmed().toLower(), lines[i].mid(colon + 1).trimmed());
-        }
-        const int length = request.headers.value("content-length").toInt();
-        if (buffer.size() < end + 4 + length)
-            return; // the body is still coming
-        requests.append(request);
-        m_buffers.remove(socket);
-        const Response response = script.isEmpty() ? Response{404, "{}", {}, 0} : script.takeFirst();
-        QTimer::singleShot(response.delayMs, socket, [socket, response] {
-            QByteArray out = "HTTP/1.1 " + QByteArray::number(response.status)
-                + " X\r\nConnection: close\r\n"
-                  "Content-Type: application/json\r\nContent-Length: "
-                + QByteArray::number(response.body.size()) + "\r\n";
-            for (const auto &[name, value] : response.headers)
-                out += name + ": " + value + "\r\n";
-            socket->write(out + "\r\n" + response.body);
-            socket->disconnectFromHost();
-        });
-    }
-    QTcpServer m_server;
-    QHash<QTcpSocket *, QByteArray> m_buffers;
-};
 
 // Status bodies as the API server writes them (recorded from lucent-sandbox and Kubernetes).
 const QByteArray ForbiddenStatus

@@ -1,0 +1,256 @@
+// core/prometheus without a server: every result type and error form of the HTTP API, the
+// alert, rule, target, label and series payloads, the step rule, and the client's requests
+// against a scripted loopback server.
+
+#include "core/prometheus/prometheusclient.h"
+#include "core/prometheus/prometheusresponse.h"
+#include "scriptedserver.h"
+
+#include <QSignalSpy>
+#include <QUrlQuery>
+#include <QtTest>
+
+#include <cmath>
+
+using namespace Lucent::Core::Prometheus;
+using Lucent::Tests::ScriptedServer;
+
+class TestPrometheus : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void vectorWithWarnings();
+    void matrixWithSpecialValues();
+    void scalarAndString();
+    void errorForms_data();
+    void errorForms();
+    void alertsRulesAndTargets();
+    void labelValuesAndSeries();
+    void stepStaysWithinThePointLimit_data();
+    void stepStaysWithinThePointLimit();
+    void clientPostsQueriesWithAuthentication();
+    void unreachablePrometheusIsATransportError();
+};
+
+void TestPrometheus::vectorWithWarnings()
+{
+    PrometheusError error;
+    const auto result = PrometheusResponse::query(
+        R"({"status":"success","warnings":["partial data"],"data":{"resultType":"vector","result":[
+        {"metric":{"__name__":"up","job":"lucent-pods","pod":"api-gateway-1"},"value":[1764064800.5,"1"]},
+        {"metric":{"job":"lucent-pods","pod":"api-gateway-2"},"value":[1764064800.5,"0"]}]}})",
+        200, &error);
+    QVERIFY2(result, qPrintable(error.sentence()));
+    QCOMPARE(result->type, QueryResult::Type::Vector);
+    QCOMPARE(result->series.size(), 2);
+    QCOMPARE(result->series[0].labels.value(QStringLiteral("pod")), QStringLiteral("api-gateway-1"));
+    QCOMPARE(result->series[1].samples.value(0).value, 0.0);
+    QCOMPARE(result->series[0].samples.value(0).time, 1764064800.5);
+    QCOMPARE(result->warnings, QStringList{QStringLiteral("partial data")});
+}
+
+void TestPrometheus::matrixWithSpecialValues()
+{
+    PrometheusError error;
+    const auto result = PrometheusResponse::query(R"({"status":"success","data":{"resultType":"matrix","result":[
+        {"metric":{"route":"/users/:id"},"values":[[1,"0.25"],[2,"NaN"],[3,"+Inf"],[4,"-Inf"],[5,"1e-3"]]}]}})",
+                                                  200, &error);
+    QVERIFY2(result, qPrintable(error.sentence()));
+    QCOMPARE(result->type, QueryResult::Type::Matrix);
+    const auto &samples = result->series.value(0).samples;
+    QCOMPARE(samples.size(), 5);
+    QCOMPARE(samples[0].value, 0.25);
+    QVERIFY(std::isnan(samples[1].value));
+    QVERIFY(std::isinf(samples[2].value) && samples[2].value > 0);
+    QVERIFY(std::isinf(samples[3].value) && samples[3].value < 0);
+    QCOMPARE(samples[4].value, 0.001);
+    QVERIFY(!PrometheusResponse::query(
+        R"({"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1,"x"]]}]}})", 200,
+        &error));
+    QCOMPARE(error.kind, PrometheusError::Kind::Decode);
+}
+
+void TestPrometheus::scalarAndString()
+{
+    PrometheusError error;
+    auto scalar = PrometheusResponse::query(
+        R"({"status":"success","data":{"resultType":"scalar","result":[12.5,"42"]}})", 200, &error);
+    QVERIFY(scalar);
+    QCOMPARE(scalar->type, QueryResult::Type::Scalar);
+    QCOMPARE(scalar->scalar.value, 42.0);
+    QCOMPARE(scalar->scalar.time, 12.5);
+    auto text = PrometheusResponse::query(R"({"status":"success","data":{"resultType":"string","result":[3,"blue"]}})",
+                                          200, &error);
+    QVERIFY(text);
+    QCOMPARE(text->type, QueryResult::Type::String);
+    QCOMPARE(text->string, QStringLiteral("blue"));
+    QVERIFY(!PrometheusResponse::query(R"({"status":"success","data":{"resultType":"histogram","result":[]}})", 200,
+                                       &error));
+    QVERIFY(error.sentence().contains(QStringLiteral("histogram")));
+}
+
+void TestPrometheus::errorForms_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<QString>("expected");
+    QTest::addRow("bad_data") << QByteArray(
+        R"({"status":"error","errorType":"bad_data","error":"1:14: parse error: unexpected right parenthesis ')'"})")
+                              << 400 << int(PrometheusError::Kind::Api)
+                              << QStringLiteral("Prometheus cannot run this query: 1:14: parse error: unexpected right "
+                                                "parenthesis ')'");
+    QTest::addRow("execution") << QByteArray(
+        R"({"status":"error","errorType":"execution","error":"many-to-many matching not allowed"})")
+                               << 422 << int(PrometheusError::Kind::Api) << QStringLiteral("(execution): many-to-many");
+    QTest::addRow("timeout") << QByteArray(
+        R"({"status":"error","errorType":"timeout","error":"query timed out in expression evaluation"})")
+                             << 503 << int(PrometheusError::Kind::Api) << QStringLiteral("Shorten the range");
+    QTest::addRow("proxy page") << QByteArray("<html>502 Bad Gateway</html>") << 502 << int(PrometheusError::Kind::Http)
+                                << QStringLiteral("HTTP 502");
+    QTest::addRow("not prometheus") << QByteArray(R"({"hello":"world"})") << 200 << int(PrometheusError::Kind::Decode)
+                                    << QStringLiteral("Is the URL a Prometheus server?");
+}
+
+void TestPrometheus::errorForms()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(int, status);
+    QFETCH(int, kind);
+    QFETCH(QString, expected);
+    PrometheusError error;
+    QVERIFY(!PrometheusResponse::query(body, status, &error));
+    QCOMPARE(int(error.kind), kind);
+    QCOMPARE(error.httpStatus, status);
+    QVERIFY2(error.sentence().contains(expected), qPrintable(error.sentence()));
+}
+
+void TestPrometheus::alertsRulesAndTargets()
+{
+    PrometheusError error;
+    const auto alerts = PrometheusResponse::alerts(R"({"status":"success","data":{"alerts":[
+        {"labels":{"alertname":"HighErrorRate","severity":"warning","service":"user-service"},
+         "annotations":{"summary":"High error rate","description":"5xx above 10 %"},
+         "state":"firing","activeAt":"2026-11-25T10:00:00.123Z","value":"3.0e-01"}]}})",
+                                                   200, &error);
+    QVERIFY2(alerts, qPrintable(error.sentence()));
+    QCOMPARE(alerts->size(), 1);
+    QCOMPARE(alerts->at(0).name(), QStringLiteral("HighErrorRate"));
+    QCOMPARE(alerts->at(0).severity(), QStringLiteral("warning"));
+    QCOMPARE(alerts->at(0).annotations.value(QStringLiteral("summary")), QStringLiteral("High error rate"));
+    QCOMPARE(alerts->at(0).activeAt, QDateTime(QDate(2026, 11, 25), QTime(10, 0, 0, 123), Qt::UTC));
+
+    const auto rules = PrometheusResponse::rules(
+        R"({"status":"success","data":{"groups":[{"name":"lucent","file":"rules.yml","rules":[
+        {"type":"alerting","name":"ServiceDown","query":"up == 0","duration":60,"health":"ok","state":"inactive","alerts":[]},
+        {"type":"alerting","name":"Broken","query":"rate(x[5m]","duration":0,"health":"err","lastError":"parse error","state":"inactive","alerts":[]},
+        {"type":"recording","name":"job:up:sum","query":"sum(up) > 0","health":"ok"}]}]}})",
+        200, &error);
+    QVERIFY2(rules, qPrintable(error.sentence()));
+    QCOMPARE(rules->size(), 3);
+    QCOMPARE(rules->at(0).durationSeconds, 60.0);
+    QCOMPARE(rules->at(1).health, QStringLiteral("err"));
+    QCOMPARE(rules->at(1).lastError, QStringLiteral("parse error"));
+    QCOMPARE(rules->at(2).type, QStringLiteral("recording"));
+    QCOMPARE(rules->at(2).group, QStringLiteral("lucent"));
+
+    const auto targets = PrometheusResponse::targets(R"({"status":"success","data":{"activeTargets":[
+        {"labels":{"job":"lucent-pods","pod":"a"},"scrapeUrl":"http://127.0.0.1:1/api/v1/namespaces/x/pods/a:3000/proxy/metrics",
+         "health":"down","lastError":"server returned HTTP status 503","lastScrape":"2026-11-25T10:00:05Z"}],"droppedTargets":[]}})",
+                                                     200, &error);
+    QVERIFY2(targets, qPrintable(error.sentence()));
+    QCOMPARE(targets->at(0).health, QStringLiteral("down"));
+    QVERIFY(targets->at(0).scrapeUrl.endsWith(QStringLiteral("/proxy/metrics")));
+    QVERIFY(targets->at(0).lastScrape.isValid());
+}
+
+void TestPrometheus::labelValuesAndSeries()
+{
+    PrometheusError error;
+    const auto values
+        = PrometheusResponse::labelValues(R"({"status":"success","data":["api-gateway","frontend"]})", 200, &error);
+    QCOMPARE(*values, (QStringList{QStringLiteral("api-gateway"), QStringLiteral("frontend")}));
+    const auto series
+        = PrometheusResponse::series(R"({"status":"success","data":[{"__name__":"up","pod":"a"}]})", 200, &error);
+    QCOMPARE(series->value(0).value(QStringLiteral("pod")), QStringLiteral("a"));
+    QVERIFY(!PrometheusResponse::labelValues(R"({"status":"success","data":{}})", 200, &error));
+}
+
+void TestPrometheus::stepStaysWithinThePointLimit_data()
+{
+    QTest::addColumn<qint64>("range");
+    QTest::addColumn<int>("width");
+    QTest::addColumn<qint64>("step");
+    QTest::addRow("5 m on 1000 px") << qint64(300) << 1000 << qint64(1);
+    QTest::addRow("1 h on 1000 px") << qint64(3600) << 1000 << qint64(4);
+    QTest::addRow("24 h on 1200 px") << qint64(86400) << 1200 << qint64(72);
+    QTest::addRow("30 d on a huge width") << qint64(2592000) << 1000000 << qint64(236);
+}
+
+void TestPrometheus::stepStaysWithinThePointLimit()
+{
+    QFETCH(qint64, range);
+    QFETCH(int, width);
+    QFETCH(qint64, step);
+    QCOMPARE(PrometheusResponse::stepFor(range, width), step);
+    QVERIFY(range / step + 1 <= 11000);
+}
+
+void TestPrometheus::clientPostsQueriesWithAuthentication()
+{
+    ScriptedServer server;
+    server.script
+        = {{200, R"({"status":"success","data":{"resultType":"vector","result":[]}})", {}, 0},
+           {400,
+            R"({"status":"error","errorType":"bad_data","error":"1:1: parse error: unexpected end of input"})",
+            {},
+            0}};
+    PrometheusClient client(server.url(), PrometheusAuth{"prom-token", {}, {}});
+    PrometheusReply *reply = client.queryRange(QStringLiteral("sum by (route) (rate(http_requests_total[5m]))"),
+                                               QDateTime::fromSecsSinceEpoch(1000, Qt::UTC),
+                                               QDateTime::fromSecsSinceEpoch(4600, Qt::UTC), 15);
+    QSignalSpy done(reply, &PrometheusReply::finished);
+    QVERIFY(done.wait(5000));
+    QCOMPARE(server.requests.size(), 1);
+    const auto &request = server.requests[0];
+    QCOMPARE(request.method, QByteArray("POST"));
+    QCOMPARE(request.path, QByteArray("/api/v1/query_range"));
+    QCOMPARE(request.headers.value("authorization"), QByteArray("Bearer prom-token")); // loopback may carry it
+    const QUrlQuery form(QString::fromUtf8(request.body));
+    QCOMPARE(form.queryItemValue(QStringLiteral("query"), QUrl::FullyDecoded),
+             QStringLiteral("sum by (route) (rate(http_requests_total[5m]))"));
+    QCOMPARE(form.queryItemValue(QStringLiteral("step")), QStringLiteral("15"));
+    QCOMPARE(form.queryItemValue(QStringLiteral("start")), QStringLiteral("1000.000"));
+
+    PrometheusReply *bad = client.query(QStringLiteral("sum("));
+    int status = 0;
+    QByteArray body;
+    connect(bad, &PrometheusReply::finished, this, [&] {
+        status = bad->httpStatus();
+        body = bad->body();
+    });
+    QTRY_COMPARE(status, 400);
+    PrometheusError error;
+    QVERIFY(!PrometheusResponse::query(body, status, &error));
+    QVERIFY(error.sentence().contains(QStringLiteral("parse error: unexpected end of input")));
+}
+
+void TestPrometheus::unreachablePrometheusIsATransportError()
+{
+    PrometheusClient client(QUrl(QStringLiteral("http://127.0.0.1:9")));
+    PrometheusReply *reply = client.alerts();
+    PrometheusError error;
+    bool done = false;
+    connect(reply, &PrometheusReply::finished, this, [&] {
+        error = reply->error();
+        done = true;
+    });
+    QTRY_VERIFY(done);
+    QCOMPARE(error.kind, PrometheusError::Kind::Transport);
+    QVERIFY2(error.sentence().contains(QStringLiteral("the rest of the console keeps working")),
+             qPrintable(error.sentence()));
+}
+
+QTEST_GUILESS_MAIN(TestPrometheus)
+#include "tst_prometheus.moc"
