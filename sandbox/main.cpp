@@ -6,6 +6,7 @@
 #include "sandbox/auth/certificates.h"
 #include "sandbox/cluster/clusterclock.h"
 #include "sandbox/cluster/platform.h"
+#include "sandbox/cluster/prometheusrunner.h"
 #include "sandbox/cluster/simulator.h"
 #include "sandbox/store/objectstore.h"
 
@@ -42,12 +43,15 @@ bool writePrivate(const std::filesystem::path &path, const std::string &content)
 void usage(FILE *to)
 {
     std::fputs(
-        "usage: lucent-sandbox [--port N] [--host ADDRESS] [--kubeconfig-out FILE] [--project-out FILE] [--manifests "
+        "usage: lucent-sandbox [--port N] [--host ADDRESS] [--kubeconfig-out FILE] [--project-out FILE] [--prometheus] "
+        "[--manifests "
         "DIR]\n"
         "  --port N             listen on port N (default 0: a free port, printed at start)\n"
         "  --host ADDRESS       listen address (default 127.0.0.1)\n"
         "  --kubeconfig-out F   write a kubeconfig with a context per environment to F\n"
         "  --project-out F      write the console's project file (lucent.yaml) for those contexts to F\n"
+        "  --prometheus         also run a real Prometheus (Debian's package) that discovers and scrapes the pods\n"
+        "                       and evaluates the platform's alert rules; its URL goes into the project file\n"
         "  --manifests DIR      the platform manifests to apply at start (default: the built-in ones)\n"
         "  --tls                serve HTTPS with a new self-signed CA; ca.crt, server.crt and server.key\n"
         "                       are written next to the kubeconfig, which then also has a client-certificate user\n"
@@ -73,6 +77,7 @@ int main(int argc, char **argv)
     std::string host = "127.0.0.1";
     std::string kubeconfigOut;
     std::string projectOut;
+    bool withPrometheus = false;
     // Installed: <prefix>/lib/lucent-console/lucent-sandbox with <prefix>/share/lucent-console/manifests.
     std::string manifests = LUCENT_SANDBOX_MANIFESTS_DIR;
     {
@@ -108,6 +113,8 @@ int main(int argc, char **argv)
             host = value("--host");
         } else if (arg == "--kubeconfig-out") {
             kubeconfigOut = value("--kubeconfig-out");
+        } else if (arg == "--prometheus") {
+            withPrometheus = true;
         } else if (arg == "--project-out") {
             projectOut = value("--project-out");
         } else if (arg == "--manifests") {
@@ -251,9 +258,32 @@ int main(int argc, char **argv)
             return 1;
         }
     }
+    PrometheusRunner prometheus;
+    if (withPrometheus) {
+        PrometheusSpec spec;
+        spec.server = server;
+        spec.bearerToken = authenticator.tokenOf("lucent-admin");
+        spec.caPem = pki ? pki->ca().certificate : std::string();
+        spec.speed = speed;
+        std::string dir
+            = kubeconfigOut.empty() ? std::string() : std::filesystem::absolute(kubeconfigOut).parent_path().string();
+        if (dir.empty()) {
+            char pattern[] = "/tmp/lucent-sandbox-prometheus.XXXXXX";
+            const char *made = ::mkdtemp(pattern);
+            dir = made ? made : "/tmp";
+        }
+        spec.directory = (std::filesystem::path(dir) / "prometheus").string();
+        std::string error;
+        if (!prometheus.start(spec, error)) {
+            std::fprintf(stderr, "lucent-sandbox: %s\n", error.c_str());
+            return 1;
+        }
+        std::printf("prometheus listening on %s (rules: %s)\n", prometheus.url().c_str(),
+                    prometheus.rulesFile().c_str());
+    }
     if (!projectOut.empty()) {
         std::string error;
-        if (!writeProjectFile(projectOut, store, error)) {
+        if (!writeProjectFile(projectOut, store, prometheus.url(), error)) {
             std::fprintf(stderr, "lucent-sandbox: %s\n", error.c_str());
             return 1;
         }

@@ -42,21 +42,24 @@ run)
     # The embedded default: a simulated cluster of the platform on a free loopback port,
     # with its kubeconfig in a private temporary directory, stopped when the console exits.
     workdir=$(mktemp -d "${TMPDIR:-/tmp}/lucent-sandbox.XXXXXX")
+    # With Debian's prometheus installed (setup-deps.sh does), the sandbox runs one for its pods.
+    prometheus=()
+    command -v prometheus >/dev/null && prometheus=(--prometheus)
     "$build/sandbox/lucent-sandbox" --port 0 --kubeconfig-out "$workdir/kubeconfig" --project-out "$workdir/lucent.yaml" \
-        >"$workdir/sandbox.out" 2>"$workdir/sandbox.err" &
+        "${prometheus[@]}" >"$workdir/sandbox.out" 2>"$workdir/sandbox.err" &
     sandbox_pid=$!
     trap 'kill "$sandbox_pid" 2>/dev/null; wait "$sandbox_pid" 2>/dev/null; rm -rf "$workdir"' EXIT
     for _ in $(seq 100); do
-        grep -q listening "$workdir/sandbox.out" 2>/dev/null && break
+        grep -q "lucent-sandbox listening" "$workdir/sandbox.out" 2>/dev/null && break
         kill -0 "$sandbox_pid" 2>/dev/null || break
         sleep 0.1
     done
-    if ! grep -q listening "$workdir/sandbox.out" 2>/dev/null; then
+    if ! grep -q "lucent-sandbox listening" "$workdir/sandbox.out" 2>/dev/null; then
         cat "$workdir/sandbox.err" >&2
         echo "[dev] lucent-sandbox did not start (output above)" >&2
         exit 1
     fi
-    echo "[dev] $(cat "$workdir/sandbox.out"); kubeconfig and lucent.yaml in $workdir" >&2
+    echo "[dev] $(tr '\n' ' ' <"$workdir/sandbox.out"); kubeconfig and lucent.yaml in $workdir" >&2
     "$build/app/lucent-console" --kubeconfig "$workdir/kubeconfig" --config "$workdir/lucent.yaml" "$@"
     ;;
 test)

@@ -13,7 +13,7 @@ SandboxLauncher::SandboxLauncher(QObject *parent)
     m_process.setProcessChannelMode(QProcess::SeparateChannels);
     connect(&m_process, &QProcess::readyReadStandardOutput, this, [this] {
         m_output += m_process.readAllStandardOutput();
-        static const QRegularExpression listening(QStringLiteral("listening on (\\S+)"));
+        static const QRegularExpression listening(QStringLiteral("lucent-sandbox listening on (\\S+)"));
         const auto match = listening.match(QString::fromUtf8(m_output));
         if (!m_started && match.hasMatch()) {
             m_started = true;
@@ -61,9 +61,13 @@ void SandboxLauncher::start(const QString &program)
                          "package, or build the project with scripts/dev.sh."));
         return;
     }
-    m_process.start(program,
-                    {QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--kubeconfig-out"), kubeconfig(),
-                     QStringLiteral("--project-out"), projectFile()});
+    QStringList arguments{QStringLiteral("--port"),           QStringLiteral("0"),
+                          QStringLiteral("--kubeconfig-out"), kubeconfig(),
+                          QStringLiteral("--project-out"),    projectFile()};
+    // A real Prometheus for the sandbox's pods, when the machine has one.
+    if (!QStandardPaths::findExecutable(QStringLiteral("prometheus")).isEmpty())
+        arguments.append(QStringLiteral("--prometheus"));
+    m_process.start(program, arguments);
 }
 
 } // namespace Lucent::Core::Environment

@@ -248,6 +248,8 @@ ApiResponse ApiServer::route(const ApiRequest &request)
         return error(ApiError::unauthorized());
     if (auto discovery = serveDiscovery(request))
         return *discovery;
+    if (request.path == "/lucent/v1/prometheus/targets")
+        return prometheusTargets(request);
 
     auto path = RequestPath::parse(request.path);
     if (!path)

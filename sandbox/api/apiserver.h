@@ -71,6 +71,9 @@ private:
     ApiResponse selfSubjectAccessReview(const ApiRequest &request, const Identity &who);
     ApiResponse podLog(const ApiRequest &request, const Target &target);
     ApiResponse proxy(const ApiRequest &request, const Target &target);
+    /// GET /lucent/v1/prometheus/targets: Prometheus http_sd targets, one per running pod,
+    /// scraped through this server's pod proxy.
+    ApiResponse prometheusTargets(const ApiRequest &request);
 
     /// Writes @p object as the new state of the target (main resource or status), keeping
     /// the half the request may not touch.

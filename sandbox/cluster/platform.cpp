@@ -173,7 +173,8 @@ bool writeKubeconfig(const std::string &path, const KubeconfigSpec &spec, std::s
     return true;
 }
 
-bool writeProjectFile(const std::string &path, const ObjectStore &store, std::string &error)
+bool writeProjectFile(const std::string &path, const ObjectStore &store, const std::string &prometheusUrl,
+                      std::string &error)
 {
     std::vector<std::string> services;
     const ResourceType *deployments = findResource("apps", "v1", "deployments");
@@ -187,8 +188,11 @@ bool writeProjectFile(const std::string &path, const ObjectStore &store, std::st
     out << YAML::BeginMap << YAML::Key << "environments" << YAML::Value << YAML::BeginSeq;
     for (const auto &env : environments()) {
         out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << env.name << YAML::Key << "context" << YAML::Value
-            << env.name << YAML::Key << "namespace" << YAML::Value << env.ns << YAML::Key << "protected" << YAML::Value
-            << env.protectedEnv << YAML::Key << "services" << YAML::Value << YAML::Flow << services << YAML::EndMap;
+            << env.name << YAML::Key << "namespace" << YAML::Value << env.ns;
+        if (!prometheusUrl.empty())
+            out << YAML::Key << "prometheus" << YAML::Value << prometheusUrl;
+        out << YAML::Key << "protected" << YAML::Value << env.protectedEnv << YAML::Key << "services" << YAML::Value
+            << YAML::Flow << services << YAML::EndMap;
     }
     out << YAML::EndSeq << YAML::EndMap;
     std::ofstream file(path, std::ios::trunc);

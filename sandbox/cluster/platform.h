@@ -43,6 +43,7 @@ bool writeKubeconfig(const std::string &path, const KubeconfigSpec &spec, std::s
 /// Writes the console's project file (lucent.yaml) for the sandbox's environments, whose
 /// contexts writeKubeconfig() names alike: staging, and production (protected). The
 /// services are the Deployments of the platform's manifests.
-bool writeProjectFile(const std::string &path, const ObjectStore &store, std::string &error);
+bool writeProjectFile(const std::string &path, const ObjectStore &store, const std::string &prometheusUrl,
+                      std::string &error);
 
 } // namespace lucent::sandbox

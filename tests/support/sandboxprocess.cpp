@@ -58,7 +58,7 @@ bool SandboxProcess::start()
         m_error = QStringLiteral("cannot start %1: %2").arg(binary, m_process.errorString());
         return false;
     }
-    const QRegularExpression listening(QStringLiteral("listening on (\\S+)"));
+    const QRegularExpression listening(QStringLiteral("lucent-sandbox listening on (\\S+)"));
     QByteArray seen;
     QDeadlineTimer deadline(15000);
     while (!deadline.hasExpired()) {

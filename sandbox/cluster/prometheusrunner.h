@@ -1,0 +1,44 @@
+#pragma once
+
+#include <string>
+#include <sys/types.h>
+
+namespace lucent::sandbox {
+
+/// What Prometheus needs to reach the sandbox.
+struct PrometheusSpec {
+    std::string server; ///< the sandbox's URL, http:// or https://
+    std::string bearerToken; ///< sent with discovery and scrapes over https
+    std::string caPem; ///< the sandbox's CA, for https
+    std::string directory; ///< where config, rules and data go
+    double speed = 1.0; ///< the sandbox's --speed: alert windows and delays shrink with it
+};
+
+/// A real Prometheus (Debian's `prometheus`) on a free loopback port, discovering the sandbox's
+/// pods through its http_sd endpoint, scraping them through the pod proxy and evaluating the
+/// platform's alert rules. Stopped when this object goes.
+class PrometheusRunner
+{
+public:
+    PrometheusRunner() = default;
+    ~PrometheusRunner();
+    PrometheusRunner(const PrometheusRunner &) = delete;
+    PrometheusRunner &operator=(const PrometheusRunner &) = delete;
+
+    /// Writes the configuration and starts Prometheus; false with @p error when it cannot.
+    bool start(const PrometheusSpec &spec, std::string &error);
+    void stop();
+    std::string url() const { return m_url; }
+    std::string rulesFile() const { return m_rules; }
+
+    /// The alert rules for @p speed (exposed for the tests, which run promtool on them).
+    static std::string rules(double speed);
+    static std::string config(const PrometheusSpec &spec, const std::string &rulesFile, bool tls);
+
+private:
+    pid_t m_pid = -1;
+    std::string m_url;
+    std::string m_rules;
+};
+
+} // namespace lucent::sandbox

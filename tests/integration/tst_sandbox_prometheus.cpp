@@ -1,0 +1,180 @@
+// lucent-sandbox --prometheus with Debian's real Prometheus: discovery of the pods, their
+// scrapes through the pod proxy, the platform's alert rules (checked by promtool, firing on
+// an -errors rollout and clearing after the rollback), range queries and error texts, all
+// through core/prometheus' client.
+
+#include "sandboxprocess.h"
+
+#include "core/environment/projectconfig.h"
+#include "core/prometheus/prometheusclient.h"
+#include "core/prometheus/prometheusresponse.h"
+
+#include <QStandardPaths>
+#include <QtTest>
+
+using namespace Lucent::Core::Prometheus;
+using Lucent::Tests::SandboxProcess;
+
+class TestSandboxPrometheus : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void rulesPassPromtool();
+    void everyPodTargetIsUp();
+    void rangeQueriesHaveTheExpectedPoints();
+    void malformedQueryReturnsPrometheusErrorText();
+    void errorsRolloutFiresAndRollbackClears();
+
+private:
+    struct Answer {
+        QByteArray body;
+        int status = 0;
+        PrometheusError error;
+    };
+    Answer wait(PrometheusReply *reply);
+    QList<Alert> alerts();
+
+    SandboxProcess m_sandbox{{QStringLiteral("--prometheus"), QStringLiteral("--speed"), QStringLiteral("20")}};
+    std::unique_ptr<PrometheusClient> m_client;
+};
+
+TestSandboxPrometheus::Answer TestSandboxPrometheus::wait(PrometheusReply *reply)
+{
+    auto answer = std::make_shared<Answer>();
+    bool done = false;
+    connect(reply, &PrometheusReply::finished, this, [&, reply, answer] {
+        answer->body = reply->body();
+        answer->status = reply->httpStatus();
+        answer->error = reply->error();
+        done = true;
+    });
+    (void)QTest::qWaitFor([&] { return done; }, 20000);
+    return *answer;
+}
+
+QList<Alert> TestSandboxPrometheus::alerts()
+{
+    const Answer answer = wait(m_client->alerts());
+    PrometheusError error;
+    return PrometheusResponse::alerts(answer.body, answer.status, &error).value_or(QList<Alert>());
+}
+
+void TestSandboxPrometheus::initTestCase()
+{
+    if (QStandardPaths::findExecutable(QStringLiteral("prometheus")).isEmpty())
+        QFAIL("prometheus is not installed; scripts/setup-deps.sh installs Debian's package");
+    QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.error()));
+    const auto project = Lucent::Core::Environment::ProjectConfig::load(m_sandbox.projectFile());
+    QVERIFY(project.environment(QStringLiteral("staging")));
+    const QString url = project.environment(QStringLiteral("staging"))->prometheusUrl;
+    QVERIFY2(url.startsWith(QStringLiteral("http://127.0.0.1:")), qPrintable(url));
+    QCOMPARE(project.environment(QStringLiteral("production"))->prometheusUrl, url);
+    m_client = std::make_unique<PrometheusClient>(QUrl(url));
+}
+
+void TestSandboxPrometheus::rulesPassPromtool()
+{
+    QProcess promtool;
+    promtool.start(QStringLiteral("promtool"),
+                   {QStringLiteral("check"), QStringLiteral("rules"),
+                    m_sandbox.directory() + QStringLiteral("/prometheus/rules.yml")});
+    QVERIFY(promtool.waitForFinished(30000));
+    QVERIFY2(promtool.exitCode() == 0, promtool.readAllStandardError().constData());
+    QVERIFY(promtool.readAllStandardOutput().contains("SUCCESS: 5 rules found"));
+    const Answer answer = wait(m_client->rules());
+    PrometheusError error;
+    const auto rules = PrometheusResponse::rules(answer.body, answer.status, &error);
+    QVERIFY2(rules, qPrintable(error.sentence()));
+    QStringList names;
+    for (const Rule &rule : *rules)
+        names.append(rule.name);
+    QCOMPARE(
+        names,
+        (QStringList{QStringLiteral("ServiceDown"), QStringLiteral("HighErrorRate"), QStringLiteral("HighResponseTime"),
+                     QStringLiteral("MongoDBDown"), QStringLiteral("RedisDown")}));
+}
+
+void TestSandboxPrometheus::everyPodTargetIsUp()
+{
+    // Every running pod of both environments, found through discovery and scraped via the proxy.
+    const auto pods = m_sandbox.kubectl(Lucent::Tests::args({"get", "pods", "-A", "-o", "json"})).json();
+    int expected = 0;
+    const QJsonArray items = pods[QLatin1String("items")].toArray();
+    for (const auto &item : items) {
+        const QString ns = item[QLatin1String("metadata")][QLatin1String("namespace")].toString();
+        if (ns.startsWith(QLatin1String("lucent-")) && ns != QLatin1String("lucent-load"))
+            ++expected;
+    }
+    QVERIFY(expected >= 40);
+    QList<Target> targets;
+    const bool allUp = QTest::qWaitFor(
+        [&] {
+            const Answer answer = wait(m_client->targets());
+            PrometheusError error;
+            targets = PrometheusResponse::targets(answer.body, answer.status, &error).value_or(QList<Target>());
+            return targets.size() == expected && std::all_of(targets.cbegin(), targets.cend(), [](const Target &t) {
+                       return t.health == QLatin1String("up");
+                   });
+        },
+        60000);
+    QVERIFY2(allUp, qPrintable(QStringLiteral("%1 targets of %2 expected").arg(targets.size()).arg(expected)));
+    QVERIFY(targets.constFirst().scrapeUrl.contains(QStringLiteral("/proxy/metrics")));
+}
+
+void TestSandboxPrometheus::rangeQueriesHaveTheExpectedPoints()
+{
+    const QDateTime end = QDateTime::currentDateTimeUtc();
+    const QDateTime start = end.addSecs(-60);
+    const Answer answer = wait(m_client->queryRange(QStringLiteral("vector(1)"), start, end, 5));
+    PrometheusError error;
+    const auto result = PrometheusResponse::query(answer.body, answer.status, &error);
+    QVERIFY2(result, qPrintable(error.sentence()));
+    QCOMPARE(result->type, QueryResult::Type::Matrix);
+    QCOMPARE(result->series.size(), 1);
+    QCOMPARE(result->series[0].samples.size(), 13); // (end - start) / step + 1
+    const auto up = wait(m_client->queryRange(QStringLiteral("sum(up{job=\"lucent-services\"})"), start, end, 5));
+    QVERIFY(PrometheusResponse::query(up.body, up.status, &error));
+}
+
+void TestSandboxPrometheus::malformedQueryReturnsPrometheusErrorText()
+{
+    const Answer answer = wait(m_client->query(QStringLiteral("sum(rate(http_requests_total[5m])")));
+    PrometheusError error;
+    QVERIFY(!PrometheusResponse::query(answer.body, answer.status, &error));
+    QCOMPARE(answer.status, 400);
+    QCOMPARE(error.kind, PrometheusError::Kind::Api);
+    QCOMPARE(error.errorType, QStringLiteral("bad_data"));
+    QVERIFY2(error.message.contains(QStringLiteral("parse error")), qPrintable(error.message));
+    QVERIFY(error.sentence().contains(error.message));
+}
+
+void TestSandboxPrometheus::errorsRolloutFiresAndRollbackClears()
+{
+    auto firing = [this] {
+        const QList<Alert> list = alerts();
+        return std::any_of(list.cbegin(), list.cend(), [](const Alert &a) {
+            return a.name() == QLatin1String("HighErrorRate") && a.state == QLatin1String("firing")
+                && a.labels.value(QStringLiteral("app")) == QLatin1String("wallet-service")
+                && a.labels.value(QStringLiteral("namespace")) == QLatin1String("lucent-staging");
+        });
+    };
+    QVERIFY(!firing());
+    auto r = m_sandbox.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "set", "image", "deploy/wallet-service",
+                                                    "wallet-service=lucent/wallet-service:2.1.1-errors"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QVERIFY2(QTest::qWaitFor(firing, 90000), "HighErrorRate never fired for wallet-service");
+    const QList<Alert> list = alerts();
+    const auto alert = std::find_if(list.cbegin(), list.cend(),
+                                    [](const Alert &a) { return a.name() == QLatin1String("HighErrorRate"); });
+    QCOMPARE(alert->severity(), QStringLiteral("warning"));
+    QVERIFY(alert->annotations.value(QStringLiteral("summary")).contains(QStringLiteral("wallet-service")));
+
+    r = m_sandbox.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "rollout", "undo", "deploy/wallet-service"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QVERIFY2(QTest::qWaitFor([&] { return !firing(); }, 120000), "HighErrorRate did not clear after the rollback");
+}
+
+QTEST_GUILESS_MAIN(TestSandboxPrometheus)
+#include "tst_sandbox_prometheus.moc"
