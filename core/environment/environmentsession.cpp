@@ -3,6 +3,8 @@
 #include "core/kube/clusterconnection.h"
 #include "core/kube/kubeclient.h"
 #include "core/kube/resourcecache.h"
+#include "core/prometheus/alertpoller.h"
+#include "core/prometheus/prometheusclient.h"
 
 #include <QFutureWatcher>
 #include <QtConcurrent>
@@ -19,6 +21,12 @@ EnvironmentSession::EnvironmentSession(Environment environment, Kube::Kubeconfig
     , m_kubeconfig(std::move(kubeconfig))
     , m_scope(scope)
 {
+    // Alerts do not depend on the cluster connection: Prometheus may answer when the API
+    // server does not, and the other way round.
+    if (!m_environment.prometheusUrl.isEmpty()) {
+        m_prometheus = new Prometheus::PrometheusClient(QUrl(m_environment.prometheusUrl), {}, this);
+        m_alerts = new Prometheus::AlertPoller(m_prometheus, 5000, this);
+    }
 }
 
 EnvironmentSession::~EnvironmentSession() = default;
@@ -34,6 +42,8 @@ void EnvironmentSession::setState(State state, const QString &problem)
 
 void EnvironmentSession::start()
 {
+    if (m_alerts)
+        m_alerts->start();
     struct Resolved {
         std::optional<Kube::ClusterConnection> connection;
         QString error;

@@ -12,6 +12,11 @@ class KubeClient;
 class ResourceCache;
 } // namespace Lucent::Core::Kube
 
+namespace Lucent::Core::Prometheus {
+class AlertPoller;
+class PrometheusClient;
+} // namespace Lucent::Core::Prometheus
+
 namespace Lucent::Core::Environment {
 
 /// One environment's live connection: its client and the watch caches of its namespace.
@@ -46,6 +51,8 @@ public:
     Kube::ResourceCache *pods() const { return m_pods; }
     Kube::ResourceCache *services() const { return m_services; }
     Kube::ResourceCache *events() const { return m_events; }
+    /// The environment's alerts; null when it names no Prometheus.
+    Prometheus::AlertPoller *alerts() const { return m_alerts; }
 
 Q_SIGNALS:
     /// The client and caches exist (the caches are still listing).
@@ -69,6 +76,8 @@ private:
     Kube::ResourceCache *m_pods = nullptr;
     Kube::ResourceCache *m_services = nullptr;
     Kube::ResourceCache *m_events = nullptr;
+    Prometheus::PrometheusClient *m_prometheus = nullptr;
+    Prometheus::AlertPoller *m_alerts = nullptr;
 };
 
 } // namespace Lucent::Core::Environment

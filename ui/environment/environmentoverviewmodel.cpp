@@ -1,6 +1,7 @@
 #include "ui/environment/environmentoverviewmodel.h"
 
 #include "core/kube/resourcecache.h"
+#include "core/prometheus/alertpoller.h"
 #include "core/release/rolloutsummary.h"
 
 #include <QColor>
@@ -27,6 +28,10 @@ void EnvironmentOverviewModel::setEnvironments(const Core::Kube::Kubeconfig &kub
             = new EnvironmentSession(environment, kubeconfig, EnvironmentSession::Scope::DeploymentsOnly, this);
         m_rows.append({environment, session, 0, 0, 0, {}});
         connect(session, &EnvironmentSession::stateChanged, this, [this, session] { recount(session); });
+        if (Core::Prometheus::AlertPoller *alerts = session->alerts()) {
+            connect(alerts, &Core::Prometheus::AlertPoller::alertsChanged, this, [this, session] { recount(session); });
+            connect(alerts, &Core::Prometheus::AlertPoller::failed, this, [this, session] { recount(session); });
+        }
         connect(session, &EnvironmentSession::ready, this, [this, session] {
             Core::Kube::ResourceCache *cache = session->deployments();
             for (auto signal : {&Core::Kube::ResourceCache::added, &Core::Kube::ResourceCache::removed})
@@ -105,6 +110,12 @@ QString EnvironmentOverviewModel::summaryText(const Row &row) const
         state = tr("%1 healthy · %2 progressing · %3 degraded").arg(row.healthy).arg(row.progressing).arg(row.degraded);
         break;
     }
+    if (const auto *alerts = session->alerts()) {
+        if (alerts->lastError().isError())
+            state += tr(" · alerts unknown (Prometheus unreachable)");
+        else if (alerts->hasAnswered())
+            state += tr(" · %n firing alert(s)", nullptr, alerts->firingCount());
+    }
     QStringList lines{title, where, state};
     if (!row.versions.isEmpty())
         lines.append(row.versions.join(QStringLiteral(" · ")));
@@ -133,6 +144,10 @@ QVariant EnvironmentOverviewModel::data(const QModelIndex &index, int role) cons
     case DegradedRole: return row.degraded;
     case VersionsRole: return row.versions;
     case ProtectedRole: return row.environment.isProtected;
+    case FiringAlertsRole: {
+        const auto *alerts = row.session->alerts();
+        return alerts && alerts->hasAnswered() && !alerts->lastError().isError() ? alerts->firingCount() : -1;
+    }
     default: return {};
     }
 }

@@ -24,6 +24,7 @@ public:
         DegradedRole,
         VersionsRole, ///< QStringList "service version"
         ProtectedRole, ///< bool
+        FiringAlertsRole, ///< int; -1 when the environment has no Prometheus or it did not answer
     };
 
     explicit EnvironmentOverviewModel(QObject *parent = nullptr);

@@ -4,6 +4,7 @@
 #include "core/kube/kubeconfigloader.h"
 #include "core/kube/kubeconfigsummary.h"
 #include "ui/about/aboutdialog.h"
+#include "ui/alerts/alertsview.h"
 #include "ui/environment/environmentoverviewmodel.h"
 #include "ui/itemroles.h"
 #include "ui/kube/contextmodel.h"
@@ -55,6 +56,7 @@ MainWindow::MainWindow(QStringList kubeconfigFiles, bool explicitFile, QString p
     , m_overviewModel(new EnvironmentOverviewModel(this))
     , m_overview(new QListView(this))
     , m_dashboard(new RolloutDashboard(this))
+    , m_alerts(new AlertsView(this))
     , m_statusEnvironment(new QLabel(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
@@ -120,6 +122,7 @@ MainWindow::MainWindow(QStringList kubeconfigFiles, bool explicitFile, QString p
 
     m_tabs->setObjectName(QStringLiteral("mainTabs"));
     m_tabs->addTab(rollouts, tr("&Rollouts"));
+    m_tabs->addTab(m_alerts, tr("&Alerts"));
     m_tabs->addTab(m_stack, tr("&Kubeconfig"));
     // Kubeconfig and project-file problems concern every tab: the banner sits above them.
     auto *central = new QWidget(this);
@@ -162,6 +165,7 @@ MainWindow::MainWindow(QStringList kubeconfigFiles, bool explicitFile, QString p
 MainWindow::~MainWindow()
 {
     m_dashboard->setSession(nullptr);
+    m_alerts->setSession(nullptr);
 }
 
 void MainWindow::createMenus()
@@ -267,7 +271,7 @@ void MainWindow::onProjectLoaded(const Lucent::Core::Environment::ProjectConfig 
     if (!problems.isEmpty())
         m_banner->showMessages(InlineBanner::Severity::Warning, problems);
     if (m_environments.isEmpty()) {
-        m_tabs->setCurrentIndex(1); // nothing to roll out: show why
+        m_tabs->setCurrentWidget(m_stack); // nothing to roll out: show why
         markFirstData();
         return;
     }
@@ -294,12 +298,14 @@ void MainWindow::selectEnvironment(const QString &name)
     if (found == m_environments.cend() || name == currentEnvironment())
         return;
     m_dashboard->setSession(nullptr);
+    m_alerts->setSession(nullptr);
     delete m_session; // its requests and watches end here: nothing stale can arrive
     m_session = new Lucent::Core::Environment::EnvironmentSession(
         *found, m_kubeconfig, Lucent::Core::Environment::EnvironmentSession::Scope::Everything, this);
     connect(m_session, &Lucent::Core::Environment::EnvironmentSession::stateChanged, this,
             &MainWindow::markFirstDataWhenSettled);
     m_dashboard->setSession(m_session);
+    m_alerts->setSession(m_session);
     m_session->start();
     m_environmentSelector->setCurrentIndex(m_environmentSelector->findData(name));
     m_overview->setCurrentIndex(m_overviewModel->index(m_overviewModel->rowOf(name)));

@@ -22,6 +22,7 @@ class EnvironmentSession;
 
 namespace Lucent::Ui {
 
+class AlertsView;
 class ContextModel;
 class EnvironmentOverviewModel;
 class InlineBanner;
@@ -87,6 +88,7 @@ private:
     EnvironmentOverviewModel *m_overviewModel = nullptr;
     QListView *m_overview = nullptr;
     RolloutDashboard *m_dashboard = nullptr;
+    AlertsView *m_alerts = nullptr;
     Lucent::Core::Environment::EnvironmentSession *m_session = nullptr;
     QLabel *m_statusEnvironment = nullptr;
 };
