@@ -79,6 +79,14 @@ void TestAlertsView::errorsRolloutShowsInAlertsAndOverview()
         overview->model()->index(0, 0).data(EnvironmentOverviewModel::FiringAlertsRole).toInt() >= 1, 20000);
     QVERIFY(overview->model()->index(0, 0).data().toString().contains(QStringLiteral("firing alert")));
     QVERIFY(empty->isHidden());
+    // The services table carries the count per service.
+    auto *dashboard = window.findChild<RolloutDashboard *>();
+    const int wallet = dashboard->model()->rowOf(QStringLiteral("wallet-service"));
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard->model()->index(wallet, ServicesTableModel::AlertsColumn).data().toInt() >= 1,
+                             20000);
+    const int frontend = dashboard->model()->rowOf(QStringLiteral("frontend"));
+    QCOMPARE(dashboard->model()->index(frontend, ServicesTableModel::AlertsColumn).data().toString(),
+             QStringLiteral("0"));
     // The filter narrows the alerts.
     alerts->proxy()->setFilterFixedString(QStringLiteral("no-such-service"));
     QCOMPARE(alerts->proxy()->rowCount(), 0);

@@ -88,7 +88,7 @@ RolloutDashboard::RolloutDashboard(QWidget *parent)
     m_view->setColumnWidth(ServicesTableModel::ColourColumn, width("Colour"));
     for (int column :
          {ServicesTableModel::DesiredColumn, ServicesTableModel::UpdatedColumn, ServicesTableModel::ReadyColumn,
-          ServicesTableModel::AvailableColumn, ServicesTableModel::RestartsColumn})
+          ServicesTableModel::AvailableColumn, ServicesTableModel::AlertsColumn, ServicesTableModel::RestartsColumn})
         m_view->setColumnWidth(column, width("Available"));
     m_view->setColumnWidth(ServicesTableModel::StateColumn, width("Failed: ProgressDeadlineExceeded"));
     // Colour only matters for services laid out blue/green; hide it while none is.

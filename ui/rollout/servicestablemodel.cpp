@@ -3,6 +3,7 @@
 #include "core/environment/environmentsession.h"
 #include "core/kube/labelselector.h"
 #include "core/kube/resourcecache.h"
+#include "core/prometheus/alertpoller.h"
 #include "ui/itemroles.h"
 
 #include <QBrush>
@@ -77,6 +78,12 @@ void ServicesTableModel::setSession(EnvironmentSession *session)
     endResetModel();
     if (!session)
         return;
+    if (Core::Prometheus::AlertPoller *alerts = session->alerts()) {
+        connect(alerts, &Core::Prometheus::AlertPoller::alertsChanged, this, [this] {
+            if (!m_rows.isEmpty())
+                Q_EMIT dataChanged(index(0, AlertsColumn), index(int(m_rows.size()) - 1, AlertsColumn));
+        });
+    }
     if (session->deployments())
         connectCaches();
     else
@@ -221,6 +228,12 @@ QVariant ServicesTableModel::display(const Row &row, int column) const
     case ReadyColumn: return s.ready;
     case AvailableColumn: return s.available;
     case StateColumn: return Core::Release::rolloutStateName(s.state);
+    case AlertsColumn: {
+        const auto *alerts = m_session ? m_session->alerts() : nullptr;
+        if (!alerts || !alerts->hasAnswered())
+            return QString(); // no Prometheus, or no answer yet: unknown, not zero
+        return alerts->firingCount(s.name);
+    }
     case RestartsColumn: return row.restarts;
     case AgeColumn: return ageText(s.created);
     default: return {};
@@ -249,11 +262,13 @@ QVariant ServicesTableModel::data(const QModelIndex &index, int role) const
     case Qt::ForegroundRole:
         if (index.column() == StateColumn)
             return QBrush(stateColour(row.summary.state));
+        if (index.column() == AlertsColumn && display(row, AlertsColumn).toInt() > 0)
+            return QBrush(QColor(0xd1, 0x3b, 0x3b));
         return {};
     case Qt::TextAlignmentRole:
         if (index.column() >= DesiredColumn && index.column() <= AvailableColumn)
             return int(Qt::AlignRight | Qt::AlignVCenter);
-        if (index.column() == RestartsColumn)
+        if (index.column() == RestartsColumn || index.column() == AlertsColumn)
             return int(Qt::AlignRight | Qt::AlignVCenter);
         return {};
     case StateRole: return int(row.summary.state);
@@ -275,6 +290,7 @@ QVariant ServicesTableModel::headerData(int section, Qt::Orientation orientation
     case ReadyColumn: return tr("Ready");
     case AvailableColumn: return tr("Available");
     case StateColumn: return tr("Rollout");
+    case AlertsColumn: return tr("Alerts");
     case RestartsColumn: return tr("Restarts");
     case AgeColumn: return tr("Age");
     default: return {};

@@ -27,6 +27,7 @@ public:
         ReadyColumn,
         AvailableColumn,
         StateColumn,
+        AlertsColumn,
         RestartsColumn,
         AgeColumn,
         ColumnCount
