@@ -8,6 +8,7 @@
 #include "ui/environment/environmentoverviewmodel.h"
 #include "ui/itemroles.h"
 #include "ui/kube/contextmodel.h"
+#include "ui/metrics/metricsview.h"
 #include "ui/rollout/rolloutdashboard.h"
 #include "ui/shell/inlinebanner.h"
 #include "ui/yaml/yamlview.h"
@@ -57,6 +58,7 @@ MainWindow::MainWindow(QStringList kubeconfigFiles, bool explicitFile, QString p
     , m_overview(new QListView(this))
     , m_dashboard(new RolloutDashboard(this))
     , m_alerts(new AlertsView(this))
+    , m_metrics(new MetricsView(this))
     , m_statusEnvironment(new QLabel(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
@@ -123,6 +125,7 @@ MainWindow::MainWindow(QStringList kubeconfigFiles, bool explicitFile, QString p
     m_tabs->setObjectName(QStringLiteral("mainTabs"));
     m_tabs->addTab(rollouts, tr("&Rollouts"));
     m_tabs->addTab(m_alerts, tr("&Alerts"));
+    m_tabs->addTab(m_metrics, tr("&Metrics"));
     m_tabs->addTab(m_stack, tr("&Kubeconfig"));
     // Kubeconfig and project-file problems concern every tab: the banner sits above them.
     auto *central = new QWidget(this);
@@ -166,6 +169,7 @@ MainWindow::~MainWindow()
 {
     m_dashboard->setSession(nullptr);
     m_alerts->setSession(nullptr);
+    m_metrics->setSession(nullptr);
 }
 
 void MainWindow::createMenus()
@@ -299,6 +303,7 @@ void MainWindow::selectEnvironment(const QString &name)
         return;
     m_dashboard->setSession(nullptr);
     m_alerts->setSession(nullptr);
+    m_metrics->setSession(nullptr);
     delete m_session; // its requests and watches end here: nothing stale can arrive
     m_session = new Lucent::Core::Environment::EnvironmentSession(
         *found, m_kubeconfig, Lucent::Core::Environment::EnvironmentSession::Scope::Everything, this);
@@ -306,6 +311,7 @@ void MainWindow::selectEnvironment(const QString &name)
             &MainWindow::markFirstDataWhenSettled);
     m_dashboard->setSession(m_session);
     m_alerts->setSession(m_session);
+    m_metrics->setSession(m_session);
     m_session->start();
     m_environmentSelector->setCurrentIndex(m_environmentSelector->findData(name));
     m_overview->setCurrentIndex(m_overviewModel->index(m_overviewModel->rowOf(name)));

@@ -26,6 +26,7 @@ class AlertsView;
 class ContextModel;
 class EnvironmentOverviewModel;
 class InlineBanner;
+class MetricsView;
 class RolloutDashboard;
 class YamlView;
 
@@ -89,6 +90,7 @@ private:
     QListView *m_overview = nullptr;
     RolloutDashboard *m_dashboard = nullptr;
     AlertsView *m_alerts = nullptr;
+    MetricsView *m_metrics = nullptr;
     Lucent::Core::Environment::EnvironmentSession *m_session = nullptr;
     QLabel *m_statusEnvironment = nullptr;
 };

@@ -1,0 +1,118 @@
+// The metrics view against the sandbox's real Prometheus: the service's charts fill with a
+// line per version, thresholds are drawn, the PromQL box charts any range query and shows
+// Prometheus' error text, and the query chart exports to CSV.
+
+#include "sandboxprocess.h"
+
+#include "ui/metrics/metricchart.h"
+#include "ui/metrics/metricsview.h"
+#include "ui/shell/mainwindow.h"
+
+#include <QChart>
+#include <QComboBox>
+#include <QFile>
+#include <QLabel>
+#include <QLineSeries>
+#include <QSignalSpy>
+#include <QtTest>
+
+using Lucent::Tests::SandboxProcess;
+using namespace Lucent::Ui;
+
+class TestMetricsView : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void serviceChartsShowALinePerVersion();
+    void promqlBoxChartsAndShowsErrors();
+
+private:
+    SandboxProcess m_sandbox{{QStringLiteral("--prometheus"), QStringLiteral("--speed"), QStringLiteral("20"),
+                              QStringLiteral("--log-rate"), QStringLiteral("10")}};
+    std::unique_ptr<MainWindow> m_window;
+    MetricsView *m_view = nullptr;
+};
+
+void TestMetricsView::initTestCase()
+{
+    QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.error()));
+    m_window = std::make_unique<MainWindow>(QStringList{m_sandbox.kubeconfig()}, true, m_sandbox.projectFile());
+    QSignalSpy first(m_window.get(), &MainWindow::firstDataArrived);
+    m_window->show();
+    QVERIFY(first.wait(30000));
+    m_view = m_window->findChild<MetricsView *>();
+    QVERIFY(m_view);
+}
+
+void TestMetricsView::serviceChartsShowALinePerVersion()
+{
+    m_view->setService(QStringLiteral("wallet-service"));
+    QCOMPARE(m_view->findChild<QComboBox *>(QStringLiteral("metricsService"))->currentText(),
+             QStringLiteral("wallet-service"));
+    // Rates need two scrapes: within some seconds the request rate has a line for 2.1.0.
+    QVERIFY(QTest::qWaitFor(
+        [this] {
+            QSignalSpy refreshed(m_view, &MetricsView::refreshed);
+            m_view->refresh();
+            return refreshed.wait(10000) && m_view->rateChart()->seriesCount() >= 1;
+        },
+        60000));
+    auto names = [](MetricChart *chart) {
+        QStringList list;
+        for (QAbstractSeries *series : chart->chart()->series())
+            list.append(series->name());
+        return list;
+    };
+    QVERIFY2(names(m_view->rateChart()).contains(QStringLiteral("2.1.0")),
+             qPrintable(names(m_view->rateChart()).join(u',')));
+    QVERIFY(names(m_view->errorChart()).contains(QStringLiteral("HighErrorRate threshold")));
+    QVERIFY(names(m_view->latencyChart()).contains(QStringLiteral("HighResponseTime threshold")));
+
+    // A new version gets its own line next to the old one.
+    const auto r
+        = m_sandbox.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "set", "image", "deploy/wallet-service",
+                                                 "wallet-service=lucent/wallet-service:2.2.0"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QVERIFY2(QTest::qWaitFor(
+                 [&] {
+                     QSignalSpy refreshed(m_view, &MetricsView::refreshed);
+                     m_view->refresh();
+                     return refreshed.wait(10000) && names(m_view->rateChart()).contains(QStringLiteral("2.2.0"))
+                         && names(m_view->rateChart()).contains(QStringLiteral("2.1.0"));
+                 },
+                 90000),
+             qPrintable(names(m_view->rateChart()).join(u',')));
+}
+
+void TestMetricsView::promqlBoxChartsAndShowsErrors()
+{
+    auto *error = m_view->findChild<QLabel *>(QStringLiteral("promqlError"));
+    m_view->runQuery(QStringLiteral("sum(rate(http_requests_total[1m]"));
+    QTRY_VERIFY_WITH_TIMEOUT(!error->isHidden(), 10000); // hidden tabs make nothing 'visible'
+    QVERIFY2(error->text().contains(QStringLiteral("parse error")), qPrintable(error->text()));
+
+    m_view->runQuery(QStringLiteral("vector(1)"));
+    QTRY_VERIFY_WITH_TIMEOUT(error->isHidden(), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_view->queryChart()->seriesCount(), 1, 10000);
+    QVERIFY(m_view->queryChart()->pointCount() >= 100); // 15 minutes at a step of a few seconds
+    auto *history = m_view->findChild<QComboBox *>(QStringLiteral("promqlBox"));
+    QCOMPARE(history->itemText(0), QStringLiteral("vector(1)"));
+    QCOMPARE(history->itemText(1), QStringLiteral("sum(rate(http_requests_total[1m]"));
+
+    QTemporaryDir dir;
+    const QString csv = dir.filePath(QStringLiteral("query.csv"));
+    QVERIFY(m_view->queryChart()->exportCsv(csv));
+    QFile file(csv);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
+    QCOMPARE(lines.size(), m_view->queryChart()->pointCount() + 1);
+    QVERIFY(lines[1].endsWith(",1"));
+    const QString png = dir.filePath(QStringLiteral("chart.png"));
+    QVERIFY(m_view->queryChart()->exportPng(png));
+    QVERIFY(!QImage(png).isNull());
+}
+
+QTEST_MAIN(TestMetricsView)
+#include "tst_metricsview.moc"

@@ -1,0 +1,176 @@
+#include "ui/metrics/metricchart.h"
+
+#include <QDateTimeAxis>
+#include <QFile>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QPen>
+#include <QTextStream>
+#include <QToolTip>
+#include <QValueAxis>
+
+#include <cmath>
+#include <limits>
+
+namespace Lucent::Ui {
+
+namespace {
+
+QString valueText(double value)
+{
+    if (std::isnan(value))
+        return QStringLiteral("NaN");
+    if (std::isinf(value))
+        return value > 0 ? QStringLiteral("+Inf") : QStringLiteral("-Inf");
+    return QString::number(value, 'g', 6);
+}
+
+} // namespace
+
+MetricChart::MetricChart(const QString &title, const QString &unit, QWidget *parent)
+    : QChartView(parent)
+    , m_unit(unit)
+    , m_timeAxis(new QDateTimeAxis(this))
+    , m_valueAxis(new QValueAxis(this))
+{
+    auto *chart = new QChart;
+    chart->setTitle(title);
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    chart->setMargins(QMargins(4, 4, 4, 4));
+    m_timeAxis->setFormat(QStringLiteral("HH:mm:ss"));
+    m_valueAxis->setTitleText(unit);
+    m_valueAxis->setLabelFormat(QStringLiteral("%.3g"));
+    chart->addAxis(m_timeAxis, Qt::AlignBottom);
+    chart->addAxis(m_valueAxis, Qt::AlignLeft);
+    setChart(chart);
+    setRenderHint(QPainter::Antialiasing);
+    setRubberBand(QChartView::HorizontalRubberBand); // drag to zoom into a time span
+    setMinimumHeight(200);
+}
+
+void MetricChart::setThreshold(double value, const QString &name)
+{
+    m_threshold = value;
+    m_thresholdName = name;
+}
+
+QString MetricChart::seriesName(const Core::Prometheus::Labels &labels) const
+{
+    if (!m_legendLabel.isEmpty() && labels.contains(m_legendLabel))
+        return labels.value(m_legendLabel);
+    QStringList parts;
+    for (auto it = labels.cbegin(); it != labels.cend(); ++it)
+        parts.append(it.key() + QLatin1Char('=') + it.value());
+    return parts.isEmpty() ? tr("value") : parts.join(QStringLiteral(", "));
+}
+
+void MetricChart::setResult(const Core::Prometheus::QueryResult &result, const QDateTime &start, const QDateTime &end)
+{
+    m_result = result;
+    QChart *chart = this->chart();
+    chart->removeAllSeries();
+    double low = 0;
+    double high = 0;
+    bool any = false;
+    for (const auto &series : result.series) {
+        auto *line = new QLineSeries;
+        line->setName(seriesName(series.labels));
+        QList<QPointF> points;
+        points.reserve(series.samples.size());
+        for (const auto &sample : series.samples) {
+            if (!std::isfinite(sample.value))
+                continue; // a gap, not a spike to infinity
+            points.append(QPointF(sample.time * 1000.0, sample.value));
+            low = any ? std::min(low, sample.value) : sample.value;
+            high = any ? std::max(high, sample.value) : sample.value;
+            any = true;
+        }
+        line->replace(points); // one update for the whole series
+        chart->addSeries(line);
+        line->attachAxis(m_timeAxis);
+        line->attachAxis(m_valueAxis);
+        const QString name = line->name();
+        connect(line, &QLineSeries::hovered, this, [this, name](const QPointF &point, bool state) {
+            if (!state)
+                return;
+            QToolTip::showText(
+                QCursor::pos(),
+                tr("%1\n%2: %3 %4")
+                    .arg(name, QDateTime::fromMSecsSinceEpoch(qint64(point.x())).toString(QStringLiteral("HH:mm:ss")),
+                         valueText(point.y()), m_unit));
+        });
+    }
+    if (std::isfinite(m_threshold)) {
+        auto *line = new QLineSeries;
+        line->setName(m_thresholdName);
+        line->append(double(start.toMSecsSinceEpoch()), m_threshold);
+        line->append(double(end.toMSecsSinceEpoch()), m_threshold);
+        QPen pen(QColor(0xd1, 0x3b, 0x3b));
+        pen.setStyle(Qt::DashLine);
+        line->setPen(pen);
+        chart->addSeries(line);
+        line->attachAxis(m_timeAxis);
+        line->attachAxis(m_valueAxis);
+        high = std::max(high, m_threshold);
+    }
+    m_timeAxis->setRange(start, end);
+    m_valueAxis->setRange(std::min(0.0, low), high > low ? high * 1.1 : low + 1);
+    // Legend entries switch their line on and off.
+    for (QLegendMarker *marker : chart->legend()->markers()) {
+        connect(marker, &QLegendMarker::clicked, this, [marker] {
+            marker->series()->setVisible(!marker->series()->isVisible());
+            marker->setVisible(true);
+            marker->setLabelBrush(marker->series()->isVisible() ? QBrush(Qt::black) : QBrush(Qt::gray));
+        });
+    }
+}
+
+void MetricChart::resetZoom()
+{
+    chart()->zoomReset();
+}
+
+int MetricChart::seriesCount() const
+{
+    return int(m_result.series.size());
+}
+
+int MetricChart::pointCount() const
+{
+    int total = 0;
+    for (const auto &series : m_result.series)
+        total += int(series.samples.size());
+    return total;
+}
+
+bool MetricChart::exportPng(const QString &path)
+{
+    return grab().save(path, "PNG");
+}
+
+bool MetricChart::exportCsv(const QString &path) const
+{
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return false;
+    QTextStream out(&file);
+    QMap<double, QMap<int, double>> rows; // time -> series -> value
+    QStringList header{QStringLiteral("time")};
+    for (int i = 0; i < m_result.series.size(); ++i) {
+        header.append(QLatin1Char('"')
+                      + seriesName(m_result.series[i].labels).replace(QLatin1Char('"'), QStringLiteral("\"\""))
+                      + QLatin1Char('"'));
+        for (const auto &sample : m_result.series[i].samples)
+            rows[sample.time].insert(i, sample.value);
+    }
+    out << header.join(QLatin1Char(',')) << '\n';
+    for (auto it = rows.cbegin(); it != rows.cend(); ++it) {
+        QStringList cells{QDateTime::fromMSecsSinceEpoch(qint64(it.key() * 1000), Qt::UTC).toString(Qt::ISODate)};
+        for (int i = 0; i < m_result.series.size(); ++i)
+            cells.append(it.value().contains(i) ? valueText(it.value().value(i)) : QString());
+        out << cells.join(QLatin1Char(',')) << '\n';
+    }
+    return out.status() == QTextStream::Ok;
+}
+
+} // namespace Lucent::Ui

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "core/prometheus/prometheustypes.h"
+
+#include <QChartView>
+
+class QDateTimeAxis;
+class QValueAxis;
+
+namespace Lucent::Ui {
+
+/// One metric over time: a line per series (named by @p legendLabel, e.g. "version"), an
+/// optional threshold drawn dashed, drag to zoom, a tooltip on hover, legend entries that
+/// hide and show their line, and export to PNG or CSV.
+class MetricChart final : public QChartView
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MetricChart)
+
+public:
+    MetricChart(const QString &title, const QString &unit, QWidget *parent = nullptr);
+
+    void setLegendLabel(const QString &label) { m_legendLabel = label; }
+    /// Draws @p value as a dashed line named @p name (e.g. the HighErrorRate threshold).
+    void setThreshold(double value, const QString &name);
+    void setResult(const Lucent::Core::Prometheus::QueryResult &result, const QDateTime &start, const QDateTime &end);
+    void resetZoom();
+    int seriesCount() const;
+    int pointCount() const;
+
+    bool exportPng(const QString &path);
+    /// time, then one column per series; NaN and infinities as Prometheus writes them.
+    bool exportCsv(const QString &path) const;
+
+private:
+    QString seriesName(const Lucent::Core::Prometheus::Labels &labels) const;
+
+    QString m_unit;
+    QString m_legendLabel;
+    double m_threshold = std::numeric_limits<double>::quiet_NaN();
+    QString m_thresholdName;
+    Lucent::Core::Prometheus::QueryResult m_result;
+    QDateTimeAxis *m_timeAxis = nullptr;
+    QValueAxis *m_valueAxis = nullptr;
+};
+
+} // namespace Lucent::Ui
