@@ -82,6 +82,7 @@ int main(int argc, char **argv)
     int exitCode = 0;
     auto openWindow = [&](const QStringList &files, bool explicitFile, const QString &projectFile) {
         window = std::make_unique<Lucent::Ui::MainWindow>(files, explicitFile, projectFile);
+        window->showView(options.view);
         window->show();
         if (options.screenshot.isEmpty())
             return;

@@ -38,9 +38,14 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     const QCommandLineOption logLevel(QStringLiteral("log-level"),
                                       QStringLiteral("trace, debug, info, warn, error, critical or off (info)."),
                                       QStringLiteral("level"), QStringLiteral("info"));
+    const QCommandLineOption view(
+        QStringLiteral("view"),
+        QStringLiteral("The view to open on: rollouts, alerts, metrics or kubeconfig (rollouts)."),
+        QStringLiteral("view"), QStringLiteral("rollouts"));
     const QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("system, light or dark (system)."),
                                    QStringLiteral("theme"), QStringLiteral("system"));
-    parser.addOptions({help, version, kubeconfig, config, sandbox, screenshot, screenshotTimeout, logLevel, theme});
+    parser.addOptions(
+        {help, version, kubeconfig, config, sandbox, view, screenshot, screenshotTimeout, logLevel, theme});
 
     CommandLine result;
     auto fail = [&](const QString &sentence) {
@@ -95,6 +100,12 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         return fail(QStringLiteral(
             "--sandbox brings its own kubeconfig and project file; leave out --kubeconfig and --config."));
     result.screenshot = parser.value(screenshot);
+    result.view = parser.value(view).toLower();
+    static const QStringList views{QStringLiteral("rollouts"), QStringLiteral("alerts"), QStringLiteral("metrics"),
+                                   QStringLiteral("kubeconfig")};
+    if (!views.contains(result.view))
+        return fail(
+            QStringLiteral("--view takes rollouts, alerts, metrics or kubeconfig, not '%1'.").arg(parser.value(view)));
     return result;
 }
 

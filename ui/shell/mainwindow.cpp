@@ -108,6 +108,10 @@ MainWindow::MainWindow(QStringList kubeconfigFiles, bool explicitFile, QString p
     m_overview->setAlternatingRowColors(true);
     m_overview->setMinimumWidth(260);
     connect(m_overviewModel, &QAbstractItemModel::dataChanged, this, &MainWindow::markFirstDataWhenSettled);
+    connect(m_metrics, &MetricsView::refreshed, this, [this] {
+        m_metricsAnswered = true;
+        markFirstDataWhenSettled();
+    });
     connect(m_overview, &QListView::activated, this, [this](const QModelIndex &index) {
         selectEnvironment(index.data(EnvironmentOverviewModel::NameRole).toString());
     });
@@ -320,6 +324,16 @@ void MainWindow::selectEnvironment(const QString &name)
     setWindowTitle(tr("%1 — Lucent Release Console").arg(found->name));
 }
 
+void MainWindow::showView(const QString &view)
+{
+    m_view = view;
+    QWidget *tab = view == QLatin1String("alerts") ? static_cast<QWidget *>(m_alerts)
+        : view == QLatin1String("metrics")         ? static_cast<QWidget *>(m_metrics)
+        : view == QLatin1String("kubeconfig")      ? static_cast<QWidget *>(m_stack)
+                                                   : m_tabs->widget(0);
+    m_tabs->setCurrentWidget(tab);
+}
+
 void MainWindow::markFirstDataWhenSettled()
 {
     // Settled: the chosen environment and every overview row have answered (or failed).
@@ -330,6 +344,15 @@ void MainWindow::markFirstDataWhenSettled()
         if (m_overviewModel->index(row).data(EnvironmentOverviewModel::StateRole).toInt() == int(State::Connecting))
             return;
     }
+    const bool hasPrometheus = !m_session->environment().prometheusUrl.isEmpty();
+    if (hasPrometheus && m_view == QLatin1String("metrics") && !m_metricsAnswered)
+        return;
+    if (hasPrometheus && m_view == QLatin1String("alerts") && m_overviewModel->rowCount() > 0
+        && m_overviewModel->index(m_overviewModel->rowOf(currentEnvironment()))
+                .data(EnvironmentOverviewModel::FiringAlertsRole)
+                .toInt()
+            < 0)
+        return;
     markFirstData();
 }
 

@@ -47,6 +47,9 @@ public:
     /// Shows @p name's rollouts; the previous environment's requests end.
     void selectEnvironment(const QString &name);
     QString currentEnvironment() const;
+    /// Opens on a view: "rollouts", "alerts", "metrics" or "kubeconfig". For a screenshot the
+    /// data counts as arrived once that view has its first answer.
+    void showView(const QString &view);
 
 Q_SIGNALS:
     /// Emitted once, when the first environment's rollouts are shown (or it is found
@@ -83,6 +86,8 @@ private:
     QString m_projectFile;
     Lucent::Core::Kube::Kubeconfig m_kubeconfig;
     QList<Lucent::Core::Environment::Environment> m_environments;
+    QString m_view = QStringLiteral("rollouts");
+    bool m_metricsAnswered = false;
     int m_projectGeneration = 0; ///< a reload while a project file loads drops the older answer
     QTabWidget *m_tabs = nullptr;
     QComboBox *m_environmentSelector = nullptr;
