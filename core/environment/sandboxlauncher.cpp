@@ -37,7 +37,8 @@ SandboxLauncher::~SandboxLauncher()
     if (m_process.state() != QProcess::NotRunning) {
         m_process.disconnect(this);
         m_process.terminate();
-        if (!m_process.waitForFinished(3000)) // at exit only: the sandbox must not outlive us
+        // At exit only. The sandbox stops its Prometheus first, which may take a few seconds.
+        if (!m_process.waitForFinished(10000))
             m_process.kill();
     }
 }
