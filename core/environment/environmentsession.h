@@ -53,6 +53,7 @@ public:
     Kube::ResourceCache *events() const { return m_events; }
     /// The environment's alerts; null when it names no Prometheus.
     Prometheus::AlertPoller *alerts() const { return m_alerts; }
+    Prometheus::PrometheusClient *prometheus() const { return m_prometheus; }
 
 Q_SIGNALS:
     /// The client and caches exist (the caches are still listing).

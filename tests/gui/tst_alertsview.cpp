@@ -16,6 +16,7 @@
 #include <QLabel>
 #include <QListView>
 #include <QSortFilterProxyModel>
+#include <QTreeWidget>
 #include <QtTest>
 
 using Lucent::Tests::SandboxProcess;
@@ -87,6 +88,11 @@ void TestAlertsView::errorsRolloutShowsInAlertsAndOverview()
     const int frontend = dashboard->model()->rowOf(QStringLiteral("frontend"));
     QCOMPARE(dashboard->model()->index(frontend, ServicesTableModel::AlertsColumn).data().toString(),
              QStringLiteral("0"));
+    // The rule list shows every rule with its health.
+    auto *rules = alerts->findChild<QTreeWidget *>(QStringLiteral("rulesTable"));
+    QTRY_COMPARE_WITH_TIMEOUT(rules->topLevelItemCount(), 5, 20000);
+    QCOMPARE(rules->topLevelItem(0)->text(0), QStringLiteral("ServiceDown"));
+    QCOMPARE(rules->topLevelItem(0)->text(2), QStringLiteral("ok"));
     // The filter narrows the alerts.
     alerts->proxy()->setFilterFixedString(QStringLiteral("no-such-service"));
     QCOMPARE(alerts->proxy()->rowCount(), 0);

@@ -7,6 +7,8 @@ class QLabel;
 class QLineEdit;
 class QSortFilterProxyModel;
 class QTableView;
+class QTimer;
+class QTreeWidget;
 
 namespace Lucent::Core::Environment {
 class EnvironmentSession;
@@ -39,6 +41,11 @@ private:
     QTableView *m_view = nullptr;
     InlineBanner *m_banner = nullptr;
     QLabel *m_emptyState = nullptr;
+    QTreeWidget *m_rules = nullptr;
+    QTimer *m_rulesTimer = nullptr;
+    int m_generation = 0;
+
+    void fetchRules();
 };
 
 } // namespace Lucent::Ui
