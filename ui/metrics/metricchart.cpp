@@ -25,6 +25,39 @@ QString valueText(double value)
     return QString::number(value, 'g', 6);
 }
 
+// More points than pixels only cost drawing time: keep the first, the lowest, the highest and
+// the last point of each pixel column, so that spikes survive and the shape is exact.
+QList<QPointF> decimated(const QList<QPointF> &points, int columns)
+{
+    if (points.size() <= 4 * qsizetype(columns))
+        return points;
+    const double first = points.constFirst().x();
+    const double span = std::max(1.0, points.constLast().x() - first);
+    QList<QPointF> out;
+    out.reserve(4 * columns);
+    qsizetype i = 0;
+    while (i < points.size()) {
+        const int column = int((points[i].x() - first) / span * (columns - 1));
+        qsizetype low = i;
+        qsizetype high = i;
+        qsizetype last = i;
+        for (; last < points.size() && int((points[last].x() - first) / span * (columns - 1)) == column; ++last) {
+            if (points[last].y() < points[low].y())
+                low = last;
+            if (points[last].y() > points[high].y())
+                high = last;
+        }
+        --last;
+        QList<qsizetype> keep{i, low, high, last};
+        std::sort(keep.begin(), keep.end());
+        keep.erase(std::unique(keep.begin(), keep.end()), keep.end());
+        for (qsizetype index : keep)
+            out.append(points[index]);
+        i = last + 1;
+    }
+    return out;
+}
+
 } // namespace
 
 MetricChart::MetricChart(const QString &title, const QString &unit, QWidget *parent)
@@ -85,7 +118,7 @@ void MetricChart::setResult(const Core::Prometheus::QueryResult &result, const Q
             high = any ? std::max(high, sample.value) : sample.value;
             any = true;
         }
-        line->replace(points); // one update for the whole series
+        line->replace(decimated(points, std::max(200, width()))); // one update for the whole series
         chart->addSeries(line);
         line->attachAxis(m_timeAxis);
         line->attachAxis(m_valueAxis);
@@ -113,6 +146,11 @@ void MetricChart::setResult(const Core::Prometheus::QueryResult &result, const Q
         line->attachAxis(m_valueAxis);
         high = std::max(high, m_threshold);
     }
+    // Antialiasing a hundred thousand segments costs several frames; busy charts draw plain.
+    int drawn = 0;
+    for (QAbstractSeries *series : chart->series())
+        drawn += int(static_cast<QLineSeries *>(series)->count());
+    setRenderHint(QPainter::Antialiasing, drawn < 20000);
     m_timeAxis->setRange(start, end);
     m_valueAxis->setRange(std::min(0.0, low), high > low ? high * 1.1 : low + 1);
     // Legend entries switch their line on and off.
