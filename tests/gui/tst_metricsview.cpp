@@ -101,6 +101,12 @@ void TestMetricsView::promqlBoxChartsAndShowsErrors()
     QCOMPARE(history->itemText(0), QStringLiteral("vector(1)"));
     QCOMPARE(history->itemText(1), QStringLiteral("sum(rate(http_requests_total[1m]"));
 
+    // A custom window: a minute, a minute ago, at a step of 1 s.
+    const QDateTime to = QDateTime::currentDateTimeUtc().addSecs(-60);
+    m_view->setCustomRange(to.addSecs(-60), to);
+    m_view->runQuery(QStringLiteral("vector(2)"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_view->queryChart()->pointCount(), 61, 10000);
+
     QTemporaryDir dir;
     const QString csv = dir.filePath(QStringLiteral("query.csv"));
     QVERIFY(m_view->queryChart()->exportCsv(csv));
@@ -108,7 +114,7 @@ void TestMetricsView::promqlBoxChartsAndShowsErrors()
     QVERIFY(file.open(QIODevice::ReadOnly));
     const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
     QCOMPARE(lines.size(), m_view->queryChart()->pointCount() + 1);
-    QVERIFY(lines[1].endsWith(",1"));
+    QVERIFY(lines[1].endsWith(",2"));
     const QString png = dir.filePath(QStringLiteral("chart.png"));
     QVERIFY(m_view->queryChart()->exportPng(png));
     QVERIFY(!QImage(png).isNull());

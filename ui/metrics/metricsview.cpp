@@ -8,6 +8,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDateTimeEdit>
 #include <QFileDialog>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -27,6 +28,8 @@ MetricsView::MetricsView(QWidget *parent)
     , m_service(new QComboBox(this))
     , m_range(new QComboBox(this))
     , m_autoRefresh(new QCheckBox(tr("Auto-refresh"), this))
+    , m_from(new QDateTimeEdit(this))
+    , m_to(new QDateTimeEdit(this))
     , m_promql(new QComboBox(this))
     , m_promqlError(new QLabel(this))
     , m_banner(new InlineBanner(this))
@@ -44,7 +47,25 @@ MetricsView::MetricsView(QWidget *parent)
          {std::pair{"Last 5 minutes", 300}, std::pair{"Last 15 minutes", 900}, std::pair{"Last hour", 3600},
           std::pair{"Last 6 hours", 21600}, std::pair{"Last 24 hours", 86400}})
         m_range->addItem(tr(label), seconds);
+    m_range->addItem(tr("Custom"), -1);
     m_range->setCurrentIndex(1);
+    for (QDateTimeEdit *edit : {m_from, m_to}) {
+        edit->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+        edit->setCalendarPopup(true);
+        edit->hide();
+        connect(edit, &QDateTimeEdit::editingFinished, this, &MetricsView::refresh);
+    }
+    m_from->setObjectName(QStringLiteral("metricsFrom"));
+    m_to->setObjectName(QStringLiteral("metricsTo"));
+    connect(m_range, &QComboBox::currentIndexChanged, this, [this] {
+        const bool custom = m_range->currentData().toLongLong() < 0;
+        if (custom && !m_from->isVisible()) {
+            m_to->setDateTime(QDateTime::currentDateTime());
+            m_from->setDateTime(m_to->dateTime().addSecs(-3600));
+        }
+        m_from->setVisible(custom);
+        m_to->setVisible(custom);
+    });
     m_autoRefresh->setObjectName(QStringLiteral("metricsAutoRefresh"));
     m_autoRefresh->setChecked(true);
     m_timer->setInterval(10000);
@@ -94,6 +115,8 @@ MetricsView::MetricsView(QWidget *parent)
     top->addWidget(new QLabel(tr("Service:"), this));
     top->addWidget(m_service);
     top->addWidget(m_range);
+    top->addWidget(m_from);
+    top->addWidget(m_to);
     top->addWidget(m_autoRefresh);
     top->addStretch(1);
     top->addWidget(resetZoom);
@@ -150,9 +173,27 @@ void MetricsView::setService(const QString &service)
         m_service->setCurrentIndex(index);
 }
 
+std::pair<QDateTime, QDateTime> MetricsView::window() const
+{
+    if (m_range->currentData().toLongLong() < 0)
+        return {m_from->dateTime().toUTC(), m_to->dateTime().toUTC()};
+    const QDateTime end = QDateTime::currentDateTimeUtc();
+    return {end.addSecs(-m_range->currentData().toLongLong()), end};
+}
+
 qint64 MetricsView::rangeSeconds() const
 {
-    return m_range->currentData().toLongLong();
+    const auto [start, end] = window();
+    return std::max<qint64>(1, start.secsTo(end));
+}
+
+void MetricsView::setCustomRange(const QDateTime &from, const QDateTime &to)
+{
+    m_from->setDateTime(from.toLocalTime());
+    m_to->setDateTime(to.toLocalTime());
+    m_range->setCurrentIndex(m_range->findData(-1));
+    m_from->setDateTime(from.toLocalTime()); // the index change may have filled in defaults
+    m_to->setDateTime(to.toLocalTime());
 }
 
 QString MetricsView::selector() const
@@ -198,8 +239,11 @@ void MetricsView::runQuery(const QString &promql)
 
 void MetricsView::query(MetricChart *chart, const QString &promql, bool fromBox)
 {
-    const QDateTime end = QDateTime::currentDateTimeUtc();
-    const QDateTime start = end.addSecs(-rangeSeconds());
+    const auto [start, end] = window();
+    if (start >= end) {
+        m_banner->showMessages(InlineBanner::Severity::Warning, {tr("The custom range ends before it starts.")});
+        return;
+    }
     const qint64 step = PrometheusResponse::stepFor(rangeSeconds(), std::max(200, chart->width()));
     PrometheusReply *reply = m_client->queryRange(promql, start, end, step);
     const int generation = m_generation;

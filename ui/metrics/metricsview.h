@@ -5,6 +5,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QDateTimeEdit;
 class QLabel;
 class QTimer;
 
@@ -38,6 +39,8 @@ public:
     void refresh();
     /// Charts @p promql in the query chart and remembers it in the history.
     void runQuery(const QString &promql);
+    /// A fixed window instead of "the last N minutes" (the range box's Custom entry).
+    void setCustomRange(const QDateTime &from, const QDateTime &to);
 
     MetricChart *rateChart() const { return m_rate; }
     MetricChart *errorChart() const { return m_errors; }
@@ -51,6 +54,7 @@ Q_SIGNALS:
 private:
     void query(MetricChart *chart, const QString &promql, bool fromBox);
     qint64 rangeSeconds() const;
+    std::pair<QDateTime, QDateTime> window() const;
     QString selector() const;
     void onExportPng();
     void onExportCsv();
@@ -60,6 +64,8 @@ private:
     QComboBox *m_service = nullptr;
     QComboBox *m_range = nullptr;
     QCheckBox *m_autoRefresh = nullptr;
+    QDateTimeEdit *m_from = nullptr;
+    QDateTimeEdit *m_to = nullptr;
     QComboBox *m_promql = nullptr;
     QLabel *m_promqlError = nullptr;
     InlineBanner *m_banner = nullptr;
