@@ -22,6 +22,10 @@ find_package(spdlog)
 set_package_properties(spdlog PROPERTIES TYPE REQUIRED
     PURPOSE "logging to the console and a rotating file (Debian: libspdlog-dev)")
 
+find_package(Qt6Keychain)
+set_package_properties(Qt6Keychain PROPERTIES TYPE REQUIRED
+    PURPOSE "Prometheus credentials in the system keychain (Debian: qtkeychain-qt6-dev)")
+
 find_package(ZLIB)
 set_package_properties(ZLIB PROPERTIES TYPE REQUIRED
     PURPOSE "gzip-compressed API answers, decoded off the GUI thread (Debian: zlib1g-dev)")

@@ -5,6 +5,7 @@
 #include "core/kube/resourcecache.h"
 #include "core/prometheus/alertpoller.h"
 #include "core/prometheus/prometheusclient.h"
+#include "core/prometheus/secretstore.h"
 
 #include <QFutureWatcher>
 #include <QtConcurrent>
@@ -42,8 +43,18 @@ void EnvironmentSession::setState(State state, const QString &problem)
 
 void EnvironmentSession::start()
 {
-    if (m_alerts)
+    if (m_alerts) {
+        // A token for Prometheus, if one was stored for this environment; polls start at
+        // once and carry it from the moment it is read.
+        m_secrets = new Prometheus::SecretStore(this);
+        connect(m_secrets, &Prometheus::SecretStore::readFinished, this,
+                [this](const QString &, const QByteArray &secret) {
+                    if (!secret.isEmpty())
+                        m_prometheus->setAuth({secret, {}, {}});
+                });
+        m_secrets->read(prometheusSecretKey());
         m_alerts->start();
+    }
     struct Resolved {
         std::optional<Kube::ClusterConnection> connection;
         QString error;

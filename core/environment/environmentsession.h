@@ -15,6 +15,7 @@ class ResourceCache;
 namespace Lucent::Core::Prometheus {
 class AlertPoller;
 class PrometheusClient;
+class SecretStore;
 } // namespace Lucent::Core::Prometheus
 
 namespace Lucent::Core::Environment {
@@ -54,6 +55,8 @@ public:
     /// The environment's alerts; null when it names no Prometheus.
     Prometheus::AlertPoller *alerts() const { return m_alerts; }
     Prometheus::PrometheusClient *prometheus() const { return m_prometheus; }
+    /// The keychain entry of this environment's Prometheus bearer token.
+    QString prometheusSecretKey() const { return QStringLiteral("prometheus/") + m_environment.name; }
 
 Q_SIGNALS:
     /// The client and caches exist (the caches are still listing).
@@ -79,6 +82,7 @@ private:
     Kube::ResourceCache *m_events = nullptr;
     Prometheus::PrometheusClient *m_prometheus = nullptr;
     Prometheus::AlertPoller *m_alerts = nullptr;
+    Prometheus::SecretStore *m_secrets = nullptr;
 };
 
 } // namespace Lucent::Core::Environment

@@ -60,6 +60,8 @@ public:
 
     const QUrl &baseUrl() const { return m_base; }
     void setTimeout(int milliseconds) { m_timeoutMs = milliseconds; }
+    /// New credentials (read from the keychain later than the client was made).
+    void setAuth(const PrometheusAuth &auth) { m_auth = auth; }
 
     PrometheusReply *query(const QString &promql, const QDateTime &at = {});
     PrometheusReply *queryRange(const QString &promql, const QDateTime &start, const QDateTime &end,

@@ -12,8 +12,11 @@
 #include "ui/shell/mainwindow.h"
 
 #include <QAbstractItemModelTester>
+#include <QAction>
 #include <QFile>
+#include <QInputDialog>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListView>
 #include <QSortFilterProxyModel>
 #include <QTreeWidget>
@@ -30,6 +33,7 @@ private Q_SLOTS:
     void initTestCase();
     void errorsRolloutShowsInAlertsAndOverview();
     void unreachablePrometheusShowsABannerAndTheRestWorks();
+    void prometheusTokenIsAskedHiddenAndKept();
 
 private:
     SandboxProcess m_sandbox{{QStringLiteral("--prometheus"), QStringLiteral("--speed"), QStringLiteral("20")}};
@@ -129,6 +133,30 @@ void TestAlertsView::unreachablePrometheusShowsABannerAndTheRestWorks()
     QTRY_VERIFY_WITH_TIMEOUT(
         overview->model()->index(0, 0).data().toString().contains(QStringLiteral("alerts unknown")), 20000);
     QCOMPARE(overview->model()->index(0, 0).data(EnvironmentOverviewModel::FiringAlertsRole).toInt(), -1);
+}
+
+void TestAlertsView::prometheusTokenIsAskedHiddenAndKept()
+{
+    qunsetenv("DBUS_SESSION_BUS_ADDRESS"); // no keychain here: the session-only fallback is used
+    MainWindow window({m_sandbox.kubeconfig()}, true, m_sandbox.projectFile());
+    QSignalSpy first(&window, &MainWindow::firstDataArrived);
+    window.show();
+    QVERIFY(first.wait(30000));
+    window.findChild<QAction *>(QStringLiteral("actionPrometheusCredentials"))->trigger();
+    auto *dialog = window.findChild<QInputDialog *>(QStringLiteral("prometheusCredentialsDialog"));
+    QVERIFY(dialog);
+    QCOMPARE(dialog->textEchoMode(), QLineEdit::Password);
+    dialog->setTextValue(QStringLiteral("gui-test-token"));
+    dialog->accept();
+    auto *banner = window.findChild<QWidget *>(QStringLiteral("inlineBanner"));
+    const auto texts = [banner] {
+        QStringList all;
+        for (const QLabel *label : banner->findChildren<QLabel *>())
+            all.append(label->text());
+        return all.join(QLatin1Char('\n'));
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(texts().contains(QStringLiteral("kept in memory for this session only")), 20000);
+    QVERIFY(!texts().contains(QStringLiteral("gui-test-token")));
 }
 
 QTEST_MAIN(TestAlertsView)

@@ -4,8 +4,10 @@
 
 #include "core/prometheus/prometheusclient.h"
 #include "core/prometheus/prometheusresponse.h"
+#include "core/prometheus/secretstore.h"
 #include "scriptedserver.h"
 
+#include <QDirIterator>
 #include <QSignalSpy>
 #include <QUrlQuery>
 #include <QtTest>
@@ -31,6 +33,8 @@ private Q_SLOTS:
     void stepStaysWithinThePointLimit();
     void clientPostsQueriesWithAuthentication();
     void unreachablePrometheusIsATransportError();
+    void secretsFallBackToMemoryWithoutAKeychain();
+    void clientUsesCredentialsSetLater();
 };
 
 void TestPrometheus::vectorWithWarnings()
@@ -250,6 +254,49 @@ void TestPrometheus::unreachablePrometheusIsATransportError()
     QCOMPARE(error.kind, PrometheusError::Kind::Transport);
     QVERIFY2(error.sentence().contains(QStringLiteral("the rest of the console keeps working")),
              qPrintable(error.sentence()));
+}
+
+void TestPrometheus::secretsFallBackToMemoryWithoutAKeychain()
+{
+    // The test's environment has no D-Bus session, so no keychain service: the store must
+    // say so and keep the secret for the session, in memory only.
+    qunsetenv("DBUS_SESSION_BUS_ADDRESS");
+    SecretStore writer;
+    QSignalSpy written(&writer, &SecretStore::writeFinished);
+    writer.write(QStringLiteral("prometheus/staging"), "tok-unit-test-4711");
+    QVERIFY(written.wait(20000));
+    QCOMPARE(written[0][1].toString(), SecretStore::fallbackSentence());
+    QVERIFY(writer.usesMemoryFallback());
+
+    SecretStore reader;
+    QSignalSpy read(&reader, &SecretStore::readFinished);
+    reader.read(QStringLiteral("prometheus/staging"));
+    QVERIFY(read.size() == 1 || read.wait(20000));
+    QCOMPARE(read[0][1].toByteArray(), QByteArray("tok-unit-test-4711"));
+
+    // Nothing under HOME (the test's own directory) holds the token.
+    QDirIterator files(QDir::homePath(), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (files.hasNext()) {
+        QFile file(files.next());
+        if (file.size() < 10 * 1024 * 1024 && file.open(QIODevice::ReadOnly))
+            QVERIFY2(!file.readAll().contains("tok-unit-test-4711"), qPrintable(file.fileName()));
+    }
+}
+
+void TestPrometheus::clientUsesCredentialsSetLater()
+{
+    ScriptedServer server;
+    const QByteArray empty = R"({"status":"success","data":{"alerts":[]}})";
+    server.script = {{200, empty, {}, 0}, {200, empty, {}, 0}};
+    PrometheusClient client(server.url());
+    QSignalSpy first(client.alerts(), &PrometheusReply::finished);
+    QVERIFY(first.wait(5000));
+    client.setAuth({"later-token", {}, {}});
+    QSignalSpy second(client.alerts(), &PrometheusReply::finished);
+    QVERIFY(second.wait(5000));
+    QCOMPARE(server.requests.size(), 2);
+    QVERIFY(!server.requests[0].headers.contains("authorization"));
+    QCOMPARE(server.requests[1].headers.value("authorization"), QByteArray("Bearer later-token"));
 }
 
 QTEST_GUILESS_MAIN(TestPrometheus)

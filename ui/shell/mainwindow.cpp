@@ -3,6 +3,8 @@
 #include "core/environment/environmentsession.h"
 #include "core/kube/kubeconfigloader.h"
 #include "core/kube/kubeconfigsummary.h"
+#include "core/prometheus/prometheusclient.h"
+#include "core/prometheus/secretstore.h"
 #include "ui/about/aboutdialog.h"
 #include "ui/alerts/alertsview.h"
 #include "ui/environment/environmentoverviewmodel.h"
@@ -18,7 +20,9 @@
 #include <QFileDialog>
 #include <QFutureWatcher>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListView>
 #include <QMenuBar>
 #include <QShortcut>
@@ -189,6 +193,11 @@ void MainWindow::createMenus()
     QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setObjectName(QStringLiteral("actionQuit"));
     quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *environment = menuBar()->addMenu(tr("&Environment"));
+    QAction *credentials
+        = environment->addAction(tr("Prometheus &Credentials…"), this, &MainWindow::onPrometheusCredentials);
+    credentials->setObjectName(QStringLiteral("actionPrometheusCredentials"));
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *about = help->addAction(tr("&About Lucent Release Console"), this, &MainWindow::onAbout);
@@ -379,6 +388,40 @@ QString MainWindow::emptyStateText() const
     return tr("No Kubernetes contexts found.\n\nLooked in: %1\n\n"
               "Set KUBECONFIG, start the console with --kubeconfig FILE, or open one with File → Open Kubeconfig (%2).")
         .arg(m_files.join(QStringLiteral(", ")), QKeySequence(QKeySequence::Open).toString(QKeySequence::NativeText));
+}
+
+void MainWindow::onPrometheusCredentials()
+{
+    if (!m_session || !m_session->prometheus()) {
+        m_banner->showMessages(
+            InlineBanner::Severity::Info,
+            {tr("The current environment names no Prometheus; add 'prometheus: URL' to it in lucent.yaml.")});
+        return;
+    }
+    auto *dialog = new QInputDialog(this);
+    dialog->setObjectName(QStringLiteral("prometheusCredentialsDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Prometheus Credentials"));
+    dialog->setLabelText(tr("Bearer token for %1's Prometheus (%2). It is kept in the system keychain.")
+                             .arg(m_session->environment().name, m_session->environment().prometheusUrl));
+    dialog->setTextEchoMode(QLineEdit::Password); // never on screen, never in a screenshot
+    QPointer<Lucent::Core::Environment::EnvironmentSession> session = m_session;
+    connect(dialog, &QInputDialog::textValueSelected, this, [this, session](const QString &token) {
+        if (!session)
+            return;
+        auto *store = new Lucent::Core::Prometheus::SecretStore(this);
+        connect(store, &Lucent::Core::Prometheus::SecretStore::writeFinished, this,
+                [this, store, session, token](const QString &, const QString &problem) {
+                    store->deleteLater();
+                    if (session && session->prometheus())
+                        session->prometheus()->setAuth({token.toUtf8(), {}, {}});
+                    m_banner->showMessages(
+                        problem.isEmpty() ? InlineBanner::Severity::Info : InlineBanner::Severity::Warning,
+                        {problem.isEmpty() ? tr("The Prometheus token is stored in the keychain.") : problem});
+                });
+        store->write(session->prometheusSecretKey(), token.toUtf8());
+    });
+    dialog->open();
 }
 
 void MainWindow::onAbout()

@@ -65,6 +65,7 @@ private:
     void onProjectLoaded(const Lucent::Core::Environment::ProjectConfig &project);
     void markFirstData();
     void markFirstDataWhenSettled();
+    void onPrometheusCredentials();
     void onAbout();
     QString emptyStateText() const;
 
