@@ -73,8 +73,7 @@ void ServicesTableModel::setSession(EnvironmentSession *session)
         m_session->disconnect(this);
     m_session = session;
     m_rows.clear();
-    m_podRestarts.clear();
-    m_podOwner.clear();
+    m_pods.clear();
     endResetModel();
     if (!session)
         return;
@@ -158,6 +157,10 @@ void ServicesTableModel::onDeploymentRemoved(const QJsonObject &deployment)
     const int row = rowOf(nameOf(deployment));
     if (row < 0)
         return;
+    // Its pods' shares go with it; a Deployment of the same name later counts them afresh.
+    const QString name = m_rows[row].summary.name;
+    for (auto it = m_pods.begin(); it != m_pods.end();)
+        it = it->owner == name ? m_pods.erase(it) : std::next(it);
     beginRemoveRows({}, row, row);
     m_rows.removeAt(row);
     endRemoveRows();
@@ -166,43 +169,35 @@ void ServicesTableModel::onDeploymentRemoved(const QJsonObject &deployment)
 void ServicesTableModel::onPod(const QJsonObject &pod, bool removed)
 {
     const QString name = nameOf(pod);
-    const QString previousOwner = m_podOwner.value(name);
-    QString owner;
+    PodShare fresh;
     if (!removed) {
         const QJsonObject labels
             = pod.value(QLatin1String("metadata")).toObject().value(QLatin1String("labels")).toObject();
         for (const Row &row : std::as_const(m_rows)) {
             if (Core::Kube::selectorMatches(row.selector, labels)) {
-                owner = row.summary.name;
+                fresh = {row.summary.name, podRestarts(pod)};
                 break;
             }
         }
     }
-    if (owner.isEmpty()) {
-        m_podOwner.remove(name);
-        m_podRestarts.remove(name);
-    } else {
-        m_podOwner.insert(name, owner);
-        m_podRestarts.insert(name, podRestarts(pod));
-    }
-    for (const QString &affected : {previousOwner, owner}) {
-        if (!affected.isEmpty())
-            recountRestarts(rowOf(affected));
-    }
+    // Move this pod's share from its old row to its new one: a watch event costs the rows it
+    // touches, not a walk over every pod of the namespace.
+    const PodShare old = m_pods.value(name);
+    if (old.owner == fresh.owner && old.restarts == fresh.restarts)
+        return;
+    if (fresh.owner.isEmpty())
+        m_pods.remove(name);
+    else
+        m_pods.insert(name, fresh);
+    addRestarts(rowOf(old.owner), -old.restarts);
+    addRestarts(rowOf(fresh.owner), fresh.restarts);
 }
 
-void ServicesTableModel::recountRestarts(int row)
+void ServicesTableModel::addRestarts(int row, int delta)
 {
-    if (row < 0)
+    if (row < 0 || delta == 0)
         return;
-    int total = 0;
-    for (auto it = m_podOwner.cbegin(); it != m_podOwner.cend(); ++it) {
-        if (it.value() == m_rows[row].summary.name)
-            total += m_podRestarts.value(it.key());
-    }
-    if (total == m_rows[row].restarts)
-        return;
-    m_rows[row].restarts = total;
+    m_rows[row].restarts += delta;
     Q_EMIT dataChanged(index(row, RestartsColumn), index(row, RestartsColumn));
 }
 

@@ -59,13 +59,16 @@ private:
     void onDeployment(const QJsonObject &deployment);
     void onDeploymentRemoved(const QJsonObject &deployment);
     void onPod(const QJsonObject &pod, bool removed);
-    void recountRestarts(int row);
+    void addRestarts(int row, int delta);
     QVariant display(const Row &row, int column) const;
 
     QPointer<Lucent::Core::Environment::EnvironmentSession> m_session;
     QList<Row> m_rows;
-    QHash<QString, int> m_podRestarts; ///< pod name -> its containers' restarts
-    QHash<QString, QString> m_podOwner; ///< pod name -> the service row it belongs to
+    struct PodShare {
+        QString owner; ///< the service row the pod belongs to
+        int restarts = 0; ///< its containers' restarts, counted in that row
+    };
+    QHash<QString, PodShare> m_pods; ///< by pod name
 };
 
 } // namespace Lucent::Ui
