@@ -6,6 +6,7 @@
 #include "sandbox/auth/certificates.h"
 #include "sandbox/cluster/clusterclock.h"
 #include "sandbox/cluster/platform.h"
+#include "sandbox/cluster/alertmanagerrunner.h"
 #include "sandbox/cluster/prometheusrunner.h"
 #include "sandbox/cluster/simulator.h"
 #include "sandbox/store/objectstore.h"
@@ -51,7 +52,8 @@ void usage(FILE *to)
         "  --kubeconfig-out F   write a kubeconfig with a context per environment to F\n"
         "  --project-out F      write the console's project file (lucent.yaml) for those contexts to F\n"
         "  --prometheus         also run a real Prometheus (Debian's package) that discovers and scrapes the pods\n"
-        "                       and evaluates the platform's alert rules; its URL goes into the project file\n"
+        "                       and evaluates the platform's alert rules; its URL goes into the project file,\n"
+        "                       with an Alertmanager's when 'prometheus-alertmanager' is installed\n"
         "  --manifests DIR      the platform manifests to apply at start (default: the built-in ones)\n"
         "  --tls                serve HTTPS with a new self-signed CA; ca.crt, server.crt and server.key\n"
         "                       are written next to the kubeconfig, which then also has a client-certificate user\n"
@@ -258,6 +260,7 @@ int main(int argc, char **argv)
             return 1;
         }
     }
+    AlertmanagerRunner alertmanager;
     PrometheusRunner prometheus;
     if (withPrometheus) {
         PrometheusSpec spec;
@@ -274,6 +277,17 @@ int main(int argc, char **argv)
         }
         spec.directory = (std::filesystem::path(dir) / "prometheus").string();
         std::string error;
+        // Alertmanager is optional: without it the console simply shows no silences.
+        if (AlertmanagerRunner::binary().empty()) {
+            std::fprintf(stderr, "lucent-sandbox: no Alertmanager (Debian package 'prometheus-alertmanager'); "
+                                 "running without silences\n");
+        } else if (!alertmanager.start((std::filesystem::path(dir) / "alertmanager").string(), error)) {
+            std::fprintf(stderr, "lucent-sandbox: %s\n", error.c_str());
+            return 1;
+        } else {
+            spec.alertmanagerUrl = alertmanager.url();
+            std::printf("alertmanager listening on %s\n", alertmanager.url().c_str());
+        }
         if (!prometheus.start(spec, error)) {
             std::fprintf(stderr, "lucent-sandbox: %s\n", error.c_str());
             return 1;
@@ -283,7 +297,7 @@ int main(int argc, char **argv)
     }
     if (!projectOut.empty()) {
         std::string error;
-        if (!writeProjectFile(projectOut, store, prometheus.url(), error)) {
+        if (!writeProjectFile(projectOut, store, prometheus.url(), alertmanager.url(), error)) {
             std::fprintf(stderr, "lucent-sandbox: %s\n", error.c_str());
             return 1;
         }

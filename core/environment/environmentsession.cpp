@@ -3,6 +3,7 @@
 #include "core/kube/clusterconnection.h"
 #include "core/kube/kubeclient.h"
 #include "core/kube/resourcecache.h"
+#include "core/prometheus/alertmanager.h"
 #include "core/prometheus/alertpoller.h"
 #include "core/prometheus/prometheusclient.h"
 #include "core/prometheus/secretstore.h"
@@ -28,9 +29,19 @@ EnvironmentSession::EnvironmentSession(Environment environment, Kube::Kubeconfig
         m_prometheus = new Prometheus::PrometheusClient(QUrl(m_environment.prometheusUrl), {}, this);
         m_alerts = new Prometheus::AlertPoller(m_prometheus, 5000, this);
     }
+    if (!m_environment.alertmanagerUrl.isEmpty())
+        m_alertmanager = new Prometheus::AlertmanagerClient(QUrl(m_environment.alertmanagerUrl), this);
 }
 
 EnvironmentSession::~EnvironmentSession() = default;
+
+void EnvironmentSession::setPrometheusToken(const QByteArray &token)
+{
+    if (m_prometheus)
+        m_prometheus->setAuth({token, {}, {}});
+    if (m_alertmanager)
+        m_alertmanager->setAuth({token, {}, {}});
+}
 
 void EnvironmentSession::setState(State state, const QString &problem)
 {
@@ -43,17 +54,18 @@ void EnvironmentSession::setState(State state, const QString &problem)
 
 void EnvironmentSession::start()
 {
-    if (m_alerts) {
-        // A token for Prometheus, if one was stored for this environment; polls start at
+    if (m_alerts || m_alertmanager) {
+        // A token for Prometheus (and its Alertmanager), if one was stored for this environment; polls start at
         // once and carry it from the moment it is read.
         m_secrets = new Prometheus::SecretStore(this);
         connect(m_secrets, &Prometheus::SecretStore::readFinished, this,
                 [this](const QString &, const QByteArray &secret) {
                     if (!secret.isEmpty())
-                        m_prometheus->setAuth({secret, {}, {}});
+                        setPrometheusToken(secret);
                 });
         m_secrets->read(prometheusSecretKey());
-        m_alerts->start();
+        if (m_alerts)
+            m_alerts->start();
     }
     struct Resolved {
         std::optional<Kube::ClusterConnection> connection;

@@ -14,6 +14,7 @@ class ResourceCache;
 
 namespace Lucent::Core::Prometheus {
 class AlertPoller;
+class AlertmanagerClient;
 class PrometheusClient;
 class SecretStore;
 } // namespace Lucent::Core::Prometheus
@@ -55,6 +56,10 @@ public:
     /// The environment's alerts; null when it names no Prometheus.
     Prometheus::AlertPoller *alerts() const { return m_alerts; }
     Prometheus::PrometheusClient *prometheus() const { return m_prometheus; }
+    /// Silences; null when the environment names no Alertmanager.
+    Prometheus::AlertmanagerClient *alertmanager() const { return m_alertmanager; }
+    /// A bearer token for Prometheus and Alertmanager (they usually sit behind one proxy).
+    void setPrometheusToken(const QByteArray &token);
     /// The keychain entry of this environment's Prometheus bearer token.
     QString prometheusSecretKey() const { return QStringLiteral("prometheus/") + m_environment.name; }
 
@@ -82,6 +87,7 @@ private:
     Kube::ResourceCache *m_events = nullptr;
     Prometheus::PrometheusClient *m_prometheus = nullptr;
     Prometheus::AlertPoller *m_alerts = nullptr;
+    Prometheus::AlertmanagerClient *m_alertmanager = nullptr;
     Prometheus::SecretStore *m_secrets = nullptr;
 };
 

@@ -5,6 +5,7 @@
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <QSet>
+#include <QUrl>
 
 #include <yaml-cpp/yaml.h>
 
@@ -63,7 +64,8 @@ ProjectConfig ProjectConfig::parse(const QByteArray &yaml, const QString &fileNa
     }
     static const QSet<QString> known{QStringLiteral("name"),      QStringLiteral("context"),
                                      QStringLiteral("namespace"), QStringLiteral("prometheus"),
-                                     QStringLiteral("protected"), QStringLiteral("services")};
+                                     QStringLiteral("alertmanager"), QStringLiteral("protected"),
+                                     QStringLiteral("services")};
     QSet<QString> names;
     for (const YAML::Node &entry : root["environments"]) {
         if (!entry.IsMap()) {
@@ -77,7 +79,7 @@ ProjectConfig ProjectConfig::parse(const QByteArray &yaml, const QString &fileNa
             if (!known.contains(key))
                 problem(pair.first,
                         QStringLiteral("unknown key '%1'; the keys are name, context, namespace, "
-                                       "prometheus, protected and services.")
+                                       "prometheus, alertmanager, protected and services.")
                             .arg(key));
         }
         auto text = [&](const char *key) {
@@ -95,6 +97,17 @@ ProjectConfig ProjectConfig::parse(const QByteArray &yaml, const QString &fileNa
         env.context = text("context");
         env.namespaceName = text("namespace");
         env.prometheusUrl = text("prometheus");
+        env.alertmanagerUrl = text("alertmanager");
+        for (const char *key : {"prometheus", "alertmanager"}) {
+            const QUrl url(text(key), QUrl::StrictMode);
+            if (entry[key] && (!url.isValid() || url.host().isEmpty()
+                               || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))) {
+                problem(entry[key], QStringLiteral("'%1' must be an http:// or https:// URL, like "
+                                                   "https://%1.example.internal.")
+                                        .arg(QLatin1String(key)));
+                valid = false;
+            }
+        }
         if (const YAML::Node flag = entry["protected"]) {
             bool isProtected = false;
             if (!flag.IsScalar() || !YAML::convert<bool>::decode(flag, isProtected)) {

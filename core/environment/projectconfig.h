@@ -15,6 +15,7 @@ struct Environment {
     QString context;
     QString namespaceName;
     QString prometheusUrl;
+    QString alertmanagerUrl; ///< silences live here; empty when the team runs none
     bool isProtected = false; ///< production: mutating actions need the name typed
     QStringList services; ///< the Deployments that make up the platform; empty: all of them
 };
@@ -34,6 +35,7 @@ struct ProjectProblem {
 ///         context: lucent-prod
 ///         namespace: lucent-platform
 ///         prometheus: https://prometheus.lucent.internal
+///         alertmanager: https://alertmanager.lucent.internal
 ///         protected: true
 ///         services: [api-gateway, user-service, frontend]
 class ProjectConfig final

@@ -43,31 +43,37 @@ PrometheusClient::~PrometheusClient() = default;
 
 PrometheusReply *PrometheusClient::send(const QString &path, const QUrlQuery &form, bool post)
 {
+    if (post)
+        return request("POST", path, {}, form.query(QUrl::FullyEncoded).toUtf8(),
+                       QByteArrayLiteral("application/x-www-form-urlencoded"));
+    return request("GET", path, form);
+}
+
+PrometheusReply *PrometheusClient::request(const QByteArray &verb, const QString &path, const QUrlQuery &query,
+                                           const QByteArray &body, const QByteArray &contentType)
+{
     QUrl url = m_base;
     QString prefix = url.path();
     if (prefix.endsWith(QLatin1Char('/')))
         prefix.chop(1);
     url.setPath(prefix + path);
-    if (!post)
-        url.setQuery(form);
-    QNetworkRequest request(url);
-    request.setHeader(QNetworkRequest::UserAgentHeader, QByteArrayLiteral("lucent-console/" LUCENT_VERSION_STRING));
-    request.setRawHeader("Accept", "application/json");
+    if (!query.isEmpty())
+        url.setQuery(query);
+    QNetworkRequest networkRequest(url);
+    networkRequest.setHeader(QNetworkRequest::UserAgentHeader, QByteArrayLiteral("lucent-console/" LUCENT_VERSION_STRING));
+    networkRequest.setRawHeader("Accept", "application/json");
     if (mayCarrySecrets(url)) {
         if (!m_auth.bearerToken.isEmpty())
-            request.setRawHeader("Authorization", "Bearer " + m_auth.bearerToken);
+            networkRequest.setRawHeader("Authorization", "Bearer " + m_auth.bearerToken);
         else if (!m_auth.username.isEmpty())
-            request.setRawHeader("Authorization",
+            networkRequest.setRawHeader("Authorization",
                                  "Basic " + QByteArray(m_auth.username.toUtf8() + ':' + m_auth.password).toBase64());
     }
     auto *reply = new PrometheusReply(this);
-    QNetworkReply *network = nullptr;
-    if (post) {
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
-        network = m_manager->post(request, form.query(QUrl::FullyEncoded).toUtf8());
-    } else {
-        network = m_manager->get(request);
-    }
+    if (!contentType.isEmpty())
+        networkRequest.setHeader(QNetworkRequest::ContentTypeHeader, contentType);
+    QNetworkReply *network = verb == "GET" ? m_manager->get(networkRequest)
+                                           : m_manager->sendCustomRequest(networkRequest, verb, body);
     reply->m_network = network;
     auto *timer = new QTimer(reply);
     timer->setSingleShot(true);

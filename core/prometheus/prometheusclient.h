@@ -6,9 +6,10 @@
 #include <QObject>
 #include <QPointer>
 #include <QUrl>
+#include <QUrlQuery>
 
 class QNetworkAccessManager;
-class QUrlQuery;
+
 
 namespace Lucent::Core::Prometheus {
 
@@ -71,6 +72,11 @@ public:
     PrometheusReply *targets();
     PrometheusReply *labelValues(const QString &label);
     PrometheusReply *series(const QStringList &matchers, const QDateTime &start, const QDateTime &end);
+
+    /// Any request under the base URL, with the same credentials, timeout and reply; for the
+    /// Prometheus-family APIs that are not queries (Alertmanager's v2 API).
+    PrometheusReply *request(const QByteArray &verb, const QString &path, const QUrlQuery &query = {},
+                             const QByteArray &body = {}, const QByteArray &contentType = {});
 
 private:
     PrometheusReply *send(const QString &path, const QUrlQuery &form, bool post);

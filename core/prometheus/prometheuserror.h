@@ -15,6 +15,7 @@ struct PrometheusError {
     QString errorType; ///< bad_data, execution, timeout, canceled, unavailable, internal, not_found
     QString message; ///< Prometheus' own text, shown as it is (e.g. a PromQL parse error)
     QStringList warnings;
+    QString server = QStringLiteral("Prometheus"); ///< who answered: Prometheus or Alertmanager
 
     bool isError() const { return kind != Kind::None; }
     QString sentence() const;

@@ -90,22 +90,24 @@ QString PrometheusError::sentence() const
     case Kind::None: return {};
     case Kind::Api:
         if (errorType == QLatin1String("bad_data"))
-            return QStringLiteral("Prometheus cannot run this query: %1").arg(message);
+            return QStringLiteral("%1 cannot run this query: %2").arg(server, message);
         if (errorType == QLatin1String("timeout") || errorType == QLatin1String("canceled"))
-            return QStringLiteral("The query took too long for Prometheus (%1). Shorten the range or simplify it.")
-                .arg(message);
-        return QStringLiteral("Prometheus answered with an error (%1): %2").arg(errorType, message);
+            return QStringLiteral("The query took too long for %1 (%2). Shorten the range or simplify it.")
+                .arg(server, message);
+        if (errorType == QLatin1String("rejected"))
+            return QStringLiteral("%1 refused the request: %2").arg(server, message);
+        return QStringLiteral("%1 answered with an error (%2): %3").arg(server, errorType, message);
     case Kind::Http:
-        return QStringLiteral("Prometheus answered HTTP %1 (%2). Check the Prometheus URL of the environment.")
+        return QStringLiteral("%1 answered HTTP %2 (%3). Check the %1 URL of the environment.")
+            .arg(server)
             .arg(httpStatus)
             .arg(message);
     case Kind::Transport:
-        return QStringLiteral("Prometheus cannot be reached (%1). Check that it runs and that the URL in lucent.yaml "
+        return QStringLiteral("%1 cannot be reached (%2). Check that it runs and that the URL in lucent.yaml "
                               "is right; the rest of the console keeps working.")
-            .arg(message);
+            .arg(server, message);
     case Kind::Decode:
-        return QStringLiteral("Prometheus' answer could not be read (%1). Is the URL a Prometheus server?")
-            .arg(message);
+        return QStringLiteral("%1's answer could not be read (%2). Is the URL a %1 server?").arg(server, message);
     }
     return {};
 }

@@ -174,7 +174,7 @@ bool writeKubeconfig(const std::string &path, const KubeconfigSpec &spec, std::s
 }
 
 bool writeProjectFile(const std::string &path, const ObjectStore &store, const std::string &prometheusUrl,
-                      std::string &error)
+                      const std::string &alertmanagerUrl,                      std::string &error)
 {
     std::vector<std::string> services;
     const ResourceType *deployments = findResource("apps", "v1", "deployments");
@@ -191,6 +191,8 @@ bool writeProjectFile(const std::string &path, const ObjectStore &store, const s
             << env.name << YAML::Key << "namespace" << YAML::Value << env.ns;
         if (!prometheusUrl.empty())
             out << YAML::Key << "prometheus" << YAML::Value << prometheusUrl;
+        if (!alertmanagerUrl.empty())
+            out << YAML::Key << "alertmanager" << YAML::Value << alertmanagerUrl;
         out << YAML::Key << "protected" << YAML::Value << env.protectedEnv << YAML::Key << "services" << YAML::Value
             << YAML::Flow << services << YAML::EndMap;
     }

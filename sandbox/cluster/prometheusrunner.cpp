@@ -1,20 +1,12 @@
 #include "sandbox/cluster/prometheusrunner.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include "sandbox/cluster/childprocess.h"
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-#include <thread>
 #include <vector>
 
 namespace fs = std::filesystem;
@@ -22,36 +14,6 @@ namespace fs = std::filesystem;
 namespace lucent::sandbox {
 
 namespace {
-
-std::string findOnPath(const std::string &name)
-{
-    const char *path = std::getenv("PATH");
-    std::stringstream dirs(path ? path : "/usr/bin:/bin");
-    std::string dir;
-    while (std::getline(dirs, dir, ':')) {
-        const fs::path candidate = fs::path(dir) / name;
-        if (::access(candidate.c_str(), X_OK) == 0)
-            return candidate.string();
-    }
-    return {};
-}
-
-int freeLoopbackPort()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        return -1;
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    int port = -1;
-    if (::bind(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0
-        && ::getsockname(fd, reinterpret_cast<sockaddr *>(&address), &length) == 0)
-        port = ntohs(address.sin_port);
-    ::close(fd);
-    return port;
-}
 
 // A duration of the seed's rules, shortened by the simulation's speed (whole seconds).
 std::string scaled(double seconds, double speed, double minimum)
@@ -67,11 +29,6 @@ bool writeFile(const fs::path &path, const std::string &text)
 }
 
 } // namespace
-
-PrometheusRunner::~PrometheusRunner()
-{
-    stop();
-}
 
 std::string PrometheusRunner::rules(double speed)
 {
@@ -157,6 +114,10 @@ std::string PrometheusRunner::config(const PrometheusSpec &spec, const std::stri
         + rulesFile
         + "]\n"
           "scrape_configs:\n";
+    if (!spec.alertmanagerUrl.empty()) {
+        const std::string hostPort = spec.alertmanagerUrl.substr(spec.alertmanagerUrl.find("://") + 3);
+        out = "alerting:\n  alertmanagers:\n    - static_configs: [{targets: ['" + hostPort + "']}]\n" + out;
+    }
     for (const auto &[job, query] : std::vector<std::pair<std::string, std::string>>{
              {"lucent-services", ""}, {"mongodb", "?app=mongodb"}, {"redis", "?app=redis"}}) {
         out += "  - job_name: " + job + "\n" + access
@@ -201,67 +162,17 @@ bool PrometheusRunner::start(const PrometheusSpec &spec, std::string &error)
     const std::string listen = "--web.listen-address=127.0.0.1:" + std::to_string(port);
     const std::string configFlag = "--config.file=" + (dir / "prometheus.yml").string();
     const std::string storage = "--storage.tsdb.path=" + (dir / "data").string();
-    std::vector<std::string> args{binary, configFlag, storage, listen, "--web.enable-lifecycle", "--log.level=warn"};
-    const pid_t pid = ::fork();
-    if (pid < 0) {
-        error = "cannot start Prometheus (fork failed)";
-        return false;
-    }
-    if (pid == 0) {
-        ::prctl(PR_SET_PDEATHSIG, SIGTERM); // even a killed sandbox takes its Prometheus along
-        std::vector<char *> argv;
-        for (auto &arg : args)
-            argv.push_back(arg.data());
-        argv.push_back(nullptr);
-        const std::string log = (dir / "prometheus.log").string();
-        if (FILE *out = std::freopen(log.c_str(), "w", stdout))
-            (void)out;
-        if (FILE *err = std::freopen(log.c_str(), "a", stderr))
-            (void)err;
-        ::execv(binary.c_str(), argv.data());
-        std::_Exit(127);
-    }
-    m_pid = pid;
-    m_url = "http://127.0.0.1:" + std::to_string(port);
     // Ready when it listens; Prometheus opens its TSDB first, which takes a moment.
-    for (int i = 0; i < 100; ++i) {
-        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        address.sin_port = htons(std::uint16_t(port));
-        const bool up = ::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0;
-        ::close(fd);
-        if (up)
-            return true;
-        int status = 0;
-        if (::waitpid(pid, &status, WNOHANG) == pid) {
-            m_pid = -1;
-            error = "Prometheus exited at start; see " + (dir / "prometheus.log").string();
-            return false;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    stop();
-    error = "Prometheus did not listen within 10 s; see " + (dir / "prometheus.log").string();
-    return false;
+    if (!m_process.start({binary, configFlag, storage, listen, "--web.enable-lifecycle", "--log.level=warn"},
+                         (dir / "prometheus.log").string(), port, "Prometheus", error))
+        return false;
+    m_url = "http://127.0.0.1:" + std::to_string(port);
+    return true;
 }
 
 void PrometheusRunner::stop()
 {
-    if (m_pid <= 0)
-        return;
-    ::kill(m_pid, SIGTERM);
-    for (int i = 0; i < 50; ++i) {
-        if (::waitpid(m_pid, nullptr, WNOHANG) == m_pid) {
-            m_pid = -1;
-            return;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    ::kill(m_pid, SIGKILL);
-    ::waitpid(m_pid, nullptr, 0);
-    m_pid = -1;
+    m_process.stop();
 }
 
 } // namespace lucent::sandbox

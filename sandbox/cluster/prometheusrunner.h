@@ -1,7 +1,8 @@
 #pragma once
 
+#include "sandbox/cluster/childprocess.h"
+
 #include <string>
-#include <sys/types.h>
 
 namespace lucent::sandbox {
 
@@ -12,6 +13,7 @@ struct PrometheusSpec {
     std::string caPem; ///< the sandbox's CA, for https
     std::string directory; ///< where config, rules and data go
     double speed = 1.0; ///< the sandbox's --speed: alert windows and delays shrink with it
+    std::string alertmanagerUrl; ///< where firing alerts go; empty for none
 };
 
 /// A real Prometheus (Debian's `prometheus`) on a free loopback port, discovering the sandbox's
@@ -20,11 +22,6 @@ struct PrometheusSpec {
 class PrometheusRunner
 {
 public:
-    PrometheusRunner() = default;
-    ~PrometheusRunner();
-    PrometheusRunner(const PrometheusRunner &) = delete;
-    PrometheusRunner &operator=(const PrometheusRunner &) = delete;
-
     /// Writes the configuration and starts Prometheus; false with @p error when it cannot.
     bool start(const PrometheusSpec &spec, std::string &error);
     void stop();
@@ -36,7 +33,7 @@ public:
     static std::string config(const PrometheusSpec &spec, const std::string &rulesFile, bool tls);
 
 private:
-    pid_t m_pid = -1;
+    ChildProcess m_process;
     std::string m_url;
     std::string m_rules;
 };

@@ -413,8 +413,8 @@ void MainWindow::onPrometheusCredentials()
         connect(store, &Lucent::Core::Prometheus::SecretStore::writeFinished, this,
                 [this, store, session, token](const QString &, const QString &problem) {
                     store->deleteLater();
-                    if (session && session->prometheus())
-                        session->prometheus()->setAuth({token.toUtf8(), {}, {}});
+                    if (session)
+                        session->setPrometheusToken(token.toUtf8());
                     m_banner->showMessages(
                         problem.isEmpty() ? InlineBanner::Severity::Info : InlineBanner::Severity::Warning,
                         {problem.isEmpty() ? tr("The Prometheus token is stored in the keychain.") : problem});
