@@ -4,9 +4,9 @@
 #include "sandbox/api/httptransport.h"
 #include "sandbox/auth/authenticator.h"
 #include "sandbox/auth/certificates.h"
+#include "sandbox/cluster/alertmanagerrunner.h"
 #include "sandbox/cluster/clusterclock.h"
 #include "sandbox/cluster/platform.h"
-#include "sandbox/cluster/alertmanagerrunner.h"
 #include "sandbox/cluster/prometheusrunner.h"
 #include "sandbox/cluster/simulator.h"
 #include "sandbox/store/objectstore.h"
@@ -279,8 +279,9 @@ int main(int argc, char **argv)
         std::string error;
         // Alertmanager is optional: without it the console simply shows no silences.
         if (AlertmanagerRunner::binary().empty()) {
-            std::fprintf(stderr, "lucent-sandbox: no Alertmanager (Debian package 'prometheus-alertmanager'); "
-                                 "running without silences\n");
+            std::fprintf(stderr,
+                         "lucent-sandbox: no Alertmanager (Debian package 'prometheus-alertmanager'); "
+                         "running without silences\n");
         } else if (!alertmanager.start((std::filesystem::path(dir) / "alertmanager").string(), error)) {
             std::fprintf(stderr, "lucent-sandbox: %s\n", error.c_str());
             return 1;

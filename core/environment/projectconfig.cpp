@@ -62,8 +62,8 @@ ProjectConfig ProjectConfig::parse(const QByteArray &yaml, const QString &fileNa
         problem(root, QStringLiteral("a project file needs an 'environments:' list; see the README's example."));
         return config;
     }
-    static const QSet<QString> known{QStringLiteral("name"),      QStringLiteral("context"),
-                                     QStringLiteral("namespace"), QStringLiteral("prometheus"),
+    static const QSet<QString> known{QStringLiteral("name"),         QStringLiteral("context"),
+                                     QStringLiteral("namespace"),    QStringLiteral("prometheus"),
                                      QStringLiteral("alertmanager"), QStringLiteral("protected"),
                                      QStringLiteral("services")};
     QSet<QString> names;
@@ -100,11 +100,13 @@ ProjectConfig ProjectConfig::parse(const QByteArray &yaml, const QString &fileNa
         env.alertmanagerUrl = text("alertmanager");
         for (const char *key : {"prometheus", "alertmanager"}) {
             const QUrl url(text(key), QUrl::StrictMode);
-            if (entry[key] && (!url.isValid() || url.host().isEmpty()
-                               || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))) {
-                problem(entry[key], QStringLiteral("'%1' must be an http:// or https:// URL, like "
-                                                   "https://%1.example.internal.")
-                                        .arg(QLatin1String(key)));
+            if (entry[key]
+                && (!url.isValid() || url.host().isEmpty()
+                    || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))) {
+                problem(entry[key],
+                        QStringLiteral("'%1' must be an http:// or https:// URL, like "
+                                       "https://%1.example.internal.")
+                            .arg(QLatin1String(key)));
                 valid = false;
             }
         }

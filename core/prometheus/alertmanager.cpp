@@ -7,6 +7,8 @@
 #include <QJsonObject>
 #include <QRegularExpression>
 
+#include <algorithm>
+
 namespace Lucent::Core::Prometheus {
 
 namespace {
@@ -36,8 +38,10 @@ bool failed(const QByteArray &body, int httpStatus, PrometheusError *error)
     const QJsonValue value = parseError.error == QJsonParseError::NoError ? wrapped.array().first() : QJsonValue();
     if (value.isString() || (value.isObject() && value.toObject().contains(QLatin1String("message")))) {
         error->kind = PrometheusError::Kind::Api;
-        error->errorType = httpStatus == 404 || httpStatus >= 500 ? QStringLiteral("failed") : QStringLiteral("rejected");
-        error->message = value.isString() ? value.toString() : value.toObject().value(QLatin1String("message")).toString();
+        error->errorType
+            = httpStatus == 404 || httpStatus >= 500 ? QStringLiteral("failed") : QStringLiteral("rejected");
+        error->message
+            = value.isString() ? value.toString() : value.toObject().value(QLatin1String("message")).toString();
         return true;
     }
     error->kind = PrometheusError::Kind::Http;
@@ -64,7 +68,8 @@ QString SilenceMatcher::toString() const
 
 std::optional<SilenceMatcher> SilenceMatcher::parse(const QString &text, QString *error)
 {
-    static const QRegularExpression syntax(QStringLiteral(R"re(^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*(.*?)\s*$)re"));
+    static const QRegularExpression syntax(
+        QStringLiteral(R"re(^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*(.*?)\s*$)re"));
     const QRegularExpressionMatch match = syntax.match(text);
     if (!match.hasMatch()) {
         *error = QStringLiteral("'%1' is not a matcher; write label=value, label!=value, label=~regex or "
@@ -83,8 +88,7 @@ std::optional<SilenceMatcher> SilenceMatcher::parse(const QString &text, QString
         value.replace(QLatin1String("\\\""), QLatin1String("\"")).replace(QLatin1String("\\\\"), QLatin1String("\\"));
     }
     matcher.value = value;
-    if (matcher.isRegex
-        && !QRegularExpression(QStringLiteral("^(?:%1)$").arg(matcher.value)).isValid()) {
+    if (matcher.isRegex && !QRegularExpression(QStringLiteral("^(?:%1)$").arg(matcher.value)).isValid()) {
         *error = QStringLiteral("the regular expression of '%1' is not valid.").arg(text.trimmed());
         return std::nullopt;
     }
@@ -113,6 +117,14 @@ bool Silence::covers(const Labels &labels) const
     return true;
 }
 
+bool Silence::appliesToNamespace(const QString &ns) const
+{
+    const Labels labels{{QStringLiteral("namespace"), ns}};
+    return std::all_of(matchers.cbegin(), matchers.cend(), [&](const SilenceMatcher &matcher) {
+        return matcher.name != QLatin1String("namespace") || matcher.matches(labels);
+    });
+}
+
 QString Silence::matchersText() const
 {
     QStringList parts;
@@ -122,7 +134,7 @@ QString Silence::matchersText() const
 }
 
 std::optional<QList<Silence>> AlertmanagerResponse::silences(const QByteArray &body, int httpStatus,
-                                                            PrometheusError *error)
+                                                             PrometheusError *error)
 {
     if (failed(body, httpStatus, error))
         return std::nullopt;
@@ -146,10 +158,9 @@ std::optional<QList<Silence>> AlertmanagerResponse::silences(const QByteArray &b
         for (const QJsonValue &m : object.value(QLatin1String("matchers")).toArray()) {
             const QJsonObject mo = m.toObject();
             // isEqual came with Alertmanager 0.22; older servers mean "equal" when it is absent.
-            silence.matchers.append({mo.value(QLatin1String("name")).toString(),
-                                     mo.value(QLatin1String("value")).toString(),
-                                     mo.value(QLatin1String("isRegex")).toBool(),
-                                     mo.value(QLatin1String("isEqual")).toBool(true)});
+            silence.matchers.append(
+                {mo.value(QLatin1String("name")).toString(), mo.value(QLatin1String("value")).toString(),
+                 mo.value(QLatin1String("isRegex")).toBool(), mo.value(QLatin1String("isEqual")).toBool(true)});
         }
         if (silence.id.isEmpty() || !silence.endsAt.isValid()) {
             decodeFailure(error, QStringLiteral("a silence has no id or end time"));

@@ -47,6 +47,9 @@ struct Silence {
     /// Whether this silence, while active, mutes an alert with @p labels.
     bool covers(const Labels &labels) const;
     QString matchersText() const;
+    /// Whether the silence can mute alerts of namespace @p ns: its namespace matchers allow
+    /// it, or it has none. Environments often share one Alertmanager.
+    bool appliesToNamespace(const QString &ns) const;
 };
 
 /// Reads Alertmanager's v2 answers. Its errors come as a JSON string ("silence not found"),

@@ -60,20 +60,21 @@ PrometheusReply *PrometheusClient::request(const QByteArray &verb, const QString
     if (!query.isEmpty())
         url.setQuery(query);
     QNetworkRequest networkRequest(url);
-    networkRequest.setHeader(QNetworkRequest::UserAgentHeader, QByteArrayLiteral("lucent-console/" LUCENT_VERSION_STRING));
+    networkRequest.setHeader(QNetworkRequest::UserAgentHeader,
+                             QByteArrayLiteral("lucent-console/" LUCENT_VERSION_STRING));
     networkRequest.setRawHeader("Accept", "application/json");
     if (mayCarrySecrets(url)) {
         if (!m_auth.bearerToken.isEmpty())
             networkRequest.setRawHeader("Authorization", "Bearer " + m_auth.bearerToken);
         else if (!m_auth.username.isEmpty())
-            networkRequest.setRawHeader("Authorization",
-                                 "Basic " + QByteArray(m_auth.username.toUtf8() + ':' + m_auth.password).toBase64());
+            networkRequest.setRawHeader(
+                "Authorization", "Basic " + QByteArray(m_auth.username.toUtf8() + ':' + m_auth.password).toBase64());
     }
     auto *reply = new PrometheusReply(this);
     if (!contentType.isEmpty())
         networkRequest.setHeader(QNetworkRequest::ContentTypeHeader, contentType);
-    QNetworkReply *network = verb == "GET" ? m_manager->get(networkRequest)
-                                           : m_manager->sendCustomRequest(networkRequest, verb, body);
+    QNetworkReply *network
+        = verb == "GET" ? m_manager->get(networkRequest) : m_manager->sendCustomRequest(networkRequest, verb, body);
     reply->m_network = network;
     auto *timer = new QTimer(reply);
     timer->setSingleShot(true);

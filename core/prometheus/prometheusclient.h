@@ -10,7 +10,6 @@
 
 class QNetworkAccessManager;
 
-
 namespace Lucent::Core::Prometheus {
 
 /// How to authenticate to Prometheus. The secrets come from the keychain, never from a file

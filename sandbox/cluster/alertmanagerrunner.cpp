@@ -53,8 +53,8 @@ bool AlertmanagerRunner::start(const std::string &directory, std::string &error)
     // An empty cluster address turns off gossip, which would otherwise bind 0.0.0.0:9094.
     if (!m_process.start({program, "--config.file=" + (dir / "alertmanager.yml").string(),
                           "--storage.path=" + (dir / "data").string(),
-                          "--web.listen-address=127.0.0.1:" + std::to_string(port), "--cluster.listen-address=",
-                          "--log.level=warn"},
+                          "--web.listen-address=127.0.0.1:" + std::to_string(port),
+                          "--cluster.listen-address=", "--log.level=warn"},
                          (dir / "alertmanager.log").string(), port, "Alertmanager", error))
         return false;
     m_url = "http://127.0.0.1:" + std::to_string(port);

@@ -174,7 +174,7 @@ bool writeKubeconfig(const std::string &path, const KubeconfigSpec &spec, std::s
 }
 
 bool writeProjectFile(const std::string &path, const ObjectStore &store, const std::string &prometheusUrl,
-                      const std::string &alertmanagerUrl,                      std::string &error)
+                      const std::string &alertmanagerUrl, std::string &error)
 {
     std::vector<std::string> services;
     const ResourceType *deployments = findResource("apps", "v1", "deployments");

@@ -44,6 +44,6 @@ bool writeKubeconfig(const std::string &path, const KubeconfigSpec &spec, std::s
 /// contexts writeKubeconfig() names alike: staging, and production (protected). The
 /// services are the Deployments of the platform's manifests.
 bool writeProjectFile(const std::string &path, const ObjectStore &store, const std::string &prometheusUrl,
-                      const std::string &alertmanagerUrl,                      std::string &error);
+                      const std::string &alertmanagerUrl, std::string &error);
 
 } // namespace lucent::sandbox

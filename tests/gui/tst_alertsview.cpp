@@ -1,24 +1,30 @@
-// Alerts in the console, from the sandbox's real Prometheus: the Alerts tab and the overview's
-// count follow an -errors rollout; an unreachable Prometheus shows in a banner while the
-// rollout dashboard keeps working.
+// Alerts in the console, from the sandbox's real Prometheus and Alertmanager: the Alerts tab
+// (a tree by service) and the overview's count follow an -errors rollout; the alert is
+// silenced and the silence expired through Alertmanager; a protected environment asks for its
+// name; an unreachable Prometheus shows in a banner while the rollout dashboard keeps working.
 
 #include "sandboxprocess.h"
 
 #include "ui/alerts/alertsmodel.h"
 #include "ui/alerts/alertsview.h"
+#include "ui/alerts/silencespanel.h"
 #include "ui/environment/environmentoverviewmodel.h"
+#include "ui/rollout/confirmactiondialog.h"
 #include "ui/rollout/rolloutdashboard.h"
 #include "ui/rollout/servicestablemodel.h"
 #include "ui/shell/mainwindow.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
+#include <QCheckBox>
 #include <QFile>
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QPushButton>
 #include <QSortFilterProxyModel>
+#include <QTreeView>
 #include <QTreeWidget>
 #include <QtTest>
 
@@ -32,6 +38,7 @@ class TestAlertsView : public QObject
 private Q_SLOTS:
     void initTestCase();
     void errorsRolloutShowsInAlertsAndOverview();
+    void protectedEnvironmentSilenceNeedsItsName();
     void unreachablePrometheusShowsABannerAndTheRestWorks();
     void prometheusTokenIsAskedHiddenAndKept();
 
@@ -62,24 +69,37 @@ void TestAlertsView::errorsRolloutShowsInAlertsAndOverview()
         = m_sandbox.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "set", "image", "deploy/wallet-service",
                                                  "wallet-service=lucent/wallet-service:2.1.1-errors"}));
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
-    auto firingRow = [alerts] {
-        QAbstractItemModel *model = alerts->model();
-        for (int row = 0; row < model->rowCount(); ++row) {
-            if (model->index(row, AlertsModel::AlertColumn).data().toString() == QLatin1String("HighErrorRate")
-                && model->index(row, AlertsModel::ServiceColumn).data().toString() == QLatin1String("wallet-service")
-                && model->index(row, AlertsModel::StateColumn).data().toString() == QLatin1String("firing"))
-                return row;
+    // The alert sits under its service's row.
+    auto firingAlert = [alerts]() -> QModelIndex {
+        AlertsModel *model = alerts->model();
+        for (int group = 0; group < model->rowCount(); ++group) {
+            const QModelIndex service = model->index(group, AlertsModel::NameColumn);
+            if (service.data().toString() != QLatin1String("wallet-service"))
+                continue;
+            for (int row = 0; row < model->rowCount(service); ++row) {
+                if (model->index(row, AlertsModel::NameColumn, service).data().toString()
+                        == QLatin1String("HighErrorRate")
+                    && model->index(row, AlertsModel::StateColumn, service)
+                           .data()
+                           .toString()
+                           .startsWith(QLatin1String("firing")))
+                    return model->index(row, 0, service);
+            }
         }
-        return -1;
+        return {};
     };
-    QTRY_VERIFY_WITH_TIMEOUT(firingRow() >= 0, 90000);
-    const int row = firingRow();
-    QCOMPARE(alerts->model()->index(row, AlertsModel::SeverityColumn).data().toString(), QStringLiteral("warning"));
-    QVERIFY(alerts->model()
-                ->index(row, AlertsModel::SummaryColumn)
+    QTRY_VERIFY_WITH_TIMEOUT(firingAlert().isValid(), 90000);
+    const QModelIndex alert = firingAlert();
+    QCOMPARE(alert.siblingAtColumn(AlertsModel::SeverityColumn).data().toString(), QStringLiteral("warning"));
+    QVERIFY(alert.siblingAtColumn(AlertsModel::SummaryColumn)
                 .data(Qt::ToolTipRole)
                 .toString()
                 .contains(QStringLiteral("fail with 5xx")));
+    QVERIFY(alert.parent()
+                .siblingAtColumn(AlertsModel::StateColumn)
+                .data()
+                .toString()
+                .contains(QStringLiteral("1 firing")));
     QTRY_VERIFY_WITH_TIMEOUT(
         overview->model()->index(0, 0).data(EnvironmentOverviewModel::FiringAlertsRole).toInt() >= 1, 20000);
     QVERIFY(overview->model()->index(0, 0).data().toString().contains(QStringLiteral("firing alert")));
@@ -97,9 +117,109 @@ void TestAlertsView::errorsRolloutShowsInAlertsAndOverview()
     QTRY_COMPARE_WITH_TIMEOUT(rules->topLevelItemCount(), 5, 20000);
     QCOMPARE(rules->topLevelItem(0)->text(0), QStringLiteral("ServiceDown"));
     QCOMPARE(rules->topLevelItem(0)->text(2), QStringLiteral("ok"));
-    // The filter narrows the alerts.
+    // The filter narrows the alerts: a matching alert keeps its service row.
+    alerts->proxy()->setFilterFixedString(QStringLiteral("HighErrorRate"));
+    QVERIFY(alerts->proxy()->rowCount() >= 1);
+    const QModelIndex shownService = alerts->proxy()->index(0, 0);
+    QCOMPARE(shownService.data().toString(), QStringLiteral("wallet-service"));
+    QCOMPARE(alerts->proxy()->index(0, 0, shownService).data().toString(), QStringLiteral("HighErrorRate"));
     alerts->proxy()->setFilterFixedString(QStringLiteral("no-such-service"));
     QCOMPARE(alerts->proxy()->rowCount(), 0);
+    alerts->proxy()->setFilterFixedString(QString());
+
+    // Silence it from the alert's row: the form starts with the alert's labels.
+    window.showView(QStringLiteral("alerts"));
+    SilencesPanel *silences = alerts->silences();
+    const QModelIndex alertInView = alerts->proxy()->mapFromSource(firingAlert());
+    alerts->view()->setCurrentIndex(alertInView);
+    auto *silenceButton = alerts->findChild<QPushButton *>(QStringLiteral("silenceAlertButton"));
+    QVERIFY(silenceButton->isEnabled());
+    QTest::mouseClick(silenceButton, Qt::LeftButton);
+    ConfirmActionDialog *dialog = silences->pendingDialog();
+    QVERIFY(dialog);
+    auto *matchers = dialog->findChild<QLineEdit *>(QStringLiteral("silenceMatchers"));
+    QCOMPARE(matchers->text(), QStringLiteral("alertname=HighErrorRate, namespace=lucent-staging, app=wallet-service"));
+    auto *ok = dialog->findChild<QPushButton *>(QStringLiteral("confirmOk"));
+    auto *problem = dialog->findChild<QLabel *>(QStringLiteral("silenceProblem"));
+    QVERIFY(!ok->isEnabled()); // no comment yet
+    QVERIFY(problem->text().contains(QStringLiteral("comment")));
+    // A broken matcher is named, and blocks the button.
+    matchers->setText(QStringLiteral("app=~(wallet"));
+    QVERIFY(problem->text().contains(QStringLiteral("regular expression")));
+    matchers->setText(QStringLiteral("alertname=HighErrorRate, namespace=lucent-staging, app=wallet-service"));
+    QTest::keyClicks(dialog->findChild<QLineEdit *>(QStringLiteral("silenceComment")),
+                     QStringLiteral("known: wallet 2.1.1 errors, rollback under way"));
+    QVERIFY(ok->isEnabled());
+    QTest::mouseClick(ok, Qt::LeftButton);
+
+    // Alertmanager has it: listed as active, and the alert says it is silenced.
+    auto *list = silences->findChild<QTreeWidget *>(QStringLiteral("silencesList"));
+    QTRY_COMPARE_WITH_TIMEOUT(list->topLevelItemCount(), 1, 20000);
+    QCOMPARE(list->topLevelItem(0)->text(0), QStringLiteral("active"));
+    QCOMPARE(list->topLevelItem(0)->text(1),
+             QStringLiteral("alertname=HighErrorRate, namespace=lucent-staging, app=wallet-service"));
+    QVERIFY(silences->bannerText().contains(QStringLiteral("created")));
+    QTRY_VERIFY_WITH_TIMEOUT(!firingAlert().data(AlertsModel::SilencedByRole).toString().isEmpty(), 20000);
+    QVERIFY(
+        firingAlert().siblingAtColumn(AlertsModel::StateColumn).data().toString().contains(QStringLiteral("silenced")));
+    QVERIFY(firingAlert()
+                .parent()
+                .siblingAtColumn(AlertsModel::StateColumn)
+                .data()
+                .toString()
+                .contains(QStringLiteral("1 silenced")));
+
+    // Expire it: gone from the active list, still there with "Show expired".
+    list->setCurrentItem(list->topLevelItem(0));
+    auto *expire = silences->findChild<QPushButton *>(QStringLiteral("expireSilenceButton"));
+    QVERIFY(expire->isEnabled());
+    QTest::mouseClick(expire, Qt::LeftButton);
+    QVERIFY(silences->pendingDialog());
+    QTest::mouseClick(silences->pendingDialog()->findChild<QPushButton *>(QStringLiteral("confirmOk")), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(list->topLevelItemCount(), 0, 20000);
+    QVERIFY(silences->bannerText().contains(QStringLiteral("expired")));
+    QVERIFY(firingAlert().data(AlertsModel::SilencedByRole).toString().isEmpty());
+    silences->findChild<QCheckBox *>(QStringLiteral("showExpiredSilences"))->setChecked(true);
+    QCOMPARE(list->topLevelItemCount(), 1);
+    QCOMPARE(list->topLevelItem(0)->text(0), QStringLiteral("expired"));
+}
+
+void TestAlertsView::protectedEnvironmentSilenceNeedsItsName()
+{
+    MainWindow window({m_sandbox.kubeconfig()}, true, m_sandbox.projectFile());
+    QSignalSpy first(&window, &MainWindow::firstDataArrived);
+    window.show();
+    QVERIFY(first.wait(30000));
+    window.selectEnvironment(QStringLiteral("production"));
+    window.showView(QStringLiteral("alerts"));
+    auto *alerts = window.findChild<AlertsView *>();
+    SilencesPanel *silences = alerts->silences();
+    auto *create = silences->findChild<QPushButton *>(QStringLiteral("newSilenceButton"));
+    QTRY_VERIFY_WITH_TIMEOUT(create->isEnabled(), 20000);
+    QTest::mouseClick(create, Qt::LeftButton);
+    ConfirmActionDialog *dialog = silences->pendingDialog();
+    QVERIFY(dialog);
+    auto *matchers = dialog->findChild<QLineEdit *>(QStringLiteral("silenceMatchers"));
+    QCOMPARE(matchers->text(), QStringLiteral("namespace=lucent-platform"));
+    matchers->setText(QStringLiteral("namespace=lucent-platform, alertname=~\"High.*\""));
+    QTest::keyClicks(dialog->findChild<QLineEdit *>(QStringLiteral("silenceComment")), QStringLiteral("maintenance"));
+    auto *ok = dialog->findChild<QPushButton *>(QStringLiteral("confirmOk"));
+    auto *name = dialog->findChild<QLineEdit *>(QStringLiteral("confirmEnvironmentName"));
+    QVERIFY(name);
+    QVERIFY(!ok->isEnabled()); // the form is complete, but the name is not typed
+    QTest::keyClicks(name, QStringLiteral("production"));
+    QVERIFY(ok->isEnabled());
+    QTest::mouseClick(ok, Qt::LeftButton);
+    auto *list = silences->findChild<QTreeWidget *>(QStringLiteral("silencesList"));
+    QTRY_VERIFY_WITH_TIMEOUT(list->topLevelItemCount() >= 1, 20000);
+    QCOMPARE(list->topLevelItem(0)->text(1), QStringLiteral("namespace=lucent-platform, alertname=~\"High.*\""));
+    // Switching environment rejects an open confirmation instead of applying it elsewhere.
+    list->setCurrentItem(list->topLevelItem(0));
+    QTest::mouseClick(silences->findChild<QPushButton *>(QStringLiteral("expireSilenceButton")), Qt::LeftButton);
+    QPointer<ConfirmActionDialog> expireDialog = silences->pendingDialog();
+    QVERIFY(expireDialog && expireDialog->findChild<QLineEdit *>(QStringLiteral("confirmEnvironmentName")));
+    window.selectEnvironment(QStringLiteral("staging"));
+    QTRY_VERIFY(!expireDialog || !expireDialog->isVisible());
 }
 
 void TestAlertsView::unreachablePrometheusShowsABannerAndTheRestWorks()

@@ -1,14 +1,18 @@
 // lucent-sandbox --prometheus with Debian's real Prometheus: discovery of the pods, their
 // scrapes through the pod proxy, the platform's alert rules (checked by promtool, firing on
 // an -errors rollout and clearing after the rollback), range queries and error texts, all
-// through core/prometheus' client.
+// through core/prometheus' client; and the real Alertmanager beside it, silencing that alert.
 
 #include "sandboxprocess.h"
 
 #include "core/environment/projectconfig.h"
+#include "core/prometheus/alertmanager.h"
 #include "core/prometheus/prometheusclient.h"
 #include "core/prometheus/prometheusresponse.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QStandardPaths>
 #include <QtTest>
 
@@ -34,10 +38,12 @@ private:
         PrometheusError error;
     };
     Answer wait(PrometheusReply *reply);
+    void silenceTheFiringAlertInAlertmanager();
     QList<Alert> alerts();
 
     SandboxProcess m_sandbox{{QStringLiteral("--prometheus"), QStringLiteral("--speed"), QStringLiteral("20")}};
     std::unique_ptr<PrometheusClient> m_client;
+    QUrl m_alertmanager;
 };
 
 TestSandboxPrometheus::Answer TestSandboxPrometheus::wait(PrometheusReply *reply)
@@ -72,6 +78,9 @@ void TestSandboxPrometheus::initTestCase()
     QVERIFY2(url.startsWith(QStringLiteral("http://127.0.0.1:")), qPrintable(url));
     QCOMPARE(project.environment(QStringLiteral("production"))->prometheusUrl, url);
     m_client = std::make_unique<PrometheusClient>(QUrl(url));
+    m_alertmanager = QUrl(project.environment(QStringLiteral("staging"))->alertmanagerUrl);
+    QVERIFY2(m_alertmanager.toString().startsWith(QStringLiteral("http://127.0.0.1:")),
+             "the sandbox's lucent.yaml names no Alertmanager; is prometheus-alertmanager installed?");
 }
 
 void TestSandboxPrometheus::rulesPassPromtool()
@@ -170,10 +179,76 @@ void TestSandboxPrometheus::errorsRolloutFiresAndRollbackClears()
                                     [](const Alert &a) { return a.name() == QLatin1String("HighErrorRate"); });
     QCOMPARE(alert->severity(), QStringLiteral("warning"));
     QVERIFY(alert->annotations.value(QStringLiteral("summary")).contains(QStringLiteral("wallet-service")));
+    silenceTheFiringAlertInAlertmanager();
 
     r = m_sandbox.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "rollout", "undo", "deploy/wallet-service"}));
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
     QVERIFY2(QTest::qWaitFor([&] { return !firing(); }, 120000), "HighErrorRate did not clear after the rollback");
+}
+
+// Prometheus hands the firing alert to the sandbox's real Alertmanager; a silence made through
+// core/prometheus mutes it there, and expiring it lifts that.
+void TestSandboxPrometheus::silenceTheFiringAlertInAlertmanager()
+{
+    AlertmanagerClient client(m_alertmanager);
+    PrometheusClient raw(m_alertmanager); // for /api/v2/alerts, which the console does not need
+    auto silencedBy = [&]() -> QStringList {
+        const Answer answer = wait(raw.request("GET", QStringLiteral("/api/v2/alerts")));
+        for (const QJsonValue &entry : QJsonDocument::fromJson(answer.body).array()) {
+            const QJsonObject alert = entry.toObject();
+            const QJsonObject labels = alert.value(QStringLiteral("labels")).toObject();
+            if (labels.value(QStringLiteral("alertname")).toString() == QLatin1String("HighErrorRate")
+                && labels.value(QStringLiteral("app")).toString() == QLatin1String("wallet-service")) {
+                QStringList ids;
+                for (const QJsonValue &id :
+                     alert.value(QStringLiteral("status")).toObject().value(QStringLiteral("silencedBy")).toArray())
+                    ids.append(id.toString());
+                return ids;
+            }
+        }
+        return {QStringLiteral("<no such alert>")};
+    };
+    QVERIFY2(QTest::qWaitFor([&] { return silencedBy().isEmpty(); }, 30000),
+             "the firing alert never reached Alertmanager unsilenced");
+
+    // A regular expression Alertmanager cannot compile: its own sentence comes back.
+    Silence bad;
+    bad.matchers = {{QStringLiteral("app"), QStringLiteral("("), true, true}};
+    bad.startsAt = QDateTime::currentDateTimeUtc();
+    bad.endsAt = bad.startsAt.addSecs(3600);
+    bad.createdBy = QStringLiteral("tst_sandbox_prometheus");
+    bad.comment = QStringLiteral("invalid on purpose");
+    Answer answer = wait(client.createSilence(bad));
+    PrometheusError error;
+    QVERIFY(!AlertmanagerResponse::createdSilence(answer.body, answer.status, &error));
+    QCOMPARE(answer.status, 400);
+    QVERIFY2(error.sentence().contains(QStringLiteral("invalid regular expression")), qPrintable(error.sentence()));
+
+    Silence silence = bad;
+    QString parseError;
+    silence.matchers = {*SilenceMatcher::parse(QStringLiteral("alertname=HighErrorRate"), &parseError),
+                        *SilenceMatcher::parse(QStringLiteral("app=~\"wallet-.*\""), &parseError)};
+    silence.comment = QStringLiteral("rollback under way");
+    answer = wait(client.createSilence(silence));
+    const auto id = AlertmanagerResponse::createdSilence(answer.body, answer.status, &error);
+    QVERIFY2(id, qPrintable(error.sentence()));
+    QVERIFY2(QTest::qWaitFor([&] { return silencedBy() == QStringList{*id}; }, 30000),
+             "Alertmanager does not report the alert as silenced");
+    answer = wait(client.silences());
+    const auto listed = AlertmanagerResponse::silences(answer.body, answer.status, &error);
+    QVERIFY2(listed, qPrintable(error.sentence()));
+    const auto mine = std::find_if(listed->cbegin(), listed->cend(), [&](const Silence &s) { return s.id == *id; });
+    QVERIFY(mine != listed->cend());
+    QCOMPARE(mine->state, QStringLiteral("active"));
+    QCOMPARE(mine->matchersText(), QStringLiteral("alertname=HighErrorRate, app=~\"wallet-.*\""));
+
+    answer = wait(client.expireSilence(*id));
+    QVERIFY2(AlertmanagerResponse::expired(answer.body, answer.status, &error), qPrintable(error.sentence()));
+    QVERIFY2(QTest::qWaitFor([&] { return silencedBy().isEmpty(); }, 30000), "the alert stayed silenced");
+    // Expiring one that does not exist is an error in Alertmanager's words, not a silent success.
+    answer = wait(client.expireSilence(QStringLiteral("00000000-0000-0000-0000-000000000000")));
+    QVERIFY(!AlertmanagerResponse::expired(answer.body, answer.status, &error));
+    QVERIFY2(error.sentence().contains(QStringLiteral("silence not found")), qPrintable(error.sentence()));
 }
 
 QTEST_GUILESS_MAIN(TestSandboxPrometheus)

@@ -2,12 +2,16 @@
 // alert, rule, target, label and series payloads, the step rule, and the client's requests
 // against a scripted loopback server.
 
+#include "core/prometheus/alertmanager.h"
 #include "core/prometheus/prometheusclient.h"
 #include "core/prometheus/prometheusresponse.h"
 #include "core/prometheus/secretstore.h"
 #include "scriptedserver.h"
 
 #include <QDirIterator>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QUrlQuery>
 #include <QtTest>
@@ -35,6 +39,13 @@ private Q_SLOTS:
     void unreachablePrometheusIsATransportError();
     void secretsFallBackToMemoryWithoutAKeychain();
     void clientUsesCredentialsSetLater();
+    void silenceMatchersParseAndMatch_data();
+    void silenceMatchersParseAndMatch();
+    void silenceCoversOnlyWhileActive();
+    void alertmanagerSilenceList();
+    void alertmanagerErrorForms_data();
+    void alertmanagerErrorForms();
+    void alertmanagerClientSendsTheV2Requests();
 };
 
 void TestPrometheus::vectorWithWarnings()
@@ -297,6 +308,205 @@ void TestPrometheus::clientUsesCredentialsSetLater()
     QCOMPARE(server.requests.size(), 2);
     QVERIFY(!server.requests[0].headers.contains("authorization"));
     QCOMPARE(server.requests[1].headers.value("authorization"), QByteArray("Bearer later-token"));
+}
+
+void TestPrometheus::silenceMatchersParseAndMatch_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("canonical"); // empty: not a matcher
+    QTest::addColumn<QString>("value"); // the "app" label it is tested against
+    QTest::addColumn<bool>("matches");
+    QTest::newRow("equal") << "app=wallet-service"
+                           << "app=wallet-service"
+                           << "wallet-service" << true;
+    QTest::newRow("equal, other value") << "app=wallet-service"
+                                        << "app=wallet-service"
+                                        << "frontend" << false;
+    QTest::newRow("not equal") << "app != frontend"
+                               << "app!=frontend"
+                               << "wallet-service" << true;
+    QTest::newRow("regex is anchored") << "app=~wallet"
+                                       << "app=~wallet"
+                                       << "wallet-service" << false;
+    QTest::newRow("regex") << "app=~\"wallet-.*\""
+                           << "app=~\"wallet-.*\""
+                           << "wallet-service" << true;
+    QTest::newRow("negative regex") << "app!~\"wallet-.*\""
+                                    << "app!~\"wallet-.*\""
+                                    << "wallet-service" << false;
+    QTest::newRow("quoted comma") << "app=\"a,b\""
+                                  << "app=\"a,b\""
+                                  << "a,b" << true;
+    QTest::newRow("missing label is empty") << "app="
+                                            << "app=\"\""
+                                            << "" << true;
+    QTest::newRow("no operator") << "wallet-service"
+                                 << ""
+                                 << "" << false;
+    QTest::newRow("bad name") << "1app=x"
+                              << ""
+                              << "" << false;
+    QTest::newRow("bad regex") << "app=~("
+                               << ""
+                               << "" << false;
+}
+
+void TestPrometheus::silenceMatchersParseAndMatch()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, canonical);
+    QFETCH(QString, value);
+    QFETCH(bool, matches);
+    QString error;
+    const auto matcher = SilenceMatcher::parse(text, &error);
+    if (canonical.isEmpty()) {
+        QVERIFY(!matcher);
+        QVERIFY2(error.contains(QStringLiteral("not a matcher"))
+                     || error.contains(QStringLiteral("regular expression")),
+                 qPrintable(error));
+        return;
+    }
+    QVERIFY2(matcher, qPrintable(error));
+    QCOMPARE(matcher->toString(), canonical);
+    QCOMPARE(SilenceMatcher::parse(matcher->toString(), &error)->toString(), canonical); // round trip
+    const Labels labels = value.isEmpty() ? Labels{} : Labels{{QStringLiteral("app"), value}};
+    QCOMPARE(matcher->matches(labels), matches);
+}
+
+void TestPrometheus::silenceCoversOnlyWhileActive()
+{
+    Silence silence;
+    silence.matchers = {{QStringLiteral("alertname"), QStringLiteral("HighErrorRate"), false, true},
+                        {QStringLiteral("namespace"), QStringLiteral("lucent-.*"), true, true}};
+    silence.state = QStringLiteral("active");
+    const Labels alert{{QStringLiteral("alertname"), QStringLiteral("HighErrorRate")},
+                       {QStringLiteral("namespace"), QStringLiteral("lucent-staging")}};
+    QVERIFY(silence.covers(alert));
+    QVERIFY(!silence.covers({{QStringLiteral("alertname"), QStringLiteral("ServiceDown")},
+                             {QStringLiteral("namespace"), QStringLiteral("lucent-staging")}}));
+    QVERIFY(silence.appliesToNamespace(QStringLiteral("lucent-platform")));
+    QVERIFY(!silence.appliesToNamespace(QStringLiteral("kube-system")));
+    silence.state = QStringLiteral("expired");
+    QVERIFY(!silence.covers(alert));
+    silence.state = QStringLiteral("pending"); // starts later
+    QVERIFY(!silence.covers(alert));
+}
+
+void TestPrometheus::alertmanagerSilenceList()
+{
+    // As Alertmanager 0.25 answers GET /api/v2/silences (recorded from Debian's package).
+    PrometheusError error;
+    const auto silences = AlertmanagerResponse::silences(
+        R"([{"id":"bdac6d3e-910f-418e-a8b1-77a34ff58b88","status":{"state":"active"},
+        "updatedAt":"2026-11-25T21:43:29.153Z","comment":"rollback under way","createdBy":"ana",
+        "endsAt":"2026-11-25T22:43:29.000Z","matchers":[{"isEqual":true,"isRegex":false,"name":"alertname",
+        "value":"HighErrorRate"},{"isEqual":false,"isRegex":true,"name":"pod","value":"canary-.*"}],
+        "startsAt":"2026-11-25T21:43:29.153Z"},
+        {"id":"0b6e","status":{"state":"expired"},"updatedAt":"2026-11-25T20:00:00Z","comment":"old",
+        "createdBy":"bo","endsAt":"2026-11-25T20:00:00Z","matchers":[{"isRegex":false,"name":"app","value":"x"}],
+        "startsAt":"2026-11-25T19:00:00Z"}])",
+        200, &error);
+    QVERIFY2(silences, qPrintable(error.sentence()));
+    QCOMPARE(silences->size(), 2);
+    const Silence &first = silences->at(0);
+    QCOMPARE(first.id, QStringLiteral("bdac6d3e-910f-418e-a8b1-77a34ff58b88"));
+    QVERIFY(first.isActive());
+    QCOMPARE(first.createdBy, QStringLiteral("ana"));
+    QCOMPARE(first.endsAt, QDateTime(QDate(2026, 11, 25), QTime(22, 43, 29), Qt::UTC));
+    QCOMPARE(first.startsAt.time().msec(), 153);
+    QCOMPARE(first.matchersText(), QStringLiteral("alertname=HighErrorRate, pod!~\"canary-.*\""));
+    QCOMPARE(silences->at(1).matchers[0].isEqual, true); // absent before Alertmanager 0.22: equal
+    QCOMPARE(silences->at(1).state, QStringLiteral("expired"));
+    // Not a list, or a silence without an id: a decode error, not an empty list.
+    QVERIFY(!AlertmanagerResponse::silences(R"({"silences":[]})", 200, &error));
+    QCOMPARE(error.kind, PrometheusError::Kind::Decode);
+    QVERIFY(!AlertmanagerResponse::silences(R"([{"status":{"state":"active"}}])", 200, &error));
+    QVERIFY(error.sentence().startsWith(QStringLiteral("Alertmanager's answer could not be read")));
+
+    // The body we post: RFC 3339 times in UTC, every matcher field, and no id for a new silence.
+    Silence draft = first;
+    draft.id.clear();
+    const QJsonObject posted = QJsonDocument::fromJson(AlertmanagerResponse::encode(draft)).object();
+    QCOMPARE(posted.value(QStringLiteral("endsAt")).toString(), QStringLiteral("2026-11-25T22:43:29.000Z"));
+    QVERIFY(!posted.contains(QStringLiteral("id")));
+    QCOMPARE(posted.value(QStringLiteral("matchers")).toArray().size(), 2);
+    QCOMPARE(posted.value(QStringLiteral("matchers")).toArray()[1].toObject().value(QStringLiteral("isEqual")).toBool(),
+             false);
+    QCOMPARE(*AlertmanagerResponse::createdSilence(R"({"silenceID":"abc"})", 200, &error), QStringLiteral("abc"));
+    QVERIFY(!AlertmanagerResponse::createdSilence(R"({})", 200, &error));
+}
+
+void TestPrometheus::alertmanagerErrorForms_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<QString>("sentence");
+    // The three shapes Alertmanager 0.25 answers errors in, as recorded.
+    QTest::newRow("400 JSON string")
+        << QByteArray(R"("silence invalid: invalid label matcher 0: invalid regular expression \"(\"")") << 400
+        << int(PrometheusError::Kind::Api)
+        << QStringLiteral("Alertmanager refused the request: silence invalid: invalid label matcher 0: invalid "
+                          "regular expression \"(\"");
+    QTest::newRow("422 validation object")
+        << QByteArray(R"({"code":612,"message":"matchers in body should have at least 1 items"})") << 422
+        << int(PrometheusError::Kind::Api)
+        << QStringLiteral("Alertmanager refused the request: matchers in body should have at least 1 items");
+    QTest::newRow("500 not found") << QByteArray(R"("silence not found")") << 500 << int(PrometheusError::Kind::Api)
+                                   << QStringLiteral("Alertmanager answered with an error (failed): silence not found");
+    QTest::newRow("502 from a proxy") << QByteArray("<html><body>Bad Gateway</body></html>") << 502
+                                      << int(PrometheusError::Kind::Http)
+                                      << QStringLiteral("Alertmanager answered HTTP 502 (<html><body>Bad "
+                                                        "Gateway</body></html>). Check the Alertmanager URL of the "
+                                                        "environment.");
+}
+
+void TestPrometheus::alertmanagerErrorForms()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(int, status);
+    QFETCH(int, kind);
+    QFETCH(QString, sentence);
+    PrometheusError error;
+    QVERIFY(!AlertmanagerResponse::expired(body, status, &error));
+    QCOMPARE(int(error.kind), kind);
+    QCOMPARE(error.httpStatus, status);
+    QCOMPARE(error.sentence(), sentence);
+    PrometheusError listError;
+    QVERIFY(!AlertmanagerResponse::silences(body, status, &listError));
+    QCOMPARE(listError.sentence(), sentence);
+}
+
+void TestPrometheus::alertmanagerClientSendsTheV2Requests()
+{
+    ScriptedServer server;
+    server.script = {{200, R"([])", {}, 0}, {200, R"({"silenceID":"s-1"})", {}, 0}, {200, "", {}, 0}};
+    AlertmanagerClient client(server.url());
+    client.setAuth({"am-token", {}, {}});
+    auto finish = [](PrometheusReply *reply) {
+        QSignalSpy done(reply, &PrometheusReply::finished);
+        return done.wait(5000);
+    };
+    QVERIFY(finish(client.silences()));
+    Silence silence;
+    silence.matchers = {{QStringLiteral("app"), QStringLiteral("wallet-service"), false, true}};
+    silence.startsAt = QDateTime::fromSecsSinceEpoch(1000, Qt::UTC);
+    silence.endsAt = QDateTime::fromSecsSinceEpoch(4600, Qt::UTC);
+    silence.createdBy = QStringLiteral("ana");
+    silence.comment = QStringLiteral("deploy");
+    QVERIFY(finish(client.createSilence(silence)));
+    QVERIFY(finish(client.expireSilence(QStringLiteral("s-1"))));
+    QCOMPARE(server.requests.size(), 3);
+    QCOMPARE(server.requests[0].method, QByteArray("GET"));
+    QCOMPARE(server.requests[0].path, QByteArray("/api/v2/silences"));
+    QCOMPARE(server.requests[0].headers.value("authorization"), QByteArray("Bearer am-token"));
+    QCOMPARE(server.requests[1].method, QByteArray("POST"));
+    QCOMPARE(server.requests[1].headers.value("content-type"), QByteArray("application/json"));
+    const QJsonObject body = QJsonDocument::fromJson(server.requests[1].body).object();
+    QCOMPARE(body.value(QStringLiteral("startsAt")).toString(), QStringLiteral("1970-01-01T00:16:40.000Z"));
+    QCOMPARE(body.value(QStringLiteral("comment")).toString(), QStringLiteral("deploy"));
+    QCOMPARE(server.requests[2].method, QByteArray("DELETE"));
+    QCOMPARE(server.requests[2].path, QByteArray("/api/v2/silence/s-1"));
 }
 
 QTEST_GUILESS_MAIN(TestPrometheus)

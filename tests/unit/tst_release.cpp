@@ -75,6 +75,7 @@ environments:
     context: lucent-staging
     namespace: lucent-staging
     prometheus: http://127.0.0.1:9090
+    alertmanager: https://alertmanager.lucent.internal/
     services: [api-gateway, user-service]
   - name: production
     context: lucent-prod
@@ -87,6 +88,7 @@ environments:
     const auto *staging = config.environment(QStringLiteral("staging"));
     QCOMPARE(staging->services, (QStringList{QStringLiteral("api-gateway"), QStringLiteral("user-service")}));
     QCOMPARE(staging->prometheusUrl, QStringLiteral("http://127.0.0.1:9090"));
+    QCOMPARE(staging->alertmanagerUrl, QStringLiteral("https://alertmanager.lucent.internal/"));
     QVERIFY(!staging->isProtected);
     QVERIFY(config.environment(QStringLiteral("production"))->isProtected);
 }
@@ -106,6 +108,12 @@ void TestRelease::projectFileProblemsHaveLines_data()
                                 << QStringLiteral("names no kube context");
     QTest::addRow("bad name") << QByteArray("environments:\n  - name: Prod!\n    context: c\n") << 2
                               << QStringLiteral("lower-case letters");
+    QTest::addRow("prometheus not a URL")
+        << QByteArray("environments:\n  - name: a\n    context: c\n    prometheus: localhost:9090\n") << 4
+        << QStringLiteral("'prometheus' must be an http:// or https:// URL");
+    QTest::addRow("alertmanager not http")
+        << QByteArray("environments:\n  - name: a\n    context: c\n    alertmanager: ftp://am\n") << 4
+        << QStringLiteral("'alertmanager' must be an http:// or https:// URL");
     QTest::addRow("twice") << QByteArray("environments:\n  - {name: a, context: c}\n  - {name: a, context: d}\n") << 3
                            << QStringLiteral("defined twice");
 }

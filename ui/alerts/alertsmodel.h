@@ -1,43 +1,62 @@
 #pragma once
 
+#include "core/prometheus/alertmanager.h"
 #include "core/prometheus/prometheustypes.h"
 
-#include <QAbstractTableModel>
+#include <QAbstractItemModel>
 
 namespace Lucent::Ui {
 
-/// The environment's firing and pending alerts, one row each. A new poll changes only the
-/// rows that changed: alerts that cleared are removed, new ones appended.
-class AlertsModel final : public QAbstractTableModel
+/// The environment's firing and pending alerts as a tree: one row per service (or namespace,
+/// for alerts of no service), its alerts beneath. A new poll changes only what changed:
+/// cleared alerts and emptied services are removed, new ones appended. Alerts that an active
+/// Alertmanager silence covers say so in their state.
+class AlertsModel final : public QAbstractItemModel
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(AlertsModel)
 
 public:
-    enum Column {
-        SeverityColumn,
-        AlertColumn,
-        ServiceColumn,
-        PodColumn,
-        SummaryColumn,
-        SinceColumn,
-        StateColumn,
-        ColumnCount
+    enum Column { NameColumn, SeverityColumn, PodColumn, SummaryColumn, SinceColumn, StateColumn, ColumnCount };
+    enum Role {
+        /// On an alert row: its labels (QVariantMap), for building a silence's matchers.
+        LabelsRole = Qt::UserRole + 20,
+        /// On an alert row: the id of the silence muting it, or empty.
+        SilencedByRole,
+        /// On a group row: the service (or namespace) it groups.
+        GroupRole,
     };
 
     explicit AlertsModel(QObject *parent = nullptr);
 
     void setAlerts(const QList<Lucent::Core::Prometheus::Alert> &alerts);
+    void setSilences(const QList<Lucent::Core::Prometheus::Silence> &silences);
     void clear();
+    int alertCount() const;
 
+    QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
+    QModelIndex parent(const QModelIndex &child) const override;
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
+    static QString groupOf(const Lucent::Core::Prometheus::Alert &alert);
+
 private:
+    struct Group {
+        QString name;
+        QList<Lucent::Core::Prometheus::Alert> alerts;
+    };
+
     static QString keyOf(const Lucent::Core::Prometheus::Alert &alert);
-    QList<Lucent::Core::Prometheus::Alert> m_alerts;
+    QVariant groupData(const Group &group, int column, int role) const;
+    QVariant alertData(const Lucent::Core::Prometheus::Alert &alert, int column, int role) const;
+    const Lucent::Core::Prometheus::Silence *silenceOf(const Lucent::Core::Prometheus::Alert &alert) const;
+    void updateGroup(int row, QList<Lucent::Core::Prometheus::Alert> incoming);
+
+    QList<Group> m_groups;
+    QList<Lucent::Core::Prometheus::Silence> m_silences;
 };
 
 } // namespace Lucent::Ui

@@ -5,16 +5,20 @@
 #include "core/prometheus/prometheusclient.h"
 #include "core/prometheus/prometheusresponse.h"
 #include "ui/alerts/alertsmodel.h"
+#include "ui/alerts/silencespanel.h"
 #include "ui/itemroles.h"
 #include "ui/shell/inlinebanner.h"
 
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
-#include <QTableView>
+#include <QTabWidget>
 #include <QTimer>
+#include <QTreeView>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -27,7 +31,9 @@ AlertsView::AlertsView(QWidget *parent)
     , m_model(new AlertsModel(this))
     , m_proxy(new QSortFilterProxyModel(this))
     , m_filter(new QLineEdit(this))
-    , m_view(new QTableView(this))
+    , m_view(new QTreeView(this))
+    , m_silenceButton(new QPushButton(tr("Silence…"), this))
+    , m_silences(new SilencesPanel(this))
     , m_banner(new InlineBanner(this))
     , m_emptyState(new QLabel(this))
     , m_rules(new QTreeWidget(this))
@@ -38,6 +44,9 @@ AlertsView::AlertsView(QWidget *parent)
     m_proxy->setSortRole(SortRole);
     m_proxy->setFilterKeyColumn(-1);
     m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    // A service that matches shows all its alerts; an alert that matches shows under its service.
+    m_proxy->setRecursiveFilteringEnabled(true);
+    m_proxy->setAutoAcceptChildRows(true);
     m_filter->setObjectName(QStringLiteral("alertFilter"));
     m_filter->setPlaceholderText(tr("Filter alerts, services, pods…"));
     m_filter->setClearButtonEnabled(true);
@@ -45,18 +54,36 @@ AlertsView::AlertsView(QWidget *parent)
     m_view->setObjectName(QStringLiteral("alertsTable"));
     m_view->setModel(m_proxy);
     m_view->setSortingEnabled(true);
-    m_view->sortByColumn(AlertsModel::ServiceColumn, Qt::AscendingOrder); // grouped by service
+    m_view->sortByColumn(AlertsModel::NameColumn, Qt::AscendingOrder);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setAlternatingRowColors(true);
-    m_view->verticalHeader()->hide();
-    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->setUniformRowHeights(true);
+    m_view->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_view->header()->setStretchLastSection(true);
+    // Services open as they appear: the alerts are the point, not the grouping.
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, m_view, [this](const QModelIndex &parent, int first, int last) {
+        if (!parent.isValid()) {
+            for (int row = first; row <= last; ++row)
+                m_view->expand(m_proxy->index(row, 0));
+        }
+    });
+    connect(m_proxy, &QAbstractItemModel::layoutChanged, m_view, &QTreeView::expandAll);
+    m_silenceButton->setObjectName(QStringLiteral("silenceAlertButton"));
+    m_silenceButton->setToolTip(tr("Silence the selected alert, or every alert of the selected service, in "
+                                   "Alertmanager"));
+    m_silenceButton->setEnabled(false);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &AlertsView::updateSilenceButton);
+    connect(m_silenceButton, &QPushButton::clicked, this, &AlertsView::silenceSelected);
+    connect(m_silences, &SilencesPanel::silencesChanged, m_model, &AlertsModel::setSilences);
     m_emptyState->setObjectName(QStringLiteral("alertsEmptyState"));
     m_emptyState->setWordWrap(true);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_banner);
-    layout->addWidget(m_filter);
+    auto *tools = new QHBoxLayout;
+    tools->addWidget(m_filter, 1);
+    tools->addWidget(m_silenceButton);
+    layout->addLayout(tools);
     layout->addWidget(m_emptyState);
     // The rules below the alerts: their health and last evaluation error say whether silence
     // means "all is well" or "the rule is broken".
@@ -67,8 +94,12 @@ AlertsView::AlertsView(QWidget *parent)
     m_rules->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_rules->header()->setStretchLastSection(true);
     auto *splitter = new QSplitter(Qt::Vertical, this);
+    auto *below = new QTabWidget(this);
+    below->setObjectName(QStringLiteral("alertsBelowTabs"));
+    below->addTab(m_rules, tr("Rules"));
+    below->addTab(m_silences, tr("Silences"));
     splitter->addWidget(m_view);
-    splitter->addWidget(m_rules);
+    splitter->addWidget(below);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 1);
     layout->addWidget(splitter, 1);
@@ -83,6 +114,8 @@ void AlertsView::setSession(Core::Environment::EnvironmentSession *session)
         m_session->alerts()->disconnect(this);
     m_session = session;
     ++m_generation;
+    m_silences->setSession(session);
+    m_silenceButton->setEnabled(false);
     m_model->clear();
     m_rules->clear();
     m_rulesTimer->stop();
@@ -101,6 +134,7 @@ void AlertsView::setSession(Core::Environment::EnvironmentSession *session)
         m_model->setAlerts(poller->alerts());
         m_emptyState->setText(tr("No alerts are firing or pending in %1.").arg(m_session->environment().name));
         m_emptyState->setVisible(poller->hasAnswered() && poller->alerts().isEmpty());
+        updateSilenceButton();
     };
     connect(poller, &AlertPoller::alertsChanged, this, update);
     connect(poller, &AlertPoller::failed, this, [this](const Core::Prometheus::PrometheusError &error) {
@@ -114,6 +148,38 @@ void AlertsView::setSession(Core::Environment::EnvironmentSession *session)
         m_emptyState->hide();
     if (poller->lastError().isError())
         m_banner->showMessages(InlineBanner::Severity::Error, {poller->lastError().sentence()});
+}
+
+void AlertsView::updateSilenceButton()
+{
+    m_silenceButton->setEnabled(m_session && m_session->alertmanager() && m_view->currentIndex().isValid());
+}
+
+void AlertsView::silenceSelected()
+{
+    const QModelIndex current = m_proxy->mapToSource(m_view->currentIndex().siblingAtColumn(0));
+    if (!current.isValid() || !m_session)
+        return;
+    // An alert: its name, namespace and service. A service row: every alert of that service.
+    using Core::Prometheus::SilenceMatcher;
+    Core::Prometheus::Silence draft;
+    const QVariantMap labels = current.data(AlertsModel::LabelsRole).toMap();
+    const QString ns = labels.value(QStringLiteral("namespace"), m_session->environment().namespaceName).toString();
+    if (!ns.isEmpty())
+        draft.matchers.append({QStringLiteral("namespace"), ns, false, true});
+    if (!labels.isEmpty()) {
+        draft.matchers.prepend(
+            {QStringLiteral("alertname"), labels.value(QStringLiteral("alertname")).toString(), false, true});
+        for (const char *key : {"app", "service"}) {
+            if (labels.contains(QLatin1String(key)))
+                draft.matchers.append({QLatin1String(key), labels.value(QLatin1String(key)).toString(), false, true});
+        }
+    } else {
+        const QString group = current.data(AlertsModel::GroupRole).toString();
+        if (group != ns)
+            draft.matchers.append({QStringLiteral("app"), group, false, true});
+    }
+    m_silences->createSilence(draft);
 }
 
 void AlertsView::fetchRules()

@@ -5,8 +5,9 @@
 
 class QLabel;
 class QLineEdit;
+class QPushButton;
 class QSortFilterProxyModel;
-class QTableView;
+class QTreeView;
 class QTimer;
 class QTreeWidget;
 
@@ -18,9 +19,11 @@ namespace Lucent::Ui {
 
 class AlertsModel;
 class InlineBanner;
+class SilencesPanel;
 
-/// The environment's alerts from its Prometheus, grouped by service (sorted by it), with a
-/// filter. An unreachable Prometheus shows in a banner; nothing else in the console waits on it.
+/// The environment's alerts from its Prometheus, as a tree grouped by service, with a filter;
+/// below them the rules and, with an Alertmanager, its silences. An unreachable Prometheus
+/// shows in a banner; nothing else in the console waits on it.
 class AlertsView final : public QWidget
 {
     Q_OBJECT
@@ -32,13 +35,17 @@ public:
     void setSession(Lucent::Core::Environment::EnvironmentSession *session);
     AlertsModel *model() const { return m_model; }
     QSortFilterProxyModel *proxy() const { return m_proxy; }
+    QTreeView *view() const { return m_view; }
+    SilencesPanel *silences() const { return m_silences; }
 
 private:
     QPointer<Lucent::Core::Environment::EnvironmentSession> m_session;
     AlertsModel *m_model = nullptr;
     QSortFilterProxyModel *m_proxy = nullptr;
     QLineEdit *m_filter = nullptr;
-    QTableView *m_view = nullptr;
+    QTreeView *m_view = nullptr;
+    QPushButton *m_silenceButton = nullptr;
+    SilencesPanel *m_silences = nullptr;
     InlineBanner *m_banner = nullptr;
     QLabel *m_emptyState = nullptr;
     QTreeWidget *m_rules = nullptr;
@@ -46,6 +53,8 @@ private:
     int m_generation = 0;
 
     void fetchRules();
+    void updateSilenceButton();
+    void silenceSelected();
 };
 
 } // namespace Lucent::Ui

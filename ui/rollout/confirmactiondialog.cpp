@@ -70,9 +70,15 @@ void ConfirmActionDialog::setDetails(const QString &text)
     m_details->setVisible(!text.isEmpty());
 }
 
+void ConfirmActionDialog::setInputsValid(bool valid)
+{
+    m_inputsValid = valid;
+    updateButton();
+}
+
 bool ConfirmActionDialog::canConfirm() const
 {
-    return !m_protected || (m_typedName && m_typedName->text() == m_environment);
+    return m_inputsValid && (!m_protected || (m_typedName && m_typedName->text() == m_environment));
 }
 
 void ConfirmActionDialog::updateButton()

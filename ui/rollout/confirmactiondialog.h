@@ -24,6 +24,8 @@ public:
     void addInput(QWidget *input);
     /// Text to review before confirming (a diff); hidden when empty.
     void setDetails(const QString &text);
+    /// Whether the inputs make a complete request; the button stays disabled until they do.
+    void setInputsValid(bool valid);
     bool canConfirm() const;
 
 private:
@@ -31,6 +33,7 @@ private:
 
     QString m_environment;
     bool m_protected = false;
+    bool m_inputsValid = true;
     QVBoxLayout *m_inputs = nullptr;
     QPlainTextEdit *m_details = nullptr;
     QLineEdit *m_typedName = nullptr;

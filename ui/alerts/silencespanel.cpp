@@ -1,0 +1,254 @@
+#include "ui/alerts/silencespanel.h"
+
+#include "core/environment/environmentsession.h"
+#include "core/prometheus/prometheusclient.h"
+#include "ui/alerts/silenceform.h"
+#include "ui/rollout/confirmactiondialog.h"
+#include "ui/shell/inlinebanner.h"
+
+#include <QCheckBox>
+#include <QDir>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QTimer>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace Lucent::Ui {
+
+using Core::Prometheus::AlertmanagerResponse;
+using Core::Prometheus::PrometheusError;
+using Core::Prometheus::PrometheusReply;
+using Core::Prometheus::Silence;
+
+namespace {
+
+enum SilenceColumn { StateColumn, MatchersColumn, EndsColumn, CreatedByColumn, CommentColumn };
+
+} // namespace
+
+SilencesPanel::SilencesPanel(QWidget *parent)
+    : QWidget(parent)
+    , m_list(new QTreeWidget(this))
+    , m_new(new QPushButton(tr("New Silence…"), this))
+    , m_expire(new QPushButton(tr("Expire"), this))
+    , m_showExpired(new QCheckBox(tr("Show expired"), this))
+    , m_emptyState(new QLabel(this))
+    , m_banner(new InlineBanner(this))
+    , m_timer(new QTimer(this))
+{
+    setObjectName(QStringLiteral("silencesPanel"));
+    m_new->setObjectName(QStringLiteral("newSilenceButton"));
+    m_expire->setObjectName(QStringLiteral("expireSilenceButton"));
+    m_showExpired->setObjectName(QStringLiteral("showExpiredSilences"));
+    m_list->setObjectName(QStringLiteral("silencesList"));
+    m_list->setHeaderLabels({tr("State"), tr("Matchers"), tr("Ends"), tr("Created by"), tr("Comment")});
+    m_list->setRootIsDecorated(false);
+    m_list->setAlternatingRowColors(true);
+    m_list->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_list->header()->setStretchLastSection(true);
+    m_emptyState->setObjectName(QStringLiteral("silencesEmptyState"));
+    m_emptyState->setWordWrap(true);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_new);
+    buttons->addWidget(m_expire);
+    buttons->addStretch(1);
+    buttons->addWidget(m_showExpired);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_banner);
+    layout->addLayout(buttons);
+    layout->addWidget(m_emptyState);
+    layout->addWidget(m_list, 1);
+    connect(m_new, &QPushButton::clicked, this, [this] {
+        Silence draft;
+        if (m_session)
+            draft.matchers.append({QStringLiteral("namespace"), m_session->environment().namespaceName, false, true});
+        createSilence(draft);
+    });
+    connect(m_expire, &QPushButton::clicked, this, &SilencesPanel::expireSelected);
+    connect(m_showExpired, &QCheckBox::toggled, this, &SilencesPanel::showSilences);
+    connect(m_list, &QTreeWidget::itemSelectionChanged, this, [this] {
+        const QTreeWidgetItem *item = m_list->currentItem();
+        m_expire->setEnabled(item && item->text(StateColumn) != QLatin1String("expired"));
+    });
+    m_timer->setInterval(15000);
+    connect(m_timer, &QTimer::timeout, this, &SilencesPanel::refresh);
+    setSession(nullptr);
+}
+
+void SilencesPanel::setSession(Core::Environment::EnvironmentSession *session)
+{
+    if (m_dialog)
+        m_dialog->reject(); // a confirmation never outlives the environment it was for
+    m_session = session;
+    ++m_generation;
+    m_silences.clear();
+    m_list->clear();
+    m_banner->clear();
+    const bool available = session && session->alertmanager();
+    m_new->setEnabled(available);
+    m_expire->setEnabled(false);
+    if (!available) {
+        m_timer->stop();
+        m_emptyState->setText(session ? tr("%1 names no Alertmanager. Add 'alertmanager: URL' to the environment "
+                                           "in lucent.yaml to see and manage its silences.")
+                                            .arg(session->environment().name)
+                                      : QString());
+        m_emptyState->setVisible(session != nullptr);
+        Q_EMIT silencesChanged({});
+        return;
+    }
+    m_emptyState->hide();
+    refresh();
+    m_timer->start();
+}
+
+QString SilencesPanel::bannerText() const
+{
+    return m_banner->text();
+}
+
+void SilencesPanel::refresh()
+{
+    if (!m_session || !m_session->alertmanager())
+        return;
+    PrometheusReply *reply = m_session->alertmanager()->silences();
+    const int generation = m_generation;
+    connect(reply, &PrometheusReply::finished, this, [this, reply, generation] {
+        if (generation != m_generation)
+            return;
+        PrometheusError error = reply->error();
+        error.server = QStringLiteral("Alertmanager");
+        std::optional<QList<Silence>> silences;
+        if (!error.isError())
+            silences = AlertmanagerResponse::silences(reply->body(), reply->httpStatus(), &error);
+        if (!silences) {
+            m_banner->showMessages(InlineBanner::Severity::Error, {error.sentence()});
+            return;
+        }
+        if (m_banner->text().contains(QLatin1String("cannot be reached")))
+            m_banner->clear();
+        // Newest first: what was just created is at the top.
+        std::sort(silences->begin(), silences->end(),
+                  [](const Silence &a, const Silence &b) { return a.updatedAt > b.updatedAt; });
+        const QString ns = m_session->environment().namespaceName;
+        silences->removeIf([&ns](const Silence &silence) { return !ns.isEmpty() && !silence.appliesToNamespace(ns); });
+        m_silences = *silences;
+        showSilences();
+        Q_EMIT silencesChanged(m_silences);
+    });
+}
+
+void SilencesPanel::showSilences()
+{
+    const QString selected
+        = m_list->currentItem() ? m_list->currentItem()->data(0, Qt::UserRole).toString() : QString();
+    m_list->clear();
+    int shown = 0;
+    for (const Silence &silence : std::as_const(m_silences)) {
+        if (silence.state == QLatin1String("expired") && !m_showExpired->isChecked())
+            continue;
+        auto *item = new QTreeWidgetItem(m_list,
+                                         {silence.state, silence.matchersText(),
+                                          silence.endsAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+                                          silence.createdBy, silence.comment});
+        item->setData(0, Qt::UserRole, silence.id);
+        item->setToolTip(MatchersColumn, tr("Silence %1").arg(silence.id));
+        if (silence.id == selected)
+            m_list->setCurrentItem(item);
+        ++shown;
+    }
+    m_emptyState->setText(tr("No active silences."));
+    m_emptyState->setVisible(shown == 0);
+    m_expire->setEnabled(m_list->currentItem() && m_list->currentItem()->text(StateColumn) != QLatin1String("expired"));
+}
+
+void SilencesPanel::createSilence(const Silence &draft)
+{
+    if (!m_session || !m_session->alertmanager() || m_dialog)
+        return;
+    Silence filled = draft;
+    if (filled.createdBy.isEmpty())
+        filled.createdBy = qEnvironmentVariable("USER", qEnvironmentVariable("LOGNAME", QDir::home().dirName()));
+    const auto &env = m_session->environment();
+    auto *dialog = new ConfirmActionDialog(tr("Create Silence"),
+                                           tr("Silence matching alerts in %1. They keep firing in Prometheus, but "
+                                              "Alertmanager sends no notification for them until the silence ends.")
+                                               .arg(env.name),
+                                           env.name, env.isProtected, this);
+    auto *form = new SilenceForm(filled, dialog);
+    dialog->addInput(form);
+    dialog->setInputsValid(form->problem().isEmpty());
+    connect(form, &SilenceForm::validityChanged, dialog, &ConfirmActionDialog::setInputsValid);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, form] {
+        if (const auto silence = form->silence())
+            submit(*silence);
+    });
+    m_dialog = dialog;
+    dialog->open();
+}
+
+void SilencesPanel::submit(const Silence &silence)
+{
+    PrometheusReply *reply = m_session->alertmanager()->createSilence(silence);
+    const int generation = m_generation;
+    connect(reply, &PrometheusReply::finished, this, [this, reply, generation, silence] {
+        if (generation != m_generation)
+            return;
+        PrometheusError error = reply->error();
+        error.server = QStringLiteral("Alertmanager");
+        std::optional<QString> id;
+        if (!error.isError())
+            id = AlertmanagerResponse::createdSilence(reply->body(), reply->httpStatus(), &error);
+        if (!id) {
+            // Nothing typed is lost: the form comes back with it, under the reason.
+            m_banner->showMessages(InlineBanner::Severity::Error,
+                                   {tr("The silence was not created. %1").arg(error.sentence())});
+            createSilence(silence);
+            return;
+        }
+        m_banner->showMessages(InlineBanner::Severity::Info,
+                               {tr("Silence %1 created for %2.").arg(*id, silence.matchersText())});
+        refresh();
+    });
+}
+
+void SilencesPanel::expireSelected()
+{
+    const QTreeWidgetItem *item = m_list->currentItem();
+    if (!item || !m_session || !m_session->alertmanager() || m_dialog)
+        return;
+    const QString id = item->data(0, Qt::UserRole).toString();
+    const auto &env = m_session->environment();
+    auto *dialog = new ConfirmActionDialog(tr("Expire Silence"),
+                                           tr("Expire the silence on %1 in %2? Alerts it mutes notify again at once.")
+                                               .arg(item->text(MatchersColumn), env.name),
+                                           env.name, env.isProtected, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, id] {
+        PrometheusReply *reply = m_session->alertmanager()->expireSilence(id);
+        const int generation = m_generation;
+        connect(reply, &PrometheusReply::finished, this, [this, reply, generation, id] {
+            if (generation != m_generation)
+                return;
+            PrometheusError error = reply->error();
+            error.server = QStringLiteral("Alertmanager");
+            if (!error.isError())
+                AlertmanagerResponse::expired(reply->body(), reply->httpStatus(), &error);
+            if (error.isError())
+                m_banner->showMessages(InlineBanner::Severity::Error,
+                                       {tr("Silence %1 was not expired. %2").arg(id, error.sentence())});
+            else
+                m_banner->showMessages(InlineBanner::Severity::Info, {tr("Silence %1 expired.").arg(id)});
+            refresh();
+        });
+    });
+    m_dialog = dialog;
+    dialog->open();
+}
+
+} // namespace Lucent::Ui
