@@ -19,6 +19,17 @@ kubectl -n lucent-staging set image deploy/wallet-service wallet-service=lucent/
 sleep 45 # the error-rate window and the rule's delay, at --speed 10
 kubectl -n lucent-staging set image deploy/user-service user-service=lucent/user-service:1.5.0 >/dev/null
 kubectl -n lucent-staging set image deploy/task-service task-service=lucent/task-service:1.0.8-crash >/dev/null
+# A silence, as an engineer would set one for a known crash loop, so that the alerts view shows one.
+alertmanager=$(sed -n 's/^alertmanager listening on //p' "$work/out")
+if [ -n "$alertmanager" ]; then
+    now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+    ends=$(date -u -d '+2 hours' +%Y-%m-%dT%H:%M:%SZ)
+    curl -fsS -X POST -H 'Content-Type: application/json' "$alertmanager/api/v2/silences" -d '{"matchers":[
+        {"name":"namespace","value":"lucent-staging","isRegex":false,"isEqual":true},
+        {"name":"app","value":"task-service","isRegex":false,"isEqual":true}],
+        "startsAt":"'"$now"'","endsAt":"'"$ends"'","createdBy":"release-bot",
+        "comment":"task-service 1.0.8 crash loop is known; rollback scheduled"}' >/dev/null
+fi
 sleep 2
 for view in rollouts alerts metrics; do
     name=$view

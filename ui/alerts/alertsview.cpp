@@ -96,8 +96,8 @@ AlertsView::AlertsView(QWidget *parent)
     auto *splitter = new QSplitter(Qt::Vertical, this);
     auto *below = new QTabWidget(this);
     below->setObjectName(QStringLiteral("alertsBelowTabs"));
-    below->addTab(m_rules, tr("Rules"));
     below->addTab(m_silences, tr("Silences"));
+    below->addTab(m_rules, tr("Rules"));
     splitter->addWidget(m_view);
     splitter->addWidget(below);
     splitter->setStretchFactor(0, 3);
