@@ -1,11 +1,13 @@
 #include "ui/metrics/metricchart.h"
 
 #include <QDateTimeAxis>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QPen>
 #include <QTextStream>
+#include <QTimer>
 #include <QToolTip>
 #include <QValueAxis>
 
@@ -102,12 +104,15 @@ void MetricChart::setResult(const Core::Prometheus::QueryResult &result, const Q
     m_result = result;
     QChart *chart = this->chart();
     chart->removeAllSeries();
+    // Qt Charts recomputes every series' geometry when an axis range, a pen, addSeries or
+    // attachAxis changes. So: points first, then ranges and pens, and the points go into each
+    // series last, costing one geometry pass instead of five.
     double low = 0;
     double high = 0;
     bool any = false;
+    QList<QList<QPointF>> lines;
+    qsizetype drawn = 0;
     for (const auto &series : result.series) {
-        auto *line = new QLineSeries;
-        line->setName(seriesName(series.labels));
         QList<QPointF> points;
         points.reserve(series.samples.size());
         for (const auto &sample : series.samples) {
@@ -118,12 +123,57 @@ void MetricChart::setResult(const Core::Prometheus::QueryResult &result, const Q
             high = any ? std::max(high, sample.value) : sample.value;
             any = true;
         }
-        line->replace(decimated(points, std::max(200, width()))); // one update for the whole series
+        lines.append(decimated(points, std::max(200, width())));
+        drawn += lines.constLast().size();
+    }
+    if (std::isfinite(m_threshold))
+        high = std::max(high, m_threshold);
+    m_timeAxis->setRange(start, end);
+    m_valueAxis->setRange(std::min(0.0, low), high > low ? high * 1.1 : low + 1);
+    // Antialiased two-pixel lines go through the stroker; past some tens of thousands of points
+    // that costs frames, and one-pixel plain lines take the raster engine's fast path instead.
+    m_busy = drawn >= BusyPoints;
+    setRenderHint(QPainter::Antialiasing, !m_busy);
+    m_pending.clear();
+    for (int i = 0; i < result.series.size(); ++i)
+        m_pending.append({seriesName(result.series[i].labels), lines[i]});
+    m_thresholdSpan = {double(start.toMSecsSinceEpoch()), double(end.toMSecsSinceEpoch())};
+    const int generation = ++m_loadGeneration;
+    if (!m_busy) {
+        addPendingSeries(generation, std::numeric_limits<qint64>::max());
+        return;
+    }
+    // A busy answer goes in over several turns of the event loop, a few milliseconds each, so
+    // that input never waits on it; the chart paints once, when every line is in.
+    viewport()->setUpdatesEnabled(false);
+    chart->legend()->hide(); // laid out once at the end instead of once per added line
+    QTimer::singleShot(0, this, [this, generation] { addPendingSeries(generation, LoadSliceNs); });
+}
+
+void MetricChart::addPendingSeries(int generation, qint64 budgetNs)
+{
+    if (generation != m_loadGeneration)
+        return; // a newer answer replaced this one
+    QChart *chart = this->chart();
+    QElapsedTimer timer;
+    timer.start();
+    qint64 slowest = 0; // stop before the next line would overrun the budget
+    while (!m_pending.isEmpty() && timer.nsecsElapsed() + slowest < budgetNs) {
+        const qint64 before = timer.nsecsElapsed();
+        const PendingLine pending = m_pending.takeFirst();
+        auto *line = new QLineSeries;
+        line->setName(pending.name);
         chart->addSeries(line);
         line->attachAxis(m_timeAxis);
         line->attachAxis(m_valueAxis);
-        const QString name = line->name();
-        connect(line, &QLineSeries::hovered, this, [this, name](const QPointF &point, bool state) {
+        if (m_busy) {
+            QPen pen = line->pen(); // the theme's colour
+            pen.setWidth(1);
+            pen.setCosmetic(true);
+            line->setPen(pen);
+        }
+        line->replace(pending.points);
+        connect(line, &QLineSeries::hovered, this, [this, name = pending.name](const QPointF &point, bool state) {
             if (!state)
                 return;
             QToolTip::showText(
@@ -132,35 +182,46 @@ void MetricChart::setResult(const Core::Prometheus::QueryResult &result, const Q
                     .arg(name, QDateTime::fromMSecsSinceEpoch(qint64(point.x())).toString(QStringLiteral("HH:mm:ss")),
                          valueText(point.y()), m_unit));
         });
+        connectLegendMarker(line);
+        slowest = std::max(slowest, timer.nsecsElapsed() - before);
+    }
+    if (!m_pending.isEmpty()) {
+        QTimer::singleShot(0, this, [this, generation] { addPendingSeries(generation, LoadSliceNs); });
+        return;
     }
     if (std::isfinite(m_threshold)) {
         auto *line = new QLineSeries;
         line->setName(m_thresholdName);
-        line->append(double(start.toMSecsSinceEpoch()), m_threshold);
-        line->append(double(end.toMSecsSinceEpoch()), m_threshold);
         QPen pen(QColor(0xd1, 0x3b, 0x3b));
         pen.setStyle(Qt::DashLine);
         line->setPen(pen);
         chart->addSeries(line);
         line->attachAxis(m_timeAxis);
         line->attachAxis(m_valueAxis);
-        high = std::max(high, m_threshold);
+        line->append(m_thresholdSpan.first, m_threshold);
+        line->append(m_thresholdSpan.second, m_threshold);
+        connectLegendMarker(line);
     }
-    // Antialiasing a hundred thousand segments costs several frames; busy charts draw plain.
-    int drawn = 0;
-    for (QAbstractSeries *series : chart->series())
-        drawn += int(static_cast<QLineSeries *>(series)->count());
-    setRenderHint(QPainter::Antialiasing, drawn < 20000);
-    m_timeAxis->setRange(start, end);
-    m_valueAxis->setRange(std::min(0.0, low), high > low ? high * 1.1 : low + 1);
+    chart->legend()->show();
+    viewport()->setUpdatesEnabled(true);
+    Q_EMIT loaded();
+}
+
+void MetricChart::connectLegendMarker(QLineSeries *line)
+{
     // Legend entries switch their line on and off.
-    for (QLegendMarker *marker : chart->legend()->markers()) {
+    for (QLegendMarker *marker : chart()->legend()->markers(line)) {
         connect(marker, &QLegendMarker::clicked, this, [marker] {
             marker->series()->setVisible(!marker->series()->isVisible());
             marker->setVisible(true);
             marker->setLabelBrush(marker->series()->isVisible() ? QBrush(Qt::black) : QBrush(Qt::gray));
         });
     }
+}
+
+bool MetricChart::isLoading() const
+{
+    return !m_pending.isEmpty();
 }
 
 void MetricChart::resetZoom()

@@ -3,8 +3,11 @@
 #include "core/prometheus/prometheustypes.h"
 
 #include <QChartView>
+#include <QPair>
+#include <QPointF>
 
 class QDateTimeAxis;
+class QLineSeries;
 class QValueAxis;
 
 namespace Lucent::Ui {
@@ -24,6 +27,8 @@ public:
     /// Draws @p value as a dashed line named @p name (e.g. the HighErrorRate threshold).
     void setThreshold(double value, const QString &name);
     void setResult(const Lucent::Core::Prometheus::QueryResult &result, const QDateTime &start, const QDateTime &end);
+    /// Whether a busy answer is still going into the chart (see loaded()).
+    bool isLoading() const;
     void resetZoom();
     int seriesCount() const;
     int pointCount() const;
@@ -32,7 +37,22 @@ public:
     /// time, then one column per series; NaN and infinities as Prometheus writes them.
     bool exportCsv(const QString &path) const;
 
+Q_SIGNALS:
+    /// Every line of the last setResult() is in the chart.
+    void loaded();
+
 private:
+    struct PendingLine {
+        QString name;
+        QList<QPointF> points;
+    };
+    /// Above this many points a chart draws thin plain lines and loads in slices.
+    static constexpr qsizetype BusyPoints = 20000;
+    /// How long one slice of loading may hold the GUI thread: half a 60 Hz frame.
+    static constexpr qint64 LoadSliceNs = 8'000'000;
+
+    void addPendingSeries(int generation, qint64 budgetNs);
+    void connectLegendMarker(QLineSeries *line);
     QString seriesName(const Lucent::Core::Prometheus::Labels &labels) const;
 
     QString m_unit;
@@ -42,6 +62,10 @@ private:
     Lucent::Core::Prometheus::QueryResult m_result;
     QDateTimeAxis *m_timeAxis = nullptr;
     QValueAxis *m_valueAxis = nullptr;
+    QList<PendingLine> m_pending;
+    QPair<double, double> m_thresholdSpan;
+    int m_loadGeneration = 0;
+    bool m_busy = false;
 };
 
 } // namespace Lucent::Ui

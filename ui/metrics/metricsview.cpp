@@ -10,6 +10,7 @@
 #include <QComboBox>
 #include <QDateTimeEdit>
 #include <QFileDialog>
+#include <QFutureWatcher>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -17,6 +18,7 @@
 #include <QPushButton>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <QtConcurrent>
 
 namespace Lucent::Ui {
 
@@ -250,22 +252,38 @@ void MetricsView::query(MetricChart *chart, const QString &promql, bool fromBox)
     connect(reply, &PrometheusReply::finished, this, [this, reply, chart, start, end, fromBox, generation] {
         if (generation != m_generation)
             return;
-        Core::Prometheus::PrometheusError error = reply->error();
-        std::optional<Core::Prometheus::QueryResult> result;
-        if (!error.isError())
-            result = PrometheusResponse::query(reply->body(), reply->httpStatus(), &error);
-        if (fromBox) {
-            m_promqlError->setText(result ? QString() : error.sentence());
-            m_promqlError->setVisible(!result);
-        } else if (!result) {
-            m_banner->showMessages(InlineBanner::Severity::Error, {error.sentence()});
-        } else {
-            m_banner->clear();
-        }
-        if (result)
-            chart->setResult(*result, start.toLocalTime(), end.toLocalTime());
-        if (!fromBox && --m_pending == 0)
-            Q_EMIT refreshed();
+        struct Parsed {
+            std::optional<Core::Prometheus::QueryResult> result;
+            Core::Prometheus::PrometheusError error;
+        };
+        // A busy answer is megabytes of JSON: it is read on a worker thread, never the GUI's.
+        auto *watcher = new QFutureWatcher<Parsed>(this);
+        connect(watcher, &QFutureWatcher<Parsed>::finished, this, [=] {
+            watcher->deleteLater();
+            if (generation != m_generation)
+                return;
+            const Parsed parsed = watcher->result();
+            if (fromBox) {
+                m_promqlError->setText(parsed.result ? QString() : parsed.error.sentence());
+                m_promqlError->setVisible(!parsed.result);
+            } else if (!parsed.result) {
+                m_banner->showMessages(InlineBanner::Severity::Error, {parsed.error.sentence()});
+            } else {
+                m_banner->clear();
+            }
+            if (parsed.result)
+                chart->setResult(*parsed.result, start.toLocalTime(), end.toLocalTime());
+            if (!fromBox && --m_pending == 0)
+                Q_EMIT refreshed();
+        });
+        watcher->setFuture(
+            QtConcurrent::run([body = reply->body(), status = reply->httpStatus(), error = reply->error()]() mutable {
+                Parsed parsed;
+                parsed.error = error;
+                if (!error.isError())
+                    parsed.result = PrometheusResponse::query(body, status, &parsed.error);
+                return parsed;
+            }));
     });
 }
 
