@@ -83,6 +83,8 @@ int main(int argc, char **argv)
     auto openWindow = [&](const QStringList &files, bool explicitFile, const QString &projectFile) {
         window = std::make_unique<Lucent::Ui::MainWindow>(files, explicitFile, projectFile);
         window->showView(options.view);
+        if (!options.logs.isEmpty())
+            window->openLogs(options.logs);
         window->show();
         if (options.screenshot.isEmpty())
             return;

@@ -40,12 +40,16 @@ CommandLine CommandLine::parse(const QStringList &arguments)
                                       QStringLiteral("level"), QStringLiteral("info"));
     const QCommandLineOption view(
         QStringLiteral("view"),
-        QStringLiteral("The view to open on: rollouts, alerts, metrics or kubeconfig (rollouts)."),
+        QStringLiteral("The view to open on: rollouts, alerts, metrics, logs or kubeconfig (rollouts)."),
         QStringLiteral("view"), QStringLiteral("rollouts"));
+    const QCommandLineOption logs(QStringLiteral("logs"),
+                                  QStringLiteral("Open the Logs tab on SOURCE: deployment/NAME, service/NAME, "
+                                                 "pod/NAME or a label selector."),
+                                  QStringLiteral("source"));
     const QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("system, light or dark (system)."),
                                    QStringLiteral("theme"), QStringLiteral("system"));
     parser.addOptions(
-        {help, version, kubeconfig, config, sandbox, view, screenshot, screenshotTimeout, logLevel, theme});
+        {help, version, kubeconfig, config, sandbox, view, logs, screenshot, screenshotTimeout, logLevel, theme});
 
     CommandLine result;
     auto fail = [&](const QString &sentence) {
@@ -102,10 +106,13 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     result.screenshot = parser.value(screenshot);
     result.view = parser.value(view).toLower();
     static const QStringList views{QStringLiteral("rollouts"), QStringLiteral("alerts"), QStringLiteral("metrics"),
-                                   QStringLiteral("kubeconfig")};
+                                   QStringLiteral("logs"), QStringLiteral("kubeconfig")};
     if (!views.contains(result.view))
-        return fail(
-            QStringLiteral("--view takes rollouts, alerts, metrics or kubeconfig, not '%1'.").arg(parser.value(view)));
+        return fail(QStringLiteral("--view takes rollouts, alerts, metrics, logs or kubeconfig, not '%1'.")
+                        .arg(parser.value(view)));
+    result.logs = parser.value(logs);
+    if (!result.logs.isEmpty())
+        result.view = QStringLiteral("logs");
     return result;
 }
 

@@ -18,6 +18,7 @@ struct CommandLine {
     QString config; ///< --config: the project file (lucent.yaml)
     bool sandbox = false; ///< --sandbox: start lucent-sandbox and use it
     QString view = QStringLiteral("rollouts"); ///< --view: the tab to open on
+    QString logs; ///< --logs: the log source to open (implies --view logs)
     QString screenshot; ///< --screenshot FILE: render once data arrived, save, exit
     int screenshotTimeoutSeconds = 30;
     spdlog::level::level_enum logLevel = spdlog::level::info;

@@ -216,7 +216,10 @@ ApiResponse ApiServer::podLog(const ApiRequest &request, const Target &target)
         ContainerRun current = *run;
         while (!store.stopped()) {
             const double simNow = runtime.now();
-            if (auto latest = runtime.run(uid, previous); latest && latest->start == current.start)
+            const auto latest = runtime.run(uid, previous);
+            if (!latest && !previous)
+                return; // the pod is gone: its container was stopped, and so is its log
+            if (latest && latest->start == current.start)
                 current = *latest;
             const std::int64_t upTo = lastLineAt(current, simNow);
             for (; next <= upTo; ++next) {

@@ -10,6 +10,8 @@
 #include "ui/environment/environmentoverviewmodel.h"
 #include "ui/itemroles.h"
 #include "ui/kube/contextmodel.h"
+#include "ui/logs/logmodel.h"
+#include "ui/logs/logview.h"
 #include "ui/metrics/metricsview.h"
 #include "ui/rollout/rolloutdashboard.h"
 #include "ui/shell/inlinebanner.h"
@@ -63,6 +65,7 @@ MainWindow::MainWindow(QStringList kubeconfigFiles, bool explicitFile, QString p
     , m_dashboard(new RolloutDashboard(this))
     , m_alerts(new AlertsView(this))
     , m_metrics(new MetricsView(this))
+    , m_logs(new LogView(this))
     , m_statusEnvironment(new QLabel(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
@@ -112,6 +115,7 @@ MainWindow::MainWindow(QStringList kubeconfigFiles, bool explicitFile, QString p
     m_overview->setAlternatingRowColors(true);
     m_overview->setMinimumWidth(260);
     connect(m_overviewModel, &QAbstractItemModel::dataChanged, this, &MainWindow::markFirstDataWhenSettled);
+    connect(m_logs->model(), &QAbstractItemModel::rowsInserted, this, &MainWindow::markFirstDataWhenSettled);
     connect(m_metrics, &MetricsView::refreshed, this, [this] {
         m_metricsAnswered = true;
         markFirstDataWhenSettled();
@@ -134,6 +138,7 @@ MainWindow::MainWindow(QStringList kubeconfigFiles, bool explicitFile, QString p
     m_tabs->addTab(rollouts, tr("&Rollouts"));
     m_tabs->addTab(m_alerts, tr("&Alerts"));
     m_tabs->addTab(m_metrics, tr("&Metrics"));
+    m_tabs->addTab(m_logs, tr("L&ogs"));
     m_tabs->addTab(m_stack, tr("&Kubeconfig"));
     // Kubeconfig and project-file problems concern every tab: the banner sits above them.
     auto *central = new QWidget(this);
@@ -178,6 +183,7 @@ MainWindow::~MainWindow()
     m_dashboard->setSession(nullptr);
     m_alerts->setSession(nullptr);
     m_metrics->setSession(nullptr);
+    m_logs->setSession(nullptr);
 }
 
 void MainWindow::createMenus()
@@ -317,6 +323,7 @@ void MainWindow::selectEnvironment(const QString &name)
     m_dashboard->setSession(nullptr);
     m_alerts->setSession(nullptr);
     m_metrics->setSession(nullptr);
+    m_logs->setSession(nullptr);
     delete m_session; // its requests and watches end here: nothing stale can arrive
     m_session = new Lucent::Core::Environment::EnvironmentSession(
         *found, m_kubeconfig, Lucent::Core::Environment::EnvironmentSession::Scope::Everything, this);
@@ -325,6 +332,7 @@ void MainWindow::selectEnvironment(const QString &name)
     m_dashboard->setSession(m_session);
     m_alerts->setSession(m_session);
     m_metrics->setSession(m_session);
+    m_logs->setSession(m_session);
     m_session->start();
     m_environmentSelector->setCurrentIndex(m_environmentSelector->findData(name));
     m_overview->setCurrentIndex(m_overviewModel->index(m_overviewModel->rowOf(name)));
@@ -333,12 +341,19 @@ void MainWindow::selectEnvironment(const QString &name)
     setWindowTitle(tr("%1 — Lucent Release Console").arg(found->name));
 }
 
+void MainWindow::openLogs(const QString &source)
+{
+    showView(QStringLiteral("logs"));
+    m_logs->openLogs(source);
+}
+
 void MainWindow::showView(const QString &view)
 {
     m_view = view;
     QWidget *tab = view == QLatin1String("alerts") ? static_cast<QWidget *>(m_alerts)
         : view == QLatin1String("metrics")         ? static_cast<QWidget *>(m_metrics)
         : view == QLatin1String("kubeconfig")      ? static_cast<QWidget *>(m_stack)
+        : view == QLatin1String("logs")            ? static_cast<QWidget *>(m_logs)
                                                    : m_tabs->widget(0);
     m_tabs->setCurrentWidget(tab);
 }
@@ -354,6 +369,8 @@ void MainWindow::markFirstDataWhenSettled()
             return;
     }
     const bool hasPrometheus = !m_session->environment().prometheusUrl.isEmpty();
+    if (m_view == QLatin1String("logs") && m_logs->model()->rowCount() == 0)
+        return;
     if (hasPrometheus && m_view == QLatin1String("metrics") && !m_metricsAnswered)
         return;
     if (hasPrometheus && m_view == QLatin1String("alerts") && m_overviewModel->rowCount() > 0

@@ -26,6 +26,7 @@ class AlertsView;
 class ContextModel;
 class EnvironmentOverviewModel;
 class InlineBanner;
+class LogView;
 class MetricsView;
 class RolloutDashboard;
 class YamlView;
@@ -50,6 +51,8 @@ public:
     /// Opens on a view: "rollouts", "alerts", "metrics" or "kubeconfig". For a screenshot the
     /// data counts as arrived once that view has its first answer.
     void showView(const QString &view);
+    /// The Logs tab on @p source (deployment/NAME, service/NAME, pod/NAME or a selector).
+    void openLogs(const QString &source);
 
 Q_SIGNALS:
     /// Emitted once, when the first environment's rollouts are shown (or it is found
@@ -97,6 +100,7 @@ private:
     RolloutDashboard *m_dashboard = nullptr;
     AlertsView *m_alerts = nullptr;
     MetricsView *m_metrics = nullptr;
+    LogView *m_logs = nullptr;
     Lucent::Core::Environment::EnvironmentSession *m_session = nullptr;
     QLabel *m_statusEnvironment = nullptr;
 };

@@ -1,0 +1,367 @@
+#include "ui/logs/logmodel.h"
+
+#include <QBrush>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonDocument>
+#include <QSaveFile>
+#include <QTimer>
+
+#include <algorithm>
+
+namespace Lucent::Ui {
+
+using Core::Logs::IncomingLine;
+using Core::Logs::LogLevel;
+using Core::Logs::LogSource;
+
+namespace {
+
+// Distinct on light and dark backgrounds; a pod keeps its colour for the session.
+const QColor PodColors[]
+    = {QColor(0x1f, 0x77, 0xb4), QColor(0x2c, 0xa0, 0x2c), QColor(0x94, 0x67, 0xbd), QColor(0xe3, 0x77, 0xc2),
+       QColor(0x17, 0xbe, 0xcf), QColor(0xbc, 0xbd, 0x22), QColor(0x8c, 0x56, 0x4b), QColor(0xff, 0x7f, 0x0e)};
+
+QString timeText(qint64 nanos)
+{
+    if (nanos < 0)
+        return {};
+    return QDateTime::fromMSecsSinceEpoch(nanos / 1'000'000).toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz"));
+}
+
+QColor levelColor(LogLevel level)
+{
+    switch (level) {
+    case LogLevel::Warning: return QColor(0xc7, 0x6a, 0x00);
+    case LogLevel::Error:
+    case LogLevel::Fatal: return QColor(0xd1, 0x3b, 0x3b);
+    case LogLevel::Debug:
+    case LogLevel::Trace: return QColor(0x80, 0x80, 0x80);
+    default: return {};
+    }
+}
+
+// Chunks small enough that one never outlasts a slice on this machine's slowest path.
+constexpr qsizetype ChunkLines = 1000;
+
+} // namespace
+
+LogModel::LogModel(QObject *parent, qsizetype maxLines, qsizetype maxBytes)
+    : QAbstractTableModel(parent)
+    , m_buffer(maxLines, maxBytes)
+{
+}
+
+void LogModel::addSource(int index, const LogSource &source)
+{
+    if (index >= m_sources.size())
+        m_sources.resize(index + 1);
+    m_sources[index] = source;
+}
+
+void LogModel::endSource(int index)
+{
+    if (index >= 0 && index < m_sources.size())
+        m_sources[index].ended = true;
+}
+
+QColor LogModel::colorOf(int source) const
+{
+    return PodColors[source % int(std::size(PodColors))];
+}
+
+void LogModel::appendLines(const QList<IncomingLine> &lines)
+{
+    m_incoming.append(lines);
+    schedule();
+}
+
+void LogModel::schedule()
+{
+    if (m_scheduled)
+        return;
+    m_scheduled = true;
+    QTimer::singleShot(0, this, &LogModel::work);
+}
+
+void LogModel::work()
+{
+    m_scheduled = false;
+    QElapsedTimer timer;
+    timer.start();
+    // A new filter first: the rows are rebuilt once it has seen every held line.
+    if (m_refilterPosition >= 0) {
+        const CompiledLogFilter compiled(m_filter);
+        while (m_refilterPosition < m_buffer.size() && timer.nsecsElapsed() < SliceNs) {
+            const qsizetype end = std::min(m_buffer.size(), m_refilterPosition + ChunkLines);
+            for (qsizetype i = m_refilterPosition; i < end; ++i)
+                m_buffer.setFlags(i, compiled.flagsFor(m_buffer.textString(m_buffer.at(i))));
+            m_refilterPosition = end;
+        }
+        if (m_refilterPosition < m_buffer.size()) {
+            schedule();
+            return;
+        }
+        m_refilterPosition = -1;
+        beginResetModel();
+        m_visible.clear();
+        for (qsizetype i = 0; i < m_buffer.size(); ++i) {
+            if (m_buffer.at(i).flags & LogFilter::Visible)
+                m_visible.append(i);
+        }
+        m_jsonCacheRow = -1;
+        endResetModel();
+        Q_EMIT filterApplied();
+    }
+    const CompiledLogFilter compiled(m_filter);
+    while (m_incomingStart < m_incoming.size() && timer.nsecsElapsed() < SliceNs) {
+        const qsizetype end = std::min(m_incoming.size(), m_incomingStart + ChunkLines);
+        QList<IncomingLine> chunk(m_incoming.begin() + m_incomingStart, m_incoming.begin() + end);
+        m_incomingStart = end;
+        for (IncomingLine &line : chunk) {
+            line.flags = compiled.flagsFor(QString::fromUtf8(line.text));
+            line.level = Core::Logs::detectLevel(line.text);
+            line.levelKnown = true;
+        }
+        takeIn(std::move(chunk));
+    }
+    if (m_incomingStart >= m_incoming.size()) {
+        m_incoming.clear();
+        m_incomingStart = 0;
+        Q_EMIT idle();
+    } else {
+        schedule();
+    }
+}
+
+void LogModel::takeIn(QList<IncomingLine> chunk)
+{
+    if (m_paused) {
+        const qsizetype before = m_held.size();
+        for (IncomingLine &line : chunk) {
+            if (line.flags & LogFilter::Visible)
+                m_held.append(std::move(line));
+        }
+        if (m_held.size() != before)
+            Q_EMIT heldCountChanged(m_held.size());
+        return;
+    }
+    const qsizetype position = m_buffer.add(std::move(chunk));
+    showFrom(position);
+    if (const qsizetype dropped = m_buffer.evict())
+        dropFront(dropped);
+}
+
+void LogModel::showFrom(qsizetype position)
+{
+    // Rows at or after the merge point may have moved: they go, and come back in order.
+    const auto first = std::lower_bound(m_visible.cbegin(), m_visible.cend(), position);
+    const int firstRow = int(first - m_visible.cbegin());
+    if (firstRow < m_visible.size()) {
+        beginRemoveRows({}, firstRow, int(m_visible.size()) - 1);
+        m_visible.resize(firstRow);
+        endRemoveRows();
+    }
+    QList<qsizetype> fresh;
+    for (qsizetype i = position; i < m_buffer.size(); ++i) {
+        if (m_buffer.at(i).flags & LogFilter::Visible)
+            fresh.append(i);
+    }
+    if (fresh.isEmpty())
+        return;
+    beginInsertRows({}, int(m_visible.size()), int(m_visible.size() + fresh.size()) - 1);
+    m_visible.append(fresh);
+    endInsertRows();
+    m_jsonCacheRow = -1;
+}
+
+void LogModel::dropFront(qsizetype count)
+{
+    const auto first = std::lower_bound(m_visible.cbegin(), m_visible.cend(), count);
+    const int gone = int(first - m_visible.cbegin());
+    if (gone > 0) {
+        beginRemoveRows({}, 0, gone - 1);
+        m_visible.remove(0, gone);
+        endRemoveRows();
+    }
+    for (qsizetype &position : m_visible)
+        position -= count;
+    m_jsonCacheRow = -1;
+    if (m_refilterPosition > 0)
+        m_refilterPosition = std::max<qsizetype>(0, m_refilterPosition - count);
+}
+
+void LogModel::setFilter(const LogFilter &filter)
+{
+    if (filter == m_filter)
+        return;
+    m_filter = filter;
+    m_refilterPosition = 0;
+    // Held lines were judged by the old filter: they are judged again when they come in.
+    if (!m_held.isEmpty()) {
+        m_incoming = m_held + m_incoming.mid(m_incomingStart);
+        m_incomingStart = 0;
+        m_held.clear();
+        Q_EMIT heldCountChanged(0);
+    }
+    schedule();
+}
+
+void LogModel::setPaused(bool paused)
+{
+    if (paused == m_paused)
+        return;
+    m_paused = paused;
+    if (!paused && !m_held.isEmpty()) {
+        // What arrived meanwhile comes in first, in order, before anything newer.
+        m_incoming = m_held + m_incoming.mid(m_incomingStart);
+        m_incomingStart = 0;
+        m_held.clear();
+        Q_EMIT heldCountChanged(0);
+        schedule();
+    }
+}
+
+void LogModel::clear()
+{
+    beginResetModel();
+    m_buffer.clear();
+    m_visible.clear();
+    m_held.clear();
+    m_incoming.clear();
+    m_incomingStart = 0;
+    m_refilterPosition = -1;
+    m_jsonCacheRow = -1;
+    endResetModel();
+    Q_EMIT heldCountChanged(0);
+}
+
+void LogModel::setJsonFields(const QStringList &fields)
+{
+    beginResetModel();
+    m_jsonFields = fields;
+    m_jsonCacheRow = -1;
+    endResetModel();
+}
+
+QJsonObject LogModel::jsonOf(const Core::Logs::LogBuffer::Entry &entry) const
+{
+    return QJsonDocument::fromJson(m_buffer.text(entry)).object();
+}
+
+int LogModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_visible.size());
+}
+
+int LogModel::columnCount(const QModelIndex &parent) const
+{
+    if (parent.isValid())
+        return 0;
+    return m_jsonFields.isEmpty() ? MessageColumn + 1 : PodColumn + 1 + int(m_jsonFields.size());
+}
+
+QString LogModel::lineText(int row, bool withTimestamp) const
+{
+    const auto &entry = m_buffer.at(m_visible[row]);
+    const LogSource source = m_sources.value(entry.source);
+    QString text;
+    if (withTimestamp)
+        text = QDateTime::fromMSecsSinceEpoch(entry.nanos / 1'000'000, Qt::UTC).toString(Qt::ISODateWithMs)
+            + QLatin1Char(' ');
+    return text + source.pod + QLatin1Char(' ') + m_buffer.textString(entry);
+}
+
+bool LogModel::save(const QString &path, bool onlyShown, bool withTimestamp, QString *error) const
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        *error = tr("Cannot write %1: %2.").arg(path, file.errorString());
+        return false;
+    }
+    if (onlyShown) {
+        for (int row = 0; row < m_visible.size(); ++row)
+            file.write(lineText(row, withTimestamp).toUtf8() + '\n');
+    } else {
+        for (qsizetype i = 0; i < m_buffer.size(); ++i) {
+            const auto &entry = m_buffer.at(i);
+            QByteArray line;
+            if (withTimestamp)
+                line = QDateTime::fromMSecsSinceEpoch(entry.nanos / 1'000'000, Qt::UTC)
+                           .toString(Qt::ISODateWithMs)
+                           .toUtf8()
+                    + ' ';
+            file.write(line + m_sources.value(entry.source).pod.toUtf8() + ' ' + m_buffer.text(entry) + '\n');
+        }
+    }
+    if (!file.commit()) {
+        *error = tr("Cannot write %1: %2.").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+QVariant LogModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const auto &entry = m_buffer.at(m_visible[index.row()]);
+    switch (role) {
+    case SourceRole: return int(entry.source);
+    case NanosRole: return entry.nanos;
+    case RawTextRole: return m_buffer.textString(entry);
+    case HighlightedRole: return bool(entry.flags & LogFilter::Highlighted);
+    default: break;
+    }
+    const int column = index.column();
+    if (role == Qt::DisplayRole || role == Qt::ToolTipRole) {
+        if (column == TimeColumn)
+            return role == Qt::ToolTipRole
+                ? QDateTime::fromMSecsSinceEpoch(entry.nanos / 1'000'000, Qt::UTC).toString(Qt::ISODateWithMs)
+                : timeText(entry.nanos);
+        if (column == PodColumn) {
+            const LogSource source = m_sources.value(entry.source);
+            return role == Qt::ToolTipRole ? source.pod + QLatin1Char('/') + source.container : source.pod;
+        }
+        if (m_jsonFields.isEmpty()) {
+            if (column == LevelColumn)
+                return Core::Logs::levelName(entry.level);
+            return m_buffer.textString(entry);
+        }
+        if (m_jsonCacheRow != index.row()) {
+            m_jsonCache = jsonOf(entry);
+            m_jsonCacheRow = index.row();
+        }
+        if (m_jsonCache.isEmpty()) // not JSON: the raw line goes under the first field
+            return column == PodColumn + 1 ? m_buffer.textString(entry) : QString();
+        const QJsonValue value = m_jsonCache.value(m_jsonFields.value(column - PodColumn - 1));
+        return value.isString() ? value.toString() : value.isUndefined() ? QString() : value.toVariant().toString();
+    }
+    if (role == Qt::ForegroundRole) {
+        if (column == PodColumn)
+            return QBrush(colorOf(entry.source));
+        const QColor color = levelColor(entry.level);
+        if (color.isValid() && column != TimeColumn)
+            return QBrush(color);
+    }
+    if (role == Qt::BackgroundRole && (entry.flags & LogFilter::Highlighted))
+        return QBrush(QColor(0xff, 0xe0, 0x66, 0x90));
+    return {};
+}
+
+QVariant LogModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case TimeColumn: return tr("Time");
+    case PodColumn: return tr("Pod");
+    default: break;
+    }
+    if (!m_jsonFields.isEmpty())
+        return m_jsonFields.value(section - PodColumn - 1);
+    return section == LevelColumn ? tr("Level") : tr("Message");
+}
+
+} // namespace Lucent::Ui

@@ -1,0 +1,93 @@
+#pragma once
+
+#include "core/logs/logbuffer.h"
+#include "ui/logs/logfilter.h"
+
+#include <QAbstractTableModel>
+#include <QColor>
+#include <QJsonObject>
+
+namespace Lucent::Ui {
+
+/// The merged log of many pods as a table, virtualized over a LogBuffer: one row per line that
+/// passes the filter, ordered by timestamp. Lines are taken in slices of a few milliseconds
+/// per turn of the event loop, so a flood never holds the GUI thread for a frame. Paused, the
+/// model shows nothing new but drops nothing: held lines are counted and come in on resume.
+class LogModel final : public QAbstractTableModel
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(LogModel)
+
+public:
+    enum Column { TimeColumn, PodColumn, LevelColumn, MessageColumn };
+    enum Role { SourceRole = Qt::UserRole + 40, NanosRole, RawTextRole, HighlightedRole };
+
+    explicit LogModel(QObject *parent = nullptr, qsizetype maxLines = 1'000'000,
+                      qsizetype maxBytes = 512LL * 1024 * 1024);
+
+    void addSource(int index, const Lucent::Core::Logs::LogSource &source);
+    void endSource(int index);
+    const QList<Lucent::Core::Logs::LogSource> &sources() const { return m_sources; }
+    QColor colorOf(int source) const;
+
+    void appendLines(const QList<Lucent::Core::Logs::IncomingLine> &lines);
+    void setFilter(const LogFilter &filter);
+    const LogFilter &filter() const { return m_filter; }
+    void setPaused(bool paused);
+    bool isPaused() const { return m_paused; }
+    /// Lines that arrived while paused (and pass the filter, as far as is known).
+    qsizetype heldCount() const { return m_held.size(); }
+    /// Lines not yet taken in, plus a filter still being applied.
+    bool isBusy() const { return !m_incoming.isEmpty() || m_refilterPosition >= 0; }
+    void clear();
+
+    /// JSON mode: one column per field (level, msg, route, status, ...); empty for raw lines.
+    void setJsonFields(const QStringList &fields);
+    const QStringList &jsonFields() const { return m_jsonFields; }
+
+    const Lucent::Core::Logs::LogBuffer &buffer() const { return m_buffer; }
+    /// One line as a person reads it in a saved file: time, pod and the text.
+    QString lineText(int row, bool withTimestamp) const;
+    /// Writes every shown row (@p onlyShown) or every held line, in order; false when the file
+    /// cannot be written.
+    bool save(const QString &path, bool onlyShown, bool withTimestamp, QString *error) const;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    /// How long one slice of work may hold the GUI thread.
+    static constexpr qint64 SliceNs = 6'000'000;
+
+Q_SIGNALS:
+    void heldCountChanged(qsizetype held);
+    /// The filter is applied to every held line (rows were reset).
+    void filterApplied();
+    /// All lines given so far are in (or held).
+    void idle();
+
+private:
+    void schedule();
+    void work();
+    void takeIn(QList<Lucent::Core::Logs::IncomingLine> chunk);
+    void showFrom(qsizetype position);
+    void dropFront(qsizetype count);
+    QJsonObject jsonOf(const Lucent::Core::Logs::LogBuffer::Entry &entry) const;
+
+    Lucent::Core::Logs::LogBuffer m_buffer;
+    QList<Lucent::Core::Logs::LogSource> m_sources;
+    QList<qsizetype> m_visible; ///< buffer positions of the rows
+    QList<Lucent::Core::Logs::IncomingLine> m_incoming;
+    qsizetype m_incomingStart = 0; ///< consumed prefix of m_incoming
+    QList<Lucent::Core::Logs::IncomingLine> m_held;
+    LogFilter m_filter;
+    qsizetype m_refilterPosition = -1;
+    QStringList m_jsonFields;
+    bool m_paused = false;
+    bool m_scheduled = false;
+    mutable qsizetype m_jsonCacheRow = -1;
+    mutable QJsonObject m_jsonCache;
+};
+
+} // namespace Lucent::Ui
