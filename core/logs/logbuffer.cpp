@@ -143,12 +143,17 @@ qsizetype LogBuffer::evict()
     if (m_entries.size() <= m_maxLines && m_bytes <= m_maxBytes)
         return 0;
     // A tenth at a time, so that a full buffer does not shift a million entries per batch.
-    qsizetype drop = std::max<qsizetype>(m_entries.size() - m_maxLines, 0) + m_maxLines / 10;
-    qsizetype freed = 0;
-    qsizetype byBytes = 0;
-    while (byBytes < m_entries.size() && m_bytes - freed > m_maxBytes - m_maxBytes / 10)
-        freed += m_entries[byBytes++].length;
-    drop = std::min(m_entries.size(), std::max(drop, byBytes));
+    qsizetype drop = 0;
+    if (m_entries.size() > m_maxLines)
+        drop = m_entries.size() - m_maxLines + m_maxLines / 10;
+    if (m_bytes > m_maxBytes) {
+        qsizetype freed = 0;
+        qsizetype byBytes = 0;
+        while (byBytes < m_entries.size() && m_bytes - freed > m_maxBytes - m_maxBytes / 10)
+            freed += m_entries[byBytes++].length;
+        drop = std::max(drop, byBytes);
+    }
+    drop = std::min(drop, m_entries.size());
     for (qsizetype i = 0; i < drop; ++i) {
         const Entry &entry = m_entries[i];
         m_bytes -= entry.length;

@@ -1,0 +1,187 @@
+// The log core and model without a cluster: level detection, time order across sources
+// (late and backfilled lines merged in place), the caps, the filter's verdicts, pausing
+// without loss, JSON columns and save.
+
+#include "core/logs/logbuffer.h"
+#include "ui/logs/logfilter.h"
+#include "ui/logs/logmodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace Lucent::Core::Logs;
+using Lucent::Ui::LogFilter;
+using Lucent::Ui::LogModel;
+
+namespace {
+
+IncomingLine line(int source, qint64 nanos, const char *text)
+{
+    return {source, nanos, QByteArray(text)};
+}
+
+QList<qint64> times(const LogBuffer &buffer)
+{
+    QList<qint64> out;
+    for (qsizetype i = 0; i < buffer.size(); ++i)
+        out.append(buffer.at(i).nanos);
+    return out;
+}
+
+} // namespace
+
+class TestLogs : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void levels_data();
+    void levels();
+    void ordersAcrossSourcesAndMergesLateLines();
+    void capsDropTheOldest();
+    void filterVerdicts();
+    void modelFiltersPausesAndSaves();
+    void jsonFieldsBecomeColumns();
+};
+
+void TestLogs::levels_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<int>("level");
+    QTest::newRow("nest json") << QByteArray(R"({"level":"error","msg":"x"})") << int(LogLevel::Error);
+    QTest::newRow("json with space") << QByteArray(R"({"level": "warn"})") << int(LogLevel::Warning);
+    QTest::newRow("pino number") << QByteArray(R"({"level":30,"msg":"x"})") << int(LogLevel::Info);
+    QTest::newRow("pino fatal") << QByteArray(R"({"level":60})") << int(LogLevel::Fatal);
+    QTest::newRow("plain") << QByteArray("2026-11-25 10:00:00 WARN disk almost full") << int(LogLevel::Warning);
+    QTest::newRow("bracketed") << QByteArray("[error] connection refused") << int(LogLevel::Error);
+    QTest::newRow("none") << QByteArray("GET / 200 3ms") << int(LogLevel::Unknown);
+    QTest::newRow("word inside another") << QByteArray("informational text") << int(LogLevel::Unknown);
+}
+
+void TestLogs::levels()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(int, level);
+    QCOMPARE(int(detectLevel(text)), level);
+}
+
+void TestLogs::ordersAcrossSourcesAndMergesLateLines()
+{
+    LogBuffer buffer;
+    QCOMPARE(buffer.add({line(0, 10, "a10"), line(0, 30, "a30")}), 0);
+    QCOMPARE(buffer.add({line(1, 40, "b40")}), 2); // newer: a plain append
+    // A second pod's history arrives later but is older: merged in place, ties keep arrival order.
+    QCOMPARE(buffer.add({line(1, 30, "b30"), line(1, 5, "b5")}), 0);
+    QCOMPARE(times(buffer), (QList<qint64>{5, 10, 30, 30, 40}));
+    QCOMPARE(buffer.text(buffer.at(2)), QByteArray("a30"));
+    QCOMPARE(buffer.text(buffer.at(3)), QByteArray("b30"));
+    QCOMPARE(buffer.at(3).source, quint16(1));
+    QCOMPARE(buffer.bytesHeld(), qsizetype(3 + 3 + 3 + 3 + 2));
+}
+
+void TestLogs::capsDropTheOldest()
+{
+    LogBuffer byLines(100, 1 << 30);
+    QList<IncomingLine> batch;
+    for (int i = 0; i < 150; ++i)
+        batch.append(line(0, i, "0123456789"));
+    byLines.add(batch);
+    const qsizetype dropped = byLines.evict();
+    QVERIFY(dropped >= 50);
+    QVERIFY(byLines.size() <= 100);
+    QCOMPARE(byLines.at(0).nanos, qint64(dropped)); // the oldest went, in order
+    QCOMPARE(byLines.text(byLines.at(0)), QByteArray("0123456789"));
+
+    LogBuffer byBytes(1'000'000, 1000); // 100 lines of 10 bytes fit
+    byBytes.add(batch);
+    byBytes.evict();
+    QVERIFY(byBytes.bytesHeld() <= 1000);
+    QCOMPARE(byBytes.at(byBytes.size() - 1).nanos, qint64(149));
+}
+
+void TestLogs::filterVerdicts()
+{
+    LogFilter filter;
+    filter.include = QStringLiteral("GET /wallets");
+    filter.exclude = QStringLiteral(" 200 ");
+    filter.highlight = QStringLiteral("balance");
+    const Lucent::Ui::CompiledLogFilter compiled(filter);
+    QCOMPARE(compiled.flagsFor(QStringLiteral("GET /wallets/1/balance 500 3ms")),
+             quint8(LogFilter::Visible | LogFilter::Highlighted));
+    QCOMPARE(compiled.flagsFor(QStringLiteral("GET /wallets/1/balance 200 3ms")), quint8(LogFilter::Highlighted));
+    QCOMPARE(compiled.flagsFor(QStringLiteral("POST /users 201")), quint8(0));
+    QCOMPARE(compiled.flagsFor(QStringLiteral("get /WALLETS/1 500")), quint8(LogFilter::Visible)); // case-insensitive
+    filter.caseSensitive = true;
+    QCOMPARE(Lucent::Ui::CompiledLogFilter(filter).flagsFor(QStringLiteral("get /WALLETS/1 500")), quint8(0));
+    filter.include = QStringLiteral("GET (");
+    QVERIFY(filter.problem().contains(QStringLiteral("filter expression is not valid")));
+    QCOMPARE(Lucent::Ui::CompiledLogFilter(filter).flagsFor(QStringLiteral("GET (")), quint8(0)); // nothing, not all
+}
+
+void TestLogs::modelFiltersPausesAndSaves()
+{
+    LogModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.addSource(0, {QStringLiteral("api-1"), QStringLiteral("api"), false});
+    model.addSource(1, {QStringLiteral("api-2"), QStringLiteral("api"), false});
+    model.appendLines({line(0, 1'000'000'000, "info GET /a 200"), line(1, 3'000'000'000, "error GET /b 500")});
+    QTRY_COMPARE(model.rowCount(), 2);
+    model.appendLines({line(1, 2'000'000'000, "warn slow")}); // late: lands between the two
+    QTRY_COMPARE(model.rowCount(), 3);
+    QCOMPARE(model.index(1, LogModel::MessageColumn).data().toString(), QStringLiteral("warn slow"));
+    QCOMPARE(model.index(1, LogModel::PodColumn).data().toString(), QStringLiteral("api-2"));
+    QCOMPARE(model.index(1, LogModel::LevelColumn).data().toString(), QStringLiteral("warn"));
+    QVERIFY(model.index(2, LogModel::MessageColumn).data(Qt::ForegroundRole).isValid()); // error colour
+
+    LogFilter filter;
+    filter.include = QStringLiteral("GET");
+    model.setFilter(filter);
+    QSignalSpy applied(&model, &LogModel::filterApplied);
+    QVERIFY(applied.wait(5000));
+    QCOMPARE(model.rowCount(), 2);
+
+    model.setPaused(true);
+    model.appendLines({line(0, 4'000'000'000, "GET /c 200"), line(0, 5'000'000'000, "skipped by the filter")});
+    QTRY_COMPARE(model.heldCount(), 1);
+    QCOMPARE(model.rowCount(), 2);
+    model.setPaused(false);
+    QTRY_COMPARE(model.rowCount(), 3);
+    QCOMPARE(model.heldCount(), 0);
+
+    QTemporaryDir dir;
+    QString error;
+    QVERIFY(model.save(dir.filePath(QStringLiteral("shown.log")), true, true, &error));
+    QFile shown(dir.filePath(QStringLiteral("shown.log")));
+    QVERIFY(shown.open(QIODevice::ReadOnly));
+    QCOMPARE(shown.readAll(), QByteArray("1970-01-01T00:00:01.000Z api-1 info GET /a 200\n"
+                                         "1970-01-01T00:00:03.000Z api-2 error GET /b 500\n"
+                                         "1970-01-01T00:00:04.000Z api-1 GET /c 200\n"));
+    QVERIFY(model.save(dir.filePath(QStringLiteral("all.log")), false, false, &error));
+    QFile all(dir.filePath(QStringLiteral("all.log")));
+    QVERIFY(all.open(QIODevice::ReadOnly));
+    QCOMPARE(all.readAll().count('\n'), 4); // every line held (the filtered-out one was never kept while paused)
+    QVERIFY(!model.save(dir.filePath(QStringLiteral("no/such/dir/x.log")), true, true, &error));
+    QVERIFY(error.startsWith(QStringLiteral("Cannot write")));
+}
+
+void TestLogs::jsonFieldsBecomeColumns()
+{
+    LogModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.addSource(0, {QStringLiteral("wallet-1"), QStringLiteral("wallet"), false});
+    model.appendLines({line(0, 1, R"({"level":"info","msg":"GET /w 200","status":200,"latency_ms":12})"),
+                       line(0, 2, "not json at all")});
+    QTRY_COMPARE(model.rowCount(), 2);
+    model.setJsonFields({QStringLiteral("level"), QStringLiteral("msg"), QStringLiteral("status")});
+    QCOMPARE(model.columnCount(), 5);
+    QCOMPARE(model.headerData(3, Qt::Horizontal).toString(), QStringLiteral("msg"));
+    QCOMPARE(model.index(0, 3).data().toString(), QStringLiteral("GET /w 200"));
+    QCOMPARE(model.index(0, 4).data().toString(), QStringLiteral("200"));
+    QCOMPARE(model.index(1, 2).data().toString(), QStringLiteral("not json at all"));
+    QCOMPARE(model.index(1, 3).data().toString(), QString());
+}
+
+QTEST_MAIN(TestLogs)
+#include "tst_logs.moc"
