@@ -277,6 +277,12 @@ void KubeClient::startAttempt(KubeReply *reply)
     QNetworkReply *network
         = manager->sendCustomRequest(networkRequest(reply->m_request), reply->m_request.method, reply->m_request.body);
     reply->m_network = network;
+    if (reply->m_request.stream) {
+        // Backpressure: Qt reads no further than this ahead of us, so a log or watch with a
+        // long backlog arrives in pieces the GUI thread handles in a millisecond or two,
+        // instead of one read of many megabytes.
+        network->setReadBufferSize(256 * 1024);
+    }
 
     if (!reply->m_timer) {
         reply->m_timer = new QTimer(reply);
@@ -310,9 +316,13 @@ void KubeClient::startAttempt(KubeReply *reply)
         if (reply->m_request.stream && status >= 200 && status < 300) {
             reply->m_streaming = true;
             reply->m_httpStatus = status;
-            const QByteArray chunk = network->isOpen() ? network->readAll() : QByteArray();
+            // At most a megabyte per turn of the event loop: a backlog of tens of megabytes
+            // would otherwise be copied, and handed on, in one piece.
+            const QByteArray chunk = network->isOpen() ? network->read(1024 * 1024) : QByteArray();
             if (!chunk.isEmpty())
                 Q_EMIT reply->dataReceived(chunk);
+            if (network->isOpen() && network->bytesAvailable() > 0)
+                QTimer::singleShot(0, network, [network] { Q_EMIT network->readyRead(); });
         }
     });
     connect(network, &QNetworkReply::finished, reply, [this, reply] { onNetworkFinished(reply); });

@@ -5,6 +5,7 @@
 #include <QJsonArray>
 #include <QRandomGenerator>
 #include <QTimer>
+#include <algorithm>
 
 namespace Lucent::Core::Kube {
 
@@ -23,7 +24,7 @@ int digits(const char *p, int count)
 
 } // namespace
 
-LogLine parseLogLine(const QByteArray &line)
+LogLine parseLogLine(const QByteArray &line, bool utf8Only)
 {
     LogLine result;
     result.nanos = -1;
@@ -46,14 +47,21 @@ LogLine parseLogLine(const QByteArray &line)
                 for (; count < 9; ++count)
                     nanos *= 10;
             }
-            const qint64 seconds = QDateTime(date, time, Qt::UTC).toSecsSinceEpoch();
+            // Days from the civil date directly: QDateTime per line costs more than the rest.
+            const qint64 seconds = (date.toJulianDay() - 2440588) * 86400LL + time.msecsSinceStartOfDay() / 1000;
             result.nanos = seconds * 1000000000LL + nanos;
             result.timestamp = line.left(space);
-            result.text = QString::fromUtf8(line.constData() + space + 1, line.size() - space - 1);
+            if (utf8Only)
+                result.utf8 = line.mid(space + 1);
+            else
+                result.text = QString::fromUtf8(line.constData() + space + 1, line.size() - space - 1);
             return result;
         }
     }
-    result.text = QString::fromUtf8(line);
+    if (utf8Only)
+        result.utf8 = line;
+    else
+        result.text = QString::fromUtf8(line);
     return result;
 }
 
@@ -91,6 +99,11 @@ void LogStream::start()
 void LogStream::stop()
 {
     m_running = false;
+    m_backlog.clear();
+    m_backlogPosition = 0;
+    m_backlogBytes = 0;
+    m_draining = false;
+    m_afterDrain = nullptr;
     m_retryTimer->stop();
     if (m_reply) {
         m_reply->disconnect(this);
@@ -144,18 +157,59 @@ void LogStream::open()
 
 void LogStream::onData(const QByteArray &chunk)
 {
+    // A long backlog can arrive as one read of many megabytes; it is parsed a slice per turn of
+    // the event loop so that the GUI thread is never held for long.
+    m_backlog.append(chunk);
+    m_backlogBytes += chunk.size();
+    if (!m_draining) {
+        m_draining = true;
+        QTimer::singleShot(0, this, &LogStream::drain);
+    }
+}
+
+void LogStream::drain()
+{
+    m_draining = false;
+    if (m_backlog.isEmpty())
+        return; // stopped meanwhile
+    constexpr qsizetype Slice = 128 * 1024;
+    QByteArray &first = m_backlog.first();
+    const qsizetype end = std::min(first.size(), m_backlogPosition + Slice);
+    const QByteArray slice = m_backlogPosition == 0 && end == first.size()
+        ? first
+        : QByteArray(first.constData() + m_backlogPosition, end - m_backlogPosition);
+    m_backlogPosition = end;
+    m_backlogBytes -= slice.size();
+    if (m_backlogPosition >= first.size()) {
+        m_backlog.removeFirst();
+        m_backlogPosition = 0;
+    }
+    if (!m_backlog.isEmpty()) {
+        m_draining = true;
+        QTimer::singleShot(0, this, &LogStream::drain);
+    }
+    processData(slice);
+    if (!m_draining && m_afterDrain) {
+        const auto after = std::move(m_afterDrain);
+        m_afterDrain = nullptr;
+        after();
+    }
+}
+
+void LogStream::processData(const QByteArray &chunk)
+{
     const QList<QByteArray> rawLines = m_splitter.feed(chunk);
     QList<LogLine> lines;
     lines.reserve(rawLines.size());
     for (const QByteArray &raw : rawLines) {
-        LogLine line = parseLogLine(raw);
+        LogLine line = parseLogLine(raw, m_utf8Only);
         if (line.nanos >= 0 && m_skippingOverlap) {
             if (line.nanos < m_lastNanos)
                 continue;
             if (line.nanos == m_lastNanos) {
-                auto seen = m_linesAtLast.find(raw);
-                if (seen != m_linesAtLast.end() && seen.value() > 0) {
-                    --seen.value(); // delivered before the stream dropped
+                const auto seen = std::find(m_linesAtLast.begin(), m_linesAtLast.end(), raw);
+                if (seen != m_linesAtLast.end()) {
+                    m_linesAtLast.erase(seen); // delivered before the stream dropped
                     continue;
                 }
             }
@@ -166,7 +220,7 @@ void LogStream::onData(const QByteArray &chunk)
                 m_lastNanos = line.nanos;
                 m_linesAtLast.clear();
             }
-            ++m_linesAtLast[raw];
+            m_linesAtLast.append(raw); // usually one: few lines share a nanosecond
         }
         lines.append(std::move(line));
     }
@@ -181,27 +235,34 @@ void LogStream::onFinished(KubeReply *reply)
     m_reply = nullptr;
     if (!m_running)
         return;
-    const ApiError &error = reply->error();
-    if (!m_options.follow) {
+    const ApiError error = reply->error();
+    if (!m_options.follow && !error.isError()) {
         // The whole log came as the body. A last line without a newline (limitBytes) counts.
-        if (!error.isError()) {
-            QByteArray body = reply->body();
-            if (!body.isEmpty() && !body.endsWith('\n'))
-                body.append('\n');
-            onData(body);
+        QByteArray body = reply->body();
+        if (!body.isEmpty() && !body.endsWith('\n'))
+            body.append('\n');
+        onData(body);
+    }
+    // Lines still being parsed come first: the end, or the resume, follows the last of them.
+    auto finish = [this, error] {
+        if (!m_options.follow) {
+            finishWith(error);
+            return;
         }
-        finishWith(error);
-        return;
-    }
-    // A followed stream that broke off may leave half a line behind; it comes again whole
-    // after the resume, so it is dropped here (open() clears the splitter).
-    if (error.isError() && !error.isTransient()) {
-        finishWith(error); // 404 pod gone, 400 container not running, 403: resuming would not help
-        return;
-    }
-    if (error.isError())
-        Q_EMIT errorOccurred(error);
-    resumeLater();
+        // A followed stream that broke off may leave half a line behind; it comes again whole
+        // after the resume, so it is dropped here (open() clears the splitter).
+        if (error.isError() && !error.isTransient()) {
+            finishWith(error); // 404 pod gone, 400 container not running, 403: resuming would not help
+            return;
+        }
+        if (error.isError())
+            Q_EMIT errorOccurred(error);
+        resumeLater();
+    };
+    if (m_draining)
+        m_afterDrain = finish;
+    else
+        finish();
 }
 
 void LogStream::resumeLater()

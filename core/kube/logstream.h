@@ -8,6 +8,8 @@
 #include <QObject>
 #include <QPointer>
 
+#include <functional>
+
 class QTimer;
 
 namespace Lucent::Core::Kube {
@@ -32,10 +34,11 @@ struct LogLine {
     qint64 nanos = 0; ///< nanoseconds since the epoch, from the RFC 3339 timestamp
     QByteArray timestamp; ///< as the server wrote it
     QString text; ///< without the timestamp
+    QByteArray utf8; ///< the same, undecoded, instead of text when the stream is utf8Only
 };
 
 /// Parses "2026-11-25T10:00:00.123456789Z text"; nanos is -1 when the line has no timestamp.
-LogLine parseLogLine(const QByteArray &line);
+LogLine parseLogLine(const QByteArray &line, bool utf8Only = false);
 
 /// A pod log, optionally followed. When a followed stream drops while the container still
 /// runs, it reconnects with sinceTime set to the last line's second and drops the lines it
@@ -54,6 +57,8 @@ public:
     bool isRunning() const { return m_running; }
     int reconnects() const { return m_reconnects; }
     void setReconnectDelays(int minMs, int maxMs);
+    /// Deliver lines as UTF-8 bytes (LogLine::utf8), for consumers that store them that way.
+    void setUtf8Only(bool utf8Only) { m_utf8Only = utf8Only; }
 
 Q_SIGNALS:
     void linesReceived(const QList<Lucent::Core::Kube::LogLine> &lines);
@@ -65,6 +70,8 @@ Q_SIGNALS:
 private:
     void open();
     void onData(const QByteArray &chunk);
+    void drain();
+    void processData(const QByteArray &chunk);
     void onFinished(KubeReply *reply);
     void checkContainerThenResume();
     void resumeLater();
@@ -78,8 +85,14 @@ private:
     QTimer *m_retryTimer = nullptr;
     LineSplitter m_splitter;
     qint64 m_lastNanos = -1;
-    QHash<QByteArray, int> m_linesAtLast; ///< lines delivered with the last timestamp
+    QList<QByteArray> m_linesAtLast; ///< lines delivered with the last timestamp
     bool m_skippingOverlap = false;
+    bool m_utf8Only = false;
+    QList<QByteArray> m_backlog; ///< received, not yet parsed
+    qsizetype m_backlogPosition = 0; ///< parsed prefix of the first chunk
+    qsizetype m_backlogBytes = 0;
+    bool m_draining = false;
+    std::function<void()> m_afterDrain; ///< the end or resume, once the backlog is parsed
     bool m_running = false;
     int m_reconnects = 0;
     int m_minDelayMs = 250;

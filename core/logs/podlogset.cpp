@@ -90,12 +90,13 @@ void PodLogSet::openStream(const QString &pod, const QString &container)
     Kube::LogOptions options = m_options;
     options.container = container;
     auto *stream = new LogStream(m_client, m_target.namespaceName, pod, options, this);
+    stream->setUtf8Only(true);
     m_streams.insert(index, stream);
     connect(stream, &LogStream::linesReceived, this, [this, index](const QList<Kube::LogLine> &lines) {
         QList<IncomingLine> batch;
         batch.reserve(lines.size());
         for (const Kube::LogLine &line : lines)
-            batch.append({index, line.nanos, line.text.toUtf8()});
+            batch.append({index, line.nanos, line.utf8});
         Q_EMIT linesArrived(batch);
     });
     connect(stream, &LogStream::errorOccurred, this, [this, pod, container](const Kube::ApiError &error) {

@@ -155,9 +155,10 @@ void TestLogs::modelFiltersPausesAndSaves()
     QVERIFY(model.save(dir.filePath(QStringLiteral("shown.log")), true, true, &error));
     QFile shown(dir.filePath(QStringLiteral("shown.log")));
     QVERIFY(shown.open(QIODevice::ReadOnly));
-    QCOMPARE(shown.readAll(), QByteArray("1970-01-01T00:00:01.000Z api-1 info GET /a 200\n"
-                                         "1970-01-01T00:00:03.000Z api-2 error GET /b 500\n"
-                                         "1970-01-01T00:00:04.000Z api-1 GET /c 200\n"));
+    QCOMPARE(shown.readAll(),
+             QByteArray("1970-01-01T00:00:01.000Z api-1 info GET /a 200\n"
+                        "1970-01-01T00:00:03.000Z api-2 error GET /b 500\n"
+                        "1970-01-01T00:00:04.000Z api-1 GET /c 200\n"));
     QVERIFY(model.save(dir.filePath(QStringLiteral("all.log")), false, false, &error));
     QFile all(dir.filePath(QStringLiteral("all.log")));
     QVERIFY(all.open(QIODevice::ReadOnly));

@@ -43,7 +43,7 @@ QColor levelColor(LogLevel level)
 }
 
 // Chunks small enough that one never outlasts a slice on this machine's slowest path.
-constexpr qsizetype ChunkLines = 1000;
+constexpr qsizetype ChunkLines = 500;
 
 } // namespace
 

@@ -58,7 +58,7 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     /// How long one slice of work may hold the GUI thread.
-    static constexpr qint64 SliceNs = 6'000'000;
+    static constexpr qint64 SliceNs = 4'000'000;
 
 Q_SIGNALS:
     void heldCountChanged(qsizetype held);

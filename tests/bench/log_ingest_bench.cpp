@@ -1,0 +1,214 @@
+// Benchmark for live logs, in two parts:
+//   1. 1,000,000 NestJS-style JSON lines from 10 pods poured into the log model (with a regex
+//      filter and a highlight active, and a table following it): lines per second taken in,
+//      the longest stretch the GUI thread was busy meanwhile, and the memory the model holds.
+//   2. One sandbox pod's log, followed from its whole history for a few seconds, by our
+//      pipeline (LogStream -> PodLogSet -> LogModel) and by `kubectl logs -f` into a pipe:
+//      lines per second each, and the ratio.
+// Figures, not assertions; run with `scripts/dev.sh bench -R log`.
+
+#include "kubetesthelpers.h"
+#include "sandboxprocess.h"
+
+#include "core/kube/kubeclient.h"
+#include "core/logs/podlogset.h"
+#include "ui/logs/logmodel.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QProcess>
+#include <QTableView>
+#include <QTimer>
+
+#include <cstdio>
+
+using namespace Lucent::Core;
+using Lucent::Tests::SandboxProcess;
+using Lucent::Ui::LogFilter;
+using Lucent::Ui::LogModel;
+
+namespace {
+
+int fail(const char *what)
+{
+    std::fprintf(stderr, "bench_log_ingest: %s\n", what);
+    return 1;
+}
+
+// Measures how long the event loop goes without running a 1 ms timer: the longest time the
+// GUI thread could not have answered input or painted.
+class StallProbe : public QObject
+{
+public:
+    StallProbe()
+    {
+        m_timer.setInterval(1);
+        connect(&m_timer, &QTimer::timeout, this, [this] {
+            const double gap = m_clock.nsecsElapsed() / 1e6;
+            m_clock.restart();
+            m_worst = std::max(m_worst, gap);
+        });
+    }
+    void start()
+    {
+        m_worst = 0;
+        m_clock.start();
+        m_timer.start();
+    }
+    double worstMs() const { return m_worst; }
+
+private:
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    double m_worst = 0;
+};
+
+QByteArray jsonLine(int pod, qint64 i)
+{
+    static const char *routes[] = {"/wallets/:id/balance", "/users/:id", "/plays", "/tasks/:id", "/portfolio"};
+    const int status = i % 50 == 0 ? 500 : i % 17 == 0 ? 404 : 200;
+    return QByteArrayLiteral(R"({"level":")") + (status >= 500 ? "error" : "info")
+        + R"(","time":"2026-11-25T10:00:00.000Z","pid":1,"hostname":"wallet-service-7c9d-)" + QByteArray::number(pod)
+        + R"(","context":"HTTP","msg":"GET )" + routes[i % 5] + ' ' + QByteArray::number(status) + ' '
+        + QByteArray::number(i % 90) + R"(ms","route":")" + routes[i % 5] + R"(","status":)"
+        + QByteArray::number(status) + R"(,"latency_ms":)" + QByteArray::number(i % 90) + R"(,"requestId":")"
+        + QByteArray::number(i * 7919 % 100000000) + "\"}";
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    const qint64 total = argc > 1 ? QByteArray(argv[1]).toLongLong() : 1'000'000;
+    const int pods = 10;
+
+    // Part 1: the model under a flood.
+    LogModel model;
+    for (int pod = 0; pod < pods; ++pod)
+        model.addSource(pod, {QStringLiteral("wallet-service-7c9d-%1").arg(pod), QStringLiteral("wallet"), false});
+    LogFilter filter;
+    filter.include = QStringLiteral(R"("status":(4|5)\d\d|wallets)");
+    filter.highlight = QStringLiteral("latency_ms\":8\\d");
+    model.setFilter(filter);
+    QTableView table;
+    table.setModel(&model);
+    table.verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    table.resize(1200, 700);
+    table.show();
+    QObject::connect(&model, &QAbstractItemModel::rowsInserted, &table, &QTableView::scrollToBottom);
+
+    // The lines arrive as a network would deliver them: a batch from some pod per event-loop turn.
+    const qint64 batch = 2000;
+    qint64 produced = 0;
+    QTimer producer;
+    producer.setInterval(0);
+    QObject::connect(&producer, &QTimer::timeout, [&] {
+        QList<Logs::IncomingLine> lines;
+        lines.reserve(batch);
+        const int pod = int((produced / batch) % pods);
+        for (qint64 i = 0; i < batch && produced < total; ++i, ++produced)
+            lines.append({pod, 1'764'064'800'000'000'000LL + produced * 1000, jsonLine(pod, produced)});
+        model.appendLines(lines);
+        if (produced >= total)
+            producer.stop();
+    });
+    StallProbe probe;
+    QElapsedTimer timer;
+    timer.start();
+    probe.start();
+    producer.start();
+    while (produced < total || model.isBusy())
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    const double seconds = timer.nsecsElapsed() / 1e9;
+    const double stall = probe.worstMs();
+    const double rate = double(model.buffer().size()) / seconds;
+    std::printf("model ingest: %lld lines (%d pods) in %.2f s = %.0f lines/s with a regex filter and highlight "
+                "(goal: 200,000): %s\n",
+                static_cast<long long>(model.buffer().size()), pods, seconds, rate, rate >= 200000 ? "MET" : "NOT MET");
+    std::printf("  %d rows pass the filter\n", model.rowCount());
+    std::printf("longest GUI-thread stall while ingesting: %.1f ms (a 60 Hz frame has 16.7 ms): %s\n", stall,
+                stall <= 16.7 ? "MET" : "NOT MET");
+    const double megabytes = (model.buffer().memoryUsed() + model.rowCount() * 8.0) / (1024.0 * 1024.0);
+    std::printf("memory held by the model for %lld lines: %.1f MB (%.0f bytes a line, text %.0f of them)\n",
+                static_cast<long long>(model.buffer().size()), megabytes,
+                megabytes * 1024 * 1024 / double(model.buffer().size()),
+                double(model.buffer().bytesHeld()) / double(model.buffer().size()));
+    model.clear();
+
+    // Part 2: one pod's real log stream, ours and kubectl's.
+    SandboxProcess sandbox(
+        {QStringLiteral("--log-rate"), QStringLiteral("1000"), QStringLiteral("--speed"), QStringLiteral("100")});
+    if (!sandbox.start())
+        return fail(qPrintable(sandbox.error()));
+    auto connection = Lucent::Tests::connectionFor(sandbox.kubeconfig(), QStringLiteral("staging"));
+    if (!connection)
+        return fail("cannot read the sandbox's kubeconfig");
+    Kube::KubeClient kube(*connection);
+    QString pod;
+    for (int attempt = 0; attempt < 30 && pod.isEmpty(); ++attempt) {
+        const auto list
+            = Lucent::Tests::waitFor(kube.list(Kube::ResourceType::pods(), QStringLiteral("lucent-staging")));
+        for (const QJsonValue &item : list.json().value(QLatin1String("items")).toArray()) {
+            const QJsonObject object = item.toObject();
+            const QString name
+                = object.value(QLatin1String("metadata")).toObject().value(QLatin1String("name")).toString();
+            if (name.startsWith(QLatin1String("wallet-service"))
+                && object.value(QLatin1String("status")).toObject().value(QLatin1String("phase")).toString()
+                    == QLatin1String("Running"))
+                pod = name;
+        }
+        if (pod.isEmpty())
+            QThread::sleep(1);
+    }
+    if (pod.isEmpty())
+        return fail("no wallet-service pod in the sandbox");
+    QThread::sleep(5); // history to drain: about 100,000 lines a second of it
+    const int windowMs = 5000;
+
+    Logs::LogTarget target;
+    target.namespaceName = QStringLiteral("lucent-staging");
+    target.pod = pod;
+    target.title = QStringLiteral("pod/") + pod;
+    auto set = std::make_unique<Logs::PodLogSet>(&kube, target, Kube::LogOptions{});
+    QObject::connect(set.get(), &Logs::PodLogSet::linesArrived, &model, &LogModel::appendLines);
+    set->start();
+    probe.start();
+    QElapsedTimer window;
+    window.start();
+    while (window.elapsed() < windowMs)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    const double oursRate = double(model.buffer().size()) / (windowMs / 1000.0);
+    const double streamStall = probe.worstMs();
+    set.reset(); // kubectl gets the machine to itself
+    model.clear();
+
+    QProcess kubectl;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("KUBECONFIG"), sandbox.kubeconfig());
+    kubectl.setProcessEnvironment(env);
+    qint64 kubectlLines = 0;
+    QObject::connect(&kubectl, &QProcess::readyReadStandardOutput,
+                     [&] { kubectlLines += kubectl.readAllStandardOutput().count('\n'); });
+    kubectl.start(SandboxProcess::kubectlPath(),
+                  {QStringLiteral("--context"), QStringLiteral("staging"), QStringLiteral("-n"),
+                   QStringLiteral("lucent-staging"), QStringLiteral("logs"), QStringLiteral("-f"),
+                   QStringLiteral("--timestamps"), pod});
+    if (!kubectl.waitForStarted())
+        return fail("kubectl did not start");
+    window.restart();
+    while (window.elapsed() < windowMs)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    kubectl.kill();
+    kubectl.waitForFinished();
+    const double theirRate = double(kubectlLines) / (windowMs / 1000.0);
+    std::printf("following %s from its whole history for %d s:\n", qPrintable(pod), windowMs / 1000);
+    std::printf("  console (LogStream -> LogModel, filter active): %.0f lines/s; longest GUI stall %.1f ms\n", oursRate,
+                streamStall);
+    std::printf("  kubectl logs -f --timestamps into a pipe:       %.0f lines/s\n", theirRate);
+    std::printf("  ratio console/kubectl: %.2fx\n", theirRate > 0 ? oursRate / theirRate : 0.0);
+    return 0;
+}
