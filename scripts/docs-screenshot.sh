@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Renders the README's screenshots (docs/dashboard.png, docs/alerts.png, docs/metrics.png):
+# Renders the README's screenshots (docs/dashboard.png, alerts.png, metrics.png, logs.png):
 # the console at 1280x800 on a settled sandbox with its Prometheus, while one rollout is in
 # progress, one crashes and one answers with errors, so that states and alerts can be told
 # apart. Run after scripts/dev.sh has built; needs Debian's prometheus.
@@ -38,3 +38,7 @@ for view in rollouts alerts metrics; do
         --view "$view" --screenshot "$here/docs/$name.png"
     echo "wrote $here/docs/$name.png"
 done
+# The logs of the Deployment whose -errors rollout is live: its error lines stand out in red.
+QT_QPA_PLATFORM=offscreen "$build/app/lucent-console" --kubeconfig "$work/kubeconfig" --config "$work/lucent.yaml" \
+    --logs deployment/wallet-service --screenshot "$here/docs/logs.png"
+echo "wrote $here/docs/logs.png"

@@ -45,6 +45,12 @@ void TestCommandLine::options()
     QCOMPARE(c.logLevel, spdlog::level::debug);
     QCOMPARE(c.theme, CommandLine::Theme::Dark);
     QCOMPARE(c.screenshotTimeoutSeconds, 5);
+    QCOMPARE(c.view, QStringLiteral("rollouts"));
+
+    const CommandLine logs = parse({QStringLiteral("--logs"), QStringLiteral("deployment/wallet-service")});
+    QCOMPARE(logs.logs, QStringLiteral("deployment/wallet-service"));
+    QCOMPARE(logs.view, QStringLiteral("logs")); // --logs opens its tab
+    QCOMPARE(parse({QStringLiteral("--view=LOGS")}).view, QStringLiteral("logs"));
 }
 
 void TestCommandLine::helpAndVersion()
@@ -73,6 +79,8 @@ void TestCommandLine::errors_data()
     QTest::addRow("bad theme") << QStringList{QStringLiteral("--theme=pink")} << QStringLiteral("Unknown theme 'pink'");
     QTest::addRow("bad timeout") << QStringList{QStringLiteral("--screenshot-timeout=-3")}
                                  << QStringLiteral("positive number of seconds");
+    QTest::addRow("bad view") << QStringList{QStringLiteral("--view=pods")}
+                              << QStringLiteral("--view takes rollouts, alerts, metrics, logs or kubeconfig");
     QTest::addRow("positional") << QStringList{QStringLiteral("staging")}
                                 << QStringLiteral("Unexpected argument 'staging'");
 }

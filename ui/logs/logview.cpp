@@ -164,6 +164,23 @@ LogView::LogView(QWidget *parent)
     });
     connect(m_model, &LogModel::heldCountChanged, this, &LogView::updateStatus);
     connect(m_model, &LogModel::idle, this, &LogView::updateStatus);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &LogView::updateStatus);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &LogView::updateStatus);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &LogView::updateStatus);
+    // JSON logs read better as fields: switch to them when the first lines are JSON, unless
+    // the user has chosen.
+    connect(m_json, &QCheckBox::clicked, this, [this] { m_jsonDecided = true; });
+    connect(m_model, &LogModel::idle, this, [this] {
+        if (m_jsonDecided || m_model->rowCount() == 0)
+            return;
+        m_jsonDecided = true;
+        const int sample = std::min(20, m_model->rowCount());
+        for (int row = 0; row < sample; ++row) {
+            if (!m_model->index(row, 0).data(LogModel::RawTextRole).toString().startsWith(QLatin1Char('{')))
+                return;
+        }
+        m_json->setChecked(true);
+    });
     for (QCheckBox *box : {m_timestamps, m_json})
         connect(box, &QCheckBox::toggled, this, &LogView::updateColumns);
     connect(m_fields, &QLineEdit::editingFinished, this, &LogView::updateColumns);
@@ -312,6 +329,7 @@ void LogView::openLogs(const QString &source)
 void LogView::restart()
 {
     delete m_logSet;
+    m_jsonDecided = m_json->isChecked();
     m_model->clear();
     m_banner->clear();
     const QString source = m_source->currentText().trimmed();
@@ -370,8 +388,10 @@ void LogView::updateColumns()
         for (const QString &field : m_fields->text().split(QLatin1Char(','), Qt::SkipEmptyParts))
             fields.append(field.trimmed());
     }
-    if (fields != m_model->jsonFields())
+    if (fields != m_model->jsonFields()) {
         m_model->setJsonFields(fields);
+        m_table->resizeColumnsToContents(); // measures the rows on screen only
+    }
     m_table->setColumnHidden(LogModel::TimeColumn, !m_timestamps->isChecked());
     m_table->setColumnWidth(LogModel::TimeColumn,
                             m_table->fontMetrics().horizontalAdvance(QStringLiteral("00:00:00.000 ")));

@@ -81,6 +81,7 @@ private:
     QTimer *m_filterDelay = nullptr;
     QString m_pendingSource; ///< asked for before the session could resolve it
     bool m_atBottom = true;
+    bool m_jsonDecided = false; ///< JSON columns were switched by the user or by the first lines
 };
 
 } // namespace Lucent::Ui
