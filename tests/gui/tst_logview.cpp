@@ -10,7 +10,9 @@
 #include "ui/shell/mainwindow.h"
 
 #include <QAbstractItemModelTester>
+#include <QComboBox>
 #include <QFile>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSet>
@@ -30,6 +32,7 @@ private Q_SLOTS:
     void rolloutBringsNewPodsAndEndsOldStreams();
     void filterHighlightPauseAndSave();
     void droppedStreamsResumeWithoutDuplicates();
+    void dashboardOpensLogsAndOnePodContainerWorks();
 
 private:
     struct Window {
@@ -196,6 +199,42 @@ void TestLogView::droppedStreamsResumeWithoutDuplicates()
         seen.insert(key);
     }
     QVERIFY(seen.size() > 100);
+}
+
+void TestLogView::dashboardOpensLogsAndOnePodContainerWorks()
+{
+    MainWindow window({m_sandbox.kubeconfig()}, true, m_sandbox.projectFile());
+    QSignalSpy first(&window, &MainWindow::firstDataArrived);
+    window.show();
+    QVERIFY(first.wait(30000));
+    auto *logs = window.findChild<LogView *>();
+    // The dashboard's Logs button: the selected service's Deployment, on the Logs tab.
+    auto *button = window.findChild<QPushButton *>(QStringLiteral("actionLogs"));
+    QVERIFY(button);
+    button->click();
+    auto *source = logs->findChild<QComboBox *>(QStringLiteral("logSource"));
+    QVERIFY(source->currentText().startsWith(QStringLiteral("deployment/")));
+    QTRY_VERIFY(logs->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(logs->model()->rowCount() > 0, 30000);
+
+    // One pod, one container.
+    const auto r = m_sandbox.kubectl(
+        Lucent::Tests::args({"-n", "lucent-staging", "get", "pods", "-l", "app=frontend", "-o", "name"}));
+    const QString pod = r.outText().split(QLatin1Char('\n'), Qt::SkipEmptyParts).value(0).section(QLatin1Char('/'), 1);
+    QVERIFY(!pod.isEmpty());
+    logs->openLogs(QStringLiteral("pod/%1/frontend").arg(pod));
+    QTRY_VERIFY_WITH_TIMEOUT(logs->model()->rowCount() > 0, 30000);
+    QCOMPARE(podsIn(logs->model()), QSet<QString>{pod});
+    QCOMPARE(logs->model()->sources().value(0).container, QStringLiteral("frontend"));
+    // A source that is not one says so.
+    logs->openLogs(QStringLiteral("wallet-service"));
+    QCOMPARE(logs->model()->rowCount(), 0);
+    auto *banner = logs->findChild<QWidget *>(QStringLiteral("inlineBanner"));
+    QStringList texts;
+    for (const QLabel *label : banner->findChildren<QLabel *>())
+        texts.append(label->text());
+    QVERIFY2(texts.join(QLatin1Char(' ')).contains(QStringLiteral("is not a log source")),
+             qPrintable(texts.join(QLatin1Char(' '))));
 }
 
 QTEST_MAIN(TestLogView)

@@ -73,7 +73,8 @@ LogView::LogView(QWidget *parent)
     m_source->setEditable(true);
     m_source->setInsertPolicy(QComboBox::NoInsert);
     m_source->setMinimumContentsLength(28);
-    m_source->lineEdit()->setPlaceholderText(tr("deployment/NAME, service/NAME, pod/NAME or app=NAME"));
+    m_source->lineEdit()->setPlaceholderText(
+        tr("deployment/NAME, service/NAME, pod/NAME (add /CONTAINER for one container) or app=NAME"));
     m_pause->setObjectName(QStringLiteral("logPause"));
     m_pause->setCheckable(true);
     m_pause->setToolTip(tr("Stop the view; lines keep arriving and are counted, none is dropped"));
@@ -278,8 +279,10 @@ std::optional<LogTarget> LogView::resolve(const QString &source, QString *proble
     LogTarget target;
     target.namespaceName = m_session->environment().namespaceName;
     target.title = source.trimmed();
+    // KIND/NAME, or KIND/NAME/CONTAINER for one container of each pod.
     const QString kind = target.title.section(QLatin1Char('/'), 0, 0);
-    const QString name = target.title.section(QLatin1Char('/'), 1);
+    const QString name = target.title.section(QLatin1Char('/'), 1, 1);
+    target.container = target.title.section(QLatin1Char('/'), 2, 2);
     auto selectorOf = [&](Core::Kube::ResourceCache *cache, const char *path) -> QString {
         if (!cache)
             return {};

@@ -123,10 +123,18 @@ RolloutDashboard::RolloutDashboard(QWidget *parent)
     connect(m_scale, &QPushButton::clicked, this, &RolloutDashboard::onScale);
     connect(m_pause, &QPushButton::clicked, this, &RolloutDashboard::onPauseResume);
     connect(m_undo, &QPushButton::clicked, this, &RolloutDashboard::onUndo);
+    // Reading, not changing: no permission check and no confirmation.
+    auto *logs = actionButton(this, QStringLiteral("actionLogs"), tr("&Logs"), QKeySequence(Qt::CTRL | Qt::Key_L));
+    logs->setToolTip(tr("Follow the logs of every pod of the selected service (Ctrl+L)"));
+    logs->setEnabled(true); // it needs only a selected service, checked when clicked
+    connect(logs, &QPushButton::clicked, this, [this] {
+        if (const QString service = currentService(); !service.isEmpty())
+            Q_EMIT logsRequested(QStringLiteral("deployment/") + service);
+    });
 
     auto *top = new QHBoxLayout;
     top->addWidget(m_filter, 1);
-    for (QPushButton *button : {m_restart, m_scale, m_pause, m_undo})
+    for (QPushButton *button : {m_restart, m_scale, m_pause, m_undo, logs})
         top->addWidget(button);
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_view);

@@ -44,6 +44,8 @@ public:
 Q_SIGNALS:
     /// A mutating action ended: @p ok, with the sentence shown in the banner.
     void actionFinished(bool ok, const QString &sentence);
+    /// The user asked for the logs of @p source ("deployment/NAME").
+    void logsRequested(const QString &source);
 
 private:
     void onSessionReady();

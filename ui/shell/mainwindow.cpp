@@ -116,6 +116,7 @@ MainWindow::MainWindow(QStringList kubeconfigFiles, bool explicitFile, QString p
     m_overview->setMinimumWidth(260);
     connect(m_overviewModel, &QAbstractItemModel::dataChanged, this, &MainWindow::markFirstDataWhenSettled);
     connect(m_logs->model(), &QAbstractItemModel::rowsInserted, this, &MainWindow::markFirstDataWhenSettled);
+    connect(m_dashboard, &RolloutDashboard::logsRequested, this, &MainWindow::openLogs);
     connect(m_metrics, &MetricsView::refreshed, this, [this] {
         m_metricsAnswered = true;
         markFirstDataWhenSettled();
