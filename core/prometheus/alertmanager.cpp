@@ -211,6 +211,7 @@ AlertmanagerClient::AlertmanagerClient(const QUrl &baseUrl, QObject *parent)
     : QObject(parent)
     , m_http(new PrometheusClient(baseUrl, {}, this))
 {
+    m_http->setServerName(QStringLiteral("Alertmanager"));
 }
 
 AlertmanagerClient::~AlertmanagerClient() = default;

@@ -83,6 +83,7 @@ PrometheusReply *PrometheusClient::request(const QByteArray &verb, const QString
         network->abort();
     });
     timer->start(m_timeoutMs);
+    reply->m_error.server = m_serverName;
     connect(network, &QNetworkReply::finished, reply, [reply, network, timer, operation = path] {
         timer->stop();
         network->deleteLater();

@@ -60,6 +60,8 @@ public:
 
     const QUrl &baseUrl() const { return m_base; }
     void setTimeout(int milliseconds) { m_timeoutMs = milliseconds; }
+    /// Who answers, as errors name it ("Alertmanager" for that API on the same transport).
+    void setServerName(const QString &name) { m_serverName = name; }
     /// New credentials (read from the keychain later than the client was made).
     void setAuth(const PrometheusAuth &auth) { m_auth = auth; }
 
@@ -84,6 +86,7 @@ private:
     PrometheusAuth m_auth;
     QNetworkAccessManager *m_manager = nullptr;
     int m_timeoutMs = 30000;
+    QString m_serverName = QStringLiteral("Prometheus");
 };
 
 } // namespace Lucent::Core::Prometheus

@@ -507,6 +507,15 @@ void TestPrometheus::alertmanagerClientSendsTheV2Requests()
     QCOMPARE(body.value(QStringLiteral("comment")).toString(), QStringLiteral("deploy"));
     QCOMPARE(server.requests[2].method, QByteArray("DELETE"));
     QCOMPARE(server.requests[2].path, QByteArray("/api/v2/silence/s-1"));
+
+    // Nothing listening: the sentence names Alertmanager, not Prometheus.
+    AlertmanagerClient down(QUrl(QStringLiteral("http://127.0.0.1:9")));
+    PrometheusReply *reply = down.silences();
+    PrometheusError error;
+    connect(reply, &PrometheusReply::finished, this, [&] { error = reply->error(); });
+    QTRY_VERIFY(error.isError());
+    QVERIFY2(error.sentence().startsWith(QStringLiteral("Alertmanager cannot be reached")),
+             qPrintable(error.sentence()));
 }
 
 QTEST_GUILESS_MAIN(TestPrometheus)

@@ -121,7 +121,6 @@ void SilencesPanel::refresh()
         if (generation != m_generation)
             return;
         PrometheusError error = reply->error();
-        error.server = QStringLiteral("Alertmanager");
         std::optional<QList<Silence>> silences;
         if (!error.isError())
             silences = AlertmanagerResponse::silences(reply->body(), reply->httpStatus(), &error);
@@ -200,7 +199,6 @@ void SilencesPanel::submit(const Silence &silence)
         if (generation != m_generation)
             return;
         PrometheusError error = reply->error();
-        error.server = QStringLiteral("Alertmanager");
         std::optional<QString> id;
         if (!error.isError())
             id = AlertmanagerResponse::createdSilence(reply->body(), reply->httpStatus(), &error);
@@ -236,7 +234,6 @@ void SilencesPanel::expireSelected()
             if (generation != m_generation)
                 return;
             PrometheusError error = reply->error();
-            error.server = QStringLiteral("Alertmanager");
             if (!error.isError())
                 AlertmanagerResponse::expired(reply->body(), reply->httpStatus(), &error);
             if (error.isError())
