@@ -72,13 +72,17 @@ QSet<QString> TestLogView::podsIn(const LogModel *model)
 
 void TestLogView::deploymentLogsMergeEveryPod()
 {
-    const auto r = m_sandbox.kubectl(
-        Lucent::Tests::args({"-n", "lucent-staging", "get", "pods", "-l", "app=api-gateway", "-o", "name"}));
-    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    // Every api-gateway pod, once the sandbox has started them (a slow build takes a moment).
     QSet<QString> expected;
-    for (const QString &line : r.outText().split(QLatin1Char('\n'), Qt::SkipEmptyParts))
-        expected.insert(line.section(QLatin1Char('/'), 1));
-    QVERIFY(expected.size() >= 2);
+    const auto running = [&] {
+        const auto r = m_sandbox.kubectl(
+            Lucent::Tests::args({"-n", "lucent-staging", "get", "pods", "-l", "app=api-gateway", "-o", "name"}));
+        expected.clear();
+        for (const QString &line : r.outText().split(QLatin1Char('\n'), Qt::SkipEmptyParts))
+            expected.insert(line.section(QLatin1Char('/'), 1));
+        return expected.size() >= 2;
+    };
+    QVERIFY(QTest::qWaitFor(running, 30000));
 
     Window w = open(m_sandbox, QStringLiteral("deployment/api-gateway"));
     LogModel *model = w.logs->model();
