@@ -277,12 +277,6 @@ void KubeClient::startAttempt(KubeReply *reply)
     QNetworkReply *network
         = manager->sendCustomRequest(networkRequest(reply->m_request), reply->m_request.method, reply->m_request.body);
     reply->m_network = network;
-    if (reply->m_request.stream) {
-        // Backpressure: Qt reads no further than this ahead of us, so a log or watch with a
-        // long backlog arrives in pieces the GUI thread handles in a millisecond or two,
-        // instead of one read of many megabytes.
-        network->setReadBufferSize(256 * 1024);
-    }
 
     if (!reply->m_timer) {
         reply->m_timer = new QTimer(reply);

@@ -1,5 +1,8 @@
 #include "sandboxprocess.h"
 
+#include <signal.h>
+#include <sys/prctl.h>
+
 #include <QDeadlineTimer>
 #include <QRegularExpression>
 #include <QStandardPaths>
@@ -53,6 +56,8 @@ bool SandboxProcess::start()
     m_process.setProgram(binary);
     m_process.setArguments(args);
     m_process.setProcessChannelMode(QProcess::SeparateChannels);
+    // A test killed by a timeout or a crash must not leave its sandbox (and Prometheus) running.
+    m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
     m_process.start();
     if (!m_process.waitForStarted(10000)) {
         m_error = QStringLiteral("cannot start %1: %2").arg(binary, m_process.errorString());
