@@ -101,7 +101,6 @@ void LogStream::stop()
     m_running = false;
     m_backlog.clear();
     m_backlogPosition = 0;
-    m_backlogBytes = 0;
     m_draining = false;
     m_afterDrain = nullptr;
     m_retryTimer->stop();
@@ -160,7 +159,6 @@ void LogStream::onData(const QByteArray &chunk)
     // A long backlog can arrive as one read of many megabytes; it is parsed a slice per turn of
     // the event loop so that the GUI thread is never held for long.
     m_backlog.append(chunk);
-    m_backlogBytes += chunk.size();
     if (!m_draining) {
         m_draining = true;
         QTimer::singleShot(0, this, &LogStream::drain);
@@ -179,7 +177,6 @@ void LogStream::drain()
         ? first
         : QByteArray(first.constData() + m_backlogPosition, end - m_backlogPosition);
     m_backlogPosition = end;
-    m_backlogBytes -= slice.size();
     if (m_backlogPosition >= first.size()) {
         m_backlog.removeFirst();
         m_backlogPosition = 0;

@@ -90,7 +90,6 @@ private:
     bool m_utf8Only = false;
     QList<QByteArray> m_backlog; ///< received, not yet parsed
     qsizetype m_backlogPosition = 0; ///< parsed prefix of the first chunk
-    qsizetype m_backlogBytes = 0;
     bool m_draining = false;
     std::function<void()> m_afterDrain; ///< the end or resume, once the backlog is parsed
     bool m_running = false;

@@ -30,7 +30,8 @@ void PodLogSet::start()
     m_pods = new ResourceCache(m_client, Kube::ResourceType::pods(), m_target.namespaceName, cacheOptions, this);
     connect(m_pods, &ResourceCache::added, this, &PodLogSet::onPod);
     connect(m_pods, &ResourceCache::updated, this, [this](const QJsonObject &, const QJsonObject &pod) { onPod(pod); });
-    connect(m_pods, &ResourceCache::removed, this, &PodLogSet::onPodRemoved);
+    // A pod that goes needs nothing here: its LogStream sees it gone and ends by itself, after
+    // the last lines of the terminating container have arrived.
     connect(m_pods, &ResourceCache::errorOccurred, this, [this](const Kube::ApiError &error) {
         Q_EMIT problem(tr("Watching the pods of %1 failed: %2").arg(m_target.title, error.sentence()));
     });
@@ -73,13 +74,6 @@ void PodLogSet::onPod(const QJsonObject &pod)
         if (started && !m_sourceOf.contains(name + QLatin1Char('/') + container))
             openStream(name, container);
     }
-}
-
-void PodLogSet::onPodRemoved(const QJsonObject &pod)
-{
-    // Its streams end by themselves (LogStream sees the pod gone); nothing is cut short here, so
-    // the last lines of a terminating pod still arrive.
-    Q_UNUSED(pod)
 }
 
 void PodLogSet::openStream(const QString &pod, const QString &container)

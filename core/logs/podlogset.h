@@ -53,7 +53,6 @@ Q_SIGNALS:
 
 private:
     void onPod(const QJsonObject &pod);
-    void onPodRemoved(const QJsonObject &pod);
     void openStream(const QString &pod, const QString &container);
 
     QPointer<Kube::KubeClient> m_client;

@@ -262,15 +262,18 @@ int LogModel::columnCount(const QModelIndex &parent) const
     return m_jsonFields.isEmpty() ? MessageColumn + 1 : PodColumn + 1 + int(m_jsonFields.size());
 }
 
+QByteArray LogModel::formatLine(const Core::Logs::LogBuffer::Entry &entry, bool withTimestamp) const
+{
+    QByteArray line;
+    if (withTimestamp)
+        line = QDateTime::fromMSecsSinceEpoch(entry.nanos / 1'000'000, Qt::UTC).toString(Qt::ISODateWithMs).toUtf8()
+            + ' ';
+    return line + m_sources.value(entry.source).pod.toUtf8() + ' ' + m_buffer.text(entry);
+}
+
 QString LogModel::lineText(int row, bool withTimestamp) const
 {
-    const auto &entry = m_buffer.at(m_visible[row]);
-    const LogSource source = m_sources.value(entry.source);
-    QString text;
-    if (withTimestamp)
-        text = QDateTime::fromMSecsSinceEpoch(entry.nanos / 1'000'000, Qt::UTC).toString(Qt::ISODateWithMs)
-            + QLatin1Char(' ');
-    return text + source.pod + QLatin1Char(' ') + m_buffer.textString(entry);
+    return QString::fromUtf8(formatLine(m_buffer.at(m_visible[row]), withTimestamp));
 }
 
 bool LogModel::save(const QString &path, bool onlyShown, bool withTimestamp, QString *error) const
@@ -280,21 +283,9 @@ bool LogModel::save(const QString &path, bool onlyShown, bool withTimestamp, QSt
         *error = tr("Cannot write %1: %2.").arg(path, file.errorString());
         return false;
     }
-    if (onlyShown) {
-        for (int row = 0; row < m_visible.size(); ++row)
-            file.write(lineText(row, withTimestamp).toUtf8() + '\n');
-    } else {
-        for (qsizetype i = 0; i < m_buffer.size(); ++i) {
-            const auto &entry = m_buffer.at(i);
-            QByteArray line;
-            if (withTimestamp)
-                line = QDateTime::fromMSecsSinceEpoch(entry.nanos / 1'000'000, Qt::UTC)
-                           .toString(Qt::ISODateWithMs)
-                           .toUtf8()
-                    + ' ';
-            file.write(line + m_sources.value(entry.source).pod.toUtf8() + ' ' + m_buffer.text(entry) + '\n');
-        }
-    }
+    const qsizetype count = onlyShown ? m_visible.size() : m_buffer.size();
+    for (qsizetype i = 0; i < count; ++i)
+        file.write(formatLine(m_buffer.at(onlyShown ? m_visible[i] : i), withTimestamp) + '\n');
     if (!file.commit()) {
         *error = tr("Cannot write %1: %2.").arg(path, file.errorString());
         return false;

@@ -74,6 +74,7 @@ private:
     void showFrom(qsizetype position);
     void dropFront(qsizetype count);
     QJsonObject jsonOf(const Lucent::Core::Logs::LogBuffer::Entry &entry) const;
+    QByteArray formatLine(const Lucent::Core::Logs::LogBuffer::Entry &entry, bool withTimestamp) const;
 
     Lucent::Core::Logs::LogBuffer m_buffer;
     QList<Lucent::Core::Logs::LogSource> m_sources;

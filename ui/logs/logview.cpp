@@ -203,14 +203,10 @@ LogView::LogView(QWidget *parent)
         }
     });
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &LogView::followTail);
-    for (QWidget *w : std::initializer_list<QWidget *>{m_tail, m_since, m_previous}) {
-        if (auto *spin = qobject_cast<QSpinBox *>(w))
-            connect(spin, &QSpinBox::editingFinished, this, &LogView::restart);
-        else if (auto *combo = qobject_cast<QComboBox *>(w))
-            connect(combo, qOverload<int>(&QComboBox::activated), this, &LogView::restart);
-        else if (auto *box = qobject_cast<QCheckBox *>(w))
-            connect(box, &QCheckBox::toggled, this, &LogView::restart);
-    }
+    // Changing what history to fetch opens the streams again.
+    connect(m_tail, &QSpinBox::editingFinished, this, &LogView::restart);
+    connect(m_since, qOverload<int>(&QComboBox::activated), this, &LogView::restart);
+    connect(m_previous, &QCheckBox::toggled, this, &LogView::restart);
     auto save = [this](bool onlyShown) {
         const QString path
             = QFileDialog::getSaveFileName(this, onlyShown ? tr("Save the shown lines") : tr("Save all lines"),
@@ -283,22 +279,21 @@ std::optional<LogTarget> LogView::resolve(const QString &source, QString *proble
     const QString kind = target.title.section(QLatin1Char('/'), 0, 0);
     const QString name = target.title.section(QLatin1Char('/'), 1, 1);
     target.container = target.title.section(QLatin1Char('/'), 2, 2);
-    auto selectorOf = [&](Core::Kube::ResourceCache *cache, const char *path) -> QString {
-        if (!cache)
-            return {};
-        const QJsonObject object = cache->object(target.namespaceName, name);
-        QJsonObject spec = object.value(QLatin1String("spec")).toObject();
-        return selectorText(
-            QLatin1String(path) == QLatin1String("selector.matchLabels")
-                ? spec.value(QLatin1String("selector")).toObject().value(QLatin1String("matchLabels")).toObject()
-                : spec.value(QLatin1String("selector")).toObject());
+    // A Deployment selects by spec.selector.matchLabels, a Service by spec.selector.
+    auto specSelector = [&](Core::Kube::ResourceCache *cache) {
+        return cache ? cache->object(target.namespaceName, name)
+                           .value(QLatin1String("spec"))
+                           .toObject()
+                           .value(QLatin1String("selector"))
+                           .toObject()
+                     : QJsonObject();
     };
     if (kind == QLatin1String("pod") && !name.isEmpty()) {
         target.pod = name;
     } else if (kind == QLatin1String("deployment") || kind == QLatin1String("service")) {
         target.labelSelector = kind == QLatin1String("deployment")
-            ? selectorOf(m_session->deployments(), "selector.matchLabels")
-            : selectorOf(m_session->services(), "selector");
+            ? selectorText(specSelector(m_session->deployments()).value(QLatin1String("matchLabels")).toObject())
+            : selectorText(specSelector(m_session->services()));
         if (target.labelSelector.isEmpty()) {
             *problem = tr("%1 was not found in %2, or selects no pods.").arg(target.title, target.namespaceName);
             return std::nullopt;
