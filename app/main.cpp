@@ -6,6 +6,7 @@
 #include "core/environment/sandboxlauncher.h"
 #include "core/kube/kubeconfig.h"
 #include "core/logging/logging.h"
+#include "core/validation/validatecommand.h"
 #include "ui/shell/mainwindow.h"
 #include "ui/shell/screenshotter.h"
 #include "ui/shell/theme.h"
@@ -43,6 +44,13 @@ int main(int argc, char **argv)
     case CommandLine::Action::ShowHelp:
     case CommandLine::Action::ShowVersion: std::fputs(options.text.toLocal8Bit().constData(), stdout); return 0;
     case CommandLine::Action::Fail: std::fputs(options.text.toLocal8Bit().constData(), stderr); return 2;
+    case CommandLine::Action::Validate: {
+        // For CI pipelines: no window, no display, no cluster.
+        QCoreApplication app(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("lucent-console"));
+        QCoreApplication::setOrganizationName(QStringLiteral("Lucent"));
+        return Lucent::Core::Validation::runValidateCommand(options, stdout, stderr);
+    }
     case CommandLine::Action::Run: break;
     }
 

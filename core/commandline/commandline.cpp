@@ -7,8 +7,64 @@
 
 namespace Lucent::Core {
 
+namespace {
+
+CommandLine parseValidate(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
+                                  QStringLiteral("Show this help and exit."));
+    const QCommandLineOption format(QStringLiteral("format"), QStringLiteral("text, json or sarif (text)."),
+                                    QStringLiteral("format"), QStringLiteral("text"));
+    const QCommandLineOption config(
+        QStringLiteral("config"),
+        QStringLiteral("The project file with rule settings and protected environments (default: ./lucent.yaml or "
+                       "the user's config)."),
+        QStringLiteral("file"));
+    const QCommandLineOption production(QStringLiteral("production-namespace"),
+                                        QStringLiteral("Treat this namespace as production (repeatable)."),
+                                        QStringLiteral("namespace"));
+    parser.addOptions({help, format, config, production});
+    parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Manifest files or directories."),
+                                 QStringLiteral("PATH..."));
+
+    CommandLine result;
+    auto fail = [&](const QString &sentence) {
+        result.action = CommandLine::Action::Fail;
+        result.text = sentence + QStringLiteral("\nRun 'lucent-console validate --help' for the options.\n");
+        return result;
+    };
+    if (!parser.parse(arguments))
+        return fail(parser.errorText());
+    if (parser.isSet(help)) {
+        result.action = CommandLine::Action::ShowHelp;
+        result.text = parser.helpText();
+        result.text.replace(0, result.text.indexOf(QLatin1Char('\n')),
+                            QStringLiteral("Usage: lucent-console validate [options] PATH...\n"
+                                           "Checks Kubernetes manifests (YAML, schema, policy rules). Exits 1 when "
+                                           "there are errors, 2 on bad usage."));
+        return result;
+    }
+    result.validateFormat = parser.value(format).toLower();
+    if (result.validateFormat != QLatin1String("text") && result.validateFormat != QLatin1String("json")
+        && result.validateFormat != QLatin1String("sarif"))
+        return fail(QStringLiteral("--format takes text, json or sarif, not '%1'.").arg(parser.value(format)));
+    result.validatePaths = parser.positionalArguments();
+    if (result.validatePaths.isEmpty())
+        return fail(QStringLiteral("Name the manifest files or directories to validate."));
+    result.config = parser.value(config);
+    result.productionNamespaces = parser.values(production);
+    result.action = CommandLine::Action::Validate;
+    return result;
+}
+
+} // namespace
+
 CommandLine CommandLine::parse(const QStringList &arguments)
 {
+    if (arguments.size() > 1 && arguments.at(1) == QLatin1String("validate"))
+        return parseValidate(QStringList{arguments.constFirst()} + arguments.mid(2));
+
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Lucent Release Console: environments, rollouts, alerts and logs of the Lucent platform."));
@@ -40,7 +96,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
                                       QStringLiteral("level"), QStringLiteral("info"));
     const QCommandLineOption view(
         QStringLiteral("view"),
-        QStringLiteral("The view to open on: rollouts, alerts, metrics, logs or kubeconfig (rollouts)."),
+        QStringLiteral("The view to open on: rollouts, alerts, metrics, logs, manifests or kubeconfig (rollouts)."),
         QStringLiteral("view"), QStringLiteral("rollouts"));
     const QCommandLineOption logs(QStringLiteral("logs"),
                                   QStringLiteral("Open the Logs tab on SOURCE: deployment/NAME, service/NAME, "
@@ -48,8 +104,12 @@ CommandLine CommandLine::parse(const QStringList &arguments)
                                   QStringLiteral("source"));
     const QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("system, light or dark (system)."),
                                    QStringLiteral("theme"), QStringLiteral("system"));
-    parser.addOptions(
-        {help, version, kubeconfig, config, sandbox, view, logs, screenshot, screenshotTimeout, logLevel, theme});
+    const QCommandLineOption workspace(QStringLiteral("workspace"),
+                                       QStringLiteral("The manifests directory the Manifests tab opens (./manifests, "
+                                                      "or the platform's own with --sandbox)."),
+                                       QStringLiteral("dir"));
+    parser.addOptions({help, version, kubeconfig, config, sandbox, view, logs, screenshot, screenshotTimeout, logLevel,
+                       theme, workspace});
 
     CommandLine result;
     auto fail = [&](const QString &sentence) {
@@ -68,7 +128,8 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         // QCoreApplication exists; the usage line should always say what the user types.
         result.text = parser.helpText();
         result.text.replace(0, result.text.indexOf(QLatin1Char('\n')),
-                            QStringLiteral("Usage: lucent-console [options]"));
+                            QStringLiteral("Usage: lucent-console [options]\n"
+                                           "       lucent-console validate [--format text|json|sarif] PATH..."));
         return result;
     }
     if (parser.isSet(version)) {
@@ -105,11 +166,13 @@ CommandLine CommandLine::parse(const QStringList &arguments)
             "--sandbox brings its own kubeconfig and project file; leave out --kubeconfig and --config."));
     result.screenshot = parser.value(screenshot);
     result.view = parser.value(view).toLower();
-    static const QStringList views{QStringLiteral("rollouts"), QStringLiteral("alerts"), QStringLiteral("metrics"),
-                                   QStringLiteral("logs"), QStringLiteral("kubeconfig")};
+    static const QStringList views{QStringLiteral("rollouts"),  QStringLiteral("alerts"),
+                                   QStringLiteral("metrics"),   QStringLiteral("logs"),
+                                   QStringLiteral("manifests"), QStringLiteral("kubeconfig")};
     if (!views.contains(result.view))
-        return fail(QStringLiteral("--view takes rollouts, alerts, metrics, logs or kubeconfig, not '%1'.")
+        return fail(QStringLiteral("--view takes rollouts, alerts, metrics, logs, manifests or kubeconfig, not '%1'.")
                         .arg(parser.value(view)));
+    result.workspace = parser.value(workspace);
     result.logs = parser.value(logs);
     if (!result.logs.isEmpty())
         result.view = QStringLiteral("logs");

@@ -10,7 +10,7 @@ namespace Lucent::Core {
 /// What the user asked for on the command line. Parsed without a QCoreApplication so that
 /// main() can choose the Qt platform (offscreen for --screenshot) before creating one.
 struct CommandLine {
-    enum class Action { Run, ShowHelp, ShowVersion, Fail };
+    enum class Action { Run, Validate, ShowHelp, ShowVersion, Fail };
     enum class Theme { System, Light, Dark };
 
     Action action = Action::Run;
@@ -23,7 +23,13 @@ struct CommandLine {
     int screenshotTimeoutSeconds = 30;
     spdlog::level::level_enum logLevel = spdlog::level::info;
     Theme theme = Theme::System;
+    QString workspace; ///< --workspace DIR: the manifests the editor opens
     QString text; ///< help or version text, or the error sentence for Fail
+
+    // "lucent-console validate [--format F] PATH...": validate manifests and exit.
+    QStringList validatePaths;
+    QString validateFormat = QStringLiteral("text"); ///< text, json or sarif
+    QStringList productionNamespaces; ///< --production-namespace, besides lucent.yaml's protected ones
 
     static CommandLine parse(const QStringList &arguments);
 };

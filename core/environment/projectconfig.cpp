@@ -26,7 +26,77 @@ bool isDnsLabel(const QString &text)
     return label.match(text).hasMatch();
 }
 
+template<typename Report>
+void parseValidation(const YAML::Node &node, Validation::ValidationSettings &settings, Report problem)
+{
+    if (!node.IsMap()) {
+        problem(node, QStringLiteral("'validation' must be a map with 'rules' and 'requiredLabels'."));
+        return;
+    }
+    for (const auto &pair : node) {
+        const QString key = QString::fromStdString(pair.first.Scalar());
+        const YAML::Node &value = pair.second;
+        if (key == QLatin1String("requiredLabels")) {
+            if (!value.IsSequence()) {
+                problem(value, QStringLiteral("'requiredLabels' must be a list of label keys."));
+                continue;
+            }
+            settings.requiredLabels.clear();
+            for (const auto &label : value)
+                settings.requiredLabels.append(QString::fromStdString(label.Scalar()));
+        } else if (key == QLatin1String("rules")) {
+            if (!value.IsMap()) {
+                problem(value, QStringLiteral("'rules' must map rule ids to off, error, warning or info."));
+                continue;
+            }
+            for (const auto &rule : value) {
+                const QString id = QString::fromStdString(rule.first.Scalar());
+                const Validation::RuleInfo *info = Validation::findRule(id);
+                const QString setting
+                    = rule.second.IsScalar() ? QString::fromStdString(rule.second.Scalar()) : QString();
+                if (!info) {
+                    problem(rule.first,
+                            QStringLiteral("unknown validation rule '%1'; 'lucent-console validate "
+                                           "--format sarif' lists the rules.")
+                                .arg(id));
+                    continue;
+                }
+                if (!info->configurable) {
+                    problem(rule.first, QStringLiteral("the rule '%1' cannot be changed.").arg(id));
+                    continue;
+                }
+                Validation::RuleSetting ruleSetting;
+                if (setting == QLatin1String("off") || setting == QLatin1String("false")) {
+                    ruleSetting.enabled = false;
+                } else if (auto severity = Validation::severityFromName(setting)) {
+                    ruleSetting.severity = severity;
+                } else {
+                    problem(rule.second,
+                            QStringLiteral("rule '%1' takes off, error, warning or info, not '%2'.").arg(id, setting));
+                    continue;
+                }
+                settings.rules.insert(id, ruleSetting);
+            }
+        } else {
+            problem(
+                pair.first,
+                QStringLiteral("unknown key '%1' under 'validation'; the keys are rules and requiredLabels.").arg(key));
+        }
+    }
+}
+
 } // namespace
+
+Validation::ValidationSettings ProjectConfig::validationSettings() const
+{
+    Validation::ValidationSettings settings = validation;
+    for (const auto &env : environments) {
+        if (env.isProtected && !env.namespaceName.isEmpty()
+            && !settings.productionNamespaces.contains(env.namespaceName))
+            settings.productionNamespaces.append(env.namespaceName);
+    }
+    return settings;
+}
 
 QString ProjectProblem::sentence() const
 {
@@ -62,6 +132,8 @@ ProjectConfig ProjectConfig::parse(const QByteArray &yaml, const QString &fileNa
         problem(root, QStringLiteral("a project file needs an 'environments:' list; see the README's example."));
         return config;
     }
+    if (const YAML::Node validation = root["validation"])
+        parseValidation(validation, config.validation, problem);
     static const QSet<QString> known{QStringLiteral("name"),         QStringLiteral("context"),
                                      QStringLiteral("namespace"),    QStringLiteral("prometheus"),
                                      QStringLiteral("alertmanager"), QStringLiteral("protected"),

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/kube/kubeconfig.h"
+#include "core/validation/rulecatalog.h"
 
 #include <QList>
 #include <QMetaType>
@@ -38,12 +39,21 @@ struct ProjectProblem {
 ///         alertmanager: https://alertmanager.lucent.internal
 ///         protected: true
 ///         services: [api-gateway, user-service, frontend]
+///     validation:                      # optional: the manifest validator's rules
+///       requiredLabels: [app, app.kubernetes.io/part-of]
+///       rules:
+///         probes-set: off              # or error, warning, info
 class ProjectConfig final
 {
 public:
     QString sourceFile; ///< empty when the environments come from the kubeconfig
     QList<Environment> environments;
     QList<ProjectProblem> problems;
+    Validation::ValidationSettings validation; ///< as written, without the production namespaces
+
+    /// The validator's settings: the file's, with every protected environment's namespace
+    /// counted as production.
+    Validation::ValidationSettings validationSettings() const;
 
     const Environment *environment(const QString &name) const;
 
