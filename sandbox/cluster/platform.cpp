@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <random>
 #include <sstream>
 
 namespace lucent::sandbox {
@@ -29,31 +31,114 @@ std::optional<std::string> readFile(const fs::path &path)
     return out.str();
 }
 
-void applyFile(ObjectStore &store, const fs::path &file, const std::string &ns, std::vector<std::string> &problems)
+struct Document {
+    fs::path file;
+    nlohmann::json object;
+};
+
+// Reads every document of @p file; a broken file is a problem, not a crash.
+std::vector<Document> readDocuments(const fs::path &file, std::vector<std::string> &problems)
 {
     const auto text = readFile(file);
     if (!text) {
         problems.push_back("cannot read " + file.string());
-        return;
+        return {};
     }
     std::string why;
     const auto docs = yamlDocumentsToJson(*text, why);
     if (!docs) {
         problems.push_back(file.string() + ": " + why);
+        return {};
+    }
+    std::vector<Document> out;
+    for (const auto &doc : *docs) {
+        if (doc.is_object())
+            out.push_back({file, doc});
+    }
+    return out;
+}
+
+struct Kustomization {
+    fs::path dir;
+    std::string ns;
+    std::vector<fs::path> resources; ///< normalized paths
+};
+
+std::optional<Kustomization> readKustomization(const fs::path &dir, std::vector<std::string> &problems)
+{
+    const fs::path file = dir / "kustomization.yaml";
+    std::error_code ec;
+    if (!fs::is_regular_file(file, ec))
+        return std::nullopt;
+    auto docs = readDocuments(file, problems);
+    if (docs.size() != 1)
+        return std::nullopt;
+    Kustomization k;
+    k.dir = dir;
+    for (const auto &[key, value] : docs.front().object.items()) {
+        if (key == "namespace" && value.is_string()) {
+            k.ns = value.get<std::string>();
+        } else if (key == "resources" && value.is_array()) {
+            for (const auto &entry : value) {
+                if (entry.is_string())
+                    k.resources.push_back((dir / entry.get<std::string>()).lexically_normal());
+            }
+        } else if (key != "apiVersion" && key != "kind") {
+            problems.push_back(file.string() + ": the sandbox does not support the kustomization field '" + key
+                               + "'; only namespace and resources");
+        }
+    }
+    return k;
+}
+
+// The files a kustomization includes, through the directories it lists.
+void collectFiles(const Kustomization &k, std::vector<fs::path> &files, std::vector<std::string> &problems,
+                  int depth = 0)
+{
+    for (const auto &resource : k.resources) {
+        std::error_code ec;
+        if (fs::is_directory(resource, ec)) {
+            const auto inner = readKustomization(resource, problems);
+            if (!inner)
+                problems.push_back(resource.string() + " is listed as a resource but has no kustomization.yaml");
+            else if (depth < 8)
+                collectFiles(*inner, files, problems, depth + 1);
+        } else {
+            files.push_back(resource);
+        }
+    }
+}
+
+void applyObject(ObjectStore &store, const Document &doc, const std::string &ns, std::vector<std::string> &problems)
+{
+    const ResourceType *type = findKind(doc.object.value("apiVersion", ""), doc.object.value("kind", ""));
+    if (!type) {
+        problems.push_back(doc.file.string() + ": the sandbox does not serve " + doc.object.value("apiVersion", "?")
+                           + " " + doc.object.value("kind", "?"));
         return;
     }
-    for (const auto &doc : *docs) {
-        const ResourceType *type = findKind(doc.value("apiVersion", ""), doc.value("kind", ""));
-        if (!type) {
-            problems.push_back(file.string() + ": the sandbox does not serve " + doc.value("apiVersion", "?") + " "
-                               + doc.value("kind", "?"));
+    nlohmann::json object = doc.object;
+    applyDefaults(type->kind, object); // as the API server would on a create
+    const std::string target = type->namespaced ? (ns.empty() ? "default" : ns) : "";
+    if (type->namespaced)
+        object["metadata"]["namespace"] = target;
+    auto result = store.create(*type, target, object, false);
+    if (auto e = std::get_if<ApiError>(&result))
+        problems.push_back(doc.file.string() + ": " + e->message);
+}
+
+// Fills a Secret template's empty values, as the deploy pipeline fills them from its store.
+void fillSecretTemplate(nlohmann::json &secret, std::mt19937_64 &random)
+{
+    if (secret.value("kind", "") != "Secret" || !secret.contains("data") || !secret["data"].is_object())
+        return;
+    for (auto &[key, value] : secret["data"].items()) {
+        if (!value.is_string() || !value.get<std::string>().empty())
             continue;
-        }
-        nlohmann::json object = doc;
-        applyDefaults(type->kind, object); // as the API server would on a create
-        auto result = store.create(*type, type->namespaced ? ns : "", object, false);
-        if (auto e = std::get_if<ApiError>(&result))
-            problems.push_back(file.string() + ": " + e->message);
+        std::string raw(24, '\0');
+        for (auto &c : raw)
+            c = char(random() & 0xff);
+        value = base64(raw);
     }
 }
 
@@ -69,20 +154,50 @@ const std::vector<Environment> &environments()
 std::vector<std::string> applyPlatform(ObjectStore &store, const std::string &manifestsDir)
 {
     std::vector<std::string> problems;
-    const fs::path root(manifestsDir);
-    applyFile(store, root / "namespaces.yaml", "", problems);
-    std::vector<fs::path> files;
+    const fs::path root = fs::path(manifestsDir).lexically_normal();
+    std::vector<Kustomization> all;
     std::error_code ec;
-    for (const auto &entry : fs::directory_iterator(root / "platform", ec)) {
-        if (entry.path().extension() == ".yaml")
-            files.push_back(entry.path());
+    for (const auto &entry : fs::directory_iterator(root, ec)) {
+        if (entry.is_directory()) {
+            if (auto k = readKustomization(entry.path().lexically_normal(), problems))
+                all.push_back(*k);
+        }
     }
     if (ec)
-        problems.push_back("cannot list " + (root / "platform").string() + ": " + ec.message());
-    std::sort(files.begin(), files.end());
-    for (const auto &env : environments()) {
-        for (const auto &file : files)
-            applyFile(store, file, env.ns, problems);
+        problems.push_back("cannot list " + root.string() + ": " + ec.message());
+    std::vector<Kustomization> roots;
+    for (const auto &k : all) {
+        const bool included = std::any_of(all.begin(), all.end(), [&](const Kustomization &other) {
+            return std::find(other.resources.begin(), other.resources.end(), k.dir) != other.resources.end();
+        });
+        if (!included)
+            roots.push_back(k);
+    }
+    std::sort(roots.begin(), roots.end(), [](const auto &a, const auto &b) { return a.dir < b.dir; });
+    if (roots.empty())
+        problems.push_back(root.string() + " has no kustomization to apply (expected e.g. staging/kustomization.yaml)");
+
+    std::mt19937_64 random{std::random_device{}()};
+    for (const auto &k : roots) {
+        std::vector<fs::path> files;
+        collectFiles(k, files, problems);
+        for (const auto &entry : fs::directory_iterator(k.dir, ec)) {
+            const std::string name = entry.path().filename().string();
+            if (name.size() > 14 && name.compare(name.size() - 14, 14, ".template.yaml") == 0)
+                files.push_back(entry.path().lexically_normal());
+        }
+        std::vector<Document> docs;
+        for (const auto &file : files) {
+            for (auto &doc : readDocuments(file, problems)) {
+                fillSecretTemplate(doc.object, random);
+                docs.push_back(std::move(doc));
+            }
+        }
+        // Namespaces before what goes into them.
+        std::stable_partition(docs.begin(), docs.end(),
+                              [](const Document &d) { return d.object.value("kind", "") == "Namespace"; });
+        for (const auto &doc : docs)
+            applyObject(store, doc, k.ns, problems);
     }
     return problems;
 }
@@ -180,8 +295,11 @@ bool writeProjectFile(const std::string &path, const ObjectStore &store, const s
     const ResourceType *deployments = findResource("apps", "v1", "deployments");
     auto page = store.list(*deployments, environments().front().ns, [](const json &) { return true; }, 0, {});
     if (auto *listed = std::get_if<ListPage>(&page)) {
-        for (const json &d : listed->items)
-            services.push_back(d["metadata"].value("name", ""));
+        // The platform's services; data stores (Redis) are Deployments too but not released.
+        for (const json &d : listed->items) {
+            if (d["metadata"].value("labels", json::object()).value("tier", "") != "data")
+                services.push_back(d["metadata"].value("name", ""));
+        }
     }
     YAML::Emitter out;
     out << YAML::Comment("lucent-sandbox project file: the console's environments, one per kubeconfig context.");

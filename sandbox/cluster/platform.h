@@ -18,9 +18,13 @@ struct Environment {
 
 const std::vector<Environment> &environments();
 
-/// Creates the namespaces from @p manifestsDir/namespaces.yaml, then every object of
-/// @p manifestsDir/platform/*.yaml in each environment's namespace. Returns a sentence per
-/// problem (an unreadable file, an unknown kind, a rejected object); empty on success.
+/// Applies the kustomizations in @p manifestsDir's subdirectories that no other one includes
+/// (staging, production, monitoring), as 'kubectl apply -k' would: their resources (files, and
+/// directories with a kustomization) in their namespace, Namespaces first. The sandbox reads
+/// the kustomization fields 'namespace' and 'resources' and names any other as a problem.
+/// Secret templates (*.template.yaml) next to a kustomization are applied too, their empty
+/// values filled with random ones, as a deploy pipeline would from its secret store.
+/// Returns a sentence per problem (an unreadable file, an unknown kind, a rejected object).
 std::vector<std::string> applyPlatform(ObjectStore &store, const std::string &manifestsDir);
 
 /// Adds @p count standalone pods of the simulated load-generator service to the namespace

@@ -19,6 +19,7 @@ ROOTS = {
     "ServiceAccount": "V1ServiceAccount", "Deployment": "V1Deployment", "ReplicaSet": "V1ReplicaSet",
     "StatefulSet": "V1StatefulSet", "Lease": "V1Lease",
     "SelfSubjectAccessReview": "V1SelfSubjectAccessReview", "Scale": "V1Scale",
+    "Ingress": "V1Ingress", "NetworkPolicy": "V1NetworkPolicy",
 }
 
 

@@ -36,7 +36,7 @@ def main():
             apps = client.AppsV1Api()
             listed = apps.list_namespaced_deployment("lucent-platform")
             names = sorted(d.metadata.name for d in listed.items)
-            assert "user-service" in names and len(names) == 8, names
+            assert "user-service" in names and "redis" in names and len(names) == 9, names
             rv = listed.metadata.resource_version
             assert rv and int(rv) > 0, rv
 

@@ -115,7 +115,7 @@ void TestSandboxKubectl::getAndListWithSelectors_data()
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QStringList>("expected");
     const QStringList all = S({"api-gateway", "frontend", "notification-service", "play-service", "portfolio-service",
-                               "task-service", "user-service", "wallet-service"});
+                               "redis", "task-service", "user-service", "wallet-service"});
     QTest::addRow("all") << S({"get", "deploy", "-n", "lucent-platform"}) << all;
     QTest::addRow("equals") << S({"get", "deploy", "-n", "lucent-platform", "-l", "tier=gateway"})
                             << S({"api-gateway"});
@@ -124,16 +124,16 @@ void TestSandboxKubectl::getAndListWithSelectors_data()
     QTest::addRow("in") << S({"get", "deploy", "-n", "lucent-platform", "-l", "tier in (gateway,frontend)"})
                         << S({"api-gateway", "frontend"});
     QTest::addRow("notin") << S({"get", "deploy", "-n", "lucent-platform", "-l", "tier notin (backend)"})
-                           << S({"api-gateway", "frontend"});
+                           << S({"api-gateway", "frontend", "redis"});
     QTest::addRow("not equals") << S({"get", "deploy", "-n", "lucent-platform", "-l", "tier!=backend,tier!=gateway"})
-                                << S({"frontend"});
-    QTest::addRow("exists") << S({"get", "sts", "-n", "lucent-platform", "-l", "tier"}) << S({"mongodb", "redis"});
+                                << S({"frontend", "redis"});
+    QTest::addRow("exists") << S({"get", "sts", "-n", "lucent-platform", "-l", "tier"}) << S({"mongodb"});
     QTest::addRow("does not exist") << S({"get", "svc", "-n", "lucent-platform", "-l", "!app"}) << QStringList{};
     QTest::addRow("field name") << S(
         {"get", "deploy", "-n", "lucent-platform", "--field-selector", "metadata.name=user-service"})
                                 << S({"user-service"});
     QTest::addRow("field namespace") << S({"get", "ns", "--field-selector", "metadata.name!=lucent-staging"})
-                                     << S({"lucent-platform"});
+                                     << S({"lucent-platform", "monitoring"});
 }
 
 void TestSandboxKubectl::getAndListWithSelectors()
@@ -145,11 +145,12 @@ void TestSandboxKubectl::getAndListWithSelectors()
 
 void TestSandboxKubectl::chunkedList()
 {
-    // kubectl pages with limit and continue; --chunk-size=3 takes three round trips for 8.
+    // kubectl pages with limit and continue; --chunk-size=3 takes three round trips for 9
+    // (the eight services and Redis).
     const CommandResult r
         = kubectl(S({"get", "deploy", "-n", "lucent-platform", "--chunk-size=3", "-o", "name", "-v=6"}));
     QCOMPARE(r.exitCode, 0);
-    QCOMPARE(r.outText().trimmed().split(QLatin1Char('\n')).size(), 8);
+    QCOMPARE(r.outText().trimmed().split(QLatin1Char('\n')).size(), 9);
     QCOMPARE(r.errText().count(QStringLiteral("limit=3")), 3);
     QCOMPARE(r.errText().count(QStringLiteral("continue=")), 2);
 }
@@ -186,10 +187,10 @@ void TestSandboxKubectl::patchMergeJsonStrategic()
                    R"([{"op":"add","path":"/metadata/annotations/lucent.com~1owner","value":"release"}])"})
                 + deploy);
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
-    // Strategic: the env list merges by name, so PORT and NODE_ENV stay and LOG_LEVEL joins.
+    // Strategic: the env list merges by name, so the manifest's variables stay and FEATURES joins.
     r = kubectl(
         S({"patch", "--type", "strategic", "-p",
-           R"({"spec":{"template":{"spec":{"containers":[{"name":"notification-service","env":[{"name":"LOG_LEVEL","value":"debug"}]}]}}}})"})
+           R"({"spec":{"template":{"spec":{"containers":[{"name":"notification-service","env":[{"name":"FEATURES","value":"beta"}]}]}}}})"})
         + deploy);
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
 
@@ -206,7 +207,7 @@ void TestSandboxKubectl::patchMergeJsonStrategic()
     QStringList env;
     for (const auto &e : containers[0].toObject().value(QStringLiteral("env")).toArray())
         env.append(e.toObject().value(QStringLiteral("name")).toString());
-    QCOMPARE(env, S({"PORT", "NODE_ENV", "LOG_LEVEL"}));
+    QCOMPARE(env, S({"PORT", "NODE_ENV", "LOG_LEVEL", "MONGODB_PASSWORD", "MONGODB_URL", "REDIS_URL", "FEATURES"}));
     QVERIFY(containers[0].toObject().contains(QStringLiteral("readinessProbe")));
     QCOMPARE(meta.value(QStringLiteral("generation")).toInt(), 2); // only the template change counts
 
@@ -327,20 +328,20 @@ void TestSandboxKubectl::recreateStrategyAndStatefulSetUpdate()
              qPrintable(events));
 
     // A StatefulSet template change rolls its pods from the highest ordinal down.
-    r = kubectl(S({"scale", "sts/redis", "-n", "lucent-staging", "--replicas=2"}));
+    r = kubectl(S({"scale", "sts/mongodb", "-n", "lucent-staging", "--replicas=2"}));
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
-    r = kubectl(S({"rollout", "status", "sts/redis", "-n", "lucent-staging", "--timeout=90s"}));
+    r = kubectl(S({"rollout", "status", "sts/mongodb", "-n", "lucent-staging", "--timeout=90s"}));
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
-    r = kubectl(S({"set", "image", "sts/redis", "-n", "lucent-staging", "redis=redis:7.4"}));
+    r = kubectl(S({"set", "image", "sts/mongodb", "-n", "lucent-staging", "mongodb=mongo:7.0"}));
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
-    r = kubectl(S({"rollout", "status", "sts/redis", "-n", "lucent-staging", "--timeout=90s"}));
+    r = kubectl(S({"rollout", "status", "sts/mongodb", "-n", "lucent-staging", "--timeout=90s"}));
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
     QVERIFY2(r.outText().contains(QStringLiteral("partitioned roll out complete: 2 new pods have been updated")),
              qPrintable(r.outText()));
-    const QString images = kubectl(S({"get", "pods", "-n", "lucent-staging", "-l", "app=redis", "-o",
+    const QString images = kubectl(S({"get", "pods", "-n", "lucent-staging", "-l", "app=mongodb", "-o",
                                       "jsonpath={.items[*].spec.containers[0].image}"}))
                                .outText();
-    QCOMPARE(images, QStringLiteral("redis:7.4 redis:7.4"));
+    QCOMPARE(images, QStringLiteral("mongo:7.0 mongo:7.0"));
 }
 
 void TestSandboxKubectl::deleteCollectsGarbage()

@@ -85,7 +85,7 @@ pass "unpacked lucent-console --version"
 
 # --- the embedded sandbox (lucent-console --sandbox) ---------------------------------------
 [ -x "$root/usr/lib/lucent-console/lucent-sandbox" ] || fail "the package lacks usr/lib/lucent-console/lucent-sandbox"
-[ -f "$root/usr/share/lucent-console/manifests/platform/api-gateway.yaml" ] || fail "the package lacks the platform manifests"
+[ -f "$root/usr/share/lucent-console/manifests/base/api-gateway.yaml" ] || fail "the package lacks the platform manifests"
 pass "lucent-sandbox and the platform manifests"
 
 # --- the tarball -----------------------------------------------------------------------

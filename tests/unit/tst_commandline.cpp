@@ -79,8 +79,8 @@ void TestCommandLine::errors_data()
     QTest::addRow("bad theme") << QStringList{QStringLiteral("--theme=pink")} << QStringLiteral("Unknown theme 'pink'");
     QTest::addRow("bad timeout") << QStringList{QStringLiteral("--screenshot-timeout=-3")}
                                  << QStringLiteral("positive number of seconds");
-    QTest::addRow("bad view") << QStringList{QStringLiteral("--view=pods")}
-                              << QStringLiteral("--view takes rollouts, alerts, metrics, logs or kubeconfig");
+    QTest::addRow("bad view") << QStringList{QStringLiteral(
+        "--view=pods")} << QStringLiteral("--view takes rollouts, alerts, metrics, logs, manifests or kubeconfig");
     QTest::addRow("positional") << QStringList{QStringLiteral("staging")}
                                 << QStringLiteral("Unexpected argument 'staging'");
 }
