@@ -75,6 +75,17 @@ void parseDocument(ManifestFile &file, const QByteArray &text, int firstLine, in
         QString what = QString::fromStdString(e.msg);
         if (!what.isEmpty())
             what[0] = what[0].toUpper();
+        // yaml-cpp's words, with what they usually mean in a manifest.
+        static const QHash<QString, QString> hints{
+            {QStringLiteral("Illegal map value"),
+             QStringLiteral("a ':' where no key can start; check this line's indentation against the line above")},
+            {QStringLiteral("End of map not found"),
+             QStringLiteral("this line's indentation does not line up with the mapping above")},
+            {QStringLiteral("End of sequence flow not found"), QStringLiteral("a '[' list is not closed with ']'")},
+            {QStringLiteral("End of map flow not found"), QStringLiteral("a '{' mapping is not closed with '}'")},
+        };
+        if (const QString hint = hints.value(what); !hint.isEmpty())
+            what += QStringLiteral(": ") + hint;
         p.message = QStringLiteral("%1. The document cannot be read until this is fixed.").arg(what);
         file.problems.append(p);
         return;

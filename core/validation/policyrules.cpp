@@ -147,13 +147,14 @@ private:
         m_problems.append(m_doc->problemAt(anchor, Severity::Error, QString::fromLatin1(rule), message));
     }
 
-    bool inProduction(const ManifestDocument &doc) const
+    QStringList productionNamespaces(const ManifestDocument &doc) const
     {
+        QStringList out;
         for (const auto &ns : doc.namespaces) {
             if (m_production.contains(ns))
-                return true;
+                out.append(ns);
         }
-        return false;
+        return out;
     }
 
     // --- workloads ------------------------------------------------------------------------
@@ -172,7 +173,7 @@ private:
         }
         if (on("production-replicas")
             && (doc.kind == QLatin1String("Deployment") || doc.kind == QLatin1String("StatefulSet"))
-            && inProduction(doc)) {
+            && !productionNamespaces(doc).isEmpty()) {
             const YAML::Node replicas = at(root, {"spec", "replicas"});
             const bool missing = !replicas.IsDefined() || scalarType(replicas) == ScalarType::Null;
             const int count = missing ? 1 : scalarText(replicas).toInt();
@@ -182,7 +183,7 @@ private:
                                       "lost node does not take it down.")
                            .arg(doc.kind, doc.name,
                                 count == 1 ? QStringLiteral("1 replica") : QStringLiteral("%1 replicas").arg(count),
-                                doc.namespaces.join(QLatin1String(", "))));
+                                productionNamespaces(doc).join(QLatin1String(", "))));
         }
         if (!podSpec.IsMap())
             return;

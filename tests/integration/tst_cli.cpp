@@ -3,6 +3,8 @@
 
 #include <QDir>
 #include <QImage>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QtTest>
 
@@ -20,6 +22,7 @@ private Q_SLOTS:
     void screenshotOfABrokenKubeconfigStillRenders();
     void sandboxDashboardScreenshotAt1280x800();
     void sandboxExcludesKubeconfigAndConfig();
+    void validateExitCodesAndFormats();
 
 private:
     struct Run {
@@ -159,6 +162,52 @@ void TestCli::sandboxExcludesKubeconfigAndConfig()
     const Run r = run({QStringLiteral("--sandbox"), QStringLiteral("--config"), QStringLiteral("x.yaml")});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(QStringLiteral("--sandbox brings its own")), qPrintable(r.err));
+}
+
+void TestCli::validateExitCodesAndFormats()
+{
+    const QString manifests = QStringLiteral(LUCENT_TEST_DATA_DIR "/../../manifests");
+    const QString rules = QStringLiteral(LUCENT_TEST_DATA_DIR "/validation/rules/");
+    // Clean manifests: exit 0, no display needed.
+    Run r = run({QStringLiteral("validate"), manifests});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains(QLatin1String("0 errors, 0 warnings in 26 files")), qPrintable(r.out));
+
+    // Errors: exit 1, compiler-style lines.
+    r = run({QStringLiteral("validate"), rules + QStringLiteral("secret-data.yaml")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.out.contains(QLatin1String("secret-data.yaml:8:15: error: Secret lucent-secrets key \"jwt-secret\"")),
+             qPrintable(r.out));
+
+    // Warnings alone do not fail a pipeline; SARIF and JSON are machine-readable.
+    r = run({QStringLiteral("validate"), QStringLiteral("--format"), QStringLiteral("json"),
+             rules + QStringLiteral("required-labels.yaml")});
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value(QLatin1String("warnings")).toInt(), 2);
+    r = run({QStringLiteral("validate"), QStringLiteral("--format=sarif"), rules + QStringLiteral("schema-enum.yaml")});
+    QCOMPARE(r.exitCode, 1);
+    QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value(QLatin1String("version")).toString(),
+             QStringLiteral("2.1.0"));
+
+    // A path that does not exist is a problem in the report, not a silent pass.
+    r = run({QStringLiteral("validate"), m_dir.filePath(QStringLiteral("nowhere.yaml"))});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.out.contains(QLatin1String("cannot be read")), qPrintable(r.out));
+
+    // Bad usage and a broken project file: exit 2 with a sentence.
+    r = run({QStringLiteral("validate")});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY(r.err.contains(QLatin1String("Name the manifest files or directories")));
+    r = run({QStringLiteral("validate"), QStringLiteral("--format=xml"), manifests});
+    QCOMPARE(r.exitCode, 2);
+    const QString config = m_dir.filePath(QStringLiteral("lucent.yaml"));
+    QFile file(config);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("environments: []\nvalidation:\n  rules:\n    probes-set: sometimes\n");
+    file.close();
+    r = run({QStringLiteral("validate"), QStringLiteral("--config"), config, manifests});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QLatin1String("line 4")) && r.err.contains(QLatin1String("sometimes")), qPrintable(r.err));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
