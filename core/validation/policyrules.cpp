@@ -89,6 +89,16 @@ QString labelsText(const QHash<QString, QString> &labels)
     return parts.join(QLatin1String(", "));
 }
 
+// What Services and Ingresses look up in other documents, read once per validation rather
+// than once per pair: with a thousand documents the pairs run into the hundreds of thousands.
+struct PodSource {
+    const ManifestDocument *doc = nullptr;
+    QHash<QString, QString> labels;
+    QSet<QString> portNumbers;
+    QSet<QString> portNames;
+    bool declaresPorts = false;
+};
+
 class Checker
 {
 public:
@@ -99,6 +109,25 @@ public:
         , m_problems(problems)
     {
         for (const auto *doc : docs) {
+            if (isWorkload(*doc) && doc->kind != QLatin1String("Job") && doc->kind != QLatin1String("CronJob")) {
+                PodSource source;
+                source.doc = doc;
+                const YAML::Node tmpl = podTemplate(*doc);
+                source.labels = stringMap(at(tmpl, {"metadata", "labels"}));
+                for (const auto &c : containersOf(child(tmpl, "spec"))) {
+                    for (const auto &port : child(c.node, "ports")) {
+                        source.declaresPorts = true;
+                        source.portNumbers.insert(scalarText(child(port, "containerPort")));
+                        if (child(port, "name").IsDefined())
+                            source.portNames.insert(scalarText(child(port, "name")));
+                    }
+                }
+                for (auto it = source.labels.cbegin(); it != source.labels.cend(); ++it)
+                    m_podsByLabel.insert(it.key() + QLatin1Char('=') + it.value(), int(m_pods.size()));
+                m_pods.push_back(std::move(source));
+            }
+            if (doc->kind == QLatin1String("Service"))
+                m_services.insert(doc->name, doc);
             if (doc->kind == QLatin1String("Namespace") && doc->root.IsMap()) {
                 const auto labels = stringMap(at(doc->root, {"metadata", "labels"}));
                 if (labels.value(QStringLiteral("lucent.com/environment")) == QLatin1String("production"))
@@ -390,20 +419,24 @@ private:
     // --- Services and Ingresses ------------------------------------------------------------
 
     // Workloads in the same set whose pod labels include every pair of @p selector.
-    std::vector<const ManifestDocument *> selectedWorkloads(const ManifestDocument &service,
-                                                            const QHash<QString, QString> &selector) const
+    std::vector<const PodSource *> selectedWorkloads(const ManifestDocument &service,
+                                                     const QHash<QString, QString> &selector) const
     {
-        std::vector<const ManifestDocument *> out;
-        for (const auto *doc : m_docs) {
-            if (!isWorkload(*doc) || doc->kind == QLatin1String("Job") || doc->kind == QLatin1String("CronJob")
-                || !sameNamespace(service, *doc))
+        std::vector<const PodSource *> out;
+        // Candidates carry the selector's first pair; the rest is checked on them alone.
+        const auto first = selector.cbegin();
+        const QList<int> candidates = m_podsByLabel.values(first.key() + QLatin1Char('=') + first.value());
+        for (auto index = candidates.crbegin(); index != candidates.crend(); ++index) {
+            const PodSource &pods = m_pods[std::size_t(*index)];
+            if (!sameNamespace(service, *pods.doc))
                 continue;
-            const auto labels = stringMap(at(podTemplate(*doc), {"metadata", "labels"}));
             bool all = true;
-            for (auto it = selector.begin(); it != selector.end() && all; ++it)
-                all = labels.value(it.key(), QStringLiteral("\x01")) == it.value();
+            for (auto it = selector.begin(); it != selector.end() && all; ++it) {
+                const auto label = pods.labels.constFind(it.key());
+                all = label != pods.labels.constEnd() && *label == it.value();
+            }
             if (all)
-                out.push_back(doc);
+                out.push_back(&pods);
         }
         return out;
     }
@@ -432,14 +465,9 @@ private:
         QSet<QString> names;
         bool declared = false;
         for (const auto *w : workloads) {
-            for (const auto &c : containersOf(child(podTemplate(*w), "spec"))) {
-                for (const auto &p : child(c.node, "ports")) {
-                    declared = true;
-                    numbers.insert(scalarText(child(p, "containerPort")));
-                    if (child(p, "name").IsDefined())
-                        names.insert(scalarText(child(p, "name")));
-                }
-            }
+            declared = declared || w->declaresPorts;
+            numbers.unite(w->portNumbers);
+            names.unite(w->portNames);
         }
         if (!declared)
             return;
@@ -453,15 +481,15 @@ private:
             if ((numeric && !numbers.contains(value)) || (!numeric && !names.contains(value)))
                 report(target, "port-consistency",
                        QStringLiteral("Service %1 sends traffic to port %2, which no container of %3 exposes.")
-                           .arg(doc.name, value, workloads.front()->objectName()));
+                           .arg(doc.name, value, workloads.front()->doc->objectName()));
         }
     }
 
     const ManifestDocument *findService(const ManifestDocument &from, const QString &name) const
     {
-        for (const auto *doc : m_docs) {
-            if (doc->kind == QLatin1String("Service") && doc->name == name && sameNamespace(from, *doc))
-                return doc;
+        for (auto it = m_services.constFind(name); it != m_services.constEnd() && it.key() == name; ++it) {
+            if (sameNamespace(from, **it))
+                return *it;
         }
         return nullptr;
     }
@@ -512,6 +540,9 @@ private:
     const ValidationSettings &m_settings;
     QList<Problem> &m_problems;
     QSet<QString> m_production;
+    std::vector<PodSource> m_pods;
+    QMultiHash<QString, int> m_podsByLabel; // "key=value" -> index into m_pods
+    QMultiHash<QString, const ManifestDocument *> m_services;
     const ManifestDocument *m_doc = nullptr;
     QSet<QString> m_ignored;
 };

@@ -33,23 +33,24 @@ public:
                     m_kustomizations.insert(QFileInfo(absolute(file.path)).absolutePath(), &doc);
             }
         }
+        for (auto it = m_kustomizations.begin(); it != m_kustomizations.end(); ++it) {
+            const QString ns = stringAt(it.value()->root, "namespace");
+            if (ns.isEmpty())
+                continue;
+            QSet<QString> included;
+            QSet<QString> visited;
+            collectFiles(it.key(), included, visited);
+            for (const QString &file : std::as_const(included)) {
+                if (!m_namespaces[file].contains(ns))
+                    m_namespaces[file].append(ns);
+            }
+        }
     }
 
     /// The namespaces given to @p file by the kustomizations that include it.
     QStringList namespacesOf(const QString &file) const
     {
-        QStringList out;
-        for (auto it = m_kustomizations.begin(); it != m_kustomizations.end(); ++it) {
-            const QString ns = stringAt(it.value()->root, "namespace");
-            if (ns.isEmpty())
-                continue;
-            QSet<QString> files;
-            QSet<QString> visited;
-            collectFiles(it.key(), files, visited);
-            if (files.contains(absolute(file)) && !out.contains(ns))
-                out.append(ns);
-        }
-        return out;
+        return m_kustomizations.isEmpty() ? QStringList() : m_namespaces.value(absolute(file));
     }
 
 private:
@@ -71,6 +72,7 @@ private:
     }
 
     QHash<QString, const ManifestDocument *> m_kustomizations; // directory -> its kustomization
+    QHash<QString, QStringList> m_namespaces; // file -> the namespaces kustomizations give it
 };
 
 } // namespace
