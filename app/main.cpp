@@ -13,6 +13,7 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QFileInfo>
 #include <QIcon>
 #include <QStandardPaths>
 
@@ -84,15 +85,32 @@ int main(int argc, char **argv)
     Lucent::Ui::applyTheme(options.theme);
     log->info("lucent-console {} starting, Qt {}", LUCENT_VERSION_STRING, qVersion());
 
+    // The Manifests tab's folder: --workspace, else ./manifests, else (with --sandbox, or
+    // installed) the platform's own manifests that the sandbox runs.
+    auto workspace = [&]() -> QString {
+        if (!options.workspace.isEmpty())
+            return options.workspace;
+        if (QFileInfo(QStringLiteral("manifests")).isDir())
+            return QFileInfo(QStringLiteral("manifests")).absoluteFilePath();
+        const QString installed
+            = QApplication::applicationDirPath() + QStringLiteral("/../share/lucent-console/manifests");
+        if (QFileInfo(installed).isDir())
+            return QDir::cleanPath(installed);
+        return QStringLiteral(LUCENT_SOURCE_MANIFESTS_DIR);
+    };
+
     // --sandbox: the simulated cluster first, then the window on its kubeconfig and project.
     std::unique_ptr<Lucent::Core::Environment::SandboxLauncher> sandbox;
     std::unique_ptr<Lucent::Ui::MainWindow> window;
     int exitCode = 0;
     auto openWindow = [&](const QStringList &files, bool explicitFile, const QString &projectFile) {
         window = std::make_unique<Lucent::Ui::MainWindow>(files, explicitFile, projectFile);
+        window->setWorkspace(workspace());
         window->showView(options.view);
         if (!options.logs.isEmpty())
             window->openLogs(options.logs);
+        if (!options.openFile.isEmpty())
+            window->openManifest(options.openFile);
         window->show();
         if (options.screenshot.isEmpty())
             return;

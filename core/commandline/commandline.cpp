@@ -108,8 +108,11 @@ CommandLine CommandLine::parse(const QStringList &arguments)
                                        QStringLiteral("The manifests directory the Manifests tab opens (./manifests, "
                                                       "or the platform's own with --sandbox)."),
                                        QStringLiteral("dir"));
+    const QCommandLineOption open(QStringLiteral("open"),
+                                  QStringLiteral("Open this manifest in the Manifests tab (implies --view manifests)."),
+                                  QStringLiteral("file"));
     parser.addOptions({help, version, kubeconfig, config, sandbox, view, logs, screenshot, screenshotTimeout, logLevel,
-                       theme, workspace});
+                       theme, workspace, open});
 
     CommandLine result;
     auto fail = [&](const QString &sentence) {
@@ -173,6 +176,9 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         return fail(QStringLiteral("--view takes rollouts, alerts, metrics, logs, manifests or kubeconfig, not '%1'.")
                         .arg(parser.value(view)));
     result.workspace = parser.value(workspace);
+    result.openFile = parser.value(open);
+    if (!result.openFile.isEmpty())
+        result.view = QStringLiteral("manifests");
     result.logs = parser.value(logs);
     if (!result.logs.isEmpty())
         result.view = QStringLiteral("logs");

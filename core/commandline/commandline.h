@@ -24,6 +24,7 @@ struct CommandLine {
     spdlog::level::level_enum logLevel = spdlog::level::info;
     Theme theme = Theme::System;
     QString workspace; ///< --workspace DIR: the manifests the editor opens
+    QString openFile; ///< --open FILE: a manifest to open (implies --view manifests)
     QString text; ///< help or version text, or the error sentence for Fail
 
     // "lucent-console validate [--format F] PATH...": validate manifests and exit.

@@ -1,5 +1,6 @@
 #include "core/release/rolloutactions.h"
 
+#include "core/release/linediff.h"
 #include "core/release/rolloutsummary.h"
 
 #include <QJsonArray>
@@ -116,26 +117,10 @@ QString RolloutActions::templateDiff(const QJsonObject &from, const QJsonObject 
     const QStringList a
         = QString::fromUtf8(QJsonDocument(from).toJson(QJsonDocument::Indented)).split(QLatin1Char('\n'));
     const QStringList b = QString::fromUtf8(QJsonDocument(to).toJson(QJsonDocument::Indented)).split(QLatin1Char('\n'));
-    // Longest common subsequence: templates are a few hundred lines at most.
-    const qsizetype n = a.size();
-    const qsizetype m = b.size();
-    QList<QList<int>> lcs(n + 1, QList<int>(m + 1, 0));
-    for (qsizetype i = n - 1; i >= 0; --i) {
-        for (qsizetype j = m - 1; j >= 0; --j)
-            lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
-    }
     QStringList out;
-    qsizetype i = 0;
-    qsizetype j = 0;
-    while (i < n || j < m) {
-        if (i < n && j < m && a[i] == b[j]) {
-            ++i;
-            ++j;
-        } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
-            out.append(QStringLiteral("- ") + a[i++].trimmed()); // what goes, before what comes
-        } else {
-            out.append(QStringLiteral("+ ") + b[j++].trimmed());
-        }
+    for (const DiffLine &line : diffLines(a, b)) {
+        if (line.op != ' ')
+            out.append(QLatin1Char(line.op) + QLatin1Char(' ') + line.text.trimmed()); // what goes, before what comes
     }
     return out.join(QLatin1Char('\n'));
 }

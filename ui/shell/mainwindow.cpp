@@ -12,14 +12,18 @@
 #include "ui/kube/contextmodel.h"
 #include "ui/logs/logmodel.h"
 #include "ui/logs/logview.h"
+#include "ui/manifests/manifesteditor.h"
+#include "ui/manifests/manifestsview.h"
 #include "ui/metrics/metricsview.h"
 #include "ui/rollout/rolloutdashboard.h"
 #include "ui/shell/inlinebanner.h"
 #include "ui/yaml/yamlview.h"
 
 #include <QApplication>
+#include <QCloseEvent>
 #include <QComboBox>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFutureWatcher>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -27,6 +31,7 @@
 #include <QLineEdit>
 #include <QListView>
 #include <QMenuBar>
+#include <QRegularExpression>
 #include <QShortcut>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -66,6 +71,7 @@ MainWindow::MainWindow(QStringList kubeconfigFiles, bool explicitFile, QString p
     , m_alerts(new AlertsView(this))
     , m_metrics(new MetricsView(this))
     , m_logs(new LogView(this))
+    , m_manifests(new ManifestsView(this))
     , m_statusEnvironment(new QLabel(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
@@ -116,6 +122,7 @@ MainWindow::MainWindow(QStringList kubeconfigFiles, bool explicitFile, QString p
     m_overview->setMinimumWidth(260);
     connect(m_overviewModel, &QAbstractItemModel::dataChanged, this, &MainWindow::markFirstDataWhenSettled);
     connect(m_logs->model(), &QAbstractItemModel::rowsInserted, this, &MainWindow::markFirstDataWhenSettled);
+    connect(m_manifests, &ManifestsView::validationFinished, this, &MainWindow::markFirstDataWhenSettled);
     connect(m_dashboard, &RolloutDashboard::logsRequested, this, &MainWindow::openLogs);
     connect(m_metrics, &MetricsView::refreshed, this, [this] {
         m_metricsAnswered = true;
@@ -140,6 +147,7 @@ MainWindow::MainWindow(QStringList kubeconfigFiles, bool explicitFile, QString p
     m_tabs->addTab(m_alerts, tr("&Alerts"));
     m_tabs->addTab(m_metrics, tr("&Metrics"));
     m_tabs->addTab(m_logs, tr("L&ogs"));
+    m_tabs->addTab(m_manifests, tr("Ma&nifests"));
     m_tabs->addTab(m_stack, tr("&Kubeconfig"));
     // Kubeconfig and project-file problems concern every tab: the banner sits above them.
     auto *central = new QWidget(this);
@@ -288,6 +296,7 @@ void MainWindow::onProjectLoaded(const Lucent::Core::Environment::ProjectConfig 
     if (!project.problems.isEmpty())
         problems.append(tr("The environments come from the kubeconfig's contexts until the project file is fixed."));
     m_dashboard->setSession(nullptr);
+    m_manifests->setValidationSettings(project.validationSettings());
     m_overviewModel->setEnvironments(m_kubeconfig, m_environments);
     m_environmentSelector->clear();
     for (const auto &env : std::as_const(m_environments))
@@ -325,6 +334,7 @@ void MainWindow::selectEnvironment(const QString &name)
     m_alerts->setSession(nullptr);
     m_metrics->setSession(nullptr);
     m_logs->setSession(nullptr);
+    m_manifests->setSession(nullptr);
     delete m_session; // its requests and watches end here: nothing stale can arrive
     m_session = new Lucent::Core::Environment::EnvironmentSession(
         *found, m_kubeconfig, Lucent::Core::Environment::EnvironmentSession::Scope::Everything, this);
@@ -334,6 +344,7 @@ void MainWindow::selectEnvironment(const QString &name)
     m_alerts->setSession(m_session);
     m_metrics->setSession(m_session);
     m_logs->setSession(m_session);
+    m_manifests->setSession(m_session);
     m_session->start();
     m_environmentSelector->setCurrentIndex(m_environmentSelector->findData(name));
     m_overview->setCurrentIndex(m_overviewModel->index(m_overviewModel->rowOf(name)));
@@ -348,6 +359,35 @@ void MainWindow::openLogs(const QString &source)
     m_logs->openLogs(source);
 }
 
+void MainWindow::setWorkspace(const QString &directory)
+{
+    m_manifests->setWorkspace(directory);
+}
+
+void MainWindow::openManifest(const QString &path)
+{
+    showView(QStringLiteral("manifests"));
+    // FILE:LINE, as editors and compilers write it.
+    static const QRegularExpression withLine(QStringLiteral("^(.+):(\\d+)$"));
+    const auto match = withLine.match(path);
+    if (match.hasMatch() && !QFileInfo::exists(path)) {
+        if (ManifestEditor *editor = m_manifests->openFile(match.captured(1)))
+            editor->goTo(match.captured(2).toInt(), 1);
+        return;
+    }
+    m_manifests->openFile(path);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    // Unsaved manifests are asked about; Cancel keeps the window open.
+    if (!m_manifests->maybeSaveAll()) {
+        event->ignore();
+        return;
+    }
+    QMainWindow::closeEvent(event);
+}
+
 void MainWindow::showView(const QString &view)
 {
     m_view = view;
@@ -355,6 +395,7 @@ void MainWindow::showView(const QString &view)
         : view == QLatin1String("metrics")         ? static_cast<QWidget *>(m_metrics)
         : view == QLatin1String("kubeconfig")      ? static_cast<QWidget *>(m_stack)
         : view == QLatin1String("logs")            ? static_cast<QWidget *>(m_logs)
+        : view == QLatin1String("manifests")       ? static_cast<QWidget *>(m_manifests)
                                                    : m_tabs->widget(0);
     m_tabs->setCurrentWidget(tab);
 }
@@ -371,6 +412,8 @@ void MainWindow::markFirstDataWhenSettled()
     }
     const bool hasPrometheus = !m_session->environment().prometheusUrl.isEmpty();
     if (m_view == QLatin1String("logs") && m_logs->model()->rowCount() == 0)
+        return;
+    if (m_view == QLatin1String("manifests") && !m_manifests->hasValidated())
         return;
     if (hasPrometheus && m_view == QLatin1String("metrics") && !m_metricsAnswered)
         return;

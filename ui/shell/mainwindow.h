@@ -27,6 +27,7 @@ class ContextModel;
 class EnvironmentOverviewModel;
 class InlineBanner;
 class LogView;
+class ManifestsView;
 class MetricsView;
 class RolloutDashboard;
 class YamlView;
@@ -53,6 +54,14 @@ public:
     void showView(const QString &view);
     /// The Logs tab on @p source (deployment/NAME, service/NAME, pod/NAME or a selector).
     void openLogs(const QString &source);
+    /// The directory of manifests the Manifests tab shows.
+    void setWorkspace(const QString &directory);
+    /// The Manifests tab with @p path open.
+    void openManifest(const QString &path);
+    ManifestsView *manifests() const { return m_manifests; }
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
 
 Q_SIGNALS:
     /// Emitted once, when the first environment's rollouts are shown (or it is found
@@ -101,6 +110,7 @@ private:
     AlertsView *m_alerts = nullptr;
     MetricsView *m_metrics = nullptr;
     LogView *m_logs = nullptr;
+    ManifestsView *m_manifests = nullptr;
     Lucent::Core::Environment::EnvironmentSession *m_session = nullptr;
     QLabel *m_statusEnvironment = nullptr;
 };

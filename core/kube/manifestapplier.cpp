@@ -1,0 +1,224 @@
+#include "core/kube/manifestapplier.h"
+
+#include "core/kube/kubeclient.h"
+#include "core/release/linediff.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace Lucent::Core::Kube {
+
+namespace {
+
+// Groups whose objects take strategic merge patches; custom resources only take merge patches.
+bool takesStrategicMerge(const QString &group)
+{
+    static const QStringList builtIn{QString(),
+                                     QStringLiteral("apps"),
+                                     QStringLiteral("batch"),
+                                     QStringLiteral("autoscaling"),
+                                     QStringLiteral("policy"),
+                                     QStringLiteral("networking.k8s.io"),
+                                     QStringLiteral("rbac.authorization.k8s.io"),
+                                     QStringLiteral("coordination.k8s.io")};
+    return builtIn.contains(group);
+}
+
+// What the server fills in and a reader does not want in a diff.
+QJsonObject forDiff(QJsonObject object)
+{
+    QJsonObject meta = object.value(QLatin1String("metadata")).toObject();
+    for (const char *field : {"managedFields", "resourceVersion", "uid", "creationTimestamp", "generation", "selfLink"})
+        meta.remove(QLatin1String(field));
+    object.insert(QStringLiteral("metadata"), meta);
+    object.remove(QStringLiteral("status"));
+    return object;
+}
+
+QStringList yamlLines(const QJsonObject &object)
+{
+    return object.isEmpty() ? QStringList() : Validation::toYamlText(forDiff(object)).split(QLatin1Char('\n'));
+}
+
+QString resultWord(ApplyOutcome::Result result, bool dryRun)
+{
+    const QString suffix = dryRun ? QStringLiteral(" (server dry run)") : QString();
+    switch (result) {
+    case ApplyOutcome::Result::Created: return QStringLiteral("created") + suffix;
+    case ApplyOutcome::Result::Configured: return QStringLiteral("configured") + suffix;
+    case ApplyOutcome::Result::Unchanged: return QStringLiteral("unchanged") + suffix;
+    case ApplyOutcome::Result::Failed: return QStringLiteral("failed");
+    }
+    return {};
+}
+
+} // namespace
+
+QString ApplyOutcome::summary() const
+{
+    QString word;
+    switch (result) {
+    case Result::Created: word = QStringLiteral("created"); break;
+    case Result::Configured: word = QStringLiteral("configured"); break;
+    case Result::Unchanged: word = QStringLiteral("unchanged"); break;
+    case Result::Failed: word = QStringLiteral("failed"); break;
+    }
+    return object + QLatin1Char(' ') + word;
+}
+
+ManifestApplier::ManifestApplier(KubeClient *client, QString defaultNamespace, QObject *parent)
+    : QObject(parent)
+    , m_client(client)
+    , m_defaultNamespace(std::move(defaultNamespace))
+{
+}
+
+ManifestApplier::~ManifestApplier() = default;
+
+void ManifestApplier::start(const QList<Validation::ManifestObject> &objects, bool dryRun)
+{
+    m_objects = objects;
+    m_outcomes.clear();
+    m_index = -1;
+    m_dryRun = dryRun;
+    m_running = true;
+    next();
+}
+
+void ManifestApplier::next()
+{
+    ++m_index;
+    if (m_index >= m_objects.size()) {
+        m_running = false;
+        Q_EMIT finished(m_outcomes);
+        return;
+    }
+    if (!m_client) {
+        fail(QStringLiteral("The cluster connection is gone; reconnect and try again."));
+        return;
+    }
+    const auto &object = m_objects[m_index];
+    if (object.apiVersion().isEmpty() || object.kind().isEmpty() || object.name().isEmpty()) {
+        fail(QStringLiteral("The object on line %1 needs apiVersion, kind and metadata.name.").arg(object.line));
+        return;
+    }
+    const QString apiVersion = object.apiVersion();
+    if (m_discovery.contains(apiVersion)) {
+        for (const auto &type : m_discovery.value(apiVersion)) {
+            if (type.kind == object.kind()) {
+                resolved(type);
+                return;
+            }
+        }
+        fail(QStringLiteral("The cluster does not serve %1 %2; check the apiVersion, or install the CRD first.")
+                 .arg(apiVersion, object.kind()));
+        return;
+    }
+    KubeRequest request;
+    request.path = apiVersion.contains(QLatin1Char('/')) ? QStringLiteral("/apis/") + apiVersion
+                                                         : QStringLiteral("/api/") + apiVersion;
+    KubeReply *reply = m_client->send(request);
+    connect(reply, &KubeReply::finished, this, [this, reply, apiVersion] {
+        QList<ResourceType> types;
+        if (!reply->error().isError()) {
+            const QString group
+                = apiVersion.contains(QLatin1Char('/')) ? apiVersion.section(QLatin1Char('/'), 0, 0) : QString();
+            const QString version = apiVersion.section(QLatin1Char('/'), -1);
+            for (const auto &value : reply->json().value(QLatin1String("resources")).toArray()) {
+                const QJsonObject r = value.toObject();
+                const QString name = r.value(QLatin1String("name")).toString();
+                if (name.contains(QLatin1Char('/')))
+                    continue; // a subresource such as deployments/scale
+                types.append({group, version, name, r.value(QLatin1String("kind")).toString(),
+                              r.value(QLatin1String("namespaced")).toBool()});
+            }
+        } else if (!reply->error().isNotFound()) {
+            fail(reply->error().sentence());
+            return;
+        }
+        m_discovery.insert(apiVersion, types); // a 404 caches "serves nothing"
+        --m_index;
+        next();
+    });
+}
+
+void ManifestApplier::resolved(const ResourceType &type)
+{
+    m_type = type;
+    const auto &object = m_objects[m_index];
+    m_namespace = type.namespaced ? (object.namespaceName().isEmpty() ? m_defaultNamespace : object.namespaceName())
+                                  : QString();
+    KubeReply *reply = m_client->get(type, m_namespace, object.name());
+    connect(reply, &KubeReply::finished, this, [this, reply] { gotLive(reply); });
+}
+
+void ManifestApplier::gotLive(KubeReply *reply)
+{
+    const auto &manifest = m_objects[m_index];
+    QJsonObject body = manifest.object;
+    body.remove(QStringLiteral("status"));
+    if (m_type.namespaced) {
+        QJsonObject meta = body.value(QLatin1String("metadata")).toObject();
+        meta.insert(QStringLiteral("namespace"), m_namespace);
+        body.insert(QStringLiteral("metadata"), meta);
+    }
+    KubeRequest request;
+    request.query.addQueryItem(QStringLiteral("fieldValidation"), QStringLiteral("Strict"));
+    request.query.addQueryItem(QStringLiteral("fieldManager"), QLatin1String(FieldManager));
+    if (m_dryRun)
+        request.query.addQueryItem(QStringLiteral("dryRun"), QStringLiteral("All"));
+    request.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    bool create = false;
+    if (reply->error().isNotFound()) {
+        m_live = {};
+        create = true;
+        request.method = QByteArrayLiteral("POST");
+        request.path = m_type.collectionPath(m_namespace);
+        request.contentType = QByteArrayLiteral("application/json");
+    } else if (reply->error().isError()) {
+        fail(reply->error().sentence());
+        return;
+    } else {
+        m_live = reply->json();
+        request.method = QByteArrayLiteral("PATCH");
+        request.path = m_type.objectPath(m_namespace, manifest.name());
+        request.contentType
+            = contentTypeFor(takesStrategicMerge(m_type.group) ? PatchType::Strategic : PatchType::Merge);
+    }
+    KubeReply *write = m_client->send(request);
+    connect(write, &KubeReply::finished, this, [this, write, create] { gotResult(write, create); });
+}
+
+void ManifestApplier::gotResult(KubeReply *reply, bool created)
+{
+    if (reply->error().isError()) {
+        fail(reply->error().sentence());
+        return;
+    }
+    const QJsonObject stored = reply->json();
+    const QString diff = Release::unifiedDiff(yamlLines(m_live), yamlLines(stored));
+    const auto result = created ? ApplyOutcome::Result::Created
+                                : (diff.isEmpty() ? ApplyOutcome::Result::Unchanged : ApplyOutcome::Result::Configured);
+    m_outcomes.append(
+        {m_objects[m_index].displayName(), m_namespace, result, diff,
+         QStringLiteral("%1 %2").arg(m_objects[m_index].displayName(), resultWord(result, m_dryRun)),
+         stored.value(QLatin1String("metadata")).toObject().value(QLatin1String("resourceVersion")).toString()});
+    Q_EMIT objectFinished(m_outcomes.constLast());
+    next();
+}
+
+void ManifestApplier::fail(const QString &message)
+{
+    const auto &object = m_objects.value(m_index);
+    ApplyOutcome outcome;
+    outcome.object = object.displayName();
+    outcome.namespaceName = m_namespace;
+    outcome.result = ApplyOutcome::Result::Failed;
+    outcome.message = message;
+    m_outcomes.append(outcome);
+    Q_EMIT objectFinished(outcome);
+    // Like kubectl, one refused object does not stop the others.
+    next();
+}
+
+} // namespace Lucent::Core::Kube

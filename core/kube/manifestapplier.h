@@ -1,0 +1,79 @@
+#pragma once
+
+#include "core/kube/apierror.h"
+#include "core/kube/resourcetype.h"
+#include "core/validation/manifestjson.h"
+
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+
+namespace Lucent::Core::Kube {
+
+class KubeClient;
+class KubeReply;
+
+/// What happened to one object of a diff or an apply.
+struct ApplyOutcome {
+    enum class Result { Created, Configured, Unchanged, Failed };
+    QString object; ///< "Deployment/wallet-service"
+    QString namespaceName;
+    Result result = Result::Failed;
+    QString diff; ///< unified diff of the live object against the server's answer
+    QString message; ///< the server's words, or ours when it never got that far
+    QString resourceVersion; ///< after a real apply
+
+    /// "deployment.apps/wallet-service configured", as kubectl reports it.
+    QString summary() const;
+};
+
+/// Sends manifest objects to the API server the way 'kubectl diff' and 'kubectl apply' do,
+/// with fieldValidation=Strict so that a misspelt field is an error, not a silent drop:
+///  - the REST resource comes from discovery (/api/v1, /apis/GROUP/VERSION), cached;
+///  - an object that does not exist is created (POST), one that does is patched (a
+///    strategic merge patch of the manifest for built-in kinds, a merge patch for others);
+///  - with dryRun, the same requests carry dryRun=All and change nothing, and the diff shows
+///    the live object against what the server would store.
+/// Objects go one at a time, in file order, as kubectl sends them.
+class ManifestApplier final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ManifestApplier)
+
+public:
+    ManifestApplier(KubeClient *client, QString defaultNamespace, QObject *parent = nullptr);
+    ~ManifestApplier() override;
+
+    void start(const QList<Validation::ManifestObject> &objects, bool dryRun);
+    bool isRunning() const { return m_running; }
+    bool isDryRun() const { return m_dryRun; }
+
+    static constexpr const char *FieldManager = "lucent-console";
+
+Q_SIGNALS:
+    void objectFinished(const Lucent::Core::Kube::ApplyOutcome &outcome);
+    void finished(const QList<Lucent::Core::Kube::ApplyOutcome> &outcomes);
+
+private:
+    void next();
+    void resolved(const ResourceType &type);
+    void gotLive(KubeReply *reply);
+    void gotResult(KubeReply *reply, bool created);
+    void fail(const QString &message);
+
+    QPointer<KubeClient> m_client;
+    QString m_defaultNamespace;
+    QList<Validation::ManifestObject> m_objects;
+    QList<ApplyOutcome> m_outcomes;
+    QHash<QString, QList<ResourceType>> m_discovery; ///< apiVersion -> its resources
+    int m_index = -1;
+    bool m_dryRun = false;
+    bool m_running = false;
+    ResourceType m_type;
+    QString m_namespace;
+    QJsonObject m_live;
+};
+
+} // namespace Lucent::Core::Kube
+
+Q_DECLARE_METATYPE(Lucent::Core::Kube::ApplyOutcome)

@@ -1,0 +1,393 @@
+// The Manifests tab against the sandbox: typing an error underlines it and lists it (after
+// the debounce, from a worker thread); clicking the problem moves the cursor; find and
+// replace is one undo step; save keeps a backup and an unsaved file is asked about; diff is
+// a server-side dry run that changes nothing; apply asks first (the typed name on
+// production), sends fieldValidation=Strict and shows what the server said.
+
+#include "sandboxprocess.h"
+#include "ui/manifests/findbar.h"
+#include "ui/manifests/manifesteditor.h"
+#include "ui/manifests/manifestsview.h"
+#include "ui/manifests/problemsmodel.h"
+#include "ui/rollout/confirmactiondialog.h"
+#include "ui/shell/mainwindow.h"
+
+#include <QAbstractItemModelTester>
+#include <QAction>
+#include <QApplication>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QDirIterator>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTextBlock>
+#include <QtTest>
+
+using Lucent::Tests::SandboxProcess;
+using namespace Lucent::Ui;
+using Lucent::Core::Validation::Severity;
+
+class TestManifestEditor : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void typingAnErrorUnderlinesAndListsIt();
+    void clickingAProblemMovesTheCursor();
+    void findReplaceIsOneUndo();
+    void saveKeepsABackupAndCloseAsks();
+    void diffIsADryRun();
+    void applyConfirmsAndReportsTheServer();
+    void serverStrictValidationIsShown();
+    void productionNeedsTheTypedName();
+    void darkThemeFollowsThePalette();
+
+private:
+    ManifestEditor *openWallet();
+    int lineOf(ManifestEditor *editor, const QString &text) const;
+    void replaceOnLine(ManifestEditor *editor, int line, const QString &from, const QString &to);
+    QString liveReplicas(const QString &ns = QStringLiteral("lucent-staging")) const;
+    bool waitConnected();
+
+    SandboxProcess m_sandbox;
+    std::unique_ptr<QTemporaryDir> m_workspace;
+    std::unique_ptr<MainWindow> m_window;
+    ManifestsView *m_view = nullptr;
+};
+
+void TestManifestEditor::initTestCase()
+{
+    QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.error()));
+}
+
+void TestManifestEditor::init()
+{
+    // A copy of the repository's manifests: the tests edit and save files.
+    m_workspace = std::make_unique<QTemporaryDir>();
+    const QDir source(QStringLiteral(LUCENT_TEST_DATA_DIR "/../../manifests"));
+    QDirIterator it(source.path(), QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString file = it.next();
+        const QString target = m_workspace->filePath(source.relativeFilePath(file));
+        QDir().mkpath(QFileInfo(target).path());
+        QVERIFY(QFile::copy(file, target));
+    }
+    m_window = std::make_unique<MainWindow>(QStringList{m_sandbox.kubeconfig()}, true, m_sandbox.projectFile());
+    m_window->setWorkspace(m_workspace->path());
+    m_window->resize(1280, 800);
+    m_window->show();
+    m_window->showView(QStringLiteral("manifests"));
+    m_view = m_window->manifests();
+    new QAbstractItemModelTester(m_view->problemsModel(), QAbstractItemModelTester::FailureReportingMode::QtTest,
+                                 m_window.get());
+    // The repository's manifests are clean: the first validation finds nothing.
+    QTRY_VERIFY_WITH_TIMEOUT(m_view->hasValidated(), 20000);
+    QCOMPARE(m_view->problemsModel()->rowCount(), 0);
+}
+
+void TestManifestEditor::cleanup()
+{
+    // Nothing unsaved may hold the window open.
+    for (auto *editor : m_window->findChildren<ManifestEditor *>())
+        editor->document()->setModified(false);
+    m_window.reset();
+    m_workspace.reset();
+}
+
+// Diff and apply are enabled once a file is open and the environment is connected.
+bool TestManifestEditor::waitConnected()
+{
+    return QTest::qWaitFor([this] { return m_view->diffAction()->isEnabled(); }, 30000);
+}
+
+ManifestEditor *TestManifestEditor::openWallet()
+{
+    return m_view->openFile(m_workspace->filePath(QStringLiteral("base/wallet-service.yaml")));
+}
+
+int TestManifestEditor::lineOf(ManifestEditor *editor, const QString &text) const
+{
+    for (QTextBlock b = editor->document()->begin(); b.isValid(); b = b.next()) {
+        if (b.text().contains(text))
+            return b.blockNumber() + 1;
+    }
+    return -1;
+}
+
+// Types the change as a user would: cursor to the end of the line, backspaces, new text.
+void TestManifestEditor::replaceOnLine(ManifestEditor *editor, int line, const QString &from, const QString &to)
+{
+    const QTextBlock block = editor->document()->findBlockByNumber(line - 1);
+    QVERIFY(block.text().endsWith(from));
+    QTextCursor cursor(block);
+    cursor.movePosition(QTextCursor::EndOfBlock);
+    editor->setTextCursor(cursor);
+    editor->setFocus();
+    for (int i = 0; i < from.size(); ++i)
+        QTest::keyClick(editor, Qt::Key_Backspace);
+    QTest::keyClicks(editor, to);
+}
+
+QString TestManifestEditor::liveReplicas(const QString &ns) const
+{
+    return m_sandbox
+        .kubectl(Lucent::Tests::args(
+            {"-n", ns.toUtf8().constData(), "get", "deploy", "wallet-service", "-o", "jsonpath={.spec.replicas}"}))
+        .outText();
+}
+
+void TestManifestEditor::typingAnErrorUnderlinesAndListsIt()
+{
+    ManifestEditor *editor = openWallet();
+    QVERIFY(editor);
+    QVERIFY(editor->gutterMarks().isEmpty());
+    QVERIFY(editor->extraSelections().isEmpty());
+    const int line = lineOf(editor, QStringLiteral("image: lucent/wallet-service:2.1.0"));
+    QVERIFY(line > 0);
+
+    QSignalSpy validated(m_view, &ManifestsView::validationFinished);
+    replaceOnLine(editor, line, QStringLiteral("2.1.0"), QStringLiteral("latest"));
+    // Debounced and off the GUI thread: nothing yet, right after the keystrokes.
+    QCOMPARE(m_view->problemsModel()->rowCount(), 0);
+    QCOMPARE(validated.count(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(m_view->problemsModel()->rowCount(), 1, 10000);
+
+    const QModelIndex row = m_view->problemsModel()->index(0, ProblemsModel::RuleColumn);
+    QCOMPARE(row.data().toString(), QStringLiteral("image-tag-pinned"));
+    QCOMPARE(row.data(ProblemsModel::LineRole).toInt(), line);
+    QCOMPARE(row.data(ProblemsModel::ColumnRole).toInt(), 16);
+    QCOMPARE(row.data(ProblemsModel::FileRole).toString(), editor->filePath());
+    QCOMPARE(m_view->problemsModel()->index(0, ProblemsModel::FileColumn).data().toString(),
+             QStringLiteral("base/wallet-service.yaml"));
+
+    // The underline covers the image reference on that line, and the gutter marks it.
+    const auto selections = editor->extraSelections();
+    QCOMPARE(selections.size(), 1);
+    QCOMPARE(selections[0].cursor.blockNumber(), line - 1);
+    QCOMPARE(selections[0].cursor.selectedText(), QStringLiteral("lucent/wallet-service:latest"));
+    QCOMPARE(selections[0].format.underlineStyle(), QTextCharFormat::WaveUnderline);
+    QCOMPARE(editor->gutterMarks().value(line), Severity::Error);
+
+    // Fixing it clears both.
+    replaceOnLine(editor, line, QStringLiteral("latest"), QStringLiteral("2.1.1"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_view->problemsModel()->rowCount(), 0, 10000);
+    QVERIFY(editor->extraSelections().isEmpty());
+    QVERIFY(editor->gutterMarks().isEmpty());
+}
+
+void TestManifestEditor::clickingAProblemMovesTheCursor()
+{
+    ManifestEditor *editor = openWallet();
+    const int line = lineOf(editor, QStringLiteral("value: \"3002\""));
+    replaceOnLine(editor, line, QStringLiteral("\"3002\""), QStringLiteral("3002"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_view->problemsModel()->rowCount(), 1, 10000);
+    editor->moveCursor(QTextCursor::Start);
+    QCOMPARE(editor->textCursor().blockNumber(), 0);
+
+    QTableView *table = m_view->problemsView();
+    const QRect cell = table->visualRect(m_view->problemsModel()->index(0, ProblemsModel::MessageColumn));
+    QVERIFY(cell.isValid());
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, cell.center());
+    QCOMPARE(editor->textCursor().blockNumber(), line - 1);
+    QCOMPARE(editor->textCursor().positionInBlock(), 17); // column 18: the value
+    QVERIFY(editor->hasFocus() || QApplication::focusWidget() == editor);
+}
+
+void TestManifestEditor::findReplaceIsOneUndo()
+{
+    ManifestEditor *editor = openWallet();
+    const QString original = editor->toPlainText();
+    const int count = original.count(QStringLiteral("wallet-service"));
+    QVERIFY(count > 5);
+    FindBar *bar = m_view->findBar();
+    bar->activate(true);
+    QVERIFY(bar->isVisible());
+    bar->findField()->setText(QStringLiteral("wallet-service"));
+    bar->replaceField()->setText(QStringLiteral("purse-service"));
+    QVERIFY(bar->findNext());
+    QCOMPARE(editor->textCursor().selectedText(), QStringLiteral("wallet-service"));
+    QCOMPARE(bar->replaceAll(), count);
+    QCOMPARE(editor->toPlainText().count(QStringLiteral("wallet-service")), 0);
+    QCOMPARE(bar->status(), QStringLiteral("%1 replaced").arg(count));
+    editor->undo();
+    QCOMPARE(editor->toPlainText(), original);
+    bar->findField()->setText(QStringLiteral("no such text"));
+    QVERIFY(!bar->findNext());
+    QCOMPARE(bar->status(), QStringLiteral("Not found"));
+}
+
+void TestManifestEditor::saveKeepsABackupAndCloseAsks()
+{
+    ManifestEditor *editor = openWallet();
+    const QString path = editor->filePath();
+    QFile before(path);
+    QVERIFY(before.open(QIODevice::ReadOnly));
+    const QByteArray original = before.readAll();
+    before.close();
+
+    const int line = lineOf(editor, QStringLiteral("replicas: 3"));
+    replaceOnLine(editor, line, QStringLiteral("3"), QStringLiteral("4"));
+    QVERIFY(editor->isModified());
+    QVERIFY(m_view->saveCurrent());
+    QVERIFY(!editor->isModified());
+    QFile saved(path);
+    QVERIFY(saved.open(QIODevice::ReadOnly));
+    QVERIFY(saved.readAll().contains("  replicas: 4\n"));
+    QFile backup(path + QLatin1Char('~'));
+    QVERIFY(backup.open(QIODevice::ReadOnly));
+    QCOMPARE(backup.readAll(), original);
+
+    // An unsaved change: Cancel keeps the tab and the text; Discard closes without writing.
+    replaceOnLine(editor, line, QStringLiteral("4"), QStringLiteral("5"));
+    auto answer = [](QMessageBox::StandardButton button) {
+        QTimer::singleShot(0, [button] {
+            auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+            QVERIFY(box);
+            QVERIFY(box->text().contains(QLatin1String("wallet-service.yaml")));
+            box->button(button)->click();
+        });
+    };
+    answer(QMessageBox::Cancel);
+    QVERIFY(!m_view->closeEditor(editor));
+    QCOMPARE(m_view->editorFor(path), editor);
+    QVERIFY(editor->isModified());
+    answer(QMessageBox::Discard);
+    QVERIFY(m_view->maybeSaveAll());
+    QVERIFY(!m_view->editorFor(path));
+    QFile after(path);
+    QVERIFY(after.open(QIODevice::ReadOnly));
+    QVERIFY(after.readAll().contains("  replicas: 4\n"));
+}
+
+void TestManifestEditor::diffIsADryRun()
+{
+    ManifestEditor *editor = openWallet();
+    QVERIFY(waitConnected());
+    const int line = lineOf(editor, QStringLiteral("replicas: 3"));
+    replaceOnLine(editor, line, QStringLiteral("3"), QStringLiteral("5"));
+    QSignalSpy done(m_view, &ManifestsView::diffFinished);
+    m_view->diffAction()->trigger();
+    QVERIFY(done.wait(20000));
+    const QString out = m_view->outputText();
+    QVERIFY2(out.contains(QLatin1String("Deployment/wallet-service configured (server dry run) in lucent-staging")),
+             qPrintable(out));
+    QVERIFY2(out.contains(QLatin1String("-  replicas: 3")) && out.contains(QLatin1String("+  replicas: 5")),
+             qPrintable(out));
+    QVERIFY2(out.contains(QLatin1String("Service/wallet-service unchanged (server dry run)")), qPrintable(out));
+    QCOMPARE(liveReplicas(), QStringLiteral("3")); // a dry run changes nothing
+}
+
+void TestManifestEditor::applyConfirmsAndReportsTheServer()
+{
+    ManifestEditor *editor = openWallet();
+    QVERIFY(waitConnected());
+    const int line = lineOf(editor, QStringLiteral("replicas: 3"));
+    replaceOnLine(editor, line, QStringLiteral("3"), QStringLiteral("4"));
+    QTRY_VERIFY_WITH_TIMEOUT(m_view->applyAction()->isEnabled(), 10000);
+
+    // Local errors stop an apply before anything is sent.
+    const int image = lineOf(editor, QStringLiteral("image: lucent/wallet-service:2.1.0"));
+    replaceOnLine(editor, image, QStringLiteral("2.1.0"), QStringLiteral("latest"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_view->problemsModel()->rowCount(), 1, 10000);
+    m_view->applyAction()->trigger();
+    QVERIFY(!m_view->pendingDialog());
+    QVERIFY2(m_view->outputText().contains(QLatin1String("wallet-service.yaml has 1 error; fix it before applying")),
+             qPrintable(m_view->outputText()));
+    replaceOnLine(editor, image, QStringLiteral("latest"), QStringLiteral("2.1.0"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_view->problemsModel()->rowCount(), 0, 10000);
+
+    // The dry run's diff is in the confirmation; staging needs no typed name.
+    QSignalSpy applied(m_view, &ManifestsView::applyFinished);
+    m_view->applyAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(m_view->pendingDialog(), 20000);
+    ConfirmActionDialog *dialog = m_view->pendingDialog();
+    QVERIFY(dialog->canConfirm());
+    const auto *details = dialog->findChild<QPlainTextEdit *>();
+    QVERIFY(details && details->toPlainText().contains(QLatin1String("+  replicas: 4")));
+    QCOMPARE(liveReplicas(), QStringLiteral("3"));
+    dialog->accept();
+    QVERIFY(applied.wait(20000));
+    const QString out = m_view->outputText();
+    QVERIFY2(out.contains(QLatin1String("Applied to staging")), qPrintable(out));
+    QVERIFY2(out.contains(QLatin1String("Deployment/wallet-service configured in lucent-staging")), qPrintable(out));
+    QCOMPARE(liveReplicas(), QStringLiteral("4"));
+    // The production copy was not touched.
+    QCOMPARE(liveReplicas(QStringLiteral("lucent-platform")), QStringLiteral("3"));
+
+    // Cancel sends nothing.
+    replaceOnLine(editor, line, QStringLiteral("4"), QStringLiteral("6"));
+    m_view->applyAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(m_view->pendingDialog(), 20000);
+    m_view->pendingDialog()->reject();
+    QTRY_VERIFY(m_view->outputText().contains(QLatin1String("Apply cancelled; nothing was changed.")));
+    QCOMPARE(liveReplicas(), QStringLiteral("4"));
+}
+
+void TestManifestEditor::serverStrictValidationIsShown()
+{
+    // A field the server refuses under fieldValidation=Strict: the console's own check flags
+    // it too, but a diff still asks the server, whose answer is shown as it came.
+    ManifestEditor *editor = openWallet();
+    QVERIFY(waitConnected());
+    const int line = lineOf(editor, QStringLiteral("revisionHistoryLimit: 10"));
+    replaceOnLine(editor, line, QStringLiteral("revisionHistoryLimit: 10"),
+                  QStringLiteral("revisionHistoryLimits: 10"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_view->problemsModel()->rowCount(), 1, 10000);
+    QCOMPARE(m_view->problemsModel()->index(0, ProblemsModel::RuleColumn).data().toString(),
+             QStringLiteral("schema-unknown-field"));
+    QSignalSpy done(m_view, &ManifestsView::diffFinished);
+    m_view->diffAction()->trigger();
+    QVERIFY(done.wait(20000));
+    const QString out = m_view->outputText();
+    QVERIFY2(out.contains(QLatin1String("Deployment/wallet-service in lucent-staging failed")), qPrintable(out));
+    QVERIFY2(out.contains(QLatin1String("unknown field")) && out.contains(QLatin1String("revisionHistoryLimits")),
+             qPrintable(out));
+}
+
+void TestManifestEditor::productionNeedsTheTypedName()
+{
+    ManifestEditor *editor = openWallet();
+    QVERIFY(waitConnected());
+    m_window->selectEnvironment(QStringLiteral("production"));
+    QVERIFY(waitConnected());
+    QVERIFY(waitConnected());
+    const int line = lineOf(editor, QStringLiteral("replicas: 3"));
+    replaceOnLine(editor, line, QStringLiteral("3"), QStringLiteral("4"));
+    QTRY_VERIFY_WITH_TIMEOUT(m_view->applyAction()->isEnabled(), 10000);
+    m_view->applyAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(m_view->pendingDialog(), 20000);
+    ConfirmActionDialog *dialog = m_view->pendingDialog();
+    QVERIFY(!dialog->canConfirm());
+    auto *typed = dialog->findChild<QLineEdit *>();
+    QVERIFY(typed);
+    typed->setText(QStringLiteral("staging"));
+    QVERIFY(!dialog->canConfirm());
+    typed->setText(QStringLiteral("production"));
+    QVERIFY(dialog->canConfirm());
+    // Switching environment withdraws the question: it was asked about production.
+    QPointer<ConfirmActionDialog> guard = dialog;
+    m_window->selectEnvironment(QStringLiteral("staging"));
+    QTRY_VERIFY(guard.isNull() || !guard->isVisible());
+    QCOMPARE(liveReplicas(QStringLiteral("lucent-platform")), QStringLiteral("3"));
+}
+
+void TestManifestEditor::darkThemeFollowsThePalette()
+{
+    ManifestEditor *editor = openWallet();
+    const QString light = editor->themeName();
+    QPalette dark = editor->palette();
+    dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
+    dark.setColor(QPalette::Text, QColor(0xe0, 0xe0, 0xe0));
+    editor->setPalette(dark);
+    QVERIFY(editor->themeName() != light);
+    QVERIFY(editor->gutterWidth() > 0);
+}
+
+QTEST_MAIN(TestManifestEditor)
+#include "tst_manifesteditor.moc"

@@ -1,0 +1,130 @@
+#pragma once
+
+#include "core/kube/manifestapplier.h"
+#include "core/validation/kubernetesschema.h"
+#include "core/validation/rulecatalog.h"
+#include "core/validation/validator.h"
+
+#include <QPointer>
+#include <QWidget>
+
+class QAction;
+class QCheckBox;
+class QFileSystemModel;
+class QLabel;
+class QSortFilterProxyModel;
+class QStackedWidget;
+class QTabWidget;
+class QTableView;
+class QTextEdit;
+class QTimer;
+class QTreeView;
+
+namespace Lucent::Core::Environment {
+class EnvironmentSession;
+}
+namespace Lucent::Core::Validation {
+class ClusterSchemaLoader;
+}
+
+namespace Lucent::Ui {
+
+class ConfirmActionDialog;
+class FindBar;
+class ManifestEditor;
+class ProblemsModel;
+
+/// The Manifests tab: the workspace's files on the left, editors in tabs, and below them the
+/// problems the validator finds as you type and what the server said to a diff or an apply.
+/// Validation runs on a worker thread a moment after the last keystroke, over the whole
+/// workspace (so cross-file rules see every file) with the open editors' unsaved text.
+class ManifestsView final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ManifestsView)
+
+public:
+    explicit ManifestsView(QWidget *parent = nullptr);
+    ~ManifestsView() override;
+
+    void setWorkspace(const QString &directory);
+    QString workspace() const { return m_workspace; }
+    void setValidationSettings(const Lucent::Core::Validation::ValidationSettings &settings);
+    /// The environment diff and apply talk to; its cluster's schema replaces the built-in one.
+    void setSession(Lucent::Core::Environment::EnvironmentSession *session);
+
+    /// Opens @p path in a tab (or shows its tab); nullptr when it cannot be read.
+    ManifestEditor *openFile(const QString &path);
+    ManifestEditor *currentEditor() const;
+    ManifestEditor *editorFor(const QString &path) const;
+    /// Asks about unsaved changes (Save, Discard, Cancel); false when the user cancels.
+    bool maybeSaveAll();
+    bool closeEditor(ManifestEditor *editor);
+    bool saveCurrent();
+
+    void diffCurrent();
+    void applyCurrent();
+
+    /// Delay between the last keystroke and validation.
+    static constexpr int DebounceMs = 300;
+
+    /// True once a validation has finished since the workspace was set.
+    bool hasValidated() const { return m_validated; }
+    ProblemsModel *problemsModel() const { return m_problems; }
+    QTableView *problemsView() const { return m_problemsView; }
+    FindBar *findBar() const { return m_find; }
+    QString outputText() const;
+    QString schemaDescription() const;
+    ConfirmActionDialog *pendingDialog() const { return m_dialog; }
+    QAction *diffAction() const { return m_diff; }
+    QAction *applyAction() const { return m_apply; }
+
+Q_SIGNALS:
+    void validationFinished();
+    void diffFinished();
+    void applyFinished();
+
+private:
+    void scheduleValidation();
+    void validateNow();
+    void onValidated(const Lucent::Core::Validation::ValidationResult &result, int generation);
+    void onProblemActivated(const QModelIndex &index);
+    void onSessionState();
+    void updateActions();
+    void updateTabTitle(ManifestEditor *editor);
+    void runApplier(bool dryRun, const std::function<void(const QList<Lucent::Core::Kube::ApplyOutcome> &)> &then);
+    void showOutcomes(const QString &title, const QList<Lucent::Core::Kube::ApplyOutcome> &outcomes);
+    void confirmApply(const QList<Lucent::Core::Kube::ApplyOutcome> &preview);
+    void say(const QString &sentence, bool error = false);
+
+    QString m_workspace;
+    Lucent::Core::Validation::ValidationSettings m_settings;
+    std::shared_ptr<const Lucent::Core::Validation::KubernetesSchema> m_schema;
+    QPointer<Lucent::Core::Environment::EnvironmentSession> m_session;
+    QPointer<Lucent::Core::Validation::ClusterSchemaLoader> m_schemaLoader;
+    QPointer<Lucent::Core::Kube::ManifestApplier> m_applier;
+    QPointer<ConfirmActionDialog> m_dialog;
+    QList<Lucent::Core::Validation::Problem> m_allProblems;
+
+    QFileSystemModel *m_files = nullptr;
+    QSortFilterProxyModel *m_filesProxy = nullptr;
+    QTreeView *m_tree = nullptr;
+    QStackedWidget *m_center = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    FindBar *m_find = nullptr;
+    ProblemsModel *m_problems = nullptr;
+    QTableView *m_problemsView = nullptr;
+    QCheckBox *m_currentFileOnly = nullptr;
+    QTabWidget *m_bottom = nullptr;
+    QTextEdit *m_output = nullptr;
+    QLabel *m_schemaLabel = nullptr;
+    QLabel *m_summary = nullptr;
+    QTimer *m_debounce = nullptr;
+    QAction *m_save = nullptr;
+    QAction *m_diff = nullptr;
+    QAction *m_apply = nullptr;
+    int m_generation = 0;
+    bool m_validated = false;
+};
+
+} // namespace Lucent::Ui
