@@ -42,3 +42,12 @@ done
 QT_QPA_PLATFORM=offscreen "$build/app/lucent-console" --kubeconfig "$work/kubeconfig" --config "$work/lucent.yaml" \
     --logs deployment/wallet-service --screenshot "$here/docs/logs.png"
 echo "wrote $here/docs/logs.png"
+# The manifest editor on a copy of the workspace with three mistakes typed into wallet-service:
+# a :latest image, a misspelt enum value and a port number where a string belongs.
+ws="$work/workspace"
+cp -r "$here/manifests" "$ws"
+sed -i -e 's|image: lucent/wallet-service:2.1.0|image: lucent/wallet-service:latest\n        imagePullPolicy: Allways|' \
+    -e '0,/value: "3002"/s//value: 3002/' "$ws/base/wallet-service.yaml"
+QT_QPA_PLATFORM=offscreen "$build/app/lucent-console" --kubeconfig "$work/kubeconfig" --config "$work/lucent.yaml" \
+    --workspace "$ws" --open "$ws/base/wallet-service.yaml:49" --screenshot "$here/docs/manifests.png"
+echo "wrote $here/docs/manifests.png"

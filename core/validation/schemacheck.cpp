@@ -254,10 +254,14 @@ void checkSchema(const KubernetesSchema &schema, const ManifestDocument &doc, QL
     const ObjectSchema *type = schema.rootFor(doc.apiVersion, doc.kind);
     if (!type) {
         if (schema.knowsApiVersion(doc.apiVersion) || isBuiltInGroup(doc.apiVersion)) {
-            problems.append(doc.problemAt(child(root, "kind"), Severity::Error, QStringLiteral("schema-unknown-kind"),
-                                          QStringLiteral("Kubernetes has no kind \"%1\" in %2; the API server "
-                                                         "answers \"no matches for kind\".")
-                                              .arg(doc.kind, doc.apiVersion)));
+            const bool cluster = schema.source.startsWith(QLatin1String("the cluster"));
+            problems.append(doc.problemAt(
+                child(root, "kind"), Severity::Error, QStringLiteral("schema-unknown-kind"),
+                (cluster ? QStringLiteral("The connected cluster serves no kind \"%1\" in %2; its API server answers "
+                                          "\"no matches for kind\".")
+                         : QStringLiteral("Kubernetes has no kind \"%1\" in %2; the API server answers \"no matches "
+                                          "for kind\"."))
+                    .arg(doc.kind, doc.apiVersion)));
         } else {
             problems.append(doc.problemAt(child(root, "kind"), Severity::Info, QStringLiteral("schema-unknown-kind"),
                                           QStringLiteral("No schema for %1 %2, so its fields are not checked. Connect "

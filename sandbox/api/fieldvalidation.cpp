@@ -175,6 +175,13 @@ std::string addOpenApiSchemas(const std::string &kind, json &schemas)
         json properties = json::object();
         for (const auto &[field, type] : types[name].items()) {
             json property = propertySchema(type.get<std::string>(), pending);
+            const json &values = schema()["enums"].value(name, json::object()).value(field, json::array());
+            if (!values.empty()) {
+                if (property.value("type", "") == "array")
+                    property["items"]["enum"] = values;
+                else
+                    property["enum"] = values;
+            }
             auto key = mergeKeys().find(name + "." + field);
             if (key != mergeKeys().end()) {
                 property["x-kubernetes-patch-merge-key"] = key->second;
@@ -184,7 +191,10 @@ std::string addOpenApiSchemas(const std::string &kind, json &schemas)
             }
             properties[field] = property;
         }
-        schemas[componentName(name)] = {{"type", "object"}, {"properties", properties}};
+        json object = {{"type", "object"}, {"properties", properties}};
+        if (const json &required = schema()["required"].value(name, json::array()); !required.empty())
+            object["required"] = required;
+        schemas[componentName(name)] = object;
     }
     return componentName(model->get<std::string>());
 }

@@ -7,7 +7,9 @@ the sandbox can reject unknown fields (fieldValidation=Strict) and wrongly typed
 way the real API server's decoder does. Run it again after changing the served kinds:
     sandbox/schema/generate_schema.py > sandbox/schema/kubernetes-fields.json
 """
+import importlib.util
 import json
+import os
 import re
 import sys
 
@@ -28,7 +30,17 @@ def referenced(type_name):
     return [t for t in re.findall(r"[A-Za-z0-9]+", type_name) if hasattr(models, t) and t[0].isupper()]
 
 
+def console_schema_facts():
+    """Required fields and enum values, from the console's own generator (one list of facts)."""
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "generate-kubernetes-schema.py")
+    spec = importlib.util.spec_from_file_location("console_schema", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def main():
+    facts = console_schema_facts()
     types, queue = {}, list(ROOTS.values())
     while queue:
         name = queue.pop()
@@ -40,7 +52,12 @@ def main():
             fields[model.attribute_map[attribute]] = type_name
             queue.extend(referenced(type_name))
         types[name] = fields
-    json.dump({"kinds": ROOTS, "types": types}, sys.stdout, indent=1, sort_keys=True)
+    # Published in /openapi/v3 as each schema's "required" and each property's "enum".
+    required = {name: facts.required_fields(getattr(models, name)) for name in types}
+    required = {name: fields for name, fields in required.items() if fields}
+    enums = {name: values for name, values in facts.ENUMS.items() if name in types}
+    json.dump({"kinds": ROOTS, "types": types, "required": required, "enums": enums}, sys.stdout, indent=1,
+              sort_keys=True)
     sys.stdout.write("\n")
 
 

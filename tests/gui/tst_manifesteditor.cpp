@@ -47,6 +47,7 @@ private Q_SLOTS:
     void serverStrictValidationIsShown();
     void productionNeedsTheTypedName();
     void darkThemeFollowsThePalette();
+    void clusterSchemaReplacesTheBuiltInOne();
 
 private:
     ManifestEditor *openWallet();
@@ -387,6 +388,34 @@ void TestManifestEditor::darkThemeFollowsThePalette()
     editor->setPalette(dark);
     QVERIFY(editor->themeName() != light);
     QVERIFY(editor->gutterWidth() > 0);
+}
+
+void TestManifestEditor::clusterSchemaReplacesTheBuiltInOne()
+{
+    // Once connected, the sandbox's /openapi/v3 is the schema: its kinds, fields, required
+    // fields and enums. A kind the cluster does not serve (CronJob) is then an error.
+    ManifestsView standalone; // no environment: the built-in schema
+    QVERIFY(standalone.schemaDescription().contains(QLatin1String("Kubernetes 1.32 (built in)")));
+    ManifestEditor *editor = openWallet();
+    QVERIFY(waitConnected());
+    QTRY_VERIFY_WITH_TIMEOUT(m_view->schemaDescription().contains(QLatin1String("cluster")), 20000);
+    const int line = lineOf(editor, QStringLiteral("type: RollingUpdate"));
+    replaceOnLine(editor, line, QStringLiteral("RollingUpdate"), QStringLiteral("Rolling"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_view->problemsModel()->rowCount(), 1, 10000);
+    QCOMPARE(m_view->problemsModel()->index(0, ProblemsModel::RuleColumn).data().toString(),
+             QStringLiteral("schema-enum"));
+
+    QFile cron(m_workspace->filePath(QStringLiteral("base/cleanup.yaml")));
+    QVERIFY(cron.open(QIODevice::WriteOnly));
+    cron.write("apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: cleanup\n");
+    cron.close();
+    ManifestEditor *other = m_view->openFile(cron.fileName());
+    QVERIFY(other);
+    QTRY_VERIFY_WITH_TIMEOUT(!other->problems().isEmpty(), 10000);
+    QCOMPARE(other->problems().first().ruleId, QStringLiteral("schema-unknown-kind"));
+    QVERIFY2(
+        other->problems().first().message.contains(QLatin1String("The connected cluster serves no kind \"CronJob\"")),
+        qPrintable(other->problems().first().message));
 }
 
 QTEST_MAIN(TestManifestEditor)

@@ -21,6 +21,8 @@ private Q_SLOTS:
     void getAndListWithSelectors_data();
     void getAndListWithSelectors();
     void chunkedList();
+    void manifestsLoadAsKustomizeRendersThem_data();
+    void manifestsLoadAsKustomizeRendersThem();
     void applyClientSide();
     void patchMergeJsonStrategic();
     void scale();
@@ -141,6 +143,43 @@ void TestSandboxKubectl::getAndListWithSelectors()
     QFETCH(QStringList, args);
     QFETCH(QStringList, expected);
     QCOMPARE(names(args), expected);
+}
+
+void TestSandboxKubectl::manifestsLoadAsKustomizeRendersThem_data()
+{
+    QTest::addColumn<QString>("directory");
+    QTest::addColumn<QString>("ns");
+    QTest::addRow("staging") << QStringLiteral("staging") << QStringLiteral("lucent-staging");
+    QTest::addRow("production") << QStringLiteral("production") << QStringLiteral("lucent-platform");
+    QTest::addRow("monitoring") << QStringLiteral("monitoring") << QStringLiteral("monitoring");
+}
+
+void TestSandboxKubectl::manifestsLoadAsKustomizeRendersThem()
+{
+    // kubectl's own kustomize renders each environment; the sandbox must hold exactly those
+    // objects in that namespace (it reads the same kustomization files itself).
+    QFETCH(QString, directory);
+    QFETCH(QString, ns);
+    const CommandResult rendered
+        = kubectl({QStringLiteral("kustomize"), QStringLiteral(LUCENT_TEST_DATA_DIR "/../../manifests/") + directory});
+    QVERIFY2(rendered.exitCode == 0, qPrintable(rendered.errText()));
+    const CommandResult named = kubectl(S({"create", "--dry-run=client", "-o", "name", "-f", "-"}), rendered.out);
+    QVERIFY2(named.exitCode == 0, qPrintable(named.errText()));
+    QStringList expected = named.outText().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    expected.removeIf([](const QString &name) { return name.startsWith(QLatin1String("namespace/")); });
+    expected.sort();
+    QVERIFY(expected.size() >= 2);
+    const CommandResult live = kubectl(
+        S({"get", "deployments,statefulsets,services,configmaps,ingresses,networkpolicies", "-o", "name", "-n"})
+        + QStringList{ns});
+    QVERIFY2(live.exitCode == 0, qPrintable(live.errText()));
+    QStringList actual = live.outText().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    actual.sort();
+    QCOMPARE(actual, expected);
+    // And the Namespace with its Pod Security Admission labels.
+    const CommandResult labels = kubectl(S({"get", "-o", "jsonpath={.metadata.labels}", "ns"}) + QStringList{ns});
+    QVERIFY2(labels.outText().contains(QLatin1String("pod-security.kubernetes.io/enforce")),
+             qPrintable(labels.outText()));
 }
 
 void TestSandboxKubectl::chunkedList()

@@ -15,6 +15,7 @@
 #include <QPainter>
 #include <QSaveFile>
 #include <QTextBlock>
+#include <QTimer>
 #include <QToolTip>
 
 namespace Lucent::Ui {
@@ -179,6 +180,8 @@ void ManifestEditor::goTo(int line, int column)
     cursor.setPosition(block.position() + std::clamp(column - 1, 0, std::max(0, block.length() - 1)));
     setTextCursor(cursor);
     centerCursor();
+    // Again once laid out: a file opened before the window is shown has no height yet.
+    QTimer::singleShot(0, this, [this] { centerCursor(); });
     setFocus(Qt::OtherFocusReason);
 }
 

@@ -306,6 +306,7 @@ ManifestEditor *ManifestsView::openFile(const QString &path)
     }
     editor->setProblems(mine);
     updateActions();
+    scheduleValidation(); // the file may have changed on disk since the last run
     return editor;
 }
 
