@@ -1,7 +1,11 @@
 #include "ui/yaml/syntaxrepository.h"
 
 #include <KSyntaxHighlighting/Repository>
+#include <KSyntaxHighlighting/SyntaxHighlighter>
+#include <KSyntaxHighlighting/Theme>
 #include <ksyntaxhighlighting_version.h>
+
+#include <QPalette>
 
 namespace Lucent::Ui {
 
@@ -9,6 +13,17 @@ KSyntaxHighlighting::Repository &syntaxRepository()
 {
     static KSyntaxHighlighting::Repository repository;
     return repository;
+}
+
+void applyPaletteTheme(KSyntaxHighlighting::SyntaxHighlighter *highlighter, const QPalette &palette)
+{
+    const bool dark = palette.color(QPalette::Base).lightness() < 128;
+    const auto theme = syntaxRepository().defaultTheme(dark ? KSyntaxHighlighting::Repository::DarkTheme
+                                                            : KSyntaxHighlighting::Repository::LightTheme);
+    if (theme.name() == highlighter->theme().name())
+        return;
+    highlighter->setTheme(theme);
+    highlighter->rehighlight();
 }
 
 const char *syntaxHighlightingVersion()

@@ -39,13 +39,7 @@ void YamlView::changeEvent(QEvent *event)
 
 void YamlView::applyTheme()
 {
-    const bool dark = palette().color(QPalette::Base).lightness() < 128;
-    const auto theme = syntaxRepository().defaultTheme(dark ? KSyntaxHighlighting::Repository::DarkTheme
-                                                            : KSyntaxHighlighting::Repository::LightTheme);
-    if (theme.name() == m_highlighter->theme().name())
-        return;
-    m_highlighter->setTheme(theme);
-    m_highlighter->rehighlight();
+    applyPaletteTheme(m_highlighter, palette());
 }
 
 } // namespace Lucent::Ui
