@@ -35,6 +35,42 @@ QJsonObject forDiff(QJsonObject object)
     return object;
 }
 
+// Secret values never reach the screen: like kubectl diff, each becomes "***", marked
+// "(before)" and "(after)" where the two sides differ, so that a change still shows.
+void maskSecrets(QJsonObject &before, QJsonObject &after)
+{
+    if (after.value(QLatin1String("kind")).toString() != QLatin1String("Secret"))
+        return;
+    for (const char *section : {"data", "stringData"}) {
+        const QString key = QLatin1String(section);
+        QJsonObject a = before.value(key).toObject();
+        QJsonObject b = after.value(key).toObject();
+        for (auto it = a.begin(); it != a.end(); ++it) {
+            const bool same = b.contains(it.key()) && b.value(it.key()) == it.value();
+            it.value() = same ? QStringLiteral("***") : QStringLiteral("*** (before)");
+        }
+        for (auto it = b.begin(); it != b.end(); ++it) {
+            const bool same = a.value(it.key()) == QJsonValue(QStringLiteral("***"));
+            it.value() = same ? QStringLiteral("***") : QStringLiteral("*** (after)");
+        }
+        if (before.contains(key))
+            before.insert(key, a);
+        if (after.contains(key))
+            after.insert(key, b);
+    }
+    // The last-applied annotation of kubectl apply repeats the values in clear.
+    for (QJsonObject *object : {&before, &after}) {
+        QJsonObject meta = object->value(QLatin1String("metadata")).toObject();
+        QJsonObject annotations = meta.value(QLatin1String("annotations")).toObject();
+        if (annotations.contains(QLatin1String("kubectl.kubernetes.io/last-applied-configuration"))) {
+            annotations.insert(QStringLiteral("kubectl.kubernetes.io/last-applied-configuration"),
+                               QStringLiteral("***"));
+            meta.insert(QStringLiteral("annotations"), annotations);
+            object->insert(QStringLiteral("metadata"), meta);
+        }
+    }
+}
+
 QStringList yamlLines(const QJsonObject &object)
 {
     return object.isEmpty() ? QStringList() : Validation::toYamlText(forDiff(object)).split(QLatin1Char('\n'));
@@ -196,7 +232,10 @@ void ManifestApplier::gotResult(KubeReply *reply, bool created)
         return;
     }
     const QJsonObject stored = reply->json();
-    const QString diff = Release::unifiedDiff(yamlLines(m_live), yamlLines(stored));
+    QJsonObject before = m_live;
+    QJsonObject after = stored;
+    maskSecrets(before, after);
+    const QString diff = Release::unifiedDiff(yamlLines(before), yamlLines(after));
     const auto result = created ? ApplyOutcome::Result::Created
                                 : (diff.isEmpty() ? ApplyOutcome::Result::Unchanged : ApplyOutcome::Result::Configured);
     m_outcomes.append(

@@ -48,6 +48,7 @@ private Q_SLOTS:
     void productionNeedsTheTypedName();
     void darkThemeFollowsThePalette();
     void clusterSchemaReplacesTheBuiltInOne();
+    void secretValuesNeverShow();
 
 private:
     ManifestEditor *openWallet();
@@ -416,6 +417,38 @@ void TestManifestEditor::clusterSchemaReplacesTheBuiltInOne()
     QVERIFY2(
         other->problems().first().message.contains(QLatin1String("The connected cluster serves no kind \"CronJob\"")),
         qPrintable(other->problems().first().message));
+}
+
+void TestManifestEditor::secretValuesNeverShow()
+{
+    // The template's empty values against the sandbox's filled ones: the diff says they
+    // change, and shows none of them.
+    ManifestEditor *editor = m_view->openFile(m_workspace->filePath(QStringLiteral("staging/secrets.template.yaml")));
+    QVERIFY(editor);
+    QVERIFY(waitConnected());
+    const QString live = m_sandbox
+                             .kubectl(Lucent::Tests::args({"-n", "lucent-staging", "get", "secret", "lucent-secrets",
+                                                           "-o", "jsonpath={.data.jwt-secret}"}))
+                             .outText();
+    QVERIFY(live.size() >= 16);
+    QSignalSpy done(m_view, &ManifestsView::diffFinished);
+    m_view->diffAction()->trigger();
+    QVERIFY(done.wait(20000));
+    const QString out = m_view->outputText();
+    QVERIFY2(out.contains(QLatin1String("Secret/lucent-secrets configured (server dry run)")), qPrintable(out));
+    QVERIFY2(out.contains(QLatin1String("-  jwt-secret: \"*** (before)\"")), qPrintable(out));
+    QVERIFY2(out.contains(QLatin1String("+  jwt-secret: \"*** (after)\"")), qPrintable(out));
+    QVERIFY(!out.contains(live));
+
+    // A template is never applied: its blanks would replace the real values.
+    m_view->applyAction()->trigger();
+    QVERIFY(!m_view->pendingDialog());
+    QVERIFY2(m_view->outputText().contains(QLatin1String("is a template")), qPrintable(m_view->outputText()));
+    QCOMPARE(m_sandbox
+                 .kubectl(Lucent::Tests::args(
+                     {"-n", "lucent-staging", "get", "secret", "lucent-secrets", "-o", "jsonpath={.data.jwt-secret}"}))
+                 .outText(),
+             live);
 }
 
 QTEST_MAIN(TestManifestEditor)

@@ -527,6 +527,15 @@ void ManifestsView::applyCurrent()
     ManifestEditor *editor = currentEditor();
     if (!editor)
         return;
+    if (editor->filePath().endsWith(QLatin1String(".template.yaml"))) {
+        // Applying a template would replace the real values with its blanks.
+        say(tr("%1 is a template: its values are blank on purpose. Create the real object from your secret store "
+               "instead (for example kubectl create secret generic … --from-literal=…).")
+                .arg(QFileInfo(editor->filePath()).fileName()),
+            true);
+        Q_EMIT applyFinished();
+        return;
+    }
     int errors = 0;
     for (const auto &p : std::as_const(m_allProblems))
         errors += p.file == editor->filePath() && p.severity == Severity::Error;
