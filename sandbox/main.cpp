@@ -268,6 +268,7 @@ int main(int argc, char **argv)
         spec.bearerToken = authenticator.tokenOf("lucent-admin");
         spec.caPem = pki ? pki->ca().certificate : std::string();
         spec.speed = speed;
+        spec.rulesManifest = (std::filesystem::path(manifests) / "monitoring" / "prometheus-rules.yaml").string();
         std::string dir
             = kubeconfigOut.empty() ? std::string() : std::filesystem::absolute(kubeconfigOut).parent_path().string();
         if (dir.empty()) {

@@ -1,5 +1,7 @@
 #include "sandbox/cluster/prometheusrunner.h"
 
+#include "sandbox/api/yamljson.h"
+
 #include "sandbox/cluster/childprocess.h"
 
 #include <algorithm>
@@ -7,6 +9,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <regex>
+#include <sstream>
 #include <vector>
 
 namespace fs = std::filesystem;
@@ -30,73 +34,57 @@ bool writeFile(const fs::path &path, const std::string &text)
 
 } // namespace
 
-std::string PrometheusRunner::rules(double speed)
+std::optional<std::string> PrometheusRunner::rules(const std::string &manifestFile, double speed, std::string &error)
 {
-    // The seed's rules, aggregated per service where its expressions would fire once per pod
-    // or route. Windows need at least three 5 s scrapes.
-    const std::string window = "[" + scaled(300, speed, 15) + "]";
-    const std::string down = scaled(60, speed, 0);
-    const std::string slow = scaled(120, speed, 0);
-    return "groups:\n"
-           "  - name: lucent-platform\n"
-           "    rules:\n"
-           "      - alert: ServiceDown\n"
-           "        expr: max by (namespace, app) (up{job=\"lucent-services\"}) == 0\n"
-           "        for: "
-        + down
-        + "\n"
-          "        labels:\n          severity: critical\n"
-          "        annotations:\n"
-          "          summary: \"{{ $labels.app }} is down in {{ $labels.namespace }}\"\n"
-          "          description: \"No pod of {{ $labels.app }} answers its metrics scrape.\"\n"
-          "      - alert: HighErrorRate\n"
-          "        expr: >-\n"
-          "          sum by (namespace, app) (rate(http_requests_total{job=\"lucent-services\",status=~\"5..\"}"
-        + window
-        + "))\n"
-          "          / sum by (namespace, app) (rate(http_requests_total{job=\"lucent-services\"}"
-        + window
-        + ")) > 0.1\n"
-          "        for: "
-        + slow
-        + "\n"
-          "        labels:\n          severity: warning\n"
-          "        annotations:\n"
-          "          summary: \"High error rate on {{ $labels.app }}\"\n"
-          "          description: \"{{ $value | humanizePercentage }} of requests to {{ $labels.app }} in {{ "
-          "$labels.namespace }} fail with 5xx.\"\n"
-          "      - alert: HighResponseTime\n"
-          "        expr: >-\n"
-          "          histogram_quantile(0.95, sum by (namespace, app, le)\n"
-          "          (rate(http_request_duration_seconds_bucket{job=\"lucent-services\"}"
-        + window
-        + "))) > 1\n"
-          "        for: "
-        + slow
-        + "\n"
-          "        labels:\n          severity: warning\n"
-          "        annotations:\n"
-          "          summary: \"Slow responses from {{ $labels.app }}\"\n"
-          "          description: \"The 95th percentile latency of {{ $labels.app }} is {{ $value | humanizeDuration "
-          "}}.\"\n"
-          "      - alert: MongoDBDown\n"
-          "        expr: max by (namespace) (up{job=\"mongodb\"}) == 0\n"
-          "        for: "
-        + down
-        + "\n"
-          "        labels:\n          severity: critical\n"
-          "        annotations:\n"
-          "          summary: \"MongoDB is down in {{ $labels.namespace }}\"\n"
-          "          description: \"No MongoDB pod answers its metrics scrape.\"\n"
-          "      - alert: RedisDown\n"
-          "        expr: max by (namespace) (up{job=\"redis\"}) == 0\n"
-          "        for: "
-        + down
-        + "\n"
-          "        labels:\n          severity: critical\n"
-          "        annotations:\n"
-          "          summary: \"Redis is down in {{ $labels.namespace }}\"\n"
-          "          description: \"No Redis pod answers its metrics scrape.\"\n";
+    // The rules live in the platform's manifests (the prometheus-rules ConfigMap), as a real
+    // cluster's Prometheus reads them; the sandbox only shortens their windows and delays.
+    std::ifstream in(manifestFile, std::ios::binary);
+    if (!in) {
+        error = "cannot read the alert rules in " + manifestFile;
+        return std::nullopt;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    std::string why;
+    const auto docs = yamlDocumentsToJson(text.str(), why);
+    if (!docs) {
+        error = manifestFile + ": " + why;
+        return std::nullopt;
+    }
+    std::string found;
+    for (const auto &doc : *docs) {
+        if (doc.value("kind", "") != "ConfigMap" || !doc.contains("data") || !doc["data"].is_object())
+            continue;
+        for (const auto &[key, value] : doc["data"].items()) {
+            if (value.is_string() && (key.size() > 4 && (key.compare(key.size() - 4, 4, ".yml") == 0)))
+                found = value.get<std::string>();
+        }
+    }
+    if (found.empty()) {
+        error = manifestFile + " holds no ConfigMap with a *.yml rules file";
+        return std::nullopt;
+    }
+    // "for: 2m" and "[5m]" in simulated time; windows keep at least three 5 s scrapes.
+    auto seconds = [](const std::smatch &m) {
+        const double n = std::stod(m[1].str());
+        const char unit = m[2].str()[0];
+        return unit == 'h' ? n * 3600 : unit == 'm' ? n * 60 : n;
+    };
+    auto rewrite = [&](const std::string &input, const std::regex &re, auto replace) {
+        std::string out;
+        auto begin = std::sregex_iterator(input.begin(), input.end(), re);
+        std::size_t last = 0;
+        for (auto it = begin; it != std::sregex_iterator(); ++it) {
+            out += input.substr(last, std::size_t(it->position()) - last) + replace(*it);
+            last = std::size_t(it->position() + it->length());
+        }
+        return out + input.substr(last);
+    };
+    found = rewrite(found, std::regex(R"(for: (\d+)([smh])\b)"),
+                    [&](const std::smatch &m) { return "for: " + scaled(seconds(m), speed, 0); });
+    found = rewrite(found, std::regex(R"(\[(\d+)([smh])\])"),
+                    [&](const std::smatch &m) { return "[" + scaled(seconds(m), speed, 15) + "]"; });
+    return found;
 }
 
 std::string PrometheusRunner::config(const PrometheusSpec &spec, const std::string &rulesFile, bool tls)
@@ -153,7 +141,10 @@ bool PrometheusRunner::start(const PrometheusSpec &spec, std::string &error)
     fs::create_directories(dir / "data", ec);
     const bool tls = spec.server.rfind("https://", 0) == 0;
     m_rules = (dir / "rules.yml").string();
-    if (!writeFile(m_rules, rules(spec.speed)) || !writeFile(dir / "prometheus.yml", config(spec, m_rules, tls))
+    const auto ruleText = rules(spec.rulesManifest, spec.speed, error);
+    if (!ruleText)
+        return false;
+    if (!writeFile(m_rules, *ruleText) || !writeFile(dir / "prometheus.yml", config(spec, m_rules, tls))
         || (tls && (!writeFile(dir / "sandbox-ca.crt", spec.caPem) || !writeFile(dir / "token", spec.bearerToken)))) {
         error = "cannot write Prometheus' configuration into " + dir.string();
         return false;

@@ -2,6 +2,7 @@
 
 #include "sandbox/cluster/childprocess.h"
 
+#include <optional>
 #include <string>
 
 namespace lucent::sandbox {
@@ -14,6 +15,7 @@ struct PrometheusSpec {
     std::string directory; ///< where config, rules and data go
     double speed = 1.0; ///< the sandbox's --speed: alert windows and delays shrink with it
     std::string alertmanagerUrl; ///< where firing alerts go; empty for none
+    std::string rulesManifest; ///< manifests/monitoring/prometheus-rules.yaml
 };
 
 /// A real Prometheus (Debian's `prometheus`) on a free loopback port, discovering the sandbox's
@@ -28,8 +30,9 @@ public:
     std::string url() const { return m_url; }
     std::string rulesFile() const { return m_rules; }
 
-    /// The alert rules for @p speed (exposed for the tests, which run promtool on them).
-    static std::string rules(double speed);
+    /// The alert rules of the prometheus-rules ConfigMap in @p manifestFile, their windows and
+    /// delays divided by @p speed; nullopt with @p error when the file cannot be used.
+    static std::optional<std::string> rules(const std::string &manifestFile, double speed, std::string &error);
     static std::string config(const PrometheusSpec &spec, const std::string &rulesFile, bool tls);
 
 private:

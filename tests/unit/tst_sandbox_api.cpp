@@ -6,6 +6,7 @@
 #include "sandbox/api/requestpath.h"
 #include "sandbox/api/selectors.h"
 #include "sandbox/cluster/platform.h"
+#include "sandbox/cluster/prometheusrunner.h"
 
 #include <QtTest>
 
@@ -17,6 +18,7 @@ class TestSandboxApi : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void alertRulesComeFromTheManifests();
     void init();
     void unauthenticatedIsRejected();
     void rbacRoles_data();
@@ -433,6 +435,27 @@ void TestSandboxApi::deletingANamespaceEmptiesIt()
     QCOMPARE(json::parse(call("GET", "/api/v1/namespaces/lucent-staging/services").body)["items"].size(),
              std::size_t(0));
     QCOMPARE(call("GET", "/apis/apps/v1/namespaces/lucent-platform/deployments/user-service").status, 200);
+}
+
+void TestSandboxApi::alertRulesComeFromTheManifests()
+{
+    // The sandbox's Prometheus evaluates the prometheus-rules ConfigMap of manifests/, with
+    // its delays and windows divided by --speed (windows keep at least 15 s).
+    using lucent::sandbox::PrometheusRunner;
+    const std::string file = LUCENT_SOURCE_DIR "/manifests/monitoring/prometheus-rules.yaml";
+    std::string error;
+    const auto normal = PrometheusRunner::rules(file, 1.0, error);
+    QVERIFY2(normal, error.c_str());
+    const QString text = QString::fromStdString(*normal);
+    for (const char *alert : {"ServiceDown", "HighErrorRate", "HighResponseTime", "MongoDBDown", "RedisDown"})
+        QVERIFY2(text.contains(QLatin1String("alert: ") + QLatin1String(alert)), alert);
+    QVERIFY(text.contains(QLatin1String("for: 60s")) && text.contains(QLatin1String("[300s]")));
+    const QString fast = QString::fromStdString(*PrometheusRunner::rules(file, 10.0, error));
+    QVERIFY(fast.contains(QLatin1String("for: 6s")) && fast.contains(QLatin1String("for: 12s")));
+    QVERIFY(fast.contains(QLatin1String("[30s]")) && !fast.contains(QLatin1String("[5m]")));
+    QVERIFY(PrometheusRunner::rules(file, 1000.0, error)->find("[15s]") != std::string::npos);
+    QVERIFY(!PrometheusRunner::rules("/nonexistent/rules.yaml", 1.0, error));
+    QVERIFY(QString::fromStdString(error).contains(QLatin1String("cannot read")));
 }
 
 QTEST_GUILESS_MAIN(TestSandboxApi)
