@@ -24,7 +24,10 @@ CommandLine parseValidate(const QStringList &arguments)
     const QCommandLineOption production(QStringLiteral("production-namespace"),
                                         QStringLiteral("Treat this namespace as production (repeatable)."),
                                         QStringLiteral("namespace"));
-    parser.addOptions({help, format, config, production});
+    const QCommandLineOption listRules(QStringLiteral("list-rules"),
+                                       QStringLiteral("Print every rule with its id, default severity and why it "
+                                                      "matters, then exit."));
+    parser.addOptions({help, format, config, production, listRules});
     parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Manifest files or directories."),
                                  QStringLiteral("PATH..."));
 
@@ -50,7 +53,8 @@ CommandLine parseValidate(const QStringList &arguments)
         && result.validateFormat != QLatin1String("sarif"))
         return fail(QStringLiteral("--format takes text, json or sarif, not '%1'.").arg(parser.value(format)));
     result.validatePaths = parser.positionalArguments();
-    if (result.validatePaths.isEmpty())
+    result.listRules = parser.isSet(listRules);
+    if (result.validatePaths.isEmpty() && !result.listRules)
         return fail(QStringLiteral("Name the manifest files or directories to validate."));
     result.config = parser.value(config);
     result.productionNamespaces = parser.values(production);

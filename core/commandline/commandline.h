@@ -31,6 +31,7 @@ struct CommandLine {
     QStringList validatePaths;
     QString validateFormat = QStringLiteral("text"); ///< text, json or sarif
     QStringList productionNamespaces; ///< --production-namespace, besides lucent.yaml's protected ones
+    bool listRules = false; ///< validate --list-rules: print the rules and exit
 
     static CommandLine parse(const QStringList &arguments);
 };

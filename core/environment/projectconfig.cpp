@@ -57,7 +57,7 @@ void parseValidation(const YAML::Node &node, Validation::ValidationSettings &set
                 if (!info) {
                     problem(rule.first,
                             QStringLiteral("unknown validation rule '%1'; 'lucent-console validate "
-                                           "--format sarif' lists the rules.")
+                                           "--list-rules' lists them.")
                                 .arg(id));
                     continue;
                 }

@@ -3,6 +3,7 @@
 #include "core/about/componentversions.h"
 #include "core/environment/projectconfig.h"
 #include "core/validation/reportformat.h"
+#include "core/validation/rulecatalog.h"
 #include "core/validation/validator.h"
 
 #include <QDir>
@@ -13,6 +14,17 @@ namespace Lucent::Core::Validation {
 int runValidateCommand(const CommandLine &options, std::FILE *out, std::FILE *err)
 {
     using Environment::ProjectConfig;
+    if (options.listRules) {
+        QByteArray text;
+        for (const auto &rule : ruleCatalog()) {
+            text += QStringLiteral("%1 (%2%3)\n    %4\n    %5\n")
+                        .arg(rule.id, severityName(rule.defaultSeverity),
+                             rule.configurable ? QString() : QStringLiteral(", always on"), rule.title, rule.help)
+                        .toUtf8();
+        }
+        std::fwrite(text.constData(), 1, std::size_t(text.size()), out);
+        return 0;
+    }
     ValidationSettings settings;
     const QString projectFile = ProjectConfig::locate(
         options.config, QDir::currentPath(), QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation));

@@ -194,6 +194,13 @@ void TestCli::validateExitCodesAndFormats()
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.out.contains(QLatin1String("cannot be read")), qPrintable(r.out));
 
+    // The rules, with why each matters.
+    r = run({QStringLiteral("validate"), QStringLiteral("--list-rules")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains(QLatin1String("image-tag-pinned (error)\n    Images name a fixed version")),
+             qPrintable(r.out));
+    QVERIFY(r.out.contains(QLatin1String("yaml-syntax (error, always on)")));
+
     // Bad usage and a broken project file: exit 2 with a sentence.
     r = run({QStringLiteral("validate")});
     QCOMPARE(r.exitCode, 2);
