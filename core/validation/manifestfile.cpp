@@ -83,6 +83,8 @@ void parseDocument(ManifestFile &file, const QByteArray &text, int firstLine, in
              QStringLiteral("this line's indentation does not line up with the mapping above")},
             {QStringLiteral("End of sequence flow not found"), QStringLiteral("a '[' list is not closed with ']'")},
             {QStringLiteral("End of map flow not found"), QStringLiteral("a '{' mapping is not closed with '}'")},
+            {QStringLiteral("Bad file"),
+             QStringLiteral("nested deeper than the parser allows (about 500 levels), or not a text file")},
         };
         if (const QString hint = hints.value(what); !hint.isEmpty())
             what += QStringLiteral(": ") + hint;

@@ -109,6 +109,7 @@ private Q_SLOTS:
     void projectSettings();
     void ignoreAnnotation();
     void openApiV3Conversion();
+    void hostileInputIsAProblemNotACrash();
 };
 
 void TestValidation::everyRuleHasAGoldenFile_data()
@@ -459,6 +460,35 @@ void TestValidation::openApiV3Conversion()
              QStringList({QStringLiteral("4:1 schema-required"), QStringLiteral("5:13 schema-type"),
                           QStringLiteral("6:13 schema-enum"), QStringLiteral("9:3 schema-unknown-field"),
                           QStringLiteral("14:1 schema-required")}));
+}
+
+void TestValidation::hostileInputIsAProblemNotACrash()
+{
+    QByteArray binary(4096, '\0');
+    for (int i = 0; i < binary.size(); ++i)
+        binary[i] = char((i * 7919) % 251);
+    const QList<ManifestSource> sources{
+        {QStringLiteral("deep.yaml"), QByteArray(100000, '[')},
+        {QStringLiteral("binary.yaml"), binary},
+        {QStringLiteral("empty.yaml"), QByteArray()},
+        {QStringLiteral("comments.yaml"), "# nothing here\n---\n# nor here\n"},
+        {QStringLiteral("scalar.yaml"), "just a string\n"},
+        {QStringLiteral("list.yaml"), "- a\n- b\n"},
+    };
+    const ValidationResult result = Validator().validate(sources);
+    QCOMPARE(result.files, 6);
+    QStringList seen;
+    for (const auto &p : result.problems)
+        seen.append(p.file + QLatin1Char(' ') + p.ruleId);
+    QVERIFY2(seen.contains(QStringLiteral("deep.yaml yaml-syntax")), qPrintable(seen.join(QLatin1Char('\n'))));
+    // Bytes that are no YAML either fail to parse or read as one odd scalar: an error either way.
+    QVERIFY2(seen.contains(QStringLiteral("binary.yaml yaml-syntax"))
+                 || seen.contains(QStringLiteral("binary.yaml schema-type")),
+             qPrintable(seen.join(QLatin1Char('\n'))));
+    QVERIFY(seen.contains(QStringLiteral("scalar.yaml schema-type")));
+    QVERIFY(seen.contains(QStringLiteral("list.yaml schema-type")));
+    QVERIFY(!seen.join(QLatin1Char(' ')).contains(QLatin1String("empty.yaml")));
+    QVERIFY(!seen.join(QLatin1Char(' ')).contains(QLatin1String("comments.yaml")));
 }
 
 QTEST_GUILESS_MAIN(TestValidation)
