@@ -49,6 +49,7 @@ private Q_SLOTS:
     void darkThemeFollowsThePalette();
     void clusterSchemaReplacesTheBuiltInOne();
     void secretValuesNeverShow();
+    void changesOnDiskAreNoticed();
 
 private:
     ManifestEditor *openWallet();
@@ -449,6 +450,33 @@ void TestManifestEditor::secretValuesNeverShow()
                      {"-n", "lucent-staging", "get", "secret", "lucent-secrets", "-o", "jsonpath={.data.jwt-secret}"}))
                  .outText(),
              live);
+}
+
+void TestManifestEditor::changesOnDiskAreNoticed()
+{
+    // An unedited file follows the disk (a git pull); an edited one keeps the user's text.
+    ManifestEditor *editor = openWallet();
+    const QString path = editor->filePath();
+    auto rewrite = [&](const QByteArray &from, const QByteArray &to) {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QByteArray text = file.readAll();
+        file.close();
+        text.replace(from, to);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(text);
+    };
+    rewrite("lucent/wallet-service:2.1.0", "lucent/wallet-service:latest");
+    QTRY_VERIFY_WITH_TIMEOUT(editor->toPlainText().contains(QLatin1String("wallet-service:latest")), 10000);
+    QVERIFY(!editor->isModified());
+    QTRY_COMPARE_WITH_TIMEOUT(m_view->problemsModel()->rowCount(), 1, 10000);
+
+    const int line = lineOf(editor, QStringLiteral("replicas: 3"));
+    replaceOnLine(editor, line, QStringLiteral("3"), QStringLiteral("4"));
+    rewrite("lucent/wallet-service:latest", "lucent/wallet-service:2.2.0");
+    QTRY_VERIFY_WITH_TIMEOUT(m_view->outputText().contains(QLatin1String("changed on disk")), 10000);
+    QVERIFY(editor->toPlainText().contains(QLatin1String("replicas: 4")));
+    QVERIFY(editor->toPlainText().contains(QLatin1String("wallet-service:latest")));
 }
 
 QTEST_MAIN(TestManifestEditor)

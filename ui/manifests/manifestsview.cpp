@@ -11,8 +11,10 @@
 #include <QAction>
 #include <QCheckBox>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QFileSystemModel>
+#include <QFileSystemWatcher>
 #include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -81,7 +83,12 @@ ManifestsView::ManifestsView(QWidget *parent)
     , m_schemaLabel(new QLabel(this))
     , m_summary(new QLabel(this))
     , m_debounce(new QTimer(this))
+    , m_watcher(new QFileSystemWatcher(this))
 {
+    connect(m_watcher, &QFileSystemWatcher::fileChanged, this, &ManifestsView::onFileChangedOnDisk);
+    // Files added, removed or renamed in the workspace (a git pull, another editor).
+    connect(m_files, &QFileSystemModel::rowsInserted, this, &ManifestsView::scheduleValidation);
+    connect(m_files, &QFileSystemModel::rowsRemoved, this, &ManifestsView::scheduleValidation);
     m_debounce->setSingleShot(true);
     m_debounce->setInterval(DebounceMs);
     connect(m_debounce, &QTimer::timeout, this, &ManifestsView::validateNow);
@@ -290,6 +297,7 @@ ManifestEditor *ManifestsView::openFile(const QString &path)
         say(error, true);
         return nullptr;
     }
+    m_watcher->addPath(file);
     const int index = m_tabs->addTab(editor, QFileInfo(file).fileName());
     m_tabs->setTabToolTip(index, file);
     m_tabs->setCurrentIndex(index);
@@ -370,6 +378,7 @@ bool ManifestsView::closeEditor(ManifestEditor *editor)
             }
         }
     }
+    m_watcher->removePath(editor->filePath());
     m_tabs->removeTab(m_tabs->indexOf(editor));
     editor->deleteLater();
     if (m_tabs->count() == 0)
@@ -391,6 +400,39 @@ bool ManifestsView::maybeSaveAll()
 void ManifestsView::scheduleValidation()
 {
     m_debounce->start();
+}
+
+void ManifestsView::onFileChangedOnDisk(const QString &path)
+{
+    ManifestEditor *editor = editorFor(path);
+    if (!editor)
+        return;
+    // Editors that save by replacing the file drop the watch; watch the new file.
+    if (QFileInfo::exists(path) && !m_watcher->files().contains(path))
+        m_watcher->addPath(path);
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        say(tr("%1 was removed or cannot be read any more; the text in the editor is kept. Save to write it back.")
+                .arg(QFileInfo(path).fileName()),
+            true);
+        return;
+    }
+    const QString onDisk = QString::fromUtf8(file.readAll());
+    if (onDisk == editor->toPlainText())
+        return; // our own save
+    if (editor->isModified()) {
+        say(tr("%1 changed on disk while you were editing it. Your edits are kept; saving replaces the file (the "
+               "version on disk goes to %1~).")
+                .arg(QFileInfo(path).fileName()),
+            true);
+        return;
+    }
+    // Unedited: take the new contents, staying on the same line.
+    const int line = editor->textCursor().blockNumber() + 1;
+    QString error;
+    editor->load(path, &error);
+    editor->goTo(line, 1);
+    scheduleValidation();
 }
 
 void ManifestsView::validateNow()

@@ -11,6 +11,7 @@
 class QAction;
 class QCheckBox;
 class QFileSystemModel;
+class QFileSystemWatcher;
 class QLabel;
 class QSortFilterProxyModel;
 class QStackedWidget;
@@ -96,6 +97,7 @@ private:
     void showOutcomes(const QString &title, const QList<Lucent::Core::Kube::ApplyOutcome> &outcomes);
     void confirmApply(const QList<Lucent::Core::Kube::ApplyOutcome> &preview);
     void say(const QString &sentence, bool error = false);
+    void onFileChangedOnDisk(const QString &path);
 
     QString m_workspace;
     Lucent::Core::Validation::ValidationSettings m_settings;
@@ -120,6 +122,7 @@ private:
     QLabel *m_schemaLabel = nullptr;
     QLabel *m_summary = nullptr;
     QTimer *m_debounce = nullptr;
+    QFileSystemWatcher *m_watcher = nullptr;
     QAction *m_save = nullptr;
     QAction *m_diff = nullptr;
     QAction *m_apply = nullptr;
