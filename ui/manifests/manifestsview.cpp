@@ -145,7 +145,7 @@ ManifestsView::ManifestsView(QWidget *parent)
     connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
         m_find->setEditor(currentEditor());
         if (m_currentFileOnly->isChecked())
-            onValidated({m_allProblems, 0, 0}, m_generation);
+            showProblems();
         updateActions();
     });
     auto *empty = new QLabel(tr("Open a manifest from the workspace on the left.\n\nProblems are checked as you "
@@ -179,7 +179,8 @@ ManifestsView::ManifestsView(QWidget *parent)
     m_problemsView->horizontalHeader()->setSectionResizeMode(ProblemsModel::RuleColumn, QHeaderView::ResizeToContents);
     connect(m_problemsView, &QTableView::clicked, this, &ManifestsView::onProblemActivated);
     connect(m_problemsView, &QTableView::activated, this, &ManifestsView::onProblemActivated);
-    connect(m_currentFileOnly, &QCheckBox::toggled, this, [this] { onValidated({m_allProblems, 0, 0}, m_generation); });
+    m_currentFileOnly->setObjectName(QStringLiteral("currentFileOnly"));
+    connect(m_currentFileOnly, &QCheckBox::toggled, this, &ManifestsView::showProblems);
     auto *problemsPage = new QWidget(this);
     auto *problemsLayout = new QVBoxLayout(problemsPage);
     problemsLayout->setContentsMargins(0, 2, 0, 0);
@@ -474,6 +475,13 @@ void ManifestsView::onValidated(const ValidationResult &result, int generation)
     if (generation != m_generation)
         return; // a newer keystroke's validation is on its way
     m_allProblems = result.problems;
+    showProblems();
+    m_validated = true;
+    Q_EMIT validationFinished();
+}
+
+void ManifestsView::showProblems()
+{
     QHash<QString, QList<Problem>> byFile;
     for (const auto &p : std::as_const(m_allProblems))
         byFile[p.file].append(p);
@@ -492,8 +500,6 @@ void ManifestsView::onValidated(const ValidationResult &result, int generation)
                            : (errors == 1 ? tr("1 error") : tr("%1 errors").arg(errors)) + QStringLiteral(", ")
                                + (warnings == 1 ? tr("1 warning") : tr("%1 warnings").arg(warnings)));
     m_bottom->setTabText(0, m_allProblems.isEmpty() ? tr("Problems") : tr("Problems (%1)").arg(m_allProblems.size()));
-    m_validated = true;
-    Q_EMIT validationFinished();
 }
 
 void ManifestsView::onProblemActivated(const QModelIndex &index)

@@ -89,6 +89,8 @@ private:
     void scheduleValidation();
     void validateNow();
     void onValidated(const Lucent::Core::Validation::ValidationResult &result, int generation);
+    /// Hands the last result to the editors and the Problems panel (all files or the current one).
+    void showProblems();
     void onProblemActivated(const QModelIndex &index);
     void onSessionState();
     void updateActions();
