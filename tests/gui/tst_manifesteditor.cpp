@@ -201,6 +201,12 @@ void TestManifestEditor::clickingAProblemMovesTheCursor()
     QCOMPARE(editor->textCursor().blockNumber(), line - 1);
     QCOMPARE(editor->textCursor().positionInBlock(), 17); // column 18: the value
     QVERIFY(editor->hasFocus() || QApplication::focusWidget() == editor);
+
+    // F8 from the top of the file lands on the same problem.
+    editor->moveCursor(QTextCursor::Start);
+    QTest::keyClick(editor, Qt::Key_F8);
+    QCOMPARE(editor->textCursor().blockNumber(), line - 1);
+    QCOMPARE(editor->textCursor().positionInBlock(), 17);
 }
 
 void TestManifestEditor::findReplaceIsOneUndo()

@@ -115,6 +115,17 @@ ManifestsView::ManifestsView(QWidget *parent)
     m_apply->setObjectName(QStringLiteral("manifestApply"));
     m_apply->setShortcut(QKeySequence(tr("Ctrl+Shift+Return")));
     m_apply->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    // F8 and Shift+F8 walk the current file's problems, as in IDEs.
+    auto *nextProblem = new QAction(tr("Next Problem"), this);
+    nextProblem->setShortcut(QKeySequence(Qt::Key_F8));
+    nextProblem->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(nextProblem, &QAction::triggered, this, [this] { goToProblem(false); });
+    auto *previousProblem = new QAction(tr("Previous Problem"), this);
+    previousProblem->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F8));
+    previousProblem->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(previousProblem, &QAction::triggered, this, [this] { goToProblem(true); });
+    addAction(nextProblem);
+    addAction(previousProblem);
     auto *spacer = new QWidget(toolbar);
     spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
     toolbar->addWidget(spacer);
@@ -500,6 +511,37 @@ void ManifestsView::showProblems()
                            : (errors == 1 ? tr("1 error") : tr("%1 errors").arg(errors)) + QStringLiteral(", ")
                                + (warnings == 1 ? tr("1 warning") : tr("%1 warnings").arg(warnings)));
     m_bottom->setTabText(0, m_allProblems.isEmpty() ? tr("Problems") : tr("Problems (%1)").arg(m_allProblems.size()));
+}
+
+bool ManifestsView::goToProblem(bool backward)
+{
+    ManifestEditor *editor = currentEditor();
+    if (!editor || editor->problems().isEmpty())
+        return false;
+    QList<Problem> problems = editor->problems();
+    sortProblems(problems);
+    const QTextCursor cursor = editor->textCursor();
+    const auto here = std::make_pair(cursor.blockNumber() + 1, cursor.positionInBlock() + 1);
+    const Problem *target = nullptr;
+    if (backward) {
+        for (auto it = problems.crbegin(); it != problems.crend() && !target; ++it) {
+            if (std::make_pair(it->line, it->column) < here)
+                target = &*it;
+        }
+        if (!target)
+            target = &problems.constLast(); // wrap
+    } else {
+        for (const auto &p : std::as_const(problems)) {
+            if (std::make_pair(p.line, p.column) > here) {
+                target = &p;
+                break;
+            }
+        }
+        if (!target)
+            target = &problems.constFirst();
+    }
+    editor->goTo(target->line, target->column);
+    return true;
 }
 
 void ManifestsView::onProblemActivated(const QModelIndex &index)

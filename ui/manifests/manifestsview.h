@@ -65,6 +65,8 @@ public:
 
     void diffCurrent();
     void applyCurrent();
+    /// F8 / Shift+F8: the cursor to the current file's next (or previous) problem, wrapping.
+    bool goToProblem(bool backward);
 
     /// Delay between the last keystroke and validation.
     static constexpr int DebounceMs = 300;
