@@ -55,6 +55,16 @@ void applyDefaults(const std::string &kind, json &object)
 {
     if (!object.is_object())
         return;
+    if (kind == "Namespace" && object.contains("metadata") && object["metadata"].is_object()) {
+        // The API server labels every namespace with its name (1.21+); NetworkPolicies select
+        // namespaces by it.
+        json &meta = object["metadata"];
+        if (meta.contains("name") && meta["name"].is_string()) {
+            if (!meta.contains("labels") || !meta["labels"].is_object())
+                meta["labels"] = json::object();
+            meta["labels"]["kubernetes.io/metadata.name"] = meta["name"];
+        }
+    }
     if (!object.contains("spec") || !object["spec"].is_object()) {
         if (kind == "Deployment" || kind == "StatefulSet" || kind == "ReplicaSet" || kind == "Service" || kind == "Pod")
             object["spec"] = json::object();
