@@ -140,6 +140,21 @@ QList<ManifestSource> Validator::collect(const QStringList &paths, QList<Problem
             }
             return;
         }
+        // CRD bundles run to a few MB; beyond this it is no manifest, and parsing it would
+        // take memory by the gigabyte.
+        if (file.size() > MaxFileSize) {
+            if (problems) {
+                Problem p;
+                p.file = path;
+                p.ruleId = QStringLiteral("yaml-syntax");
+                p.message = QStringLiteral("The file is %1 MB, more than the %2 MB a manifest may have; it was not "
+                                           "checked.")
+                                .arg(file.size() / (1024 * 1024))
+                                .arg(MaxFileSize / (1024 * 1024));
+                problems->append(p);
+            }
+            return;
+        }
         sources.append({path, file.readAll()});
     };
     for (const QString &path : paths) {

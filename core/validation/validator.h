@@ -44,8 +44,11 @@ public:
     /// only that file's problems are returned.
     ValidationResult validate(const QList<ManifestSource> &sources, const QString &onlyFile = {}) const;
 
+    static constexpr qint64 MaxFileSize = 64 * 1024 * 1024;
+
     /// Reads the given files, and the *.yaml and *.yml files under the given directories.
-    /// Paths that cannot be read become problems rather than being skipped silently.
+    /// Paths that cannot be read (or are larger than MaxFileSize) become problems rather than
+    /// being skipped silently.
     static QList<ManifestSource> collect(const QStringList &paths, QList<Problem> *problems);
 
 private:

@@ -51,6 +51,7 @@ private Q_SLOTS:
     void clusterSchemaReplacesTheBuiltInOne();
     void secretValuesNeverShow();
     void changesOnDiskAreNoticed();
+    void hugeFilesAreNotOpened();
 
 private:
     ManifestEditor *openWallet();
@@ -330,6 +331,19 @@ void TestManifestEditor::applyConfirmsAndReportsTheServer()
     // The production copy was not touched.
     QCOMPARE(liveReplicas(QStringLiteral("lucent-platform")), QStringLiteral("3"));
 
+    // An object of another environment's namespace is not applied from this one: its
+    // confirmation would be the wrong one.
+    ManifestEditor *other = m_view->openFile(m_workspace->filePath(QStringLiteral("production/namespace.yaml")));
+    QVERIFY(other);
+    QTRY_VERIFY_WITH_TIMEOUT(m_view->applyAction()->isEnabled(), 10000);
+    m_view->applyAction()->trigger();
+    QVERIFY(!m_view->pendingDialog());
+    QVERIFY2(m_view->outputText().contains(QLatin1String(
+                 "Namespace/lucent-platform (line 3) belongs to namespace lucent-platform, but staging works "
+                 "in lucent-staging")),
+             qPrintable(m_view->outputText()));
+    m_view->openFile(editor->filePath());
+
     // Cancel sends nothing.
     replaceOnLine(editor, line, QStringLiteral("4"), QStringLiteral("6"));
     m_view->applyAction()->trigger();
@@ -484,6 +498,19 @@ void TestManifestEditor::changesOnDiskAreNoticed()
     QTRY_VERIFY_WITH_TIMEOUT(m_view->outputText().contains(QLatin1String("changed on disk")), 10000);
     QVERIFY(editor->toPlainText().contains(QLatin1String("replicas: 4")));
     QVERIFY(editor->toPlainText().contains(QLatin1String("wallet-service:latest")));
+}
+
+void TestManifestEditor::hugeFilesAreNotOpened()
+{
+    QFile huge(m_workspace->filePath(QStringLiteral("dump.yaml")));
+    QVERIFY(huge.open(QIODevice::WriteOnly));
+    const QByteArray line(1023, 'x');
+    for (qint64 written = 0; written <= ManifestEditor::MaxFileSize; written += 1024)
+        huge.write(line + '\n');
+    huge.close();
+    QVERIFY(!m_view->openFile(huge.fileName()));
+    QVERIFY2(m_view->outputText().contains(QLatin1String("dump.yaml is 8 MB, too large to edit here")),
+             qPrintable(m_view->outputText()));
 }
 
 QTEST_MAIN(TestManifestEditor)

@@ -93,6 +93,15 @@ bool ManifestEditor::load(const QString &path, QString *error)
             *error = tr("%1 cannot be opened: %2.").arg(QFileInfo(path).fileName(), file.errorString());
         return false;
     }
+    // Manifests are kilobytes; a file this size is a dump or not YAML at all, and reading it
+    // here would hold the window.
+    if (file.size() > MaxFileSize) {
+        if (error)
+            *error = tr("%1 is %2 MB, too large to edit here; check it with 'lucent-console validate %1'.")
+                         .arg(QFileInfo(path).fileName())
+                         .arg(file.size() / (1024 * 1024));
+        return false;
+    }
     m_path = path;
     setPlainText(QString::fromUtf8(file.readAll()));
     document()->setModified(false);

@@ -23,6 +23,8 @@ public:
     explicit ManifestEditor(QWidget *parent = nullptr);
     ~ManifestEditor() override;
 
+    static constexpr qint64 MaxFileSize = 8 * 1024 * 1024;
+
     QString filePath() const { return m_path; }
     /// Reads @p path; on failure leaves the editor as it was and says why in @p error.
     bool load(const QString &path, QString *error);

@@ -626,6 +626,26 @@ void ManifestsView::applyCurrent()
         Q_EMIT applyFinished();
         return;
     }
+    // An object that names another namespace would change an environment other than the one
+    // confirmed (possibly a protected one): apply it from that environment instead.
+    if (m_session) {
+        const auto &env = m_session->environment();
+        QString error;
+        for (const auto &object : manifestObjects(editor->toPlainText().toUtf8(), &error)) {
+            const bool isNamespace = object.kind() == QLatin1String("Namespace");
+            const QString target = isNamespace ? object.name() : object.namespaceName();
+            if (!target.isEmpty() && target != env.namespaceName) {
+                say(tr("%1 (line %2) belongs to namespace %3, but %4 works in %5. Switch to the environment of %3 "
+                       "to apply it, so that its confirmation is the one asked.")
+                        .arg(object.displayName())
+                        .arg(object.line)
+                        .arg(target, env.name, env.namespaceName),
+                    true);
+                Q_EMIT applyFinished();
+                return;
+            }
+        }
+    }
     int errors = 0;
     for (const auto &p : std::as_const(m_allProblems))
         errors += p.file == editor->filePath() && p.severity == Severity::Error;
@@ -680,6 +700,7 @@ void ManifestsView::confirmApply(const QList<ApplyOutcome> &preview)
         say(tr("Apply cancelled; nothing was changed."));
         Q_EMIT applyFinished();
     });
+    connect(dialog, &QDialog::finished, this, [this] { m_dialog = nullptr; });
     m_dialog = dialog;
     dialog->open();
 }
