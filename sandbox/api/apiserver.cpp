@@ -63,14 +63,14 @@ struct Filters {
     }
 };
 
-std::variant<Filters, ApiError> filtersOf(const ApiRequest &request)
+std::variant<Filters, ApiError> filtersOf(const ApiRequest &request, const std::string &kind)
 {
     std::string why;
     Filters f;
     f.labels = LabelSelector::parse(request.param("labelSelector"), why);
     if (!f.labels)
         return ApiError::badRequest("unable to parse requirement: " + why);
-    f.fields = FieldSelector::parse(request.param("fieldSelector"), why);
+    f.fields = FieldSelector::parse(request.param("fieldSelector"), why, kind);
     if (!f.fields)
         return ApiError::badRequest(why);
     return f;
@@ -340,7 +340,7 @@ ApiResponse ApiServer::getObject(const ApiRequest &request, const Target &target
 
 ApiResponse ApiServer::listObjects(const ApiRequest &request, const Target &target)
 {
-    auto filters = filtersOf(request);
+    auto filters = filtersOf(request, target.type->kind);
     if (auto e = std::get_if<ApiError>(&filters))
         return error(*e);
     std::size_t limit = 0;
@@ -547,7 +547,7 @@ ApiResponse ApiServer::deleteCollection(const ApiRequest &request, const Target 
 {
     if (!target.type->supports("deletecollection"))
         return error(ApiError::methodNotAllowed("the server does not allow this method on the requested resource"));
-    auto filters = filtersOf(request);
+    auto filters = filtersOf(request, target.type->kind);
     if (auto e = std::get_if<ApiError>(&filters))
         return error(*e);
     auto page = m_store.list(*target.type, target.path.ns, std::get<Filters>(filters).predicate(), 0, {});

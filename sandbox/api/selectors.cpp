@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
+#include <set>
 
 namespace lucent::sandbox {
 
@@ -194,7 +196,57 @@ bool LabelSelector::matches(const nlohmann::json &labels) const
     return true;
 }
 
-std::optional<FieldSelector> FieldSelector::parse(const std::string &text, std::string &error)
+namespace {
+
+// The field labels the API server registers per kind (pkg/registry/*/strategy.go).
+bool supportedField(const std::string &kind, const std::string &field)
+{
+    if (field == "metadata.name" || field == "metadata.namespace")
+        return true;
+    static const std::map<std::string, std::set<std::string>> perKind{
+        {"Pod",
+         {"spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork",
+          "status.phase", "status.podIP", "status.nominatedNodeName"}},
+        {"Event",
+         {"involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
+          "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason",
+          "reportingComponent", "source", "type"}},
+        {"Secret", {"type"}},
+        {"Namespace", {"status.phase"}},
+        {"ReplicaSet", {"status.replicas"}},
+    };
+    const auto it = perKind.find(kind);
+    return it != perKind.end() && it->second.count(field) > 0;
+}
+
+// The object's value for a field label, as the API server compares it: as text, "" when unset.
+std::string fieldValue(const nlohmann::json &object, const std::string &field)
+{
+    const std::string path = field == "source" ? "source.component" : field;
+    const nlohmann::json *node = &object;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        const std::size_t dot = path.find('.', start);
+        const std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+        if (!node->is_object() || !node->contains(key))
+            return field == "spec.hostNetwork" ? "false" : "";
+        node = &(*node)[key];
+        if (dot == std::string::npos)
+            break;
+        start = dot + 1;
+    }
+    if (node->is_string())
+        return node->get<std::string>();
+    if (node->is_boolean())
+        return node->get<bool>() ? "true" : "false";
+    if (node->is_number())
+        return node->dump();
+    return "";
+}
+
+} // namespace
+
+std::optional<FieldSelector> FieldSelector::parse(const std::string &text, std::string &error, const std::string &kind)
 {
     FieldSelector selector;
     if (trim(text).empty())
@@ -213,7 +265,7 @@ std::optional<FieldSelector> FieldSelector::parse(const std::string &text, std::
             error = "invalid selector: '" + text + "'; can't understand '" + part + "'";
             return std::nullopt;
         }
-        if (term.field != "metadata.name" && term.field != "metadata.namespace") {
+        if (!supportedField(kind, term.field)) {
             error = "field label not supported: " + term.field;
             return std::nullopt;
         }
@@ -224,11 +276,8 @@ std::optional<FieldSelector> FieldSelector::parse(const std::string &text, std::
 
 bool FieldSelector::matches(const nlohmann::json &object) const
 {
-    const auto &meta = object.contains("metadata") ? object["metadata"] : nlohmann::json::object();
     for (const auto &t : m_terms) {
-        const std::string key = t.field == "metadata.name" ? "name" : "namespace";
-        const std::string actual = meta.value(key, "");
-        if ((actual == t.value) != t.equal)
+        if ((fieldValue(object, t.field) == t.value) != t.equal)
             return false;
     }
     return true;

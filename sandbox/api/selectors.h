@@ -37,7 +37,11 @@ private:
 class FieldSelector
 {
 public:
-    static std::optional<FieldSelector> parse(const std::string &text, std::string &error);
+    /// Fields as the API server allows them per kind: metadata.name and metadata.namespace
+    /// everywhere, plus e.g. status.phase and spec.nodeName for Pods, involvedObject.* for
+    /// Events, type for Secrets. Others are "field label not supported".
+    static std::optional<FieldSelector> parse(const std::string &text, std::string &error,
+                                              const std::string &kind = {});
     bool matches(const nlohmann::json &object) const;
 
 private:

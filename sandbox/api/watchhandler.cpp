@@ -18,7 +18,7 @@ ApiResponse ApiServer::watchObjects(const ApiRequest &request, const Target &tar
     auto labels = LabelSelector::parse(request.param("labelSelector"), why);
     if (!labels)
         return ApiResponse::json(400, ApiError::badRequest("unable to parse requirement: " + why).toStatus());
-    auto fields = FieldSelector::parse(request.param("fieldSelector"), why);
+    auto fields = FieldSelector::parse(request.param("fieldSelector"), why, target.type->kind);
     if (!fields)
         return ApiResponse::json(400, ApiError::badRequest(why).toStatus());
 

@@ -21,6 +21,7 @@ private Q_SLOTS:
     void getAndListWithSelectors_data();
     void getAndListWithSelectors();
     void chunkedList();
+    void fieldSelectorsPerKind();
     void manifestsLoadAsKustomizeRendersThem_data();
     void manifestsLoadAsKustomizeRendersThem();
     void applyClientSide();
@@ -180,6 +181,37 @@ void TestSandboxKubectl::manifestsLoadAsKustomizeRendersThem()
     const CommandResult labels = kubectl(S({"get", "-o", "jsonpath={.metadata.labels}", "ns"}) + QStringList{ns});
     QVERIFY2(labels.outText().contains(QLatin1String("pod-security.kubernetes.io/enforce")),
              qPrintable(labels.outText()));
+}
+
+void TestSandboxKubectl::fieldSelectorsPerKind()
+{
+    // The field labels the API server registers per kind: pods by phase and node, events by
+    // their object, secrets by type; anything else is refused in the API server's words.
+    auto names = [this](const QStringList &args) {
+        const CommandResult r = kubectl(args + S({"-o", "name"}));
+        return r.exitCode == 0 ? r.outText().split(QLatin1Char('\n'), Qt::SkipEmptyParts) : QStringList{r.errText()};
+    };
+    const QStringList pods = names(S({"get", "pods", "-n", "lucent-platform"}));
+    QVERIFY(pods.size() >= 19);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        names(S({"get", "pods", "-n", "lucent-platform", "--field-selector", "status.phase=Running"})), pods, 60000);
+    QCOMPARE(names(S({"get", "pods", "-n", "lucent-platform", "--field-selector", "status.phase!=Running"})),
+             QStringList());
+    QCOMPARE(names(S({"get", "pods", "-n", "lucent-platform", "--field-selector",
+                      "status.phase=Running,spec.restartPolicy=Always,spec.hostNetwork=false"})),
+             pods);
+    QCOMPARE(names(S({"get", "secrets", "-n", "lucent-platform", "--field-selector", "type=Opaque"})),
+             S({"secret/lucent-secrets"}));
+    const QStringList deploymentEvents
+        = names(S({"get", "events", "-n", "lucent-platform", "--field-selector", "involvedObject.kind=Deployment"}));
+    QVERIFY(!deploymentEvents.isEmpty());
+    QVERIFY(deploymentEvents.size()
+            < names(S({"get", "events", "-n", "lucent-platform"})).size()); // pods and replica sets have events too
+    const CommandResult refused
+        = kubectl(S({"get", "deploy", "-n", "lucent-platform", "--field-selector", "status.phase=Running"}));
+    QVERIFY(refused.exitCode != 0);
+    QVERIFY2(refused.errText().contains(QLatin1String("field label not supported: status.phase")),
+             qPrintable(refused.errText()));
 }
 
 void TestSandboxKubectl::chunkedList()
