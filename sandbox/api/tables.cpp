@@ -193,6 +193,42 @@ std::pair<std::vector<Column>, std::vector<json>> rowFor(const ResourceType &typ
                     {name, stringAt(o, "/type"_json_pointer, "Opaque"), std::int64_t(count), age}};
         return {{{"Name", "string", 0}, {"Data", "string", 0}, {"Age", "string", 0}}, {name, std::int64_t(count), age}};
     }
+    if (type.kind == "Ingress") {
+        // As kubectl shows them: hosts joined, "80" or "80, 443" when TLS is configured.
+        std::string hosts;
+        for (const auto &rule : o.value("/spec/rules"_json_pointer, json::array()))
+            hosts += (hosts.empty() ? "" : ",") + rule.value("host", std::string("*"));
+        const bool tls = !o.value("/spec/tls"_json_pointer, json::array()).empty();
+        return {{{"Name", "string", 0},
+                 {"Class", "string", 0},
+                 {"Hosts", "string", 0},
+                 {"Address", "string", 0},
+                 {"Ports", "string", 0},
+                 {"Age", "string", 0}},
+                {name, stringAt(o, "/spec/ingressClassName"_json_pointer, "<none>"), hosts.empty() ? "*" : hosts, "",
+                 tls ? "80, 443" : "80", age}};
+    }
+    if (type.kind == "NetworkPolicy") {
+        // Formatted as kubectl formats a label selector: pairs, then "key in (a,b)" terms.
+        const json selector = o.value("/spec/podSelector"_json_pointer, json::object());
+        std::string text;
+        for (const auto &[k, v] : selector.value("matchLabels", json::object()).items())
+            text += (text.empty() ? "" : ",") + k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
+        for (const auto &e : selector.value("matchExpressions", json::array())) {
+            const std::string op = e.value("operator", "");
+            std::string values;
+            for (const auto &v : e.value("values", json::array()))
+                values += (values.empty() ? "" : ",") + (v.is_string() ? v.get<std::string>() : v.dump());
+            const std::string key = e.value("key", "");
+            const std::string term = op == "In" ? key + " in (" + values + ")"
+                : op == "NotIn"                 ? key + " notin (" + values + ")"
+                : op == "Exists"                ? key
+                                                : "!" + key;
+            text += (text.empty() ? "" : ",") + term;
+        }
+        return {{{"Name", "string", 0}, {"Pod-Selector", "string", 0}, {"Age", "string", 0}},
+                {name, text.empty() ? "<none>" : text, age}};
+    }
     if (type.kind == "Lease")
         return {{{"Name", "string", 0}, {"Holder", "string", 0}, {"Age", "string", 0}},
                 {name, stringAt(o, "/spec/holderIdentity"_json_pointer, ""), age}};
