@@ -212,12 +212,16 @@ std::pair<std::vector<Column>, std::vector<json>> rowFor(const ResourceType &typ
         // Formatted as kubectl formats a label selector: pairs, then "key in (a,b)" terms.
         const json selector = o.value("/spec/podSelector"_json_pointer, json::object());
         std::string text;
-        for (const auto &[k, v] : selector.value("matchLabels", json::object()).items())
+        // Named, not temporaries: items() does not keep a temporary alive through the loop.
+        const json matchLabels = selector.value("matchLabels", json::object());
+        const json matchExpressions = selector.value("matchExpressions", json::array());
+        for (const auto &[k, v] : matchLabels.items())
             text += (text.empty() ? "" : ",") + k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
-        for (const auto &e : selector.value("matchExpressions", json::array())) {
+        for (const auto &e : matchExpressions) {
             const std::string op = e.value("operator", "");
             std::string values;
-            for (const auto &v : e.value("values", json::array()))
+            const json listed = e.value("values", json::array());
+            for (const auto &v : listed)
                 values += (values.empty() ? "" : ",") + (v.is_string() ? v.get<std::string>() : v.dump());
             const std::string key = e.value("key", "");
             const std::string term = op == "In" ? key + " in (" + values + ")"
