@@ -2,7 +2,7 @@
 
 #include "core/environment/environmentsession.h"
 #include "core/validation/clusterschemaloader.h"
-#include "core/validation/manifestjson.h"
+#include "ui/manifests/applyflow.h"
 #include "ui/manifests/findbar.h"
 #include "ui/manifests/manifesteditor.h"
 #include "ui/manifests/problemsmodel.h"
@@ -37,7 +37,6 @@ namespace Lucent::Ui {
 using namespace Lucent::Core::Validation;
 using Lucent::Core::Environment::EnvironmentSession;
 using Lucent::Core::Kube::ApplyOutcome;
-using Lucent::Core::Kube::ManifestApplier;
 
 namespace {
 
@@ -84,7 +83,13 @@ ManifestsView::ManifestsView(QWidget *parent)
     , m_summary(new QLabel(this))
     , m_debounce(new QTimer(this))
     , m_watcher(new QFileSystemWatcher(this))
+    , m_flow(new ManifestApplyFlow(this))
 {
+    connect(m_flow, &ManifestApplyFlow::said, this, &ManifestsView::say);
+    connect(m_flow, &ManifestApplyFlow::outcomesReady, this, &ManifestsView::showOutcomes);
+    connect(m_flow, &ManifestApplyFlow::busyChanged, this, &ManifestsView::updateActions);
+    connect(m_flow, &ManifestApplyFlow::diffFinished, this, &ManifestsView::diffFinished);
+    connect(m_flow, &ManifestApplyFlow::applyFinished, this, &ManifestsView::applyFinished);
     connect(m_watcher, &QFileSystemWatcher::fileChanged, this, &ManifestsView::onFileChangedOnDisk);
     // Files added, removed or renamed in the workspace (a git pull, another editor).
     connect(m_files, &QFileSystemModel::rowsInserted, this, &ManifestsView::scheduleValidation);
@@ -245,12 +250,9 @@ void ManifestsView::setValidationSettings(const ValidationSettings &settings)
 
 void ManifestsView::setSession(EnvironmentSession *session)
 {
-    if (m_dialog)
-        m_dialog->reject(); // a confirmation belongs to the environment it was asked for
+    m_flow->setSession(session);
     if (m_schemaLoader)
         m_schemaLoader->deleteLater();
-    if (m_applier)
-        m_applier->deleteLater();
     if (m_session)
         disconnect(m_session, nullptr, this, nullptr);
     m_session = session;
@@ -556,7 +558,7 @@ void ManifestsView::onProblemActivated(const QModelIndex &index)
 void ManifestsView::updateActions()
 {
     const bool connected = m_session && m_session->state() == EnvironmentSession::State::Connected;
-    const bool idle = !m_applier || !m_applier->isRunning();
+    const bool idle = !m_flow->isBusy();
     const bool ready = connected && idle && currentEditor();
     m_save->setEnabled(currentEditor());
     for (QAction *action : {m_diff, m_apply}) {
@@ -571,45 +573,10 @@ void ManifestsView::updateActions()
     }
 }
 
-void ManifestsView::runApplier(bool dryRun, const std::function<void(const QList<ApplyOutcome> &)> &then)
-{
-    ManifestEditor *editor = currentEditor();
-    if (!editor || !m_session || !m_session->client())
-        return;
-    QString error;
-    const QList<ManifestObject> objects = manifestObjects(editor->toPlainText().toUtf8(), &error);
-    if (!error.isEmpty()) {
-        say(tr("%1 cannot be sent: %2").arg(QFileInfo(editor->filePath()).fileName(), error), true);
-        return;
-    }
-    if (objects.isEmpty()) {
-        say(tr("%1 holds no API objects (only a kustomization or comments); nothing to send.")
-                .arg(QFileInfo(editor->filePath()).fileName()));
-        return;
-    }
-    auto *applier = new ManifestApplier(m_session->client(), m_session->environment().namespaceName, this);
-    m_applier = applier;
-    connect(applier, &ManifestApplier::finished, this, [this, applier, then](const QList<ApplyOutcome> &outcomes) {
-        applier->deleteLater();
-        if (applier != m_applier)
-            return; // the environment changed meanwhile
-        m_applier = nullptr;
-        updateActions();
-        then(outcomes);
-    });
-    applier->start(objects, dryRun);
-    updateActions();
-    say(dryRun ? tr("Asking the server for a dry run…") : tr("Applying…"));
-}
-
 void ManifestsView::diffCurrent()
 {
-    runApplier(true, [this](const QList<ApplyOutcome> &outcomes) {
-        showOutcomes(tr("Diff against %1 (server-side dry run; nothing was changed)")
-                         .arg(m_session ? m_session->environment().name : QString()),
-                     outcomes);
-        Q_EMIT diffFinished();
-    });
+    if (ManifestEditor *editor = currentEditor())
+        m_flow->diff(editor->filePath(), editor->toPlainText().toUtf8());
 }
 
 void ManifestsView::applyCurrent()
@@ -617,35 +584,6 @@ void ManifestsView::applyCurrent()
     ManifestEditor *editor = currentEditor();
     if (!editor)
         return;
-    if (editor->filePath().endsWith(QLatin1String(".template.yaml"))) {
-        // Applying a template would replace the real values with its blanks.
-        say(tr("%1 is a template: its values are blank on purpose. Create the real object from your secret store "
-               "instead (for example kubectl create secret generic … --from-literal=…).")
-                .arg(QFileInfo(editor->filePath()).fileName()),
-            true);
-        Q_EMIT applyFinished();
-        return;
-    }
-    // An object that names another namespace would change an environment other than the one
-    // confirmed (possibly a protected one): apply it from that environment instead.
-    if (m_session) {
-        const auto &env = m_session->environment();
-        QString error;
-        for (const auto &object : manifestObjects(editor->toPlainText().toUtf8(), &error)) {
-            const bool isNamespace = object.kind() == QLatin1String("Namespace");
-            const QString target = isNamespace ? object.name() : object.namespaceName();
-            if (!target.isEmpty() && target != env.namespaceName) {
-                say(tr("%1 (line %2) belongs to namespace %3, but %4 works in %5. Switch to the environment of %3 "
-                       "to apply it, so that its confirmation is the one asked.")
-                        .arg(object.displayName())
-                        .arg(object.line)
-                        .arg(target, env.name, env.namespaceName),
-                    true);
-                Q_EMIT applyFinished();
-                return;
-            }
-        }
-    }
     int errors = 0;
     for (const auto &p : std::as_const(m_allProblems))
         errors += p.file == editor->filePath() && p.severity == Severity::Error;
@@ -658,51 +596,7 @@ void ManifestsView::applyCurrent()
         Q_EMIT applyFinished();
         return;
     }
-    // First the dry run: its diff is what the confirmation shows.
-    runApplier(true, [this](const QList<ApplyOutcome> &preview) { confirmApply(preview); });
-}
-
-void ManifestsView::confirmApply(const QList<ApplyOutcome> &preview)
-{
-    const bool refused = std::any_of(preview.begin(), preview.end(),
-                                     [](const ApplyOutcome &o) { return o.result == ApplyOutcome::Result::Failed; });
-    if (refused || !m_session) {
-        showOutcomes(tr("The server refused the dry run; nothing was applied"), preview);
-        Q_EMIT applyFinished();
-        return;
-    }
-    const auto &env = m_session->environment();
-    ManifestEditor *editor = currentEditor();
-    QStringList details;
-    int changes = 0;
-    for (const auto &o : preview) {
-        details.append(o.message);
-        if (!o.diff.isEmpty())
-            details.append(o.diff);
-        changes += o.result != ApplyOutcome::Result::Unchanged;
-    }
-    auto *dialog = new ConfirmActionDialog(
-        tr("Apply Manifests"),
-        tr("Apply %1 from %2 to %3 (namespace %4)? The server's dry run says %5 would change.")
-            .arg(preview.size() == 1 ? tr("1 object") : tr("%1 objects").arg(preview.size()),
-                 editor ? QFileInfo(editor->filePath()).fileName() : QString(), env.name, env.namespaceName)
-            .arg(changes),
-        env.name, env.isProtected, this);
-    dialog->setDetails(details.join(QLatin1Char('\n')));
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this] {
-        runApplier(false, [this](const QList<ApplyOutcome> &outcomes) {
-            showOutcomes(tr("Applied to %1").arg(m_session ? m_session->environment().name : QString()), outcomes);
-            Q_EMIT applyFinished();
-        });
-    });
-    connect(dialog, &QDialog::rejected, this, [this] {
-        say(tr("Apply cancelled; nothing was changed."));
-        Q_EMIT applyFinished();
-    });
-    connect(dialog, &QDialog::finished, this, [this] { m_dialog = nullptr; });
-    m_dialog = dialog;
-    dialog->open();
+    m_flow->apply(editor->filePath(), editor->toPlainText().toUtf8());
 }
 
 void ManifestsView::showOutcomes(const QString &title, const QList<ApplyOutcome> &outcomes)
@@ -748,6 +642,11 @@ void ManifestsView::say(const QString &sentence, bool error)
         cursor.mergeCharFormat(format);
     }
     m_bottom->setCurrentWidget(m_output);
+}
+
+ConfirmActionDialog *ManifestsView::pendingDialog() const
+{
+    return m_flow->pendingDialog();
 }
 
 QString ManifestsView::outputText() const

@@ -32,6 +32,7 @@ namespace Lucent::Ui {
 
 class ConfirmActionDialog;
 class FindBar;
+class ManifestApplyFlow;
 class ManifestEditor;
 class ProblemsModel;
 
@@ -78,7 +79,7 @@ public:
     FindBar *findBar() const { return m_find; }
     QString outputText() const;
     QString schemaDescription() const;
-    ConfirmActionDialog *pendingDialog() const { return m_dialog; }
+    ConfirmActionDialog *pendingDialog() const;
     QAction *diffAction() const { return m_diff; }
     QAction *applyAction() const { return m_apply; }
 
@@ -97,9 +98,7 @@ private:
     void onSessionState();
     void updateActions();
     void updateTabTitle(ManifestEditor *editor);
-    void runApplier(bool dryRun, const std::function<void(const QList<Lucent::Core::Kube::ApplyOutcome> &)> &then);
     void showOutcomes(const QString &title, const QList<Lucent::Core::Kube::ApplyOutcome> &outcomes);
-    void confirmApply(const QList<Lucent::Core::Kube::ApplyOutcome> &preview);
     void say(const QString &sentence, bool error = false);
     void onFileChangedOnDisk(const QString &path);
 
@@ -108,8 +107,6 @@ private:
     std::shared_ptr<const Lucent::Core::Validation::KubernetesSchema> m_schema;
     QPointer<Lucent::Core::Environment::EnvironmentSession> m_session;
     QPointer<Lucent::Core::Validation::ClusterSchemaLoader> m_schemaLoader;
-    QPointer<Lucent::Core::Kube::ManifestApplier> m_applier;
-    QPointer<ConfirmActionDialog> m_dialog;
     QList<Lucent::Core::Validation::Problem> m_allProblems;
 
     QFileSystemModel *m_files = nullptr;
@@ -127,6 +124,7 @@ private:
     QLabel *m_summary = nullptr;
     QTimer *m_debounce = nullptr;
     QFileSystemWatcher *m_watcher = nullptr;
+    ManifestApplyFlow *m_flow = nullptr;
     QAction *m_save = nullptr;
     QAction *m_diff = nullptr;
     QAction *m_apply = nullptr;
