@@ -1,5 +1,5 @@
 #include "core/kube/kubeconfig.h"
-#include "ui/itemroles.h"
+#include "ui/common/itemroles.h"
 #include "ui/kube/contextmodel.h"
 
 #include <QAbstractItemModelTester>

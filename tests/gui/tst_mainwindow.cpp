@@ -1,5 +1,5 @@
 #include "ui/about/aboutdialog.h"
-#include "ui/shell/inlinebanner.h"
+#include "ui/common/inlinebanner.h"
 #include "ui/shell/mainwindow.h"
 #include "ui/shell/screenshotter.h"
 

@@ -1,6 +1,6 @@
 #include "ui/alerts/alertsmodel.h"
 
-#include "ui/itemroles.h"
+#include "ui/common/itemroles.h"
 
 #include <QBrush>
 #include <QColor>

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ui/common/itemroles.h"
+
 #include "core/prometheus/alertmanager.h"
 #include "core/prometheus/prometheustypes.h"
 
@@ -20,11 +22,11 @@ public:
     enum Column { NameColumn, SeverityColumn, PodColumn, SummaryColumn, SinceColumn, StateColumn, ColumnCount };
     enum Role {
         /// On an alert row: its labels (QVariantMap), for building a silence's matchers.
-        LabelsRole = Qt::UserRole + 20,
+        LabelsRole = AlertLabelsRole,
         /// On an alert row: the id of the silence muting it, or empty.
-        SilencedByRole,
+        SilencedByRole = AlertSilencedByRole,
         /// On a group row: the service (or namespace) it groups.
-        GroupRole,
+        GroupRole = AlertGroupRole,
     };
 
     explicit AlertsModel(QObject *parent = nullptr);

@@ -6,8 +6,8 @@
 #include "core/prometheus/prometheusresponse.h"
 #include "ui/alerts/alertsmodel.h"
 #include "ui/alerts/silencespanel.h"
-#include "ui/itemroles.h"
-#include "ui/shell/inlinebanner.h"
+#include "ui/common/inlinebanner.h"
+#include "ui/common/itemroles.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>

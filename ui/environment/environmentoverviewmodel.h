@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ui/common/itemroles.h"
+
 #include "core/environment/environmentsession.h"
 #include "core/environment/projectconfig.h"
 
@@ -17,14 +19,15 @@ class EnvironmentOverviewModel final : public QAbstractListModel
 
 public:
     enum Role {
-        NameRole = Qt::UserRole + 40,
-        StateRole, ///< EnvironmentSession::State as int
-        HealthyRole, ///< int
-        ProgressingRole,
-        DegradedRole,
-        VersionsRole, ///< QStringList "service version"
-        ProtectedRole, ///< bool
-        FiringAlertsRole, ///< int; -1 when the environment has no Prometheus or it did not answer
+        NameRole = EnvironmentNameRole,
+        StateRole = EnvironmentStateRole, ///< EnvironmentSession::State as int
+        HealthyRole = EnvironmentHealthyRole, ///< int
+        ProgressingRole = EnvironmentProgressingRole,
+        DegradedRole = EnvironmentDegradedRole,
+        VersionsRole = EnvironmentVersionsRole, ///< QStringList "service version"
+        ProtectedRole = EnvironmentProtectedRole, ///< bool
+        /// int; -1 when the environment has no Prometheus or it did not answer
+        FiringAlertsRole = EnvironmentFiringAlertsRole,
     };
 
     explicit EnvironmentOverviewModel(QObject *parent = nullptr);

@@ -1,6 +1,6 @@
 #include "ui/kube/contextmodel.h"
 
-#include "ui/itemroles.h"
+#include "ui/common/itemroles.h"
 
 #include <QFont>
 #include <QGuiApplication>

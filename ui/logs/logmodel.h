@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ui/common/itemroles.h"
+
 #include "core/logs/logbuffer.h"
 #include "ui/logs/logfilter.h"
 
@@ -20,7 +22,12 @@ class LogModel final : public QAbstractTableModel
 
 public:
     enum Column { TimeColumn, PodColumn, LevelColumn, MessageColumn };
-    enum Role { SourceRole = Qt::UserRole + 40, NanosRole, RawTextRole, HighlightedRole };
+    enum Role {
+        SourceRole = LogSourceRole,
+        NanosRole = LogNanosRole,
+        RawTextRole = LogRawTextRole,
+        HighlightedRole = LogHighlightedRole
+    };
 
     explicit LogModel(QObject *parent = nullptr, qsizetype maxLines = 1'000'000,
                       qsizetype maxBytes = 512LL * 1024 * 1024);

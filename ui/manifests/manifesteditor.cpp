@@ -1,5 +1,6 @@
 #include "ui/manifests/manifesteditor.h"
 
+#include "ui/common/palette.h"
 #include "ui/yaml/syntaxrepository.h"
 
 #include <KSyntaxHighlighting/Definition>
@@ -147,7 +148,7 @@ bool ManifestEditor::isModified() const
 void ManifestEditor::setProblems(const QList<Problem> &problems)
 {
     m_problems = problems;
-    const bool dark = palette().color(QPalette::Base).lightness() < 128;
+    const bool dark = isDark(palette());
     QList<QTextEdit::ExtraSelection> selections;
     for (const auto &p : problems) {
         const QTextBlock block = document()->findBlockByNumber(p.line - 1);
@@ -210,7 +211,7 @@ void ManifestEditor::paintGutter(QPaintEvent *event)
 {
     QPainter painter(m_gutter);
     const QPalette pal = palette();
-    const bool dark = pal.color(QPalette::Base).lightness() < 128;
+    const bool dark = isDark(pal);
     painter.fillRect(event->rect(), pal.color(QPalette::Window));
     const auto marks = gutterMarks();
     const int markSize = fontMetrics().height() - 6;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ui/common/itemroles.h"
+
 #include "core/validation/problem.h"
 
 #include <QAbstractTableModel>
@@ -14,7 +16,13 @@ class ProblemsModel final : public QAbstractTableModel
 
 public:
     enum Column { SeverityColumn, MessageColumn, FileColumn, PositionColumn, RuleColumn, ColumnCount };
-    enum Role { FileRole = Qt::UserRole + 1, LineRole, ColumnRole, SeverityRole, RuleRole };
+    enum Role {
+        FileRole = ProblemFileRole,
+        LineRole = ProblemLineRole,
+        ColumnRole = ProblemColumnRole,
+        SeverityRole = ProblemSeverityRole,
+        RuleRole = ProblemRuleRole
+    };
 
     explicit ProblemsModel(QObject *parent = nullptr);
 

@@ -3,8 +3,8 @@
 #include "core/environment/environmentsession.h"
 #include "core/prometheus/prometheusclient.h"
 #include "core/prometheus/prometheusresponse.h"
+#include "ui/common/inlinebanner.h"
 #include "ui/metrics/metricchart.h"
-#include "ui/shell/inlinebanner.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -4,7 +4,7 @@
 #include "core/kube/labelselector.h"
 #include "core/kube/resourcecache.h"
 #include "core/prometheus/alertpoller.h"
-#include "ui/itemroles.h"
+#include "ui/common/itemroles.h"
 
 #include <QBrush>
 #include <QColor>

@@ -7,8 +7,9 @@
 #include "core/prometheus/secretstore.h"
 #include "ui/about/aboutdialog.h"
 #include "ui/alerts/alertsview.h"
+#include "ui/common/inlinebanner.h"
+#include "ui/common/itemroles.h"
 #include "ui/environment/environmentoverviewmodel.h"
-#include "ui/itemroles.h"
 #include "ui/kube/contextmodel.h"
 #include "ui/logs/logmodel.h"
 #include "ui/logs/logview.h"
@@ -16,7 +17,6 @@
 #include "ui/manifests/manifestsview.h"
 #include "ui/metrics/metricsview.h"
 #include "ui/rollout/rolloutdashboard.h"
-#include "ui/shell/inlinebanner.h"
 #include "ui/yaml/yamlview.h"
 
 #include <QApplication>

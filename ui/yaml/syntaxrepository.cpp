@@ -1,5 +1,7 @@
 #include "ui/yaml/syntaxrepository.h"
 
+#include "ui/common/palette.h"
+
 #include <KSyntaxHighlighting/Repository>
 #include <KSyntaxHighlighting/SyntaxHighlighter>
 #include <KSyntaxHighlighting/Theme>
@@ -17,7 +19,7 @@ KSyntaxHighlighting::Repository &syntaxRepository()
 
 void applyPaletteTheme(KSyntaxHighlighting::SyntaxHighlighter *highlighter, const QPalette &palette)
 {
-    const bool dark = palette.color(QPalette::Base).lightness() < 128;
+    const bool dark = isDark(palette);
     const auto theme = syntaxRepository().defaultTheme(dark ? KSyntaxHighlighting::Repository::DarkTheme
                                                             : KSyntaxHighlighting::Repository::LightTheme);
     if (theme.name() == highlighter->theme().name())

@@ -1,4 +1,4 @@
-#include "ui/shell/inlinebanner.h"
+#include "ui/common/inlinebanner.h"
 
 #include <QHBoxLayout>
 #include <QLabel>

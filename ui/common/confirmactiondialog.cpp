@@ -1,4 +1,4 @@
-#include "ui/rollout/confirmactiondialog.h"
+#include "ui/common/confirmactiondialog.h"
 
 #include <QDialogButtonBox>
 #include <QFontDatabase>

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <Qt>
+
+namespace Lucent::Ui {
+
+/// Every item data role of the console's models, in one enum so that no two collide: a
+/// proxy or delegate that asks one model's role of another gets nothing rather than a
+/// wrong value. Models name their roles after these (ProblemsModel::FileRole = ProblemFileRole).
+enum ItemRole {
+    SortRole = Qt::UserRole + 1, ///< a value that sorts correctly (numbers as numbers)
+    IsCurrentRole, ///< bool: the row is the active context / environment
+
+    ServiceStateRole, ///< ServicesTableModel
+    ServiceNameRole,
+
+    AlertLabelsRole, ///< AlertsModel
+    AlertSilencedByRole,
+    AlertGroupRole,
+
+    EnvironmentNameRole, ///< EnvironmentOverviewModel
+    EnvironmentStateRole,
+    EnvironmentHealthyRole,
+    EnvironmentProgressingRole,
+    EnvironmentDegradedRole,
+    EnvironmentVersionsRole,
+    EnvironmentProtectedRole,
+    EnvironmentFiringAlertsRole,
+
+    LogSourceRole, ///< LogModel
+    LogNanosRole,
+    LogRawTextRole,
+    LogHighlightedRole,
+
+    ProblemFileRole, ///< ProblemsModel
+    ProblemLineRole,
+    ProblemColumnRole,
+    ProblemSeverityRole,
+    ProblemRuleRole,
+
+    FirstFreeRole ///< the next model's roles start here
+};
+
+} // namespace Lucent::Ui
