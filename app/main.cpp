@@ -2,11 +2,11 @@
 // Everything with behaviour worth testing lives in lucent_core and lucent_ui.
 
 #include "core/commandline/commandline.h"
+#include "core/commandline/validatecommand.h"
 #include "core/environment/projectconfig.h"
 #include "core/environment/sandboxlauncher.h"
 #include "core/kube/kubeconfig.h"
 #include "core/logging/logging.h"
-#include "core/validation/validatecommand.h"
 #include "ui/shell/mainwindow.h"
 #include "ui/shell/screenshotter.h"
 #include "ui/shell/theme.h"
@@ -50,7 +50,7 @@ int main(int argc, char **argv)
         QCoreApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("lucent-console"));
         QCoreApplication::setOrganizationName(QStringLiteral("Lucent"));
-        return Lucent::Core::Validation::runValidateCommand(options, stdout, stderr);
+        return Lucent::Core::runValidateCommand(options, stdout, stderr);
     }
     case CommandLine::Action::Run: break;
     }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QJsonObject>
+#include <QStringList>
 
 namespace Lucent::Core::Kube {
 
@@ -16,6 +17,15 @@ inline bool selectorMatches(const QJsonObject &matchLabels, const QJsonObject &l
             return false;
     }
     return true;
+}
+
+/// "app=wallet-service,color=blue": @p matchLabels as kubectl prints a selector.
+inline QString selectorText(const QJsonObject &matchLabels)
+{
+    QStringList parts;
+    for (auto it = matchLabels.begin(); it != matchLabels.end(); ++it)
+        parts.append(it.key() + QLatin1Char('=') + it.value().toString());
+    return parts.join(QLatin1Char(','));
 }
 
 } // namespace Lucent::Core::Kube

@@ -5,7 +5,7 @@
 // The target: 1,000 documents well under a second.
 
 #include "core/validation/validator.h"
-#include "tests/support/sandboxprocess.h"
+#include "sandboxprocess.h"
 
 #include <QCoreApplication>
 #include <QDir>

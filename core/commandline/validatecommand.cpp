@@ -1,4 +1,4 @@
-#include "core/validation/validatecommand.h"
+#include "core/commandline/validatecommand.h"
 
 #include "core/about/componentversions.h"
 #include "core/environment/projectconfig.h"
@@ -9,11 +9,12 @@
 #include <QDir>
 #include <QStandardPaths>
 
-namespace Lucent::Core::Validation {
+namespace Lucent::Core {
 
 int runValidateCommand(const CommandLine &options, std::FILE *out, std::FILE *err)
 {
     using Environment::ProjectConfig;
+    using namespace Validation;
     if (options.listRules) {
         QByteArray text;
         for (const auto &rule : ruleCatalog()) {
@@ -59,4 +60,4 @@ int runValidateCommand(const CommandLine &options, std::FILE *out, std::FILE *er
     return result.errors() > 0 ? 1 : 0;
 }
 
-} // namespace Lucent::Core::Validation
+} // namespace Lucent::Core
