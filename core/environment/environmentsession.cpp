@@ -1,5 +1,6 @@
 #include "core/environment/environmentsession.h"
 
+#include "core/audit/audittrail.h"
 #include "core/kube/clusterconnection.h"
 #include "core/kube/kubeclient.h"
 #include "core/kube/resourcecache.h"
@@ -22,6 +23,7 @@ EnvironmentSession::EnvironmentSession(Environment environment, Kube::Kubeconfig
     , m_environment(std::move(environment))
     , m_kubeconfig(std::move(kubeconfig))
     , m_scope(scope)
+    , m_audit(new Audit::AuditTrail(m_environment.context, Audit::AuditLog(), this))
 {
     // Alerts do not depend on the cluster connection: Prometheus may answer when the API
     // server does not, and the other way round.
@@ -97,6 +99,7 @@ void EnvironmentSession::onConnection(const QVariant &connection, const QString 
     if (const Kube::KubeconfigContext *context = m_kubeconfig.context(m_environment.context))
         m_userName = context->user;
     m_client = new Kube::KubeClient(resolved, this);
+    m_audit->attach(m_client, m_userName);
     m_deployments = addCache(QStringLiteral("deployments"));
     if (m_scope == Scope::Everything) {
         m_replicaSets = addCache(QStringLiteral("replicasets"));

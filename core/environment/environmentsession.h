@@ -19,6 +19,10 @@ class PrometheusClient;
 class SecretStore;
 } // namespace Lucent::Core::Prometheus
 
+namespace Lucent::Core::Audit {
+class AuditTrail;
+}
+
 namespace Lucent::Core::Environment {
 
 /// One environment's live connection: its client and the watch caches of its namespace.
@@ -58,6 +62,8 @@ public:
     Prometheus::PrometheusClient *prometheus() const { return m_prometheus; }
     /// Silences; null when the environment names no Alertmanager.
     Prometheus::AlertmanagerClient *alertmanager() const { return m_alertmanager; }
+    /// Where every change made in this environment is recorded (audit.jsonl and Events).
+    Audit::AuditTrail *audit() const { return m_audit; }
     /// A bearer token for Prometheus and Alertmanager (they usually sit behind one proxy).
     void setPrometheusToken(const QByteArray &token);
     /// The keychain entry of this environment's Prometheus bearer token.
@@ -89,6 +95,7 @@ private:
     Prometheus::AlertPoller *m_alerts = nullptr;
     Prometheus::AlertmanagerClient *m_alertmanager = nullptr;
     Prometheus::SecretStore *m_secrets = nullptr;
+    Audit::AuditTrail *m_audit = nullptr;
 };
 
 } // namespace Lucent::Core::Environment

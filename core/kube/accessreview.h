@@ -22,4 +22,8 @@ struct AccessDecision {
     QString evaluationError;
 };
 
+/// What the user is told when the cluster's access review says no: who may not do what,
+/// where, the cluster's reason, and what to do about it.
+QString deniedSentence(const QString &user, const AccessQuery &query, const AccessDecision &decision);
+
 } // namespace Lucent::Core::Kube

@@ -1,6 +1,6 @@
 #include "core/release/rolloutactions.h"
 
-#include "core/release/linediff.h"
+#include "core/diff/linediff.h"
 #include "core/release/rolloutsummary.h"
 
 #include <QJsonArray>
@@ -58,32 +58,6 @@ Kube::AccessQuery RolloutActions::accessQuery(RolloutAction action, const QStrin
     return query;
 }
 
-QByteArray RolloutActions::restartPatch(const QDateTime &now)
-{
-    const QJsonObject patch{
-        {QStringLiteral("spec"),
-         QJsonObject{{QStringLiteral("template"),
-                      QJsonObject{{QStringLiteral("metadata"),
-                                   QJsonObject{{QStringLiteral("annotations"),
-                                                QJsonObject{{QStringLiteral("kubectl.kubernetes.io/restartedAt"),
-                                                             now.toUTC().toString(Qt::ISODate)}}}}}}}}}};
-    return QJsonDocument(patch).toJson(QJsonDocument::Compact);
-}
-
-QByteArray RolloutActions::pausePatch(bool paused)
-{
-    return QJsonDocument(QJsonObject{{QStringLiteral("spec"), QJsonObject{{QStringLiteral("paused"), paused}}}})
-        .toJson(QJsonDocument::Compact);
-}
-
-QByteArray RolloutActions::undoPatch(const Revision &revision)
-{
-    const QJsonArray patch{QJsonObject{{QStringLiteral("op"), QStringLiteral("replace")},
-                                       {QStringLiteral("path"), QStringLiteral("/spec/template")},
-                                       {QStringLiteral("value"), revision.podTemplate}}};
-    return QJsonDocument(patch).toJson(QJsonDocument::Compact);
-}
-
 QList<Revision> RolloutActions::history(const QJsonObject &deployment, const QList<QJsonObject> &replicaSets)
 {
     const QString uid = deployment.value(QLatin1String("metadata")).toObject().value(QLatin1String("uid")).toString();
@@ -118,7 +92,7 @@ QString RolloutActions::templateDiff(const QJsonObject &from, const QJsonObject 
         = QString::fromUtf8(QJsonDocument(from).toJson(QJsonDocument::Indented)).split(QLatin1Char('\n'));
     const QStringList b = QString::fromUtf8(QJsonDocument(to).toJson(QJsonDocument::Indented)).split(QLatin1Char('\n'));
     QStringList out;
-    for (const DiffLine &line : diffLines(a, b)) {
+    for (const Diff::DiffLine &line : Diff::diffLines(a, b)) {
         if (line.op != ' ')
             out.append(QLatin1Char(line.op) + QLatin1Char(' ') + line.text.trimmed()); // what goes, before what comes
     }

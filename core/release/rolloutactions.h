@@ -25,19 +25,12 @@ struct Revision {
     QJsonObject podTemplate; ///< without the pod-template-hash label
 };
 
-/// The requests behind the actions, built as kubectl builds them, and the checks before.
+/// What the dashboard's actions read before they are built (RolloutOperation builds them).
 class RolloutActions final
 {
 public:
     /// The access review that says whether the current user may perform @p action.
     static Kube::AccessQuery accessQuery(RolloutAction action, const QString &ns, const QString &deployment = {});
-
-    /// `kubectl rollout restart`: a new restartedAt annotation on the pod template.
-    static QByteArray restartPatch(const QDateTime &now);
-    /// `kubectl rollout pause` / `resume`.
-    static QByteArray pausePatch(bool paused);
-    /// `kubectl rollout undo --to-revision`: the revision's template replaces the current one.
-    static QByteArray undoPatch(const Revision &revision);
 
     /// The Deployment's revisions, newest first, from the ReplicaSets it owns.
     static QList<Revision> history(const QJsonObject &deployment, const QList<QJsonObject> &replicaSets);

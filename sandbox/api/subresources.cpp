@@ -76,6 +76,16 @@ ApiResponse ApiServer::scale(const ApiRequest &request, const Target &target)
                 {{"FieldValueInvalid", "Invalid value: " + replicas.dump() + ": must be greater than or equal to 0",
                   "spec.replicas"}})
                 .toStatus());
+    // As the API server's scale storage does: a uid in the Scale is a precondition on the
+    // object it scales (a Deployment recreated under the same name is another object).
+    const std::string uid = scale.value("/metadata/uid"_json_pointer, std::string());
+    const std::string currentUid = object.value("/metadata/uid"_json_pointer, std::string());
+    if (!uid.empty() && uid != currentUid)
+        return ApiResponse::json(409,
+                                 ApiError::conflict(target.type->group, target.type->plural + "/scale", p.name,
+                                                    "Precondition failed: UID in precondition: " + uid
+                                                        + ", UID in object meta: " + currentUid)
+                                     .toStatus());
     json updated = object;
     updated["spec"]["replicas"] = replicas;
     const std::string rv = scale.value("/metadata/resourceVersion"_json_pointer, std::string());

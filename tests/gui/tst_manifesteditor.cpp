@@ -5,11 +5,11 @@
 // production), sends fieldValidation=Strict and shows what the server said.
 
 #include "sandboxprocess.h"
+#include "ui/common/confirmactiondialog.h"
 #include "ui/manifests/findbar.h"
 #include "ui/manifests/manifesteditor.h"
 #include "ui/manifests/manifestsview.h"
 #include "ui/manifests/problemsmodel.h"
-#include "ui/rollout/confirmactiondialog.h"
 #include "ui/shell/mainwindow.h"
 
 #include <QAbstractItemModelTester>

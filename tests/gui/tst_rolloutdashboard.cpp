@@ -6,8 +6,8 @@
 
 #include "core/environment/environmentsession.h"
 #include "core/environment/projectconfig.h"
+#include "ui/common/confirmactiondialog.h"
 #include "ui/environment/environmentoverviewmodel.h"
-#include "ui/rollout/confirmactiondialog.h"
 #include "ui/rollout/rolloutdashboard.h"
 #include "ui/rollout/servicestablemodel.h"
 #include "ui/shell/mainwindow.h"

@@ -1,4 +1,5 @@
-// The project file, rollout states and the requests behind the rollout actions.
+// The project file, rollout states, revision history and the access the rollout actions need
+// (their requests are in tst_operations).
 
 #include "core/environment/projectconfig.h"
 #include "core/release/rolloutactions.h"
@@ -63,7 +64,7 @@ private Q_SLOTS:
     void rolloutStates();
     void summaryReadsVersionsAndColour();
     void historyIsNewestFirstWithoutTemplateHash();
-    void patchesAreWhatKubectlSends();
+    void accessQueriesNameTheSubresource();
     void templateDiffShowsOnlyTheChange();
 };
 
@@ -222,19 +223,9 @@ void TestRelease::historyIsNewestFirstWithoutTemplateHash()
         QStringLiteral("pod-template-hash")));
 }
 
-void TestRelease::patchesAreWhatKubectlSends()
+void TestRelease::accessQueriesNameTheSubresource()
 {
     using Release::RolloutActions;
-    const QDateTime at(QDate(2026, 11, 25), QTime(10, 0), Qt::UTC);
-    QCOMPARE(
-        RolloutActions::restartPatch(at),
-        QByteArray(
-            R"({"spec":{"template":{"metadata":{"annotations":{"kubectl.kubernetes.io/restartedAt":"2026-11-25T10:00:00Z"}}}}})"));
-    QCOMPARE(RolloutActions::pausePatch(true), QByteArray(R"({"spec":{"paused":true}})"));
-    Release::Revision revision;
-    revision.podTemplate = json(R"({"spec":{"containers":[]}})");
-    QCOMPARE(RolloutActions::undoPatch(revision),
-             QByteArray(R"([{"op":"replace","path":"/spec/template","value":{"spec":{"containers":[]}}}])"));
     const auto scale = RolloutActions::accessQuery(Release::RolloutAction::Scale, QStringLiteral("ns"));
     QCOMPARE(scale.verb, QStringLiteral("patch"));
     QCOMPARE(scale.subresource, QStringLiteral("scale"));

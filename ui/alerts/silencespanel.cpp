@@ -1,13 +1,13 @@
 #include "ui/alerts/silencespanel.h"
 
+#include "core/alerting/silenceoperations.h"
+#include "core/audit/auditrecord.h"
 #include "core/environment/environmentsession.h"
-#include "core/prometheus/prometheusclient.h"
 #include "ui/alerts/silenceform.h"
-#include "ui/rollout/confirmactiondialog.h"
-#include "ui/shell/inlinebanner.h"
+#include "ui/common/confirmactiondialog.h"
+#include "ui/common/inlinebanner.h"
 
 #include <QCheckBox>
-#include <QDir>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -18,9 +18,8 @@
 
 namespace Lucent::Ui {
 
-using Core::Prometheus::AlertmanagerResponse;
+using Core::Alerting::SilenceOperations;
 using Core::Prometheus::PrometheusError;
-using Core::Prometheus::PrometheusReply;
 using Core::Prometheus::Silence;
 
 namespace {
@@ -84,7 +83,9 @@ void SilencesPanel::setSession(Core::Environment::EnvironmentSession *session)
     if (m_dialog)
         m_dialog->reject(); // a confirmation never outlives the environment it was for
     m_session = session;
-    ++m_generation;
+    delete m_operations; // answers about the old environment's silences go with it
+    m_operations = nullptr;
+    m_listFailed = false;
     m_silences.clear();
     m_list->clear();
     m_banner->clear();
@@ -102,6 +103,21 @@ void SilencesPanel::setSession(Core::Environment::EnvironmentSession *session)
         return;
     }
     m_emptyState->hide();
+    m_operations
+        = new SilenceOperations(session->alertmanager(), session->audit(), session->environment().namespaceName, this);
+    connect(m_operations, &SilenceOperations::listed, this, [this](const QList<Silence> &silences) {
+        if (m_listFailed)
+            m_banner->clear(); // the list works again; a change's sentence stays
+        m_listFailed = false;
+        m_silences = silences;
+        showSilences();
+        Q_EMIT silencesChanged(m_silences);
+    });
+    connect(m_operations, &SilenceOperations::listFailed, this, [this](const PrometheusError &error) {
+        m_listFailed = true;
+        m_banner->showMessages(InlineBanner::Severity::Error, {error.sentence()});
+    });
+    connect(m_operations, &SilenceOperations::changed, this, &SilencesPanel::onChanged);
     refresh();
     m_timer->start();
 }
@@ -113,32 +129,8 @@ QString SilencesPanel::bannerText() const
 
 void SilencesPanel::refresh()
 {
-    if (!m_session || !m_session->alertmanager())
-        return;
-    PrometheusReply *reply = m_session->alertmanager()->silences();
-    const int generation = m_generation;
-    connect(reply, &PrometheusReply::finished, this, [this, reply, generation] {
-        if (generation != m_generation)
-            return;
-        PrometheusError error = reply->error();
-        std::optional<QList<Silence>> silences;
-        if (!error.isError())
-            silences = AlertmanagerResponse::silences(reply->body(), reply->httpStatus(), &error);
-        if (!silences) {
-            m_banner->showMessages(InlineBanner::Severity::Error, {error.sentence()});
-            return;
-        }
-        if (m_banner->text().contains(QLatin1String("cannot be reached")))
-            m_banner->clear();
-        // Newest first: what was just created is at the top.
-        std::sort(silences->begin(), silences->end(),
-                  [](const Silence &a, const Silence &b) { return a.updatedAt > b.updatedAt; });
-        const QString ns = m_session->environment().namespaceName;
-        silences->removeIf([&ns](const Silence &silence) { return !ns.isEmpty() && !silence.appliesToNamespace(ns); });
-        m_silences = *silences;
-        showSilences();
-        Q_EMIT silencesChanged(m_silences);
-    });
+    if (m_operations)
+        m_operations->list();
 }
 
 void SilencesPanel::showSilences()
@@ -171,7 +163,7 @@ void SilencesPanel::createSilence(const Silence &draft)
         return;
     Silence filled = draft;
     if (filled.createdBy.isEmpty())
-        filled.createdBy = qEnvironmentVariable("USER", qEnvironmentVariable("LOGNAME", QDir::home().dirName()));
+        filled.createdBy = Core::Audit::localUserName();
     const auto &env = m_session->environment();
     auto *dialog = new ConfirmActionDialog(tr("Create Silence"),
                                            tr("Silence matching alerts in %1. They keep firing in Prometheus, but "
@@ -184,35 +176,21 @@ void SilencesPanel::createSilence(const Silence &draft)
     connect(form, &SilenceForm::validityChanged, dialog, &ConfirmActionDialog::setInputsValid);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, form] {
-        if (const auto silence = form->silence())
-            submit(*silence);
+        if (const auto silence = form->silence(); silence && m_operations)
+            m_operations->create(*silence);
     });
     m_dialog = dialog;
     dialog->open();
 }
 
-void SilencesPanel::submit(const Silence &silence)
+void SilencesPanel::onChanged(bool ok, const QString &sentence, const Silence &silence)
 {
-    PrometheusReply *reply = m_session->alertmanager()->createSilence(silence);
-    const int generation = m_generation;
-    connect(reply, &PrometheusReply::finished, this, [this, reply, generation, silence] {
-        if (generation != m_generation)
-            return;
-        PrometheusError error = reply->error();
-        std::optional<QString> id;
-        if (!error.isError())
-            id = AlertmanagerResponse::createdSilence(reply->body(), reply->httpStatus(), &error);
-        if (!id) {
-            // Nothing typed is lost: the form comes back with it, under the reason.
-            m_banner->showMessages(InlineBanner::Severity::Error,
-                                   {tr("The silence was not created. %1").arg(error.sentence())});
-            createSilence(silence);
-            return;
-        }
-        m_banner->showMessages(InlineBanner::Severity::Info,
-                               {tr("Silence %1 created for %2.").arg(*id, silence.matchersText())});
-        refresh();
-    });
+    m_listFailed = false;
+    m_banner->showMessages(ok ? InlineBanner::Severity::Info : InlineBanner::Severity::Error, {sentence});
+    // A silence that was not created comes back in its form, so nothing typed is lost.
+    if (!ok && silence.id.isEmpty())
+        createSilence(silence);
+    refresh();
 }
 
 void SilencesPanel::expireSelected()
@@ -221,28 +199,21 @@ void SilencesPanel::expireSelected()
     if (!item || !m_session || !m_session->alertmanager() || m_dialog)
         return;
     const QString id = item->data(0, Qt::UserRole).toString();
+    // The silence as listed when asking: the one the question names.
+    const auto found = std::find_if(m_silences.cbegin(), m_silences.cend(),
+                                    [&id](const Silence &candidate) { return candidate.id == id; });
+    if (found == m_silences.cend())
+        return;
+    const Silence silence = *found;
     const auto &env = m_session->environment();
     auto *dialog = new ConfirmActionDialog(tr("Expire Silence"),
                                            tr("Expire the silence on %1 in %2? Alerts it mutes notify again at once.")
                                                .arg(item->text(MatchersColumn), env.name),
                                            env.name, env.isProtected, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, id] {
-        PrometheusReply *reply = m_session->alertmanager()->expireSilence(id);
-        const int generation = m_generation;
-        connect(reply, &PrometheusReply::finished, this, [this, reply, generation, id] {
-            if (generation != m_generation)
-                return;
-            PrometheusError error = reply->error();
-            if (!error.isError())
-                AlertmanagerResponse::expired(reply->body(), reply->httpStatus(), &error);
-            if (error.isError())
-                m_banner->showMessages(InlineBanner::Severity::Error,
-                                       {tr("Silence %1 was not expired. %2").arg(id, error.sentence())});
-            else
-                m_banner->showMessages(InlineBanner::Severity::Info, {tr("Silence %1 expired.").arg(id)});
-            refresh();
-        });
+    connect(dialog, &QDialog::accepted, this, [this, silence] {
+        if (m_operations)
+            m_operations->expire(silence);
     });
     m_dialog = dialog;
     dialog->open();

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/prometheus/alertmanager.h"
-#include "ui/rollout/confirmactiondialog.h"
+#include "ui/common/confirmactiondialog.h"
 
 #include <QPointer>
 #include <QWidget>
@@ -11,6 +11,10 @@ class QLabel;
 class QPushButton;
 class QTimer;
 class QTreeWidget;
+
+namespace Lucent::Core::Alerting {
+class SilenceOperations;
+}
 
 namespace Lucent::Core::Environment {
 class EnvironmentSession;
@@ -46,7 +50,7 @@ Q_SIGNALS:
 private:
     void expireSelected();
     void showSilences();
-    void submit(const Lucent::Core::Prometheus::Silence &silence);
+    void onChanged(bool ok, const QString &sentence, const Lucent::Core::Prometheus::Silence &silence);
 
     QPointer<Lucent::Core::Environment::EnvironmentSession> m_session;
     QList<Lucent::Core::Prometheus::Silence> m_silences;
@@ -58,7 +62,8 @@ private:
     InlineBanner *m_banner = nullptr;
     QTimer *m_timer = nullptr;
     QPointer<ConfirmActionDialog> m_dialog;
-    int m_generation = 0;
+    Lucent::Core::Alerting::SilenceOperations *m_operations = nullptr;
+    bool m_listFailed = false; ///< the banner shows why the list failed
 };
 
 } // namespace Lucent::Ui

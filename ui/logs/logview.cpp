@@ -1,9 +1,10 @@
 #include "ui/logs/logview.h"
 
 #include "core/environment/environmentsession.h"
+#include "core/kube/labelselector.h"
 #include "core/kube/resourcecache.h"
+#include "ui/common/inlinebanner.h"
 #include "ui/logs/logmodel.h"
-#include "ui/shell/inlinebanner.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -26,14 +27,6 @@ using Core::Logs::LogTarget;
 using Core::Logs::PodLogSet;
 
 namespace {
-
-QString selectorText(const QJsonObject &matchLabels)
-{
-    QStringList parts;
-    for (auto it = matchLabels.begin(); it != matchLabels.end(); ++it)
-        parts.append(it.key() + QLatin1Char('=') + it.value().toString());
-    return parts.join(QLatin1Char(','));
-}
 
 QLineEdit *filterEdit(const QString &name, const QString &placeholder, QWidget *parent)
 {
@@ -292,8 +285,9 @@ std::optional<LogTarget> LogView::resolve(const QString &source, QString *proble
         target.pod = name;
     } else if (kind == QLatin1String("deployment") || kind == QLatin1String("service")) {
         target.labelSelector = kind == QLatin1String("deployment")
-            ? selectorText(specSelector(m_session->deployments()).value(QLatin1String("matchLabels")).toObject())
-            : selectorText(specSelector(m_session->services()));
+            ? Core::Kube::selectorText(
+                specSelector(m_session->deployments()).value(QLatin1String("matchLabels")).toObject())
+            : Core::Kube::selectorText(specSelector(m_session->services()));
         if (target.labelSelector.isEmpty()) {
             *problem = tr("%1 was not found in %2, or selects no pods.").arg(target.title, target.namespaceName);
             return std::nullopt;

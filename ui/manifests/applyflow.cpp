@@ -1,18 +1,18 @@
 #include "ui/manifests/applyflow.h"
 
+#include "core/apply/applyguards.h"
 #include "core/environment/environmentsession.h"
-#include "core/validation/manifestjson.h"
-#include "ui/rollout/confirmactiondialog.h"
+#include "ui/common/confirmactiondialog.h"
 
 #include <QFileInfo>
 #include <QWidget>
 
 namespace Lucent::Ui {
 
+using Lucent::Core::Apply::ApplyOutcome;
+using Lucent::Core::Apply::ApplyPlan;
+using Lucent::Core::Apply::ManifestApplier;
 using Lucent::Core::Environment::EnvironmentSession;
-using Lucent::Core::Kube::ApplyOutcome;
-using Lucent::Core::Kube::ManifestApplier;
-using Lucent::Core::Validation::ManifestObject;
 
 ManifestApplyFlow::ManifestApplyFlow(QWidget *dialogParent)
     : QObject(dialogParent)
@@ -48,19 +48,16 @@ void ManifestApplyFlow::run(const QString &file, const QByteArray &text, bool dr
 {
     if (!m_session || !m_session->client())
         return;
-    QString error;
-    const QList<ManifestObject> objects = Lucent::Core::Validation::manifestObjects(text, &error);
-    const QString name = QFileInfo(file).fileName();
-    if (!error.isEmpty()) {
-        Q_EMIT said(tr("%1 cannot be sent: %2").arg(name, error), true);
+    const auto &env = m_session->environment();
+    const ApplyPlan plan = Lucent::Core::Apply::planApply(file, text, env.name, env.namespaceName, !dryRun);
+    if (!plan.canSend()) {
+        Q_EMIT said(plan.sentence, plan.verdict == ApplyPlan::Verdict::Refused);
+        if (!dryRun)
+            Q_EMIT applyFinished();
         return;
     }
-    if (objects.isEmpty()) {
-        Q_EMIT said(tr("%1 holds no API objects (only a kustomization or comments); nothing to send.").arg(name),
-                    false);
-        return;
-    }
-    auto *applier = new ManifestApplier(m_session->client(), m_session->environment().namespaceName, this);
+    auto *applier = new ManifestApplier(m_session->client(), env.namespaceName, this);
+    applier->setAuditTrail(m_session->audit());
     m_applier = applier;
     connect(applier, &ManifestApplier::finished, this, [this, applier, then](const QList<ApplyOutcome> &outcomes) {
         applier->deleteLater();
@@ -70,7 +67,7 @@ void ManifestApplyFlow::run(const QString &file, const QByteArray &text, bool dr
         Q_EMIT busyChanged();
         then(outcomes);
     });
-    applier->start(objects, dryRun);
+    applier->start(plan.objects, dryRun);
     Q_EMIT busyChanged();
     Q_EMIT said(dryRun ? tr("Asking the server for a dry run…") : tr("Applying…"), false);
 }
@@ -86,34 +83,16 @@ void ManifestApplyFlow::diff(const QString &file, const QByteArray &text)
 
 void ManifestApplyFlow::apply(const QString &file, const QByteArray &text)
 {
-    auto refuse = [this](const QString &sentence) {
-        Q_EMIT said(sentence, true);
-        Q_EMIT applyFinished();
-    };
-    if (!m_session)
+    if (!m_session || !m_session->client())
         return;
-    if (file.endsWith(QLatin1String(".template.yaml"))) {
-        // Applying a template would replace the real values with its blanks.
-        refuse(tr("%1 is a template: its values are blank on purpose. Create the real object from your secret store "
-                  "instead (for example kubectl create secret generic … --from-literal=…).")
-                   .arg(QFileInfo(file).fileName()));
-        return;
-    }
-    // An object that names another namespace would change an environment other than the one
-    // confirmed (possibly a protected one): apply it from that environment instead.
+    // The guards of a real apply come before its dry run, so that a refused file is not even
+    // previewed as if it could be applied.
     const auto &env = m_session->environment();
-    QString error;
-    for (const auto &object : Lucent::Core::Validation::manifestObjects(text, &error)) {
-        const bool isNamespace = object.kind() == QLatin1String("Namespace");
-        const QString target = isNamespace ? object.name() : object.namespaceName();
-        if (!target.isEmpty() && target != env.namespaceName) {
-            refuse(tr("%1 (line %2) belongs to namespace %3, but %4 works in %5. Switch to the environment of %3 to "
-                      "apply it, so that its confirmation is the one asked.")
-                       .arg(object.displayName())
-                       .arg(object.line)
-                       .arg(target, env.name, env.namespaceName));
-            return;
-        }
+    const ApplyPlan plan = Lucent::Core::Apply::planApply(file, text, env.name, env.namespaceName, true);
+    if (!plan.canSend()) {
+        Q_EMIT said(plan.sentence, plan.verdict == ApplyPlan::Verdict::Refused);
+        Q_EMIT applyFinished();
+        return;
     }
     // First the dry run: its diff is what the confirmation shows.
     run(file, text, true, [this, file, text](const QList<ApplyOutcome> &preview) { confirm(file, text, preview); });

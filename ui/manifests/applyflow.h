@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/kube/manifestapplier.h"
+#include "core/apply/manifestapplier.h"
 
 #include <QObject>
 #include <QPointer>
@@ -40,20 +40,20 @@ public:
 
 Q_SIGNALS:
     void said(const QString &sentence, bool error);
-    void outcomesReady(const QString &title, const QList<Lucent::Core::Kube::ApplyOutcome> &outcomes);
+    void outcomesReady(const QString &title, const QList<Lucent::Core::Apply::ApplyOutcome> &outcomes);
     void busyChanged();
     void diffFinished();
     void applyFinished();
 
 private:
     void run(const QString &file, const QByteArray &text, bool dryRun,
-             const std::function<void(const QList<Lucent::Core::Kube::ApplyOutcome> &)> &then);
-    void confirm(const QString &file, const QByteArray &text, const QList<Lucent::Core::Kube::ApplyOutcome> &preview);
+             const std::function<void(const QList<Lucent::Core::Apply::ApplyOutcome> &)> &then);
+    void confirm(const QString &file, const QByteArray &text, const QList<Lucent::Core::Apply::ApplyOutcome> &preview);
     QString environmentName() const;
 
     QWidget *m_dialogParent = nullptr;
     QPointer<Lucent::Core::Environment::EnvironmentSession> m_session;
-    QPointer<Lucent::Core::Kube::ManifestApplier> m_applier;
+    QPointer<Lucent::Core::Apply::ManifestApplier> m_applier;
     QPointer<ConfirmActionDialog> m_dialog;
 };
 

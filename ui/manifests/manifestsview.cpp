@@ -2,11 +2,12 @@
 
 #include "core/environment/environmentsession.h"
 #include "core/validation/clusterschemaloader.h"
+#include "ui/common/confirmactiondialog.h"
+#include "ui/common/palette.h"
 #include "ui/manifests/applyflow.h"
 #include "ui/manifests/findbar.h"
 #include "ui/manifests/manifesteditor.h"
 #include "ui/manifests/problemsmodel.h"
-#include "ui/rollout/confirmactiondialog.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -35,8 +36,8 @@
 namespace Lucent::Ui {
 
 using namespace Lucent::Core::Validation;
+using Lucent::Core::Apply::ApplyOutcome;
 using Lucent::Core::Environment::EnvironmentSession;
-using Lucent::Core::Kube::ApplyOutcome;
 
 namespace {
 
@@ -601,7 +602,7 @@ void ManifestsView::applyCurrent()
 
 void ManifestsView::showOutcomes(const QString &title, const QList<ApplyOutcome> &outcomes)
 {
-    const bool dark = palette().color(QPalette::Base).lightness() < 128;
+    const bool dark = isDark(palette());
     const QString added = dark ? QStringLiteral("#7ee787") : QStringLiteral("#116329");
     const QString removed = dark ? QStringLiteral("#ff7b72") : QStringLiteral("#b31d28");
     const QString hunk = dark ? QStringLiteral("#79c0ff") : QStringLiteral("#0550ae");
@@ -635,8 +636,7 @@ void ManifestsView::say(const QString &sentence, bool error)
     m_output->setPlainText(sentence);
     if (error) {
         QTextCharFormat format;
-        format.setForeground(palette().color(QPalette::Base).lightness() < 128 ? QColor(0xff, 0x7b, 0x72)
-                                                                               : QColor(0xb3, 0x1d, 0x28));
+        format.setForeground(isDark(palette()) ? QColor(0xff, 0x7b, 0x72) : QColor(0xb3, 0x1d, 0x28));
         QTextCursor cursor(m_output->document());
         cursor.select(QTextCursor::Document);
         cursor.mergeCharFormat(format);

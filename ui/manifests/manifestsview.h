@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/kube/manifestapplier.h"
+#include "core/apply/manifestapplier.h"
 #include "core/validation/kubernetesschema.h"
 #include "core/validation/rulecatalog.h"
 #include "core/validation/validator.h"
@@ -98,7 +98,7 @@ private:
     void onSessionState();
     void updateActions();
     void updateTabTitle(ManifestEditor *editor);
-    void showOutcomes(const QString &title, const QList<Lucent::Core::Kube::ApplyOutcome> &outcomes);
+    void showOutcomes(const QString &title, const QList<Lucent::Core::Apply::ApplyOutcome> &outcomes);
     void say(const QString &sentence, bool error = false);
     void onFileChangedOnDisk(const QString &path);
 

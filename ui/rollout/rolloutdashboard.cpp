@@ -1,13 +1,14 @@
 #include "ui/rollout/rolloutdashboard.h"
 
 #include "core/environment/environmentsession.h"
-#include "core/kube/kubeclient.h"
 #include "core/kube/resourcecache.h"
-#include "ui/itemroles.h"
-#include "ui/rollout/confirmactiondialog.h"
+#include "core/release/actionpermissions.h"
+#include "core/release/operationrunner.h"
+#include "ui/common/confirmactiondialog.h"
+#include "ui/common/inlinebanner.h"
+#include "ui/common/itemroles.h"
 #include "ui/rollout/servicedetail.h"
 #include "ui/rollout/servicestablemodel.h"
-#include "ui/shell/inlinebanner.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -25,11 +26,14 @@
 namespace Lucent::Ui {
 
 using Core::Environment::EnvironmentSession;
-using Core::Kube::KubeReply;
-using Core::Kube::PatchType;
-using Core::Kube::ResourceType;
+using Core::Release::ActionPermissions;
+using Core::Release::OperationResult;
+using Core::Release::OperationRunner;
+using Core::Release::OperationTarget;
+using Core::Release::Permission;
 using Core::Release::RolloutAction;
 using Core::Release::RolloutActions;
+using Core::Release::RolloutOperation;
 
 namespace {
 
@@ -156,7 +160,13 @@ void RolloutDashboard::setSession(EnvironmentSession *session)
     if (m_dialog)
         m_dialog->reject(); // an action asked about the old environment must not run on the new one
     m_session = session;
-    m_permissions.clear();
+    delete m_permissions;
+    m_permissions = nullptr;
+    // An operation under way finishes and is recorded by the old session's runner; its
+    // sentence belongs to the old environment's view, so this one stops listening.
+    if (m_runner)
+        m_runner->disconnect(this);
+    m_runner = nullptr;
     m_banner->clear();
     m_permissionNote->hide();
     m_model->setSession(session);
@@ -180,50 +190,25 @@ void RolloutDashboard::setSession(EnvironmentSession *session)
 
 void RolloutDashboard::onSessionReady()
 {
-    checkPermissions();
-}
-
-void RolloutDashboard::checkPermissions()
-{
-    const QString ns = m_session->environment().namespaceName;
-    for (const RolloutAction action : {RolloutAction::Restart, RolloutAction::Scale}) {
-        KubeReply *reply = m_session->client()->accessReview(RolloutActions::accessQuery(action, ns));
-        connect(reply, &KubeReply::finished, this, [this, reply, action, session = m_session] {
-            if (!m_session || session != m_session)
-                return; // an answer about an environment no longer shown
-            Permission permission;
-            permission.known = true;
-            const auto decision = Core::Kube::KubeClient::accessDecision(reply->json());
-            if (reply->error().isError() || !decision) {
-                // Unknown is not "denied": let the server decide when the action runs.
-                permission.allowed = true;
-            } else {
-                permission.allowed = decision->allowed;
-                const auto query = RolloutActions::accessQuery(action, m_session->environment().namespaceName);
-                permission.reason
-                    = tr("%1 may not %2 %3 in %4 (the cluster's access review says no%5). Ask a cluster administrator "
-                         "for the permission, or use a context whose user has it.")
-                          .arg(m_session->userName().isEmpty() ? tr("This user") : m_session->userName(), query.verb,
-                               query.subresource.isEmpty() ? query.resource
-                                                           : query.resource + QLatin1Char('/') + query.subresource,
-                               query.namespaceName,
-                               decision->reason.isEmpty() ? QString() : QStringLiteral(": ") + decision->reason);
-            }
-            m_permissions.insert(int(action), permission);
-            if (action == RolloutAction::Restart) {
-                // Pause, resume and undo need the same patch permission as restart.
-                for (const RolloutAction same : {RolloutAction::Pause, RolloutAction::Resume, RolloutAction::Undo})
-                    m_permissions.insert(int(same), permission);
-            }
-            updateButtons();
-        });
-    }
+    delete m_permissions;
+    m_permissions = new ActionPermissions(m_session->client(), m_session->userName(),
+                                          m_session->environment().namespaceName, this);
+    connect(m_permissions, &ActionPermissions::changed, this, &RolloutDashboard::updateButtons);
+    m_permissions->check();
 }
 
 QString RolloutDashboard::currentService() const
 {
     const QModelIndex current = m_view->selectionModel()->currentIndex();
     return current.isValid() ? current.siblingAtColumn(0).data(ServicesTableModel::NameRole).toString() : QString();
+}
+
+OperationTarget RolloutDashboard::currentTarget() const
+{
+    const QString service = currentService();
+    if (service.isEmpty() || !m_session || !m_session->deployments())
+        return {};
+    return OperationTarget::of(m_session->deployments()->object(m_session->environment().namespaceName, service));
 }
 
 void RolloutDashboard::updateButtons()
@@ -234,9 +219,9 @@ void RolloutDashboard::updateButtons()
     m_pause->setText(paused ? tr("Res&ume") : tr("&Pause"));
     QStringList denied;
     auto apply = [&](QPushButton *button, RolloutAction action) {
-        const Permission permission = m_permissions.value(int(action));
+        const Permission permission = m_permissions ? m_permissions->permission(action) : Permission();
         const bool allowed = permission.known && permission.allowed;
-        button->setEnabled(row >= 0 && allowed);
+        button->setEnabled(row >= 0 && allowed && !isRunning());
         button->setToolTip(permission.known && !permission.allowed ? permission.reason : QString());
         if (permission.known && !permission.allowed && !denied.contains(permission.reason))
             denied.append(permission.reason);
@@ -249,98 +234,118 @@ void RolloutDashboard::updateButtons()
     m_permissionNote->setVisible(!denied.isEmpty());
 }
 
-void RolloutDashboard::confirmThen(ConfirmActionDialog *dialog, std::function<void()> action)
+bool RolloutDashboard::isRunning() const
+{
+    return m_runner && m_runner->isRunning();
+}
+
+void RolloutDashboard::confirmThen(ConfirmActionDialog *dialog, std::function<RolloutOperation()> operation)
 {
     if (m_dialog)
         m_dialog->reject();
     m_dialog = dialog;
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [action = std::move(action), session = m_session, this] {
-        if (m_session && session == m_session && m_session->client()) // still the environment that was asked about
-            action();
+    connect(dialog, &QDialog::accepted, this, [operation = std::move(operation), session = m_session, this] {
+        // Still the environment that was asked about; the operation names the Deployment
+        // captured when asking, whatever the selection shows now.
+        if (m_session && session == m_session && m_session->client())
+            run(operation());
     });
     dialog->open(); // window-modal, without a nested event loop
 }
 
-void RolloutDashboard::runPatch(const QString &what, RolloutAction action, PatchType type, const QByteArray &patch)
+void RolloutDashboard::run(const RolloutOperation &operation)
 {
-    const QString service = currentService();
-    const QString ns = m_session->environment().namespaceName;
-    KubeReply *reply = action == RolloutAction::Scale
-        ? m_session->client()->patch(ResourceType::deployments(), ns, service, type, patch, QStringLiteral("scale"))
-        : m_session->client()->patch(ResourceType::deployments(), ns, service, type, patch);
-    connect(reply, &KubeReply::finished, this, [this, reply, what, service] {
-        const bool ok = !reply->error().isError();
-        const QString sentence = ok ? tr("%1: %2 done.").arg(service, what) : reply->error().sentence();
-        m_banner->showMessages(ok ? InlineBanner::Severity::Info : InlineBanner::Severity::Error, {sentence});
-        Q_EMIT actionFinished(ok, sentence);
-    });
+    if (isRunning())
+        return;
+    if (!m_runner) {
+        m_runner = new OperationRunner(m_session->client(), m_session->audit(), m_session);
+        connect(m_runner, &OperationRunner::finished, this, [this](const OperationResult &result) {
+            m_banner->showMessages(result.succeeded() ? InlineBanner::Severity::Info : InlineBanner::Severity::Error,
+                                   {result.sentence});
+            updateButtons();
+            Q_EMIT actionFinished(result.succeeded(), result.sentence);
+        });
+    }
+    m_runner->run(operation);
+    updateButtons();
+}
+
+bool RolloutDashboard::askable(const OperationTarget &target)
+{
+    if (target.isValid())
+        return true;
+    m_banner->showMessages(
+        InlineBanner::Severity::Info,
+        {tr("%1 is not in the cache yet (or no longer exists); nothing to act on.")
+             .arg(currentService().isEmpty() ? tr("No service is selected, so it") : currentService())});
+    return false;
 }
 
 void RolloutDashboard::onRestart()
 {
-    const QString service = currentService();
+    const OperationTarget target = currentTarget();
+    if (!askable(target))
+        return;
     const auto &env = m_session->environment();
     auto *dialog = new ConfirmActionDialog(tr("Restart"),
                                            tr("Restart every pod of %1 in %2, one batch at a time as the rollout "
                                               "strategy allows?")
-                                               .arg(service, env.name),
+                                               .arg(target.name, env.name),
                                            env.name, env.isProtected, this);
-    confirmThen(dialog, [this] {
-        runPatch(tr("restart"), RolloutAction::Restart, PatchType::Strategic,
-                 RolloutActions::restartPatch(QDateTime::currentDateTimeUtc()));
-    });
+    confirmThen(dialog, [target] { return RolloutOperation::restart(target, QDateTime::currentDateTimeUtc()); });
 }
 
 void RolloutDashboard::onScale()
 {
-    const QString service = currentService();
+    const OperationTarget target = currentTarget();
+    if (!askable(target))
+        return;
     const auto &env = m_session->environment();
-    auto *dialog = new ConfirmActionDialog(tr("Scale"), tr("Scale %1 in %2 to:").arg(service, env.name), env.name,
+    auto *dialog = new ConfirmActionDialog(tr("Scale"), tr("Scale %1 in %2 to:").arg(target.name, env.name), env.name,
                                            env.isProtected, this);
     auto *replicas = new QSpinBox(dialog);
     replicas->setObjectName(QStringLiteral("scaleReplicas"));
     replicas->setRange(0, 500);
-    replicas->setValue(m_model->summary(m_model->rowOf(service)).desired);
+    replicas->setValue(target.replicas);
     replicas->setSuffix(tr(" replicas"));
     dialog->addInput(replicas);
-    confirmThen(dialog, [this, replicas] {
-        const QByteArray patch
-            = QByteArrayLiteral("{\"spec\":{\"replicas\":") + QByteArray::number(replicas->value()) + "}}";
-        runPatch(tr("scale to %1").arg(replicas->value()), RolloutAction::Scale, PatchType::Merge, patch);
-    });
+    confirmThen(dialog, [target, replicas] { return RolloutOperation::scale(target, replicas->value()); });
 }
 
 void RolloutDashboard::onPauseResume()
 {
-    const QString service = currentService();
+    const OperationTarget target = currentTarget();
+    if (!askable(target))
+        return;
     const auto &env = m_session->environment();
-    const bool paused = m_model->summary(m_model->rowOf(service)).state == Core::Release::RolloutState::Paused;
+    const bool paused = m_model->summary(m_model->rowOf(target.name)).state == Core::Release::RolloutState::Paused;
     auto *dialog = new ConfirmActionDialog(paused ? tr("Resume") : tr("Pause"),
-                                           paused ? tr("Resume the rollout of %1 in %2?").arg(service, env.name)
+                                           paused ? tr("Resume the rollout of %1 in %2?").arg(target.name, env.name)
                                                   : tr("Pause the rollout of %1 in %2? Changes to its template wait "
                                                        "until it is resumed.")
-                                                        .arg(service, env.name),
+                                                        .arg(target.name, env.name),
                                            env.name, env.isProtected, this);
-    confirmThen(dialog, [this, paused] {
-        runPatch(paused ? tr("resume") : tr("pause"), paused ? RolloutAction::Resume : RolloutAction::Pause,
-                 PatchType::Merge, RolloutActions::pausePatch(!paused));
+    confirmThen(dialog, [target, paused] {
+        return paused ? RolloutOperation::resume(target) : RolloutOperation::pause(target);
     });
 }
 
 void RolloutDashboard::onUndo()
 {
-    const QString service = currentService();
+    const OperationTarget target = currentTarget();
+    if (!askable(target))
+        return;
     const auto &env = m_session->environment();
-    const QJsonObject deployment = m_session->deployments()->object(env.namespaceName, service);
+    const QJsonObject deployment = m_session->deployments()->object(env.namespaceName, target.name);
     const QList<Core::Release::Revision> revisions = RolloutActions::history(
         deployment, m_session->replicaSets() ? m_session->replicaSets()->objects() : QList<QJsonObject>());
     if (revisions.size() < 2) {
         m_banner->showMessages(InlineBanner::Severity::Info,
-                               {tr("%1 has no earlier revision to go back to.").arg(service)});
+                               {tr("%1 has no earlier revision to go back to.").arg(target.name)});
         return;
     }
-    auto *dialog = new ConfirmActionDialog(tr("Undo"), tr("Roll %1 in %2 back to revision:").arg(service, env.name),
+    auto *dialog = new ConfirmActionDialog(tr("Undo"), tr("Roll %1 in %2 back to revision:").arg(target.name, env.name),
                                            env.name, env.isProtected, this);
     auto *choice = new QComboBox(dialog);
     choice->setObjectName(QStringLiteral("undoRevision"));
@@ -356,18 +361,16 @@ void RolloutDashboard::onUndo()
     }
     dialog->addInput(choice);
     auto showDiff = [dialog, choice, revisions, current] {
-        const auto &target = revisions[choice->currentData().toInt()];
+        const auto &chosen = revisions[choice->currentData().toInt()];
         dialog->setDetails(
             tr("Image: %1 → %2\n\n")
-                .arg(revisions.constFirst().images.join(QStringLiteral(", ")), target.images.join(QStringLiteral(", ")))
-            + RolloutActions::templateDiff(current, target.podTemplate));
+                .arg(revisions.constFirst().images.join(QStringLiteral(", ")), chosen.images.join(QStringLiteral(", ")))
+            + RolloutActions::templateDiff(current, chosen.podTemplate));
     };
     connect(choice, &QComboBox::currentIndexChanged, dialog, showDiff);
     showDiff();
-    confirmThen(dialog, [this, choice, revisions] {
-        const auto &target = revisions[choice->currentData().toInt()];
-        runPatch(tr("undo to revision %1").arg(target.number), RolloutAction::Undo, PatchType::Json,
-                 RolloutActions::undoPatch(target));
+    confirmThen(dialog, [target, choice, revisions] {
+        return RolloutOperation::undo(target, revisions[choice->currentData().toInt()]);
     });
 }
 

@@ -1,9 +1,10 @@
 #pragma once
 
-#include "core/release/rolloutactions.h"
-#include "ui/rollout/confirmactiondialog.h"
+#include "core/release/rolloutoperation.h"
+#include "ui/common/confirmactiondialog.h"
 
-#include <QHash>
+#include <functional>
+
 #include <QPointer>
 #include <QWidget>
 
@@ -16,6 +17,11 @@ class QTableView;
 namespace Lucent::Core::Environment {
 class EnvironmentSession;
 }
+
+namespace Lucent::Core::Release {
+class ActionPermissions;
+class OperationRunner;
+} // namespace Lucent::Core::Release
 
 namespace Lucent::Ui {
 
@@ -49,22 +55,20 @@ Q_SIGNALS:
 
 private:
     void onSessionReady();
-    void checkPermissions();
     void updateButtons();
     QString currentService() const;
+    /// The selected Deployment as the cache has it now: what a question is about.
+    Lucent::Core::Release::OperationTarget currentTarget() const;
+    bool askable(const Lucent::Core::Release::OperationTarget &target);
+    bool isRunning() const;
     void onRestart();
     void onScale();
     void onPauseResume();
     void onUndo();
-    void confirmThen(ConfirmActionDialog *dialog, std::function<void()> action);
-    void runPatch(const QString &what, Lucent::Core::Release::RolloutAction action, Lucent::Core::Kube::PatchType type,
-                  const QByteArray &patch);
-
-    struct Permission {
-        bool known = false;
-        bool allowed = false;
-        QString reason;
-    };
+    /// Opens @p dialog; on acceptance runs what @p operation builds from the values
+    /// captured when asking (and the dialog's inputs), never from the current selection.
+    void confirmThen(ConfirmActionDialog *dialog, std::function<Lucent::Core::Release::RolloutOperation()> operation);
+    void run(const Lucent::Core::Release::RolloutOperation &operation);
 
     QPointer<Lucent::Core::Environment::EnvironmentSession> m_session;
     ServicesTableModel *m_model = nullptr;
@@ -79,7 +83,8 @@ private:
     QPushButton *m_pause = nullptr;
     QPushButton *m_undo = nullptr;
     QPointer<ConfirmActionDialog> m_dialog;
-    QHash<int, Permission> m_permissions; ///< by RolloutAction
+    Lucent::Core::Release::ActionPermissions *m_permissions = nullptr;
+    QPointer<Lucent::Core::Release::OperationRunner> m_runner; ///< owned by the session it acts in
 };
 
 } // namespace Lucent::Ui

@@ -4,6 +4,7 @@
 #include "core/kube/labelselector.h"
 #include "core/kube/resourcecache.h"
 #include "core/release/rolloutactions.h"
+#include "core/release/serviceselection.h"
 
 #include <QHeaderView>
 #include <QJsonArray>
@@ -35,14 +36,6 @@ QTreeWidget *makeTree(QWidget *parent, const QString &name, const QStringList &h
     tree->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
     tree->header()->setStretchLastSection(true);
     return tree;
-}
-
-QString selectorText(const QJsonObject &selector)
-{
-    QStringList parts;
-    for (auto it = selector.begin(); it != selector.end(); ++it)
-        parts.append(it.key() + QLatin1Char('=') + it.value().toString());
-    return parts.join(QLatin1Char(','));
 }
 
 } // namespace
@@ -219,24 +212,17 @@ void ServiceDetail::fillSelector()
         m_selector->setText(tr("Loading the Service and its pods…"));
         return;
     }
-    const QJsonObject service = m_session->services()->object(m_session->environment().namespaceName, m_service);
-    if (service.isEmpty()) {
+    const auto selection
+        = Core::Release::serviceSelection(m_service, m_session->services()->objects(), m_session->pods()->objects());
+    if (!selection.serviceFound) {
         m_selector->setText(tr("No Service named %1 selects this Deployment's pods.").arg(m_service));
         return;
     }
-    const QJsonObject selector
-        = service.value(QLatin1String("spec")).toObject().value(QLatin1String("selector")).toObject();
-    QStringList selected;
-    for (const QJsonObject &pod : m_session->pods()->objects()) {
-        if (Core::Kube::selectorMatches(selector, meta(pod).value(QLatin1String("labels")).toObject()))
-            selected.append(meta(pod).value(QLatin1String("name")).toString());
-    }
-    selected.sort();
     m_selector->setText(
-        selected.isEmpty()
-            ? tr("Service selector %1 selects no pods: the service has no endpoints.").arg(selectorText(selector))
-            : tr("Service selector %1 selects %n pod(s): %2", nullptr, int(selected.size()))
-                  .arg(selectorText(selector), selected.join(QStringLiteral(", "))));
+        selection.pods.isEmpty()
+            ? tr("Service selector %1 selects no pods: the service has no endpoints.").arg(selection.selectorText())
+            : tr("Service selector %1 selects %n pod(s): %2", nullptr, int(selection.pods.size()))
+                  .arg(selection.selectorText(), selection.pods.join(QStringLiteral(", "))));
 }
 
 } // namespace Lucent::Ui

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ui/common/itemroles.h"
+
 #include "core/environment/environmentsession.h"
 #include "core/release/rolloutsummary.h"
 
@@ -32,7 +34,7 @@ public:
         AgeColumn,
         ColumnCount
     };
-    enum Role { StateRole = Qt::UserRole + 20, NameRole };
+    enum Role { StateRole = ServiceStateRole, NameRole = ServiceNameRole };
 
     explicit ServicesTableModel(QObject *parent = nullptr);
 

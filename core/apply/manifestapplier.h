@@ -1,6 +1,5 @@
 #pragma once
 
-#include "core/kube/apierror.h"
 #include "core/kube/resourcetype.h"
 #include "core/validation/manifestjson.h"
 
@@ -9,9 +8,15 @@
 #include <QPointer>
 
 namespace Lucent::Core::Kube {
-
 class KubeClient;
 class KubeReply;
+} // namespace Lucent::Core::Kube
+
+namespace Lucent::Core::Audit {
+class AuditTrail;
+}
+
+namespace Lucent::Core::Apply {
 
 /// What happened to one object of a diff or an apply.
 struct ApplyOutcome {
@@ -41,9 +46,11 @@ class ManifestApplier final : public QObject
     Q_DISABLE_COPY_MOVE(ManifestApplier)
 
 public:
-    ManifestApplier(KubeClient *client, QString defaultNamespace, QObject *parent = nullptr);
+    ManifestApplier(Kube::KubeClient *client, QString defaultNamespace, QObject *parent = nullptr);
     ~ManifestApplier() override;
 
+    /// Real applies record each object's outcome there (dry runs change nothing and do not).
+    void setAuditTrail(Audit::AuditTrail *audit);
     void start(const QList<Validation::ManifestObject> &objects, bool dryRun);
     bool isRunning() const { return m_running; }
     bool isDryRun() const { return m_dryRun; }
@@ -51,29 +58,31 @@ public:
     static constexpr const char *FieldManager = "lucent-console";
 
 Q_SIGNALS:
-    void objectFinished(const Lucent::Core::Kube::ApplyOutcome &outcome);
-    void finished(const QList<Lucent::Core::Kube::ApplyOutcome> &outcomes);
+    void objectFinished(const Lucent::Core::Apply::ApplyOutcome &outcome);
+    void finished(const QList<Lucent::Core::Apply::ApplyOutcome> &outcomes);
 
 private:
     void next();
-    void resolved(const ResourceType &type);
-    void gotLive(KubeReply *reply);
-    void gotResult(KubeReply *reply, bool created);
+    void resolved(const Kube::ResourceType &type);
+    void gotLive(Kube::KubeReply *reply);
+    void gotResult(Kube::KubeReply *reply, bool created);
     void fail(const QString &message);
+    void record(const ApplyOutcome &outcome, const QJsonObject &stored);
 
-    QPointer<KubeClient> m_client;
+    QPointer<Kube::KubeClient> m_client;
+    QPointer<Audit::AuditTrail> m_audit;
     QString m_defaultNamespace;
     QList<Validation::ManifestObject> m_objects;
     QList<ApplyOutcome> m_outcomes;
-    QHash<QString, QList<ResourceType>> m_discovery; ///< apiVersion -> its resources
+    QHash<QString, QList<Kube::ResourceType>> m_discovery; ///< apiVersion -> its resources
     int m_index = -1;
     bool m_dryRun = false;
     bool m_running = false;
-    ResourceType m_type;
+    Kube::ResourceType m_type;
     QString m_namespace;
     QJsonObject m_live;
 };
 
-} // namespace Lucent::Core::Kube
+} // namespace Lucent::Core::Apply
 
-Q_DECLARE_METATYPE(Lucent::Core::Kube::ApplyOutcome)
+Q_DECLARE_METATYPE(Lucent::Core::Apply::ApplyOutcome)

@@ -1,12 +1,19 @@
-#include "core/kube/manifestapplier.h"
+#include "core/apply/manifestapplier.h"
 
+#include "core/audit/audittrail.h"
+#include "core/diff/linediff.h"
 #include "core/kube/kubeclient.h"
-#include "core/release/linediff.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 
-namespace Lucent::Core::Kube {
+namespace Lucent::Core::Apply {
+
+using Kube::KubeClient;
+using Kube::KubeReply;
+using Kube::KubeRequest;
+using Kube::PatchType;
+using Kube::ResourceType;
 
 namespace {
 
@@ -110,6 +117,11 @@ ManifestApplier::ManifestApplier(KubeClient *client, QString defaultNamespace, Q
 }
 
 ManifestApplier::~ManifestApplier() = default;
+
+void ManifestApplier::setAuditTrail(Audit::AuditTrail *audit)
+{
+    m_audit = audit;
+}
 
 void ManifestApplier::start(const QList<Validation::ManifestObject> &objects, bool dryRun)
 {
@@ -219,7 +231,7 @@ void ManifestApplier::gotLive(KubeReply *reply)
         request.method = QByteArrayLiteral("PATCH");
         request.path = m_type.objectPath(m_namespace, manifest.name());
         request.contentType
-            = contentTypeFor(takesStrategicMerge(m_type.group) ? PatchType::Strategic : PatchType::Merge);
+            = Kube::contentTypeFor(takesStrategicMerge(m_type.group) ? PatchType::Strategic : PatchType::Merge);
     }
     KubeReply *write = m_client->send(request);
     connect(write, &KubeReply::finished, this, [this, write, create] { gotResult(write, create); });
@@ -235,13 +247,14 @@ void ManifestApplier::gotResult(KubeReply *reply, bool created)
     QJsonObject before = m_live;
     QJsonObject after = stored;
     maskSecrets(before, after);
-    const QString diff = Release::unifiedDiff(yamlLines(before), yamlLines(after));
+    const QString diff = Diff::unifiedDiff(yamlLines(before), yamlLines(after));
     const auto result = created ? ApplyOutcome::Result::Created
                                 : (diff.isEmpty() ? ApplyOutcome::Result::Unchanged : ApplyOutcome::Result::Configured);
     m_outcomes.append(
         {m_objects[m_index].displayName(), m_namespace, result, diff,
          QStringLiteral("%1 %2").arg(m_objects[m_index].displayName(), resultWord(result, m_dryRun)),
          stored.value(QLatin1String("metadata")).toObject().value(QLatin1String("resourceVersion")).toString()});
+    record(m_outcomes.constLast(), stored);
     Q_EMIT objectFinished(m_outcomes.constLast());
     next();
 }
@@ -255,9 +268,32 @@ void ManifestApplier::fail(const QString &message)
     outcome.result = ApplyOutcome::Result::Failed;
     outcome.message = message;
     m_outcomes.append(outcome);
+    record(outcome, {});
     Q_EMIT objectFinished(outcome);
     // Like kubectl, one refused object does not stop the others.
     next();
 }
 
-} // namespace Lucent::Core::Kube
+void ManifestApplier::record(const ApplyOutcome &outcome, const QJsonObject &stored)
+{
+    if (m_dryRun || !m_audit)
+        return;
+    const auto &manifest = m_objects[m_index];
+    const QString uid = stored.value(QLatin1String("metadata")).toObject().value(QLatin1String("uid")).toString();
+    Audit::AuditRecord record;
+    record.namespaceName = m_namespace;
+    record.verb = QStringLiteral("apply");
+    record.object = manifest.displayName();
+    record.uid = uid;
+    record.detail = outcome.summary();
+    record.outcome
+        = outcome.result == ApplyOutcome::Result::Failed ? Audit::Outcome::Failed : Audit::Outcome::Succeeded;
+    record.message = outcome.message;
+    // Only a change is news on the object; "unchanged" stays in the local trail.
+    std::optional<Audit::EventSubject> subject;
+    if (outcome.result != ApplyOutcome::Result::Unchanged && !uid.isEmpty() && m_type.namespaced)
+        subject = Audit::EventSubject{manifest.apiVersion(), manifest.kind(), m_namespace, manifest.name(), uid};
+    m_audit->record(record, subject, QStringLiteral("LucentApply"));
+}
+
+} // namespace Lucent::Core::Apply
