@@ -6,6 +6,7 @@
 
 #include "core/environment/environmentsession.h"
 #include "core/environment/projectconfig.h"
+#include "core/kube/resourcecache.h"
 #include "ui/common/confirmactiondialog.h"
 #include "ui/environment/environmentoverviewmodel.h"
 #include "ui/rollout/rolloutdashboard.h"
@@ -49,6 +50,7 @@ private Q_SLOTS:
     void switchingEnvironmentsShowsOnlyTheNewRows();
     void mainWindowShowsEveryEnvironmentAndSwitches();
     void scaleAndPauseThroughTheUi();
+    void deletedWhileAskingChangesNoOtherDeployment();
     void unreachableClusterShowsInTheBanner();
 
 private:
@@ -56,6 +58,9 @@ private:
     QString cell(const QString &service, int column) const;
     void select(const QString &service);
     QJsonObject deployment(const QString &ns, const QString &name) const;
+    /// name -> generation of every Deployment in @p ns: a change to any spec bumps it.
+    QHash<QString, qint64> generations(const QString &ns) const;
+    bool recreate(const QJsonObject &saved) const;
 
     SandboxProcess m_sandbox{{QStringLiteral("--tls"), QStringLiteral("--speed"), QStringLiteral("20")}};
     Kube::Kubeconfig m_kubeconfig;
@@ -124,6 +129,31 @@ void TestRolloutDashboard::select(const QString &service)
 QJsonObject TestRolloutDashboard::deployment(const QString &ns, const QString &name) const
 {
     return m_sandbox.kubectl(Lucent::Tests::args({"get", "deploy", "-o", "json", "-n"}) << ns << name).json().object();
+}
+
+QHash<QString, qint64> TestRolloutDashboard::generations(const QString &ns) const
+{
+    QHash<QString, qint64> result;
+    const auto list = m_sandbox.kubectl(Lucent::Tests::args({"get", "deploy", "-o", "json", "-n"}) << ns).json();
+    for (const auto &item : list[QLatin1String("items")].toArray()) {
+        const QJsonObject meta = item[QLatin1String("metadata")].toObject();
+        result.insert(meta[QLatin1String("name")].toString(), qint64(meta[QLatin1String("generation")].toDouble()));
+    }
+    return result;
+}
+
+bool TestRolloutDashboard::recreate(const QJsonObject &saved) const
+{
+    QJsonObject object = saved;
+    QJsonObject meta = object[QLatin1String("metadata")].toObject();
+    for (const char *field : {"uid", "resourceVersion", "creationTimestamp", "generation", "managedFields"})
+        meta.remove(QLatin1String(field));
+    object.insert(QStringLiteral("metadata"), meta);
+    object.remove(QStringLiteral("status"));
+    const auto r = m_sandbox.kubectl(Lucent::Tests::args({"create", "-f", "-"}), 60000, QJsonDocument(object).toJson());
+    if (r.exitCode != 0)
+        qWarning("kubectl create: %s", qPrintable(r.errText()));
+    return r.exitCode == 0;
 }
 
 void TestRolloutDashboard::listsServicesWithCorrectCounts()
@@ -290,10 +320,22 @@ void TestRolloutDashboard::switchingEnvironmentsShowsOnlyTheNewRows()
     QTRY_COMPARE_WITH_TIMEOUT(cell(QStringLiteral("frontend"), ServicesTableModel::DesiredColumn), QStringLiteral("2"),
                               20000);
     // The old environment's changes never reach the new table.
+    // An observer of staging proves the change was delivered to watchers before the table is
+    // checked: no fixed wait stands in for it.
+    Environment::EnvironmentSession observer(*m_project.environment(QStringLiteral("staging")), m_kubeconfig,
+                                             Environment::EnvironmentSession::Scope::DeploymentsOnly);
+    observer.start();
+    QTRY_COMPARE_WITH_TIMEOUT(observer.state(), Environment::EnvironmentSession::State::Connected, 20000);
     QSignalSpy changed(m_dashboard->model(), &QAbstractItemModel::dataChanged);
     r = m_sandbox.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "scale", "deploy/frontend", "--replicas=5"}));
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
-    QTest::qWait(1500);
+    QTRY_COMPARE_WITH_TIMEOUT(observer.deployments()
+                                  ->object(QStringLiteral("lucent-staging"), QStringLiteral("frontend"))
+                                  .value(QLatin1String("spec"))
+                                  .toObject()
+                                  .value(QLatin1String("replicas"))
+                                  .toInt(),
+                              5, 20000);
     QCOMPARE(cell(QStringLiteral("frontend"), ServicesTableModel::DesiredColumn), QStringLiteral("2"));
     for (const QList<QVariant> &args : std::as_const(changed)) {
         const QModelIndex index = args.at(0).toModelIndex();
@@ -376,6 +418,8 @@ void TestRolloutDashboard::scaleAndPauseThroughTheUi()
     // Cancel changes nothing.
     QTest::mouseClick(m_dashboard->pendingDialog()->findChild<QPushButton *>(QStringLiteral("confirmCancel")),
                       Qt::LeftButton);
+    // A short settle that proves nothing happened: a request sent on Cancel would be answered
+    // by the sandbox well within it.
     QTest::qWait(500);
     QCOMPARE(cell(QStringLiteral("play-service"), ServicesTableModel::StateColumn), QStringLiteral("Paused"));
     QTest::mouseClick(pause, Qt::LeftButton);
@@ -386,6 +430,80 @@ void TestRolloutDashboard::scaleAndPauseThroughTheUi()
     QVERIFY(!deployment(QStringLiteral("lucent-staging"),
                         QStringLiteral("play-service"))[QLatin1String("spec")][QLatin1String("paused")]
                  .toBool());
+}
+
+// The bug of issue 14: a Deployment deleted (or deleted and recreated) while its confirmation
+// is open. Accepting must act on exactly the object the question named: never on the row the
+// selection moved to, and never on a new object that took the name.
+void TestRolloutDashboard::deletedWhileAskingChangesNoOtherDeployment()
+{
+    const QString ns = QStringLiteral("lucent-staging");
+    const QString victim = QStringLiteral("notification-service");
+    openSession(QStringLiteral("staging"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_dashboard->model()->rowCount(), 8, 20000);
+    const QJsonObject saved = deployment(ns, victim);
+    QVERIFY(!saved.isEmpty());
+    select(victim);
+    auto *scale = m_dashboard->findChild<QPushButton *>(QStringLiteral("actionScale"));
+    QTRY_VERIFY_WITH_TIMEOUT(scale->isEnabled(), 20000);
+    QSignalSpy finished(m_dashboard.get(), &RolloutDashboard::actionFinished);
+
+    // Deleted while asking: the selection moves to a neighbour; accepting changes nothing.
+    QTest::mouseClick(scale, Qt::LeftButton);
+    QPointer<ConfirmActionDialog> dialog = m_dashboard->pendingDialog();
+    QVERIFY(dialog);
+    dialog->findChild<QSpinBox *>(QStringLiteral("scaleReplicas"))->setValue(5);
+    auto r = m_sandbox.kubectl(Lucent::Tests::args({"delete", "deploy", "-n"}) << ns << victim);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QTRY_COMPARE_WITH_TIMEOUT(m_dashboard->model()->rowOf(victim), -1, 20000);
+    auto *view = m_dashboard->findChild<QTableView *>(QStringLiteral("servicesView"));
+    const QString neighbour = view->currentIndex().siblingAtColumn(0).data(ServicesTableModel::NameRole).toString();
+    QVERIFY2(!neighbour.isEmpty() && neighbour != victim, qPrintable(neighbour)); // the trap the bug fell into
+    const QHash<QString, qint64> before = generations(ns);
+    const int neighbourReplicas = deployment(ns, neighbour)[QLatin1String("spec")][QLatin1String("replicas")].toInt();
+    QVERIFY(neighbourReplicas != 5);
+    QVERIFY(dialog);
+    QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("confirmOk")), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 20000);
+    QVERIFY(!finished[0][0].toBool());
+    QCOMPARE(finished[0][1].toString(),
+             QStringLiteral("deployment/notification-service in lucent-staging no longer exists: it was deleted after "
+                            "you were asked. Nothing was changed."));
+    QCOMPARE(generations(ns), before); // checked with kubectl: no other Deployment changed
+    QCOMPARE(deployment(ns, neighbour)[QLatin1String("spec")][QLatin1String("replicas")].toInt(), neighbourReplicas);
+
+    // Deleted and created again under the same name: the new object is not the one confirmed.
+    QVERIFY(recreate(saved));
+    QTRY_VERIFY_WITH_TIMEOUT(m_dashboard->model()->rowOf(victim) >= 0, 20000);
+    select(victim);
+    auto *restart = m_dashboard->findChild<QPushButton *>(QStringLiteral("actionRestart"));
+    QTRY_VERIFY_WITH_TIMEOUT(restart->isEnabled(), 20000);
+    QTest::mouseClick(restart, Qt::LeftButton);
+    dialog = m_dashboard->pendingDialog();
+    QVERIFY(dialog);
+    const QString asked = deployment(ns, victim)[QLatin1String("metadata")][QLatin1String("uid")].toString();
+    r = m_sandbox.kubectl(Lucent::Tests::args({"delete", "deploy", "-n"}) << ns << victim);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QVERIFY(recreate(saved));
+    const QJsonObject replacement = deployment(ns, victim);
+    QVERIFY(replacement[QLatin1String("metadata")][QLatin1String("uid")].toString() != asked);
+    const QHash<QString, qint64> beforeRestart = generations(ns);
+    QVERIFY(dialog);
+    QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("confirmOk")), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 20000);
+    QVERIFY(!finished[1][0].toBool());
+    QVERIFY2(finished[1][1].toString().contains(QStringLiteral("was deleted and created again after you were asked")),
+             qPrintable(finished[1][1].toString()));
+    QCOMPARE(generations(ns), beforeRestart);
+    QVERIFY(!deployment(ns, victim)[QLatin1String("spec")][QLatin1String("template")][QLatin1String("metadata")]
+                                   [QLatin1String("annotations")]
+                                       .toObject()
+                                       .contains(QStringLiteral("kubectl.kubernetes.io/restartedAt")));
+    // The banner says it too, where the user looks.
+    const auto labels = m_dashboard->findChild<QWidget *>(QStringLiteral("inlineBanner"))->findChildren<QLabel *>();
+    QVERIFY(std::any_of(labels.cbegin(), labels.cend(), [](const QLabel *label) {
+        return label->isVisible() && label->text().contains(QStringLiteral("created again"));
+    }));
 }
 
 void TestRolloutDashboard::unreachableClusterShowsInTheBanner()
