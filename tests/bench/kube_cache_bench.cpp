@@ -79,7 +79,7 @@ int main(int argc, char **argv)
         const auto answer = Lucent::Tests::waitFor(kube.list(ResourceType::pods(), QStringLiteral("lucent-load")));
         podCount = int(answer.json().value(QLatin1String("items")).toArray().size());
         if (podCount < extraPods)
-            QThread::sleep(1);
+            QThread::sleep(1); // the poll interval of a wait on the condition above
     }
     std::printf("sandbox: %s, %d extra pods\n", qPrintable(sandbox.url()), podCount);
 

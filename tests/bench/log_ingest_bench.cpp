@@ -162,11 +162,13 @@ int main(int argc, char **argv)
                 pod = name;
         }
         if (pod.isEmpty())
-            QThread::sleep(1);
+            QThread::sleep(1); // the poll interval of a wait on the condition above
     }
     if (pod.isEmpty())
         return fail("no wallet-service pod in the sandbox");
-    QThread::sleep(5); // history to drain: about 100,000 lines a second of it
+    // Part of the measurement, not a wait for a condition: five seconds of history give the
+    // follow below a backlog to drain (about 100,000 lines a second of it).
+    QThread::sleep(5);
     const int windowMs = 5000;
 
     Logs::LogTarget target;

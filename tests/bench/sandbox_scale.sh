@@ -20,9 +20,9 @@ export KUBECONFIG="$work/kubeconfig" HOME="$work"
 for _ in $(seq 120); do
     running=$( (kubectl get --raw "/api/v1/namespaces/lucent-load/pods" || true) | grep -o "\"phase\":\"Running\"" | wc -l || true)
     [ "$running" -ge "$pods" ] && break
-    sleep 1
+    sleep 1 # the poll interval of the wait on the condition above
 done
-sleep 3
+sleep 3 # part of the measurement, not a condition: status writes die down before memory is read
 rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
 
 now() { date +%s.%N; }

@@ -5,6 +5,7 @@
 
 #include "sandboxprocess.h"
 
+#include "ui/common/inlinebanner.h"
 #include "ui/logs/logmodel.h"
 #include "ui/logs/logview.h"
 #include "ui/shell/mainwindow.h"
@@ -157,7 +158,9 @@ void TestLogView::filterHighlightPauseAndSave()
     QVERIFY(highlighted > 0);
     // An invalid expression says so and keeps the last good filter.
     w.logs->findChild<QLineEdit *>(QStringLiteral("logInclude"))->setText(QStringLiteral("GET ("));
-    QTest::qWait(400);
+    auto *banner = w.logs->findChild<Lucent::Ui::InlineBanner *>();
+    QVERIFY(banner);
+    QTRY_VERIFY_WITH_TIMEOUT(banner->text().contains(QStringLiteral("The filter expression is not valid")), 5000);
     QCOMPARE(model->filter().include, QStringLiteral("GET /wallets"));
 
     // Pause: the rows stand still, the held count grows, nothing is lost on resume.

@@ -10,8 +10,6 @@ import re
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 
 from kubernetes import client, config, watch
 
@@ -40,12 +38,10 @@ def main():
             rv = listed.metadata.resource_version
             assert rv and int(rv) > 0, rv
 
-            # Change something from another thread while the watch runs.
-            def change():
-                time.sleep(0.5)
-                apps.patch_namespaced_deployment("user-service", "lucent-platform",
-                                                 {"metadata": {"labels": {"watched-by": "python"}}})
-            threading.Thread(target=change, daemon=True).start()
+            # A change after the list: the watch from the list's resourceVersion must deliver it,
+            # whenever the watch connects (no race, so no sleep).
+            apps.patch_namespaced_deployment("user-service", "lucent-platform",
+                                             {"metadata": {"labels": {"watched-by": "python"}}})
 
             seen = None
             stream = watch.Watch()

@@ -69,7 +69,7 @@ static LogOptions logOptions(bool follow, int tailLines)
 static QString runningPod(KubeClient *kube, const char *app)
 {
     QString name;
-    (void)QTest::qWaitFor(
+    const bool running = QTest::qWaitFor(
         [&] {
             const Answer pods = waitFor(kube->list(ResourceType::pods(), QStringLiteral("lucent-staging"),
                                                    selector(QByteArray(QByteArrayLiteral("app=") + app).constData())));
@@ -81,7 +81,7 @@ static QString runningPod(KubeClient *kube, const char *app)
             return !name.isEmpty();
         },
         30000);
-    return name;
+    return running ? name : QString(); // callers check: an empty name fails their test
 }
 
 std::unique_ptr<KubeClient> TestKubeClient::client(const QString &user) const
@@ -263,6 +263,7 @@ void TestKubeClient::logsWithTailAndTimestamps()
 {
     auto kube = client();
     const QString pod = runningPod(kube.get(), "api-gateway");
+    QVERIFY2(!pod.isEmpty(), "no api-gateway pod reached Running");
     QVERIFY(!pod.isEmpty());
     LogStream stream(kube.get(), QStringLiteral("lucent-staging"), pod, logOptions(false, 5));
     QList<LogLine> lines;
@@ -284,6 +285,7 @@ void TestKubeClient::logFollowDeliversNewLines()
 {
     auto kube = client();
     const QString pod = runningPod(kube.get(), "user-service");
+    QVERIFY2(!pod.isEmpty(), "no user-service pod reached Running");
     LogStream stream(kube.get(), QStringLiteral("lucent-staging"), pod, logOptions(true, 0));
     QList<LogLine> lines;
     connect(&stream, &LogStream::linesReceived, this, [&lines](const QList<LogLine> &more) { lines += more; });
@@ -300,6 +302,7 @@ void TestKubeClient::proxyReachesPodAndServiceHealth()
                                            QStringLiteral("api-gateway"), {}, QStringLiteral("/health")));
     QVERIFY2(answer.status == 200, qPrintable(answer.error.sentence()));
     const QString pod = runningPod(kube.get(), "wallet-service");
+    QVERIFY2(!pod.isEmpty(), "no wallet-service pod reached Running");
     answer = waitFor(kube->proxyGet(ResourceType::pods(), QStringLiteral("lucent-staging"), pod, QStringLiteral("3002"),
                                     QStringLiteral("health")));
     QVERIFY2(answer.status == 200, qPrintable(answer.error.sentence()));
@@ -344,7 +347,7 @@ void TestKubeClient::logsSinceSecondsAndSinceTime()
 {
     auto kube = client();
     const QString pod = runningPod(kube.get(), "task-service");
-    QTest::qWait(3000); // let the pod write a few seconds of log
+    QVERIFY2(!pod.isEmpty(), "no task-service pod reached Running");
     auto fetch = [&](const LogOptions &options) {
         LogStream stream(kube.get(), QStringLiteral("lucent-staging"), pod, options);
         QList<LogLine> lines;
@@ -352,9 +355,17 @@ void TestKubeClient::logsSinceSecondsAndSinceTime()
         bool ended = false;
         connect(&stream, &LogStream::ended, this, [&ended] { ended = true; });
         stream.start();
-        (void)QTest::qWaitFor([&] { return ended; }, 20000);
+        if (!QTest::qWaitFor([&] { return ended; }, 20000))
+            lines.clear(); // an unfinished fetch is no answer; the checks below then fail
         return lines;
     };
+    // The checks need a few seconds of log: wait until the pod has written them.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            const QList<LogLine> lines = fetch({});
+            return lines.size() > 1 && lines.constLast().nanos - lines.constFirst().nanos >= 3000000000LL;
+        }(),
+        30000);
     const qint64 now = QDateTime::currentMSecsSinceEpoch() * 1000000LL;
     LogOptions recent;
     recent.sinceSeconds = 1;

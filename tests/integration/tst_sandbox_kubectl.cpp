@@ -371,7 +371,14 @@ void TestSandboxKubectl::rolloutUndoRestartPauseResume()
     QVERIFY(object[QStringLiteral("spec")][QStringLiteral("paused")].toBool());
     kubectl(
         S({"set", "image", "deploy/user-service", "-n", "lucent-staging", "user-service=lucent/user-service:1.7.0"}));
-    QTest::qWait(500);
+    // The controller has seen the new template once it reports that generation as observed.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            const QJsonObject d = getJson(S({"get"}) + deploy);
+            return d[QStringLiteral("status")][QStringLiteral("observedGeneration")].toInteger()
+                == d[QStringLiteral("metadata")][QStringLiteral("generation")].toInteger();
+        }(),
+        20000);
     QCOMPARE(names(S({"get", "rs", "-n", "lucent-staging", "-l", "app=user-service"})).size(),
              4); // no new ReplicaSet while paused
     QVERIFY(kubectl(S({"rollout", "resume"}) + deploy).exitCode == 0);
@@ -442,7 +449,9 @@ void TestSandboxKubectl::watchReportsChanges()
     std::unique_ptr<QProcess> watch(
         m_sandbox.startKubectl(S({"get", "configmaps", "-n", "lucent-platform", "-w", "--output-watch-events", "-o",
                                   "jsonpath={.type} {.object.metadata.name}{\"\\n\"}"})));
-    QTest::qWait(1500);
+    // The existing ConfigMaps come first as ADDED: the list is done, and what follows is watched.
+    QByteArray seen;
+    QTRY_VERIFY_WITH_TIMEOUT((seen += watch->readAllStandardOutput()).contains("ADDED "), 20000);
     QVERIFY(kubectl(S({"create", "-f", "-"}),
                     "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"watched\",\"namespace\":"
                     "\"lucent-platform\"}}")
@@ -450,7 +459,6 @@ void TestSandboxKubectl::watchReportsChanges()
             == 0);
     QVERIFY(kubectl(S({"label", "cm/watched", "-n", "lucent-platform", "seen=yes"})).exitCode == 0);
     QVERIFY(kubectl(S({"delete", "cm/watched", "-n", "lucent-platform"})).exitCode == 0);
-    QByteArray seen;
     QTRY_VERIFY_WITH_TIMEOUT((seen += watch->readAllStandardOutput()).contains("DELETED watched"), 10000);
     QVERIFY2(seen.contains("ADDED watched\nMODIFIED watched\nDELETED watched"), seen.constData());
     watch->kill();
@@ -693,7 +701,6 @@ void TestSandboxKubectl::behaviourTagsShowInMetrics()
     QVERIFY(
         kubectl(S({"rollout", "status", "deploy/portfolio-service", "-n", "lucent-platform", "--timeout=90s"})).exitCode
         == 0);
-    QTest::qWait(1500); // let requests accumulate
     const QString pod
         = kubectl(
               {QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"), QStringLiteral("lucent-platform"),
@@ -704,12 +711,16 @@ void TestSandboxKubectl::behaviourTagsShowInMetrics()
               .outText()
               .split(QLatin1Char(' '))
               .first();
-    const QString metrics
-        = kubectl({QStringLiteral("get"), QStringLiteral("--raw"),
-                   QStringLiteral("/api/v1/namespaces/lucent-platform/pods/%1/proxy/metrics").arg(pod)})
-              .outText();
-    const double total = sumOf(metrics, QStringLiteral("http_requests_total"));
-    QVERIFY2(total > 10, qPrintable(metrics));
+    // The pod's simulated traffic accumulates; wait until there is enough of it to judge.
+    QString metrics;
+    double total = 0;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (metrics = kubectl({QStringLiteral("get"), QStringLiteral("--raw"),
+                            QStringLiteral("/api/v1/namespaces/lucent-platform/pods/%1/proxy/metrics").arg(pod)})
+                       .outText(),
+         total = sumOf(metrics, QStringLiteral("http_requests_total")))
+            > 10,
+        20000);
     const double errorRatio
         = sumOf(metrics, QStringLiteral("http_requests_total"), QStringLiteral("status=\"5")) / total;
     QCOMPARE(errorRatio > 0.25 && errorRatio < 0.35, errors);

@@ -48,15 +48,22 @@ private:
 
 TestSandboxPrometheus::Answer TestSandboxPrometheus::wait(PrometheusReply *reply)
 {
+    // Shared with the slot, so that an answer arriving after a timeout writes into memory
+    // that still exists rather than into this returned stack frame.
     auto answer = std::make_shared<Answer>();
-    bool done = false;
-    connect(reply, &PrometheusReply::finished, this, [&, reply, answer] {
+    auto done = std::make_shared<bool>(false);
+    connect(reply, &PrometheusReply::finished, this, [reply, answer, done] {
         answer->body = reply->body();
         answer->status = reply->httpStatus();
         answer->error = reply->error();
-        done = true;
+        *done = true;
     });
-    (void)QTest::qWaitFor([&] { return done; }, 20000);
+    if (!QTest::qWaitFor([done] { return *done; }, 20000)) {
+        Answer late; // every caller's check then fails with this sentence
+        late.error.kind = PrometheusError::Kind::Transport;
+        late.error.message = QStringLiteral("no answer within 20 s");
+        return late;
+    }
     return *answer;
 }
 
@@ -108,14 +115,34 @@ void TestSandboxPrometheus::rulesPassPromtool()
 void TestSandboxPrometheus::everyPodTargetIsUp()
 {
     // Every running pod of both environments, found through discovery and scraped via the proxy.
-    const auto pods = m_sandbox.kubectl(Lucent::Tests::args({"get", "pods", "-A", "-o", "json"})).json();
+    // First the platform must be up: as many Running pods as its workloads ask for (on a slow
+    // machine the sandbox is still starting them when this test begins).
+    auto platform = [](const QJsonDocument &list) {
+        QList<QJsonObject> objects;
+        for (const auto &item : list[QLatin1String("items")].toArray()) {
+            const QString ns = item[QLatin1String("metadata")][QLatin1String("namespace")].toString();
+            if (ns.startsWith(QLatin1String("lucent-")) && ns != QLatin1String("lucent-load"))
+                objects.append(item.toObject());
+        }
+        return objects;
+    };
     int expected = 0;
-    const QJsonArray items = pods[QLatin1String("items")].toArray();
-    for (const auto &item : items) {
-        const QString ns = item[QLatin1String("metadata")][QLatin1String("namespace")].toString();
-        if (ns.startsWith(QLatin1String("lucent-")) && ns != QLatin1String("lucent-load"))
-            ++expected;
-    }
+    int running = 0;
+    const bool platformUp = QTest::qWaitFor(
+        [&] {
+            expected = 0;
+            for (const QJsonObject &workload :
+                 platform(m_sandbox.kubectl(Lucent::Tests::args({"get", "deploy,sts", "-A", "-o", "json"})).json()))
+                expected += workload[QLatin1String("spec")][QLatin1String("replicas")].toInt();
+            const auto pods
+                = platform(m_sandbox.kubectl(Lucent::Tests::args({"get", "pods", "-A", "-o", "json"})).json());
+            running = int(std::count_if(pods.cbegin(), pods.cend(), [](const QJsonObject &pod) {
+                return pod[QLatin1String("status")][QLatin1String("phase")].toString() == QLatin1String("Running");
+            }));
+            return running == expected && int(pods.size()) == expected;
+        },
+        120000);
+    QVERIFY2(platformUp, qPrintable(QStringLiteral("%1 of %2 pods running").arg(running).arg(expected)));
     QVERIFY(expected >= 40);
     QList<Target> targets;
     const bool allUp = QTest::qWaitFor(

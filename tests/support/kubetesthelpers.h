@@ -28,7 +28,14 @@ inline Answer waitFor(Core::Kube::KubeReply *reply, int timeoutMs = 30000)
         answer->status = reply->httpStatus();
         answer->body = reply->body();
     });
-    (void)QTest::qWaitFor([&] { return answer->arrived; }, timeoutMs);
+    if (!QTest::qWaitFor([&] { return answer->arrived; }, timeoutMs)) {
+        // Not arrived, and an error: callers that check either fail with this sentence.
+        Answer late;
+        late.error = Core::Kube::ApiError::transport(
+            Core::Kube::ApiError::Kind::Timeout, QStringLiteral("the test waited %1 ms for an answer").arg(timeoutMs),
+            reply->request().operation());
+        return late;
+    }
     return *answer;
 }
 

@@ -305,6 +305,8 @@ void TestKubeApi::writesAreNeverRetried()
     int status = 0;
     connect(reply, &KubeReply::finished, this, [&] { status = reply->error().httpStatus; });
     QTRY_COMPARE_WITH_TIMEOUT(status, 503, 10000);
+    // A short settle that proves nothing happened: with this policy a retry would come within
+    // 10-20 ms, so 200 ms without a second request means there is none.
     QTest::qWait(200);
     QCOMPARE(server.requests.size(), 1);
     QCOMPARE(failed.size(), 1);

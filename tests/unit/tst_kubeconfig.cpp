@@ -207,6 +207,8 @@ void TestKubeconfig::loaderAnswersAsynchronouslyAndDropsStaleLoads()
     loader.load({fixture()}, true);
     QCOMPARE(spy.count(), 0); // never answered synchronously
     QTRY_COMPARE_WITH_TIMEOUT(spy.count(), 1, 5000);
+    // A short settle that proves nothing happened: the first load reads a missing file and
+    // is long finished by then; its stale answer must never arrive.
     QTest::qWait(100);
     QCOMPARE(spy.count(), 1); // the first, stale load was dropped
     const auto config = spy.first().first().value<Kubeconfig>();
