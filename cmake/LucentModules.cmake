@@ -1,4 +1,4 @@
-# lucent_add_core_module(<name> SOURCES <files...> [DEPENDS <modules...>]
+# lucent_add_core_module(<name> [HEADER_ONLY] SOURCES <files...> [DEPENDS <modules...>]
 #                        [PUBLIC_LIBRARIES <targets...>] [PRIVATE_LIBRARIES <targets...>])
 #
 # One static library per folder of core/, named lucent_core_<name>, that sees only the
@@ -7,16 +7,25 @@
 # through the source root, so an include of a module that is not a dependency fails to
 # compile ("No such file or directory") instead of quietly growing a cycle. Dependencies are
 # linked PUBLIC, which makes a module's include path the closure of what it depends on.
+# HEADER_ONLY makes an interface library (templates only) that follows the same rules.
 function(lucent_add_core_module name)
-    cmake_parse_arguments(ARG "" "" "SOURCES;DEPENDS;PUBLIC_LIBRARIES;PRIVATE_LIBRARIES" ${ARGN})
+    cmake_parse_arguments(ARG "HEADER_ONLY" "" "SOURCES;DEPENDS;PUBLIC_LIBRARIES;PRIVATE_LIBRARIES" ${ARGN})
     set(target lucent_core_${name})
     set(headers "${CMAKE_BINARY_DIR}/modules/${name}")
     file(MAKE_DIRECTORY "${headers}/core")
     file(CREATE_LINK "${CMAKE_CURRENT_SOURCE_DIR}/${name}" "${headers}/core/${name}" SYMBOLIC)
+    list(TRANSFORM ARG_DEPENDS PREPEND "lucent_core_" OUTPUT_VARIABLE dependencies)
+    if(ARG_HEADER_ONLY)
+        add_library(${target} INTERFACE ${ARG_SOURCES})
+        add_library(Lucent::Core::${name} ALIAS ${target})
+        target_include_directories(${target} INTERFACE "${headers}")
+        target_link_libraries(${target} INTERFACE Qt6::Core ${dependencies} ${ARG_PUBLIC_LIBRARIES})
+        set_property(GLOBAL APPEND PROPERTY LUCENT_CORE_MODULES ${target})
+        return()
+    endif()
     add_library(${target} STATIC ${ARG_SOURCES})
     add_library(Lucent::Core::${name} ALIAS ${target})
     target_include_directories(${target} PUBLIC "${headers}")
-    list(TRANSFORM ARG_DEPENDS PREPEND "lucent_core_" OUTPUT_VARIABLE dependencies)
     target_link_libraries(${target}
         PUBLIC Qt6::Core ${dependencies} ${ARG_PUBLIC_LIBRARIES}
         PRIVATE Lucent::BuildSettings ${ARG_PRIVATE_LIBRARIES})

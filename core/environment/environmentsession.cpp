@@ -9,9 +9,6 @@
 #include "core/prometheus/prometheusclient.h"
 #include "core/prometheus/secretstore.h"
 
-#include <QFutureWatcher>
-#include <QtConcurrent>
-
 namespace Lucent::Core::Environment {
 
 using Kube::ResourceCache;
@@ -69,22 +66,17 @@ void EnvironmentSession::start()
         if (m_alerts)
             m_alerts->start();
     }
-    struct Resolved {
-        std::optional<Kube::ClusterConnection> connection;
-        QString error;
-    };
-    auto *watcher = new QFutureWatcher<Resolved>(this);
-    connect(watcher, &QFutureWatcher<Resolved>::finished, this, [this, watcher] {
-        watcher->deleteLater();
-        const Resolved resolved = watcher->result();
-        onConnection(resolved.connection ? QVariant::fromValue(*resolved.connection) : QVariant(), resolved.error);
-    });
-    // Reading certificate and token files is I/O: not on the GUI thread.
-    watcher->setFuture(QtConcurrent::run([config = m_kubeconfig, context = m_environment.context] {
-        Resolved resolved;
-        resolved.connection = Kube::ConnectionResolver::resolve(config, context, &resolved.error);
-        return resolved;
-    }));
+    // Reading certificate and token files is I/O: not on the GUI thread. Deleting the session
+    // cancels it.
+    m_resolve.start(
+        [config = m_kubeconfig, context = m_environment.context](QPromise<ResolvedConnection> &promise) {
+            ResolvedConnection resolved;
+            resolved.connection = Kube::ConnectionResolver::resolve(config, context, &resolved.error);
+            promise.addResult(resolved);
+        },
+        [this](const ResolvedConnection &resolved) {
+            onConnection(resolved.connection ? QVariant::fromValue(*resolved.connection) : QVariant(), resolved.error);
+        });
 }
 
 void EnvironmentSession::onConnection(const QVariant &connection, const QString &error)

@@ -1,7 +1,9 @@
 #pragma once
 
 #include "core/environment/projectconfig.h"
+#include "core/jobs/latestjob.h"
 #include "core/kube/apierror.h"
+#include "core/kube/clusterconnection.h"
 #include "core/kube/kubeconfig.h"
 
 #include <QObject>
@@ -96,6 +98,11 @@ private:
     Prometheus::AlertmanagerClient *m_alertmanager = nullptr;
     Prometheus::SecretStore *m_secrets = nullptr;
     Audit::AuditTrail *m_audit = nullptr;
+    struct ResolvedConnection {
+        std::optional<Kube::ClusterConnection> connection;
+        QString error;
+    };
+    Jobs::LatestJob<ResolvedConnection> m_resolve{this};
 };
 
 } // namespace Lucent::Core::Environment

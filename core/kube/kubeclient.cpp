@@ -412,7 +412,9 @@ void KubeClient::refreshCredentialsThenRetry(KubeReply *reply)
         startAttempt(reply); // waits for the plugin, then sends again
         return;
     }
-    // The token file may have been rotated (a projected service-account token).
+    // The token file may have been rotated (a projected service-account token). The one
+    // background job that is not a LatestJob: every request that met the 401 waits for its own
+    // read, and the watcher belongs to the reply, so aborting the reply abandons the read.
     auto *watcher = new QFutureWatcher<QByteArray>(reply);
     connect(watcher, &QFutureWatcher<QByteArray>::finished, reply, [this, reply, watcher] {
         const QByteArray token = watcher->result();

@@ -2,10 +2,6 @@
 
 #include "core/logging/logging.h"
 
-#include <QFuture>
-#include <QPointer>
-#include <QtConcurrent/QtConcurrentRun>
-
 namespace Lucent::Core::Kube {
 
 KubeconfigLoader::KubeconfigLoader(QObject *parent)
@@ -15,23 +11,17 @@ KubeconfigLoader::KubeconfigLoader(QObject *parent)
 
 void KubeconfigLoader::load(const QStringList &files, bool missingIsProblem)
 {
-    const quint64 generation = ++m_generation;
     Logging::logger("lucent.core.kube")
         ->debug("loading kubeconfig from {}", files.join(QLatin1Char(':')).toStdString());
-    // Qt runs a continuation at once when the future has already finished by the time it is
-    // attached; the queued hop keeps loaded() from ever firing inside load() itself.
-    QtConcurrent::run([files, missingIsProblem] {
-        return Kubeconfig::load(files, missingIsProblem);
-    }).then(this, [this, generation](const Kubeconfig &config) {
-        QMetaObject::invokeMethod(
-            this, [this, generation, config] { deliver(generation, config); }, Qt::QueuedConnection);
-    });
+    // A newer load cancels this one; the watcher delivers from the event loop, so loaded()
+    // never fires inside load() itself.
+    m_job.start([files, missingIsProblem](
+                    QPromise<Kubeconfig> &promise) { promise.addResult(Kubeconfig::load(files, missingIsProblem)); },
+                [this](const Kubeconfig &config) { deliver(config); });
 }
 
-void KubeconfigLoader::deliver(quint64 generation, const Kubeconfig &config)
+void KubeconfigLoader::deliver(const Kubeconfig &config)
 {
-    if (generation != m_generation)
-        return; // a newer load was requested meanwhile
     for (const KubeconfigProblem &problem : config.problems)
         Logging::logger("lucent.core.kube")->warn("{}", problem.sentence().toStdString());
     Q_EMIT loaded(config);

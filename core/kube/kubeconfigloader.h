@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/jobs/latestjob.h"
 #include "core/kube/kubeconfig.h"
 
 #include <QObject>
@@ -24,9 +25,9 @@ Q_SIGNALS:
     void loaded(const Lucent::Core::Kube::Kubeconfig &config);
 
 private:
-    void deliver(quint64 generation, const Kubeconfig &config);
+    void deliver(const Kubeconfig &config);
 
-    quint64 m_generation = 0;
+    Jobs::LatestJob<Kubeconfig> m_job{this};
 };
 
 } // namespace Lucent::Core::Kube

@@ -1,14 +1,14 @@
 #include "core/kube/resourcecache.h"
 
+#include "core/jobs/latestjob.h"
 #include "core/kube/kubeclient.h"
 #include "core/logging/logging.h"
 
-#include <QFutureWatcher>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QPromise>
 #include <QRandomGenerator>
 #include <QTimer>
-#include <QtConcurrent>
 
 namespace Lucent::Core::Kube {
 
@@ -43,6 +43,7 @@ ResourceCache::ResourceCache(KubeClient *client, ResourceType type, QString name
     , m_namespace(std::move(namespaceName))
     , m_options(std::move(options))
     , m_retryTimer(new QTimer(this))
+    , m_decode(std::make_unique<Jobs::LatestJob<ListPage>>(this))
 {
     m_retryTimer->setSingleShot(true);
     m_backoffMs = m_options.minBackoffMs;
@@ -84,6 +85,7 @@ void ResourceCache::start()
 void ResourceCache::stop()
 {
     ++m_generation;
+    m_decode->cancel();
     m_retryTimer->stop();
     m_retryTimer->disconnect();
     if (m_reply) {
@@ -123,36 +125,35 @@ void ResourceCache::listPage(const QString &continueToken)
             return;
         }
         // Decoding thousands of objects is CPU work: keep it off the GUI thread.
-        auto *watcher = new QFutureWatcher<ListPage>(this);
-        connect(watcher, &QFutureWatcher<ListPage>::finished, this, [this, watcher, generation] {
-            watcher->deleteLater();
-            if (generation == m_generation)
-                onListPage(watcher->result());
-        });
-        watcher->setFuture(QtConcurrent::run([raw = reply->rawBody(), gzip = reply->isCompressed(),
-                                              operation = reply->request().operation()] {
-            ListPage page;
-            QJsonParseError parseError{};
-            const QJsonDocument document = QJsonDocument::fromJson(KubeReply::decodeBody(raw, gzip), &parseError);
-            const QJsonObject root = document.object();
-            if (parseError.error != QJsonParseError::NoError || !root.value(QLatin1String("items")).isArray()) {
-                page.apiError
-                    = ApiError::decode(parseError.error != QJsonParseError::NoError
-                                           ? QStringLiteral("the list is not JSON: %1").arg(parseError.errorString())
-                                           : QStringLiteral("the list has no items array"),
-                                       operation);
-                return page;
-            }
-            const QJsonObject metadata = root.value(QLatin1String("metadata")).toObject();
-            page.resourceVersion = metadata.value(QLatin1String("resourceVersion")).toString();
-            page.continueToken = metadata.value(QLatin1String("continue")).toString();
-            const QJsonArray items = root.value(QLatin1String("items")).toArray();
-            page.items.reserve(items.size());
-            for (const auto &item : items)
-                page.items.append(item.toObject());
-            return page;
-        }));
+        // stop() cancels it: a page decoded for a run that ended is never applied.
+        m_decode->start(
+            [raw = reply->rawBody(), gzip = reply->isCompressed(), operation = reply->request().operation()](
+                QPromise<ListPage> &promise) { promise.addResult(decodePage(raw, gzip, operation)); },
+            [this](const ListPage &page) { onListPage(page); });
     });
+}
+
+ResourceCache::ListPage ResourceCache::decodePage(const QByteArray &raw, bool gzip, const QString &operation)
+{
+    ListPage page;
+    QJsonParseError parseError{};
+    const QJsonDocument document = QJsonDocument::fromJson(KubeReply::decodeBody(raw, gzip), &parseError);
+    const QJsonObject root = document.object();
+    if (parseError.error != QJsonParseError::NoError || !root.value(QLatin1String("items")).isArray()) {
+        page.apiError = ApiError::decode(parseError.error != QJsonParseError::NoError
+                                             ? QStringLiteral("the list is not JSON: %1").arg(parseError.errorString())
+                                             : QStringLiteral("the list has no items array"),
+                                         operation);
+        return page;
+    }
+    const QJsonObject metadata = root.value(QLatin1String("metadata")).toObject();
+    page.resourceVersion = metadata.value(QLatin1String("resourceVersion")).toString();
+    page.continueToken = metadata.value(QLatin1String("continue")).toString();
+    const QJsonArray items = root.value(QLatin1String("items")).toArray();
+    page.items.reserve(items.size());
+    for (const auto &item : items)
+        page.items.append(item.toObject());
+    return page;
 }
 
 void ResourceCache::onListPage(ListPage page)

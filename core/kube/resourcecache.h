@@ -9,7 +9,13 @@
 #include <QObject>
 #include <QPointer>
 
+#include <memory>
+
 class QTimer;
+
+namespace Lucent::Core::Jobs {
+template<typename T> class LatestJob;
+}
 
 namespace Lucent::Core::Kube {
 
@@ -83,6 +89,7 @@ private:
     void setState(State state);
     void listPage(const QString &continueToken);
     void onListPage(ListPage page);
+    static ListPage decodePage(const QByteArray &raw, bool gzip, const QString &operation);
     void replaceAll(QHash<QString, QJsonObject> fresh, const QString &resourceVersion);
     void startWatch();
     void onWatchData(const QByteArray &chunk);
@@ -99,6 +106,7 @@ private:
     QString m_resourceVersion;
     QPointer<KubeReply> m_reply;
     QTimer *m_retryTimer = nullptr;
+    std::unique_ptr<Jobs::LatestJob<ListPage>> m_decode; ///< the decoding of the newest list page
     LineSplitter m_splitter;
     ApiError m_streamError; ///< an ERROR event or a broken line seen on the current watch
     State m_state = State::Stopped;

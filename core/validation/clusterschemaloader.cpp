@@ -2,9 +2,7 @@
 
 #include "core/kube/kubeclient.h"
 
-#include <QFutureWatcher>
 #include <QJsonDocument>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace Lucent::Core::Validation {
 
@@ -89,13 +87,12 @@ void ClusterSchemaLoader::finishIfDone()
     }
     const QString version
         = m_documents.constFirst().value(QLatin1String("info")).toObject().value(QLatin1String("version")).toString();
-    auto *watcher = new QFutureWatcher<std::shared_ptr<KubernetesSchema>>(this);
-    connect(watcher, &QFutureWatcher<std::shared_ptr<KubernetesSchema>>::finished, this, [this, watcher] {
-        watcher->deleteLater();
-        Q_EMIT loaded(watcher->result());
-    });
-    watcher->setFuture(QtConcurrent::run(
-        [documents = m_documents, version] { return KubernetesSchema::fromOpenApiV3(documents, version); }));
+    // Deleting the loader (the environment changed) cancels the conversion and its answer.
+    m_conversion.start(
+        [documents = m_documents, version](QPromise<std::shared_ptr<KubernetesSchema>> &promise) {
+            promise.addResult(KubernetesSchema::fromOpenApiV3(documents, version));
+        },
+        [this](const std::shared_ptr<KubernetesSchema> &schema) { Q_EMIT loaded(schema); });
     m_documents.clear();
 }
 

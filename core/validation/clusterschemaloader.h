@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/jobs/latestjob.h"
 #include "core/validation/kubernetesschema.h"
 
 #include <QObject>
@@ -42,6 +43,7 @@ private:
     int m_pending = 0;
     QString m_firstError;
     bool m_done = false;
+    Jobs::LatestJob<std::shared_ptr<KubernetesSchema>> m_conversion{this};
 };
 
 } // namespace Lucent::Core::Validation

@@ -83,13 +83,18 @@ Validator::Validator(ValidationSettings settings, std::shared_ptr<const Kubernet
 {
 }
 
-ValidationResult Validator::validate(const QList<ManifestSource> &sources, const QString &onlyFile) const
+ValidationResult Validator::validate(const QList<ManifestSource> &sources, const QString &onlyFile,
+                                     const std::function<bool()> &isCancelled) const
 {
+    const auto cancelled = [&isCancelled] { return isCancelled && isCancelled(); };
     ValidationResult result;
     std::vector<ManifestFile> files;
     files.reserve(sources.size());
-    for (const auto &source : sources)
+    for (const auto &source : sources) {
+        if (cancelled())
+            return result;
         files.push_back(parseManifestFile(source.path, source.text));
+    }
 
     const KustomizeNamespaces kustomize(files);
     std::vector<const ManifestDocument *> documents;
@@ -102,6 +107,8 @@ ValidationResult Validator::validate(const QList<ManifestSource> &sources, const
         }
     }
     for (const auto &file : files) {
+        if (cancelled())
+            return result;
         problems += file.problems;
         for (const auto &doc : file.documents) {
             documents.push_back(&doc);

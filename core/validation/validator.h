@@ -8,6 +8,7 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
 #include <memory>
 
 namespace Lucent::Core::Validation {
@@ -42,7 +43,10 @@ public:
     /// Validates @p sources as one set. With @p onlyFile, every file still counts for
     /// cross-references (Service selectors, Ingress backends, kustomization namespaces), but
     /// only that file's problems are returned.
-    ValidationResult validate(const QList<ManifestSource> &sources, const QString &onlyFile = {}) const;
+    /// @p isCancelled is asked between files and documents: when it says yes, validation stops
+    /// and returns what it has (the caller drops it), so an outdated run does not finish.
+    ValidationResult validate(const QList<ManifestSource> &sources, const QString &onlyFile = {},
+                              const std::function<bool()> &isCancelled = {}) const;
 
     static constexpr qint64 MaxFileSize = 64 * 1024 * 1024;
 

@@ -16,7 +16,6 @@
 #include <QFileInfo>
 #include <QFileSystemModel>
 #include <QFileSystemWatcher>
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -31,7 +30,6 @@
 #include <QToolBar>
 #include <QTreeView>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace Lucent::Ui {
 
@@ -452,7 +450,6 @@ void ManifestsView::onFileChangedOnDisk(const QString &path)
 
 void ManifestsView::validateNow()
 {
-    const int generation = ++m_generation;
     QList<ManifestSource> open;
     for (int i = 0; i < m_tabs->count(); ++i) {
         if (auto *editor = qobject_cast<ManifestEditor *>(m_tabs->widget(i)))
@@ -461,33 +458,32 @@ void ManifestsView::validateNow()
     const QString workspace = m_workspace;
     const auto settings = m_settings;
     const auto schema = m_schema;
-    auto *watcher = new QFutureWatcher<ValidationResult>(this);
-    connect(watcher, &QFutureWatcher<ValidationResult>::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
-        onValidated(watcher->result(), generation);
-    });
-    // Reading the workspace and validating it both happen on the worker.
-    watcher->setFuture(QtConcurrent::run([open, workspace, settings, schema] {
-        QList<ManifestSource> sources
-            = workspace.isEmpty() ? QList<ManifestSource>() : Validator::collect({workspace}, nullptr);
-        for (auto &source : sources)
-            source.path = QDir::cleanPath(source.path);
-        for (const auto &edited : open) {
-            auto it = std::find_if(sources.begin(), sources.end(),
-                                   [&](const ManifestSource &s) { return s.path == edited.path; });
-            if (it != sources.end())
-                it->text = edited.text; // what is on screen, saved or not
-            else
-                sources.append(edited);
-        }
-        return Validator(settings, schema).validate(sources);
-    }));
+    // Reading the workspace and validating it both happen on the worker. A newer keystroke's
+    // run cancels this one, which then stops between files instead of finishing for nothing.
+    m_validation.start(
+        [open, workspace, settings, schema](QPromise<ValidationResult> &promise) {
+            QList<ManifestSource> sources
+                = workspace.isEmpty() ? QList<ManifestSource>() : Validator::collect({workspace}, nullptr);
+            for (auto &source : sources)
+                source.path = QDir::cleanPath(source.path);
+            for (const auto &edited : open) {
+                auto it = std::find_if(sources.begin(), sources.end(),
+                                       [&](const ManifestSource &s) { return s.path == edited.path; });
+                if (it != sources.end())
+                    it->text = edited.text; // what is on screen, saved or not
+                else
+                    sources.append(edited);
+            }
+            ValidationResult result
+                = Validator(settings, schema).validate(sources, {}, [&promise] { return promise.isCanceled(); });
+            if (!promise.isCanceled())
+                promise.addResult(std::move(result));
+        },
+        [this](const ValidationResult &result) { onValidated(result); });
 }
 
-void ManifestsView::onValidated(const ValidationResult &result, int generation)
+void ManifestsView::onValidated(const ValidationResult &result)
 {
-    if (generation != m_generation)
-        return; // a newer keystroke's validation is on its way
     m_allProblems = result.problems;
     showProblems();
     m_validated = true;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/apply/manifestapplier.h"
+#include "core/jobs/latestjob.h"
 #include "core/validation/kubernetesschema.h"
 #include "core/validation/rulecatalog.h"
 #include "core/validation/validator.h"
@@ -91,7 +92,7 @@ Q_SIGNALS:
 private:
     void scheduleValidation();
     void validateNow();
-    void onValidated(const Lucent::Core::Validation::ValidationResult &result, int generation);
+    void onValidated(const Lucent::Core::Validation::ValidationResult &result);
     /// Hands the last result to the editors and the Problems panel (all files or the current one).
     void showProblems();
     void onProblemActivated(const QModelIndex &index);
@@ -128,7 +129,7 @@ private:
     QAction *m_save = nullptr;
     QAction *m_diff = nullptr;
     QAction *m_apply = nullptr;
-    int m_generation = 0;
+    Lucent::Core::Jobs::LatestJob<Lucent::Core::Validation::ValidationResult> m_validation{this};
     bool m_validated = false;
 };
 

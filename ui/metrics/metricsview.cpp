@@ -10,7 +10,6 @@
 #include <QComboBox>
 #include <QDateTimeEdit>
 #include <QFileDialog>
-#include <QFutureWatcher>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -18,7 +17,6 @@
 #include <QPushButton>
 #include <QTimer>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 namespace Lucent::Ui {
 
@@ -144,6 +142,8 @@ MetricsView::MetricsView(QWidget *parent)
 void MetricsView::setSession(Core::Environment::EnvironmentSession *session)
 {
     ++m_generation; // answers for the previous environment are dropped
+    for (auto &[chart, job] : m_parses)
+        job->cancel();
     m_pending = 0;
     m_session = session;
     delete m_client;
@@ -252,39 +252,39 @@ void MetricsView::query(MetricChart *chart, const QString &promql, bool fromBox)
     connect(reply, &PrometheusReply::finished, this, [this, reply, chart, start, end, fromBox, generation] {
         if (generation != m_generation)
             return;
-        struct Parsed {
-            std::optional<Core::Prometheus::QueryResult> result;
-            Core::Prometheus::PrometheusError error;
-        };
         // A busy answer is megabytes of JSON: it is read on a worker thread, never the GUI's.
-        auto *watcher = new QFutureWatcher<Parsed>(this);
-        connect(watcher, &QFutureWatcher<Parsed>::finished, this, [=] {
-            watcher->deleteLater();
-            if (generation != m_generation)
-                return;
-            const Parsed parsed = watcher->result();
-            if (fromBox) {
-                m_promqlError->setText(parsed.result ? QString() : parsed.error.sentence());
-                m_promqlError->setVisible(!parsed.result);
-            } else if (!parsed.result) {
-                m_banner->showMessages(InlineBanner::Severity::Error, {parsed.error.sentence()});
-            } else {
-                m_banner->clear();
-            }
-            if (parsed.result)
-                chart->setResult(*parsed.result, start.toLocalTime(), end.toLocalTime());
-            if (!fromBox && --m_pending == 0)
-                Q_EMIT refreshed();
-        });
-        watcher->setFuture(
-            QtConcurrent::run([body = reply->body(), status = reply->httpStatus(), error = reply->error()]() mutable {
-                Parsed parsed;
+        parseJob(chart).start(
+            [body = reply->body(), status = reply->httpStatus(),
+             error = reply->error()](QPromise<ParsedAnswer> &promise) mutable {
+                ParsedAnswer parsed;
                 parsed.error = error;
                 if (!error.isError())
                     parsed.result = PrometheusResponse::query(body, status, &parsed.error);
-                return parsed;
-            }));
+                promise.addResult(std::move(parsed));
+            },
+            [this, chart, start, end, fromBox](const ParsedAnswer &parsed) {
+                if (fromBox) {
+                    m_promqlError->setText(parsed.result ? QString() : parsed.error.sentence());
+                    m_promqlError->setVisible(!parsed.result);
+                } else if (!parsed.result) {
+                    m_banner->showMessages(InlineBanner::Severity::Error, {parsed.error.sentence()});
+                } else {
+                    m_banner->clear();
+                }
+                if (parsed.result)
+                    chart->setResult(*parsed.result, start.toLocalTime(), end.toLocalTime());
+                if (!fromBox && --m_pending == 0)
+                    Q_EMIT refreshed();
+            });
     });
+}
+
+Core::Jobs::LatestJob<MetricsView::ParsedAnswer> &MetricsView::parseJob(MetricChart *chart)
+{
+    auto &job = m_parses[chart];
+    if (!job)
+        job = std::make_unique<Core::Jobs::LatestJob<ParsedAnswer>>(this);
+    return *job;
 }
 
 void MetricsView::onExportPng()

@@ -1,7 +1,15 @@
 #pragma once
 
+#include "core/jobs/latestjob.h"
+#include "core/prometheus/prometheuserror.h"
+#include "core/prometheus/prometheustypes.h"
+
 #include <QPointer>
 #include <QWidget>
+
+#include <map>
+#include <memory>
+#include <optional>
 
 class QCheckBox;
 class QComboBox;
@@ -52,7 +60,15 @@ Q_SIGNALS:
     void refreshed();
 
 private:
+    /// A range query's answer, read on a worker.
+    struct ParsedAnswer {
+        std::optional<Lucent::Core::Prometheus::QueryResult> result;
+        Lucent::Core::Prometheus::PrometheusError error;
+    };
+
     void query(MetricChart *chart, const QString &promql, bool fromBox);
+    /// The parse job of @p chart: a newer answer for the chart cancels the older one's parse.
+    Lucent::Core::Jobs::LatestJob<ParsedAnswer> &parseJob(MetricChart *chart);
     qint64 rangeSeconds() const;
     std::pair<QDateTime, QDateTime> window() const;
     QString selector() const;
@@ -75,7 +91,8 @@ private:
     MetricChart *m_query = nullptr;
     QTimer *m_timer = nullptr;
     int m_pending = 0;
-    int m_generation = 0;
+    int m_generation = 0; ///< bumps on an environment switch: older replies are dropped
+    std::map<MetricChart *, std::unique_ptr<Lucent::Core::Jobs::LatestJob<ParsedAnswer>>> m_parses;
 };
 
 } // namespace Lucent::Ui

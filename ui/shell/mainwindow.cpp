@@ -24,7 +24,6 @@
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
@@ -42,7 +41,6 @@
 #include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 namespace Lucent::Ui {
 
@@ -267,19 +265,16 @@ void MainWindow::onKubeconfigLoaded(const Kubeconfig &config)
     // At the latest a few seconds from now the window counts as shown, even if a cluster is
     // slow to answer: a screenshot then shows it connecting.
     QTimer::singleShot(3000, this, &MainWindow::markFirstData);
-    const int generation = ++m_projectGeneration;
     if (m_projectFile.isEmpty()) {
+        m_projectLoad.cancel(); // an older file's answer must not replace this one
         onProjectLoaded(Lucent::Core::Environment::ProjectConfig::fromKubeconfig(config));
         return;
     }
-    auto *watcher = new QFutureWatcher<Lucent::Core::Environment::ProjectConfig>(this);
-    connect(watcher, &QFutureWatcher<Lucent::Core::Environment::ProjectConfig>::finished, this,
-            [this, watcher, generation] {
-                watcher->deleteLater();
-                if (generation == m_projectGeneration)
-                    onProjectLoaded(watcher->result());
-            });
-    watcher->setFuture(QtConcurrent::run(&Lucent::Core::Environment::ProjectConfig::load, m_projectFile));
+    m_projectLoad.start(
+        [file = m_projectFile](QPromise<Lucent::Core::Environment::ProjectConfig> &promise) {
+            promise.addResult(Lucent::Core::Environment::ProjectConfig::load(file));
+        },
+        [this](const Lucent::Core::Environment::ProjectConfig &project) { onProjectLoaded(project); });
 }
 
 void MainWindow::onProjectLoaded(const Lucent::Core::Environment::ProjectConfig &project)

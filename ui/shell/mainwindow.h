@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/environment/projectconfig.h"
+#include "core/jobs/latestjob.h"
 #include "core/kube/kubeconfig.h"
 
 #include <QMainWindow>
@@ -101,7 +102,7 @@ private:
     QList<Lucent::Core::Environment::Environment> m_environments;
     QString m_view = QStringLiteral("rollouts");
     bool m_metricsAnswered = false;
-    int m_projectGeneration = 0; ///< a reload while a project file loads drops the older answer
+    Lucent::Core::Jobs::LatestJob<Lucent::Core::Environment::ProjectConfig> m_projectLoad{this};
     QTabWidget *m_tabs = nullptr;
     QComboBox *m_environmentSelector = nullptr;
     EnvironmentOverviewModel *m_overviewModel = nullptr;
