@@ -1,11 +1,7 @@
-// The Deployment controller: one ReplicaSet per pod template (named by its hash, numbered by
-// the deployment.kubernetes.io/revision annotation), rolling updates within maxSurge and
-// maxUnavailable, Recreate, pause, the progress deadline, and the status fields that
-// `kubectl rollout status` reads.
+#include "sandbox/cluster/deploymentcontroller.h"
 
 #include "sandbox/api/resourcetypes.h"
 #include "sandbox/cluster/objects.h"
-#include "sandbox/cluster/simulator.h"
 
 #include <algorithm>
 
@@ -45,36 +41,38 @@ json templateWithoutHash(json podTemplate)
 
 } // namespace
 
-void Simulator::reconcileDeployments()
+void DeploymentController::reconcile()
 {
-    const auto deployments = list("apps", "deployments");
+    const auto deployments = m_cluster.list("apps", "deployments");
     if (deployments.empty())
         return;
-    const auto replicaSets = list("apps", "replicasets");
+    const auto replicaSets = m_cluster.list("apps", "replicasets");
     for (const auto &deployment : deployments)
         reconcileDeployment(deployment, replicaSets);
 }
 
-void Simulator::scaleReplicaSet(const json &rs, int replicas, const std::string &deploymentName)
+void DeploymentController::scaleReplicaSet(const json &rs, int replicas, const std::string &deploymentName)
 {
     const int current = specReplicas(rs);
     if (current == replicas)
         return;
     const ResourceType *type = findResource("apps", "v1", "replicasets");
-    m_store.modify(*type, objects::ns(rs), objects::name(rs), [&](json &o) -> std::optional<ApiError> {
+    m_cluster.store().modify(*type, objects::ns(rs), objects::name(rs), [&](json &o) -> std::optional<ApiError> {
         o["spec"]["replicas"] = replicas;
         return std::nullopt;
     });
-    if (auto deployment = m_store.get(*findResource("apps", "v1", "deployments"), objects::ns(rs), deploymentName);
+    if (auto deployment
+        = m_cluster.store().get(*findResource("apps", "v1", "deployments"), objects::ns(rs), deploymentName);
         std::holds_alternative<json>(deployment)) {
-        recordEvent(std::get<json>(deployment), "Normal", "ScalingReplicaSet",
-                    std::string(replicas > current ? "Scaled up" : "Scaled down") + " replica set " + objects::name(rs)
-                        + " from " + std::to_string(current) + " to " + std::to_string(replicas),
-                    "deployment-controller");
+        m_cluster.recordEvent(std::get<json>(deployment), "Normal", "ScalingReplicaSet",
+                              std::string(replicas > current ? "Scaled up" : "Scaled down") + " replica set "
+                                  + objects::name(rs) + " from " + std::to_string(current) + " to "
+                                  + std::to_string(replicas),
+                              "deployment-controller");
     }
 }
 
-void Simulator::reconcileDeployment(const json &d, const std::vector<json> &replicaSets)
+void DeploymentController::reconcileDeployment(const json &d, const std::vector<json> &replicaSets)
 {
     const std::string uid = objects::uid(d), ns = objects::ns(d), name = objects::name(d);
     const json spec = d.value("spec", json::object());
@@ -127,17 +125,18 @@ void Simulator::reconcileDeployment(const json &d, const std::vector<json> &repl
                  {"annotations", annotations},
                  {"ownerReferences", json::array({objects::controllerRef(d)})}}},
                {"spec", {{"replicas", initial}, {"selector", {{"matchLabels", selector}}}, {"template", rsTemplate}}}};
-        auto created = m_store.create(*rsType, ns, rs, false);
+        auto created = m_cluster.store().create(*rsType, ns, rs, false);
         if (auto object = std::get_if<json>(&created)) {
             owned.push_back(*object);
             newRs = &owned.back();
-            recordEvent(d, "Normal", "ScalingReplicaSet",
-                        "Scaled up replica set " + objects::name(*object) + " from 0 to " + std::to_string(initial),
-                        "deployment-controller");
+            m_cluster.recordEvent(d, "Normal", "ScalingReplicaSet",
+                                  "Scaled up replica set " + objects::name(*object) + " from 0 to "
+                                      + std::to_string(initial),
+                                  "deployment-controller");
         }
     } else if (newRs && revisionOf(*newRs) < maxRevision && !paused) {
         // Rolling back to an older template makes its ReplicaSet the newest revision again.
-        m_store.modify(*rsType, ns, objects::name(*newRs), [&](json &o) -> std::optional<ApiError> {
+        m_cluster.store().modify(*rsType, ns, objects::name(*newRs), [&](json &o) -> std::optional<ApiError> {
             o["metadata"]["annotations"][RevisionAnnotation] = std::to_string(maxRevision + 1);
             if (!changeCause.empty())
                 o["metadata"]["annotations"]["kubernetes.io/change-cause"] = changeCause;
@@ -213,19 +212,19 @@ void Simulator::reconcileDeployment(const json &d, const std::vector<json> &repl
                 idle.push_back(rs);
         }
         for (std::size_t i = 0; i + limit < idle.size(); ++i)
-            m_store.remove(*rsType, ns, objects::name(idle[i]), false);
+            m_cluster.store().remove(*rsType, ns, objects::name(idle[i]), false);
     }
 
     // Status, from the ReplicaSets as they stand after this round.
     int total = 0, updated = 0, ready = 0, available = 0;
-    for (const auto &rs : m_store.select(*rsType, [&](const json &o) { return objects::ownedBy(o, uid); })) {
+    for (const auto &rs : m_cluster.store().select(*rsType, [&](const json &o) { return objects::ownedBy(o, uid); })) {
         total += statusOf(rs, "replicas");
         ready += statusOf(rs, "readyReplicas");
         available += statusOf(rs, "availableReplicas");
         if (objects::name(rs) == newName)
             updated = statusOf(rs, "replicas");
     }
-    const double now = m_clock.now();
+    const double now = m_cluster.clock().now();
     const std::string signature = std::to_string(objects::generation(d)) + "/" + newName + "/" + std::to_string(total)
         + "/" + std::to_string(updated) + "/" + std::to_string(ready) + "/" + std::to_string(available);
     // The progress deadline counts from the last time any of these numbers moved.
@@ -273,16 +272,16 @@ void Simulator::reconcileDeployment(const json &d, const std::vector<json> &repl
                               "ReplicaSet \"" + newName + "\" is progressing.", stamp);
     }
     // Timestamps alone are not a change worth a new resourceVersion.
-    writeStatus("apps", "deployments", d, status);
+    m_cluster.writeStatus("apps", "deployments", d, status);
     if (newRs) {
         const int newRevision = revisionOf(*newRs);
         const std::string revision = std::to_string(newRevision < maxRevision ? maxRevision + 1 : newRevision);
         if (d["metadata"].value("annotations", json::object()).value(RevisionAnnotation, "") != revision) {
-            m_store.modify(*findResource("apps", "v1", "deployments"), ns, name,
-                           [&](json &o) -> std::optional<ApiError> {
-                               o["metadata"]["annotations"][RevisionAnnotation] = revision;
-                               return std::nullopt;
-                           });
+            m_cluster.store().modify(*findResource("apps", "v1", "deployments"), ns, name,
+                                     [&](json &o) -> std::optional<ApiError> {
+                                         o["metadata"]["annotations"][RevisionAnnotation] = revision;
+                                         return std::nullopt;
+                                     });
         }
     }
 }

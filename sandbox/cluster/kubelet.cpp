@@ -1,11 +1,8 @@
-// The simulated kubelet: schedules each pod onto one of three nodes and walks it through
-// Pending, ContainerCreating and Running; readiness follows the readinessProbe's
-// initialDelaySeconds; images tagged -crash exit after a few seconds and back off like
-// CrashLoopBackOff, -unready never pass readiness. Times are simulated (see --speed).
+#include "sandbox/cluster/kubelet.h"
 
 #include "sandbox/api/resourcetypes.h"
 #include "sandbox/cluster/objects.h"
-#include "sandbox/cluster/simulator.h"
+#include "sandbox/cluster/workload.h"
 
 #include <algorithm>
 #include <cmath>
@@ -43,19 +40,19 @@ json condition(const std::string &type, bool value, const std::string &since)
 
 } // namespace
 
-void Simulator::runKubelet()
+void Kubelet::sync()
 {
     const ResourceType *podType = findResource("", "v1", "pods");
-    const double now = m_clock.now();
+    const double now = m_cluster.clock().now();
     // Only pods that are new, were changed by someone else, or still have a transition ahead
     // are copied out and worked on; settled pods cost a map lookup per round.
     // When nothing was written since the last round only the unsettled pods can change,
     // and they are fetched one by one instead of scanning every pod.
     std::set<std::string> present;
     std::vector<json> work;
-    const bool fullScan = m_store.resourceVersion() != m_kubeletSeenVersion;
+    const bool fullScan = m_cluster.store().resourceVersion() != m_seenVersion;
     if (fullScan) {
-        work = m_store.select(*podType, [&](const json &pod) {
+        work = m_cluster.store().select(*podType, [&](const json &pod) {
             const std::string uid = objects::uid(pod);
             present.insert(uid);
             auto it = m_pods.find(uid);
@@ -67,7 +64,7 @@ void Simulator::runKubelet()
             present.insert(uid);
             if (state.settled)
                 continue;
-            if (auto pod = m_store.get(*podType, state.ns, state.name); std::holds_alternative<json>(pod))
+            if (auto pod = m_cluster.store().get(*podType, state.ns, state.name); std::holds_alternative<json>(pod))
                 work.push_back(std::get<json>(std::move(pod)));
         }
     }
@@ -85,19 +82,21 @@ void Simulator::runKubelet()
             state.name = objects::name(pod);
             it = m_pods.emplace(uid, state).first;
             if (!pod.contains("/spec/nodeName"_json_pointer)) {
-                m_store.modify(*podType, objects::ns(pod), objects::name(pod), [&](json &o) -> std::optional<ApiError> {
-                    o["spec"]["nodeName"] = state.node;
-                    return std::nullopt;
-                });
+                m_cluster.store().modify(*podType, objects::ns(pod), objects::name(pod),
+                                         [&](json &o) -> std::optional<ApiError> {
+                                             o["spec"]["nodeName"] = state.node;
+                                             return std::nullopt;
+                                         });
             }
-            recordEvent(pod, "Normal", "Scheduled",
-                        "Successfully assigned " + objects::ns(pod) + "/" + objects::name(pod) + " to " + state.node,
-                        "default-scheduler");
+            m_cluster.recordEvent(pod, "Normal", "Scheduled",
+                                  "Successfully assigned " + objects::ns(pod) + "/" + objects::name(pod) + " to "
+                                      + state.node,
+                                  "default-scheduler");
             continue; // next round sees the scheduled pod
         }
         PodState &state = it->second;
         const json status = podStatus(pod, state, now);
-        state.seenVersion = writeStatus("", "pods", pod, status);
+        state.seenVersion = m_cluster.writeStatus("", "pods", pod, status);
         const Behaviour behaviour = behaviourOf(pod.value("/spec/containers/0/image"_json_pointer, std::string()));
         state.settled = state.runningSince >= 0 && behaviour != Behaviour::Crash
             && (state.ready || behaviour == Behaviour::Unready);
@@ -110,13 +109,13 @@ void Simulator::runKubelet()
         for (auto it = m_pods.begin(); it != m_pods.end();)
             it = present.count(it->first) ? std::next(it) : m_pods.erase(it);
     }
-    m_kubeletSeenVersion = m_store.resourceVersion();
+    m_seenVersion = m_cluster.store().resourceVersion();
     std::lock_guard lock(m_runsMutex);
     for (auto it = m_runs.begin(); it != m_runs.end();)
         it = m_pods.count(it->first) ? std::next(it) : m_runs.erase(it);
 }
 
-json Simulator::podStatus(const json &pod, PodState &s, double now)
+json Kubelet::podStatus(const json &pod, PodState &s, double now)
 {
     const json containers = pod.value("/spec/containers"_json_pointer, json::array());
     Behaviour behaviour = Behaviour::Healthy;
@@ -134,8 +133,8 @@ json Simulator::podStatus(const json &pod, PodState &s, double now)
                 s.runningSince = now;
                 s.startedAt = nowTimestamp();
                 if (s.restarts == 0)
-                    recordEvent(pod, "Normal", "Started", "Started container " + containers[0].value("name", ""),
-                                "kubelet");
+                    m_cluster.recordEvent(pod, "Normal", "Started",
+                                          "Started container " + containers[0].value("name", ""), "kubelet");
             }
             if (s.runningSince >= 0 && now - s.runningSince >= CrashAfterSeconds) {
                 s.lastRunStart = s.runningSince;
@@ -144,10 +143,10 @@ json Simulator::podStatus(const json &pod, PodState &s, double now)
                 s.crashedAt = now;
                 s.backOffUntil = now + backOff(s.restarts);
                 s.finishedAt = nowTimestamp();
-                recordEvent(pod, "Warning", "BackOff",
-                            "Back-off restarting failed container " + containers[0].value("name", "") + " in pod "
-                                + objects::name(pod),
-                            "kubelet");
+                m_cluster.recordEvent(pod, "Warning", "BackOff",
+                                      "Back-off restarting failed container " + containers[0].value("name", "")
+                                          + " in pod " + objects::name(pod),
+                                      "kubelet");
             }
             running = s.runningSince >= 0;
             waitingBackOff = !running;
@@ -155,8 +154,8 @@ json Simulator::podStatus(const json &pod, PodState &s, double now)
             if (s.runningSince < 0) {
                 s.runningSince = now;
                 s.startedAt = nowTimestamp();
-                recordEvent(pod, "Normal", "Started", "Started container " + containers[0].value("name", ""),
-                            "kubelet");
+                m_cluster.recordEvent(pod, "Normal", "Started", "Started container " + containers[0].value("name", ""),
+                                      "kubelet");
             }
             running = true;
         }
@@ -213,6 +212,36 @@ json Simulator::podStatus(const json &pod, PodState &s, double now)
         status["podIPs"] = json::array({{{"ip", s.ip}}});
     }
     return status;
+}
+
+std::optional<ContainerRun> Kubelet::run(const std::string &podUid, bool previous) const
+{
+    std::lock_guard lock(m_runsMutex);
+    auto it = m_runs.find(podUid);
+    if (it == m_runs.end())
+        return std::nullopt;
+    return previous ? it->second.first : it->second.second;
+}
+
+void Kubelet::recordRun(const std::string &uid, const ContainerRun &run)
+{
+    std::lock_guard lock(m_runsMutex);
+    auto &[previous, current] = m_runs[uid];
+    if (current && current->start != run.start)
+        previous = current;
+    current = run;
+}
+
+Kubelet::Behaviour Kubelet::behaviourOf(const std::string &image)
+{
+    switch (Workload::kindOf(image)) {
+    case Workload::Kind::Crash: return Behaviour::Crash;
+    case Workload::Kind::Unready: return Behaviour::Unready;
+    case Workload::Kind::Errors: return Behaviour::Errors;
+    case Workload::Kind::Slow: return Behaviour::Slow;
+    case Workload::Kind::Healthy: break;
+    }
+    return Behaviour::Healthy;
 }
 
 } // namespace lucent::sandbox
