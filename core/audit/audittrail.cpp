@@ -39,7 +39,6 @@ void AuditTrail::record(AuditRecord record, const std::optional<EventSubject> &s
                                          record.detail.isEmpty() ? QString() : QStringLiteral(": ") + record.detail);
         m_events->post(*subject, reason, record.verb, Redaction::redact(message));
     }
-    Q_EMIT recorded(record.toJson());
 }
 
 } // namespace Lucent::Core::Audit

@@ -41,10 +41,6 @@ public:
     void record(AuditRecord record, const std::optional<EventSubject> &subject = std::nullopt,
                 const QString &reason = {});
 
-Q_SIGNALS:
-    /// The record as written (after redaction).
-    void recorded(const QJsonObject &record);
-
 private:
     QString m_user;
     QString m_context;

@@ -36,7 +36,9 @@ private Q_SLOTS:
     void requestsAreExact_data();
     void requestsAreExact();
     void accessNamesTheDeployment();
+    void denialSentenceSaysWhoWhatWhereAndWhatToDo_data();
     void denialSentenceSaysWhoWhatWhereAndWhatToDo();
+    void denialSentenceWithoutNameOrUser();
     void targetIsCapturedFromTheObject();
     void runnerSendsTheRequestAfterAnAllowedReview();
     void deniedReviewSendsNothingAndIsAudited();
@@ -92,11 +94,18 @@ QByteArray deploymentJson(const char *uid, int generation)
 }
 
 const QByteArray ConflictStatus
-    = R"j({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Operation cannot be fulfilled on deployments.apps \"wallet-service\": Precondition failed: UID in precondition: \"7d1f0c2e-0000-4000-8000-000000000001\", UID in object meta: \"99\"","reason":"Conflict","details":{"name":"wallet-service","group":"apps","kind":"deployments"},"code":409})j";
+    = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\"Oper"
+      "ation cannot be fulfilled on deployments.apps \\\"wallet-service\\\": Precondition failed: UID in pr"
+      "econdition: \\\"7d1f0c2e-0000-4000-8000-000000000001\\\", UID in object meta: \\\"99\\\"\",\"reason\""
+      ":\"Conflict\",\"details\":{\"name\":\"wallet-service\",\"group\":\"apps\",\"kind\":\"deployments\"},"
+      "\"code\":409}";
 const QByteArray NotFoundStatus
-    = R"j({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"deployments.apps \"wallet-service\" not found","reason":"NotFound","details":{"name":"wallet-service","group":"apps","kind":"deployments"},"code":404})j";
+    = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\"depl"
+      "oyments.apps \\\"wallet-service\\\" not found\",\"reason\":\"NotFound\",\"details\":{\"name\":\"wall"
+      "et-service\",\"group\":\"apps\",\"kind\":\"deployments\"},\"code\":404}";
 const QByteArray TestFailedStatus
-    = R"j({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"the server rejected our request due to an error in our request","reason":"Invalid","code":422})j";
+    = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\"the "
+      "server rejected our request due to an error in our request\",\"reason\":\"Invalid\",\"code\":422}";
 
 QList<QJsonObject> auditLines(const QString &path)
 {
@@ -182,19 +191,46 @@ void TestOperations::accessNamesTheDeployment()
     QCOMPARE(RolloutOperation::restart(walletTarget(), {}).eventReason(), QStringLiteral("LucentRestart"));
 }
 
+void TestOperations::denialSentenceSaysWhoWhatWhereAndWhatToDo_data()
+{
+    QTest::addColumn<int>("which");
+    QTest::addColumn<QString>("sentence");
+    const QString patch = QStringLiteral(
+        "lucent-viewer may not patch deployments wallet-service in lucent-staging (the cluster's access review says "
+        "no: "
+        "no RBAC policy matched). Ask a cluster administrator for the permission, or use a context whose user has it.");
+    QTest::addRow("restart") << 0 << patch;
+    QTest::addRow("scale") << 1
+                           << QStringLiteral("lucent-viewer may not patch deployments/scale wallet-service in "
+                                             "lucent-staging (the cluster's access review says no: no RBAC policy "
+                                             "matched). Ask a cluster administrator for the permission, or use a "
+                                             "context whose user has it.");
+    QTest::addRow("pause") << 2 << patch;
+    QTest::addRow("resume") << 3 << patch;
+    QTest::addRow("undo") << 4 << patch;
+}
+
 void TestOperations::denialSentenceSaysWhoWhatWhereAndWhatToDo()
 {
-    const auto query = RolloutOperation::scale(walletTarget(), 3).access();
-    QCOMPARE(Kube::deniedSentence(QStringLiteral("lucent-viewer"), query, {false, false, {}, {}}),
-             QStringLiteral("lucent-viewer may not patch deployments/scale wallet-service in lucent-staging (the "
-                            "cluster's access review says no). Ask a cluster administrator for the permission, or "
-                            "use a context whose user has it."));
-    Kube::AccessQuery any = query;
+    QFETCH(int, which);
+    QFETCH(QString, sentence);
+    const OperationTarget target = walletTarget();
+    const RolloutOperation operations[]
+        = {RolloutOperation::restart(target, {}), RolloutOperation::scale(target, 3), RolloutOperation::pause(target),
+           RolloutOperation::resume(target), RolloutOperation::undo(target, revisionFour())};
+    const Kube::AccessDecision no{false, false, QStringLiteral("no RBAC policy matched"), {}};
+    QCOMPARE(Kube::deniedSentence(QStringLiteral("lucent-viewer"), operations[which].access(), no), sentence);
+}
+
+void TestOperations::denialSentenceWithoutNameOrUser()
+{
+    // The dashboard's review when an environment opens names no Deployment; a context may name no user.
+    Kube::AccessQuery any = RolloutOperation::scale(walletTarget(), 3).access();
     any.name.clear();
-    QCOMPARE(Kube::deniedSentence({}, any, {false, true, QStringLiteral("RBAC: role viewer"), {}}),
+    QCOMPARE(Kube::deniedSentence({}, any, {false, true, {}, {}}),
              QStringLiteral("This user may not patch deployments/scale in lucent-staging (the cluster's access review "
-                            "says no: RBAC: role viewer). Ask a cluster administrator for the permission, or use a "
-                            "context whose user has it."));
+                            "says no). Ask a cluster administrator for the permission, or use a context whose user "
+                            "has it."));
 }
 
 void TestOperations::targetIsCapturedFromTheObject()

@@ -275,10 +275,11 @@ bool RolloutDashboard::askable(const OperationTarget &target)
 {
     if (target.isValid())
         return true;
-    m_banner->showMessages(
-        InlineBanner::Severity::Info,
-        {tr("%1 is not in the cache yet (or no longer exists); nothing to act on.")
-             .arg(currentService().isEmpty() ? tr("No service is selected, so it") : currentService())});
+    // A selected row whose Deployment the cache no longer holds: it was deleted just now.
+    if (const QString service = currentService(); !service.isEmpty())
+        m_banner->showMessages(InlineBanner::Severity::Info,
+                               {tr("%1 is no longer in %2; there is nothing to act on.")
+                                    .arg(service, m_session->environment().namespaceName)});
     return false;
 }
 
