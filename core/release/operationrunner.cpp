@@ -78,7 +78,13 @@ void OperationRunner::onWritten(KubeReply *reply)
     const Kube::ApiError &error = reply->error();
     const OperationTarget &target = m_operation->target();
     if (!error.isError()) {
-        finish(Outcome::Succeeded, QStringLiteral("%1: %2 done.").arg(target.name, m_operation->summary()));
+        // A restart or an undo starts a rollout; the table shows how it goes.
+        const bool rollsOut
+            = m_operation->action() == RolloutAction::Restart || m_operation->action() == RolloutAction::Undo;
+        finish(Outcome::Succeeded,
+               rollsOut ? QStringLiteral("%1: %2 started; the rollout replaces its pods now.")
+                              .arg(target.name, m_operation->summary())
+                        : QStringLiteral("%1: %2 done.").arg(target.name, m_operation->summary()));
     } else if (error.isNotFound()) {
         finish(Outcome::Failed, goneSentence(target), error.message);
     } else if (error.httpStatus == 409 || error.httpStatus == 422) {

@@ -14,6 +14,7 @@
 #include "ui/shell/mainwindow.h"
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
 #include <QComboBox>
 #include <QJsonArray>
 #include <QLabel>
@@ -47,6 +48,7 @@ private Q_SLOTS:
     void undoThroughTheUiRestoresThePreviousImage();
     void viewerSeesActionsDisabledWithTheReason();
     void protectedEnvironmentNeedsItsNameTyped();
+    void enterConfirmsOnlyWithTheNameTyped();
     void switchingEnvironmentsShowsOnlyTheNewRows();
     void mainWindowShowsEveryEnvironmentAndSwitches();
     void scaleAndPauseThroughTheUi();
@@ -302,6 +304,65 @@ void TestRolloutDashboard::protectedEnvironmentNeedsItsNameTyped()
     QVERIFY(d[QLatin1String("spec")][QLatin1String("template")][QLatin1String("metadata")][QLatin1String("annotations")]
                 .toObject()
                 .contains(QStringLiteral("kubectl.kubernetes.io/restartedAt")));
+}
+
+// Enter in a protected confirmation: focus starts on the input, Tab goes on to the name,
+// Enter with a wrong name does nothing (the dialog stays, nothing is sent), Enter with the
+// right name performs the action; Escape cancels and says so.
+void TestRolloutDashboard::enterConfirmsOnlyWithTheNameTyped()
+{
+    openSession(QStringLiteral("production"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_dashboard->model()->rowCount(), 8, 20000);
+    select(QStringLiteral("play-service"));
+    auto *scale = m_dashboard->findChild<QPushButton *>(QStringLiteral("actionScale"));
+    QTRY_VERIFY_WITH_TIMEOUT(scale->isEnabled(), 20000);
+    const int before = deployment(QStringLiteral("lucent-platform"),
+                                  QStringLiteral("play-service"))[QLatin1String("spec")][QLatin1String("replicas")]
+                           .toInt();
+    QTest::mouseClick(scale, Qt::LeftButton);
+    QPointer<ConfirmActionDialog> dialog = m_dashboard->pendingDialog();
+    QVERIFY(dialog);
+    QVERIFY(QTest::qWaitForWindowActive(dialog));
+    auto *replicas = dialog->findChild<QSpinBox *>(QStringLiteral("scaleReplicas"));
+    QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget *>(replicas));
+    replicas->setValue(before + 1);
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+    auto *name = dialog->findChild<QLineEdit *>(QStringLiteral("confirmEnvironmentName"));
+    QCOMPARE(QApplication::focusWidget(), name);
+    QSignalSpy accepted(dialog.data(), &QDialog::accepted);
+    QSignalSpy rejected(dialog.data(), &QDialog::rejected);
+    QTest::keyClicks(name, QStringLiteral("prod"));
+    QTest::keyClick(name, Qt::Key_Return);
+    QVERIFY(dialog && dialog->isVisible()); // Enter with a wrong name: nothing, not a silent cancel
+    QCOMPARE(accepted.size(), 0);
+    QCOMPARE(rejected.size(), 0);
+    QSignalSpy finished(m_dashboard.get(), &RolloutDashboard::actionFinished);
+    QTest::keyClicks(name, QStringLiteral("uction"));
+    QTest::keyClick(name, Qt::Key_Return);
+    QCOMPARE(accepted.size(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 20000);
+    QVERIFY2(finished[0][0].toBool(), qPrintable(finished[0][1].toString()));
+    QCOMPARE(deployment(QStringLiteral("lucent-platform"),
+                        QStringLiteral("play-service"))[QLatin1String("spec")][QLatin1String("replicas")]
+                 .toInt(),
+             before + 1);
+
+    // Escape cancels, and the banner says nothing was changed.
+    QTest::mouseClick(scale, Qt::LeftButton);
+    dialog = m_dashboard->pendingDialog();
+    QVERIFY(dialog);
+    QVERIFY(QTest::qWaitForWindowActive(dialog));
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Escape);
+    QTRY_VERIFY(!dialog || !dialog->isVisible());
+    const auto labels = m_dashboard->findChild<QWidget *>(QStringLiteral("inlineBanner"))->findChildren<QLabel *>();
+    QVERIFY(std::any_of(labels.cbegin(), labels.cend(), [](const QLabel *label) {
+        return label->isVisible() && label->text() == QStringLiteral("Scale cancelled; nothing was changed.");
+    }));
+    // Back as it was, for the tests after this one.
+    const auto r = m_sandbox.kubectl(QStringList{QStringLiteral("-n"), QStringLiteral("lucent-platform"),
+                                                 QStringLiteral("scale"), QStringLiteral("deploy/play-service"),
+                                                 QStringLiteral("--replicas=%1").arg(before)});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
 }
 
 void TestRolloutDashboard::switchingEnvironmentsShowsOnlyTheNewRows()

@@ -48,11 +48,18 @@ ConfirmActionDialog::ConfirmActionDialog(const QString &title, const QString &qu
         m_typedName->setPlaceholderText(environment);
         connect(m_typedName, &QLineEdit::textChanged, this, &ConfirmActionDialog::updateButton);
         layout->addWidget(m_typedName);
+        m_typedName->setFocus(); // until an input comes first (addInput)
     }
     m_buttons->button(QDialogButtonBox::Ok)->setObjectName(QStringLiteral("confirmOk"));
     m_buttons->button(QDialogButtonBox::Ok)->setText(title);
     m_buttons->button(QDialogButtonBox::Cancel)->setObjectName(QStringLiteral("confirmCancel"));
-    m_buttons->button(QDialogButtonBox::Cancel)->setDefault(true); // Enter must not confirm by accident
+    // Enter means "do it" only when the action can be confirmed (on a protected environment:
+    // once the name is typed), and does nothing otherwise; it never cancels silently, and
+    // focus moving onto a button does not change what it does. Escape cancels.
+    for (QAbstractButton *button : m_buttons->buttons()) {
+        if (auto *push = qobject_cast<QPushButton *>(button))
+            push->setAutoDefault(false);
+    }
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(m_buttons);
@@ -61,7 +68,14 @@ ConfirmActionDialog::ConfirmActionDialog(const QString &title, const QString &qu
 
 void ConfirmActionDialog::addInput(QWidget *input)
 {
+    // Focus starts on the first input, and Tab goes through the inputs, then the name.
+    if (m_inputs->isEmpty())
+        input->setFocus();
+    else
+        setTabOrder(m_inputs->itemAt(m_inputs->count() - 1)->widget(), input);
     m_inputs->addWidget(input);
+    if (m_typedName)
+        setTabOrder(input, m_typedName);
 }
 
 void ConfirmActionDialog::setDetails(const QString &text)
@@ -83,7 +97,9 @@ bool ConfirmActionDialog::canConfirm() const
 
 void ConfirmActionDialog::updateButton()
 {
-    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(canConfirm());
+    QPushButton *ok = m_buttons->button(QDialogButtonBox::Ok);
+    ok->setEnabled(canConfirm());
+    ok->setDefault(canConfirm());
 }
 
 } // namespace Lucent::Ui

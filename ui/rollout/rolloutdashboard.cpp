@@ -157,8 +157,10 @@ void RolloutDashboard::setSession(EnvironmentSession *session)
 {
     if (m_session)
         m_session->disconnect(this);
-    if (m_dialog)
+    if (m_dialog) {
+        m_dialog->disconnect(this); // it was about the old environment: no "cancelled" on the new one
         m_dialog->reject(); // an action asked about the old environment must not run on the new one
+    }
     m_session = session;
     delete m_permissions;
     m_permissions = nullptr;
@@ -250,6 +252,10 @@ void RolloutDashboard::confirmThen(ConfirmActionDialog *dialog, std::function<Ro
         // captured when asking, whatever the selection shows now.
         if (m_session && session == m_session && m_session->client())
             run(operation());
+    });
+    connect(dialog, &QDialog::rejected, this, [this, title = dialog->windowTitle()] {
+        if (m_session)
+            m_banner->showMessages(InlineBanner::Severity::Info, {tr("%1 cancelled; nothing was changed.").arg(title)});
     });
     dialog->open(); // window-modal, without a nested event loop
 }
