@@ -75,12 +75,15 @@ int main(int argc, char **argv)
 
     // Wait until the extra pods exist, so every run lists the same amount.
     int podCount = 0;
-    for (int i = 0; i < 120 && podCount < extraPods; ++i) {
-        const auto answer = Lucent::Tests::waitFor(kube.list(ResourceType::pods(), QStringLiteral("lucent-load")));
-        podCount = int(answer.json().value(QLatin1String("items")).toArray().size());
-        if (podCount < extraPods)
-            QThread::sleep(1); // the poll interval of a wait on the condition above
-    }
+    const bool allThere = QTest::qWaitFor(
+        [&] {
+            const auto answer = Lucent::Tests::waitFor(kube.list(ResourceType::pods(), QStringLiteral("lucent-load")));
+            podCount = int(answer.json().value(QLatin1String("items")).toArray().size());
+            return podCount >= extraPods;
+        },
+        120000);
+    if (!allThere)
+        return fail(qPrintable(QStringLiteral("only %1 of %2 extra pods appeared").arg(podCount).arg(extraPods)));
     std::printf("sandbox: %s, %d extra pods\n", qPrintable(sandbox.url()), podCount);
 
     // 1 + 2. List and decode into the cache, three times; memory from the first run, while

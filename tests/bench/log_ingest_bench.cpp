@@ -149,21 +149,24 @@ int main(int argc, char **argv)
         return fail("cannot read the sandbox's kubeconfig");
     Kube::KubeClient kube(*connection);
     QString pod;
-    for (int attempt = 0; attempt < 30 && pod.isEmpty(); ++attempt) {
-        const auto list
-            = Lucent::Tests::waitFor(kube.list(Kube::ResourceType::pods(), QStringLiteral("lucent-staging")));
-        for (const QJsonValue &item : list.json().value(QLatin1String("items")).toArray()) {
-            const QJsonObject object = item.toObject();
-            const QString name
-                = object.value(QLatin1String("metadata")).toObject().value(QLatin1String("name")).toString();
-            if (name.startsWith(QLatin1String("wallet-service"))
-                && object.value(QLatin1String("status")).toObject().value(QLatin1String("phase")).toString()
-                    == QLatin1String("Running"))
-                pod = name;
-        }
-        if (pod.isEmpty())
-            QThread::sleep(1); // the poll interval of a wait on the condition above
-    }
+    const bool running = QTest::qWaitFor(
+        [&] {
+            const auto list
+                = Lucent::Tests::waitFor(kube.list(Kube::ResourceType::pods(), QStringLiteral("lucent-staging")));
+            for (const QJsonValue &item : list.json().value(QLatin1String("items")).toArray()) {
+                const QJsonObject object = item.toObject();
+                const QString name
+                    = object.value(QLatin1String("metadata")).toObject().value(QLatin1String("name")).toString();
+                if (name.startsWith(QLatin1String("wallet-service"))
+                    && object.value(QLatin1String("status")).toObject().value(QLatin1String("phase")).toString()
+                        == QLatin1String("Running"))
+                    pod = name;
+            }
+            return !pod.isEmpty();
+        },
+        30000);
+    if (!running)
+        pod.clear();
     if (pod.isEmpty())
         return fail("no wallet-service pod in the sandbox");
     // Part of the measurement, not a wait for a condition: five seconds of history give the
