@@ -22,11 +22,19 @@ EnvironmentSession::EnvironmentSession(Environment environment, Kube::Kubeconfig
     , m_scope(scope)
     , m_audit(new Audit::AuditTrail(m_environment.context, Audit::AuditLog(), this))
 {
+    // The namespace, when lucent.yaml leaves it out, is the context's (as kubectl's): known
+    // now, so that alerts are scoped to this environment from the first answer.
+    if (m_environment.namespaceName.isEmpty()) {
+        const Kube::KubeconfigContext *context = m_kubeconfig.context(m_environment.context);
+        m_environment.namespaceName
+            = context && !context->namespaceName.isEmpty() ? context->namespaceName : QStringLiteral("default");
+    }
     // Alerts do not depend on the cluster connection: Prometheus may answer when the API
     // server does not, and the other way round.
     if (!m_environment.prometheusUrl.isEmpty()) {
         m_prometheus = new Prometheus::PrometheusClient(QUrl(m_environment.prometheusUrl), {}, this);
         m_alerts = new Prometheus::AlertPoller(m_prometheus, 5000, this);
+        m_alerts->setScope(m_environment.alertScope());
     }
     if (!m_environment.alertmanagerUrl.isEmpty())
         m_alertmanager = new Prometheus::AlertmanagerClient(QUrl(m_environment.alertmanagerUrl), this);
@@ -86,8 +94,6 @@ void EnvironmentSession::onConnection(const QVariant &connection, const QString 
         return;
     }
     Kube::ClusterConnection resolved = connection.value<Kube::ClusterConnection>();
-    if (m_environment.namespaceName.isEmpty())
-        m_environment.namespaceName = resolved.defaultNamespace;
     if (const Kube::KubeconfigContext *context = m_kubeconfig.context(m_environment.context))
         m_userName = context->user;
     m_client = new Kube::KubeClient(resolved, this);

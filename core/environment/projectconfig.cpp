@@ -11,6 +11,15 @@
 
 namespace Lucent::Core::Environment {
 
+QMap<QString, QString> Environment::alertScope() const
+{
+    if (!alertLabels.isEmpty())
+        return alertLabels;
+    if (namespaceName.isEmpty())
+        return {};
+    return {{QStringLiteral("namespace"), namespaceName}};
+}
+
 namespace {
 
 int lineOf(const YAML::Node &node)
@@ -24,6 +33,13 @@ bool isDnsLabel(const QString &text)
 {
     static const QRegularExpression label(QStringLiteral("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"));
     return label.match(text).hasMatch();
+}
+
+// Prometheus' label names: [a-zA-Z_][a-zA-Z0-9_]*.
+bool isPrometheusLabelName(const QString &text)
+{
+    static const QRegularExpression name(QStringLiteral("^[a-zA-Z_][a-zA-Z0-9_]*$"));
+    return name.match(text).hasMatch();
 }
 
 template<typename Report>
@@ -137,7 +153,7 @@ ProjectConfig ProjectConfig::parse(const QByteArray &yaml, const QString &fileNa
     static const QSet<QString> known{QStringLiteral("name"),         QStringLiteral("context"),
                                      QStringLiteral("namespace"),    QStringLiteral("prometheus"),
                                      QStringLiteral("alertmanager"), QStringLiteral("protected"),
-                                     QStringLiteral("services")};
+                                     QStringLiteral("services"),     QStringLiteral("alertLabels")};
     QSet<QString> names;
     for (const YAML::Node &entry : root["environments"]) {
         if (!entry.IsMap()) {
@@ -151,7 +167,7 @@ ProjectConfig ProjectConfig::parse(const QByteArray &yaml, const QString &fileNa
             if (!known.contains(key))
                 problem(pair.first,
                         QStringLiteral("unknown key '%1'; the keys are name, context, namespace, "
-                                       "prometheus, alertmanager, protected and services.")
+                                       "prometheus, alertmanager, alertLabels, protected and services.")
                             .arg(key));
         }
         auto text = [&](const char *key) {
@@ -197,6 +213,31 @@ ProjectConfig ProjectConfig::parse(const QByteArray &yaml, const QString &fileNa
             } else {
                 for (const YAML::Node &service : services)
                     env.services.append(QString::fromStdString(service.as<std::string>("")));
+            }
+        }
+        if (const YAML::Node labels = entry["alertLabels"]) {
+            if (!labels.IsMap() || labels.size() == 0) {
+                problem(labels,
+                        QStringLiteral("'alertLabels' must be a map of Prometheus label names to values, "
+                                       "like {namespace: lucent-staging, cluster: eu-1}."));
+                valid = false;
+            } else {
+                for (const auto &pair : labels) {
+                    const QString label = QString::fromStdString(pair.first.as<std::string>(""));
+                    if (!isPrometheusLabelName(label)) {
+                        problem(pair.first,
+                                QStringLiteral("'%1' is not a Prometheus label name: letters, digits "
+                                               "and '_', not starting with a digit.")
+                                    .arg(label));
+                        valid = false;
+                    } else if (!pair.second.IsScalar()) {
+                        problem(pair.second,
+                                QStringLiteral("the value of alert label '%1' must be a single value.").arg(label));
+                        valid = false;
+                    } else {
+                        env.alertLabels.insert(label, QString::fromStdString(pair.second.Scalar()));
+                    }
+                }
             }
         }
         if (!isDnsLabel(env.name)) {

@@ -4,6 +4,7 @@
 #include "core/validation/rulecatalog.h"
 
 #include <QList>
+#include <QMap>
 #include <QMetaType>
 #include <QString>
 #include <QStringList>
@@ -19,6 +20,12 @@ struct Environment {
     QString alertmanagerUrl; ///< silences live here; empty when the team runs none
     bool isProtected = false; ///< production: mutating actions need the name typed
     QStringList services; ///< the Deployments that make up the platform; empty: all of them
+    /// alertLabels: the labels that make an alert (or a rule's alert) this environment's, for
+    /// environments that share one Prometheus. Empty: {namespace: <its namespace>}.
+    QMap<QString, QString> alertLabels;
+
+    /// What an alert must carry to be this environment's: alertLabels, else its namespace.
+    QMap<QString, QString> alertScope() const;
 };
 
 /// A problem in the project file, with where it is.

@@ -48,6 +48,28 @@ int AlertPoller::firingCount(const QString &app) const
     }));
 }
 
+bool AlertPoller::inScope(const Labels &labels, const Labels &scope)
+{
+    for (auto it = scope.cbegin(); it != scope.cend(); ++it) {
+        if (labels.value(it.key()) != it.value())
+            return false;
+    }
+    return true;
+}
+
+QString AlertPoller::stateInScope(const Rule &rule, const Labels &scope)
+{
+    QString state = QStringLiteral("inactive");
+    for (const Alert &alert : rule.alerts) {
+        if (!inScope(alert.labels, scope))
+            continue;
+        if (alert.state == QLatin1String("firing"))
+            return alert.state;
+        state = alert.state;
+    }
+    return state;
+}
+
 void AlertPoller::poll()
 {
     if (!m_client || m_reply)
@@ -65,6 +87,7 @@ void AlertPoller::poll()
             Q_EMIT failed(error);
             return;
         }
+        alerts->removeIf([this](const Alert &alert) { return !inScope(alert.labels, m_scope); });
         // A stable order: by service, then alert name.
         std::sort(alerts->begin(), alerts->end(), [](const Alert &a, const Alert &b) {
             const QString sa = a.labels.value(QStringLiteral("app"));

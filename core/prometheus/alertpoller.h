@@ -25,11 +25,22 @@ public:
     ~AlertPoller() override;
     Q_DISABLE_COPY_MOVE(AlertPoller)
 
+    /// Keeps only alerts that carry every label of @p scope (an environment's namespace, or
+    /// its alertLabels): environments often share one Prometheus. Applies from the next answer.
+    void setScope(const Labels &scope) { m_scope = scope; }
+    const Labels &scope() const { return m_scope; }
     void start();
+    /// This environment's alerts (see setScope()).
     const QList<Alert> &alerts() const { return m_alerts; }
     bool hasAnswered() const { return m_answered; }
     const PrometheusError &lastError() const { return m_error; }
     int firingCount(const QString &app = {}) const;
+
+    /// Whether @p labels carry every label of @p scope with its value (an empty scope: all).
+    static bool inScope(const Labels &labels, const Labels &scope);
+    /// An alerting rule's state counting only the alerts in @p scope: firing, pending or
+    /// inactive. A rule firing in another environment is inactive here.
+    static QString stateInScope(const Rule &rule, const Labels &scope);
 
 Q_SIGNALS:
     void alertsChanged(const QList<Lucent::Core::Prometheus::Alert> &alerts);
@@ -42,6 +53,7 @@ private:
     QTimer *m_timer = nullptr;
     QPointer<PrometheusReply> m_reply;
     QList<Alert> m_alerts;
+    Labels m_scope;
     PrometheusError m_error;
     bool m_answered = false;
 };

@@ -117,6 +117,35 @@ void TestAlertsView::errorsRolloutShowsInAlertsAndOverview()
     QTRY_COMPARE_WITH_TIMEOUT(rules->topLevelItemCount(), 5, 20000);
     QCOMPARE(rules->topLevelItem(0)->text(0), QStringLiteral("ServiceDown"));
     QCOMPARE(rules->topLevelItem(0)->text(2), QStringLiteral("ok"));
+    auto ruleState = [rules](const QString &name) {
+        for (int i = 0; i < rules->topLevelItemCount(); ++i) {
+            if (rules->topLevelItem(i)->text(0) == name)
+                return rules->topLevelItem(i)->text(3);
+        }
+        return QString();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(ruleState(QStringLiteral("HighErrorRate")), QStringLiteral("firing"), 20000);
+
+    // Production shares this Prometheus: staging's alert is not production's, in the overview,
+    // the Alerts tab, the rule list or the services table.
+    QTRY_COMPARE_WITH_TIMEOUT(
+        overview->model()->index(1, 0).data(EnvironmentOverviewModel::NameRole).toString()
+            + QString::number(overview->model()->index(1, 0).data(EnvironmentOverviewModel::FiringAlertsRole).toInt()),
+        QStringLiteral("production0"), 20000);
+    window.selectEnvironment(QStringLiteral("production"));
+    QTRY_VERIFY_WITH_TIMEOUT(!empty->isHidden() && empty->text().contains(QStringLiteral("No alerts")), 20000);
+    QVERIFY(!firingAlert().isValid());
+    QTRY_COMPARE_WITH_TIMEOUT(ruleState(QStringLiteral("HighErrorRate")), QStringLiteral("inactive"), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(dashboard->model()->rowCount(), 8, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        dashboard->model()
+            ->index(dashboard->model()->rowOf(QStringLiteral("wallet-service")), ServicesTableModel::AlertsColumn)
+            .data()
+            .toString(),
+        QStringLiteral("0"), 20000);
+    QVERIFY(overview->model()->index(0, 0).data(EnvironmentOverviewModel::FiringAlertsRole).toInt() >= 1);
+    window.selectEnvironment(QStringLiteral("staging"));
+    QTRY_VERIFY_WITH_TIMEOUT(firingAlert().isValid(), 20000);
     // The filter narrows the alerts: a matching alert keeps its service row.
     alerts->proxy()->setFilterFixedString(QStringLiteral("HighErrorRate"));
     QVERIFY(alerts->proxy()->rowCount() >= 1);

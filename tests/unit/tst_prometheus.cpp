@@ -3,6 +3,7 @@
 // against a scripted loopback server.
 
 #include "core/prometheus/alertmanager.h"
+#include "core/prometheus/alertpoller.h"
 #include "core/prometheus/prometheusclient.h"
 #include "core/prometheus/prometheusresponse.h"
 #include "core/prometheus/secretstore.h"
@@ -32,6 +33,7 @@ private Q_SLOTS:
     void errorForms_data();
     void errorForms();
     void alertsRulesAndTargets();
+    void alertPollerKeepsOnlyItsEnvironment();
     void labelValuesAndSeries();
     void stepStaysWithinThePointLimit_data();
     void stepStaysWithinThePointLimit();
@@ -178,6 +180,54 @@ void TestPrometheus::alertsRulesAndTargets()
     QCOMPARE(targets->at(0).health, QStringLiteral("down"));
     QVERIFY(targets->at(0).scrapeUrl.endsWith(QStringLiteral("/proxy/metrics")));
     QVERIFY(targets->at(0).lastScrape.isValid());
+}
+
+// Environments share one Prometheus: a staging alert must never be production's, in the
+// alerts, their counts, or a rule's state.
+void TestPrometheus::alertPollerKeepsOnlyItsEnvironment()
+{
+    const QByteArray both = R"({"status":"success","data":{"alerts":[
+        {"labels":{"alertname":"HighErrorRate","app":"wallet-service","namespace":"lucent-staging"},
+         "annotations":{},"state":"firing","activeAt":"2026-11-25T10:00:00Z","value":"1"},
+        {"labels":{"alertname":"ServiceDown","app":"frontend","namespace":"lucent-platform","cluster":"eu-1"},
+         "annotations":{},"state":"pending","activeAt":"2026-11-25T10:00:00Z","value":"1"}]}})";
+    ScriptedServer server;
+    server.script = {{200, both, {}, 0}, {200, both, {}, 0}};
+    PrometheusClient client(server.url());
+    AlertPoller production(&client, 60000);
+    production.setScope({{QStringLiteral("namespace"), QStringLiteral("lucent-platform")}});
+    QSignalSpy changed(&production, &AlertPoller::alertsChanged);
+    production.start();
+    QVERIFY(changed.wait(5000));
+    QCOMPARE(production.alerts().size(), 1);
+    QCOMPARE(production.alerts()[0].name(), QStringLiteral("ServiceDown"));
+    QCOMPARE(production.firingCount(), 0);
+    QCOMPARE(production.firingCount(QStringLiteral("wallet-service")), 0);
+
+    AlertPoller staging(&client, 60000);
+    staging.setScope({{QStringLiteral("namespace"), QStringLiteral("lucent-staging")}});
+    QSignalSpy stagingChanged(&staging, &AlertPoller::alertsChanged);
+    staging.start();
+    QVERIFY(stagingChanged.wait(5000));
+    QCOMPARE(staging.firingCount(QStringLiteral("wallet-service")), 1);
+
+    // alertLabels with more than the namespace: every label must match.
+    const Labels euOne{{QStringLiteral("namespace"), QStringLiteral("lucent-platform")},
+                       {QStringLiteral("cluster"), QStringLiteral("eu-1")}};
+    QVERIFY(AlertPoller::inScope(production.alerts()[0].labels, euOne));
+    QVERIFY(!AlertPoller::inScope(production.alerts()[0].labels,
+                                  {{QStringLiteral("namespace"), QStringLiteral("lucent-platform")},
+                                   {QStringLiteral("cluster"), QStringLiteral("us-2")}}));
+
+    Rule rule;
+    rule.type = QStringLiteral("alerting");
+    rule.state = QStringLiteral("firing"); // Prometheus' state, across every namespace
+    Alert firing;
+    firing.labels = {{QStringLiteral("namespace"), QStringLiteral("lucent-staging")}};
+    firing.state = QStringLiteral("firing");
+    rule.alerts = {firing};
+    QCOMPARE(AlertPoller::stateInScope(rule, staging.scope()), QStringLiteral("firing"));
+    QCOMPARE(AlertPoller::stateInScope(rule, production.scope()), QStringLiteral("inactive"));
 }
 
 void TestPrometheus::labelValuesAndSeries()

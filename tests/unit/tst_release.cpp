@@ -58,6 +58,7 @@ private Q_SLOTS:
     void projectFileParses();
     void projectFileProblemsHaveLines_data();
     void projectFileProblemsHaveLines();
+    void alertScopeIsTheNamespaceUnlessLabelsAreGiven();
     void projectFileIsLocated();
     void withoutProjectFileEveryContextIsAnEnvironment();
     void rolloutStates_data();
@@ -117,6 +118,32 @@ void TestRelease::projectFileProblemsHaveLines_data()
         << QStringLiteral("'alertmanager' must be an http:// or https:// URL");
     QTest::addRow("twice") << QByteArray("environments:\n  - {name: a, context: c}\n  - {name: a, context: d}\n") << 3
                            << QStringLiteral("defined twice");
+    QTest::addRow("alertLabels not a map")
+        << QByteArray("environments:\n  - name: a\n    context: c\n    alertLabels: lucent-staging\n") << 4
+        << QStringLiteral("'alertLabels' must be a map of Prometheus label names");
+    QTest::addRow("alertLabels bad name")
+        << QByteArray("environments:\n  - name: a\n    context: c\n    alertLabels:\n      9ns: x\n") << 5
+        << QStringLiteral("'9ns' is not a Prometheus label name");
+    QTest::addRow("alertLabels value a list")
+        << QByteArray("environments:\n  - name: a\n    context: c\n    alertLabels:\n      cluster: [a, b]\n") << 5
+        << QStringLiteral("alert label 'cluster' must be a single value");
+}
+
+void TestRelease::alertScopeIsTheNamespaceUnlessLabelsAreGiven()
+{
+    const auto config
+        = Environment::ProjectConfig::parse("environments:\n"
+                                            "  - {name: staging, context: c, namespace: lucent-staging}\n"
+                                            "  - name: production\n    context: c\n    namespace: lucent-platform\n"
+                                            "    alertLabels: {namespace: lucent-platform, cluster: eu-1}\n",
+                                            QStringLiteral("lucent.yaml"));
+    QVERIFY2(config.problems.isEmpty(), qPrintable(config.problems.value(0).sentence()));
+    using Scope = QMap<QString, QString>;
+    QCOMPARE(config.environment(QStringLiteral("staging"))->alertScope(),
+             (Scope{{QStringLiteral("namespace"), QStringLiteral("lucent-staging")}}));
+    QCOMPARE(config.environment(QStringLiteral("production"))->alertScope(),
+             (Scope{{QStringLiteral("cluster"), QStringLiteral("eu-1")},
+                    {QStringLiteral("namespace"), QStringLiteral("lucent-platform")}}));
 }
 
 void TestRelease::projectFileProblemsHaveLines()

@@ -199,10 +199,11 @@ void AlertsView::fetchRules()
             return; // the alert poller reports an unreachable Prometheus already
         m_rules->clear();
         for (const auto &rule : *rules) {
-            auto *item = new QTreeWidgetItem(m_rules,
-                                             {rule.name, rule.group, rule.health,
-                                              rule.type == QLatin1String("alerting") ? rule.state : rule.type,
-                                              rule.lastError});
+            // A rule's state is this environment's: firing elsewhere is inactive here.
+            const QString state = rule.type == QLatin1String("alerting")
+                ? Core::Prometheus::AlertPoller::stateInScope(rule, m_session->alerts()->scope())
+                : rule.type;
+            auto *item = new QTreeWidgetItem(m_rules, {rule.name, rule.group, rule.health, state, rule.lastError});
             if (rule.health == QLatin1String("err"))
                 item->setForeground(2, QBrush(QColor(0xd1, 0x3b, 0x3b)));
             item->setToolTip(0, rule.query);
