@@ -94,7 +94,8 @@ void AlertPoller::poll()
             const QString sb = b.labels.value(QStringLiteral("app"));
             return sa != sb ? sa < sb : a.name() < b.name();
         });
-        const bool first = !m_answered;
+        // After a failure the same alerts are news too: they are confirmed again.
+        const bool first = !m_answered || m_error.isError();
         m_answered = true;
         m_error = {};
         if (first || !sameAlerts(*alerts, m_alerts)) {

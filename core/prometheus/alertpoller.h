@@ -43,6 +43,7 @@ public:
     static QString stateInScope(const Rule &rule, const Labels &scope);
 
 Q_SIGNALS:
+    /// The alerts differ from the last answer, or they are the first answer after a failure.
     void alertsChanged(const QList<Lucent::Core::Prometheus::Alert> &alerts);
     void failed(const Lucent::Core::Prometheus::PrometheusError &error);
 

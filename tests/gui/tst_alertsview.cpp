@@ -4,7 +4,9 @@
 // name; an unreachable Prometheus shows in a banner while the rollout dashboard keeps working.
 
 #include "sandboxprocess.h"
+#include "scriptedserver.h"
 
+#include "core/environment/environmentsession.h"
 #include "ui/alerts/alertsmodel.h"
 #include "ui/alerts/alertsview.h"
 #include "ui/alerts/silencespanel.h"
@@ -41,6 +43,7 @@ private Q_SLOTS:
     void protectedEnvironmentSilenceNeedsItsName();
     void unreachablePrometheusShowsABannerAndTheRestWorks();
     void prometheusTokenIsAskedHiddenAndKept();
+    void alertsGoStaleWhenPrometheusGoesAndRecover();
 
 private:
     SandboxProcess m_sandbox{{QStringLiteral("--prometheus"), QStringLiteral("--speed"), QStringLiteral("20")}};
@@ -306,6 +309,48 @@ void TestAlertsView::prometheusTokenIsAskedHiddenAndKept()
     };
     QTRY_VERIFY_WITH_TIMEOUT(texts().contains(QStringLiteral("kept in memory for this session only")), 20000);
     QVERIFY(!texts().contains(QStringLiteral("gui-test-token")));
+}
+
+// With Prometheus not answering, the alerts it listed before stay, greyed and "as of" the
+// moment it stopped; the next answer makes them current again. (A scripted Prometheus, so that
+// it can fail exactly once.)
+void TestAlertsView::alertsGoStaleWhenPrometheusGoesAndRecover()
+{
+    const QByteArray firing = R"({"status":"success","data":{"alerts":[
+        {"labels":{"alertname":"HighErrorRate","app":"wallet-service","namespace":"lucent-staging",
+                   "severity":"warning"},
+         "annotations":{"summary":"errors"},"state":"firing","activeAt":"2026-11-25T10:00:00Z","value":"1"}]}})";
+    Lucent::Tests::ScriptedServer prometheus;
+    QList<Lucent::Tests::ScriptedServer::Response> answers{{200, firing, {}, 0}, {503, "unavailable", {}, 0}};
+    for (int i = 0; i < 20; ++i)
+        answers.append({200, firing, {}, 0});
+    prometheus.scriptByPath.insert("/api/v1/alerts", answers);
+    Lucent::Core::Environment::Environment staging;
+    staging.name = QStringLiteral("staging");
+    staging.context = QStringLiteral("nowhere"); // the cluster does not matter to alerts
+    staging.namespaceName = QStringLiteral("lucent-staging");
+    staging.prometheusUrl = prometheus.url().toString();
+    using Lucent::Core::Environment::EnvironmentSession;
+    EnvironmentSession session(staging, {}, EnvironmentSession::Scope::Everything);
+    AlertsView view;
+    view.setSession(&session);
+    session.start();
+    AlertsModel *model = view.model();
+    auto stateText = [model] {
+        const QModelIndex group = model->index(0, 0);
+        return model->rowCount(group) > 0 ? model->index(0, AlertsModel::StateColumn, group).data().toString()
+                                          : QString();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(stateText(), QStringLiteral("firing"), 10000);
+    QVERIFY(!model->isStale());
+    QTRY_VERIFY_WITH_TIMEOUT(model->isStale(), 15000);
+    QVERIFY2(stateText().startsWith(QStringLiteral("firing (as of ")), qPrintable(stateText()));
+    const QModelIndex alert = model->index(0, AlertsModel::SeverityColumn, model->index(0, 0));
+    QCOMPARE(alert.data(Qt::ForegroundRole).value<QBrush>().color(), QColor(0x8a, 0x8a, 0x8a));
+    QVERIFY(alert.data(Qt::ToolTipRole).toString().contains(QStringLiteral("Prometheus cannot be reached")));
+    QTRY_VERIFY_WITH_TIMEOUT(!model->isStale(), 15000);
+    QCOMPARE(stateText(), QStringLiteral("firing"));
+    view.setSession(nullptr);
 }
 
 QTEST_MAIN(TestAlertsView)

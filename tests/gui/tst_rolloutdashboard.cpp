@@ -54,6 +54,7 @@ private Q_SLOTS:
     void scaleAndPauseThroughTheUi();
     void deletedWhileAskingChangesNoOtherDeployment();
     void unreachableClusterShowsInTheBanner();
+    void rowsGoStaleWhenTheClusterGoesAndRecover();
 
 private:
     Environment::EnvironmentSession *openSession(const QString &environment, const QString &user = {});
@@ -586,6 +587,49 @@ void TestRolloutDashboard::unreachableClusterShowsInTheBanner()
     });
     QVERIFY(shown);
     QCOMPARE(m_dashboard->model()->rowCount(), 0);
+}
+
+// With the API server gone, the table keeps its rows but marks them: greyed, the state "as of"
+// the moment it was lost, and every action disabled. A restarted server brings them back.
+void TestRolloutDashboard::rowsGoStaleWhenTheClusterGoesAndRecover()
+{
+    SandboxProcess own{{QStringLiteral("--speed"), QStringLiteral("20")}}; // plain HTTP: restarts keep access
+    QVERIFY2(own.start(), qPrintable(own.error()));
+    const auto project = Environment::ProjectConfig::load(own.projectFile());
+    Environment::EnvironmentSession session(*project.environment(QStringLiteral("staging")),
+                                            Kube::Kubeconfig::load({own.kubeconfig()}, true),
+                                            Environment::EnvironmentSession::Scope::Everything);
+    m_dashboard->setSession(&session);
+    session.start();
+    QTRY_COMPARE_WITH_TIMEOUT(m_dashboard->model()->rowCount(), 8, 20000);
+    select(QStringLiteral("frontend"));
+    auto *restart = m_dashboard->findChild<QPushButton *>(QStringLiteral("actionRestart"));
+    QTRY_VERIFY_WITH_TIMEOUT(restart->isEnabled(), 20000);
+    const int row = m_dashboard->model()->rowOf(QStringLiteral("frontend"));
+    auto stateCell = [this, row] { return m_dashboard->model()->index(row, ServicesTableModel::StateColumn); };
+    QVERIFY(!stateCell().data(ServicesTableModel::StaleRole).toBool());
+
+    own.stop();
+    QTRY_VERIFY_WITH_TIMEOUT(stateCell().data(ServicesTableModel::StaleRole).toBool(), 30000);
+    QVERIFY2(stateCell().data().toString().contains(QStringLiteral("(as of ")),
+             qPrintable(stateCell().data().toString()));
+    QVERIFY(stateCell().data(Qt::ToolTipRole).toString().contains(QStringLiteral("the cluster cannot be reached")));
+    QCOMPARE(stateCell().data(Qt::ForegroundRole).value<QBrush>().color(), QColor(0x8a, 0x8a, 0x8a));
+    QCOMPARE(m_dashboard->model()->rowCount(), 8); // kept, not emptied
+    for (const char *name : {"actionRestart", "actionScale", "actionPause", "actionUndo"})
+        QVERIFY2(!m_dashboard->findChild<QPushButton *>(QString::fromLatin1(name))->isEnabled(), name);
+
+    QVERIFY2(own.restart(), qPrintable(own.error()));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_dashboard->model()->rowOf(QStringLiteral("frontend")) >= 0
+            && !m_dashboard->model()
+                    ->index(m_dashboard->model()->rowOf(QStringLiteral("frontend")), ServicesTableModel::StateColumn)
+                    .data(ServicesTableModel::StaleRole)
+                    .toBool(),
+        60000);
+    select(QStringLiteral("frontend"));
+    QTRY_VERIFY_WITH_TIMEOUT(restart->isEnabled(), 20000);
+    m_dashboard->setSession(nullptr);
 }
 
 QTEST_MAIN(TestRolloutDashboard)

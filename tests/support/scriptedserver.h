@@ -37,6 +37,9 @@ public:
     }
     QUrl url() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort())); }
     QList<Response> script;
+    /// Answers for paths that start with a key, taken before script (for a client that asks
+    /// several endpoints in no fixed order).
+    QHash<QByteArray, QList<Response>> scriptByPath;
     QList<Request> requests;
 
 private:
@@ -63,7 +66,12 @@ private:
         request.body = buffer.mid(end + 4, length);
         requests.append(request);
         m_buffers.remove(socket);
-        const Response response = script.isEmpty() ? Response{404, "{}", {}, 0} : script.takeFirst();
+        QList<Response> *answers = &script;
+        for (auto it = scriptByPath.begin(); it != scriptByPath.end(); ++it) {
+            if (request.path.startsWith(it.key()) && !it.value().isEmpty())
+                answers = &it.value();
+        }
+        const Response response = answers->isEmpty() ? Response{404, "{}", {}, 0} : answers->takeFirst();
         QTimer::singleShot(response.delayMs, socket, [socket, response] {
             QByteArray out = "HTTP/1.1 " + QByteArray::number(response.status)
                 + " X\r\nConnection: close\r\n"

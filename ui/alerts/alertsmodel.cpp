@@ -96,6 +96,8 @@ void AlertsModel::updateGroup(int row, QList<Alert> incoming)
 
 void AlertsModel::setAlerts(const QList<Alert> &alerts)
 {
+    const bool wasStale = isStale();
+    m_staleSince = {}; // a fresh answer
     QList<QString> order;
     QHash<QString, QList<Alert>> grouped;
     for (const Alert &alert : alerts) {
@@ -122,11 +124,18 @@ void AlertsModel::setAlerts(const QList<Alert> &alerts)
         endInsertRows();
         updateGroup(row, grouped.take(name));
     }
+    if (wasStale)
+        refreshAllRows(); // the rows that did not change are live again too
 }
 
 void AlertsModel::setSilences(const QList<Silence> &silences)
 {
     m_silences = silences;
+    refreshAllRows();
+}
+
+void AlertsModel::refreshAllRows()
+{
     for (int row = 0; row < m_groups.size(); ++row) {
         const QModelIndex parentIndex = index(row, 0);
         if (!m_groups[row].alerts.isEmpty())
@@ -227,12 +236,41 @@ QVariant AlertsModel::groupData(const Group &group, int column, int role) const
         font.setBold(true);
         return font;
     }
+    if (role == Qt::ForegroundRole && isStale())
+        return QBrush(QColor(0x8a, 0x8a, 0x8a));
     if (role == Qt::ForegroundRole && column == SeverityColumn && firing > 0)
         return QBrush(severityColor(worstSeverity));
     return {};
 }
 
+void AlertsModel::setStale(const QDateTime &since)
+{
+    if (isStale())
+        return; // stale since the first failure, not the latest
+    m_staleSince = since;
+    refreshAllRows(); // every cell's colour and the alerts' state text change
+}
+
 QVariant AlertsModel::alertData(const Alert &alert, int column, int role) const
+{
+    if (isStale()) {
+        const QString asOf = m_staleSince.toString(QStringLiteral("HH:mm:ss"));
+        if (role == Qt::ForegroundRole)
+            return QBrush(QColor(0x8a, 0x8a, 0x8a)); // not confirmed now: no severity colour
+        if (role == Qt::DisplayRole && column == StateColumn)
+            return tr("%1 (as of %2)").arg(alertText(alert, column), asOf);
+        if (role == Qt::ToolTipRole)
+            return tr("Not confirmed since %1: Prometheus cannot be reached.").arg(asOf);
+    }
+    return alertFields(alert, column, role);
+}
+
+QString AlertsModel::alertText(const Alert &alert, int column) const
+{
+    return alertFields(alert, column, Qt::DisplayRole).toString();
+}
+
+QVariant AlertsModel::alertFields(const Alert &alert, int column, int role) const
 {
     const Silence *silence = silenceOf(alert);
     if (role == LabelsRole) {

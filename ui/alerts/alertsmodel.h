@@ -6,6 +6,7 @@
 #include "core/prometheus/prometheustypes.h"
 
 #include <QAbstractItemModel>
+#include <QDateTime>
 
 namespace Lucent::Ui {
 
@@ -32,6 +33,10 @@ public:
     explicit AlertsModel(QObject *parent = nullptr);
 
     void setAlerts(const QList<Lucent::Core::Prometheus::Alert> &alerts);
+    /// Marks every row as not confirmed since @p since (Prometheus stopped answering): greyed,
+    /// the state "as of" that time. setAlerts() with a fresh answer clears it.
+    void setStale(const QDateTime &since);
+    bool isStale() const { return m_staleSince.isValid(); }
     void setSilences(const QList<Lucent::Core::Prometheus::Silence> &silences);
     void clear();
     int alertCount() const;
@@ -54,10 +59,14 @@ private:
     static QString keyOf(const Lucent::Core::Prometheus::Alert &alert);
     QVariant groupData(const Group &group, int column, int role) const;
     QVariant alertData(const Lucent::Core::Prometheus::Alert &alert, int column, int role) const;
+    void refreshAllRows();
+    QVariant alertFields(const Lucent::Core::Prometheus::Alert &alert, int column, int role) const;
+    QString alertText(const Lucent::Core::Prometheus::Alert &alert, int column) const;
     const Lucent::Core::Prometheus::Silence *silenceOf(const Lucent::Core::Prometheus::Alert &alert) const;
     void updateGroup(int row, QList<Lucent::Core::Prometheus::Alert> incoming);
 
     QList<Group> m_groups;
+    QDateTime m_staleSince;
     QList<Lucent::Core::Prometheus::Silence> m_silences;
 };
 

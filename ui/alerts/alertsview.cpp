@@ -139,6 +139,7 @@ void AlertsView::setSession(Core::Environment::EnvironmentSession *session)
     connect(poller, &AlertPoller::alertsChanged, this, update);
     connect(poller, &AlertPoller::failed, this, [this](const Core::Prometheus::PrometheusError &error) {
         m_banner->showMessages(InlineBanner::Severity::Error, {error.sentence()});
+        m_model->setStale(QDateTime::currentDateTime()); // what is listed is no longer confirmed
     });
     fetchRules();
     m_rulesTimer->start();
@@ -146,8 +147,10 @@ void AlertsView::setSession(Core::Environment::EnvironmentSession *session)
         update();
     else
         m_emptyState->hide();
-    if (poller->lastError().isError())
+    if (poller->lastError().isError()) {
         m_banner->showMessages(InlineBanner::Severity::Error, {poller->lastError().sentence()});
+        m_model->setStale(QDateTime::currentDateTime());
+    }
 }
 
 void AlertsView::updateSilenceButton()

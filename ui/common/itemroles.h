@@ -13,6 +13,7 @@ enum ItemRole {
 
     ServiceStateRole, ///< ServicesTableModel
     ServiceNameRole,
+    ServiceStaleRole, ///< bool: the cell is not confirmed by a live source (cluster or Prometheus)
 
     AlertLabelsRole, ///< AlertsModel
     AlertSilencedByRole,

@@ -181,6 +181,7 @@ void RolloutDashboard::setSession(EnvironmentSession *session)
     else
         connect(session, &EnvironmentSession::ready, this, &RolloutDashboard::onSessionReady);
     connect(session, &EnvironmentSession::stateChanged, this, [this](EnvironmentSession::State state) {
+        updateButtons();
         if (state == EnvironmentSession::State::Unreachable)
             m_banner->showMessages(InlineBanner::Severity::Error, {m_session->problem()});
         else
@@ -220,10 +221,12 @@ void RolloutDashboard::updateButtons()
     const bool paused = row >= 0 && m_model->summary(row).state == Core::Release::RolloutState::Paused;
     m_pause->setText(paused ? tr("Res&ume") : tr("&Pause"));
     QStringList denied;
+    // Changes wait for a live cluster: what the table shows may no longer be true.
+    const bool connected = m_session && m_session->state() == EnvironmentSession::State::Connected;
     auto apply = [&](QPushButton *button, RolloutAction action) {
         const Permission permission = m_permissions ? m_permissions->permission(action) : Permission();
         const bool allowed = permission.known && permission.allowed;
-        button->setEnabled(row >= 0 && allowed && !isRunning());
+        button->setEnabled(row >= 0 && allowed && connected && !isRunning());
         button->setToolTip(permission.known && !permission.allowed ? permission.reason : QString());
         if (permission.known && !permission.allowed && !denied.contains(permission.reason))
             denied.append(permission.reason);

@@ -74,13 +74,24 @@ void ServicesTableModel::setSession(EnvironmentSession *session)
     m_session = session;
     m_rows.clear();
     m_pods.clear();
+    m_clusterStale = false;
+    m_alertsStale = false;
     endResetModel();
     if (!session)
         return;
+    connect(session, &EnvironmentSession::stateChanged, this, &ServicesTableModel::onSessionState);
     if (Core::Prometheus::AlertPoller *alerts = session->alerts()) {
         connect(alerts, &Core::Prometheus::AlertPoller::alertsChanged, this, [this] {
-            if (!m_rows.isEmpty())
-                Q_EMIT dataChanged(index(0, AlertsColumn), index(int(m_rows.size()) - 1, AlertsColumn));
+            m_alertsStale = false;
+            refreshAll(AlertsColumn, AlertsColumn);
+        });
+        // Counts Prometheus no longer confirms must not look current.
+        connect(alerts, &Core::Prometheus::AlertPoller::failed, this, [this] {
+            if (m_alertsStale)
+                return;
+            m_alertsStale = true;
+            m_alertsConfirmed = QDateTime::currentDateTime(); // the last poll before this one answered
+            refreshAll(AlertsColumn, AlertsColumn);
         });
     }
     if (session->deployments())
@@ -235,13 +246,56 @@ QVariant ServicesTableModel::display(const Row &row, int column) const
     }
 }
 
+void ServicesTableModel::onSessionState()
+{
+    // Rows the cluster no longer confirms stay, greyed and dated: a glance must not take them
+    // for the present. They come back to life with the caches' next sync.
+    const bool stale = m_session && m_session->state() == EnvironmentSession::State::Unreachable;
+    if (stale == m_clusterStale)
+        return;
+    if (stale)
+        m_clusterConfirmed = QDateTime::currentDateTime(); // the watches were live until now
+    m_clusterStale = stale;
+    refreshAll(0, ColumnCount - 1);
+}
+
+void ServicesTableModel::refreshAll(int firstColumn, int lastColumn)
+{
+    if (!m_rows.isEmpty())
+        Q_EMIT dataChanged(index(0, firstColumn), index(int(m_rows.size()) - 1, lastColumn));
+}
+
+bool ServicesTableModel::isStale(int column) const
+{
+    return m_clusterStale || (column == AlertsColumn && m_alertsStale);
+}
+
+QString ServicesTableModel::staleNote(int column) const
+{
+    if (m_clusterStale)
+        return tr("Not confirmed since %1: the cluster cannot be reached.")
+            .arg(m_clusterConfirmed.toString(QStringLiteral("HH:mm:ss")));
+    if (column == AlertsColumn && m_alertsStale)
+        return tr("Not confirmed since %1: Prometheus cannot be reached.")
+            .arg(m_alertsConfirmed.toString(QStringLiteral("HH:mm:ss")));
+    return {};
+}
+
 QVariant ServicesTableModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const Row &row = m_rows[index.row()];
+    const bool stale = isStale(index.column());
     switch (role) {
-    case Qt::DisplayRole: return display(row, index.column());
+    case Qt::DisplayRole:
+        if (stale && index.column() == StateColumn)
+            return tr("%1 (as of %2)")
+                .arg(display(row, StateColumn).toString(), m_clusterConfirmed.toString(QStringLiteral("HH:mm:ss")));
+        if (stale && index.column() == AlertsColumn)
+            return tr("unknown");
+        return display(row, index.column());
+    case StaleRole: return stale;
     case SortRole:
         if (index.column() == AgeColumn)
             return row.summary.created.isValid() ? -row.summary.created.toSecsSinceEpoch() : 0; // youngest first
@@ -249,12 +303,16 @@ QVariant ServicesTableModel::data(const QModelIndex &index, int role) const
             return int(row.summary.state);
         return display(row, index.column());
     case Qt::ToolTipRole:
+        if (stale)
+            return staleNote(index.column());
         if (index.column() == StateColumn)
             return row.summary.reason;
         if (index.column() == VersionColumn)
             return row.summary.images.join(QLatin1Char('\n'));
         return {};
     case Qt::ForegroundRole:
+        if (stale)
+            return QBrush(QColor(0x8a, 0x8a, 0x8a)); // grey in both themes: no state colour it has not earned
         if (index.column() == StateColumn)
             return QBrush(stateColour(row.summary.state));
         if (index.column() == AlertsColumn && display(row, AlertsColumn).toInt() > 0)

@@ -6,6 +6,7 @@
 #include "core/release/rolloutsummary.h"
 
 #include <QAbstractTableModel>
+#include <QDateTime>
 #include <QHash>
 #include <QPointer>
 
@@ -34,7 +35,7 @@ public:
         AgeColumn,
         ColumnCount
     };
-    enum Role { StateRole = ServiceStateRole, NameRole = ServiceNameRole };
+    enum Role { StateRole = ServiceStateRole, NameRole = ServiceNameRole, StaleRole = ServiceStaleRole };
 
     explicit ServicesTableModel(QObject *parent = nullptr);
 
@@ -63,9 +64,19 @@ private:
     void onPod(const QJsonObject &pod, bool removed);
     void addRestarts(int row, int delta);
     QVariant display(const Row &row, int column) const;
+    /// Whether @p column shows what no live source confirms now: every column while the
+    /// cluster cannot be reached, the Alerts column while Prometheus cannot.
+    bool isStale(int column) const;
+    QString staleNote(int column) const;
+    void onSessionState();
+    void refreshAll(int firstColumn, int lastColumn);
 
     QPointer<Lucent::Core::Environment::EnvironmentSession> m_session;
     QList<Row> m_rows;
+    QDateTime m_clusterConfirmed; ///< while stale: when the cluster was last live
+    bool m_clusterStale = false;
+    QDateTime m_alertsConfirmed; ///< while stale: when Prometheus last answered
+    bool m_alertsStale = false;
     struct PodShare {
         QString owner; ///< the service row the pod belongs to
         int restarts = 0; ///< its containers' restarts, counted in that row
