@@ -148,6 +148,7 @@ LogView::LogView(QWidget *parent)
     for (auto *edit : {m_include, m_exclude, m_highlight})
         connect(edit, &QLineEdit::textChanged, m_filterDelay, qOverload<>(&QTimer::start));
     connect(m_caseSensitive, &QCheckBox::toggled, this, &LogView::applyFilter);
+    m_filterDelay->setObjectName(QStringLiteral("logFilterDelay")); // tests wait for it to fire
     m_filterDelay->setSingleShot(true);
     m_filterDelay->setInterval(250); // typing a pattern refilters once, when the typing pauses
     connect(m_filterDelay, &QTimer::timeout, this, &LogView::applyFilter);
