@@ -228,6 +228,28 @@ void TestRolloutDashboard::crashRolloutShowsFailed()
                 .contains(QStringLiteral("progress")));
     QTRY_VERIFY_WITH_TIMEOUT(cell(QStringLiteral("task-service"), ServicesTableModel::RestartsColumn).toInt() > 0,
                              30000);
+    // The detail's pods say what kubectl get pods says, not the phase; events have age and count.
+    select(QStringLiteral("task-service"));
+    auto *pods = m_dashboard->findChild<QTreeWidget *>(QStringLiteral("podsView"));
+    auto anyPod = [pods](const QString &status) {
+        for (int i = 0; i < pods->topLevelItemCount(); ++i) {
+            if (pods->topLevelItem(i)->text(1) == status)
+                return pods->topLevelItem(i);
+        }
+        return static_cast<QTreeWidgetItem *>(nullptr);
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(anyPod(QStringLiteral("CrashLoopBackOff")), 30000);
+    QTreeWidgetItem *crashing = anyPod(QStringLiteral("CrashLoopBackOff"));
+    QVERIFY(crashing->toolTip(1).contains(QStringLiteral("the phase is Running")));
+    auto *events = m_dashboard->findChild<QTreeWidget *>(QStringLiteral("eventsView"));
+    QCOMPARE(events->headerItem()->text(3), QStringLiteral("Age"));
+    QCOMPARE(events->headerItem()->text(4), QStringLiteral("Count"));
+    QTRY_VERIFY_WITH_TIMEOUT(events->topLevelItemCount() > 2, 20000);
+    for (int i = 0; i < events->topLevelItemCount(); ++i) {
+        const QTreeWidgetItem *event = events->topLevelItem(i);
+        if (event->text(0) != QLatin1String("Condition"))
+            QVERIFY2(event->text(4).toInt() >= 1 && !event->text(3).isEmpty(), qPrintable(event->text(2)));
+    }
 }
 
 void TestRolloutDashboard::undoThroughTheUiRestoresThePreviousImage()

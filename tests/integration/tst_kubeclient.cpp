@@ -6,6 +6,7 @@
 #include "sandboxprocess.h"
 
 #include "core/kube/logstream.h"
+#include "core/kube/podstatus.h"
 #include "core/kube/resourcecache.h"
 
 #include <QJsonArray>
@@ -43,6 +44,7 @@ private Q_SLOTS:
     void concurrencyLimitQueuesRequests();
     void execPluginTokenIsRefreshedOn401();
     void execPluginExpiryAndMissingCommand();
+    void podStatusAgreesWithKubectlGetPods();
 
 private:
     std::unique_ptr<KubeClient> client(const QString &user = {}) const;
@@ -547,6 +549,46 @@ void TestKubeClient::execPluginExpiryAndMissingCommand()
     QVERIFY2(answer.error.sentence().contains(QStringLiteral("lucent-sso-not-installed")),
              qPrintable(answer.error.sentence()));
     QVERIFY(answer.error.sentence().contains(QStringLiteral("apt install lucent-sso")));
+}
+
+// The Pods tab's STATUS against kubectl get pods on the same pods, while a rollout crash-loops.
+void TestKubeClient::podStatusAgreesWithKubectlGetPods()
+{
+    const QStringList where{QStringLiteral("-n"), QStringLiteral("lucent-staging"), QStringLiteral("-l"),
+                            QStringLiteral("app=notification-service")};
+    auto r
+        = m_sandbox.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "set", "image", "deploy/notification-service",
+                                                 "notification-service=lucent/notification-service:1.1.5-crash"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QHash<QString, QString> kubectl; // pod -> STATUS
+    QHash<QString, QString> ours;
+    // The two reads are not one snapshot: wait until they agree, with a crash loop among them.
+    const bool agreed = QTest::qWaitFor(
+        [&] {
+            kubectl.clear();
+            ours.clear();
+            const auto table = m_sandbox.kubectl(
+                QStringList{QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("--no-headers")} + where);
+            for (const QString &line : table.outText().split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+                const QStringList fields = line.simplified().split(QLatin1Char(' '));
+                if (fields.size() >= 3)
+                    kubectl.insert(fields[0], fields[2]);
+            }
+            const auto list = m_sandbox.kubectl(
+                QStringList{QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-o"), QStringLiteral("json")}
+                + where);
+            for (const auto &item : list.json()[QLatin1String("items")].toArray())
+                ours.insert(item[QLatin1String("metadata")][QLatin1String("name")].toString(),
+                            PodStatus::of(item.toObject()).status);
+            return !kubectl.isEmpty() && kubectl == ours
+                && std::any_of(ours.cbegin(), ours.cend(),
+                               [](const QString &status) { return status == QLatin1String("CrashLoopBackOff"); });
+        },
+        90000);
+    QVERIFY2(agreed,
+             qPrintable(QStringLiteral("kubectl: %1 / ours: %2")
+                            .arg(QStringList(kubectl.values()).join(QLatin1Char(',')),
+                                 QStringList(ours.values()).join(QLatin1Char(',')))));
 }
 
 QTEST_GUILESS_MAIN(TestKubeClient)

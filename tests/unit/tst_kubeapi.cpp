@@ -5,6 +5,7 @@
 #include "core/kube/execcredentialplugin.h"
 #include "core/kube/kubeclient.h"
 #include "core/kube/logstream.h"
+#include "core/kube/podstatus.h"
 #include "core/kube/resourcecache.h"
 #include "core/kube/watchevent.h"
 #include "scriptedserver.h"
@@ -54,6 +55,8 @@ class TestKubeApi : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void podStatusIsWhatKubectlShows_data();
+    void podStatusIsWhatKubectlShows();
     void statusBodiesBecomeTypedErrors();
     void nonStatusBodiesKeepTheHttpReason();
     void transportErrorsSaySomethingUseful_data();
@@ -460,6 +463,84 @@ void TestKubeApi::proxyUrlCarriesTheRequest()
     QCOMPARE(proxy.requests.size(), 1);
     QVERIFY2(proxy.requests[0].path.startsWith("http://api.lucent.internal:6443/api/v1/namespaces/ns/pods"),
              proxy.requests[0].path.constData());
+}
+
+// The STATUS column's rules as kubectl applies them (pkg/printers' printPod), pod by pod.
+void TestKubeApi::podStatusIsWhatKubectlShows_data()
+{
+    QTest::addColumn<QByteArray>("pod");
+    QTest::addColumn<QString>("status");
+    QTest::addColumn<int>("ready");
+    QTest::addColumn<int>("restarts");
+    QTest::addColumn<QString>("lastState");
+    QTest::addRow("running") << QByteArray("{\"status\":{\"phase\":\"Running\",\"containerStatuses\":[{\"ready\":true,"
+                                           "\"restartCount\":0,\"state\":{\"running\":{}}}]}}")
+                             << QStringLiteral("Running") << 1 << 0 << QStringLiteral("");
+    QTest::addRow("crash loop") << QByteArray(
+        "{\"status\":{\"phase\":\"Running\",\"containerStatuses\":[{\"ready\":false,\"restartCount\":4,\"state\":{"
+        "\"waiting\":{\"reason\":\"CrashLoopBackOff\"}},\"lastState\":{\"terminated\":{\"reason\":\"Error\","
+        "\"exitCode\":1}}}]}}") << QStringLiteral("CrashLoopBackOff")
+                                << 0 << 4 << QStringLiteral("Error (exit code 1)");
+    QTest::addRow("image pull") << QByteArray(
+        "{\"status\":{\"phase\":\"Pending\",\"containerStatuses\":[{\"ready\":false,\"restartCount\":0,\"state\":{"
+        "\"waiting\":{\"reason\":\"ImagePullBackOff\"}}}]}}")
+                                << QStringLiteral("ImagePullBackOff") << 0 << 0 << QStringLiteral("");
+    QTest::addRow("terminating") << QByteArray(
+        "{\"metadata\":{\"deletionTimestamp\":\"2026-11-30T10:00:00Z\"},\"status\":{\"phase\":\"Running\","
+        "\"containerStatuses\":[{\"ready\":true,\"restartCount\":0,\"state\":{\"running\":{}}}]}}")
+                                 << QStringLiteral("Terminating") << 1 << 0 << QStringLiteral("");
+    QTest::addRow("node lost") << QByteArray("{\"metadata\":{\"deletionTimestamp\":\"2026-11-30T10:00:00Z\"},"
+                                             "\"status\":{\"phase\":\"Running\",\"reason\":\"NodeLost\"}}")
+                               << QStringLiteral("Unknown") << 0 << 0 << QStringLiteral("");
+    QTest::addRow("completed") << QByteArray(
+        "{\"status\":{\"phase\":\"Succeeded\",\"containerStatuses\":[{\"ready\":false,\"restartCount\":0,\"state\":{"
+        "\"terminated\":{\"reason\":\"Completed\",\"exitCode\":0}}}]}}")
+                               << QStringLiteral("Completed") << 0 << 0 << QStringLiteral("");
+    QTest::addRow("exit code") << QByteArray(
+        "{\"status\":{\"phase\":\"Failed\",\"containerStatuses\":[{\"ready\":false,\"restartCount\":0,\"state\":{"
+        "\"terminated\":{\"exitCode\":137}}}]}}")
+                               << QStringLiteral("ExitCode:137") << 0 << 0 << QStringLiteral("");
+    QTest::addRow("signal") << QByteArray(
+        "{\"status\":{\"phase\":\"Failed\",\"containerStatuses\":[{\"ready\":false,\"restartCount\":0,\"state\":{"
+        "\"terminated\":{\"exitCode\":0,\"signal\":9}}}]}}")
+                            << QStringLiteral("Signal:9") << 0 << 0 << QStringLiteral("");
+    QTest::addRow("init running") << QByteArray(
+        "{\"spec\":{\"initContainers\":[{\"name\":\"a\"},{\"name\":\"b\"}]},\"status\":{\"phase\":\"Pending\","
+        "\"initContainerStatuses\":[{\"state\":{\"terminated\":{\"exitCode\":0}}},{\"state\":{\"running\":{}}}]}}")
+                                  << QStringLiteral("Init:1/2") << 0 << 0 << QStringLiteral("");
+    QTest::addRow("init crash") << QByteArray(
+        "{\"spec\":{\"initContainers\":[{\"name\":\"a\"}]},\"status\":{\"phase\":\"Pending\",\"initContainerStatuses\":"
+        "[{\"state\":{\"waiting\":{\"reason\":\"CrashLoopBackOff\"}}}]}}")
+                                << QStringLiteral("Init:CrashLoopBackOff") << 0 << 0 << QStringLiteral("");
+    QTest::addRow("evicted") << QByteArray("{\"status\":{\"phase\":\"Failed\",\"reason\":\"Evicted\"}}")
+                             << QStringLiteral("Evicted") << 0 << 0 << QStringLiteral("");
+    QTest::addRow("sidecar running, not ready") << QByteArray(
+        "{\"status\":{\"phase\":\"Running\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"False\"}],"
+        "\"containerStatuses\":[{\"ready\":false,\"restartCount\":0,\"state\":{\"terminated\":{\"reason\":"
+        "\"Completed\",\"exitCode\":0}}},{\"ready\":true,\"restartCount\":0,\"state\":{\"running\":{}}}]}}")
+                                                << QStringLiteral("NotReady") << 1 << 0 << QStringLiteral("");
+    QTest::addRow("sidecar running, ready") << QByteArray(
+        "{\"status\":{\"phase\":\"Running\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}],"
+        "\"containerStatuses\":[{\"ready\":false,\"restartCount\":0,\"state\":{\"terminated\":{\"reason\":"
+        "\"Completed\",\"exitCode\":0}}},{\"ready\":true,\"restartCount\":0,\"state\":{\"running\":{}}}]}}")
+                                            << QStringLiteral("Running") << 1 << 0 << QStringLiteral("");
+}
+
+void TestKubeApi::podStatusIsWhatKubectlShows()
+{
+    QFETCH(QByteArray, pod);
+    QFETCH(QString, status);
+    QFETCH(int, ready);
+    QFETCH(int, restarts);
+    QFETCH(QString, lastState);
+    QJsonParseError error{};
+    const QJsonObject object = QJsonDocument::fromJson(pod, &error).object();
+    QCOMPARE(error.error, QJsonParseError::NoError);
+    const auto summary = PodStatus::of(object);
+    QCOMPARE(summary.status, status);
+    QCOMPARE(summary.readyContainers, ready);
+    QCOMPARE(summary.restarts, restarts);
+    QCOMPARE(summary.lastState, lastState);
 }
 
 QTEST_GUILESS_MAIN(TestKubeApi)

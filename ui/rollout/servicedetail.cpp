@@ -2,9 +2,11 @@
 
 #include "core/environment/environmentsession.h"
 #include "core/kube/labelselector.h"
+#include "core/kube/podstatus.h"
 #include "core/kube/resourcecache.h"
 #include "core/release/rolloutactions.h"
 #include "core/release/serviceselection.h"
+#include "ui/common/agetext.h"
 
 #include <QHeaderView>
 #include <QJsonArray>
@@ -45,9 +47,10 @@ ServiceDetail::ServiceDetail(QWidget *parent)
     , m_title(new QLabel(this))
     , m_revisions(makeTree(this, QStringLiteral("revisionsView"),
                            {tr("Revision"), tr("ReplicaSet"), tr("Image"), tr("Change cause")}))
-    , m_pods(
-          makeTree(this, QStringLiteral("podsView"), {tr("Pod"), tr("Phase"), tr("Ready"), tr("Restarts"), tr("Node")}))
-    , m_events(makeTree(this, QStringLiteral("eventsView"), {tr("Type"), tr("Reason"), tr("Object"), tr("Message")}))
+    , m_pods(makeTree(this, QStringLiteral("podsView"),
+                      {tr("Pod"), tr("Status"), tr("Ready"), tr("Restarts"), tr("Last state"), tr("Node")}))
+    , m_events(makeTree(this, QStringLiteral("eventsView"),
+                        {tr("Type"), tr("Reason"), tr("Object"), tr("Age"), tr("Count"), tr("Message")}))
     , m_selector(new QLabel(this))
     , m_refresh(new QTimer(this))
 {
@@ -151,19 +154,18 @@ void ServiceDetail::fillPods(const QJsonObject &deployment)
     for (const QJsonObject &pod : m_session->pods()->objects()) {
         if (!Core::Kube::selectorMatches(selector, meta(pod).value(QLatin1String("labels")).toObject()))
             continue;
-        const QJsonObject status = pod.value(QLatin1String("status")).toObject();
-        int ready = 0;
-        int restarts = 0;
-        const QJsonArray containers = status.value(QLatin1String("containerStatuses")).toArray();
-        for (const auto &value : containers) {
-            ready += value.toObject().value(QLatin1String("ready")).toBool() ? 1 : 0;
-            restarts += value.toObject().value(QLatin1String("restartCount")).toInt();
-        }
-        new QTreeWidgetItem(m_pods,
-                            {meta(pod).value(QLatin1String("name")).toString(),
-                             status.value(QLatin1String("phase")).toString(),
-                             QStringLiteral("%1/%2").arg(ready).arg(containers.size()), QString::number(restarts),
-                             pod.value(QLatin1String("spec")).toObject().value(QLatin1String("nodeName")).toString()});
+        // What kubectl get pods says: CrashLoopBackOff, not the phase "Running" it has meanwhile.
+        const auto status = Core::Kube::PodStatus::of(pod);
+        auto *item = new QTreeWidgetItem(
+            m_pods,
+            {meta(pod).value(QLatin1String("name")).toString(), status.status,
+             QStringLiteral("%1/%2").arg(status.readyContainers).arg(status.containers),
+             QString::number(status.restarts), status.lastState,
+             pod.value(QLatin1String("spec")).toObject().value(QLatin1String("nodeName")).toString()});
+        item->setToolTip(
+            1,
+            tr("As kubectl get pods shows it; the phase is %1.")
+                .arg(pod.value(QLatin1String("status")).toObject().value(QLatin1String("phase")).toString()));
     }
     m_pods->sortItems(0, Qt::AscendingOrder);
 }
@@ -178,7 +180,9 @@ void ServiceDetail::fillEvents(const QJsonObject &deployment)
             m_events,
             {tr("Condition"),
              c.value(QLatin1String("type")).toString() + QLatin1Char('=') + c.value(QLatin1String("status")).toString(),
-             c.value(QLatin1String("reason")).toString(), c.value(QLatin1String("message")).toString()});
+             c.value(QLatin1String("reason")).toString(),
+             ageText(QDateTime::fromString(c.value(QLatin1String("lastUpdateTime")).toString(), Qt::ISODate)),
+             QString(), c.value(QLatin1String("message")).toString()});
     }
     if (!m_session->events())
         return;
@@ -190,14 +194,20 @@ void ServiceDetail::fillEvents(const QJsonObject &deployment)
         if (object == m_service || object.startsWith(m_service + QLatin1Char('-')))
             events.append(event);
     }
-    std::sort(events.begin(), events.end(), [](const QJsonObject &a, const QJsonObject &b) {
-        return a.value(QLatin1String("lastTimestamp")).toString() > b.value(QLatin1String("lastTimestamp")).toString();
-    });
+    // Newest first, by when each last happened (events.k8s.io-style events carry only eventTime).
+    auto lastSeen = [](const QJsonObject &event) {
+        const QString last = event.value(QLatin1String("lastTimestamp")).toString();
+        return QDateTime::fromString(last.isEmpty() ? event.value(QLatin1String("eventTime")).toString() : last,
+                                     Qt::ISODateWithMs);
+    };
+    std::sort(events.begin(), events.end(),
+              [&lastSeen](const QJsonObject &a, const QJsonObject &b) { return lastSeen(a) > lastSeen(b); });
     for (const QJsonObject &event : events.mid(0, 50)) {
         new QTreeWidgetItem(
             m_events,
             {event.value(QLatin1String("type")).toString(), event.value(QLatin1String("reason")).toString(),
              event.value(QLatin1String("involvedObject")).toObject().value(QLatin1String("name")).toString(),
+             ageText(lastSeen(event)), QString::number(std::max(1, event.value(QLatin1String("count")).toInt())),
              event.value(QLatin1String("message")).toString()});
     }
 }

@@ -1,5 +1,7 @@
 #include "ui/rollout/servicestablemodel.h"
 
+#include "ui/common/agetext.h"
+
 #include "core/environment/environmentsession.h"
 #include "core/kube/labelselector.h"
 #include "core/kube/resourcecache.h"
@@ -17,20 +19,6 @@ using Core::Kube::ResourceCache;
 using Core::Release::RolloutState;
 
 namespace {
-
-QString ageText(const QDateTime &created)
-{
-    if (!created.isValid())
-        return {};
-    const qint64 seconds = created.secsTo(QDateTime::currentDateTimeUtc());
-    if (seconds < 120)
-        return QStringLiteral("%1s").arg(std::max<qint64>(0, seconds));
-    if (seconds < 2 * 3600)
-        return QStringLiteral("%1m").arg(seconds / 60);
-    if (seconds < 2 * 86400)
-        return QStringLiteral("%1h").arg(seconds / 3600);
-    return QStringLiteral("%1d").arg(seconds / 86400);
-}
 
 QColor stateColour(RolloutState state)
 {
