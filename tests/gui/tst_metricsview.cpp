@@ -118,6 +118,12 @@ void TestMetricsView::promqlBoxChartsAndShowsErrors()
     const QString png = dir.filePath(QStringLiteral("chart.png"));
     QVERIFY(m_view->queryChart()->exportPng(png));
     QVERIFY(!QImage(png).isNull());
+
+    // A failed query leaves no earlier answer on screen as if it were its own.
+    QCOMPARE(m_view->queryChart()->seriesCount(), 1);
+    m_view->runQuery(QStringLiteral("vector("));
+    QTRY_VERIFY_WITH_TIMEOUT(!error->isHidden(), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_view->queryChart()->seriesCount(), 0, 10000);
 }
 
 QTEST_MAIN(TestMetricsView)

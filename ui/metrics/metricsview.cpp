@@ -271,8 +271,9 @@ void MetricsView::query(MetricChart *chart, const QString &promql, bool fromBox)
                 } else {
                     m_banner->clear();
                 }
-                if (parsed.result)
-                    chart->setResult(*parsed.result, start.toLocalTime(), end.toLocalTime());
+                // A failed query empties its chart: the previous answer is not this question's.
+                chart->setResult(parsed.result.value_or(Core::Prometheus::QueryResult{}), start.toLocalTime(),
+                                 end.toLocalTime());
                 if (!fromBox && --m_pending == 0)
                     Q_EMIT refreshed();
             });
