@@ -55,8 +55,22 @@ def main():
             assert int(seen.metadata.resource_version) > int(rv)
             assert seen.spec.template.spec.containers[0].name == "user-service"
 
-            pods = client.CoreV1Api().list_namespaced_pod("lucent-platform", label_selector="app in (user-service)")
-            assert len(pods.items) == 3, len(pods.items)
+            # The sandbox may still be starting the pods: watch until all three are there.
+            core = client.CoreV1Api()
+            selector = "app in (user-service)"
+            pods = core.list_namespaced_pod("lucent-platform", label_selector=selector)
+            pod_names = {pod.metadata.name for pod in pods.items}
+            if len(pod_names) < 3:
+                stream = watch.Watch()
+                for event in stream.stream(core.list_namespaced_pod, "lucent-platform", label_selector=selector,
+                                           resource_version=pods.metadata.resource_version, timeout_seconds=30):
+                    if event["type"] == "ADDED":
+                        pod_names.add(event["object"].metadata.name)
+                    elif event["type"] == "DELETED":
+                        pod_names.discard(event["object"].metadata.name)
+                    if len(pod_names) >= 3:
+                        stream.stop()
+            assert len(pod_names) == 3, sorted(pod_names)
             print("python3-kubernetes %s: list of %d deployments at resourceVersion %s, watch saw MODIFIED at %s"
                   % (__import__("kubernetes").__version__, len(names), rv,
                      seen.metadata.resource_version))
