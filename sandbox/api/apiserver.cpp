@@ -494,19 +494,27 @@ ApiResponse ApiServer::patchObject(const ApiRequest &request, const Target &targ
     const auto type = patchTypeFor(contentType);
     if (!type)
         return error(ApiError::unsupportedMediaType(contentType.substr(0, contentType.find(';'))));
-    auto input = readForWrite(request, target);
-    if (auto e = std::get_if<ApiError>(&input))
-        return error(*e);
-    const auto &[body, original] = std::get<WriteInput>(input);
-    auto patched = applyPatch(*type, target.type->kind, original, body);
-    if (auto e = std::get_if<ApiError>(&patched))
-        return error(*e);
-    json object = std::get<json>(patched);
-    // A patch applies to what it read: keep its resourceVersion unless the patch set one,
-    // in which case a stale value is a Conflict like any update.
-    if (!object.is_object() || !object["metadata"].is_object())
-        return error(ApiError::badRequest("the patch removed the object's metadata"));
-    return store(request, target, std::move(object), original);
+    // A patch applies to what it read: keep its resourceVersion unless the patch set one, in
+    // which case a stale value is a Conflict like any update. Without one, a write that came in
+    // between (a controller's status update) is not the client's business: like the API
+    // server's guaranteed update, the patch is applied again to the newer object.
+    constexpr int Attempts = 5;
+    for (int attempt = 1;; ++attempt) {
+        auto input = readForWrite(request, target);
+        if (auto e = std::get_if<ApiError>(&input))
+            return error(*e);
+        const auto &[body, original] = std::get<WriteInput>(input);
+        auto patched = applyPatch(*type, target.type->kind, original, body);
+        if (auto e = std::get_if<ApiError>(&patched))
+            return error(*e);
+        json object = std::get<json>(patched);
+        if (!object.is_object() || !object["metadata"].is_object())
+            return error(ApiError::badRequest("the patch removed the object's metadata"));
+        const bool pinned = body.is_object() && body.contains("/metadata/resourceVersion"_json_pointer);
+        ApiResponse response = store(request, target, std::move(object), original);
+        if (response.status != 409 || pinned || attempt == Attempts)
+            return response;
+    }
 }
 
 ApiResponse ApiServer::deleteObject(const ApiRequest &request, const Target &target)
