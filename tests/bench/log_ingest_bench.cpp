@@ -169,9 +169,31 @@ int main(int argc, char **argv)
         pod.clear();
     if (pod.isEmpty())
         return fail("no wallet-service pod in the sandbox");
-    // Part of the measurement, not a wait for a condition: five seconds of history give the
-    // follow below a backlog to drain (about 100,000 lines a second of it).
-    QThread::sleep(5);
+    // The follow below starts with a backlog to drain: wait until the pod's log spans five
+    // seconds (its oldest and newest lines' timestamps), about 100,000 lines a second of it.
+    auto stamp = [&kube, &pod](const char *option) {
+        Kube::KubeRequest request;
+        request.path
+            = Kube::ResourceType::pods().objectPath(QStringLiteral("lucent-staging"), pod, QStringLiteral("log"));
+        request.accept = QByteArrayLiteral("*/*");
+        request.query.addQueryItem(QStringLiteral("timestamps"), QStringLiteral("true"));
+        const QList<QByteArray> pair = QByteArray(option).split('=');
+        request.query.addQueryItem(QString::fromLatin1(pair[0]), QString::fromLatin1(pair[1]));
+        const QByteArray body = Lucent::Tests::waitFor(kube.send(request)).body;
+        QByteArray first = body.left(body.indexOf(' '));
+        if (const qsizetype dot = first.indexOf('.'); dot > 0)
+            first = first.left(dot + 4) + 'Z'; // nanoseconds to the milliseconds Qt reads
+        return QDateTime::fromString(QString::fromLatin1(first), Qt::ISODateWithMs);
+    };
+    const bool backlog = QTest::qWaitFor(
+        [&] {
+            const QDateTime oldest = stamp("limitBytes=4096");
+            const QDateTime newest = stamp("tailLines=1");
+            return oldest.isValid() && newest.isValid() && oldest.msecsTo(newest) >= 5000;
+        },
+        60000);
+    if (!backlog)
+        return fail("the pod's log never held five seconds of history");
     const int windowMs = 5000;
 
     Logs::LogTarget target;
