@@ -99,10 +99,11 @@ void EnvironmentSession::onConnection(const QVariant &connection, const QString 
     m_client = new Kube::KubeClient(resolved, this);
     m_audit->attach(m_client, m_userName);
     m_deployments = addCache(QStringLiteral("deployments"));
+    m_pods = addCache(QStringLiteral("pods"));
+    m_services = addCache(QStringLiteral("services"));
+    m_endpoints = addCache(QStringLiteral("endpoints"));
     if (m_scope == Scope::Everything) {
         m_replicaSets = addCache(QStringLiteral("replicasets"));
-        m_pods = addCache(QStringLiteral("pods"));
-        m_services = addCache(QStringLiteral("services"));
         m_events = addCache(QStringLiteral("events"));
     }
     // Connected once every cache holds a complete list; a failure of any makes it unreachable

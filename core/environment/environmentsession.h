@@ -37,8 +37,9 @@ class EnvironmentSession final : public QObject
 public:
     enum class State { Connecting, Connected, Unreachable };
     Q_ENUM(State)
-    /// Overview cards need only the Deployments; the dashboard needs everything.
-    enum class Scope { DeploymentsOnly, Everything };
+    /// Overview cards need what tells which version serves (Deployments, Services, their
+    /// Endpoints and pods); the dashboard needs everything.
+    enum class Scope { Serving, Everything };
 
     EnvironmentSession(Environment environment, Kube::Kubeconfig kubeconfig, Scope scope, QObject *parent = nullptr);
     ~EnvironmentSession() override;
@@ -58,6 +59,7 @@ public:
     Kube::ResourceCache *replicaSets() const { return m_replicaSets; }
     Kube::ResourceCache *pods() const { return m_pods; }
     Kube::ResourceCache *services() const { return m_services; }
+    Kube::ResourceCache *endpoints() const { return m_endpoints; }
     Kube::ResourceCache *events() const { return m_events; }
     /// The environment's alerts; null when it names no Prometheus.
     Prometheus::AlertPoller *alerts() const { return m_alerts; }
@@ -92,6 +94,7 @@ private:
     Kube::ResourceCache *m_replicaSets = nullptr;
     Kube::ResourceCache *m_pods = nullptr;
     Kube::ResourceCache *m_services = nullptr;
+    Kube::ResourceCache *m_endpoints = nullptr;
     Kube::ResourceCache *m_events = nullptr;
     Prometheus::PrometheusClient *m_prometheus = nullptr;
     Prometheus::AlertPoller *m_alerts = nullptr;

@@ -40,7 +40,9 @@ OperationTarget OperationTarget::of(const QJsonObject &deployment)
     target.name = metadata.value(QLatin1String("name")).toString();
     target.uid = metadata.value(QLatin1String("uid")).toString();
     target.generation = qint64(metadata.value(QLatin1String("generation")).toDouble());
-    target.replicas = deployment.value(QLatin1String("spec")).toObject().value(QLatin1String("replicas")).toInt(1);
+    const QJsonObject spec = deployment.value(QLatin1String("spec")).toObject();
+    target.replicas = spec.value(QLatin1String("replicas")).toInt(1);
+    target.paused = spec.value(QLatin1String("paused")).toBool();
     return target;
 }
 

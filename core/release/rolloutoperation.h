@@ -21,6 +21,7 @@ struct OperationTarget {
     QString uid;
     qint64 generation = 0; ///< metadata.generation: bumped by every change to the spec
     int replicas = 0; ///< spec.replicas when asked, to offer as the scale's default
+    bool paused = false; ///< spec.paused when asked: whether to offer Resume or Pause
 
     static OperationTarget of(const QJsonObject &deployment);
     bool isValid() const { return !namespaceName.isEmpty() && !name.isEmpty() && !uid.isEmpty(); }

@@ -14,6 +14,7 @@ enum ItemRole {
     ServiceStateRole, ///< ServicesTableModel
     ServiceNameRole,
     ServiceStaleRole, ///< bool: the cell is not confirmed by a live source (cluster or Prometheus)
+    ServiceDeploymentRole, ///< the Deployment of the live colour: what the row's actions act on
 
     AlertLabelsRole, ///< AlertsModel
     AlertSilencedByRole,

@@ -2,14 +2,24 @@
 
 #include "core/kube/resourcecache.h"
 #include "core/prometheus/alertpoller.h"
-#include "core/release/rolloutsummary.h"
+#include "core/release/servicestatus.h"
 
 #include <QColor>
+#include <QTimer>
 
 namespace Lucent::Ui {
 
 using Core::Environment::EnvironmentSession;
 using Core::Release::RolloutState;
+
+namespace {
+
+QString nameOf(const QJsonObject &object)
+{
+    return object.value(QLatin1String("metadata")).toObject().value(QLatin1String("name")).toString();
+}
+
+} // namespace
 
 EnvironmentOverviewModel::EnvironmentOverviewModel(QObject *parent)
     : QAbstractListModel(parent)
@@ -23,9 +33,9 @@ void EnvironmentOverviewModel::setEnvironments(const Core::Kube::Kubeconfig &kub
     for (const Row &row : std::as_const(m_rows))
         delete row.session; // cancels its requests and watches
     m_rows.clear();
+    m_pendingRecount.clear();
     for (const auto &environment : environments) {
-        auto *session
-            = new EnvironmentSession(environment, kubeconfig, EnvironmentSession::Scope::DeploymentsOnly, this);
+        auto *session = new EnvironmentSession(environment, kubeconfig, EnvironmentSession::Scope::Serving, this);
         m_rows.append({environment, session, 0, 0, 0, {}});
         connect(session, &EnvironmentSession::stateChanged, this, [this, session] { recount(session); });
         if (Core::Prometheus::AlertPoller *alerts = session->alerts()) {
@@ -33,10 +43,15 @@ void EnvironmentOverviewModel::setEnvironments(const Core::Kube::Kubeconfig &kub
             connect(alerts, &Core::Prometheus::AlertPoller::failed, this, [this, session] { recount(session); });
         }
         connect(session, &EnvironmentSession::ready, this, [this, session] {
-            Core::Kube::ResourceCache *cache = session->deployments();
-            for (auto signal : {&Core::Kube::ResourceCache::added, &Core::Kube::ResourceCache::removed})
-                connect(cache, signal, this, [this, session] { recount(session); });
-            connect(cache, &Core::Kube::ResourceCache::updated, this, [this, session] { recount(session); });
+            using Core::Kube::ResourceCache;
+            for (ResourceCache *cache : {session->deployments(), session->services(), session->endpoints()}) {
+                for (auto signal : {&ResourceCache::added, &ResourceCache::removed})
+                    connect(cache, signal, this, [this, session] { scheduleRecount(session); });
+                connect(cache, &ResourceCache::updated, this, [this, session] { scheduleRecount(session); });
+            }
+            // A pod matters here only when it appears after the Endpoints that name it, or goes.
+            for (auto signal : {&ResourceCache::added, &ResourceCache::removed})
+                connect(session->pods(), signal, this, [this, session] { scheduleRecount(session); });
         });
     }
     endResetModel();
@@ -58,6 +73,41 @@ int EnvironmentOverviewModel::rowOf(const QString &name) const
     return -1;
 }
 
+void EnvironmentOverviewModel::scheduleRecount(EnvironmentSession *session)
+{
+    // A watch storm (a 200-pod rollout) would otherwise recount once per event; a glance
+    // needs the state a fraction of a second later, not every step of it.
+    if (m_pendingRecount.contains(session))
+        return;
+    m_pendingRecount.insert(session);
+    // The timer has the session as its context: a deleted session's recount never runs.
+    QTimer::singleShot(100, session, [this, session] {
+        m_pendingRecount.remove(session);
+        recount(session);
+    });
+}
+
+void EnvironmentOverviewModel::count(Row &row, const Core::Release::ServiceStatus &status)
+{
+    const Core::Release::RolloutSummary *active = status.active();
+    const QStringList live = status.liveVersions();
+    row.versions.append(status.name + QLatin1Char(' ')
+                        + (live.isEmpty() ? tr("none ready") : live.join(QStringLiteral(", "))));
+    if (!active) {
+        // A data store run by a StatefulSet is healthy while it serves; a colour without a
+        // Deployment is not.
+        (status.servingPods > 0 && status.problems.isEmpty() ? row.healthy : row.degraded) += 1;
+        return;
+    }
+    switch (active->state) {
+    case RolloutState::Complete: ++row.healthy; break;
+    case RolloutState::Progressing:
+    case RolloutState::Paused: ++row.progressing; break;
+    case RolloutState::Failed:
+    case RolloutState::Degraded: ++row.degraded; break;
+    }
+}
+
 void EnvironmentOverviewModel::recount(EnvironmentSession *session)
 {
     for (int i = 0; i < m_rows.size(); ++i) {
@@ -66,24 +116,21 @@ void EnvironmentOverviewModel::recount(EnvironmentSession *session)
             continue;
         row.healthy = row.progressing = row.degraded = 0;
         row.versions.clear();
-        if (session->deployments()) {
-            const QStringList &services = row.environment.services;
-            QList<Core::Release::RolloutSummary> summaries;
-            for (const QJsonObject &deployment : session->deployments()->objects()) {
-                const auto summary = Core::Release::summarizeDeployment(deployment);
-                if (services.isEmpty() || services.contains(summary.name))
-                    summaries.append(summary);
-            }
-            std::sort(summaries.begin(), summaries.end(), [](const auto &a, const auto &b) { return a.name < b.name; });
-            for (const auto &summary : std::as_const(summaries)) {
-                switch (summary.state) {
-                case RolloutState::Complete: ++row.healthy; break;
-                case RolloutState::Progressing:
-                case RolloutState::Paused: ++row.progressing; break;
-                case RolloutState::Failed:
-                case RolloutState::Degraded: ++row.degraded; break;
-                }
-                row.versions.append(summary.name + QLatin1Char(' ') + summary.versions.join(QLatin1Char('+')));
+        if (session->services()) {
+            const QStringList &wanted = row.environment.services;
+            const QString ns = session->environment().namespaceName;
+            const QList<QJsonObject> deployments = session->deployments()->objects();
+            const Core::Kube::ResourceCache *pods = session->pods();
+            QList<QJsonObject> services = session->services()->objects();
+            std::sort(services.begin(), services.end(),
+                      [](const QJsonObject &a, const QJsonObject &b) { return nameOf(a) < nameOf(b); });
+            for (const QJsonObject &service : std::as_const(services)) {
+                if (!wanted.isEmpty() && !wanted.contains(nameOf(service)))
+                    continue;
+                count(row,
+                      Core::Release::serviceStatus(service, deployments,
+                                                   session->endpoints()->object(ns, nameOf(service)),
+                                                   [pods, ns](const QString &name) { return pods->object(ns, name); }));
             }
         }
         Q_EMIT dataChanged(index(i), index(i));

@@ -6,12 +6,17 @@
 #include "core/environment/projectconfig.h"
 
 #include <QAbstractListModel>
+#include <QSet>
+
+namespace Lucent::Core::Release {
+struct ServiceStatus;
+}
 
 namespace Lucent::Ui {
 
 /// All environments side by side, one row each: connection state, how many services are
-/// healthy, progressing or degraded, and the version each service runs. Every row has a
-/// light session of its own (Deployments only), so all environments stay live at once.
+/// healthy, progressing or degraded, and the version each service serves. Every row has a
+/// light session of its own (what tells which version serves), so all environments stay live.
 class EnvironmentOverviewModel final : public QAbstractListModel
 {
     Q_OBJECT
@@ -50,10 +55,13 @@ private:
         int degraded = 0;
         QStringList versions;
     };
+    void scheduleRecount(Lucent::Core::Environment::EnvironmentSession *session);
     void recount(Lucent::Core::Environment::EnvironmentSession *session);
+    void count(Row &row, const Lucent::Core::Release::ServiceStatus &status);
     QString summaryText(const Row &row) const;
 
     QList<Row> m_rows;
+    QSet<Lucent::Core::Environment::EnvironmentSession *> m_pendingRecount;
 };
 
 } // namespace Lucent::Ui

@@ -88,25 +88,31 @@ RolloutDashboard::RolloutDashboard(QWidget *parent)
     const QFontMetrics metrics(m_view->font());
     const auto width = [&metrics](const char *sample) { return metrics.horizontalAdvance(QLatin1String(sample)) + 24; };
     m_view->setColumnWidth(ServicesTableModel::ServiceColumn, width("notification-service"));
-    m_view->setColumnWidth(ServicesTableModel::VersionColumn, width("1.10.12-crash"));
+    m_view->setColumnWidth(ServicesTableModel::VersionColumn, width("1.0.7 → 9.9.9-crash"));
     m_view->setColumnWidth(ServicesTableModel::ColourColumn, width("Colour"));
+    m_view->setColumnWidth(ServicesTableModel::StandbyColumn, width("green 2.2.0 (2/2 ready)"));
     for (int column :
          {ServicesTableModel::DesiredColumn, ServicesTableModel::UpdatedColumn, ServicesTableModel::ReadyColumn,
           ServicesTableModel::AvailableColumn, ServicesTableModel::AlertsColumn, ServicesTableModel::RestartsColumn})
         m_view->setColumnWidth(column, width("Available"));
     m_view->setColumnWidth(ServicesTableModel::StateColumn, width("Failed: ProgressDeadlineExceeded"));
-    // Colour only matters for services laid out blue/green; hide it while none is.
+    // Colours only matter for services laid out blue/green, the standby only once one exists.
     auto updateColourColumn = [this] {
-        bool any = false;
-        for (int row = 0; row < m_model->rowCount() && !any; ++row)
-            any = !m_model->summary(row).colour.isEmpty();
-        m_view->setColumnHidden(ServicesTableModel::ColourColumn, !any);
+        bool blueGreen = false;
+        bool standby = false;
+        for (int row = 0; row < m_model->rowCount(); ++row) {
+            const auto status = m_model->status(row);
+            blueGreen = blueGreen || status.blueGreen;
+            standby = standby || status.standby();
+        }
+        m_view->setColumnHidden(ServicesTableModel::ColourColumn, !blueGreen);
+        m_view->setColumnHidden(ServicesTableModel::StandbyColumn, !standby);
     };
     connect(m_model, &QAbstractItemModel::rowsInserted, this, updateColourColumn);
     connect(m_model, &QAbstractItemModel::dataChanged, this, updateColourColumn);
     connect(m_model, &QAbstractItemModel::modelReset, this, updateColourColumn);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
-        m_detail->setService(currentService());
+        m_detail->setService(currentDeployment());
         updateButtons();
     });
     connect(m_model, &QAbstractItemModel::dataChanged, this, &RolloutDashboard::updateButtons);
@@ -132,8 +138,8 @@ RolloutDashboard::RolloutDashboard(QWidget *parent)
     logs->setToolTip(tr("Follow the logs of every pod of the selected service (Ctrl+L)"));
     logs->setEnabled(true); // it needs only a selected service, checked when clicked
     connect(logs, &QPushButton::clicked, this, [this] {
-        if (const QString service = currentService(); !service.isEmpty())
-            Q_EMIT logsRequested(QStringLiteral("deployment/") + service);
+        if (const QString deployment = currentDeployment(); !deployment.isEmpty())
+            Q_EMIT logsRequested(QStringLiteral("deployment/") + deployment);
     });
 
     auto *top = new QHBoxLayout;
@@ -206,19 +212,26 @@ QString RolloutDashboard::currentService() const
     return current.isValid() ? current.siblingAtColumn(0).data(ServicesTableModel::NameRole).toString() : QString();
 }
 
+QString RolloutDashboard::currentDeployment() const
+{
+    const QModelIndex current = m_view->selectionModel()->currentIndex();
+    return current.isValid() ? current.siblingAtColumn(0).data(ServicesTableModel::DeploymentRole).toString()
+                             : QString();
+}
+
 OperationTarget RolloutDashboard::currentTarget() const
 {
-    const QString service = currentService();
-    if (service.isEmpty() || !m_session || !m_session->deployments())
+    const QString deployment = currentDeployment();
+    if (deployment.isEmpty() || !m_session || !m_session->deployments())
         return {};
-    return OperationTarget::of(m_session->deployments()->object(m_session->environment().namespaceName, service));
+    return OperationTarget::of(m_session->deployments()->object(m_session->environment().namespaceName, deployment));
 }
 
 void RolloutDashboard::updateButtons()
 {
-    const QString service = currentService();
-    const int row = m_model->rowOf(service);
-    const bool paused = row >= 0 && m_model->summary(row).state == Core::Release::RolloutState::Paused;
+    const int row = m_model->rowOf(currentService());
+    const auto status = m_model->status(row);
+    const bool paused = status.active() && status.active()->state == Core::Release::RolloutState::Paused;
     m_pause->setText(paused ? tr("Res&ume") : tr("&Pause"));
     QStringList denied;
     // Changes wait for a live cluster: what the table shows may no longer be true.
@@ -226,7 +239,7 @@ void RolloutDashboard::updateButtons()
     auto apply = [&](QPushButton *button, RolloutAction action) {
         const Permission permission = m_permissions ? m_permissions->permission(action) : Permission();
         const bool allowed = permission.known && permission.allowed;
-        button->setEnabled(row >= 0 && allowed && connected && !isRunning());
+        button->setEnabled(status.active() && allowed && connected && !isRunning());
         button->setToolTip(permission.known && !permission.allowed ? permission.reason : QString());
         if (permission.known && !permission.allowed && !denied.contains(permission.reason))
             denied.append(permission.reason);
@@ -285,7 +298,7 @@ bool RolloutDashboard::askable(const OperationTarget &target)
     if (target.isValid())
         return true;
     // A selected row whose Deployment the cache no longer holds: it was deleted just now.
-    if (const QString service = currentService(); !service.isEmpty())
+    if (const QString service = currentDeployment(); !service.isEmpty())
         m_banner->showMessages(InlineBanner::Severity::Info,
                                {tr("%1 is no longer in %2; there is nothing to act on.")
                                     .arg(service, m_session->environment().namespaceName)});
@@ -329,7 +342,7 @@ void RolloutDashboard::onPauseResume()
     if (!askable(target))
         return;
     const auto &env = m_session->environment();
-    const bool paused = m_model->summary(m_model->rowOf(target.name)).state == Core::Release::RolloutState::Paused;
+    const bool paused = target.paused;
     auto *dialog = new ConfirmActionDialog(paused ? tr("Resume") : tr("Pause"),
                                            paused ? tr("Resume the rollout of %1 in %2?").arg(target.name, env.name)
                                                   : tr("Pause the rollout of %1 in %2? Changes to its template wait "

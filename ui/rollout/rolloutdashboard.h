@@ -57,6 +57,8 @@ private:
     void onSessionReady();
     void updateButtons();
     QString currentService() const;
+    /// The selected service's Deployment of the live colour: what the actions act on.
+    QString currentDeployment() const;
     /// The selected Deployment as the cache has it now: what a question is about.
     Lucent::Core::Release::OperationTarget currentTarget() const;
     bool askable(const Lucent::Core::Release::OperationTarget &target);

@@ -17,6 +17,7 @@ namespace Lucent::Ui {
 using Core::Environment::EnvironmentSession;
 using Core::Kube::ResourceCache;
 using Core::Release::RolloutState;
+using Core::Release::ServiceStatus;
 
 namespace {
 
@@ -90,79 +91,116 @@ void ServicesTableModel::setSession(EnvironmentSession *session)
 
 void ServicesTableModel::connectCaches()
 {
+    ResourceCache *services = m_session->services();
+    connect(services, &ResourceCache::added, this, &ServicesTableModel::onService);
+    connect(services, &ResourceCache::updated, this,
+            [this](const QJsonObject &, const QJsonObject &current) { onService(current); });
+    connect(services, &ResourceCache::removed, this, &ServicesTableModel::onServiceRemoved);
+    // A Deployment may belong to any row (its colour, its replicas): the rows are few.
     ResourceCache *deployments = m_session->deployments();
-    connect(deployments, &ResourceCache::added, this, &ServicesTableModel::onDeployment);
-    connect(deployments, &ResourceCache::updated, this,
-            [this](const QJsonObject &, const QJsonObject &current) { onDeployment(current); });
-    connect(deployments, &ResourceCache::removed, this, &ServicesTableModel::onDeploymentRemoved);
-    for (const QJsonObject &deployment : deployments->objects())
-        onDeployment(deployment);
-    if (ResourceCache *pods = m_session->pods()) {
-        connect(pods, &ResourceCache::added, this, [this](const QJsonObject &pod) { onPod(pod, false); });
-        connect(pods, &ResourceCache::updated, this,
-                [this](const QJsonObject &, const QJsonObject &pod) { onPod(pod, false); });
-        connect(pods, &ResourceCache::removed, this, [this](const QJsonObject &pod) { onPod(pod, true); });
-        for (const QJsonObject &pod : pods->objects())
-            onPod(pod, false);
-    }
+    connect(deployments, &ResourceCache::added, this, &ServicesTableModel::recomputeAll);
+    connect(deployments, &ResourceCache::updated, this, &ServicesTableModel::recomputeAll);
+    connect(deployments, &ResourceCache::removed, this, &ServicesTableModel::recomputeAll);
+    // Endpoints are named after their Service: an event touches one row.
+    ResourceCache *endpoints = m_session->endpoints();
+    connect(endpoints, &ResourceCache::added, this, [this](const QJsonObject &e) { recompute(nameOf(e)); });
+    connect(endpoints, &ResourceCache::updated, this,
+            [this](const QJsonObject &, const QJsonObject &e) { recompute(nameOf(e)); });
+    connect(endpoints, &ResourceCache::removed, this, [this](const QJsonObject &e) { recompute(nameOf(e)); });
+    ResourceCache *pods = m_session->pods();
+    connect(pods, &ResourceCache::added, this, [this](const QJsonObject &pod) { onPod(pod, false); });
+    connect(pods, &ResourceCache::updated, this,
+            [this](const QJsonObject &, const QJsonObject &pod) { onPod(pod, false); });
+    connect(pods, &ResourceCache::removed, this, [this](const QJsonObject &pod) { onPod(pod, true); });
+    for (const QJsonObject &service : services->objects())
+        onService(service);
 }
 
-bool ServicesTableModel::belongs(const QJsonObject &deployment) const
+bool ServicesTableModel::belongs(const QString &service) const
 {
     const QStringList &services = m_session->environment().services;
-    return services.isEmpty() || services.contains(nameOf(deployment));
+    return services.isEmpty() || services.contains(service);
 }
 
-int ServicesTableModel::rowOf(const QString &name) const
+int ServicesTableModel::rowOf(const QString &service) const
 {
     for (int row = 0; row < m_rows.size(); ++row) {
-        if (m_rows[row].summary.name == name)
+        if (m_rows[row].status.name == service)
             return row;
     }
     return -1;
 }
 
-void ServicesTableModel::onDeployment(const QJsonObject &deployment)
+ServiceStatus ServicesTableModel::statusOf(const QJsonObject &service, const QList<QJsonObject> &deployments) const
 {
-    if (!belongs(deployment))
+    const QString ns = m_session->environment().namespaceName;
+    const ResourceCache *pods = m_session->pods();
+    return Core::Release::serviceStatus(service, deployments, m_session->endpoints()->object(ns, nameOf(service)),
+                                        [pods, ns](const QString &name) { return pods->object(ns, name); });
+}
+
+void ServicesTableModel::onService(const QJsonObject &service)
+{
+    const QString name = nameOf(service);
+    if (!belongs(name))
         return;
-    Row fresh{Core::Release::summarizeDeployment(deployment),
-              deployment.value(QLatin1String("spec"))
-                  .toObject()
-                  .value(QLatin1String("selector"))
-                  .toObject()
-                  .value(QLatin1String("matchLabels"))
-                  .toObject(),
-              0};
-    const int row = rowOf(fresh.summary.name);
+    Row fresh{statusOf(service, m_session->deployments()->objects()), Core::Release::baseSelector(service), 0};
+    const int row = rowOf(name);
     if (row < 0) {
         beginInsertRows({}, int(m_rows.size()), int(m_rows.size()));
         m_rows.append(fresh);
         endInsertRows();
-        // Pods seen before their Deployment: count them now.
-        if (m_session && m_session->pods()) {
-            for (const QJsonObject &pod : m_session->pods()->objects())
-                onPod(pod, false);
-        }
-        return;
+    } else {
+        const bool sameSelector = m_rows[row].baseSelector == fresh.baseSelector;
+        fresh.restarts = m_rows[row].restarts;
+        m_rows[row] = fresh;
+        Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+        if (sameSelector)
+            return;
     }
-    fresh.restarts = m_rows[row].restarts;
-    m_rows[row] = fresh;
-    Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+    // Pods seen before their Service, or selected anew: count them now.
+    for (const QJsonObject &pod : m_session->pods()->objects())
+        onPod(pod, false);
 }
 
-void ServicesTableModel::onDeploymentRemoved(const QJsonObject &deployment)
+void ServicesTableModel::onServiceRemoved(const QJsonObject &service)
 {
-    const int row = rowOf(nameOf(deployment));
+    const int row = rowOf(nameOf(service));
     if (row < 0)
         return;
-    // Its pods' shares go with it; a Deployment of the same name later counts them afresh.
-    const QString name = m_rows[row].summary.name;
+    // Its pods' shares go with it; a Service of the same name later counts them afresh.
+    const QString name = m_rows[row].status.name;
     for (auto it = m_pods.begin(); it != m_pods.end();)
         it = it->owner == name ? m_pods.erase(it) : std::next(it);
     beginRemoveRows({}, row, row);
     m_rows.removeAt(row);
     endRemoveRows();
+}
+
+void ServicesTableModel::recompute(const QString &service)
+{
+    const int row = rowOf(service);
+    if (row < 0 || !m_session)
+        return;
+    const QJsonObject object = m_session->services()->object(m_session->environment().namespaceName, service);
+    if (object.isEmpty())
+        return; // its removal is on its way
+    m_rows[row].status = statusOf(object, m_session->deployments()->objects());
+    Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+}
+
+void ServicesTableModel::recomputeAll()
+{
+    if (m_rows.isEmpty() || !m_session)
+        return;
+    const QList<QJsonObject> deployments = m_session->deployments()->objects();
+    const QString ns = m_session->environment().namespaceName;
+    for (Row &row : m_rows) {
+        const QJsonObject object = m_session->services()->object(ns, row.status.name);
+        if (!object.isEmpty())
+            row.status = statusOf(object, deployments);
+    }
+    refreshAll(0, ColumnCount - 1);
 }
 
 void ServicesTableModel::onPod(const QJsonObject &pod, bool removed)
@@ -173,16 +211,17 @@ void ServicesTableModel::onPod(const QJsonObject &pod, bool removed)
         const QJsonObject labels
             = pod.value(QLatin1String("metadata")).toObject().value(QLatin1String("labels")).toObject();
         for (const Row &row : std::as_const(m_rows)) {
-            if (Core::Kube::selectorMatches(row.selector, labels)) {
-                fresh = {row.summary.name, podRestarts(pod)};
+            if (Core::Kube::selectorMatches(row.baseSelector, labels)) {
+                fresh = {row.status.name, podRestarts(pod), Core::Release::podVersion(pod)};
                 break;
             }
         }
     }
     // Move this pod's share from its old row to its new one: a watch event costs the rows it
     // touches, not a walk over every pod of the namespace.
+    const bool known = m_pods.contains(name);
     const PodShare old = m_pods.value(name);
-    if (old.owner == fresh.owner && old.restarts == fresh.restarts)
+    if (known && old.owner == fresh.owner && old.restarts == fresh.restarts && old.version == fresh.version)
         return;
     if (fresh.owner.isEmpty())
         m_pods.remove(name);
@@ -190,6 +229,13 @@ void ServicesTableModel::onPod(const QJsonObject &pod, bool removed)
         m_pods.insert(name, fresh);
     addRestarts(rowOf(old.owner), -old.restarts);
     addRestarts(rowOf(fresh.owner), fresh.restarts);
+    // A pod the Endpoints may name (new, gone, or running another image) changes what is served.
+    if (!known || removed || old.version != fresh.version || old.owner != fresh.owner) {
+        if (!old.owner.isEmpty())
+            recompute(old.owner);
+        if (!fresh.owner.isEmpty() && fresh.owner != old.owner)
+            recompute(fresh.owner);
+    }
 }
 
 void ServicesTableModel::addRestarts(int row, int delta)
@@ -212,26 +258,70 @@ int ServicesTableModel::columnCount(const QModelIndex &parent) const
 
 QVariant ServicesTableModel::display(const Row &row, int column) const
 {
-    const Core::Release::RolloutSummary &s = row.summary;
+    const ServiceStatus &status = row.status;
+    const Core::Release::RolloutSummary *active = status.active();
     switch (column) {
-    case ServiceColumn: return s.name;
-    case VersionColumn: return s.versions.join(QStringLiteral(", "));
-    case ColourColumn: return s.colour;
-    case DesiredColumn: return s.desired;
-    case UpdatedColumn: return s.updated;
-    case ReadyColumn: return s.ready;
-    case AvailableColumn: return s.available;
-    case StateColumn: return Core::Release::rolloutStateName(s.state);
+    case ServiceColumn: return status.name;
+    case VersionColumn: return status.versionText();
+    case ColourColumn: return status.liveColour;
+    case StandbyColumn: return status.standbyText();
+    case DesiredColumn: return active ? QVariant(active->desired) : QVariant(QString());
+    case UpdatedColumn: return active ? QVariant(active->updated) : QVariant(QString());
+    case ReadyColumn: return active ? QVariant(active->ready) : QVariant(QString());
+    case AvailableColumn: return active ? QVariant(active->available) : QVariant(QString());
+    case StateColumn:
+        if (active)
+            return Core::Release::rolloutStateName(active->state);
+        return status.blueGreen ? tr("No %1 Deployment").arg(status.liveColour) : QString();
     case AlertsColumn: {
         const auto *alerts = m_session ? m_session->alerts() : nullptr;
         if (!alerts || !alerts->hasAnswered())
             return QString(); // no Prometheus, or no answer yet: unknown, not zero
-        return alerts->firingCount(s.name);
+        return alerts->firingCount(status.name);
     }
     case RestartsColumn: return row.restarts;
-    case AgeColumn: return ageText(s.created);
+    case AgeColumn: return active ? ageText(active->created) : QString();
     default: return {};
     }
+}
+
+QVariant ServicesTableModel::sortKey(const Row &row, int column) const
+{
+    const Core::Release::RolloutSummary *active = row.status.active();
+    if (column == AgeColumn)
+        return active && active->created.isValid() ? -active->created.toSecsSinceEpoch() : 0; // youngest first
+    if (column == StateColumn)
+        return active ? int(active->state) : -1;
+    return display(row, column);
+}
+
+QVariant ServicesTableModel::toolTip(const Row &row, int column) const
+{
+    const ServiceStatus &status = row.status;
+    const Core::Release::RolloutSummary *active = status.active();
+    QStringList lines;
+    switch (column) {
+    case VersionColumn:
+        lines.append(tr("Serving: %n ready pod(s) of the Service's Endpoints", nullptr, status.servingPods));
+        if (!status.pendingTarget().isEmpty())
+            lines.append(tr("Rolling out: %1").arg(active->images.join(QStringLiteral(", "))));
+        break;
+    case ColourColumn:
+        if (status.blueGreen)
+            lines.append(tr("The Service selects color=%1").arg(status.liveColour));
+        break;
+    case StandbyColumn:
+        if (const auto *standby = status.standby())
+            lines.append(tr("%1: %2").arg(standby->name, standby->images.join(QStringLiteral(", "))));
+        break;
+    case StateColumn:
+        if (active && !active->reason.isEmpty())
+            lines.append(active->reason);
+        lines.append(status.problems);
+        break;
+    default: break;
+    }
+    return lines.isEmpty() ? QVariant() : QVariant(lines.join(QLatin1Char('\n')));
 }
 
 void ServicesTableModel::onSessionState()
@@ -284,25 +374,15 @@ QVariant ServicesTableModel::data(const QModelIndex &index, int role) const
             return tr("unknown");
         return display(row, index.column());
     case StaleRole: return stale;
-    case SortRole:
-        if (index.column() == AgeColumn)
-            return row.summary.created.isValid() ? -row.summary.created.toSecsSinceEpoch() : 0; // youngest first
-        if (index.column() == StateColumn)
-            return int(row.summary.state);
-        return display(row, index.column());
-    case Qt::ToolTipRole:
-        if (stale)
-            return staleNote(index.column());
-        if (index.column() == StateColumn)
-            return row.summary.reason;
-        if (index.column() == VersionColumn)
-            return row.summary.images.join(QLatin1Char('\n'));
-        return {};
+    case SortRole: return sortKey(row, index.column());
+    case Qt::ToolTipRole: return stale ? QVariant(staleNote(index.column())) : toolTip(row, index.column());
     case Qt::ForegroundRole:
         if (stale)
             return QBrush(QColor(0x8a, 0x8a, 0x8a)); // grey in both themes: no state colour it has not earned
-        if (index.column() == StateColumn)
-            return QBrush(stateColour(row.summary.state));
+        if (index.column() == StateColumn && !row.status.problems.isEmpty())
+            return QBrush(QColor(0xd1, 0x3b, 0x3b));
+        if (index.column() == StateColumn && row.status.active())
+            return QBrush(stateColour(row.status.active()->state));
         if (index.column() == AlertsColumn && display(row, AlertsColumn).toInt() > 0)
             return QBrush(QColor(0xd1, 0x3b, 0x3b));
         return {};
@@ -312,8 +392,9 @@ QVariant ServicesTableModel::data(const QModelIndex &index, int role) const
         if (index.column() == RestartsColumn || index.column() == AlertsColumn)
             return int(Qt::AlignRight | Qt::AlignVCenter);
         return {};
-    case StateRole: return int(row.summary.state);
-    case NameRole: return row.summary.name;
+    case StateRole: return row.status.active() ? int(row.status.active()->state) : -1;
+    case NameRole: return row.status.name;
+    case DeploymentRole: return row.status.active() ? row.status.active()->name : QString();
     default: return {};
     }
 }
@@ -326,6 +407,7 @@ QVariant ServicesTableModel::headerData(int section, Qt::Orientation orientation
     case ServiceColumn: return tr("Service");
     case VersionColumn: return tr("Version");
     case ColourColumn: return tr("Colour");
+    case StandbyColumn: return tr("Standby");
     case DesiredColumn: return tr("Desired");
     case UpdatedColumn: return tr("Updated");
     case ReadyColumn: return tr("Ready");

@@ -3,7 +3,7 @@
 #include "ui/common/itemroles.h"
 
 #include "core/environment/environmentsession.h"
-#include "core/release/rolloutsummary.h"
+#include "core/release/servicestatus.h"
 
 #include <QAbstractTableModel>
 #include <QDateTime>
@@ -12,9 +12,11 @@
 
 namespace Lucent::Ui {
 
-/// One row per Deployment of the environment's platform: versions, colour, replica counts,
-/// rollout state, restarts and age. Fed by the session's watch caches: a watch event changes
-/// the cells it touches; only a new environment resets the model.
+/// One row per Service of the environment's platform: the colour and version it serves now
+/// (its selector, its Endpoints' pods), the target of a rollout under way, the standby
+/// colour, and the live colour's Deployment's replicas, rollout state, restarts and age. Fed
+/// by the session's watch caches: an event recomputes the rows it touches; only a new
+/// environment resets the model.
 class ServicesTableModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -25,6 +27,7 @@ public:
         ServiceColumn,
         VersionColumn,
         ColourColumn,
+        StandbyColumn,
         DesiredColumn,
         UpdatedColumn,
         ReadyColumn,
@@ -35,7 +38,12 @@ public:
         AgeColumn,
         ColumnCount
     };
-    enum Role { StateRole = ServiceStateRole, NameRole = ServiceNameRole, StaleRole = ServiceStaleRole };
+    enum Role {
+        StateRole = ServiceStateRole,
+        NameRole = ServiceNameRole,
+        StaleRole = ServiceStaleRole,
+        DeploymentRole = ServiceDeploymentRole
+    };
 
     explicit ServicesTableModel(QObject *parent = nullptr);
 
@@ -43,8 +51,8 @@ public:
     void setSession(Lucent::Core::Environment::EnvironmentSession *session);
     Lucent::Core::Environment::EnvironmentSession *session() const { return m_session; }
 
-    int rowOf(const QString &name) const;
-    Lucent::Core::Release::RolloutSummary summary(int row) const { return m_rows.value(row).summary; }
+    int rowOf(const QString &service) const;
+    Lucent::Core::Release::ServiceStatus status(int row) const { return m_rows.value(row).status; }
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -53,17 +61,24 @@ public:
 
 private:
     struct Row {
-        Lucent::Core::Release::RolloutSummary summary;
-        QJsonObject selector; ///< spec.selector.matchLabels
+        Lucent::Core::Release::ServiceStatus status;
+        QJsonObject baseSelector; ///< the Service's selector without "color": every colour's pods
         int restarts = 0;
     };
     void connectCaches();
-    bool belongs(const QJsonObject &deployment) const;
-    void onDeployment(const QJsonObject &deployment);
-    void onDeploymentRemoved(const QJsonObject &deployment);
+    bool belongs(const QString &service) const;
+    void onService(const QJsonObject &service);
+    void onServiceRemoved(const QJsonObject &service);
+    /// Recomputes the row of @p service from the caches; emits the change when it differs.
+    void recompute(const QString &service);
+    void recomputeAll();
+    Lucent::Core::Release::ServiceStatus statusOf(const QJsonObject &service,
+                                                  const QList<QJsonObject> &deployments) const;
     void onPod(const QJsonObject &pod, bool removed);
     void addRestarts(int row, int delta);
     QVariant display(const Row &row, int column) const;
+    QVariant sortKey(const Row &row, int column) const;
+    QVariant toolTip(const Row &row, int column) const;
     /// Whether @p column shows what no live source confirms now: every column while the
     /// cluster cannot be reached, the Alerts column while Prometheus cannot.
     bool isStale(int column) const;
@@ -80,6 +95,7 @@ private:
     struct PodShare {
         QString owner; ///< the service row the pod belongs to
         int restarts = 0; ///< its containers' restarts, counted in that row
+        QString version; ///< its images' tags: a change may change what the row serves
     };
     QHash<QString, PodShare> m_pods; ///< by pod name
 };
