@@ -10,10 +10,13 @@
 
 #include <QChart>
 #include <QComboBox>
+#include <QDateTimeAxis>
 #include <QFile>
 #include <QLabel>
 #include <QLineSeries>
 #include <QSignalSpy>
+#include <QTabWidget>
+#include <QValueAxis>
 #include <QtTest>
 
 using Lucent::Tests::SandboxProcess;
@@ -26,6 +29,7 @@ class TestMetricsView : public QObject
 private Q_SLOTS:
     void initTestCase();
     void serviceChartsShowALinePerVersion();
+    void chartsAreReadableAndShareColours();
     void promqlBoxChartsAndShowsErrors();
 
 private:
@@ -84,6 +88,81 @@ void TestMetricsView::serviceChartsShowALinePerVersion()
                  },
                  90000),
              qPrintable(names(m_view->rateChart()).join(u',')));
+}
+
+namespace {
+
+QLineSeries *seriesNamed(MetricChart *chart, const QString &name)
+{
+    for (QAbstractSeries *series : chart->chart()->series()) {
+        if (series->name() == name)
+            return qobject_cast<QLineSeries *>(series);
+    }
+    return nullptr;
+}
+
+} // namespace
+
+// Issue 15's "hard to read": labelled time axes, uncut value labels, one colour per version
+// in every chart, legends that name what differs, and charts that follow a dark palette.
+void TestMetricsView::chartsAreReadableAndShareColours()
+{
+    auto *tabs = m_window->findChild<QTabWidget *>();
+    QVERIFY(tabs);
+    QVERIFY(tabs->indexOf(m_view) >= 0);
+    tabs->setCurrentWidget(m_view);
+    QTRY_VERIFY_WITH_TIMEOUT(m_view->isVisible(), 5000);
+    QSignalSpy refreshed(m_view, &MetricsView::refreshed);
+    m_view->refresh();
+    QVERIFY(refreshed.wait(10000));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_view->rateChart()->isLoading(), 5000);
+    const QDateTime now = QDateTime::currentDateTime();
+    for (MetricChart *chart : {m_view->rateChart(), m_view->errorChart(), m_view->latencyChart()}) {
+        const auto times = chart->chart()->axes(Qt::Horizontal);
+        QCOMPARE(times.size(), 1);
+        auto *time = qobject_cast<QDateTimeAxis *>(times.constFirst());
+        QVERIFY(time && time->labelsVisible());
+        // The window the view asked for (the last 15 minutes), not a range the series reset.
+        QVERIFY2(qAbs(time->max().secsTo(now)) < 60, qPrintable(time->max().toString(Qt::ISODate)));
+        QCOMPARE(time->min().secsTo(time->max()), 15 * 60);
+        auto *value = qobject_cast<QValueAxis *>(chart->chart()->axes(Qt::Vertical).constFirst());
+        QVERIFY(value);
+        QTRY_VERIFY_WITH_TIMEOUT(!value->labelsTruncated(), 5000);
+        QVERIFY(!time->labelsTruncated());
+    }
+    // Both versions are in the request rate: each has one colour, the same in every chart.
+    QLineSeries *oldRate = seriesNamed(m_view->rateChart(), QStringLiteral("2.1.0"));
+    QLineSeries *newRate = seriesNamed(m_view->rateChart(), QStringLiteral("2.2.0"));
+    QVERIFY(oldRate && newRate);
+    QVERIFY(oldRate->pen().color() != newRate->pen().color());
+    for (MetricChart *chart : {m_view->errorChart(), m_view->latencyChart()}) {
+        for (QLineSeries *rate : {oldRate, newRate}) {
+            if (QLineSeries *same = seriesNamed(chart, rate->name()))
+                QCOMPARE(same->pen().color(), rate->pen().color());
+        }
+    }
+
+    // A PromQL answer is named by the labels that tell its series apart.
+    m_view->runQuery(
+        QStringLiteral("sum by (namespace, app) (rate(http_requests_total{namespace=\"lucent-staging\"}[1m]))"));
+    QTRY_VERIFY_WITH_TIMEOUT(m_view->queryChart()->seriesCount() > 1, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_view->queryChart()->isLoading(), 5000);
+    QVERIFY(seriesNamed(m_view->queryChart(), QStringLiteral("wallet-service")));
+    for (QAbstractSeries *series : m_view->queryChart()->chart()->series())
+        QVERIFY2(!series->name().contains(QLatin1String("lucent-staging")), qPrintable(series->name()));
+
+    // A dark palette gives a dark chart with light text.
+    QPalette dark;
+    dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
+    dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
+    dark.setColor(QPalette::Text, QColor(0xe0, 0xe0, 0xe0));
+    MetricChart *rate = m_view->rateChart();
+    const QPalette before = rate->palette();
+    rate->setPalette(dark);
+    QVERIFY(rate->chart()->backgroundBrush().color().lightness() < 64);
+    QVERIFY(rate->chart()->axes(Qt::Vertical).constFirst()->labelsBrush().color().lightness() > 192);
+    rate->setPalette(before);
+    QVERIFY(rate->chart()->backgroundBrush().color().lightness() > 192);
 }
 
 void TestMetricsView::promqlBoxChartsAndShowsErrors()

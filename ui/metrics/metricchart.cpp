@@ -1,5 +1,7 @@
 #include "ui/metrics/metricchart.h"
 
+#include "ui/common/seriescolours.h"
+
 #include <QDateTimeAxis>
 #include <QElapsedTimer>
 #include <QFile>
@@ -73,14 +75,47 @@ MetricChart::MetricChart(const QString &title, const QString &unit, QWidget *par
     chart->legend()->setAlignment(Qt::AlignBottom);
     chart->setMargins(QMargins(4, 4, 4, 4));
     m_timeAxis->setFormat(QStringLiteral("HH:mm:ss"));
+    m_timeAxis->setTitleText(tr("time"));
     m_valueAxis->setTitleText(unit);
     m_valueAxis->setLabelFormat(QStringLiteral("%.3g"));
+    // A label that does not fit yet (the first layout happens before the tab has its size)
+    // would stay cut to "0…"; the axis takes the room it needs instead.
+    m_timeAxis->setTruncateLabels(false);
+    m_valueAxis->setTruncateLabels(false);
+    chart->legend()->setShowToolTips(true);
     chart->addAxis(m_timeAxis, Qt::AlignBottom);
     chart->addAxis(m_valueAxis, Qt::AlignLeft);
     setChart(chart);
     setRenderHint(QPainter::Antialiasing);
     setRubberBand(QChartView::HorizontalRubberBand); // drag to zoom into a time span
     setMinimumHeight(200);
+    applyPalette();
+}
+
+void MetricChart::applyPalette()
+{
+    const QPalette palette = this->palette();
+    QChart *chart = this->chart();
+    chart->setBackgroundBrush(palette.base());
+    chart->setBackgroundPen(QPen(palette.color(QPalette::Mid)));
+    chart->setTitleBrush(palette.text());
+    chart->legend()->setLabelColor(palette.color(QPalette::Text));
+    setBackgroundBrush(palette.window());
+    for (QAbstractAxis *axis : {static_cast<QAbstractAxis *>(m_timeAxis), static_cast<QAbstractAxis *>(m_valueAxis)}) {
+        axis->setLabelsBrush(palette.text());
+        axis->setTitleBrush(palette.text());
+        axis->setLinePenColor(palette.color(QPalette::Mid));
+        QColor grid = palette.color(QPalette::Text);
+        grid.setAlpha(40);
+        axis->setGridLineColor(grid);
+    }
+}
+
+void MetricChart::changeEvent(QEvent *event)
+{
+    QChartView::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        applyPalette();
 }
 
 void MetricChart::setThreshold(double value, const QString &name)
@@ -94,14 +129,28 @@ QString MetricChart::seriesName(const Core::Prometheus::Labels &labels) const
     if (!m_legendLabel.isEmpty() && labels.contains(m_legendLabel))
         return labels.value(m_legendLabel);
     QStringList parts;
-    for (auto it = labels.cbegin(); it != labels.cend(); ++it)
-        parts.append(it.key() + QLatin1Char('=') + it.value());
+    for (auto it = labels.cbegin(); it != labels.cend(); ++it) {
+        if (m_distinctLabels.isEmpty() || m_distinctLabels.contains(it.key()))
+            parts.append(m_distinctLabels.size() == 1 ? it.value() : it.key() + QLatin1Char('=') + it.value());
+    }
     return parts.isEmpty() ? tr("value") : parts.join(QStringLiteral(", "));
 }
 
 void MetricChart::setResult(const Core::Prometheus::QueryResult &result, const QDateTime &start, const QDateTime &end)
 {
     m_result = result;
+    m_distinctLabels.clear();
+    for (const auto &series : result.series) {
+        for (auto it = series.labels.cbegin(); it != series.labels.cend(); ++it) {
+            if (m_distinctLabels.contains(it.key()))
+                continue;
+            const bool differs = std::any_of(result.series.cbegin(), result.series.cend(), [&it](const auto &other) {
+                return other.labels.value(it.key()) != it.value();
+            });
+            if (differs)
+                m_distinctLabels.append(it.key());
+        }
+    }
     QChart *chart = this->chart();
     chart->removeAllSeries();
     // Qt Charts recomputes every series' geometry when an axis range, a pen, addSeries or
@@ -128,8 +177,7 @@ void MetricChart::setResult(const Core::Prometheus::QueryResult &result, const Q
     }
     if (std::isfinite(m_threshold))
         high = std::max(high, m_threshold);
-    m_timeAxis->setRange(start, end);
-    m_valueAxis->setRange(std::min(0.0, low), high > low ? high * 1.1 : low + 1);
+    m_valueSpan = {std::min(0.0, low), high > low ? high * 1.1 : low + 1};
     // Antialiased two-pixel lines go through the stroker; past some tens of thousands of points
     // that costs frames, and one-pixel plain lines take the raster engine's fast path instead.
     m_busy = drawn >= BusyPoints;
@@ -166,12 +214,13 @@ void MetricChart::addPendingSeries(int generation, qint64 budgetNs)
         chart->addSeries(line);
         line->attachAxis(m_timeAxis);
         line->attachAxis(m_valueAxis);
+        QPen pen = line->pen();
+        pen.setColor(SeriesColours::shared().colourOf(pending.name)); // the same in every chart
         if (m_busy) {
-            QPen pen = line->pen(); // the theme's colour
             pen.setWidth(1);
             pen.setCosmetic(true);
-            line->setPen(pen);
         }
+        line->setPen(pen);
         line->replace(pending.points);
         connect(line, &QLineSeries::hovered, this, [this, name = pending.name](const QPointF &point, bool state) {
             if (!state)
@@ -202,6 +251,12 @@ void MetricChart::addPendingSeries(int generation, qint64 budgetNs)
         line->append(m_thresholdSpan.second, m_threshold);
         connectLegendMarker(line);
     }
+    // Attaching a series resets the axes' ranges (a time axis then draws no labels at all):
+    // the ranges go in last.
+    m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(qint64(m_thresholdSpan.first)),
+                         QDateTime::fromMSecsSinceEpoch(qint64(m_thresholdSpan.second)));
+    m_timeAxis->setTickCount(std::clamp(width() / 120, 3, 8));
+    m_valueAxis->setRange(m_valueSpan.first, m_valueSpan.second);
     chart->legend()->show();
     viewport()->setUpdatesEnabled(true);
     Q_EMIT loaded();
@@ -211,10 +266,11 @@ void MetricChart::connectLegendMarker(QLineSeries *line)
 {
     // Legend entries switch their line on and off.
     for (QLegendMarker *marker : chart()->legend()->markers(line)) {
-        connect(marker, &QLegendMarker::clicked, this, [marker] {
+        connect(marker, &QLegendMarker::clicked, this, [this, marker] {
             marker->series()->setVisible(!marker->series()->isVisible());
             marker->setVisible(true);
-            marker->setLabelBrush(marker->series()->isVisible() ? QBrush(Qt::black) : QBrush(Qt::gray));
+            marker->setLabelBrush(marker->series()->isVisible() ? palette().text()
+                                                                : palette().brush(QPalette::Disabled, QPalette::Text));
         });
     }
 }

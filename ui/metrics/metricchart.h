@@ -53,7 +53,13 @@ private:
 
     void addPendingSeries(int generation, qint64 budgetNs);
     void connectLegendMarker(QLineSeries *line);
+    /// What tells the series apart: the legend label if given, else the labels whose values
+    /// differ between the series (all of them for a single series).
     QString seriesName(const Lucent::Core::Prometheus::Labels &labels) const;
+    /// Background, text and grid from the widget's palette, so that the dark theme has a
+    /// dark chart.
+    void applyPalette();
+    void changeEvent(QEvent *event) override;
 
     QString m_unit;
     QString m_legendLabel;
@@ -64,6 +70,8 @@ private:
     QValueAxis *m_valueAxis = nullptr;
     QList<PendingLine> m_pending;
     QPair<double, double> m_thresholdSpan;
+    QPair<double, double> m_valueSpan{0, 1};
+    QStringList m_distinctLabels; ///< labels whose values differ between the result's series
     int m_loadGeneration = 0;
     bool m_busy = false;
 };

@@ -1,6 +1,7 @@
 #include "ui/rollout/servicestablemodel.h"
 
 #include "ui/common/agetext.h"
+#include "ui/common/seriescolours.h"
 
 #include "core/environment/environmentsession.h"
 #include "core/kube/labelselector.h"
@@ -391,6 +392,11 @@ QVariant ServicesTableModel::data(const QModelIndex &index, int role) const
             return int(Qt::AlignRight | Qt::AlignVCenter);
         if (index.column() == RestartsColumn || index.column() == AlertsColumn)
             return int(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
+    case Qt::DecorationRole:
+        // The colour's swatch is the colour its lines have in the charts.
+        if (index.column() == ColourColumn && !row.status.liveColour.isEmpty() && !stale)
+            return SeriesColours::shared().colourOf(row.status.liveColour);
         return {};
     case StateRole: return row.status.active() ? int(row.status.active()->state) : -1;
     case NameRole: return row.status.name;
