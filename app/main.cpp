@@ -106,6 +106,8 @@ int main(int argc, char **argv)
     auto openWindow = [&](const QStringList &files, bool explicitFile, const QString &projectFile) {
         window = std::make_unique<Lucent::Ui::MainWindow>(files, explicitFile, projectFile);
         window->setWorkspace(workspace());
+        if (options.windowSize.isValid())
+            window->resize(options.windowSize);
         window->showView(options.view);
         if (!options.logs.isEmpty())
             window->openLogs(options.logs);

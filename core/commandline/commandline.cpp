@@ -115,8 +115,11 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     const QCommandLineOption open(QStringLiteral("open"),
                                   QStringLiteral("Open this manifest in the Manifests tab (implies --view manifests)."),
                                   QStringLiteral("file"));
+    const QCommandLineOption size(
+        QStringLiteral("size"), QStringLiteral("The window's size, e.g. 1024x700 (for screenshots of small screens)."),
+        QStringLiteral("WIDTHxHEIGHT"));
     parser.addOptions({help, version, kubeconfig, config, sandbox, view, logs, screenshot, screenshotTimeout, logLevel,
-                       theme, workspace, open});
+                       theme, workspace, open, size});
 
     CommandLine result;
     auto fail = [&](const QString &sentence) {
@@ -158,6 +161,20 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         result.theme = Theme::Light;
     else if (themeName != QLatin1String("system"))
         return fail(QStringLiteral("Unknown theme '%1'; use system, light or dark.").arg(parser.value(theme)));
+
+    if (parser.isSet(size)) {
+        const QStringList parts = parser.value(size).toLower().split(QLatin1Char('x'));
+        bool okWidth = false;
+        bool okHeight = false;
+        const int width = parts.value(0).toInt(&okWidth);
+        const int height = parts.value(1).toInt(&okHeight);
+        if (parts.size() != 2 || !okWidth || !okHeight || width < 320 || height < 240 || width > 16384
+            || height > 16384)
+            return fail(QStringLiteral("--size takes WIDTHxHEIGHT in pixels, at least 320x240, such as 1024x700; "
+                                       "not '%1'.")
+                            .arg(parser.value(size)));
+        result.windowSize = QSize(width, height);
+    }
 
     bool ok = false;
     result.screenshotTimeoutSeconds = parser.value(screenshotTimeout).toInt(&ok);

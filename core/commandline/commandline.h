@@ -2,6 +2,7 @@
 
 #include <spdlog/common.h>
 
+#include <QSize>
 #include <QString>
 #include <QStringList>
 
@@ -23,6 +24,7 @@ struct CommandLine {
     int screenshotTimeoutSeconds = 30;
     spdlog::level::level_enum logLevel = spdlog::level::info;
     Theme theme = Theme::System;
+    QSize windowSize; ///< --size WIDTHxHEIGHT; invalid: the window's own default
     QString workspace; ///< --workspace DIR: the manifests the editor opens
     QString openFile; ///< --open FILE: a manifest to open (implies --view manifests)
     QString text; ///< help or version text, or the error sentence for Fail

@@ -10,7 +10,7 @@ QString rolloutStateName(RolloutState state)
     case RolloutState::Complete: return QStringLiteral("Complete");
     case RolloutState::Progressing: return QStringLiteral("Progressing");
     case RolloutState::Paused: return QStringLiteral("Paused");
-    case RolloutState::Failed: return QStringLiteral("Failed: ProgressDeadlineExceeded");
+    case RolloutState::Failed: return QStringLiteral("Failed"); // why: the summary's reason
     case RolloutState::Degraded: return QStringLiteral("Degraded");
     }
     return {};

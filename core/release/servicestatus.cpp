@@ -208,7 +208,7 @@ QString ServiceStatus::standbyText() const
     const QString version = other->versions.join(QLatin1Char('+'));
     if (other->desired == 0)
         return tr("%1 %2 (scaled to 0)").arg(other->colour, version);
-    return tr("%1 %2 (%3/%4 ready)").arg(other->colour, version).arg(other->ready).arg(other->desired);
+    return tr("%1 %2 (%3/%4)").arg(other->colour, version).arg(other->ready).arg(other->desired);
 }
 
 } // namespace Lucent::Core::Release

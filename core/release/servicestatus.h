@@ -44,7 +44,7 @@ struct ServiceStatus {
     QString pendingTarget() const;
     /// "1.0.7", "1.0.7 → 9.9.9-crash", "none serving" …: the Version cell.
     QString versionText() const;
-    /// "green 2.2.0 (0/2 ready)": the standby colour's Deployment, or empty.
+    /// "green 2.2.0 (0/2)": the standby colour's Deployment (ready/desired), or empty.
     QString standbyText() const;
 };
 

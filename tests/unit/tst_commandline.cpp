@@ -35,11 +35,14 @@ void TestCommandLine::defaults()
 
 void TestCommandLine::options()
 {
-    const CommandLine c = parse({QStringLiteral("--kubeconfig"), QStringLiteral("/tmp/k.yaml"),
-                                 QStringLiteral("--screenshot=/tmp/s.png"), QStringLiteral("--log-level"),
-                                 QStringLiteral("debug"), QStringLiteral("--theme"), QStringLiteral("dark"),
-                                 QStringLiteral("--screenshot-timeout"), QStringLiteral("5")});
+    const CommandLine c
+        = parse({QStringLiteral("--kubeconfig"), QStringLiteral("/tmp/k.yaml"),
+                 QStringLiteral("--screenshot=/tmp/s.png"), QStringLiteral("--log-level"), QStringLiteral("debug"),
+                 QStringLiteral("--theme"), QStringLiteral("dark"), QStringLiteral("--screenshot-timeout"),
+                 QStringLiteral("5"), QStringLiteral("--size"), QStringLiteral("1024x700")});
     QCOMPARE(c.action, CommandLine::Action::Run);
+    QCOMPARE(c.windowSize, QSize(1024, 700));
+    QVERIFY(!parse({}).windowSize.isValid());
     QCOMPARE(c.kubeconfig, QStringLiteral("/tmp/k.yaml"));
     QCOMPARE(c.screenshot, QStringLiteral("/tmp/s.png"));
     QCOMPARE(c.logLevel, spdlog::level::debug);
@@ -76,6 +79,9 @@ void TestCommandLine::errors_data()
                                    << QStringLiteral("Missing value after '--kubeconfig'");
     QTest::addRow("bad level") << QStringList{QStringLiteral("--log-level=loud")}
                                << QStringLiteral("Unknown log level 'loud'");
+    QTest::addRow("bad size") << QStringList{QStringLiteral("--size=big")}
+                              << QStringLiteral("--size takes WIDTHxHEIGHT");
+    QTest::addRow("tiny size") << QStringList{QStringLiteral("--size=10x10")} << QStringLiteral("at least 320x240");
     QTest::addRow("bad theme") << QStringList{QStringLiteral("--theme=pink")} << QStringLiteral("Unknown theme 'pink'");
     QTest::addRow("bad timeout") << QStringList{QStringLiteral("--screenshot-timeout=-3")}
                                  << QStringLiteral("positive number of seconds");

@@ -163,7 +163,7 @@ void TestServiceStatus::blueGreenSwitchFollowsTheSelector()
     QCOMPARE(status.active()->name, QStringLiteral("wallet-service"));
     QCOMPARE(status.standby()->name, QStringLiteral("wallet-service-green"));
     QCOMPARE(status.versionText(), QStringLiteral("2.1.0"));
-    QCOMPARE(status.standbyText(), QStringLiteral("green 2.2.0 (2/2 ready)"));
+    QCOMPARE(status.standbyText(), QStringLiteral("green 2.2.0 (2/2)"));
     // After it: the selector names green, and the Endpoints hold green's pods.
     status
         = serviceStatus(service(QStringLiteral("wallet-service"), QStringLiteral("green")), deployments,
@@ -174,7 +174,7 @@ void TestServiceStatus::blueGreenSwitchFollowsTheSelector()
     QCOMPARE(status.standby()->name, QStringLiteral("wallet-service"));
     QCOMPARE(status.versionText(), QStringLiteral("2.2.0"));
     QCOMPARE(status.servingPods, 2);
-    QCOMPARE(status.standbyText(), QStringLiteral("blue 2.1.0 (1/1 ready)"));
+    QCOMPARE(status.standbyText(), QStringLiteral("blue 2.1.0 (1/1)"));
     // Once the old colour is scaled down it says so.
     const QList<QJsonObject> scaledDown{deployment(QStringLiteral("wallet-service"), QStringLiteral("wallet-service"),
                                                    QStringLiteral("blue"), QStringLiteral("2.1.0"), 0, 0),

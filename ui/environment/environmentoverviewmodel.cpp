@@ -152,7 +152,10 @@ QString EnvironmentOverviewModel::summaryText(const Row &row) const
     QString state;
     switch (session->state()) {
     case EnvironmentSession::State::Connecting: state = tr("Connecting…"); break;
-    case EnvironmentSession::State::Unreachable: state = tr("Unreachable: %1").arg(session->problem()); break;
+    case EnvironmentSession::State::Unreachable:
+        // The full sentence is in the tooltip and the dashboard's banner; a card stays a card.
+        state = row.versions.isEmpty() ? tr("Unreachable") : tr("Unreachable · versions as last seen");
+        break;
     case EnvironmentSession::State::Connected:
         state = tr("%1 healthy · %2 progressing · %3 degraded").arg(row.healthy).arg(row.progressing).arg(row.degraded);
         break;
@@ -164,8 +167,14 @@ QString EnvironmentOverviewModel::summaryText(const Row &row) const
             state += tr(" · %n firing alert(s)", nullptr, alerts->firingCount());
     }
     QStringList lines{title, where, state};
-    if (!row.versions.isEmpty())
-        lines.append(row.versions.join(QStringLiteral(" · ")));
+    if (!row.versions.isEmpty()) {
+        // Lines break between services, never inside a name ("play-|service") or between a
+        // name and its version.
+        QStringList unbreakable;
+        for (QString version : row.versions)
+            unbreakable.append(version.replace(QLatin1Char('-'), QChar(0x2011)).replace(QLatin1Char(' '), QChar(0xa0)));
+        lines.append(unbreakable.join(QStringLiteral(" · ")));
+    }
     return lines.join(QLatin1Char('\n'));
 }
 
@@ -176,7 +185,13 @@ QVariant EnvironmentOverviewModel::data(const QModelIndex &index, int role) cons
     const Row &row = m_rows[index.row()];
     switch (role) {
     case Qt::DisplayRole: return summaryText(row);
-    case Qt::ToolTipRole: return row.versions.join(QLatin1Char('\n'));
+    case Qt::ToolTipRole: {
+        QStringList lines;
+        if (row.session->state() == EnvironmentSession::State::Unreachable)
+            lines.append(row.session->problem());
+        lines.append(row.versions);
+        return lines.join(QLatin1Char('\n'));
+    }
     case Qt::DecorationRole: {
         if (row.session->state() == EnvironmentSession::State::Unreachable || row.degraded > 0)
             return QColor(0xd1, 0x3b, 0x3b);

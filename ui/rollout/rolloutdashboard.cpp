@@ -5,6 +5,7 @@
 #include "core/release/actionpermissions.h"
 #include "core/release/operationrunner.h"
 #include "ui/common/confirmactiondialog.h"
+#include "ui/common/frozencolumntableview.h"
 #include "ui/common/inlinebanner.h"
 #include "ui/common/itemroles.h"
 #include "ui/rollout/servicedetail.h"
@@ -53,7 +54,7 @@ RolloutDashboard::RolloutDashboard(QWidget *parent)
     , m_model(new ServicesTableModel(this))
     , m_proxy(new QSortFilterProxyModel(this))
     , m_filter(new QLineEdit(this))
-    , m_view(new QTableView(this))
+    , m_view(new FrozenColumnTableView(this))
     , m_detail(new ServiceDetail(this))
     , m_banner(new InlineBanner(this))
     , m_permissionNote(new QLabel(this))
@@ -80,22 +81,27 @@ RolloutDashboard::RolloutDashboard(QWidget *parent)
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setAlternatingRowColors(true);
     m_view->verticalHeader()->hide();
-    // Widths for the longest values a column shows (a state such as "Failed:
-    // ProgressDeadlineExceeded"), so that live updates never truncate or jump.
+    // Widths for the longest values a column usually shows, so that live updates neither cut
+    // nor jump, and the common columns fit a 1280-pixel window beside the environments.
     QHeaderView *header = m_view->horizontalHeader();
     header->setSectionResizeMode(QHeaderView::Interactive);
     header->setStretchLastSection(true);
     const QFontMetrics metrics(m_view->font());
-    const auto width = [&metrics](const char *sample) { return metrics.horizontalAdvance(QLatin1String(sample)) + 24; };
-    m_view->setColumnWidth(ServicesTableModel::ServiceColumn, width("notification-service"));
-    m_view->setColumnWidth(ServicesTableModel::VersionColumn, width("1.0.7 → 9.9.9-crash"));
-    m_view->setColumnWidth(ServicesTableModel::ColourColumn, width("Colour"));
-    m_view->setColumnWidth(ServicesTableModel::StandbyColumn, width("green 2.2.0 (2/2 ready)"));
-    for (int column :
-         {ServicesTableModel::DesiredColumn, ServicesTableModel::UpdatedColumn, ServicesTableModel::ReadyColumn,
-          ServicesTableModel::AvailableColumn, ServicesTableModel::AlertsColumn, ServicesTableModel::RestartsColumn})
-        m_view->setColumnWidth(column, width("Available"));
-    m_view->setColumnWidth(ServicesTableModel::StateColumn, width("Failed: ProgressDeadlineExceeded"));
+    const auto width = [&metrics](const QString &sample) { return metrics.horizontalAdvance(sample) + 16; };
+    const QList<QPair<int, QString>> samples{
+        {ServicesTableModel::ServiceColumn, QStringLiteral("notification-service")},
+        {ServicesTableModel::VersionColumn, QStringLiteral("1.0.7 → 9.9.9-crash")},
+        {ServicesTableModel::ColourColumn, QStringLiteral("green") + QStringLiteral("MMM")}, // and its swatch
+        {ServicesTableModel::StandbyColumn, QStringLiteral("green 2.2.0 (3/3)")},
+        {ServicesTableModel::ReadyColumn, QStringLiteral("Ready")},
+        {ServicesTableModel::UpdatedColumn, QStringLiteral("Updated")},
+        {ServicesTableModel::AvailableColumn, QStringLiteral("Available")},
+        {ServicesTableModel::StateColumn, QStringLiteral("Progressing")},
+        {ServicesTableModel::AlertsColumn, QStringLiteral("Alerts")},
+        {ServicesTableModel::RestartsColumn, QStringLiteral("Restarts")},
+    };
+    for (const auto &[column, sample] : samples)
+        m_view->setColumnWidth(column, width(sample));
     // Colours only matter for services laid out blue/green, the standby only once one exists.
     auto updateColourColumn = [this] {
         bool blueGreen = false;

@@ -25,6 +25,7 @@ class OperationRunner;
 
 namespace Lucent::Ui {
 
+class FrozenColumnTableView;
 class InlineBanner;
 class ServiceDetail;
 class ServicesTableModel;
@@ -76,7 +77,7 @@ private:
     ServicesTableModel *m_model = nullptr;
     QSortFilterProxyModel *m_proxy = nullptr;
     QLineEdit *m_filter = nullptr;
-    QTableView *m_view = nullptr;
+    FrozenColumnTableView *m_view = nullptr;
     ServiceDetail *m_detail = nullptr;
     InlineBanner *m_banner = nullptr;
     QLabel *m_permissionNote = nullptr;

@@ -266,9 +266,8 @@ QVariant ServicesTableModel::display(const Row &row, int column) const
     case VersionColumn: return status.versionText();
     case ColourColumn: return status.liveColour;
     case StandbyColumn: return status.standbyText();
-    case DesiredColumn: return active ? QVariant(active->desired) : QVariant(QString());
+    case ReadyColumn: return active ? QStringLiteral("%1/%2").arg(active->ready).arg(active->desired) : QString();
     case UpdatedColumn: return active ? QVariant(active->updated) : QVariant(QString());
-    case ReadyColumn: return active ? QVariant(active->ready) : QVariant(QString());
     case AvailableColumn: return active ? QVariant(active->available) : QVariant(QString());
     case StateColumn:
         if (active)
@@ -293,6 +292,8 @@ QVariant ServicesTableModel::sortKey(const Row &row, int column) const
         return active && active->created.isValid() ? -active->created.toSecsSinceEpoch() : 0; // youngest first
     if (column == StateColumn)
         return active ? int(active->state) : -1;
+    if (column == ReadyColumn)
+        return active ? active->ready : -1;
     return display(row, column);
 }
 
@@ -388,11 +389,14 @@ QVariant ServicesTableModel::data(const QModelIndex &index, int role) const
             return QBrush(QColor(0xd1, 0x3b, 0x3b));
         return {};
     case Qt::TextAlignmentRole:
-        if (index.column() >= DesiredColumn && index.column() <= AvailableColumn)
-            return int(Qt::AlignRight | Qt::AlignVCenter);
-        if (index.column() == RestartsColumn || index.column() == AlertsColumn)
-            return int(Qt::AlignRight | Qt::AlignVCenter);
-        return {};
+        switch (index.column()) {
+        case ReadyColumn:
+        case UpdatedColumn:
+        case AvailableColumn:
+        case RestartsColumn:
+        case AlertsColumn: return int(Qt::AlignRight | Qt::AlignVCenter);
+        default: return {};
+        }
     case Qt::DecorationRole:
         // The colour's swatch is the colour its lines have in the charts.
         if (index.column() == ColourColumn && !row.status.liveColour.isEmpty() && !stale)
@@ -414,7 +418,6 @@ QVariant ServicesTableModel::headerData(int section, Qt::Orientation orientation
     case VersionColumn: return tr("Version");
     case ColourColumn: return tr("Colour");
     case StandbyColumn: return tr("Standby");
-    case DesiredColumn: return tr("Desired");
     case UpdatedColumn: return tr("Updated");
     case ReadyColumn: return tr("Ready");
     case AvailableColumn: return tr("Available");

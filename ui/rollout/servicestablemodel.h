@@ -24,16 +24,17 @@ class ServicesTableModel final : public QAbstractTableModel
 
 public:
     enum Column {
+        // What a glance needs first, so that it fits the narrowest window: what serves, whether
+        // its rollout is well, whether anything fires; then the replica counts.
         ServiceColumn,
         VersionColumn,
         ColourColumn,
-        StandbyColumn,
-        DesiredColumn,
-        UpdatedColumn,
-        ReadyColumn,
-        AvailableColumn,
         StateColumn,
         AlertsColumn,
+        ReadyColumn, ///< "ready/desired", as kubectl get deployments
+        StandbyColumn,
+        UpdatedColumn,
+        AvailableColumn,
         RestartsColumn,
         AgeColumn,
         ColumnCount
