@@ -33,8 +33,10 @@ void PodLogSet::start()
     // A pod that goes needs nothing here: its LogStream sees it gone and ends by itself, after
     // the last lines of the terminating container have arrived.
     connect(m_pods, &ResourceCache::errorOccurred, this, [this](const Kube::ApiError &error) {
+        setTroubled(-1, true);
         Q_EMIT problem(tr("Watching the pods of %1 failed: %2").arg(m_target.title, error.sentence()));
     });
+    connect(m_pods, &ResourceCache::synced, this, [this] { setTroubled(-1, false); });
     m_pods->start();
 }
 
@@ -87,13 +89,15 @@ void PodLogSet::openStream(const QString &pod, const QString &container)
     stream->setUtf8Only(true);
     m_streams.insert(index, stream);
     connect(stream, &LogStream::linesReceived, this, [this, index](const QList<Kube::LogLine> &lines) {
+        setTroubled(index, false);
         QList<IncomingLine> batch;
         batch.reserve(lines.size());
         for (const Kube::LogLine &line : lines)
             batch.append({index, line.nanos, line.utf8});
         Q_EMIT linesArrived(batch);
     });
-    connect(stream, &LogStream::errorOccurred, this, [this, pod, container](const Kube::ApiError &error) {
+    connect(stream, &LogStream::errorOccurred, this, [this, index, pod, container](const Kube::ApiError &error) {
+        setTroubled(index, true);
         Q_EMIT problem(tr("The log of %1 (%2) stopped: %3").arg(pod, container, error.sentence()));
     });
     connect(stream, &LogStream::ended, this, [this, index] {
@@ -102,6 +106,16 @@ void PodLogSet::openStream(const QString &pod, const QString &container)
     });
     Q_EMIT sourceAdded(index, m_sources.constLast());
     stream->start();
+}
+
+void PodLogSet::setTroubled(int key, bool troubled)
+{
+    if (troubled) {
+        m_troubled.insert(key);
+        return;
+    }
+    if (m_troubled.remove(key) && m_troubled.isEmpty())
+        Q_EMIT recovered();
 }
 
 } // namespace Lucent::Core::Logs

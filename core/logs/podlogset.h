@@ -7,6 +7,7 @@
 #include <QHash>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 
 namespace Lucent::Core::Kube {
 class KubeClient;
@@ -50,6 +51,9 @@ Q_SIGNALS:
     void linesArrived(const QList<Lucent::Core::Logs::IncomingLine> &lines);
     /// A stream or the pod watch failed in a way retrying does not fix.
     void problem(const QString &sentence);
+    /// Every stream and watch that reported a problem works again: lines arrived on each
+    /// failed stream, the pod watch listed again.
+    void recovered();
 
 private:
     void onPod(const QJsonObject &pod);
@@ -62,6 +66,8 @@ private:
     QList<LogSource> m_sources;
     QHash<QString, int> m_sourceOf; ///< "pod/container" -> index
     QHash<int, QPointer<Kube::LogStream>> m_streams;
+    QSet<int> m_troubled; ///< streams (by index) and the watch (-1) whose problem stands
+    void setTroubled(int key, bool troubled);
 };
 
 } // namespace Lucent::Core::Logs

@@ -3,6 +3,7 @@
 #include "core/environment/environmentsession.h"
 #include "core/kube/labelselector.h"
 #include "core/kube/resourcecache.h"
+#include "ui/common/fieldproblem.h"
 #include "ui/common/inlinebanner.h"
 #include "ui/logs/logmodel.h"
 
@@ -354,6 +355,8 @@ void LogView::restart()
     connect(set, &PodLogSet::linesArrived, m_model, &LogModel::appendLines);
     connect(set, &PodLogSet::problem, this,
             [this](const QString &sentence) { m_banner->showMessages(InlineBanner::Severity::Warning, {sentence}); });
+    // Once every stream and the pod watch that failed work again, the warning is history.
+    connect(set, &PodLogSet::recovered, m_banner, &InlineBanner::clear);
     set->start();
     updateStatus();
 }
@@ -365,13 +368,23 @@ void LogView::applyFilter()
     filter.exclude = m_exclude->text();
     filter.highlight = m_highlight->text();
     filter.caseSensitive = m_caseSensitive->isChecked();
-    const QString problem = filter.problem();
-    if (!problem.isEmpty()) {
-        m_banner->showMessages(InlineBanner::Severity::Warning, {problem});
-        return; // the last valid filter stays
+    // A mistake is marked on its own field; the banner stays for the streams' news.
+    bool valid = true;
+    for (const auto &[edit, what] : {std::pair{m_include, tr("filter")}, std::pair{m_exclude, tr("exclude")},
+                                     std::pair{m_highlight, tr("highlight")}}) {
+        const QRegularExpression expression(edit->text());
+        const bool wrong = !edit->text().isEmpty() && !expression.isValid();
+        setFieldProblem(edit,
+                        wrong ? tr("The %1 expression is not valid at character %2: %3. The last valid "
+                                   "filter stays until it is corrected.")
+                                    .arg(what)
+                                    .arg(expression.patternErrorOffset())
+                                    .arg(expression.errorString())
+                              : QString());
+        valid = valid && !wrong;
     }
-    m_banner->clear();
-    m_model->setFilter(filter);
+    if (valid)
+        m_model->setFilter(filter);
 }
 
 void LogView::updateColumns()
