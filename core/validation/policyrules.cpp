@@ -205,8 +205,11 @@ private:
             && !productionNamespaces(doc).isEmpty()) {
             const YAML::Node replicas = at(root, {"spec", "replicas"});
             const bool missing = !replicas.IsDefined() || scalarType(replicas) == ScalarType::Null;
+            // A count that is not a number ("three") is the schema's type error to report; read
+            // as 0 it would add a false "runs 0 replicas".
+            const bool counted = missing || (replicas.IsScalar() && scalarType(replicas) == ScalarType::Integer);
             const int count = missing ? 1 : scalarText(replicas).toInt();
-            if (count < 2)
+            if (counted && count < 2)
                 report(missing ? child(root, "spec") : replicas, "production-replicas",
                        QStringLiteral("%1 %2 runs %3 in production (%4); run at least 2 so that a rollout or a "
                                       "lost node does not take it down.")

@@ -103,6 +103,7 @@ private Q_SLOTS:
     void silentOnRepositoryManifests();
     void productionComesFromKustomizeNamespaces();
     void seedMistakesAreFlagged();
+    void wordedReplicaCountIsATypeErrorOnly();
     void positionsAcrossDocuments();
     void sarifIsStructurallyValid();
     void jsonReport();
@@ -165,6 +166,31 @@ void TestValidation::productionComesFromKustomizeNamespaces()
     QCOMPARE(result.problems[0].objectName, QStringLiteral("Deployment/redis"));
     QVERIFY(result.problems[0].message.contains(QLatin1String("lucent-platform")));
     QVERIFY(!result.problems[0].message.contains(QLatin1String("lucent-staging")));
+}
+
+// "replicas: three" in production is one mistake, the type; read as a number it used to add a
+// false "runs 0 replicas in production".
+void TestValidation::wordedReplicaCountIsATypeErrorOnly()
+{
+    auto sources = Validator::collect({SourceDir + QStringLiteral("/manifests")}, nullptr);
+    bool edited = false;
+    for (auto &s : sources) {
+        if (s.path.endsWith(QLatin1String("base/wallet-service.yaml"))) {
+            s.text.replace("  replicas: 3\n", "  replicas: three\n");
+            edited = s.text.contains("replicas: three");
+        }
+    }
+    QVERIFY(edited);
+    const ValidationResult result = Validator().validate(sources);
+    QStringList wallet;
+    for (const auto &p : result.problems) {
+        if (p.objectName == QLatin1String("Deployment/wallet-service"))
+            wallet.append(p.ruleId + QLatin1Char(' ') + p.message);
+    }
+    QVERIFY2(!wallet.join(QLatin1Char('\n')).contains(QLatin1String("production-replicas")),
+             qPrintable(wallet.join(QLatin1Char('\n'))));
+    QVERIFY2(!wallet.isEmpty() && wallet.join(QLatin1Char('\n')).contains(QLatin1String("schema-type")),
+             qPrintable(wallet.join(QLatin1Char('\n'))));
 }
 
 void TestValidation::seedMistakesAreFlagged()
