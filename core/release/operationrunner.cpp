@@ -1,5 +1,7 @@
 #include "core/release/operationrunner.h"
 
+#include <utility>
+
 #include "core/audit/audittrail.h"
 #include "core/kube/kubeclient.h"
 
@@ -81,6 +83,8 @@ void OperationRunner::onWritten(KubeReply *reply)
         // A restart or an undo starts a rollout; the table shows how it goes.
         const bool rollsOut
             = m_operation->action() == RolloutAction::Restart || m_operation->action() == RolloutAction::Undo;
+        if (rollsOut)
+            m_rolloutGeneration = OperationTarget::of(reply->json()).generation;
         finish(Outcome::Succeeded,
                rollsOut ? QStringLiteral("%1: %2 started; the rollout replaces its pods now.")
                               .arg(target.name, m_operation->summary())
@@ -129,7 +133,8 @@ void OperationRunner::finish(Outcome outcome, const QString &sentence, const QSt
         record.message = message.isEmpty() ? sentence : message;
         m_audit->record(record, operation.eventSubject(), operation.eventReason());
     }
-    Q_EMIT finished({outcome, sentence, operation.summary(), operation.target()});
+    const qint64 generation = std::exchange(m_rolloutGeneration, 0);
+    Q_EMIT finished({outcome, sentence, operation.summary(), operation.target(), generation});
 }
 
 } // namespace Lucent::Core::Release

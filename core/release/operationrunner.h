@@ -23,6 +23,9 @@ struct OperationResult {
     QString sentence;
     QString summary; ///< "scale to 3 replicas"
     OperationTarget target;
+    /// After a restart or an undo: the Deployment's generation the change made. Its rollout
+    /// is done once status.observedGeneration reaches it and the rollout is Complete.
+    qint64 rolloutGeneration = 0;
 
     bool succeeded() const { return outcome == Audit::Outcome::Succeeded; }
 };
@@ -62,6 +65,7 @@ private:
     QPointer<Audit::AuditTrail> m_audit;
     std::optional<RolloutOperation> m_operation;
     QPointer<Kube::KubeReply> m_pending;
+    qint64 m_rolloutGeneration = 0; ///< of the operation under way, once written
 };
 
 } // namespace Lucent::Core::Release

@@ -9,6 +9,7 @@
 #include "core/kube/resourcecache.h"
 #include "ui/common/confirmactiondialog.h"
 #include "ui/common/frozencolumntableview.h"
+#include "ui/common/inlinebanner.h"
 #include "ui/environment/environmentoverviewmodel.h"
 #include "ui/rollout/rolloutdashboard.h"
 #include "ui/rollout/servicestablemodel.h"
@@ -449,10 +450,20 @@ void TestRolloutDashboard::protectedEnvironmentNeedsItsNameTyped()
     QTest::mouseClick(ok, Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 20000);
     QVERIFY2(finished[0][0].toBool(), qPrintable(finished[0][1].toString()));
+    // Accepted is not done: the first sentence says the restart started ...
+    QVERIFY2(finished[0][1].toString().contains(QStringLiteral("restart started")),
+             qPrintable(finished[0][1].toString()));
     const QJsonObject d = deployment(QStringLiteral("lucent-platform"), QStringLiteral("frontend"));
     QVERIFY(d[QLatin1String("spec")][QLatin1String("template")][QLatin1String("metadata")][QLatin1String("annotations")]
                 .toObject()
                 .contains(QStringLiteral("kubectl.kubernetes.io/restartedAt")));
+    // ... and "done" comes when the rollout is Complete, as kubectl rollout status agrees.
+    auto *banner = m_dashboard->findChild<Lucent::Ui::InlineBanner *>();
+    QVERIFY(banner);
+    QTRY_VERIFY_WITH_TIMEOUT(banner->text().contains(QStringLiteral("frontend: restart done")), 60000);
+    const auto status = m_sandbox.kubectl(
+        Lucent::Tests::args({"-n", "lucent-platform", "rollout", "status", "deploy/frontend", "--timeout=1s"}));
+    QVERIFY2(status.exitCode == 0, qPrintable(status.errText()));
 }
 
 // Enter in a protected confirmation: focus starts on the input, Tab goes on to the name,

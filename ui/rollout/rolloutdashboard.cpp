@@ -4,6 +4,7 @@
 #include "core/kube/resourcecache.h"
 #include "core/release/actionpermissions.h"
 #include "core/release/operationrunner.h"
+#include "core/release/rolloutsummary.h"
 #include "ui/common/confirmactiondialog.h"
 #include "ui/common/frozencolumntableview.h"
 #include "ui/common/inlinebanner.h"
@@ -182,6 +183,7 @@ void RolloutDashboard::setSession(EnvironmentSession *session)
         m_runner->disconnect(this);
     m_runner = nullptr;
     m_banner->clear();
+    m_followed.reset();
     m_permissionNote->hide();
     m_model->setSession(session);
     m_detail->setSession(session);
@@ -291,12 +293,54 @@ void RolloutDashboard::run(const RolloutOperation &operation)
         connect(m_runner, &OperationRunner::finished, this, [this](const OperationResult &result) {
             m_banner->showMessages(result.succeeded() ? InlineBanner::Severity::Info : InlineBanner::Severity::Error,
                                    {result.sentence});
+            followRollout(result);
             updateButtons();
             Q_EMIT actionFinished(result.succeeded(), result.sentence);
         });
     }
     m_runner->run(operation);
     updateButtons();
+}
+
+void RolloutDashboard::followRollout(const OperationResult &result)
+{
+    m_followed.reset();
+    if (!result.succeeded() || result.rolloutGeneration <= 0 || !m_session || !m_session->deployments())
+        return;
+    m_followed = FollowedRollout{result.target.name, result.target.uid, result.summary, result.rolloutGeneration};
+    // The cache's updates carry the controller's progress; the first may already be Complete.
+    connect(m_session->deployments(), &Core::Kube::ResourceCache::updated, this,
+            &RolloutDashboard::checkFollowedRollout, Qt::UniqueConnection);
+    checkFollowedRollout();
+}
+
+void RolloutDashboard::checkFollowedRollout()
+{
+    if (!m_followed || !m_session || !m_session->deployments())
+        return;
+    const QJsonObject deployment
+        = m_session->deployments()->object(m_session->environment().namespaceName, m_followed->deployment);
+    const OperationTarget now = OperationTarget::of(deployment);
+    if (now.uid != m_followed->uid) {
+        m_followed.reset(); // deleted or replaced: there is no rollout of ours left to report
+        return;
+    }
+    const qint64 observed
+        = deployment.value(QLatin1String("status")).toObject().value(QLatin1String("observedGeneration")).toInteger();
+    if (observed < m_followed->generation)
+        return; // the controller has not seen the change yet: an old "Complete" says nothing
+    const auto summary = Core::Release::summarizeDeployment(deployment);
+    if (summary.state == Core::Release::RolloutState::Complete) {
+        m_banner->showMessages(
+            InlineBanner::Severity::Info,
+            {tr("%1: %2 done; every pod runs the new template.").arg(m_followed->deployment, m_followed->summary)});
+        m_followed.reset();
+    } else if (summary.state == Core::Release::RolloutState::Failed) {
+        m_banner->showMessages(
+            InlineBanner::Severity::Error,
+            {tr("%1: %2 failed. %3").arg(m_followed->deployment, m_followed->summary, summary.reason)});
+        m_followed.reset();
+    }
 }
 
 bool RolloutDashboard::askable(const OperationTarget &target)

@@ -4,6 +4,7 @@
 #include "ui/common/confirmactiondialog.h"
 
 #include <functional>
+#include <optional>
 
 #include <QPointer>
 #include <QWidget>
@@ -21,6 +22,7 @@ class EnvironmentSession;
 namespace Lucent::Core::Release {
 class ActionPermissions;
 class OperationRunner;
+struct OperationResult;
 } // namespace Lucent::Core::Release
 
 namespace Lucent::Ui {
@@ -72,6 +74,10 @@ private:
     /// captured when asking (and the dialog's inputs), never from the current selection.
     void confirmThen(ConfirmActionDialog *dialog, std::function<Lucent::Core::Release::RolloutOperation()> operation);
     void run(const Lucent::Core::Release::RolloutOperation &operation);
+    /// After a restart or undo started: says "done" once the Deployment's rollout of that
+    /// generation is Complete (or that it failed), not when the request was accepted.
+    void followRollout(const Lucent::Core::Release::OperationResult &result);
+    void checkFollowedRollout();
 
     QPointer<Lucent::Core::Environment::EnvironmentSession> m_session;
     ServicesTableModel *m_model = nullptr;
@@ -88,6 +94,13 @@ private:
     QPointer<ConfirmActionDialog> m_dialog;
     Lucent::Core::Release::ActionPermissions *m_permissions = nullptr;
     QPointer<Lucent::Core::Release::OperationRunner> m_runner; ///< owned by the session it acts in
+    struct FollowedRollout {
+        QString deployment;
+        QString uid;
+        QString summary; ///< "restart"
+        qint64 generation = 0;
+    };
+    std::optional<FollowedRollout> m_followed;
 };
 
 } // namespace Lucent::Ui
