@@ -28,6 +28,8 @@
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
 #include <QTableView>
+#include <QTextBlock>
+#include <QTextLayout>
 #include <QTreeWidget>
 #include <QtTest>
 
@@ -398,6 +400,20 @@ void TestRolloutDashboard::undoThroughTheUiRestoresThePreviousImage()
     QVERIFY2(details.contains(QStringLiteral("lucent/user-service:1.5.0 → lucent/user-service:1.4.2")),
              qPrintable(details));
     QVERIFY(details.contains(QStringLiteral("- \"image\": \"lucent/user-service:1.5.0\"")));
+    // The diff keeps its lines whole and coloured: the removed image line is drawn in red on red.
+    auto *detailsView = dialog->findChild<QPlainTextEdit *>(QStringLiteral("confirmDetails"));
+    QCOMPARE(detailsView->lineWrapMode(), QPlainTextEdit::NoWrap);
+    bool removedColoured = false;
+    for (QTextBlock block = detailsView->document()->begin(); block.isValid(); block = block.next()) {
+        if (!block.text().startsWith(QLatin1String("- \"image\"")))
+            continue;
+        const auto formats = block.layout()->formats();
+        removedColoured = !formats.isEmpty() && formats.constFirst().format.background().color().red() > 0xc0
+            && formats.constFirst().format.foreground().color().red()
+                > formats.constFirst().format.foreground().color().green();
+    }
+    QVERIFY(removedColoured);
+    QVERIFY(dialog->width() >= 680);
     QSignalSpy finished(m_dashboard.get(), &RolloutDashboard::actionFinished);
     QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("confirmOk")), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 20000);

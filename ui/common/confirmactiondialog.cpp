@@ -1,5 +1,8 @@
 #include "ui/common/confirmactiondialog.h"
 
+#include "ui/common/diffhighlighter.h"
+#include "ui/common/palette.h"
+
 #include <QDialogButtonBox>
 #include <QFontDatabase>
 #include <QLabel>
@@ -22,7 +25,12 @@ ConfirmActionDialog::ConfirmActionDialog(const QString &title, const QString &qu
     setObjectName(QStringLiteral("confirmActionDialog"));
     setWindowTitle(title);
     setModal(true);
+    // Room for a question of two lines and a spin box or a revision list without crowding.
+    setMinimumWidth(460);
     auto *layout = new QVBoxLayout(this);
+    layout->setSpacing(10);
+    layout->setContentsMargins(16, 16, 16, 12);
+    m_inputs->setSpacing(8);
     auto *text = new QLabel(question, this);
     text->setObjectName(QStringLiteral("confirmQuestion"));
     text->setWordWrap(true);
@@ -33,6 +41,9 @@ ConfirmActionDialog::ConfirmActionDialog(const QString &title, const QString &qu
     m_details->setReadOnly(true);
     m_details->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_details->setMinimumHeight(160);
+    // A diff keeps its lines whole (scroll sideways) and its colours.
+    m_details->setLineWrapMode(QPlainTextEdit::NoWrap);
+    new DiffHighlighter(m_details->document(), isDark(palette()));
     m_details->hide();
     layout->addWidget(m_details, 1);
 
@@ -82,6 +93,8 @@ void ConfirmActionDialog::setDetails(const QString &text)
 {
     m_details->setPlainText(text);
     m_details->setVisible(!text.isEmpty());
+    if (!text.isEmpty())
+        resize(std::max(width(), 680), std::max(height(), 460)); // a diff needs width and lines
 }
 
 void ConfirmActionDialog::setInputsValid(bool valid)
