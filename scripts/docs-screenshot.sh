@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Renders the README's screenshots (docs/dashboard.png, alerts.png, metrics.png, logs.png):
 # the console at 1280x800 on a settled sandbox with its Prometheus, while one rollout is in
-# progress, one crashes and one answers with errors, so that states and alerts can be told
-# apart. Run after scripts/dev.sh has built; needs Debian's prometheus.
+# progress, one crashes, one answers with errors and frontend has been switched blue to green
+# with kubectl, so that states, versions and alerts can be told apart. docs/review/ holds the
+# rollouts and metrics views in light and dark themes at 1280x800 and 1024x700, to look at
+# before a view is called done. Run after scripts/dev.sh has built; needs Debian's prometheus.
 # usage: scripts/docs-screenshot.sh [BUILD_DIR]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,6 +17,23 @@ pid=$!
 for _ in $(seq 100); do grep -q "lucent-sandbox listening" "$work/out" && break; sleep 0.1; done
 export KUBECONFIG="$work/kubeconfig" HOME="$work"
 kubectl rollout status deploy/wallet-service -n lucent-staging --timeout=60s >/dev/null
+# A blue-green switch made by hand: frontend-green from frontend's spec, then the selector.
+kubectl -n lucent-staging get deploy frontend -o json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+m = d["metadata"]
+for k in ["uid", "resourceVersion", "creationTimestamp", "generation", "managedFields", "annotations"]:
+    m.pop(k, None)
+m["name"] = "frontend-green"
+m.setdefault("labels", {})["color"] = "green"
+d["spec"]["selector"]["matchLabels"]["color"] = "green"
+d["spec"]["template"]["metadata"]["labels"]["color"] = "green"
+c = d["spec"]["template"]["spec"]["containers"][0]
+c["image"] = c["image"].rsplit(":", 1)[0] + ":3.3.0"
+d.pop("status", None)
+print(json.dumps(d))' | kubectl create -f - >/dev/null
+kubectl rollout status deploy/frontend-green -n lucent-staging --timeout=60s >/dev/null
+kubectl -n lucent-staging patch service frontend -p '{"spec":{"selector":{"color":"green"}}}' >/dev/null
 kubectl -n lucent-staging set image deploy/wallet-service wallet-service=lucent/wallet-service:2.1.1-errors >/dev/null
 sleep 45 # the error-rate window and the rule's delay, at --speed 10
 kubectl -n lucent-staging set image deploy/user-service user-service=lucent/user-service:1.5.0 >/dev/null
@@ -38,6 +57,17 @@ for view in rollouts alerts metrics; do
         --view "$view" --screenshot "$here/docs/$name.png"
     echo "wrote $here/docs/$name.png"
 done
+mkdir -p "$here/docs/review"
+for theme in light dark; do
+    for size in 1280x800 1024x700; do
+        for view in rollouts metrics; do
+            QT_QPA_PLATFORM=offscreen "$build/app/lucent-console" --kubeconfig "$work/kubeconfig" \
+                --config "$work/lucent.yaml" --view "$view" --theme "$theme" --size "$size" \
+                --screenshot "$here/docs/review/$view-$theme-$size.png"
+        done
+    done
+done
+echo "wrote $here/docs/review/"
 # The logs of the Deployment whose -errors rollout is live: its error lines stand out in red.
 QT_QPA_PLATFORM=offscreen "$build/app/lucent-console" --kubeconfig "$work/kubeconfig" --config "$work/lucent.yaml" \
     --logs deployment/wallet-service --screenshot "$here/docs/logs.png"

@@ -30,6 +30,7 @@ private Q_SLOTS:
     void initTestCase();
     void serviceChartsShowALinePerVersion();
     void chartsAreReadableAndShareColours();
+    void timeAxisLabelsAreDrawn();
     void promqlBoxChartsAndShowsErrors();
 
 private:
@@ -92,6 +93,19 @@ void TestMetricsView::serviceChartsShowALinePerVersion()
 
 namespace {
 
+/// Dark pixels in the band under @p chart's plot area, where the time labels go.
+int darkPixelsUnderThePlot(MetricChart *chart)
+{
+    const QImage picture = chart->grab().toImage();
+    const QRectF plot = chart->chart()->plotArea();
+    int dark = 0;
+    for (int y = int(plot.bottom()) + 4; y < int(plot.bottom()) + 18 && y < picture.height(); ++y) {
+        for (int x = int(plot.left()); x < int(plot.right()); ++x)
+            dark += qGray(picture.pixel(x, y)) < 128 ? 1 : 0;
+    }
+    return dark;
+}
+
 QLineSeries *seriesNamed(MetricChart *chart, const QString &name)
 {
     for (QAbstractSeries *series : chart->chart()->series()) {
@@ -129,6 +143,9 @@ void TestMetricsView::chartsAreReadableAndShareColours()
         QVERIFY(value);
         QTRY_VERIFY_WITH_TIMEOUT(!value->labelsTruncated(), 5000);
         QVERIFY(!time->labelsTruncated());
+        const int dark = darkPixelsUnderThePlot(chart);
+        QVERIFY2(dark > 20,
+                 qPrintable(QStringLiteral("%1: %2 dark pixels under the plot").arg(chart->objectName()).arg(dark)));
     }
     // Both versions are in the request rate: each has one colour, the same in every chart.
     QLineSeries *oldRate = seriesNamed(m_view->rateChart(), QStringLiteral("2.1.0"));
@@ -163,6 +180,32 @@ void TestMetricsView::chartsAreReadableAndShareColours()
     QVERIFY(rate->chart()->axes(Qt::Vertical).constFirst()->labelsBrush().color().lightness() > 192);
     rate->setPalette(before);
     QVERIFY(rate->chart()->backgroundBrush().color().lightness() > 192);
+}
+
+// The time axis is drawn with labels on the first answer, as a grab (what a screenshot and the
+// screen show) proves: dark pixels in the band under the plot, left of the legend.
+void TestMetricsView::timeAxisLabelsAreDrawn()
+{
+    MetricChart chart(QStringLiteral("Request rate"), QStringLiteral("requests/s"));
+    chart.setLegendLabel(QStringLiteral("version"));
+    chart.resize(300, 200); // before its layout gives it its size
+    const QDateTime end = QDateTime::currentDateTime();
+    const QDateTime start = end.addSecs(-15 * 60);
+    Lucent::Core::Prometheus::QueryResult result;
+    Lucent::Core::Prometheus::Series series;
+    series.labels.insert(QStringLiteral("version"), QStringLiteral("1.8.0"));
+    for (qint64 t = end.addSecs(-60).toSecsSinceEpoch(); t <= end.toSecsSinceEpoch(); t += 5)
+        series.samples.append({double(t), 30.0});
+    result.series.append(series);
+    QSignalSpy loaded(&chart, &MetricChart::loaded);
+    chart.setResult(result, start, end);
+    QVERIFY(!loaded.isEmpty() || loaded.wait(5000));
+    // As in a tab not yet shown: the answer came before the chart was on screen and sized.
+    chart.resize(629, 317);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    const int dark = darkPixelsUnderThePlot(&chart);
+    QVERIFY2(dark > 20, qPrintable(QStringLiteral("%1 dark pixels under the plot").arg(dark)));
 }
 
 void TestMetricsView::promqlBoxChartsAndShowsErrors()

@@ -20,7 +20,9 @@ Screenshotter::Screenshotter(QWidget *widget, QString path, int timeoutSeconds, 
 
 void Screenshotter::onDataArrived()
 {
-    QTimer::singleShot(0, this, [this] { capture({}); });
+    // The tabs that load after the first data (a chart's answer, a log's first lines) and lay
+    // themselves out on later turns of the event loop get a moment to be drawn complete.
+    QTimer::singleShot(SettleMs, this, [this] { capture({}); });
 }
 
 void Screenshotter::capture(const QString &problem)

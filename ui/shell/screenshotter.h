@@ -27,6 +27,7 @@ Q_SIGNALS:
     void finished(const QString &error);
 
 private:
+    static constexpr int SettleMs = 1500;
     void capture(const QString &problem);
 
     QPointer<QWidget> m_widget;
