@@ -11,17 +11,18 @@ using Prometheus::PrometheusReply;
 using Prometheus::Silence;
 
 SilenceOperations::SilenceOperations(Prometheus::AlertmanagerClient *alertmanager, Audit::AuditTrail *audit,
-                                     QString namespaceName, QObject *parent)
+                                     QString namespaceName, Prometheus::Labels scope, QObject *parent)
     : QObject(parent)
     , m_alertmanager(alertmanager)
     , m_audit(audit)
     , m_namespace(std::move(namespaceName))
+    , m_scope(std::move(scope))
 {
 }
 
-QList<Silence> SilenceOperations::forNamespace(QList<Silence> silences, const QString &ns)
+QList<Silence> SilenceOperations::forScope(QList<Silence> silences, const Prometheus::Labels &scope)
 {
-    silences.removeIf([&ns](const Silence &silence) { return !ns.isEmpty() && !silence.appliesToNamespace(ns); });
+    silences.removeIf([&scope](const Silence &silence) { return !silence.appliesTo(scope); });
     // Newest first: what was just created is at the top.
     std::stable_sort(silences.begin(), silences.end(),
                      [](const Silence &a, const Silence &b) { return a.updatedAt > b.updatedAt; });
@@ -42,7 +43,7 @@ void SilenceOperations::list()
         if (!error.isError())
             silences = AlertmanagerResponse::silences(reply->body(), reply->httpStatus(), &error);
         if (silences)
-            Q_EMIT listed(forNamespace(*silences, m_namespace));
+            Q_EMIT listed(forScope(*silences, m_scope));
         else
             Q_EMIT listFailed(error);
     });

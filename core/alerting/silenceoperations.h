@@ -13,7 +13,7 @@ class AuditTrail;
 namespace Lucent::Core::Alerting {
 
 /// One environment's silences in Alertmanager: listing (only those that can mute the
-/// environment's namespace, newest first), creating and expiring, each change recorded in
+/// environment's alerts, judged by its alert scope; newest first), creating and expiring, each change recorded in
 /// the audit trail. Answers for an older list() or for a namespace no longer shown are
 /// dropped here, so a view only hears what is current.
 class SilenceOperations final : public QObject
@@ -22,15 +22,17 @@ class SilenceOperations final : public QObject
     Q_DISABLE_COPY_MOVE(SilenceOperations)
 
 public:
+    /// @p namespaceName is where changes are recorded; @p scope the labels that make an alert
+    /// the environment's (lucent.yaml's alertLabels, the namespace by default).
     SilenceOperations(Prometheus::AlertmanagerClient *alertmanager, Audit::AuditTrail *audit, QString namespaceName,
-                      QObject *parent = nullptr);
+                      Prometheus::Labels scope, QObject *parent = nullptr);
 
     void list();
     void create(const Prometheus::Silence &silence);
     void expire(const Prometheus::Silence &silence);
 
-    /// Keeps silences that can mute alerts of @p ns, newest first.
-    static QList<Prometheus::Silence> forNamespace(QList<Prometheus::Silence> silences, const QString &ns);
+    /// Keeps silences that can mute alerts carrying @p scope, newest first.
+    static QList<Prometheus::Silence> forScope(QList<Prometheus::Silence> silences, const Prometheus::Labels &scope);
 
 Q_SIGNALS:
     void listed(const QList<Lucent::Core::Prometheus::Silence> &silences);
@@ -44,6 +46,7 @@ private:
     QPointer<Prometheus::AlertmanagerClient> m_alertmanager;
     QPointer<Audit::AuditTrail> m_audit;
     QString m_namespace;
+    Prometheus::Labels m_scope;
     int m_listGeneration = 0;
 };
 

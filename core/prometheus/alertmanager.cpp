@@ -117,11 +117,10 @@ bool Silence::covers(const Labels &labels) const
     return true;
 }
 
-bool Silence::appliesToNamespace(const QString &ns) const
+bool Silence::appliesTo(const Labels &scope) const
 {
-    const Labels labels{{QStringLiteral("namespace"), ns}};
     return std::all_of(matchers.cbegin(), matchers.cend(), [&](const SilenceMatcher &matcher) {
-        return matcher.name != QLatin1String("namespace") || matcher.matches(labels);
+        return !scope.contains(matcher.name) || matcher.matches(scope);
     });
 }
 

@@ -47,9 +47,11 @@ struct Silence {
     /// Whether this silence, while active, mutes an alert with @p labels.
     bool covers(const Labels &labels) const;
     QString matchersText() const;
-    /// Whether the silence can mute alerts of namespace @p ns: its namespace matchers allow
-    /// it, or it has none. Environments often share one Alertmanager.
-    bool appliesToNamespace(const QString &ns) const;
+    /// Whether the silence can mute alerts of an environment whose alerts carry @p scope
+    /// (its namespace by default; lucent.yaml's alertLabels): every matcher on a scope label
+    /// allows the environment's value. Environments often share one Alertmanager.
+    bool appliesTo(const Labels &scope) const;
+    bool appliesToNamespace(const QString &ns) const { return appliesTo({{QStringLiteral("namespace"), ns}}); }
 };
 
 /// Reads Alertmanager's v2 answers. Its errors come as a JSON string ("silence not found"),

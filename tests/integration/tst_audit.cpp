@@ -160,7 +160,8 @@ void TestAudit::everyChangeIsInTheFileAndInKubectlEvents()
     if (staging->alertmanagerUrl.isEmpty())
         QFAIL("the sandbox wrote no Alertmanager URL: is prometheus-alertmanager installed (scripts/setup-deps.sh)?");
     Prometheus::AlertmanagerClient alertmanager{QUrl(staging->alertmanagerUrl)};
-    Alerting::SilenceOperations silences(&alertmanager, m_audit.get(), QStringLiteral("lucent-staging"));
+    Alerting::SilenceOperations silences(&alertmanager, m_audit.get(), QStringLiteral("lucent-staging"),
+                                         staging->alertScope());
     QSignalSpy changed(&silences, &Alerting::SilenceOperations::changed);
     Prometheus::Silence silence;
     silence.matchers = {{QStringLiteral("namespace"), QStringLiteral("lucent-staging"), false, true},

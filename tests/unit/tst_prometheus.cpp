@@ -2,6 +2,7 @@
 // alert, rule, target, label and series payloads, the step rule, and the client's requests
 // against a scripted loopback server.
 
+#include "core/alerting/silenceoperations.h"
 #include "core/prometheus/alertmanager.h"
 #include "core/prometheus/alertpoller.h"
 #include "core/prometheus/prometheusclient.h"
@@ -436,6 +437,20 @@ void TestPrometheus::silenceCoversOnlyWhileActive()
                              {QStringLiteral("namespace"), QStringLiteral("lucent-staging")}}));
     QVERIFY(silence.appliesToNamespace(QStringLiteral("lucent-platform")));
     QVERIFY(!silence.appliesToNamespace(QStringLiteral("kube-system")));
+    // An environment scoped by more than its namespace (lucent.yaml's alertLabels): a silence
+    // on another cluster's alerts is not this environment's.
+    Silence eu = silence;
+    eu.matchers.append({QStringLiteral("cluster"), QStringLiteral("eu-1"), false, true});
+    const Labels euStaging{{QStringLiteral("namespace"), QStringLiteral("lucent-staging")},
+                           {QStringLiteral("cluster"), QStringLiteral("eu-1")}};
+    const Labels usStaging{{QStringLiteral("namespace"), QStringLiteral("lucent-staging")},
+                           {QStringLiteral("cluster"), QStringLiteral("us-2")}};
+    QVERIFY(eu.appliesTo(euStaging));
+    QVERIFY(!eu.appliesTo(usStaging));
+    QVERIFY(silence.appliesTo(usStaging)); // no cluster matcher: it can mute either
+    const QList<Silence> listed = Lucent::Core::Alerting::SilenceOperations::forScope({silence, eu}, usStaging);
+    QCOMPARE(listed.size(), 1);
+    QCOMPARE(listed.constFirst().matchers.size(), silence.matchers.size());
     silence.state = QStringLiteral("expired");
     QVERIFY(!silence.covers(alert));
     silence.state = QStringLiteral("pending"); // starts later

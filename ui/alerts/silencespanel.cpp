@@ -63,8 +63,12 @@ SilencesPanel::SilencesPanel(QWidget *parent)
     layout->addWidget(m_list, 1);
     connect(m_new, &QPushButton::clicked, this, [this] {
         Silence draft;
-        if (m_session)
-            draft.matchers.append({QStringLiteral("namespace"), m_session->environment().namespaceName, false, true});
+        // A new silence starts scoped to this environment: it must not mute another's alerts.
+        if (m_session) {
+            const auto scope = m_session->environment().alertScope();
+            for (auto it = scope.cbegin(); it != scope.cend(); ++it)
+                draft.matchers.append({it.key(), it.value(), false, true});
+        }
         createSilence(draft);
     });
     connect(m_expire, &QPushButton::clicked, this, &SilencesPanel::expireSelected);
@@ -104,7 +108,8 @@ void SilencesPanel::setSession(Core::Environment::EnvironmentSession *session)
     }
     m_emptyState->hide();
     m_operations
-        = new SilenceOperations(session->alertmanager(), session->audit(), session->environment().namespaceName, this);
+        = new SilenceOperations(session->alertmanager(), session->audit(), session->environment().namespaceName,
+                                session->environment().alertScope(), this);
     connect(m_operations, &SilenceOperations::listed, this, [this](const QList<Silence> &silences) {
         if (m_listFailed)
             m_banner->clear(); // the list works again; a change's sentence stays
