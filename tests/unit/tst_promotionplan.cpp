@@ -1,0 +1,288 @@
+// A promotion's plan, computed from the platform's own manifests as a cluster would list
+// them: the standby Deployment of each service of a release, byte for byte against the files
+// in tests/data/promotion (LUCENT_UPDATE_GOLDEN=1 rewrites them), and every reason a plan is
+// refused.
+
+#include "core/release/promotionplan.h"
+#include "core/validation/manifestjson.h"
+#include "core/validation/validator.h"
+
+#include <QDir>
+#include <QFile>
+#include <QtTest>
+
+using namespace Lucent::Core;
+using Release::PromotionRequest;
+using Release::RequestedImage;
+
+class TestPromotionPlan : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void oneServiceMatchesItsGoldenFile();
+    void sixServicesMatchTheirGoldenFile();
+    void standbyKeepsEverythingButColourAndImage();
+    void existingStandbyIsReusedByLabelNotName();
+    void refusals_data();
+    void refusals();
+    void diffShowsOnlyColourImageAndAnnotations();
+    void validationBlocksALatestImage();
+
+private:
+    PromotionRequest request(const QList<RequestedImage> &images) const;
+    void compareWithGolden(const QString &name, const QString &actual);
+
+    QList<QJsonObject> m_services;
+    QList<QJsonObject> m_deployments;
+};
+
+namespace {
+
+const QString Namespace = QStringLiteral("lucent-staging");
+
+QString dataDir()
+{
+    return QStringLiteral(LUCENT_TEST_DATA_DIR "/promotion/");
+}
+
+/// As the API server lists it: in a namespace, with a resourceVersion.
+QJsonObject listed(QJsonObject object, int resourceVersion)
+{
+    QJsonObject meta = object.value(QLatin1String("metadata")).toObject();
+    meta.insert(QStringLiteral("namespace"), Namespace);
+    meta.insert(QStringLiteral("resourceVersion"), QString::number(resourceVersion));
+    meta.insert(QStringLiteral("uid"), QStringLiteral("uid-%1").arg(resourceVersion));
+    object.insert(QStringLiteral("metadata"), meta);
+    return object;
+}
+
+QJsonObject withName(QJsonObject object, const QString &name)
+{
+    QJsonObject meta = object.value(QLatin1String("metadata")).toObject();
+    meta.insert(QStringLiteral("name"), name);
+    object.insert(QStringLiteral("metadata"), meta);
+    return object;
+}
+
+} // namespace
+
+void TestPromotionPlan::initTestCase()
+{
+    const QDir base(QStringLiteral(LUCENT_SOURCE_DIR "/manifests/base"));
+    int resourceVersion = 100;
+    for (const QString &file : base.entryList({QStringLiteral("*.yaml")}, QDir::Files, QDir::Name)) {
+        QFile in(base.filePath(file));
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QString error;
+        for (const auto &object : Validation::manifestObjects(in.readAll(), &error)) {
+            if (object.kind() == QLatin1String("Service"))
+                m_services.append(listed(object.object, ++resourceVersion));
+            else if (object.kind() == QLatin1String("Deployment"))
+                m_deployments.append(listed(object.object, ++resourceVersion));
+        }
+        QVERIFY2(error.isEmpty(), qPrintable(file + QStringLiteral(": ") + error));
+    }
+    QVERIFY(m_services.size() >= 8);
+    QVERIFY(m_deployments.size() >= 8);
+}
+
+PromotionRequest TestPromotionPlan::request(const QList<RequestedImage> &images) const
+{
+    return {QStringLiteral("p-20261130-1"), QStringLiteral("staging"), Namespace, images};
+}
+
+void TestPromotionPlan::compareWithGolden(const QString &name, const QString &actual)
+{
+    QFile file(dataDir() + name);
+    if (qEnvironmentVariableIsSet("LUCENT_UPDATE_GOLDEN")) {
+        QVERIFY(QDir().mkpath(dataDir()));
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(actual.toUtf8());
+        return;
+    }
+    QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(file.fileName()));
+    const QString expected = QString::fromUtf8(file.readAll());
+    if (expected != actual) {
+        const QStringList a = expected.split(QLatin1Char('\n'));
+        const QStringList b = actual.split(QLatin1Char('\n'));
+        for (int i = 0; i < std::max(a.size(), b.size()); ++i) {
+            if (a.value(i) != b.value(i))
+                QFAIL(qPrintable(QStringLiteral("%1 differs at line %2:\n  expected: %3\n  actual:   %4")
+                                     .arg(name)
+                                     .arg(i + 1)
+                                     .arg(a.value(i), b.value(i))));
+        }
+    }
+}
+
+void TestPromotionPlan::oneServiceMatchesItsGoldenFile()
+{
+    const auto plan = Release::planPromotion(
+        request({{QStringLiteral("wallet-service"), QStringLiteral("lucent/wallet-service:2.2.0"), {}}}), m_services,
+        m_deployments);
+    QVERIFY2(plan.isValid(), qPrintable(plan.problems.join(QLatin1Char('\n'))));
+    compareWithGolden(QStringLiteral("one-service.txt"),
+                      Release::describePlan(plan) + Release::standbyYaml(plan.services.constFirst()));
+}
+
+void TestPromotionPlan::sixServicesMatchTheirGoldenFile()
+{
+    QList<RequestedImage> images;
+    for (const char *service : {"user-service", "wallet-service", "play-service", "task-service", "portfolio-service",
+                                "notification-service"})
+        images.append(
+            {QString::fromLatin1(service), QStringLiteral("lucent/%1:3.0.0").arg(QLatin1String(service)), {}});
+    const auto plan = Release::planPromotion(request(images), m_services, m_deployments);
+    QVERIFY2(plan.isValid(), qPrintable(plan.problems.join(QLatin1Char('\n'))));
+    QCOMPARE(plan.services.size(), 6);
+    QString text = Release::describePlan(plan);
+    for (const auto &planned : plan.services)
+        text += QStringLiteral("---\n") + Release::standbyYaml(planned);
+    compareWithGolden(QStringLiteral("six-services.txt"), text);
+}
+
+void TestPromotionPlan::standbyKeepsEverythingButColourAndImage()
+{
+    const auto plan = Release::planPromotion(
+        request({{QStringLiteral("wallet-service"), QStringLiteral("lucent/wallet-service:2.2.0"), {}}}), m_services,
+        m_deployments);
+    QVERIFY(plan.isValid());
+    const auto &planned = plan.services.constFirst();
+    QCOMPARE(planned.activeColour, QStringLiteral("blue"));
+    QCOMPARE(planned.standbyColour, QStringLiteral("green"));
+    QCOMPARE(planned.activeDeployment, QStringLiteral("wallet-service"));
+    QCOMPARE(planned.standbyDeployment, QStringLiteral("wallet-service-green"));
+    QVERIFY(planned.createsStandby);
+    QCOMPARE(planned.replicas, 3);
+    QCOMPARE(planned.fromImage, QStringLiteral("lucent/wallet-service:2.1.0"));
+    QCOMPARE(planned.serviceResourceVersion.isEmpty(), false);
+    // Undo the two intended changes and the standby's identity: what remains is the active spec.
+    QJsonObject active;
+    for (const QJsonObject &d : m_deployments) {
+        if (d[QLatin1String("metadata")][QLatin1String("name")] == QLatin1String("wallet-service"))
+            active = d;
+    }
+    QString standby = Release::standbyYaml(planned);
+    QString original = Validation::toYamlText(Release::withoutServerFields(active).value(QLatin1String("spec")));
+    standby = Validation::toYamlText(planned.standby.value(QLatin1String("spec")));
+    standby.replace(QStringLiteral("color: green"), QStringLiteral("color: blue"));
+    standby.replace(QStringLiteral("wallet-service:2.2.0"), QStringLiteral("wallet-service:2.1.0"));
+    QCOMPARE(standby, original);
+    const QJsonObject labels = planned.standby[QLatin1String("metadata")][QLatin1String("labels")].toObject();
+    QCOMPARE(labels.value(QLatin1String("color")).toString(), QStringLiteral("green"));
+    QCOMPARE(labels.value(QLatin1String("app")).toString(), QStringLiteral("wallet-service"));
+}
+
+void TestPromotionPlan::existingStandbyIsReusedByLabelNotName()
+{
+    // A green Deployment from an earlier promotion, named unlike the convention and scaled to 0:
+    // it is found by its labels and updated, not duplicated.
+    QList<QJsonObject> deployments = m_deployments;
+    QJsonObject green;
+    for (const QJsonObject &d : m_deployments) {
+        if (d[QLatin1String("metadata")][QLatin1String("name")] == QLatin1String("wallet-service"))
+            green = d;
+    }
+    QByteArray text = Validation::toYamlText(green).toUtf8();
+    text.replace("color: blue", "color: green");
+    QString error;
+    green = listed(
+        withName(Validation::manifestObjects(text, &error).constFirst().object, QStringLiteral("wallet-next")), 999);
+    deployments.append(green);
+    const auto plan = Release::planPromotion(
+        request({{QStringLiteral("wallet-service"), QStringLiteral("lucent/wallet-service:2.2.0"), {}}}), m_services,
+        deployments);
+    QVERIFY2(plan.isValid(), qPrintable(plan.problems.join(QLatin1Char('\n'))));
+    QCOMPARE(plan.services.constFirst().standbyDeployment, QStringLiteral("wallet-next"));
+    QVERIFY(!plan.services.constFirst().createsStandby);
+    QCOMPARE(plan.services.constFirst().standbyResourceVersion, QStringLiteral("999"));
+}
+
+void TestPromotionPlan::refusals_data()
+{
+    QTest::addColumn<QString>("service");
+    QTest::addColumn<QString>("image");
+    QTest::addColumn<QString>("container");
+    QTest::addColumn<QString>("sentence");
+    QTest::addRow("no such service") << "billing-service"
+                                     << "lucent/billing-service:1.0.0" << QString() << "no Service of that name";
+    QTest::addRow("not blue-green") << "mongodb"
+                                    << "mongo:8.0" << QString() << "not deployed blue-green";
+    QTest::addRow("same image") << "wallet-service"
+                                << "lucent/wallet-service:2.1.0" << QString() << "nothing to promote";
+    QTest::addRow("unknown container") << "wallet-service"
+                                       << "lucent/wallet-service:2.2.0"
+                                       << "sidecar"
+                                       << "no container named sidecar";
+}
+
+void TestPromotionPlan::refusals()
+{
+    QFETCH(QString, service);
+    QFETCH(QString, image);
+    QFETCH(QString, container);
+    QFETCH(QString, sentence);
+    const auto plan = Release::planPromotion(request({{service, image, container}}), m_services, m_deployments);
+    QVERIFY(!plan.isValid());
+    QVERIFY2(plan.problems.join(QLatin1Char('\n')).contains(sentence),
+             qPrintable(plan.problems.join(QLatin1Char('\n'))));
+    // Named twice, and nothing at all.
+    const auto twice = Release::planPromotion(request({{QStringLiteral("wallet-service"), QStringLiteral("a:1"), {}},
+                                                       {QStringLiteral("wallet-service"), QStringLiteral("a:2"), {}}}),
+                                              m_services, m_deployments);
+    QVERIFY(twice.problems.join(QLatin1Char('\n')).contains(QStringLiteral("named twice")));
+    QVERIFY(!Release::planPromotion(request({}), m_services, m_deployments).isValid());
+}
+
+void TestPromotionPlan::diffShowsOnlyColourImageAndAnnotations()
+{
+    const auto plan = Release::planPromotion(
+        request({{QStringLiteral("wallet-service"), QStringLiteral("lucent/wallet-service:2.2.0"), {}}}), m_services,
+        m_deployments);
+    QVERIFY(plan.isValid());
+    QJsonObject active;
+    for (const QJsonObject &d : m_deployments) {
+        if (d[QLatin1String("metadata")][QLatin1String("name")] == QLatin1String("wallet-service"))
+            active = d;
+    }
+    const QString diff = Release::standbyDiff(plan.services.constFirst(), active);
+    QStringList changed;
+    for (const QString &line : diff.split(QLatin1Char('\n'))) {
+        if ((line.startsWith(QLatin1Char('+')) || line.startsWith(QLatin1Char('-')))
+            && !line.startsWith(QLatin1String("+++")) && !line.startsWith(QLatin1String("---")))
+            changed.append(line.mid(1).trimmed());
+    }
+    for (const QString &line : std::as_const(changed)) {
+        const bool expected = line.startsWith(QLatin1String("color:"))
+            || line.contains(QLatin1String("wallet-service:2."))
+            || line.startsWith(QLatin1String("name: wallet-service")) || line.startsWith(QLatin1String("annotations:"))
+            || line.startsWith(QLatin1String("lucent.com/"));
+        QVERIFY2(expected, qPrintable(QStringLiteral("unexpected change: ") + line + QStringLiteral("\n") + diff));
+    }
+    QVERIFY2(changed.contains(QStringLiteral("image: \"lucent/wallet-service:2.2.0\"")), qPrintable(diff));
+    QVERIFY(changed.contains(QStringLiteral("image: \"lucent/wallet-service:2.1.0\"")));
+}
+
+void TestPromotionPlan::validationBlocksALatestImage()
+{
+    const Validation::Validator validator;
+    const auto good = Release::planPromotion(
+        request({{QStringLiteral("wallet-service"), QStringLiteral("lucent/wallet-service:2.2.0"), {}}}), m_services,
+        m_deployments);
+    QCOMPARE(Validation::countSeverity(Release::validatePlan(good, validator), Validation::Severity::Error), 0);
+    const auto latest = Release::planPromotion(
+        request({{QStringLiteral("wallet-service"), QStringLiteral("lucent/wallet-service:latest"), {}}}), m_services,
+        m_deployments);
+    QVERIFY(latest.isValid()); // the plan itself is sound; its manifest is not acceptable
+    const auto problems = Release::validatePlan(latest, validator);
+    QVERIFY(Validation::countSeverity(problems, Validation::Severity::Error) > 0);
+    QVERIFY(std::any_of(problems.cbegin(), problems.cend(), [](const Validation::Problem &p) {
+        return p.objectName == QLatin1String("Deployment/wallet-service-green")
+            && p.message.contains(QLatin1String("latest"));
+    }));
+}
+
+QTEST_GUILESS_MAIN(TestPromotionPlan)
+#include "tst_promotionplan.moc"
