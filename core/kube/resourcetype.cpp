@@ -85,11 +85,18 @@ ResourceType ResourceType::selfSubjectAccessReviews()
             QStringLiteral("SelfSubjectAccessReview"), false};
 }
 
+ResourceType ResourceType::leases()
+{
+    return {QStringLiteral("coordination.k8s.io"), QStringLiteral("v1"), QStringLiteral("leases"),
+            QStringLiteral("Lease"), true};
+}
+
 ResourceType ResourceType::byResource(const QString &resource)
 {
     const std::array all{pods(),        services(),    endpoints(),    events(),
                          configMaps(),  secrets(),     namespaces(),   nodes(),
-                         deployments(), replicaSets(), statefulSets(), selfSubjectAccessReviews()};
+                         deployments(), replicaSets(), statefulSets(), selfSubjectAccessReviews(),
+                         leases()};
     for (const ResourceType &type : all) {
         if (type.resource == resource)
             return type;

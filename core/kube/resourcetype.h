@@ -32,6 +32,7 @@ struct ResourceType {
     static ResourceType replicaSets();
     static ResourceType statefulSets();
     static ResourceType selfSubjectAccessReviews();
+    static ResourceType leases();
     /// The built-in type for a plural name ("pods", "deployments"); invalid when unknown.
     static ResourceType byResource(const QString &resource);
 };

@@ -1,0 +1,238 @@
+#include "core/release/promotionlock.h"
+
+#include "core/kube/kubeclient.h"
+#include "core/kube/kubereply.h"
+#include "core/kube/resourcetype.h"
+
+#include <QCoreApplication>
+#include <QRegularExpression>
+
+namespace Lucent::Core::Release {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Lucent::Core::Release::PromotionLock", text);
+}
+
+/// Kubernetes' MicroTime: RFC 3339 in UTC with six fractional digits.
+QString microTime(const QDateTime &time)
+{
+    return time.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz")) + QStringLiteral("000Z");
+}
+
+QDateTime parseTime(QString text)
+{
+    // Qt reads milliseconds; the server writes microseconds (or none).
+    static const QRegularExpression fraction(QStringLiteral("\\.(\\d{3})\\d*"));
+    text.replace(fraction, QStringLiteral(".\\1"));
+    return QDateTime::fromString(text, Qt::ISODateWithMs);
+}
+
+QString clock(const QDateTime &time)
+{
+    return time.isValid() ? time.toLocalTime().toString(QStringLiteral("HH:mm:ss")) : tr("an unknown time");
+}
+
+QJsonObject spec(const QJsonObject &lease)
+{
+    return lease.value(QLatin1String("spec")).toObject();
+}
+
+} // namespace
+
+bool LeaseHolder::isExpired(const QDateTime &now) const
+{
+    const QDateTime last = renewed.isValid() ? renewed : acquired;
+    return !last.isValid() || last.addSecs(std::max(1, durationSeconds)) < now;
+}
+
+QString LeaseHolder::describe() const
+{
+    return tr("%1 since %2 (renewed %3)").arg(identity, clock(acquired), clock(renewed));
+}
+
+LeaseHolder LeaseHolder::of(const QJsonObject &lease)
+{
+    const QJsonObject s = spec(lease);
+    return {s.value(QLatin1String("holderIdentity")).toString(),
+            parseTime(s.value(QLatin1String("acquireTime")).toString()),
+            parseTime(s.value(QLatin1String("renewTime")).toString()),
+            s.value(QLatin1String("leaseDurationSeconds")).toInt()};
+}
+
+QJsonObject heldLease(QJsonObject existing, const QString &name, const QString &ns, const QString &identity,
+                      int durationSeconds, const QDateTime &now)
+{
+    const LeaseHolder before = LeaseHolder::of(existing);
+    QJsonObject meta = existing.value(QLatin1String("metadata")).toObject();
+    meta.insert(QLatin1String("name"), name);
+    meta.insert(QLatin1String("namespace"), ns);
+    QJsonObject s = spec(existing);
+    const bool sameHolder = before.identity == identity;
+    s.insert(QLatin1String("holderIdentity"), identity);
+    s.insert(QLatin1String("leaseDurationSeconds"), durationSeconds);
+    s.insert(QLatin1String("acquireTime"),
+             sameHolder && before.acquired.isValid() ? microTime(before.acquired) : microTime(now));
+    s.insert(QLatin1String("renewTime"), microTime(now));
+    if (!sameHolder && !before.identity.isEmpty())
+        s.insert(QLatin1String("leaseTransitions"), s.value(QLatin1String("leaseTransitions")).toInt() + 1);
+    existing.insert(QLatin1String("apiVersion"), QStringLiteral("coordination.k8s.io/v1"));
+    existing.insert(QLatin1String("kind"), QStringLiteral("Lease"));
+    existing.insert(QLatin1String("metadata"), meta);
+    existing.insert(QLatin1String("spec"), s);
+    return existing;
+}
+
+PromotionLock::PromotionLock(Kube::KubeClient *client, QString namespaceName, QString identity, int durationSeconds,
+                             QObject *parent)
+    : QObject(parent)
+    , m_client(client)
+    , m_namespace(std::move(namespaceName))
+    , m_identity(std::move(identity))
+    , m_durationSeconds(std::max(3, durationSeconds))
+{
+    // Renewed three times per duration: one lost write does not let the Lease expire.
+    m_renewal.setInterval(m_durationSeconds * 1000 / 3);
+    connect(&m_renewal, &QTimer::timeout, this, &PromotionLock::renew);
+}
+
+void PromotionLock::acquire()
+{
+    read(false);
+}
+
+void PromotionLock::read(bool afterConflict)
+{
+    if (!m_client)
+        return;
+    Kube::KubeReply *reply = m_client->get(Kube::ResourceType::leases(), m_namespace, QString::fromLatin1(LeaseName));
+    connect(reply, &Kube::KubeReply::finished, this, [this, reply, afterConflict] {
+        const Kube::ApiError &error = reply->error();
+        if (error.isNotFound()) {
+            Kube::KubeReply *created
+                = m_client->create(Kube::ResourceType::leases(), m_namespace,
+                                   heldLease({}, QString::fromLatin1(LeaseName), m_namespace, m_identity,
+                                             m_durationSeconds, QDateTime::currentDateTimeUtc()));
+            connect(created, &Kube::KubeReply::finished, this, [this, created, afterConflict] {
+                if (!created->error().isError()) {
+                    m_lease = created->json();
+                    m_held = true;
+                    m_renewal.start();
+                    Q_EMIT acquired({});
+                } else if (created->error().isConflict() && !afterConflict) {
+                    read(true); // created by someone else just now: see who
+                } else {
+                    Q_EMIT failed(created->error().sentence());
+                }
+            });
+            return;
+        }
+        if (error.isError()) {
+            Q_EMIT failed(error.sentence());
+            return;
+        }
+        const QJsonObject existing = reply->json();
+        const LeaseHolder holder = LeaseHolder::of(existing);
+        if (holder.identity == m_identity || holder.isFree(QDateTime::currentDateTimeUtc())) {
+            take(existing, holder.identity != m_identity && !holder.identity.isEmpty());
+            return;
+        }
+        Q_EMIT refused(holder,
+                       tr("Another promotion holds the lock of %1: %2. Wait for it to finish, or ask "
+                          "them; a lock not renewed for %3 s may be taken over.")
+                           .arg(m_namespace, holder.describe())
+                           .arg(holder.durationSeconds));
+    });
+}
+
+void PromotionLock::take(const QJsonObject &existing, bool takeover)
+{
+    const LeaseHolder before = LeaseHolder::of(existing);
+    const QJsonObject lease = heldLease(existing, QString::fromLatin1(LeaseName), m_namespace, m_identity,
+                                        m_durationSeconds, QDateTime::currentDateTimeUtc());
+    write(lease, [this, takeover, before](bool ok, const Kube::ApiError &error) {
+        if (!ok) {
+            if (error.isConflict())
+                read(true); // someone wrote it in between: look again, once
+            else
+                Q_EMIT failed(error.sentence());
+            return;
+        }
+        m_held = true;
+        m_renewal.start();
+        Q_EMIT acquired(takeover ? tr("Took over the lock of %1 from %2: it was not renewed for more than %3 s.")
+                                       .arg(m_namespace, before.describe())
+                                       .arg(before.durationSeconds)
+                                 : QString());
+    });
+}
+
+void PromotionLock::renew()
+{
+    if (!m_held)
+        return;
+    write(
+        heldLease(m_lease, QString::fromLatin1(LeaseName), m_namespace, m_identity, m_durationSeconds,
+                  QDateTime::currentDateTimeUtc()),
+        [this](bool ok, const Kube::ApiError &error) {
+            if (ok || !error.isConflict())
+                return; // a transient failure: the next renewal tries again, well within the duration
+            m_held = false;
+            m_renewal.stop();
+            Q_EMIT lost(
+                tr("The promotion lock of %1 was taken by someone else; stop changing the cluster.").arg(m_namespace));
+        });
+}
+
+void PromotionLock::writeAnnotations(const QJsonObject &annotations)
+{
+    QJsonObject meta = m_lease.value(QLatin1String("metadata")).toObject();
+    meta.insert(QLatin1String("annotations"), annotations);
+    m_lease.insert(QLatin1String("metadata"), meta);
+    write(heldLease(m_lease, QString::fromLatin1(LeaseName), m_namespace, m_identity, m_durationSeconds,
+                    QDateTime::currentDateTimeUtc()),
+          [this](bool ok, const Kube::ApiError &error) {
+              if (ok)
+                  Q_EMIT annotationsWritten();
+              else
+                  Q_EMIT failed(error.sentence());
+          });
+}
+
+void PromotionLock::release()
+{
+    if (!m_held)
+        return;
+    m_held = false;
+    m_renewal.stop();
+    QJsonObject lease = m_lease;
+    QJsonObject s = spec(lease);
+    s.remove(QLatin1String("holderIdentity"));
+    s.insert(QLatin1String("renewTime"), microTime(QDateTime::currentDateTimeUtc()));
+    lease.insert(QLatin1String("spec"), s);
+    write(lease, [this](bool ok, const Kube::ApiError &error) {
+        if (ok)
+            Q_EMIT released();
+        else
+            Q_EMIT failed(error.sentence());
+    });
+}
+
+void PromotionLock::write(const QJsonObject &lease, std::function<void(bool, const Kube::ApiError &)> done)
+{
+    if (!m_client)
+        return;
+    // The resourceVersion in the object is the precondition: a Lease changed since it was
+    // read answers 409 instead of being overwritten.
+    Kube::KubeReply *reply
+        = m_client->update(Kube::ResourceType::leases(), m_namespace, QString::fromLatin1(LeaseName), lease);
+    connect(reply, &Kube::KubeReply::finished, this, [this, reply, done = std::move(done)] {
+        if (!reply->error().isError())
+            m_lease = reply->json();
+        done(!reply->error().isError(), reply->error());
+    });
+}
+
+} // namespace Lucent::Core::Release
