@@ -1,14 +1,23 @@
 // Blue-green promotion against lucent-sandbox: the promotion lock (a coordination.k8s.io/v1
-// Lease), checked with kubectl.
+// Lease) and the switch of a Service's colour, checked with kubectl, with the Service's
+// Endpoints sampled throughout for the invariant (never empty, never two colours).
 
 #include "kubetesthelpers.h"
 #include "sandboxprocess.h"
 
 #include "core/environment/projectconfig.h"
 #include "core/kube/kubeclient.h"
+#include "core/kube/kubereply.h"
+#include "core/kube/resourcetype.h"
 #include "core/release/promotionlock.h"
+#include "core/release/promotionplan.h"
+#include "core/release/servicestatus.h"
+#include "core/release/serviceswitch.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QSignalSpy>
+#include <QTimer>
 #include <QtTest>
 
 using namespace Lucent::Core;
@@ -25,10 +34,15 @@ private Q_SLOTS:
     void oneHolderAtATimeAndTheSecondIsToldWho();
     void anExpiredLockIsTakenOverAndSaidSo();
     void aRenewalThatFindsTheLockTakenSaysLost();
+    void switchChangesOnlyTheColourAndKeepsTheInvariant();
+    void switchRefusesAServiceChangedSinceThePlan();
 
 private:
     QJsonObject lease() const;
     std::unique_ptr<PromotionLock> lock(const QString &identity, int durationSeconds = 60) const;
+    QList<QJsonObject> items(const char *resource) const;
+    /// Deploys wallet-service's standby (green, 2.2.0) as a plan makes it, and waits until ready.
+    bool deployGreenWallet();
 
     SandboxProcess m_sandbox{{QStringLiteral("--speed"), QStringLiteral("20")}};
     std::unique_ptr<Kube::KubeClient> m_client;
@@ -152,6 +166,166 @@ void TestPromotion::aRenewalThatFindsTheLockTakenSaysLost()
     QVERIFY(lost.wait(10000));
     QVERIFY(!erin->isHeld());
     QCOMPARE(LeaseHolder::of(lease()).identity, QStringLiteral("mallory@elsewhere")); // not overwritten back
+}
+
+QList<QJsonObject> TestPromotion::items(const char *resource) const
+{
+    QList<QJsonObject> list;
+    const auto r = m_sandbox.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "get", resource, "-o", "json"}));
+    for (const auto &item : r.json()[QLatin1String("items")].toArray())
+        list.append(item.toObject());
+    return list;
+}
+
+bool TestPromotion::deployGreenWallet()
+{
+    const auto plan = Release::planPromotion(
+        {QStringLiteral("p-test"),
+         QStringLiteral("staging"),
+         Namespace,
+         {{QStringLiteral("wallet-service"), QStringLiteral("lucent/wallet-service:2.2.0"), {}}}},
+        items("services"), items("deployments"));
+    if (!plan.isValid()) {
+        qWarning("plan: %s", qPrintable(plan.problems.join(QLatin1Char('\n'))));
+        return false;
+    }
+    auto r = m_sandbox.kubectl(Lucent::Tests::args({"create", "-f", "-"}), 60000,
+                               QJsonDocument(plan.services.constFirst().standby).toJson());
+    if (r.exitCode != 0) {
+        qWarning("create: %s", qPrintable(r.errText()));
+        return false;
+    }
+    r = m_sandbox.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "rollout", "status",
+                                               "deploy/wallet-service-green", "--timeout=60s"}),
+                          70000);
+    return r.exitCode == 0;
+}
+
+/// Samples a Service's Endpoints every 200 ms: each sample's ready pods must be one or more,
+/// all of one colour (read from the pods' labels).
+class InvariantSampler : public QObject
+{
+public:
+    InvariantSampler(Kube::KubeClient *client, const QString &service)
+        : m_client(client)
+        , m_service(service)
+    {
+        connect(&m_timer, &QTimer::timeout, this, &InvariantSampler::sample);
+        m_timer.start(200);
+    }
+    int samples = 0;
+    QStringList violations;
+
+private:
+    void sample()
+    {
+        // A reply lives until its finished() returns: read each in its own handler.
+        auto *endpoints = m_client->get(Kube::ResourceType::endpoints(), Namespace, m_service);
+        connect(endpoints, &Kube::KubeReply::finished, this, [this, endpoints] {
+            if (endpoints->error().isError())
+                return; // a sample the server did not answer proves nothing either way
+            const QJsonObject served = endpoints->json();
+            auto *pods = m_client->list(Kube::ResourceType::pods(), Namespace, {});
+            connect(pods, &Kube::KubeReply::finished, this, [this, pods, served] {
+                if (!pods->error().isError())
+                    judge(served, pods->json());
+            });
+        });
+    }
+
+    void judge(const QJsonObject &endpoints, const QJsonObject &pods)
+    {
+        QHash<QString, QString> colour;
+        for (const auto &item : pods[QLatin1String("items")].toArray())
+            colour.insert(item[QLatin1String("metadata")][QLatin1String("name")].toString(),
+                          item[QLatin1String("metadata")][QLatin1String("labels")][QLatin1String("color")].toString());
+        QSet<QString> colours;
+        int ready = 0;
+        for (const auto &subset : endpoints[QLatin1String("subsets")].toArray()) {
+            for (const auto &address : subset[QLatin1String("addresses")].toArray()) {
+                ++ready;
+                colours.insert(colour.value(address[QLatin1String("targetRef")][QLatin1String("name")].toString()));
+            }
+        }
+        ++samples;
+        if (ready == 0 || colours.size() != 1)
+            violations.append(QStringLiteral("sample %1: %2 ready, colours %3")
+                                  .arg(samples)
+                                  .arg(ready)
+                                  .arg(QStringList(colours.cbegin(), colours.cend()).join(QLatin1Char(','))));
+    }
+
+    Kube::KubeClient *m_client;
+    QString m_service;
+    QTimer m_timer;
+};
+
+void TestPromotion::switchChangesOnlyTheColourAndKeepsTheInvariant()
+{
+    QVERIFY(deployGreenWallet());
+    const auto service = [this] {
+        return m_sandbox
+            .kubectl(Lucent::Tests::args({"-n", "lucent-staging", "get", "service", "wallet-service", "-o", "json"}))
+            .json()
+            .object();
+    };
+    const QJsonObject before = service();
+    InvariantSampler sampler(m_client.get(), QStringLiteral("wallet-service"));
+    QTRY_VERIFY_WITH_TIMEOUT(sampler.samples >= 3, 10000);
+
+    Release::ServiceSwitch toGreen(m_client.get(), Namespace);
+    QSignalSpy finished(&toGreen, &Release::ServiceSwitch::finished);
+    toGreen.run(QStringLiteral("wallet-service"), QStringLiteral("blue"), QStringLiteral("green"),
+                before[QLatin1String("metadata")][QLatin1String("resourceVersion")].toString());
+    QVERIFY(finished.wait(30000));
+    qInfo("switched to green at sample %d", sampler.samples);
+    QVERIFY2(finished.constFirst().at(0).toBool(), qPrintable(finished.constFirst().at(2).toString()));
+    QVERIFY(finished.constFirst().at(1).toBool());
+    // Only the colour changed.
+    QJsonObject expected = before[QLatin1String("spec")][QLatin1String("selector")].toObject();
+    expected.insert(QStringLiteral("color"), QStringLiteral("green"));
+    QCOMPARE(service()[QLatin1String("spec")][QLatin1String("selector")].toObject(), expected);
+    QCOMPARE(service()[QLatin1String("spec")][QLatin1String("ports")],
+             before[QLatin1String("spec")][QLatin1String("ports")]);
+
+    // And back: the old colour kept its replicas, so blue takes the traffic again at once.
+    Release::ServiceSwitch toBlue(m_client.get(), Namespace);
+    QSignalSpy back(&toBlue, &Release::ServiceSwitch::finished);
+    toBlue.run(QStringLiteral("wallet-service"), QStringLiteral("green"), QStringLiteral("blue"),
+               toGreen.resourceVersion());
+    QVERIFY(back.wait(30000));
+    QVERIFY2(back.constFirst().at(0).toBool(), qPrintable(back.constFirst().at(2).toString()));
+    const int samples = sampler.samples;
+    QTRY_VERIFY_WITH_TIMEOUT(sampler.samples >= samples + 3, 10000);
+    QVERIFY2(sampler.violations.isEmpty(), qPrintable(sampler.violations.join(QLatin1Char('\n'))));
+    qInfo("%d Endpoints samples, none empty or mixed", sampler.samples);
+}
+
+void TestPromotion::switchRefusesAServiceChangedSinceThePlan()
+{
+    const auto r0 = m_sandbox.kubectl(
+        Lucent::Tests::args({"-n", "lucent-staging", "get", "service", "wallet-service", "-o", "json"}));
+    const QString planned = r0.json()[QLatin1String("metadata")][QLatin1String("resourceVersion")].toString();
+    const QString colour
+        = r0.json()[QLatin1String("spec")][QLatin1String("selector")][QLatin1String("color")].toString();
+    // A teammate edits the Service after the plan read it.
+    const auto r = m_sandbox.kubectl(Lucent::Tests::args(
+        {"-n", "lucent-staging", "annotate", "service", "wallet-service", "team/note=edited during the promotion"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    Release::ServiceSwitch change(m_client.get(), Namespace);
+    QSignalSpy finished(&change, &Release::ServiceSwitch::finished);
+    change.run(QStringLiteral("wallet-service"), colour, Release::otherColour(colour), planned);
+    QVERIFY(finished.wait(30000));
+    QVERIFY(!finished.constFirst().at(0).toBool());
+    QVERIFY(!finished.constFirst().at(1).toBool());
+    QVERIFY2(finished.constFirst().at(2).toString().contains(QStringLiteral("changed after the plan read it")),
+             qPrintable(finished.constFirst().at(2).toString()));
+    const auto after = m_sandbox.kubectl(
+        Lucent::Tests::args({"-n", "lucent-staging", "get", "service", "wallet-service", "-o", "json"}));
+    QCOMPARE(after.json()[QLatin1String("spec")][QLatin1String("selector")][QLatin1String("color")].toString(), colour);
+    QCOMPARE(
+        after.json()[QLatin1String("metadata")][QLatin1String("annotations")][QLatin1String("team/note")].toString(),
+        QStringLiteral("edited during the promotion"));
 }
 
 QTEST_GUILESS_MAIN(TestPromotion)
