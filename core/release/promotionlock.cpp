@@ -150,23 +150,27 @@ void PromotionLock::read(bool afterConflict)
 void PromotionLock::take(const QJsonObject &existing, bool takeover)
 {
     const LeaseHolder before = LeaseHolder::of(existing);
-    const QJsonObject lease = heldLease(existing, QString::fromLatin1(LeaseName), m_namespace, m_identity,
-                                        m_durationSeconds, QDateTime::currentDateTimeUtc());
-    write(lease, [this, takeover, before](bool ok, const Kube::ApiError &error) {
-        if (!ok) {
-            if (error.isConflict())
-                read(true); // someone wrote it in between: look again, once
-            else
-                Q_EMIT failed(error.sentence());
-            return;
-        }
-        m_held = true;
-        m_renewal.start();
-        Q_EMIT acquired(takeover ? tr("Took over the lock of %1 from %2: it was not renewed for more than %3 s.")
-                                       .arg(m_namespace, before.describe())
-                                       .arg(before.durationSeconds)
-                                 : QString());
-    });
+    m_lease = existing;
+    write(
+        [this](const QJsonObject &current) {
+            return heldLease(current, QString::fromLatin1(LeaseName), m_namespace, m_identity, m_durationSeconds,
+                             QDateTime::currentDateTimeUtc());
+        },
+        [this, takeover, before](bool ok, const Kube::ApiError &error) {
+            if (!ok) {
+                if (error.isConflict())
+                    read(true); // someone wrote it in between: look again, once
+                else
+                    Q_EMIT failed(error.sentence());
+                return;
+            }
+            m_held = true;
+            m_renewal.start();
+            Q_EMIT acquired(takeover ? tr("Took over the lock of %1 from %2: it was not renewed for more than %3 s.")
+                                           .arg(m_namespace, before.describe())
+                                           .arg(before.durationSeconds)
+                                     : QString());
+        });
 }
 
 void PromotionLock::renew()
@@ -174,8 +178,10 @@ void PromotionLock::renew()
     if (!m_held)
         return;
     write(
-        heldLease(m_lease, QString::fromLatin1(LeaseName), m_namespace, m_identity, m_durationSeconds,
-                  QDateTime::currentDateTimeUtc()),
+        [this](const QJsonObject &current) {
+            return heldLease(current, QString::fromLatin1(LeaseName), m_namespace, m_identity, m_durationSeconds,
+                             QDateTime::currentDateTimeUtc());
+        },
         [this](bool ok, const Kube::ApiError &error) {
             if (ok || !error.isConflict())
                 return; // a transient failure: the next renewal tries again, well within the duration
@@ -188,17 +194,20 @@ void PromotionLock::renew()
 
 void PromotionLock::writeAnnotations(const QJsonObject &annotations)
 {
-    QJsonObject meta = m_lease.value(QLatin1String("metadata")).toObject();
-    meta.insert(QLatin1String("annotations"), annotations);
-    m_lease.insert(QLatin1String("metadata"), meta);
-    write(heldLease(m_lease, QString::fromLatin1(LeaseName), m_namespace, m_identity, m_durationSeconds,
-                    QDateTime::currentDateTimeUtc()),
-          [this](bool ok, const Kube::ApiError &error) {
-              if (ok)
-                  Q_EMIT annotationsWritten();
-              else
-                  Q_EMIT failed(error.sentence());
-          });
+    write(
+        [this, annotations](QJsonObject current) {
+            QJsonObject meta = current.value(QLatin1String("metadata")).toObject();
+            meta.insert(QLatin1String("annotations"), annotations);
+            current.insert(QLatin1String("metadata"), meta);
+            return heldLease(current, QString::fromLatin1(LeaseName), m_namespace, m_identity, m_durationSeconds,
+                             QDateTime::currentDateTimeUtc());
+        },
+        [this](bool ok, const Kube::ApiError &error) {
+            if (ok)
+                Q_EMIT annotationsWritten();
+            else
+                Q_EMIT failed(error.sentence());
+        });
 }
 
 void PromotionLock::release()
@@ -207,31 +216,46 @@ void PromotionLock::release()
         return;
     m_held = false;
     m_renewal.stop();
-    QJsonObject lease = m_lease;
-    QJsonObject s = spec(lease);
-    s.remove(QLatin1String("holderIdentity"));
-    s.insert(QLatin1String("renewTime"), microTime(QDateTime::currentDateTimeUtc()));
-    lease.insert(QLatin1String("spec"), s);
-    write(lease, [this](bool ok, const Kube::ApiError &error) {
-        if (ok)
-            Q_EMIT released();
-        else
-            Q_EMIT failed(error.sentence());
-    });
+    write(
+        [](QJsonObject lease) {
+            QJsonObject s = spec(lease);
+            s.remove(QLatin1String("holderIdentity"));
+            s.insert(QLatin1String("renewTime"), microTime(QDateTime::currentDateTimeUtc()));
+            lease.insert(QLatin1String("spec"), s);
+            return lease;
+        },
+        [this](bool ok, const Kube::ApiError &error) {
+            if (ok)
+                Q_EMIT released();
+            else
+                Q_EMIT failed(error.sentence());
+        });
 }
 
-void PromotionLock::write(const QJsonObject &lease, std::function<void(bool, const Kube::ApiError &)> done)
+void PromotionLock::write(Build build, Written done)
 {
-    if (!m_client)
+    m_writes.append({std::move(build), std::move(done)});
+    if (!m_writing)
+        writeNext();
+}
+
+void PromotionLock::writeNext()
+{
+    if (m_writes.isEmpty() || !m_client) {
+        m_writing = false;
         return;
+    }
+    m_writing = true;
+    auto [build, done] = m_writes.takeFirst();
     // The resourceVersion in the object is the precondition: a Lease changed since it was
     // read answers 409 instead of being overwritten.
     Kube::KubeReply *reply
-        = m_client->update(Kube::ResourceType::leases(), m_namespace, QString::fromLatin1(LeaseName), lease);
+        = m_client->update(Kube::ResourceType::leases(), m_namespace, QString::fromLatin1(LeaseName), build(m_lease));
     connect(reply, &Kube::KubeReply::finished, this, [this, reply, done = std::move(done)] {
         if (!reply->error().isError())
             m_lease = reply->json();
         done(!reply->error().isError(), reply->error());
+        writeNext();
     });
 }
 

@@ -79,7 +79,12 @@ private:
     void read(bool afterConflict);
     void take(const QJsonObject &existing, bool takeover);
     void renew();
-    void write(const QJsonObject &lease, std::function<void(bool ok, const Kube::ApiError &)> done);
+    using Build = std::function<QJsonObject(const QJsonObject &current)>;
+    using Written = std::function<void(bool ok, const Kube::ApiError &)>;
+    /// Writes what @p build makes of the Lease as last known. Writes go one at a time, each
+    /// built on the previous one's answer, so that the holder's own writes never conflict.
+    void write(Build build, Written done);
+    void writeNext();
 
     QPointer<Kube::KubeClient> m_client;
     QString m_namespace;
@@ -88,6 +93,8 @@ private:
     QJsonObject m_lease;
     bool m_held = false;
     QTimer m_renewal;
+    QList<std::pair<Build, Written>> m_writes;
+    bool m_writing = false;
 };
 
 } // namespace Lucent::Core::Release

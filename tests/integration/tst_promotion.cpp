@@ -9,6 +9,7 @@
 #include "core/kube/kubeclient.h"
 #include "core/kube/kubereply.h"
 #include "core/kube/resourcetype.h"
+#include "core/release/promotionengine.h"
 #include "core/release/promotionlock.h"
 #include "core/release/promotionplan.h"
 #include "core/release/servicestatus.h"
@@ -36,6 +37,10 @@ private Q_SLOTS:
     void aRenewalThatFindsTheLockTakenSaysLost();
     void switchChangesOnlyTheColourAndKeepsTheInvariant();
     void switchRefusesAServiceChangedSinceThePlan();
+    void cleanPromotionSwitchesAndScalesTheOldColourDown();
+    void crashingStandbyRollsBackAtReady();
+    void aHeldLockRefusesThePromotionUntouched();
+    void abortDuringTheMonitorWindowSwitchesBack();
 
 private:
     QJsonObject lease() const;
@@ -43,6 +48,10 @@ private:
     QList<QJsonObject> items(const char *resource) const;
     /// Deploys wallet-service's standby (green, 2.2.0) as a plan makes it, and waits until ready.
     bool deployGreenWallet();
+    Release::PromotionPlan plan(const QString &service, const QString &image) const;
+    QJsonObject object(const char *resource, const QString &name) const;
+    /// Runs @p engine to its end; the outcome and sentence, with progress lines logged.
+    std::pair<Release::PromotionOutcome, QString> run(Release::PromotionEngine &engine) const;
 
     SandboxProcess m_sandbox{{QStringLiteral("--speed"), QStringLiteral("20")}};
     std::unique_ptr<Kube::KubeClient> m_client;
@@ -326,6 +335,138 @@ void TestPromotion::switchRefusesAServiceChangedSinceThePlan()
     QCOMPARE(
         after.json()[QLatin1String("metadata")][QLatin1String("annotations")][QLatin1String("team/note")].toString(),
         QStringLiteral("edited during the promotion"));
+}
+
+Release::PromotionPlan TestPromotion::plan(const QString &service, const QString &image) const
+{
+    return Release::planPromotion({QStringLiteral("p-%1").arg(QDateTime::currentMSecsSinceEpoch()),
+                                   QStringLiteral("staging"),
+                                   Namespace,
+                                   {{service, image, {}}}},
+                                  items("services"), items("deployments"));
+}
+
+QJsonObject TestPromotion::object(const char *resource, const QString &name) const
+{
+    const auto r
+        = m_sandbox.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "get", resource, "-o", "json"}) << name);
+    return r.exitCode == 0 ? r.json().object() : QJsonObject();
+}
+
+std::pair<Release::PromotionOutcome, QString> TestPromotion::run(Release::PromotionEngine &engine) const
+{
+    connect(&engine, &Release::PromotionEngine::progress, &engine,
+            [](const QString &line) { qInfo("  %s", qPrintable(line)); });
+    QSignalSpy finished(&engine, &Release::PromotionEngine::finished);
+    engine.start();
+    if (!finished.wait(120000))
+        return {Release::PromotionOutcome::Inconsistent, QStringLiteral("the promotion did not end in 120 s")};
+    return {finished.constFirst().at(0).value<Release::PromotionOutcome>(), finished.constFirst().at(1).toString()};
+}
+
+namespace {
+
+Release::PromotionOptions quickOptions(const QString &identity, int monitorSeconds = 2)
+{
+    Release::PromotionOptions options;
+    options.identity = identity;
+    options.monitorSeconds = monitorSeconds;
+    options.scaleDownDelaySeconds = 1;
+    options.readyTimeoutSeconds = 90;
+    options.pollMs = 200;
+    return options;
+}
+
+QString selectorColour(const QJsonObject &service)
+{
+    return service[QLatin1String("spec")][QLatin1String("selector")][QLatin1String("color")].toString();
+}
+
+int specReplicas(const QJsonObject &deployment)
+{
+    return deployment[QLatin1String("spec")][QLatin1String("replicas")].toInt();
+}
+
+} // namespace
+
+void TestPromotion::cleanPromotionSwitchesAndScalesTheOldColourDown()
+{
+    const auto planned = plan(QStringLiteral("user-service"), QStringLiteral("lucent/user-service:1.6.0"));
+    QVERIFY2(planned.isValid(), qPrintable(planned.problems.join(QLatin1Char('\n'))));
+    const auto &service = planned.services.constFirst();
+    InvariantSampler sampler(m_client.get(), QStringLiteral("user-service"));
+    Release::PromotionEngine engine(m_client.get(), planned, quickOptions(QStringLiteral("ci@runner-1")));
+    const auto [outcome, sentence] = run(engine);
+    QVERIFY2(outcome == Release::PromotionOutcome::Promoted, qPrintable(sentence));
+    QCOMPARE(selectorColour(object("service", QStringLiteral("user-service"))), service.standbyColour);
+    QCOMPARE(specReplicas(object("deployment", service.activeDeployment)), 0); // kept at 0 for a fast rollback
+    QCOMPARE(specReplicas(object("deployment", service.standbyDeployment)), service.replicas);
+    const QJsonObject annotations
+        = object("service", QStringLiteral("user-service"))[QLatin1String("metadata")][QLatin1String("annotations")]
+              .toObject();
+    QCOMPARE(annotations.value(QLatin1String("lucent.com/active-version")).toString(), QStringLiteral("1.6.0"));
+    const QJsonObject lease = object("lease", QStringLiteral("lucent-promotion"));
+    QCOMPARE(LeaseHolder::of(lease).identity, QString()); // released
+    QCOMPARE(lease[QLatin1String("metadata")][QLatin1String("annotations")][QLatin1String("lucent.com/promotion-step")]
+                 .toString(),
+             QStringLiteral("done"));
+    QTRY_VERIFY_WITH_TIMEOUT(sampler.samples >= 5, 10000);
+    QVERIFY2(sampler.violations.isEmpty(), qPrintable(sampler.violations.join(QLatin1Char('\n'))));
+    qInfo("%d Endpoints samples, none empty or mixed", sampler.samples);
+}
+
+void TestPromotion::crashingStandbyRollsBackAtReady()
+{
+    const auto planned = plan(QStringLiteral("task-service"), QStringLiteral("lucent/task-service:1.0.8-crash"));
+    QVERIFY2(planned.isValid(), qPrintable(planned.problems.join(QLatin1Char('\n'))));
+    const auto &service = planned.services.constFirst();
+    InvariantSampler sampler(m_client.get(), QStringLiteral("task-service"));
+    Release::PromotionEngine engine(m_client.get(), planned, quickOptions(QStringLiteral("ci@runner-1")));
+    const auto [outcome, sentence] = run(engine);
+    QVERIFY2(outcome == Release::PromotionOutcome::RolledBack, qPrintable(sentence));
+    QVERIFY2(sentence.contains(QStringLiteral("did not become ready")), qPrintable(sentence));
+    QCOMPARE(selectorColour(object("service", QStringLiteral("task-service"))), service.activeColour);
+    QCOMPARE(specReplicas(object("deployment", service.standbyDeployment)), 0);
+    QCOMPARE(specReplicas(object("deployment", service.activeDeployment)), service.replicas); // untouched
+    QVERIFY2(sampler.violations.isEmpty(), qPrintable(sampler.violations.join(QLatin1Char('\n'))));
+}
+
+void TestPromotion::aHeldLockRefusesThePromotionUntouched()
+{
+    auto other = lock(QStringLiteral("frank@ws-6"));
+    QSignalSpy acquired(other.get(), &PromotionLock::acquired);
+    other->acquire();
+    QVERIFY(acquired.wait(10000));
+    const auto planned = plan(QStringLiteral("play-service"), QStringLiteral("lucent/play-service:1.3.0"));
+    QVERIFY(planned.isValid());
+    const auto before = items("deployments").size();
+    Release::PromotionEngine engine(m_client.get(), planned, quickOptions(QStringLiteral("ci@runner-2")));
+    const auto [outcome, sentence] = run(engine);
+    QVERIFY2(outcome == Release::PromotionOutcome::LockHeld, qPrintable(sentence));
+    QVERIFY2(sentence.contains(QStringLiteral("frank@ws-6")), qPrintable(sentence));
+    QCOMPARE(items("deployments").size(), before); // no standby was created
+    QSignalSpy released(other.get(), &PromotionLock::released);
+    other->release();
+    QVERIFY(released.wait(10000));
+}
+
+void TestPromotion::abortDuringTheMonitorWindowSwitchesBack()
+{
+    const auto planned = plan(QStringLiteral("play-service"), QStringLiteral("lucent/play-service:1.3.0"));
+    QVERIFY2(planned.isValid(), qPrintable(planned.problems.join(QLatin1Char('\n'))));
+    const auto &service = planned.services.constFirst();
+    InvariantSampler sampler(m_client.get(), QStringLiteral("play-service"));
+    Release::PromotionEngine engine(m_client.get(), planned, quickOptions(QStringLiteral("ci@runner-1"), 60));
+    connect(&engine, &Release::PromotionEngine::stepChanged, &engine, [&engine](Release::PromotionStep step) {
+        if (step == Release::PromotionStep::Monitoring)
+            QTimer::singleShot(500, &engine, [&engine] { engine.abort(QStringLiteral("Aborted by the test.")); });
+    });
+    const auto [outcome, sentence] = run(engine);
+    QVERIFY2(outcome == Release::PromotionOutcome::RolledBack, qPrintable(sentence));
+    QCOMPARE(selectorColour(object("service", QStringLiteral("play-service"))), service.activeColour);
+    QCOMPARE(specReplicas(object("deployment", service.activeDeployment)), service.replicas);
+    QCOMPARE(specReplicas(object("deployment", service.standbyDeployment)), 0);
+    QVERIFY2(sampler.violations.isEmpty(), qPrintable(sampler.violations.join(QLatin1Char('\n'))));
 }
 
 QTEST_GUILESS_MAIN(TestPromotion)
