@@ -2,6 +2,7 @@
 // Everything with behaviour worth testing lives in lucent_core and lucent_ui.
 
 #include "core/commandline/commandline.h"
+#include "core/commandline/promotecommand.h"
 #include "core/commandline/validatecommand.h"
 #include "core/environment/projectconfig.h"
 #include "core/environment/sandboxlauncher.h"
@@ -51,6 +52,13 @@ int main(int argc, char **argv)
         QCoreApplication::setApplicationName(QStringLiteral("lucent-console"));
         QCoreApplication::setOrganizationName(QStringLiteral("Lucent"));
         return Lucent::Core::runValidateCommand(options, stdout, stderr);
+    }
+    case CommandLine::Action::Promote: {
+        // For CI pipelines: a blue-green promotion without a window.
+        QCoreApplication app(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("lucent-console"));
+        QCoreApplication::setOrganizationName(QStringLiteral("Lucent"));
+        return Lucent::Core::runPromoteCommand(options, stdout, stderr);
     }
     case CommandLine::Action::Run: break;
     }

@@ -1,5 +1,7 @@
 #include "core/commandline/commandline.h"
 
+#include "core/commandline/promotecommand.h"
+
 #include "core/about/componentversions.h"
 #include "core/logging/logging.h"
 
@@ -68,6 +70,8 @@ CommandLine CommandLine::parse(const QStringList &arguments)
 {
     if (arguments.size() > 1 && arguments.at(1) == QLatin1String("validate"))
         return parseValidate(QStringList{arguments.constFirst()} + arguments.mid(2));
+    if (arguments.size() > 1 && arguments.at(1) == QLatin1String("promote"))
+        return parsePromote(QStringList{arguments.constFirst()} + arguments.mid(2));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
@@ -139,7 +143,9 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         result.text = parser.helpText();
         result.text.replace(0, result.text.indexOf(QLatin1Char('\n')),
                             QStringLiteral("Usage: lucent-console [options]\n"
-                                           "       lucent-console validate [--format text|json|sarif] PATH..."));
+                                           "       lucent-console validate [--format text|json|sarif] PATH...\n"
+                                           "       lucent-console promote --env ENV --image SERVICE=IMAGE... "
+                                           "[--yes | --confirm ENV]"));
         return result;
     }
     if (parser.isSet(version)) {

@@ -11,7 +11,7 @@ namespace Lucent::Core {
 /// What the user asked for on the command line. Parsed without a QCoreApplication so that
 /// main() can choose the Qt platform (offscreen for --screenshot) before creating one.
 struct CommandLine {
-    enum class Action { Run, Validate, ShowHelp, ShowVersion, Fail };
+    enum class Action { Run, Validate, Promote, ShowHelp, ShowVersion, Fail };
     enum class Theme { System, Light, Dark };
 
     Action action = Action::Run;
@@ -34,6 +34,15 @@ struct CommandLine {
     QString validateFormat = QStringLiteral("text"); ///< text, json or sarif
     QStringList productionNamespaces; ///< --production-namespace, besides lucent.yaml's protected ones
     bool listRules = false; ///< validate --list-rules: print the rules and exit
+
+    // "lucent-console promote --env ENV --image SERVICE=IMAGE...": a blue-green promotion.
+    QString promoteEnvironment;
+    QStringList promoteImages; ///< SERVICE=IMAGE, as given
+    bool promoteYes = false; ///< --yes: no question on an unprotected environment
+    QString promoteConfirm; ///< --confirm NAME: a protected environment's name, typed
+    int monitorSeconds = 60;
+    int scaleDownDelaySeconds = 30;
+    QString outputFormat = QStringLiteral("text"); ///< text or json (JSON lines)
 
     static CommandLine parse(const QStringList &arguments);
 };

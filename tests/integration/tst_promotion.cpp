@@ -15,8 +15,10 @@
 #include "core/release/servicestatus.h"
 #include "core/release/serviceswitch.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTimer>
 #include <QtTest>
@@ -41,6 +43,7 @@ private Q_SLOTS:
     void crashingStandbyRollsBackAtReady();
     void aHeldLockRefusesThePromotionUntouched();
     void abortDuringTheMonitorWindowSwitchesBack();
+    void headlessPromoteExitCodes();
 
 private:
     QJsonObject lease() const;
@@ -467,6 +470,56 @@ void TestPromotion::abortDuringTheMonitorWindowSwitchesBack()
     QCOMPARE(specReplicas(object("deployment", service.activeDeployment)), service.replicas);
     QCOMPARE(specReplicas(object("deployment", service.standbyDeployment)), 0);
     QVERIFY2(sampler.violations.isEmpty(), qPrintable(sampler.violations.join(QLatin1Char('\n'))));
+}
+
+// The CI command: "lucent-console promote" with its exit codes, checked with kubectl.
+void TestPromotion::headlessPromoteExitCodes()
+{
+    const QString binary = qEnvironmentVariable("LUCENT_CONSOLE");
+    QVERIFY2(QFileInfo(binary).isExecutable(), "LUCENT_CONSOLE must name the built lucent-console");
+    const auto promote = [&](const QStringList &extra) {
+        QProcess process;
+        process.start(binary,
+                      QStringList{QStringLiteral("promote"), QStringLiteral("--config"), m_sandbox.projectFile(),
+                                  QStringLiteral("--kubeconfig"), m_sandbox.kubeconfig(), QStringLiteral("--monitor"),
+                                  QStringLiteral("1"), QStringLiteral("--scale-down-delay"), QStringLiteral("1")}
+                          + extra);
+        const bool done = process.waitForFinished(120000);
+        const QString output = QString::fromUtf8(process.readAllStandardOutput() + process.readAllStandardError());
+        return std::pair{done && process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, output};
+    };
+    // Production is protected: --yes is not enough, and nothing changes.
+    auto [code, output] = promote({QStringLiteral("--env"), QStringLiteral("production"), QStringLiteral("--image"),
+                                   QStringLiteral("frontend=lucent/frontend:3.4.0"), QStringLiteral("--yes")});
+    QCOMPARE(code, 2);
+    QVERIFY2(output.contains(QStringLiteral("--confirm production")), qPrintable(output));
+    const auto production
+        = m_sandbox.kubectl(Lucent::Tests::args({"-n", "lucent-platform", "get", "service", "frontend", "-o", "json"}));
+    QCOMPARE(selectorColour(production.json().object()), QStringLiteral("blue"));
+
+    // A clean promotion in staging, as JSON lines.
+    std::tie(code, output) = promote({QStringLiteral("--env"), QStringLiteral("staging"), QStringLiteral("--image"),
+                                      QStringLiteral("frontend=lucent/frontend:3.4.0"), QStringLiteral("--yes"),
+                                      QStringLiteral("--output"), QStringLiteral("json")});
+    QVERIFY2(code == 0, qPrintable(output));
+    const QStringList lines = output.trimmed().split(QLatin1Char('\n'));
+    QVERIFY(lines.size() > 5);
+    for (const QString &line : lines)
+        QVERIFY2(QJsonDocument::fromJson(line.toUtf8()).isObject(), qPrintable(line));
+    QCOMPARE(selectorColour(object("service", QStringLiteral("frontend"))), QStringLiteral("green"));
+
+    // While another promotion holds the lock: exit 4, naming the holder.
+    auto other = lock(QStringLiteral("grace@ws-8"));
+    QSignalSpy acquired(other.get(), &PromotionLock::acquired);
+    other->acquire();
+    QVERIFY(acquired.wait(10000));
+    std::tie(code, output) = promote({QStringLiteral("--env"), QStringLiteral("staging"), QStringLiteral("--image"),
+                                      QStringLiteral("frontend=lucent/frontend:3.5.0"), QStringLiteral("--yes")});
+    QCOMPARE(code, 4);
+    QVERIFY2(output.contains(QStringLiteral("grace@ws-8")), qPrintable(output));
+    QSignalSpy released(other.get(), &PromotionLock::released);
+    other->release();
+    QVERIFY(released.wait(10000));
 }
 
 QTEST_GUILESS_MAIN(TestPromotion)

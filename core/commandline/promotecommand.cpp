@@ -1,0 +1,277 @@
+#include "core/commandline/promotecommand.h"
+
+#include "core/environment/projectconfig.h"
+#include "core/kube/clusterconnection.h"
+#include "core/kube/kubeclient.h"
+#include "core/kube/kubeconfig.h"
+#include "core/kube/kubereply.h"
+#include "core/kube/resourcetype.h"
+#include "core/release/promotionengine.h"
+#include "core/release/promotionplan.h"
+#include "core/validation/validator.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QEventLoop>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QStandardPaths>
+#include <QSysInfo>
+#include <QTimer>
+
+#include <atomic>
+#include <csignal>
+
+namespace Lucent::Core {
+
+namespace {
+
+std::atomic_bool interrupted{false};
+
+void onInterrupt(int)
+{
+    interrupted = true;
+}
+
+/// Prints progress as lines with a time, or as JSON lines for CI logs.
+class Printer
+{
+public:
+    Printer(std::FILE *out, bool json)
+        : m_out(out)
+        , m_json(json)
+    {
+    }
+    void line(const QString &event, const QString &text) const
+    {
+        const QString time = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+        const QByteArray bytes = m_json ? QJsonDocument(QJsonObject{{QStringLiteral("time"), time},
+                                                                    {QStringLiteral("event"), event},
+                                                                    {QStringLiteral("message"), text}})
+                                              .toJson(QJsonDocument::Compact)
+                                        : (time + QLatin1Char(' ') + text).toUtf8();
+        std::fputs(bytes.constData(), m_out);
+        std::fputc('\n', m_out);
+        std::fflush(m_out);
+    }
+
+private:
+    std::FILE *m_out;
+    bool m_json;
+};
+
+int fail(std::FILE *err, int code, const QString &sentence)
+{
+    std::fputs((sentence + QLatin1Char('\n')).toUtf8().constData(), err);
+    return code;
+}
+
+/// Lists @p type in @p ns, waiting: the command has nothing else to do meanwhile.
+QList<QJsonObject> listNow(Kube::KubeClient &client, const Kube::ResourceType &type, const QString &ns, QString *error)
+{
+    QEventLoop loop;
+    Kube::KubeReply *reply = client.list(type, ns, {});
+    QList<QJsonObject> items;
+    QObject::connect(reply, &Kube::KubeReply::finished, &loop, [&] {
+        if (reply->error().isError())
+            *error = reply->error().sentence();
+        for (const auto &item : reply->json().value(QLatin1String("items")).toArray())
+            items.append(item.toObject());
+        loop.quit();
+    });
+    loop.exec();
+    return items;
+}
+
+QList<Release::RequestedImage> requestedImages(const QStringList &given, QString *error)
+{
+    QList<Release::RequestedImage> images;
+    for (const QString &pair : given) {
+        const qsizetype equals = pair.indexOf(QLatin1Char('='));
+        if (equals <= 0 || equals == pair.size() - 1) {
+            *error = QStringLiteral("--image takes SERVICE=IMAGE (or SERVICE/CONTAINER=IMAGE), not '%1'.").arg(pair);
+            return {};
+        }
+        const QString target = pair.left(equals);
+        const qsizetype slash = target.indexOf(QLatin1Char('/'));
+        images.append({slash < 0 ? target : target.left(slash), pair.mid(equals + 1),
+                       slash < 0 ? QString() : target.mid(slash + 1)});
+    }
+    return images;
+}
+
+} // namespace
+
+CommandLine parsePromote(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+    const QCommandLineOption env(QStringLiteral("env"), QStringLiteral("The environment (from lucent.yaml)."),
+                                 QStringLiteral("ENV"));
+    const QCommandLineOption image(QStringLiteral("image"),
+                                   QStringLiteral("A service and its new image, SERVICE=IMAGE (repeatable; "
+                                                  "SERVICE/CONTAINER=IMAGE for pods with several containers)."),
+                                   QStringLiteral("SERVICE=IMAGE"));
+    const QCommandLineOption yes(QStringLiteral("yes"), QStringLiteral("Go ahead on an unprotected environment."));
+    const QCommandLineOption confirm(QStringLiteral("confirm"),
+                                     QStringLiteral("The environment's name, required on a protected environment."),
+                                     QStringLiteral("ENV"));
+    const QCommandLineOption monitor(QStringLiteral("monitor"),
+                                     QStringLiteral("Seconds to watch the new colour after the switch (60)."),
+                                     QStringLiteral("SECONDS"), QStringLiteral("60"));
+    const QCommandLineOption delay(QStringLiteral("scale-down-delay"),
+                                   QStringLiteral("Seconds before the old colour goes to 0 replicas (30)."),
+                                   QStringLiteral("SECONDS"), QStringLiteral("30"));
+    const QCommandLineOption output(QStringLiteral("output"), QStringLiteral("text or json (JSON lines)."),
+                                    QStringLiteral("FORMAT"), QStringLiteral("text"));
+    const QCommandLineOption config(QStringLiteral("config"), QStringLiteral("The project file (lucent.yaml)."),
+                                    QStringLiteral("file"));
+    const QCommandLineOption kubeconfig(QStringLiteral("kubeconfig"),
+                                        QStringLiteral("The kubeconfig, instead of $KUBECONFIG or ~/.kube/config."),
+                                        QStringLiteral("file"));
+    parser.addOptions({help, env, image, yes, confirm, monitor, delay, output, config, kubeconfig});
+
+    CommandLine result;
+    auto failWith = [&](const QString &sentence) {
+        result.action = CommandLine::Action::Fail;
+        result.text = sentence + QStringLiteral("\nRun 'lucent-console promote --help' for the options.\n");
+        return result;
+    };
+    if (!parser.parse(arguments))
+        return failWith(parser.errorText());
+    if (parser.isSet(help)) {
+        result.action = CommandLine::Action::ShowHelp;
+        result.text = parser.helpText();
+        result.text.replace(
+            0, result.text.indexOf(QLatin1Char('\n')),
+            QStringLiteral("Usage: lucent-console promote --env ENV --image SERVICE=IMAGE... [--yes | --confirm ENV]\n"
+                           "A blue-green promotion: deploy the standby colour, wait until ready, switch every "
+                           "Service, watch, scale the old colour down; roll back on any failure or Ctrl+C.\n"
+                           "Exit codes: 0 promoted; 1 failed and rolled back (or refused before any change); 2 "
+                           "usage or configuration; 4 another promotion holds the lock; 6 the rollback failed, a "
+                           "human must act."));
+        return result;
+    }
+    if (!parser.positionalArguments().isEmpty())
+        return failWith(QStringLiteral("Unexpected argument '%1'.").arg(parser.positionalArguments().constFirst()));
+    result.promoteEnvironment = parser.value(env);
+    if (result.promoteEnvironment.isEmpty())
+        return failWith(QStringLiteral("Name the environment with --env."));
+    result.promoteImages = parser.values(image);
+    if (result.promoteImages.isEmpty())
+        return failWith(QStringLiteral("Name at least one --image SERVICE=IMAGE."));
+    bool okMonitor = false;
+    bool okDelay = false;
+    result.monitorSeconds = parser.value(monitor).toInt(&okMonitor);
+    result.scaleDownDelaySeconds = parser.value(delay).toInt(&okDelay);
+    if (!okMonitor || !okDelay || result.monitorSeconds < 0 || result.scaleDownDelaySeconds < 0)
+        return failWith(QStringLiteral("--monitor and --scale-down-delay take whole seconds, 0 or more."));
+    result.outputFormat = parser.value(output).toLower();
+    if (result.outputFormat != QLatin1String("text") && result.outputFormat != QLatin1String("json"))
+        return failWith(QStringLiteral("--output takes text or json, not '%1'.").arg(parser.value(output)));
+    result.promoteYes = parser.isSet(yes);
+    result.promoteConfirm = parser.value(confirm);
+    result.config = parser.value(config);
+    result.kubeconfig = parser.value(kubeconfig);
+    result.action = CommandLine::Action::Promote;
+    return result;
+}
+
+int runPromoteCommand(const CommandLine &options, std::FILE *out, std::FILE *err)
+{
+    using Environment::ProjectConfig;
+    const QString projectFile = ProjectConfig::locate(
+        options.config, QDir::currentPath(), QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation));
+    if (projectFile.isEmpty())
+        return fail(err, UsageOrConfiguration,
+                    QStringLiteral("No project file: pass --config lucent.yaml; promote needs its environments."));
+    const ProjectConfig project = ProjectConfig::load(projectFile);
+    if (!project.problems.isEmpty())
+        return fail(err, UsageOrConfiguration, project.problems.constFirst().sentence());
+    const Environment::Environment *environment = project.environment(options.promoteEnvironment);
+    if (!environment)
+        return fail(err, UsageOrConfiguration,
+                    QStringLiteral("%1 names no environment '%2'.").arg(projectFile, options.promoteEnvironment));
+    if (environment->isProtected && options.promoteConfirm != environment->name)
+        return fail(err, UsageOrConfiguration,
+                    QStringLiteral("%1 is protected: type its name with --confirm %1 (--yes is not enough). Nothing "
+                                   "was changed.")
+                        .arg(environment->name));
+    if (!environment->isProtected && !options.promoteYes && options.promoteConfirm != environment->name)
+        return fail(err, UsageOrConfiguration,
+                    QStringLiteral("Pass --yes (or --confirm %1) to promote in %1. Nothing was changed.")
+                        .arg(environment->name));
+    QString problem;
+    const auto images = requestedImages(options.promoteImages, &problem);
+    if (!problem.isEmpty())
+        return fail(err, UsageOrConfiguration, problem);
+
+    const QStringList kubeconfigFiles
+        = Kube::Kubeconfig::locate(options.kubeconfig, qEnvironmentVariable("KUBECONFIG"));
+    const Kube::Kubeconfig kubeconfig = Kube::Kubeconfig::load(kubeconfigFiles, !options.kubeconfig.isEmpty());
+    const auto connection = Kube::ConnectionResolver::resolve(kubeconfig, environment->context, &problem);
+    if (!connection)
+        return fail(err, UsageOrConfiguration, problem);
+    Kube::KubeClient client(*connection);
+    const QString ns = environment->namespaceName;
+    const auto services = listNow(client, Kube::ResourceType::services(), ns, &problem);
+    const auto deployments = listNow(client, Kube::ResourceType::deployments(), ns, &problem);
+    if (!problem.isEmpty())
+        return fail(err, FailedRolledBack,
+                    QStringLiteral("Reading %1 failed: %2 Nothing was changed.").arg(ns, problem));
+
+    const QString id
+        = QStringLiteral("p-%1").arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss")));
+    const auto plan = Release::planPromotion({id, environment->name, ns, images}, services, deployments);
+    const Printer print(out, options.outputFormat == QLatin1String("json"));
+    print.line(QStringLiteral("plan"), Release::describePlan(plan).trimmed());
+    if (!plan.isValid())
+        return fail(err, FailedRolledBack, QStringLiteral("The plan has problems; nothing was changed."));
+    const auto findings = Release::validatePlan(plan, Validation::Validator());
+    for (const auto &finding : findings)
+        print.line(QStringLiteral("validation"), QStringLiteral("%1: %2").arg(finding.objectName, finding.message));
+    if (Validation::countSeverity(findings, Validation::Severity::Error) > 0)
+        return fail(err, FailedRolledBack,
+                    QStringLiteral("The standby Deployments do not validate; nothing was changed."));
+
+    Release::PromotionOptions engineOptions;
+    const QString user = kubeconfig.context(environment->context) ? kubeconfig.context(environment->context)->user
+                                                                  : qEnvironmentVariable("USER");
+    engineOptions.identity = user + QLatin1Char('@') + QSysInfo::machineHostName();
+    engineOptions.monitorSeconds = options.monitorSeconds;
+    engineOptions.scaleDownDelaySeconds = options.scaleDownDelaySeconds;
+    Release::PromotionEngine engine(&client, plan, engineOptions);
+    QObject::connect(&engine, &Release::PromotionEngine::stepChanged, &engine, [&print](Release::PromotionStep step) {
+        print.line(QStringLiteral("step"), QStringLiteral("step: %1").arg(Release::promotionStepName(step)));
+    });
+    QObject::connect(&engine, &Release::PromotionEngine::progress, &engine,
+                     [&print](const QString &line) { print.line(QStringLiteral("progress"), line); });
+    int exitCode = Inconsistent;
+    QEventLoop loop;
+    QObject::connect(&engine, &Release::PromotionEngine::finished, &loop,
+                     [&](Release::PromotionOutcome outcome, const QString &) {
+                         switch (outcome) {
+                         case Release::PromotionOutcome::Promoted: exitCode = Promoted; break;
+                         case Release::PromotionOutcome::RolledBack: exitCode = FailedRolledBack; break;
+                         case Release::PromotionOutcome::LockHeld: exitCode = LockHeld; break;
+                         case Release::PromotionOutcome::Inconsistent: exitCode = Inconsistent; break;
+                         }
+                         loop.quit();
+                     });
+    // Ctrl+C (or a CI job's SIGTERM) aborts and rolls back; a second one is not needed.
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    QTimer interrupt;
+    QObject::connect(&interrupt, &QTimer::timeout, &engine, [&engine] {
+        if (interrupted.exchange(false))
+            engine.abort(QStringLiteral("Interrupted."));
+    });
+    interrupt.start(100);
+    engine.start();
+    loop.exec();
+    return exitCode;
+}
+
+} // namespace Lucent::Core

@@ -1,0 +1,26 @@
+#pragma once
+
+#include "core/commandline/commandline.h"
+
+#include <cstdio>
+
+namespace Lucent::Core {
+
+/// Exit codes of "lucent-console promote", as documented in its --help and the README.
+enum PromoteExit {
+    Promoted = 0,
+    FailedRolledBack = 1, ///< failed (or refused by validation) and every Service serves its old colour
+    UsageOrConfiguration = 2,
+    LockHeld = 4, ///< another promotion holds the namespace's lock; nothing was changed
+    Inconsistent = 6, ///< the rollback failed: a human must act; the message says what is left
+};
+
+/// Parses "promote [options]" (@p arguments start with the program name).
+CommandLine parsePromote(const QStringList &arguments);
+
+/// Runs a blue-green promotion headless: plans it from the cluster, prints the plan, checks
+/// the confirmation, runs the engine and prints one line per event (JSON lines with
+/// --output json). Ctrl+C aborts and rolls back. Needs a QCoreApplication.
+int runPromoteCommand(const CommandLine &options, std::FILE *out, std::FILE *err);
+
+} // namespace Lucent::Core
