@@ -1,5 +1,6 @@
 #include "core/commandline/promotecommand.h"
 
+#include "core/audit/audittrail.h"
 #include "core/environment/projectconfig.h"
 #include "core/kube/clusterconnection.h"
 #include "core/kube/kubeclient.h"
@@ -242,7 +243,10 @@ int runPromoteCommand(const CommandLine &options, std::FILE *out, std::FILE *err
     engineOptions.identity = user + QLatin1Char('@') + QSysInfo::machineHostName();
     engineOptions.monitorSeconds = options.monitorSeconds;
     engineOptions.scaleDownDelaySeconds = options.scaleDownDelaySeconds;
-    Release::PromotionEngine engine(&client, plan, engineOptions);
+    // Every change goes to audit.jsonl and, as Events on the Services, to `kubectl events`.
+    Audit::AuditTrail audit(environment->context);
+    audit.attach(&client, user);
+    Release::PromotionEngine engine(&client, plan, engineOptions, &audit);
     QObject::connect(&engine, &Release::PromotionEngine::stepChanged, &engine, [&print](Release::PromotionStep step) {
         print.line(QStringLiteral("step"), QStringLiteral("step: %1").arg(Release::promotionStepName(step)));
     });

@@ -2,6 +2,7 @@
 
 #include "core/audit/auditrecord.h"
 #include "core/audit/audittrail.h"
+#include "core/audit/eventrecorder.h"
 #include "core/kube/kubeclient.h"
 #include "core/kube/kubereply.h"
 #include "core/kube/resourcetype.h"
@@ -163,6 +164,7 @@ void PromotionEngine::journal()
 void PromotionEngine::deploy()
 {
     setStep(PromotionStep::Deploying);
+    auditServices(QStringLiteral("promotion-started"), QStringLiteral("Started"), tr("started"));
     auto pending = std::make_shared<int>(int(m_plan.services.size()));
     auto problems = std::make_shared<QStringList>();
     for (const PlannedService &planned : std::as_const(m_plan.services)) {
@@ -289,6 +291,8 @@ void PromotionEngine::switchServices(int index)
                     journal();
                 }
                 Q_EMIT progress(sentence);
+                if (ok)
+                    auditService(planned, QStringLiteral("promotion-switched"), QStringLiteral("Switched"), sentence);
                 if (ok)
                     switchServices(index + 1);
                 else if (m_switched > 0)
@@ -501,6 +505,32 @@ void PromotionEngine::scaleAll(const QStringList &deployments, const QList<int> 
     }
 }
 
+void PromotionEngine::auditServices(const QString &verb, const QString &what, const QString &detail)
+{
+    for (const PlannedService &planned : std::as_const(m_plan.services))
+        auditService(planned, verb, what, detail);
+}
+
+void PromotionEngine::auditService(const PlannedService &planned, const QString &verb, const QString &what,
+                                   const QString &detail)
+{
+    if (!m_audit)
+        return;
+    Audit::AuditRecord record;
+    record.namespaceName = m_plan.request.namespaceName;
+    record.verb = verb;
+    record.object = QStringLiteral("service/") + planned.service;
+    record.detail
+        = tr("promotion %1: %2 (%3 to %4, %5)")
+              .arg(m_plan.request.promotionId, detail, planned.activeColour, planned.standbyColour, planned.toImage);
+    record.outcome = Audit::Outcome::Succeeded;
+    m_audit->record(
+        record,
+        Audit::EventSubject{
+            QStringLiteral("v1"), QStringLiteral("Service"), m_plan.request.namespaceName, planned.service, {}},
+        QStringLiteral("LucentPromotion") + what);
+}
+
 void PromotionEngine::audit(const QString &verb, const QString &object, const QString &detail, bool ok,
                             const QString &message)
 {
@@ -523,6 +553,10 @@ void PromotionEngine::finish(PromotionOutcome outcome, const QString &sentence)
     m_finished = true;
     m_poll.stop();
     Q_EMIT progress(sentence);
+    if (outcome == PromotionOutcome::Promoted)
+        auditServices(QStringLiteral("promotion-succeeded"), QStringLiteral("Succeeded"), tr("succeeded"));
+    else if (outcome == PromotionOutcome::RolledBack && m_rollingBack)
+        auditServices(QStringLiteral("promotion-rolled-back"), QStringLiteral("RolledBack"), sentence);
     if (outcome == PromotionOutcome::LockHeld || !m_lock->isHeld()) {
         Q_EMIT finished(outcome, sentence);
         return;

@@ -94,6 +94,10 @@ private:
     void forEachDeployment(const QStringList &names, const std::function<void(const QJsonObject &)> &each,
                            const std::function<void(bool allRead)> &done);
     void audit(const QString &verb, const QString &object, const QString &detail, bool ok, const QString &message);
+    /// One record per Service of the release, each with an Event on the Service (reason
+    /// "LucentPromotion<what>"), so that teammates see it in `kubectl events`.
+    void auditServices(const QString &verb, const QString &what, const QString &detail);
+    void auditService(const PlannedService &planned, const QString &verb, const QString &what, const QString &detail);
     void finish(PromotionOutcome outcome, const QString &sentence);
     QStringList standbyNames() const;
     QStringList activeNames() const;

@@ -507,6 +507,15 @@ void TestPromotion::headlessPromoteExitCodes()
     for (const QString &line : lines)
         QVERIFY2(QJsonDocument::fromJson(line.toUtf8()).isObject(), qPrintable(line));
     QCOMPARE(selectorColour(object("service", QStringLiteral("frontend"))), QStringLiteral("green"));
+    // Teammates see it in kubectl events, from lucent-console.
+    QStringList reasons;
+    for (const QJsonObject &event : items("events")) {
+        if (event[QLatin1String("involvedObject")][QLatin1String("name")] == QLatin1String("frontend")
+            && event[QLatin1String("involvedObject")][QLatin1String("kind")] == QLatin1String("Service"))
+            reasons.append(event[QLatin1String("reason")].toString());
+    }
+    for (const char *reason : {"LucentPromotionStarted", "LucentPromotionSwitched", "LucentPromotionSucceeded"})
+        QVERIFY2(reasons.contains(QLatin1String(reason)), qPrintable(reasons.join(QLatin1Char(','))));
 
     // While another promotion holds the lock: exit 4, naming the holder.
     auto other = lock(QStringLiteral("grace@ws-8"));
