@@ -151,8 +151,8 @@ CommandLine parsePromote(const QStringList &arguments)
                            "A blue-green promotion: deploy the standby colour, wait until ready, switch every "
                            "Service, watch, scale the old colour down; roll back on any failure or Ctrl+C.\n"
                            "Exit codes: 0 promoted; 1 failed and rolled back (or refused before any change); 2 "
-                           "usage or configuration; 4 another promotion holds the lock; 6 the rollback failed, a "
-                           "human must act."));
+                           "usage or configuration; 4 another promotion holds the lock; 5 a permission is missing; "
+                           "6 the rollback failed, a human must act."));
         return result;
     }
     if (!parser.positionalArguments().isEmpty())
@@ -260,6 +260,7 @@ int runPromoteCommand(const CommandLine &options, std::FILE *out, std::FILE *err
                          case Release::PromotionOutcome::Promoted: exitCode = Promoted; break;
                          case Release::PromotionOutcome::RolledBack: exitCode = FailedRolledBack; break;
                          case Release::PromotionOutcome::LockHeld: exitCode = LockHeld; break;
+                         case Release::PromotionOutcome::Forbidden: exitCode = Forbidden; break;
                          case Release::PromotionOutcome::Inconsistent: exitCode = Inconsistent; break;
                          }
                          loop.quit();

@@ -3,6 +3,7 @@
 #include "core/audit/auditrecord.h"
 #include "core/audit/audittrail.h"
 #include "core/audit/eventrecorder.h"
+#include "core/kube/accessreview.h"
 #include "core/kube/kubeclient.h"
 #include "core/kube/kubereply.h"
 #include "core/kube/resourcetype.h"
@@ -35,6 +36,7 @@ bool isRolledOut(const QJsonObject &deployment)
 QString promotionStepName(PromotionStep step)
 {
     switch (step) {
+    case PromotionStep::CheckingAccess: return QStringLiteral("access");
     case PromotionStep::Locking: return QStringLiteral("lock");
     case PromotionStep::Deploying: return QStringLiteral("deploy");
     case PromotionStep::WaitingReady: return QStringLiteral("ready");
@@ -110,10 +112,47 @@ void PromotionEngine::start()
                tr("The plan has problems; nothing was changed. %1").arg(m_plan.problems.join(QLatin1Char(' '))));
         return;
     }
-    setStep(PromotionStep::Locking);
-    Q_EMIT progress(tr("Promotion %1: taking the promotion lock of %2 as %3.")
-                        .arg(m_plan.request.promotionId, m_plan.request.namespaceName, m_options.identity));
-    m_lock->acquire();
+    checkAccess();
+}
+
+void PromotionEngine::checkAccess()
+{
+    setStep(PromotionStep::CheckingAccess);
+    const QString ns = m_plan.request.namespaceName;
+    const QString apps = QStringLiteral("apps");
+    const QString coordination = QStringLiteral("coordination.k8s.io");
+    const QList<Kube::AccessQuery> queries{
+        {QStringLiteral("create"), apps, QStringLiteral("deployments"), {}, ns, {}},
+        {QStringLiteral("update"), apps, QStringLiteral("deployments"), {}, ns, {}},
+        {QStringLiteral("update"), apps, QStringLiteral("deployments"), QStringLiteral("scale"), ns, {}},
+        {QStringLiteral("patch"), {}, QStringLiteral("services"), {}, ns, {}},
+        {QStringLiteral("create"), coordination, QStringLiteral("leases"), {}, ns, {}},
+        {QStringLiteral("update"), coordination, QStringLiteral("leases"), {}, ns, {}},
+        {QStringLiteral("list"), {}, QStringLiteral("pods"), {}, ns, {}},
+        {QStringLiteral("get"), {}, QStringLiteral("endpoints"), {}, ns, {}},
+    };
+    auto pending = std::make_shared<int>(int(queries.size()));
+    auto denied = std::make_shared<QStringList>();
+    for (const Kube::AccessQuery &query : queries) {
+        Kube::KubeReply *reply = m_client->accessReview(query);
+        connect(reply, &Kube::KubeReply::finished, this, [this, reply, query, pending, denied] {
+            const auto decision = Kube::KubeClient::accessDecision(reply->json());
+            // An unanswered review is not a denial: the requests go, and the server decides.
+            if (!reply->error().isError() && decision && !decision->allowed)
+                denied->append(
+                    Kube::deniedSentence(m_options.identity.section(QLatin1Char('@'), 0, 0), query, *decision));
+            if (--*pending > 0)
+                return;
+            if (!denied->isEmpty()) {
+                finish(PromotionOutcome::Forbidden, tr("Nothing was changed. %1").arg(denied->join(QLatin1Char(' '))));
+                return;
+            }
+            setStep(PromotionStep::Locking);
+            Q_EMIT progress(tr("Promotion %1: taking the promotion lock of %2 as %3.")
+                                .arg(m_plan.request.promotionId, m_plan.request.namespaceName, m_options.identity));
+            m_lock->acquire();
+        });
+    }
 }
 
 void PromotionEngine::abort(const QString &reason)
@@ -122,6 +161,7 @@ void PromotionEngine::abort(const QString &reason)
         return;
     m_failure = reason;
     switch (m_step) {
+    case PromotionStep::CheckingAccess:
     case PromotionStep::Locking: return; // handled once the lock answers
     case PromotionStep::Deploying: return; // handled once the writes under way are answered
     case PromotionStep::WaitingReady: rollBack(reason); return;
@@ -557,7 +597,7 @@ void PromotionEngine::finish(PromotionOutcome outcome, const QString &sentence)
         auditServices(QStringLiteral("promotion-succeeded"), QStringLiteral("Succeeded"), tr("succeeded"));
     else if (outcome == PromotionOutcome::RolledBack && m_rollingBack)
         auditServices(QStringLiteral("promotion-rolled-back"), QStringLiteral("RolledBack"), sentence);
-    if (outcome == PromotionOutcome::LockHeld || !m_lock->isHeld()) {
+    if (outcome == PromotionOutcome::LockHeld || outcome == PromotionOutcome::Forbidden || !m_lock->isHeld()) {
         Q_EMIT finished(outcome, sentence);
         return;
     }

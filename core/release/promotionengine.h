@@ -22,7 +22,17 @@ namespace Lucent::Core::Release {
 class PromotionLock;
 
 /// Where a promotion stands.
-enum class PromotionStep { Locking, Deploying, WaitingReady, Switching, Monitoring, ScalingDown, Done, RollingBack };
+enum class PromotionStep {
+    CheckingAccess,
+    Locking,
+    Deploying,
+    WaitingReady,
+    Switching,
+    Monitoring,
+    ScalingDown,
+    Done,
+    RollingBack
+};
 
 QString promotionStepName(PromotionStep step);
 
@@ -31,6 +41,7 @@ enum class PromotionOutcome {
     Promoted, ///< every Service serves the new colour; the old colour is scaled to 0
     RolledBack, ///< it failed or was aborted, and every Service serves the old colour again
     LockHeld, ///< another promotion holds the namespace's lock; nothing was changed
+    Forbidden, ///< the access review says a needed permission is missing; nothing was changed
     Inconsistent, ///< the rollback itself failed: a human must act; the sentence says what is left
 };
 
@@ -43,7 +54,7 @@ struct PromotionOptions {
     int leaseSeconds = 60;
 };
 
-/// Runs a PromotionPlan: takes the namespace's lock, deploys each service's standby
+/// Runs a PromotionPlan: checks every permission it needs, takes the namespace's lock, deploys each service's standby
 /// Deployment (never touching the active one), waits until each is Complete as `kubectl
 /// rollout status` judges it, switches each Service's selector colour (all or none: one that
 /// fails switches the others back), watches the new colour for the monitor window, and after
@@ -77,6 +88,8 @@ private:
     using Done = std::function<void(bool ok, const QString &problem)>;
 
     void setStep(PromotionStep step);
+    /// Preflight: a SelfSubjectAccessReview for every verb the promotion will use.
+    void checkAccess();
     void journal();
     void deploy();
     void deployOne(const PlannedService &planned, const Done &done);
@@ -107,7 +120,7 @@ private:
     PromotionOptions m_options;
     QPointer<Audit::AuditTrail> m_audit;
     PromotionLock *m_lock = nullptr;
-    PromotionStep m_step = PromotionStep::Locking;
+    PromotionStep m_step = PromotionStep::CheckingAccess;
     bool m_finished = false;
     bool m_rollingBack = false;
     int m_switched = 0; ///< Services switched so far, in plan order

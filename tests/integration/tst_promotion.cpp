@@ -44,6 +44,7 @@ private Q_SLOTS:
     void aHeldLockRefusesThePromotionUntouched();
     void abortDuringTheMonitorWindowSwitchesBack();
     void headlessPromoteExitCodes();
+    void aViewerIsForbiddenBeforeAnyChange();
 
 private:
     QJsonObject lease() const;
@@ -529,6 +530,48 @@ void TestPromotion::headlessPromoteExitCodes()
     QSignalSpy released(other.get(), &PromotionLock::released);
     other->release();
     QVERIFY(released.wait(10000));
+}
+
+// Over TLS, so that RBAC applies: the viewer may read but not promote, and is told which
+// permission is missing before anything changes (not even the lock).
+void TestPromotion::aViewerIsForbiddenBeforeAnyChange()
+{
+    SandboxProcess tls{{QStringLiteral("--tls"), QStringLiteral("--speed"), QStringLiteral("20")}};
+    QVERIFY2(tls.start(), qPrintable(tls.error()));
+    const auto project = Environment::ProjectConfig::load(tls.projectFile());
+    const auto *staging = project.environment(QStringLiteral("staging"));
+    QVERIFY(staging);
+    QString error;
+    const auto admin = Lucent::Tests::connectionFor(tls.kubeconfig(), staging->context, {}, &error);
+    QVERIFY2(admin, qPrintable(error));
+    const auto viewer
+        = Lucent::Tests::connectionFor(tls.kubeconfig(), staging->context, QStringLiteral("lucent-viewer"), &error);
+    QVERIFY2(viewer, qPrintable(error));
+    Kube::KubeClient adminClient(*admin);
+    Kube::KubeClient viewerClient(*viewer);
+    QList<QJsonObject> services, deployments;
+    for (auto [resource, list] : {std::pair{"services", &services}, std::pair{"deployments", &deployments}}) {
+        const auto r = tls.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "get", resource, "-o", "json"}));
+        for (const auto &item : r.json()[QLatin1String("items")].toArray())
+            list->append(item.toObject());
+    }
+    const auto planned = Release::planPromotion(
+        {QStringLiteral("p-viewer"),
+         QStringLiteral("staging"),
+         Namespace,
+         {{QStringLiteral("wallet-service"), QStringLiteral("lucent/wallet-service:2.2.0"), {}}}},
+        services, deployments);
+    QVERIFY(planned.isValid());
+    Release::PromotionEngine engine(&viewerClient, planned, quickOptions(QStringLiteral("lucent-viewer@ws-9")));
+    const auto [outcome, sentence] = run(engine);
+    QVERIFY2(outcome == Release::PromotionOutcome::Forbidden, qPrintable(sentence));
+    QVERIFY2(sentence.contains(QStringLiteral("lucent-viewer")) && sentence.contains(QStringLiteral("deployments")),
+             qPrintable(sentence));
+    const auto lease = tls.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "get", "lease", "lucent-promotion"}));
+    QVERIFY(lease.exitCode != 0); // not even the lock was taken
+    const auto green
+        = tls.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "get", "deployment", "wallet-service-green"}));
+    QVERIFY(green.exitCode != 0);
 }
 
 QTEST_GUILESS_MAIN(TestPromotion)
