@@ -53,7 +53,8 @@ int main(int argc, char **argv)
         QCoreApplication::setOrganizationName(QStringLiteral("Lucent"));
         return Lucent::Core::runValidateCommand(options, stdout, stderr);
     }
-    case CommandLine::Action::Promote: {
+    case CommandLine::Action::Promote:
+    case CommandLine::Action::Rollback: {
         // For CI pipelines: a blue-green promotion without a window.
         QCoreApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("lucent-console"));

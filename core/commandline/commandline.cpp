@@ -70,8 +70,10 @@ CommandLine CommandLine::parse(const QStringList &arguments)
 {
     if (arguments.size() > 1 && arguments.at(1) == QLatin1String("validate"))
         return parseValidate(QStringList{arguments.constFirst()} + arguments.mid(2));
-    if (arguments.size() > 1 && arguments.at(1) == QLatin1String("promote"))
-        return parsePromote(QStringList{arguments.constFirst()} + arguments.mid(2));
+    if (arguments.size() > 1
+        && (arguments.at(1) == QLatin1String("promote") || arguments.at(1) == QLatin1String("rollback")))
+        return parsePromote(QStringList{arguments.constFirst()} + arguments.mid(2),
+                            arguments.at(1) == QLatin1String("rollback"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
@@ -145,6 +147,8 @@ CommandLine CommandLine::parse(const QStringList &arguments)
                             QStringLiteral("Usage: lucent-console [options]\n"
                                            "       lucent-console validate [--format text|json|sarif] PATH...\n"
                                            "       lucent-console promote --env ENV --image SERVICE=IMAGE... "
+                                           "[--yes | --confirm ENV]\n"
+                                           "       lucent-console rollback --env ENV [--service SERVICE...] "
                                            "[--yes | --confirm ENV]"));
         return result;
     }

@@ -11,7 +11,7 @@ namespace Lucent::Core {
 /// What the user asked for on the command line. Parsed without a QCoreApplication so that
 /// main() can choose the Qt platform (offscreen for --screenshot) before creating one.
 struct CommandLine {
-    enum class Action { Run, Validate, Promote, ShowHelp, ShowVersion, Fail };
+    enum class Action { Run, Validate, Promote, Rollback, ShowHelp, ShowVersion, Fail };
     enum class Theme { System, Light, Dark };
 
     Action action = Action::Run;
@@ -38,6 +38,7 @@ struct CommandLine {
     // "lucent-console promote --env ENV --image SERVICE=IMAGE...": a blue-green promotion.
     QString promoteEnvironment;
     QStringList promoteImages; ///< SERVICE=IMAGE, as given
+    QStringList rollbackServices; ///< rollback --service; empty: every service with a standby
     bool promoteYes = false; ///< --yes: no question on an unprotected environment
     QString promoteConfirm; ///< --confirm NAME: a protected environment's name, typed
     int monitorSeconds = 60;

@@ -105,8 +105,9 @@ QList<Release::RequestedImage> requestedImages(const QStringList &given, QString
 
 } // namespace
 
-CommandLine parsePromote(const QStringList &arguments)
+CommandLine parsePromote(const QStringList &arguments, bool rollback)
 {
+    const QString command = rollback ? QStringLiteral("rollback") : QStringLiteral("promote");
     QCommandLineParser parser;
     const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
     const QCommandLineOption env(QStringLiteral("env"), QStringLiteral("The environment (from lucent.yaml)."),
@@ -132,12 +133,17 @@ CommandLine parsePromote(const QStringList &arguments)
     const QCommandLineOption kubeconfig(QStringLiteral("kubeconfig"),
                                         QStringLiteral("The kubeconfig, instead of $KUBECONFIG or ~/.kube/config."),
                                         QStringLiteral("file"));
-    parser.addOptions({help, env, image, yes, confirm, monitor, delay, output, config, kubeconfig});
+    const QCommandLineOption service(QStringLiteral("service"),
+                                     QStringLiteral("A service to roll back (repeatable; default: every service with "
+                                                    "a standby colour)."),
+                                     QStringLiteral("SERVICE"));
+    parser.addOptions(
+        {help, env, rollback ? service : image, yes, confirm, monitor, delay, output, config, kubeconfig});
 
     CommandLine result;
     auto failWith = [&](const QString &sentence) {
         result.action = CommandLine::Action::Fail;
-        result.text = sentence + QStringLiteral("\nRun 'lucent-console promote --help' for the options.\n");
+        result.text = sentence + QStringLiteral("\nRun 'lucent-console %1 --help' for the options.\n").arg(command);
         return result;
     };
     if (!parser.parse(arguments))
@@ -147,12 +153,21 @@ CommandLine parsePromote(const QStringList &arguments)
         result.text = parser.helpText();
         result.text.replace(
             0, result.text.indexOf(QLatin1Char('\n')),
-            QStringLiteral("Usage: lucent-console promote --env ENV --image SERVICE=IMAGE... [--yes | --confirm ENV]\n"
-                           "A blue-green promotion: deploy the standby colour, wait until ready, switch every "
-                           "Service, watch, scale the old colour down; roll back on any failure or Ctrl+C.\n"
-                           "Exit codes: 0 promoted; 1 failed and rolled back (or refused before any change); 2 "
-                           "usage or configuration; 4 another promotion holds the lock; 5 a permission is missing; "
-                           "6 the rollback failed, a human must act."));
+            (rollback
+                 ? QStringLiteral("Usage: lucent-console rollback --env ENV [--service SERVICE...] [--yes | --confirm "
+                                  "ENV]\n"
+                                  "Rolls back to the standby colour: brings it back to the active colour's "
+                                  "replicas with the image it still has, waits until ready, switches every "
+                                  "Service back, watches, scales the failed colour down.\n")
+                 : QStringLiteral("Usage: lucent-console promote --env ENV --image SERVICE=IMAGE... [--yes | "
+                                  "--confirm ENV]\n"
+                                  "A blue-green promotion: deploy the standby colour, wait until ready, switch "
+                                  "every Service, watch, scale the old colour down; roll back on any failure "
+                                  "or Ctrl+C.\n"))
+                + QStringLiteral(
+                    "Exit codes: 0 promoted; 1 failed and rolled back (or refused before any change); 2 "
+                    "usage or configuration; 4 another promotion holds the lock; 5 a permission is missing; "
+                    "6 the rollback failed, a human must act."));
         return result;
     }
     if (!parser.positionalArguments().isEmpty())
@@ -160,9 +175,13 @@ CommandLine parsePromote(const QStringList &arguments)
     result.promoteEnvironment = parser.value(env);
     if (result.promoteEnvironment.isEmpty())
         return failWith(QStringLiteral("Name the environment with --env."));
-    result.promoteImages = parser.values(image);
-    if (result.promoteImages.isEmpty())
-        return failWith(QStringLiteral("Name at least one --image SERVICE=IMAGE."));
+    if (rollback) {
+        result.rollbackServices = parser.values(service);
+    } else {
+        result.promoteImages = parser.values(image);
+        if (result.promoteImages.isEmpty())
+            return failWith(QStringLiteral("Name at least one --image SERVICE=IMAGE."));
+    }
     bool okMonitor = false;
     bool okDelay = false;
     result.monitorSeconds = parser.value(monitor).toInt(&okMonitor);
@@ -176,7 +195,7 @@ CommandLine parsePromote(const QStringList &arguments)
     result.promoteConfirm = parser.value(confirm);
     result.config = parser.value(config);
     result.kubeconfig = parser.value(kubeconfig);
-    result.action = CommandLine::Action::Promote;
+    result.action = rollback ? CommandLine::Action::Rollback : CommandLine::Action::Promote;
     return result;
 }
 
@@ -205,7 +224,7 @@ int runPromoteCommand(const CommandLine &options, std::FILE *out, std::FILE *err
                     QStringLiteral("Pass --yes (or --confirm %1) to promote in %1. Nothing was changed.")
                         .arg(environment->name));
     QString problem;
-    const auto images = requestedImages(options.promoteImages, &problem);
+    auto images = requestedImages(options.promoteImages, &problem);
     if (!problem.isEmpty())
         return fail(err, UsageOrConfiguration, problem);
 
@@ -223,8 +242,19 @@ int runPromoteCommand(const CommandLine &options, std::FILE *out, std::FILE *err
         return fail(err, FailedRolledBack,
                     QStringLiteral("Reading %1 failed: %2 Nothing was changed.").arg(ns, problem));
 
-    const QString id
-        = QStringLiteral("p-%1").arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss")));
+    if (options.action == CommandLine::Action::Rollback) {
+        QStringList problems;
+        images = Release::rollbackRequests(services, deployments, options.rollbackServices, &problems);
+        if (!problems.isEmpty())
+            return fail(err, UsageOrConfiguration, problems.join(QLatin1Char(' ')));
+        if (images.isEmpty())
+            return fail(err, FailedRolledBack,
+                        QStringLiteral("No service of %1 has a standby colour to roll back to; nothing was changed.")
+                            .arg(environment->name));
+    }
+    const QString id = QStringLiteral("%1-%2").arg(
+        options.action == CommandLine::Action::Rollback ? QStringLiteral("r") : QStringLiteral("p"),
+        QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss")));
     const auto plan = Release::planPromotion({id, environment->name, ns, images}, services, deployments);
     const Printer print(out, options.outputFormat == QLatin1String("json"));
     print.line(QStringLiteral("plan"), Release::describePlan(plan).trimmed());

@@ -16,10 +16,12 @@ enum PromoteExit {
     Inconsistent = 6, ///< the rollback failed: a human must act; the message says what is left
 };
 
-/// Parses "promote [options]" (@p arguments start with the program name).
-CommandLine parsePromote(const QStringList &arguments);
+/// Parses "promote [options]", or "rollback [options]" with @p rollback (@p arguments start
+/// with the program name).
+CommandLine parsePromote(const QStringList &arguments, bool rollback = false);
 
-/// Runs a blue-green promotion headless: plans it from the cluster, prints the plan, checks
+/// Runs a blue-green promotion (or a rollback: a promotion back to the standby colour's
+/// image) headless: plans it from the cluster, prints the plan, checks
 /// the confirmation, runs the engine and prints one line per event (JSON lines with
 /// --output json). Ctrl+C aborts and rolls back. Needs a QCoreApplication.
 int runPromoteCommand(const CommandLine &options, std::FILE *out, std::FILE *err);

@@ -274,6 +274,46 @@ QList<Validation::Problem> validatePlan(const PromotionPlan &plan, const Validat
     return validator.validate(sources).problems;
 }
 
+QList<RequestedImage> rollbackRequests(const QList<QJsonObject> &services, const QList<QJsonObject> &deployments,
+                                       const QStringList &serviceNames, QStringList *problems)
+{
+    QList<RequestedImage> requests;
+    for (const QJsonObject &service : services) {
+        const QString name = nameOf(service);
+        if (!serviceNames.isEmpty() && !serviceNames.contains(name))
+            continue;
+        const ServiceStatus status
+            = serviceStatus(service, deployments, {}, [](const QString &) { return QJsonObject(); });
+        const RolloutSummary *standby = status.standby();
+        if (!status.blueGreen || !standby) {
+            if (!serviceNames.isEmpty())
+                problems->append(tr("%1 has no standby colour to roll back to.").arg(name));
+            continue;
+        }
+        const QJsonArray containers = findByName(deployments, standby->name)
+                                          .value(QLatin1String("spec"))
+                                          .toObject()
+                                          .value(QLatin1String("template"))
+                                          .toObject()
+                                          .value(QLatin1String("spec"))
+                                          .toObject()
+                                          .value(QLatin1String("containers"))
+                                          .toArray();
+        const int index = containerIndex(containers, {}, name);
+        if (index < 0) {
+            problems->append(
+                tr("%1: its standby's pods have several containers and none is named after the service.").arg(name));
+            continue;
+        }
+        requests.append({name, containers[index].toObject().value(QLatin1String("image")).toString(), {}});
+    }
+    for (const QString &name : serviceNames) {
+        if (findByName(services, name).isEmpty())
+            problems->append(tr("%1: there is no Service of that name.").arg(name));
+    }
+    return requests;
+}
+
 QString standbyYaml(const PlannedService &planned)
 {
     return Validation::toYamlText(planned.standby);

@@ -70,6 +70,13 @@ inline constexpr char PromotedFromAnnotation[] = "lucent.com/promoted-from";
 PromotionPlan planPromotion(const PromotionRequest &request, const QList<QJsonObject> &services,
                             const QList<QJsonObject> &deployments);
 
+/// A rollback is a promotion back to the standby colour with the image that colour still
+/// has: the requests for @p serviceNames, or for every blue-green Service that has a standby
+/// Deployment when none are named. A named service without one gets a sentence in
+/// @p problems.
+QList<RequestedImage> rollbackRequests(const QList<QJsonObject> &services, const QList<QJsonObject> &deployments,
+                                       const QStringList &serviceNames, QStringList *problems);
+
 /// The standby Deployment of @p planned as YAML, and a unified diff against @p active (both
 /// without status and server-owned metadata): what the user reviews before deploying.
 QString standbyYaml(const PlannedService &planned);

@@ -518,6 +518,31 @@ void TestPromotion::headlessPromoteExitCodes()
     for (const char *reason : {"LucentPromotionStarted", "LucentPromotionSwitched", "LucentPromotionSucceeded"})
         QVERIFY2(reasons.contains(QLatin1String(reason)), qPrintable(reasons.join(QLatin1Char(','))));
 
+    // Rolled back to blue: the old colour comes back to full size with the image it still has.
+    std::tie(code, output) = promote({QStringLiteral("--env"), QStringLiteral("staging"), QStringLiteral("--yes")});
+    QCOMPARE(code, 2); // promote without an image is a usage error
+    {
+        QProcess process;
+        process.start(binary,
+                      {QStringLiteral("rollback"), QStringLiteral("--config"), m_sandbox.projectFile(),
+                       QStringLiteral("--kubeconfig"), m_sandbox.kubeconfig(), QStringLiteral("--env"),
+                       QStringLiteral("staging"), QStringLiteral("--service"), QStringLiteral("frontend"),
+                       QStringLiteral("--yes"), QStringLiteral("--monitor"), QStringLiteral("1"),
+                       QStringLiteral("--scale-down-delay"), QStringLiteral("1")});
+        QVERIFY(process.waitForFinished(120000));
+        const QString rollbackOutput
+            = QString::fromUtf8(process.readAllStandardOutput() + process.readAllStandardError());
+        QVERIFY2(process.exitCode() == 0, qPrintable(rollbackOutput));
+    }
+    QCOMPARE(selectorColour(object("service", QStringLiteral("frontend"))), QStringLiteral("blue"));
+    const QJsonObject blue = object("deployment", QStringLiteral("frontend"));
+    QVERIFY(specReplicas(blue) > 0);
+    QVERIFY(blue[QLatin1String("spec")][QLatin1String("template")][QLatin1String("spec")][QLatin1String("containers")]
+                [0][QLatin1String("image")]
+                    .toString()
+                    .endsWith(QLatin1String(":3.2.0")));
+    QCOMPARE(specReplicas(object("deployment", QStringLiteral("frontend-green"))), 0);
+
     // While another promotion holds the lock: exit 4, naming the holder.
     auto other = lock(QStringLiteral("grace@ws-8"));
     QSignalSpy acquired(other.get(), &PromotionLock::acquired);

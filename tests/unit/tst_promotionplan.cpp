@@ -29,6 +29,7 @@ private Q_SLOTS:
     void refusals();
     void diffShowsOnlyColourImageAndAnnotations();
     void validationBlocksALatestImage();
+    void rollbackAsksForTheStandbysImage();
 
 private:
     PromotionRequest request(const QList<RequestedImage> &images) const;
@@ -282,6 +283,40 @@ void TestPromotionPlan::validationBlocksALatestImage()
         return p.objectName == QLatin1String("Deployment/wallet-service-green")
             && p.message.contains(QLatin1String("latest"));
     }));
+}
+
+void TestPromotionPlan::rollbackAsksForTheStandbysImage()
+{
+    // wallet-service was promoted to green 2.2.0; blue (2.1.0) stands by at 0 replicas.
+    QList<QJsonObject> deployments = m_deployments;
+    QList<QJsonObject> services = m_services;
+    const auto promoted = Release::planPromotion(
+        request({{QStringLiteral("wallet-service"), QStringLiteral("lucent/wallet-service:2.2.0"), {}}}), m_services,
+        m_deployments);
+    QVERIFY(promoted.isValid());
+    deployments.append(listed(promoted.services.constFirst().standby, 500));
+    for (QJsonObject &service : services) {
+        if (service[QLatin1String("metadata")][QLatin1String("name")] == QLatin1String("wallet-service")) {
+            QJsonObject spec = service[QLatin1String("spec")].toObject();
+            QJsonObject selector = spec[QLatin1String("selector")].toObject();
+            selector.insert(QStringLiteral("color"), QStringLiteral("green"));
+            spec.insert(QStringLiteral("selector"), selector);
+            service.insert(QStringLiteral("spec"), spec);
+        }
+    }
+    QStringList problems;
+    const auto requests = Release::rollbackRequests(services, deployments, {}, &problems);
+    QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
+    QCOMPARE(requests.size(), 1); // the only service with a standby colour
+    QCOMPARE(requests.constFirst().service, QStringLiteral("wallet-service"));
+    QCOMPARE(requests.constFirst().image, QStringLiteral("lucent/wallet-service:2.1.0"));
+    const auto back = Release::planPromotion(request(requests), services, deployments);
+    QVERIFY2(back.isValid(), qPrintable(back.problems.join(QLatin1Char('\n'))));
+    QCOMPARE(back.services.constFirst().standbyDeployment, QStringLiteral("wallet-service"));
+    QCOMPARE(back.services.constFirst().standbyColour, QStringLiteral("blue"));
+    // A named service without a standby is said so.
+    Release::rollbackRequests(services, deployments, {QStringLiteral("user-service")}, &problems);
+    QVERIFY(problems.join(QLatin1Char('\n')).contains(QStringLiteral("user-service has no standby colour")));
 }
 
 QTEST_GUILESS_MAIN(TestPromotionPlan)
