@@ -54,12 +54,15 @@ int main(int argc, char **argv)
         return Lucent::Core::runValidateCommand(options, stdout, stderr);
     }
     case CommandLine::Action::Promote:
-    case CommandLine::Action::Rollback: {
+    case CommandLine::Action::Rollback:
+    case CommandLine::Action::PromotionStatus: {
         // For CI pipelines: a blue-green promotion without a window.
         QCoreApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("lucent-console"));
         QCoreApplication::setOrganizationName(QStringLiteral("Lucent"));
-        return Lucent::Core::runPromoteCommand(options, stdout, stderr);
+        return options.action == CommandLine::Action::PromotionStatus
+            ? Lucent::Core::runPromotionStatusCommand(options, stdout, stderr)
+            : Lucent::Core::runPromoteCommand(options, stdout, stderr);
     }
     case CommandLine::Action::Run: break;
     }

@@ -70,6 +70,9 @@ CommandLine CommandLine::parse(const QStringList &arguments)
 {
     if (arguments.size() > 1 && arguments.at(1) == QLatin1String("validate"))
         return parseValidate(QStringList{arguments.constFirst()} + arguments.mid(2));
+    if (arguments.size() > 2 && arguments.at(1) == QLatin1String("promotion")
+        && arguments.at(2) == QLatin1String("status"))
+        return parsePromotionStatus(QStringList{arguments.constFirst()} + arguments.mid(3));
     if (arguments.size() > 1
         && (arguments.at(1) == QLatin1String("promote") || arguments.at(1) == QLatin1String("rollback")))
         return parsePromote(QStringList{arguments.constFirst()} + arguments.mid(2),
@@ -149,7 +152,8 @@ CommandLine CommandLine::parse(const QStringList &arguments)
                                            "       lucent-console promote --env ENV --image SERVICE=IMAGE... "
                                            "[--yes | --confirm ENV]\n"
                                            "       lucent-console rollback --env ENV [--service SERVICE...] "
-                                           "[--yes | --confirm ENV]"));
+                                           "[--yes | --confirm ENV]\n"
+                                           "       lucent-console promotion status --env ENV"));
         return result;
     }
     if (parser.isSet(version)) {

@@ -11,7 +11,7 @@ namespace Lucent::Core {
 /// What the user asked for on the command line. Parsed without a QCoreApplication so that
 /// main() can choose the Qt platform (offscreen for --screenshot) before creating one.
 struct CommandLine {
-    enum class Action { Run, Validate, Promote, Rollback, ShowHelp, ShowVersion, Fail };
+    enum class Action { Run, Validate, Promote, Rollback, PromotionStatus, ShowHelp, ShowVersion, Fail };
     enum class Theme { System, Light, Dark };
 
     Action action = Action::Run;

@@ -8,6 +8,7 @@
 #include "core/kube/kubereply.h"
 #include "core/kube/resourcetype.h"
 #include "core/release/promotionengine.h"
+#include "core/release/promotionlock.h"
 #include "core/release/promotionplan.h"
 #include "core/validation/validator.h"
 
@@ -101,6 +102,41 @@ QList<Release::RequestedImage> requestedImages(const QStringList &given, QString
                        slash < 0 ? QString() : target.mid(slash + 1)});
     }
     return images;
+}
+
+struct Target {
+    Environment::Environment environment;
+    Kube::Kubeconfig kubeconfig;
+    Kube::ClusterConnection connection;
+};
+
+/// The environment named on the command line and a connection to its cluster.
+std::optional<Target> resolveEnvironment(const CommandLine &options, QString *problem)
+{
+    using Environment::ProjectConfig;
+    const QString projectFile = ProjectConfig::locate(
+        options.config, QDir::currentPath(), QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation));
+    if (projectFile.isEmpty()) {
+        *problem = QStringLiteral("No project file: pass --config lucent.yaml; it names the environments.");
+        return std::nullopt;
+    }
+    const ProjectConfig project = ProjectConfig::load(projectFile);
+    if (!project.problems.isEmpty()) {
+        *problem = project.problems.constFirst().sentence();
+        return std::nullopt;
+    }
+    const Environment::Environment *environment = project.environment(options.promoteEnvironment);
+    if (!environment) {
+        *problem = QStringLiteral("%1 names no environment '%2'.").arg(projectFile, options.promoteEnvironment);
+        return std::nullopt;
+    }
+    const Kube::Kubeconfig kubeconfig
+        = Kube::Kubeconfig::load(Kube::Kubeconfig::locate(options.kubeconfig, qEnvironmentVariable("KUBECONFIG")),
+                                 !options.kubeconfig.isEmpty());
+    const auto connection = Kube::ConnectionResolver::resolve(kubeconfig, environment->context, problem);
+    if (!connection)
+        return std::nullopt;
+    return Target{*environment, kubeconfig, *connection};
 }
 
 } // namespace
@@ -199,21 +235,120 @@ CommandLine parsePromote(const QStringList &arguments, bool rollback)
     return result;
 }
 
+CommandLine parsePromotionStatus(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+    const QCommandLineOption env(QStringLiteral("env"), QStringLiteral("The environment (from lucent.yaml)."),
+                                 QStringLiteral("ENV"));
+    const QCommandLineOption output(QStringLiteral("output"), QStringLiteral("text or json."), QStringLiteral("FORMAT"),
+                                    QStringLiteral("text"));
+    const QCommandLineOption config(QStringLiteral("config"), QStringLiteral("The project file (lucent.yaml)."),
+                                    QStringLiteral("file"));
+    const QCommandLineOption kubeconfig(QStringLiteral("kubeconfig"), QStringLiteral("The kubeconfig."),
+                                        QStringLiteral("file"));
+    parser.addOptions({help, env, output, config, kubeconfig});
+    CommandLine result;
+    if (!parser.parse(arguments) || parser.value(env).isEmpty()
+        || (parser.value(output) != QLatin1String("text") && parser.value(output) != QLatin1String("json"))) {
+        result.action = CommandLine::Action::Fail;
+        result.text = (parser.errorText().isEmpty() ? QStringLiteral("Name the environment with --env (and --output "
+                                                                     "text or json).")
+                                                    : parser.errorText())
+            + QStringLiteral("\nRun 'lucent-console promotion status --help' for the options.\n");
+        return result;
+    }
+    if (parser.isSet(help)) {
+        result.action = CommandLine::Action::ShowHelp;
+        result.text = parser.helpText();
+        return result;
+    }
+    result.promoteEnvironment = parser.value(env);
+    result.outputFormat = parser.value(output);
+    result.config = parser.value(config);
+    result.kubeconfig = parser.value(kubeconfig);
+    result.action = CommandLine::Action::PromotionStatus;
+    return result;
+}
+
+int runPromotionStatusCommand(const CommandLine &options, std::FILE *out, std::FILE *err)
+{
+    QString problem;
+    const auto target = resolveEnvironment(options, &problem);
+    if (!target)
+        return fail(err, UsageOrConfiguration, problem);
+    Kube::KubeClient client(target->connection);
+    QEventLoop loop;
+    Kube::KubeReply *reply = client.get(Kube::ResourceType::leases(), target->environment.namespaceName,
+                                        QString::fromLatin1(Release::PromotionLock::LeaseName));
+    QJsonObject lease;
+    Kube::ApiError error;
+    QObject::connect(reply, &Kube::KubeReply::finished, &loop, [&] {
+        error = reply->error();
+        lease = reply->json();
+        loop.quit();
+    });
+    loop.exec();
+    const QString ns = target->environment.namespaceName;
+    if (error.isNotFound()) {
+        std::fputs(QStringLiteral("No promotion has run in %1.\n").arg(ns).toUtf8().constData(), out);
+        return Promoted;
+    }
+    if (error.isError())
+        return fail(err, FailedRolledBack, error.sentence());
+    const Release::LeaseHolder holder = Release::LeaseHolder::of(lease);
+    const QJsonObject journal
+        = lease.value(QLatin1String("metadata")).toObject().value(QLatin1String("annotations")).toObject();
+    const bool running = !holder.identity.isEmpty() && !holder.isExpired(QDateTime::currentDateTimeUtc());
+    const QString state = holder.identity.isEmpty() ? QStringLiteral("finished")
+        : running                                   ? QStringLiteral("running")
+                                                    : QStringLiteral("abandoned");
+    if (options.outputFormat == QLatin1String("json")) {
+        QJsonObject status{
+            {QStringLiteral("namespace"), ns},
+            {QStringLiteral("state"), state},
+            {QStringLiteral("holder"), holder.identity},
+            {QStringLiteral("promotionId"), journal.value(QLatin1String("lucent.com/promotion-id"))},
+            {QStringLiteral("step"), journal.value(QLatin1String("lucent.com/promotion-step"))},
+            {QStringLiteral("switched"), journal.value(QLatin1String("lucent.com/promotion-switched"))},
+            {QStringLiteral("plan"),
+             QJsonDocument::fromJson(journal.value(QLatin1String("lucent.com/promotion-plan")).toString().toUtf8())
+                 .array()}};
+        std::fputs(QByteArray(QJsonDocument(status).toJson(QJsonDocument::Compact) + '\n').constData(), out);
+        return Promoted;
+    }
+    QStringList lines{QStringLiteral("Promotion %1 in %2: %3, last step %4, %5 Service(s) switched.")
+                          .arg(journal.value(QLatin1String("lucent.com/promotion-id")).toString(), ns, state,
+                               journal.value(QLatin1String("lucent.com/promotion-step")).toString(),
+                               journal.value(QLatin1String("lucent.com/promotion-switched")).toString())};
+    if (running)
+        lines.append(QStringLiteral("Held by %1.").arg(holder.describe()));
+    else if (!holder.identity.isEmpty())
+        lines.append(QStringLiteral("Held by %1, but no longer renewed: its process was killed or lost. "
+                                    "Check the Services' colours; 'lucent-console rollback' restores the standby "
+                                    "colour.")
+                         .arg(holder.describe()));
+    for (const auto &value :
+         QJsonDocument::fromJson(journal.value(QLatin1String("lucent.com/promotion-plan")).toString().toUtf8())
+             .array()) {
+        const QJsonObject service = value.toObject();
+        lines.append(QStringLiteral("- %1: %2 -> %3, %4")
+                         .arg(service.value(QLatin1String("service")).toString(),
+                              service.value(QLatin1String("from")).toString(),
+                              service.value(QLatin1String("to")).toString(),
+                              service.value(QLatin1String("image")).toString()));
+    }
+    std::fputs((lines.join(QLatin1Char('\n')) + QLatin1Char('\n')).toUtf8().constData(), out);
+    return Promoted;
+}
+
 int runPromoteCommand(const CommandLine &options, std::FILE *out, std::FILE *err)
 {
-    using Environment::ProjectConfig;
-    const QString projectFile = ProjectConfig::locate(
-        options.config, QDir::currentPath(), QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation));
-    if (projectFile.isEmpty())
-        return fail(err, UsageOrConfiguration,
-                    QStringLiteral("No project file: pass --config lucent.yaml; promote needs its environments."));
-    const ProjectConfig project = ProjectConfig::load(projectFile);
-    if (!project.problems.isEmpty())
-        return fail(err, UsageOrConfiguration, project.problems.constFirst().sentence());
-    const Environment::Environment *environment = project.environment(options.promoteEnvironment);
-    if (!environment)
-        return fail(err, UsageOrConfiguration,
-                    QStringLiteral("%1 names no environment '%2'.").arg(projectFile, options.promoteEnvironment));
+    QString problem;
+    const auto target = resolveEnvironment(options, &problem);
+    if (!target)
+        return fail(err, UsageOrConfiguration, problem);
+    const Environment::Environment *environment = &target->environment;
     if (environment->isProtected && options.promoteConfirm != environment->name)
         return fail(err, UsageOrConfiguration,
                     QStringLiteral("%1 is protected: type its name with --confirm %1 (--yes is not enough). Nothing "
@@ -223,18 +358,11 @@ int runPromoteCommand(const CommandLine &options, std::FILE *out, std::FILE *err
         return fail(err, UsageOrConfiguration,
                     QStringLiteral("Pass --yes (or --confirm %1) to promote in %1. Nothing was changed.")
                         .arg(environment->name));
-    QString problem;
     auto images = requestedImages(options.promoteImages, &problem);
     if (!problem.isEmpty())
         return fail(err, UsageOrConfiguration, problem);
-
-    const QStringList kubeconfigFiles
-        = Kube::Kubeconfig::locate(options.kubeconfig, qEnvironmentVariable("KUBECONFIG"));
-    const Kube::Kubeconfig kubeconfig = Kube::Kubeconfig::load(kubeconfigFiles, !options.kubeconfig.isEmpty());
-    const auto connection = Kube::ConnectionResolver::resolve(kubeconfig, environment->context, &problem);
-    if (!connection)
-        return fail(err, UsageOrConfiguration, problem);
-    Kube::KubeClient client(*connection);
+    const Kube::Kubeconfig &kubeconfig = target->kubeconfig;
+    Kube::KubeClient client(target->connection);
     const QString ns = environment->namespaceName;
     const auto services = listNow(client, Kube::ResourceType::services(), ns, &problem);
     const auto deployments = listNow(client, Kube::ResourceType::deployments(), ns, &problem);

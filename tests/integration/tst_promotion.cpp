@@ -552,6 +552,22 @@ void TestPromotion::headlessPromoteExitCodes()
                                       QStringLiteral("frontend=lucent/frontend:3.5.0"), QStringLiteral("--yes")});
     QCOMPARE(code, 4);
     QVERIFY2(output.contains(QStringLiteral("grace@ws-8")), qPrintable(output));
+    // promotion status reads the journal in the Lease: held now by grace, the last promotion's plan.
+    {
+        QProcess process;
+        process.start(binary,
+                      {QStringLiteral("promotion"), QStringLiteral("status"), QStringLiteral("--config"),
+                       m_sandbox.projectFile(), QStringLiteral("--kubeconfig"), m_sandbox.kubeconfig(),
+                       QStringLiteral("--env"), QStringLiteral("staging"), QStringLiteral("--output"),
+                       QStringLiteral("json")});
+        QVERIFY(process.waitForFinished(30000));
+        QCOMPARE(process.exitCode(), 0);
+        const QJsonObject status = QJsonDocument::fromJson(process.readAllStandardOutput()).object();
+        QCOMPARE(status[QLatin1String("state")].toString(), QStringLiteral("running"));
+        QCOMPARE(status[QLatin1String("holder")].toString(), QStringLiteral("grace@ws-8"));
+        QCOMPARE(status[QLatin1String("step")].toString(), QStringLiteral("done"));
+        QCOMPARE(status[QLatin1String("plan")][0][QLatin1String("service")].toString(), QStringLiteral("frontend"));
+    }
     QSignalSpy released(other.get(), &PromotionLock::released);
     other->release();
     QVERIFY(released.wait(10000));

@@ -82,6 +82,13 @@ void TestCommandLine::errors_data()
     QTest::addRow("bad size") << QStringList{QStringLiteral("--size=big")}
                               << QStringLiteral("--size takes WIDTHxHEIGHT");
     QTest::addRow("tiny size") << QStringList{QStringLiteral("--size=10x10")} << QStringLiteral("at least 320x240");
+    QTest::addRow("promote without env") << QStringList{QStringLiteral("promote"), QStringLiteral("--yes")}
+                                         << QStringLiteral("Name the environment with --env");
+    QTest::addRow("promote without image") << QStringList{QStringLiteral("promote"), QStringLiteral("--env=staging")}
+                                           << QStringLiteral("Name at least one --image");
+    QTest::addRow("promote bad output") << QStringList{QStringLiteral("promote"), QStringLiteral("--env=staging"),
+                                                       QStringLiteral("--image=a=b:1"), QStringLiteral("--output=xml")}
+                                        << QStringLiteral("--output takes text or json");
     QTest::addRow("bad theme") << QStringList{QStringLiteral("--theme=pink")} << QStringLiteral("Unknown theme 'pink'");
     QTest::addRow("bad timeout") << QStringList{QStringLiteral("--screenshot-timeout=-3")}
                                  << QStringLiteral("positive number of seconds");
