@@ -251,13 +251,19 @@ void TestRolloutActions::scaleAndPauseThroughTheUi()
                        QStringLiteral("play-service"))[QLatin1String("spec")][QLatin1String("paused")]
                 .toBool());
     QTRY_COMPARE(pause->text(), QStringLiteral("Res&ume"));
+    QTRY_COMPARE(finished.size(), 2); // the scale and the pause
     QTest::mouseClick(pause, Qt::LeftButton);
     // Cancel changes nothing.
     QTest::mouseClick(m_dashboard->pendingDialog()->findChild<QPushButton *>(QStringLiteral("confirmCancel")),
                       Qt::LeftButton);
-    // A short settle that proves nothing happened: a request sent on Cancel would be answered
-    // by the sandbox well within it.
-    QTest::qWait(500);
+    // Nothing ran: the dashboard says it was cancelled, no operation finished, and the cluster
+    // still has the Deployment paused.
+    auto *banner = m_dashboard->findChild<Lucent::Ui::InlineBanner *>();
+    QTRY_VERIFY(banner->text().contains(QStringLiteral("Resume cancelled; nothing was changed.")));
+    QCOMPARE(finished.size(), 2); // nothing since the scale and the pause
+    QVERIFY(deployment(QStringLiteral("lucent-staging"),
+                       QStringLiteral("play-service"))[QLatin1String("spec")][QLatin1String("paused")]
+                .toBool());
     QCOMPARE(cell(QStringLiteral("play-service"), ServicesTableModel::StateColumn), QStringLiteral("Paused"));
     QTest::mouseClick(pause, Qt::LeftButton);
     QTest::mouseClick(m_dashboard->pendingDialog()->findChild<QPushButton *>(QStringLiteral("confirmOk")),
