@@ -118,10 +118,11 @@ void TestRolloutActions::viewerSeesActionsDisabledWithTheReason()
     QTRY_VERIFY_WITH_TIMEOUT(note->isVisible(), 20000);
     QVERIFY2(note->text().contains(QStringLiteral("lucent-viewer may not patch deployments in lucent-staging")),
              qPrintable(note->text()));
+    // Each action's review answers on its own: wait for each button's reason.
     for (const char *name : {"actionRestart", "actionScale", "actionPause", "actionUndo"}) {
         auto *button = m_dashboard->findChild<QPushButton *>(QString::fromLatin1(name));
+        QTRY_VERIFY2_WITH_TIMEOUT(button->toolTip().contains(QStringLiteral("may not patch")), name, 20000);
         QVERIFY2(!button->isEnabled(), name);
-        QVERIFY2(button->toolTip().contains(QStringLiteral("may not patch")), name);
     }
 }
 
