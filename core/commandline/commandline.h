@@ -44,6 +44,7 @@ struct CommandLine {
     int monitorSeconds = 60;
     int scaleDownDelaySeconds = 30;
     QString outputFormat = QStringLiteral("text"); ///< text or json (JSON lines)
+    bool promoteAnalysis = true; ///< --analysis default|none
 
     static CommandLine parse(const QStringList &arguments);
 };

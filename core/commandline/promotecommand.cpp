@@ -7,6 +7,7 @@
 #include "core/kube/kubeconfig.h"
 #include "core/kube/kubereply.h"
 #include "core/kube/resourcetype.h"
+#include "core/prometheus/prometheusclient.h"
 #include "core/release/promotionengine.h"
 #include "core/release/promotionlock.h"
 #include "core/release/promotionplan.h"
@@ -25,6 +26,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <memory>
 
 namespace Lucent::Core {
 
@@ -164,6 +166,10 @@ CommandLine parsePromote(const QStringList &arguments, bool rollback)
                                    QStringLiteral("SECONDS"), QStringLiteral("30"));
     const QCommandLineOption output(QStringLiteral("output"), QStringLiteral("text or json (JSON lines)."),
                                     QStringLiteral("FORMAT"), QStringLiteral("text"));
+    const QCommandLineOption analysis(QStringLiteral("analysis"),
+                                      QStringLiteral("default (the standby colour's error ratio, p95 latency and "
+                                                     "request rate from the environment's Prometheus) or none."),
+                                      QStringLiteral("MODE"), QStringLiteral("default"));
     const QCommandLineOption config(QStringLiteral("config"), QStringLiteral("The project file (lucent.yaml)."),
                                     QStringLiteral("file"));
     const QCommandLineOption kubeconfig(QStringLiteral("kubeconfig"),
@@ -227,6 +233,9 @@ CommandLine parsePromote(const QStringList &arguments, bool rollback)
     result.outputFormat = parser.value(output).toLower();
     if (result.outputFormat != QLatin1String("text") && result.outputFormat != QLatin1String("json"))
         return failWith(QStringLiteral("--output takes text or json, not '%1'.").arg(parser.value(output)));
+    if (parser.value(analysis) != QLatin1String("default") && parser.value(analysis) != QLatin1String("none"))
+        return failWith(QStringLiteral("--analysis takes default or none, not '%1'.").arg(parser.value(analysis)));
+    result.promoteAnalysis = parser.value(analysis) == QLatin1String("default");
     result.promoteYes = parser.isSet(yes);
     result.promoteConfirm = parser.value(confirm);
     result.config = parser.value(config);
@@ -404,7 +413,13 @@ int runPromoteCommand(const CommandLine &options, std::FILE *out, std::FILE *err
     // Every change goes to audit.jsonl and, as Events on the Services, to `kubectl events`.
     Audit::AuditTrail audit(environment->context);
     audit.attach(&client, user);
+    engineOptions.analysis = options.promoteAnalysis;
     Release::PromotionEngine engine(&client, plan, engineOptions, &audit);
+    std::unique_ptr<Prometheus::PrometheusClient> prometheus;
+    if (options.promoteAnalysis && !environment->prometheusUrl.isEmpty()) {
+        prometheus = std::make_unique<Prometheus::PrometheusClient>(QUrl(environment->prometheusUrl));
+        engine.setPrometheus(prometheus.get());
+    }
     QObject::connect(&engine, &Release::PromotionEngine::stepChanged, &engine, [&print](Release::PromotionStep step) {
         print.line(QStringLiteral("step"), QStringLiteral("step: %1").arg(Release::promotionStepName(step)));
     });

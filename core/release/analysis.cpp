@@ -69,15 +69,12 @@ QList<AnalysisMetric> defaultAnalysis(const QString &namespaceName, const QStrin
     const QString selector
         = QStringLiteral("namespace=\"%1\",app=\"%2\",color=\"%3\"").arg(namespaceName, service, colour);
     AnalysisMetric errors{QStringLiteral("error-ratio"),
-                          QStringLiteral("sum(rate(http_requests_total{%1,status=~\"5..\"}[1m])) / "
+                          // A healthy colour has no 5xx series at all: its errors count as 0, not as
+                          // "no data", while no traffic at all still answers nothing.
+                          QStringLiteral("(sum(rate(http_requests_total{%1,status=~\"5..\"}[1m])) or vector(0)) / "
                                          "sum(rate(http_requests_total{%1}[1m]))")
                               .arg(selector),
-                          AnalysisMetric::Bound::Below,
-                          0.1,
-                          count,
-                          intervalSeconds,
-                          0,
-                          1};
+                          AnalysisMetric::Bound::Below, 0.1, count, intervalSeconds, 0, 1};
     AnalysisMetric latency{QStringLiteral("p95-latency"),
                            QStringLiteral("histogram_quantile(0.95, sum by (le) "
                                           "(rate(http_request_duration_seconds_bucket{%1}[1m])))")

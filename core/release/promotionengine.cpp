@@ -7,6 +7,8 @@
 #include "core/kube/kubeclient.h"
 #include "core/kube/kubereply.h"
 #include "core/kube/resourcetype.h"
+#include "core/prometheus/prometheusclient.h"
+#include "core/prometheus/prometheusresponse.h"
 #include "core/release/promotionlock.h"
 #include "core/release/rolloutsummary.h"
 #include "core/release/serviceswitch.h"
@@ -40,6 +42,7 @@ QString promotionStepName(PromotionStep step)
     case PromotionStep::Locking: return QStringLiteral("lock");
     case PromotionStep::Deploying: return QStringLiteral("deploy");
     case PromotionStep::WaitingReady: return QStringLiteral("ready");
+    case PromotionStep::Analysing: return QStringLiteral("analysis");
     case PromotionStep::Switching: return QStringLiteral("switch");
     case PromotionStep::Monitoring: return QStringLiteral("monitor");
     case PromotionStep::ScalingDown: return QStringLiteral("scale-down");
@@ -164,7 +167,8 @@ void PromotionEngine::abort(const QString &reason)
     case PromotionStep::CheckingAccess:
     case PromotionStep::Locking: return; // handled once the lock answers
     case PromotionStep::Deploying: return; // handled once the writes under way are answered
-    case PromotionStep::WaitingReady: rollBack(reason); return;
+    case PromotionStep::WaitingReady:
+    case PromotionStep::Analysing: rollBack(reason); return;
     case PromotionStep::Switching: return; // the switch under way finishes, then switches back
     case PromotionStep::Monitoring:
     case PromotionStep::ScalingDown: restoreOldColour(reason); return;
@@ -298,14 +302,84 @@ void PromotionEngine::pollReady()
                 rollBack(*failure);
             } else if (*complete == m_plan.services.size()) {
                 Q_EMIT progress(tr("Every standby Deployment is ready."));
-                setStep(PromotionStep::Switching);
-                switchServices(0);
+                analyse();
             } else if (m_stepClock.elapsed() > qint64(m_options.readyTimeoutSeconds) * 1000) {
                 rollBack(tr("The standby Deployments were not ready within %1 s.").arg(m_options.readyTimeoutSeconds));
             } else {
                 m_poll.start();
             }
         });
+}
+
+void PromotionEngine::analyse()
+{
+    if (!m_options.analysis || !m_prometheus) {
+        Q_EMIT progress(m_options.analysis ? tr("No Prometheus for this environment: the analysis is skipped.")
+                                           : tr("Analysis switched off for this promotion."));
+        setStep(PromotionStep::Switching);
+        switchServices(0);
+        return;
+    }
+    setStep(PromotionStep::Analysing);
+    m_analysis.clear();
+    for (const PlannedService &planned : std::as_const(m_plan.services)) {
+        for (const AnalysisMetric &metric :
+             defaultAnalysis(m_plan.request.namespaceName, planned.service, planned.standbyColour,
+                             m_options.analysisCount, m_options.analysisIntervalSeconds)) {
+            AnalysisMetric named = metric;
+            named.name = planned.service + QLatin1Char(' ') + metric.name;
+            m_analysis.append({named, {}, {}});
+        }
+    }
+    Q_EMIT progress(tr("Analysing the standby colour in %1 s: %2 measurements of %3 metrics, every %4 s.")
+                        .arg(m_options.analysisInitialDelaySeconds)
+                        .arg(m_options.analysisCount)
+                        .arg(m_analysis.size())
+                        .arg(m_options.analysisIntervalSeconds));
+    QTimer::singleShot(m_options.analysisInitialDelaySeconds * 1000, this, [this] {
+        if (m_step == PromotionStep::Analysing && !m_finished)
+            measure();
+    });
+}
+
+void PromotionEngine::measure()
+{
+    auto pending = std::make_shared<int>(int(m_analysis.size()));
+    for (int i = 0; i < m_analysis.size(); ++i) {
+        Prometheus::PrometheusReply *reply = m_prometheus->query(m_analysis[i].metric.query);
+        connect(reply, &Prometheus::PrometheusReply::finished, this, [this, reply, i, pending] {
+            if (m_step != PromotionStep::Analysing || m_finished)
+                return;
+            Prometheus::PrometheusError error = reply->error();
+            std::optional<Prometheus::QueryResult> result;
+            if (!error.isError())
+                result = Prometheus::PrometheusResponse::query(reply->body(), reply->httpStatus(), &error);
+            // An unanswered query is a measurement without data: inconclusive, never a pass.
+            m_analysis[i].add(result ? singleValue(*result) : std::nullopt);
+            if (--*pending > 0)
+                return;
+            const AnalysisVerdict verdict = combined(m_analysis);
+            for (const MetricRun &run : std::as_const(m_analysis))
+                Q_EMIT progress(run.sentence());
+            if (verdict == AnalysisVerdict::Passed) {
+                setStep(PromotionStep::Switching);
+                switchServices(0);
+            } else if (verdict == AnalysisVerdict::Running) {
+                QTimer::singleShot(m_options.analysisIntervalSeconds * 1000, this, [this] {
+                    if (m_step == PromotionStep::Analysing && !m_finished)
+                        measure();
+                });
+            } else {
+                QStringList why;
+                for (const MetricRun &run : std::as_const(m_analysis)) {
+                    if (run.verdict() == AnalysisVerdict::Failed || run.verdict() == AnalysisVerdict::Inconclusive)
+                        why.append(run.sentence());
+                }
+                rollBack(tr("The analysis of the standby colour is %1: %2.")
+                             .arg(analysisVerdictName(verdict), why.join(QStringLiteral("; "))));
+            }
+        });
+    }
 }
 
 void PromotionEngine::switchServices(int index)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/prometheus/prometheusclient.h"
+#include "core/release/analysis.h"
 #include "core/release/promotionplan.h"
 
 #include <QElapsedTimer>
@@ -27,6 +29,7 @@ enum class PromotionStep {
     Locking,
     Deploying,
     WaitingReady,
+    Analysing,
     Switching,
     Monitoring,
     ScalingDown,
@@ -52,6 +55,13 @@ struct PromotionOptions {
     int readyTimeoutSeconds = 600; ///< beyond the Deployments' own progress deadline
     int pollMs = 500;
     int leaseSeconds = 60;
+    /// Before the switch, the standby colour's metrics from Prometheus (setPrometheus()):
+    /// error ratio, p95 latency and request rate; a failure or no data rolls back.
+    bool analysis = false;
+    int analysisCount = 3;
+    int analysisIntervalSeconds = 10;
+    /// New pods need a few scrapes before a rate means anything.
+    int analysisInitialDelaySeconds = 30;
 };
 
 /// Runs a PromotionPlan: checks every permission it needs, takes the namespace's lock, deploys each service's standby
@@ -72,6 +82,8 @@ public:
                     Audit::AuditTrail *audit = nullptr, QObject *parent = nullptr);
     ~PromotionEngine() override;
 
+    /// Where the analysis asks (not owned); without one, analysis is skipped and said so.
+    void setPrometheus(Prometheus::PrometheusClient *prometheus) { m_prometheus = prometheus; }
     void start();
     /// Rolls back from wherever the promotion is; ignored once it is done.
     void abort(const QString &reason);
@@ -95,6 +107,8 @@ private:
     void deployOne(const PlannedService &planned, const Done &done);
     void waitReady();
     void pollReady();
+    void analyse();
+    void measure();
     void switchServices(int index);
     void switchBack(int index, const QString &reason, bool thenRollBack);
     void monitor();
@@ -119,6 +133,8 @@ private:
     PromotionPlan m_plan;
     PromotionOptions m_options;
     QPointer<Audit::AuditTrail> m_audit;
+    QPointer<Prometheus::PrometheusClient> m_prometheus;
+    QList<MetricRun> m_analysis;
     PromotionLock *m_lock = nullptr;
     PromotionStep m_step = PromotionStep::CheckingAccess;
     bool m_finished = false;

@@ -9,6 +9,7 @@
 #include "core/kube/kubeclient.h"
 #include "core/kube/kubereply.h"
 #include "core/kube/resourcetype.h"
+#include "core/prometheus/prometheusclient.h"
 #include "core/release/promotionengine.h"
 #include "core/release/promotionlock.h"
 #include "core/release/promotionplan.h"
@@ -45,6 +46,7 @@ private Q_SLOTS:
     void abortDuringTheMonitorWindowSwitchesBack();
     void headlessPromoteExitCodes();
     void aViewerIsForbiddenBeforeAnyChange();
+    void analysisPassesAHealthyColourAndRollsBackErrors();
 
 private:
     QJsonObject lease() const;
@@ -613,6 +615,59 @@ void TestPromotion::aViewerIsForbiddenBeforeAnyChange()
     const auto green
         = tls.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "get", "deployment", "wallet-service-green"}));
     QVERIFY(green.exitCode != 0);
+}
+
+// With the sandbox's real Prometheus: the standby colour's error ratio, p95 latency and
+// request rate decide. A healthy image is promoted; an -errors image (about 30 % 5xx) is
+// rolled back before any Service is switched.
+void TestPromotion::analysisPassesAHealthyColourAndRollsBackErrors()
+{
+    SandboxProcess withPrometheus{{QStringLiteral("--prometheus"), QStringLiteral("--speed"), QStringLiteral("20")}};
+    QVERIFY2(withPrometheus.start(), qPrintable(withPrometheus.error()));
+    const auto project = Environment::ProjectConfig::load(withPrometheus.projectFile());
+    const auto *staging = project.environment(QStringLiteral("staging"));
+    QVERIFY(staging && !staging->prometheusUrl.isEmpty());
+    QString error;
+    const auto connection = Lucent::Tests::connectionFor(withPrometheus.kubeconfig(), staging->context, {}, &error);
+    QVERIFY2(connection, qPrintable(error));
+    Kube::KubeClient client(*connection);
+    Prometheus::PrometheusClient prometheus{QUrl(staging->prometheusUrl)};
+    const auto planFor = [&](const QString &service, const QString &image) {
+        QList<QJsonObject> services, deployments;
+        for (auto [resource, list] : {std::pair{"services", &services}, std::pair{"deployments", &deployments}}) {
+            const auto r
+                = withPrometheus.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "get", resource, "-o", "json"}));
+            for (const auto &item : r.json()[QLatin1String("items")].toArray())
+                list->append(item.toObject());
+        }
+        return Release::planPromotion(
+            {QStringLiteral("p-analysis"), QStringLiteral("staging"), Namespace, {{service, image, {}}}}, services,
+            deployments);
+    };
+    auto options = quickOptions(QStringLiteral("ci@runner-3"));
+    options.analysis = true;
+    options.analysisInitialDelaySeconds = 15; // discovery and two scrapes of the new pods at 5 s
+    options.analysisIntervalSeconds = 4;
+    options.analysisCount = 3;
+
+    const auto errors = planFor(QStringLiteral("wallet-service"), QStringLiteral("lucent/wallet-service:2.1.1-errors"));
+    QVERIFY2(errors.isValid(), qPrintable(errors.problems.join(QLatin1Char('\n'))));
+    Release::PromotionEngine failing(&client, errors, options);
+    failing.setPrometheus(&prometheus);
+    auto [outcome, sentence] = run(failing);
+    QVERIFY2(outcome == Release::PromotionOutcome::RolledBack, qPrintable(sentence));
+    QVERIFY2(sentence.contains(QStringLiteral("error-ratio")) && sentence.contains(QStringLiteral("is failed")),
+             qPrintable(sentence));
+    const auto wallet = withPrometheus.kubectl(
+        Lucent::Tests::args({"-n", "lucent-staging", "get", "service", "wallet-service", "-o", "json"}));
+    QCOMPARE(selectorColour(wallet.json().object()), QStringLiteral("blue"));
+
+    const auto healthy = planFor(QStringLiteral("user-service"), QStringLiteral("lucent/user-service:1.6.0"));
+    QVERIFY2(healthy.isValid(), qPrintable(healthy.problems.join(QLatin1Char('\n'))));
+    Release::PromotionEngine passing(&client, healthy, options);
+    passing.setPrometheus(&prometheus);
+    std::tie(outcome, sentence) = run(passing);
+    QVERIFY2(outcome == Release::PromotionOutcome::Promoted, qPrintable(sentence));
 }
 
 QTEST_GUILESS_MAIN(TestPromotion)
