@@ -180,7 +180,7 @@ CommandLine parsePromote(const QStringList &arguments, bool rollback)
                                                     "a standby colour)."),
                                      QStringLiteral("SERVICE"));
     parser.addOptions(
-        {help, env, rollback ? service : image, yes, confirm, monitor, delay, output, config, kubeconfig});
+        {help, env, rollback ? service : image, yes, confirm, monitor, delay, output, analysis, config, kubeconfig});
 
     CommandLine result;
     auto failWith = [&](const QString &sentence) {

@@ -89,6 +89,10 @@ void TestCommandLine::errors_data()
     QTest::addRow("promote bad output") << QStringList{QStringLiteral("promote"), QStringLiteral("--env=staging"),
                                                        QStringLiteral("--image=a=b:1"), QStringLiteral("--output=xml")}
                                         << QStringLiteral("--output takes text or json");
+    QTest::addRow("promote bad analysis")
+        << QStringList{QStringLiteral("promote"), QStringLiteral("--env=staging"), QStringLiteral("--image=a=b:1"),
+                       QStringLiteral("--analysis=maybe")}
+        << QStringLiteral("--analysis takes default or none");
     QTest::addRow("bad theme") << QStringList{QStringLiteral("--theme=pink")} << QStringLiteral("Unknown theme 'pink'");
     QTest::addRow("bad timeout") << QStringList{QStringLiteral("--screenshot-timeout=-3")}
                                  << QStringLiteral("positive number of seconds");
