@@ -6,6 +6,7 @@
 #include "core/kube/accessreview.h"
 #include "core/kube/kubeclient.h"
 #include "core/kube/kubereply.h"
+#include "core/kube/labelselector.h"
 #include "core/kube/resourcetype.h"
 #include "core/prometheus/prometheusclient.h"
 #include "core/prometheus/prometheusresponse.h"
@@ -42,6 +43,7 @@ QString promotionStepName(PromotionStep step)
     case PromotionStep::Locking: return QStringLiteral("lock");
     case PromotionStep::Deploying: return QStringLiteral("deploy");
     case PromotionStep::WaitingReady: return QStringLiteral("ready");
+    case PromotionStep::CheckingHealth: return QStringLiteral("health");
     case PromotionStep::Analysing: return QStringLiteral("analysis");
     case PromotionStep::Switching: return QStringLiteral("switch");
     case PromotionStep::Monitoring: return QStringLiteral("monitor");
@@ -133,6 +135,7 @@ void PromotionEngine::checkAccess()
         {QStringLiteral("update"), coordination, QStringLiteral("leases"), {}, ns, {}},
         {QStringLiteral("list"), {}, QStringLiteral("pods"), {}, ns, {}},
         {QStringLiteral("get"), {}, QStringLiteral("endpoints"), {}, ns, {}},
+        {QStringLiteral("get"), {}, QStringLiteral("pods"), QStringLiteral("proxy"), ns, {}},
     };
     auto pending = std::make_shared<int>(int(queries.size()));
     auto denied = std::make_shared<QStringList>();
@@ -168,6 +171,7 @@ void PromotionEngine::abort(const QString &reason)
     case PromotionStep::Locking: return; // handled once the lock answers
     case PromotionStep::Deploying: return; // handled once the writes under way are answered
     case PromotionStep::WaitingReady:
+    case PromotionStep::CheckingHealth:
     case PromotionStep::Analysing: rollBack(reason); return;
     case PromotionStep::Switching: return; // the switch under way finishes, then switches back
     case PromotionStep::Monitoring:
@@ -302,13 +306,100 @@ void PromotionEngine::pollReady()
                 rollBack(*failure);
             } else if (*complete == m_plan.services.size()) {
                 Q_EMIT progress(tr("Every standby Deployment is ready."));
-                analyse();
+                checkHealth();
             } else if (m_stepClock.elapsed() > qint64(m_options.readyTimeoutSeconds) * 1000) {
                 rollBack(tr("The standby Deployments were not ready within %1 s.").arg(m_options.readyTimeoutSeconds));
             } else {
                 m_poll.start();
             }
         });
+}
+
+void PromotionEngine::checkHealth()
+{
+    setStep(PromotionStep::CheckingHealth);
+    auto pending = std::make_shared<int>(int(m_plan.services.size()));
+    auto problems = std::make_shared<QStringList>();
+    auto serviceDone = [this, pending, problems](bool ok, const QString &problem) {
+        if (!ok)
+            problems->append(problem);
+        if (--*pending > 0 || m_step != PromotionStep::CheckingHealth || m_finished)
+            return;
+        if (problems->isEmpty())
+            analyse();
+        else
+            rollBack(problems->join(QLatin1Char(' ')));
+    };
+    for (const PlannedService &planned : std::as_const(m_plan.services)) {
+        Kube::ListOptions options;
+        options.labelSelector = Kube::selectorText(planned.standby.value(QLatin1String("spec"))
+                                                       .toObject()
+                                                       .value(QLatin1String("selector"))
+                                                       .toObject()
+                                                       .value(QLatin1String("matchLabels"))
+                                                       .toObject());
+        Kube::KubeReply *pods = m_client->list(ResourceType::pods(), m_plan.request.namespaceName, options);
+        connect(pods, &Kube::KubeReply::finished, this, [this, pods, planned, serviceDone] {
+            if (pods->error().isError()) {
+                serviceDone(false,
+                            tr("The pods of deployment/%1 could not be listed: %2")
+                                .arg(planned.standbyDeployment, pods->error().sentence()));
+                return;
+            }
+            QStringList names;
+            for (const auto &item : pods->json().value(QLatin1String("items")).toArray()) {
+                const QJsonObject meta = item.toObject().value(QLatin1String("metadata")).toObject();
+                if (!meta.contains(QLatin1String("deletionTimestamp")))
+                    names.append(meta.value(QLatin1String("name")).toString());
+            }
+            auto left = std::make_shared<int>(int(names.size()));
+            auto failures = std::make_shared<QStringList>();
+            if (names.isEmpty()) {
+                serviceDone(false, tr("deployment/%1 has no pods to check.").arg(planned.standbyDeployment));
+                return;
+            }
+            for (const QString &pod : std::as_const(names)) {
+                probePod(planned, pod, 0, [this, left, failures, planned, serviceDone](bool ok, const QString &why) {
+                    if (!ok)
+                        failures->append(why);
+                    if (--*left > 0)
+                        return;
+                    if (failures->isEmpty())
+                        Q_EMIT progress(tr("Every pod of deployment/%1 answered %2 on port %3, %4 times in a row.")
+                                            .arg(planned.standbyDeployment, planned.healthPath, planned.healthPort)
+                                            .arg(m_options.healthSuccesses));
+                    serviceDone(failures->isEmpty(), failures->join(QLatin1Char(' ')));
+                });
+            }
+        });
+    }
+}
+
+void PromotionEngine::probePod(const PlannedService &planned, const QString &pod, int successes, const Done &done)
+{
+    if (m_step != PromotionStep::CheckingHealth || m_finished)
+        return;
+    Kube::KubeReply *reply = m_client->proxyGet(ResourceType::pods(), m_plan.request.namespaceName, pod,
+                                                planned.healthPort, planned.healthPath);
+    connect(reply, &Kube::KubeReply::finished, this, [this, reply, planned, pod, successes, done] {
+        const bool ok = !reply->error().isError();
+        const int inARow = ok ? successes + 1 : 0;
+        if (inARow >= m_options.healthSuccesses) {
+            done(true, {});
+            return;
+        }
+        if (m_stepClock.elapsed() > qint64(m_options.healthTimeoutSeconds) * 1000) {
+            done(false,
+                 tr("pod/%1 did not answer GET %2 on port %3 %4 times in a row within %5 s (last: %6).")
+                     .arg(pod, planned.healthPath, planned.healthPort)
+                     .arg(m_options.healthSuccesses)
+                     .arg(m_options.healthTimeoutSeconds)
+                     .arg(ok ? tr("OK") : reply->error().sentence()));
+            return;
+        }
+        QTimer::singleShot(m_options.pollMs, this,
+                           [this, planned, pod, inARow, done] { probePod(planned, pod, inARow, done); });
+    });
 }
 
 void PromotionEngine::analyse()

@@ -29,6 +29,7 @@ enum class PromotionStep {
     Locking,
     Deploying,
     WaitingReady,
+    CheckingHealth,
     Analysing,
     Switching,
     Monitoring,
@@ -55,6 +56,8 @@ struct PromotionOptions {
     int readyTimeoutSeconds = 600; ///< beyond the Deployments' own progress deadline
     int pollMs = 500;
     int leaseSeconds = 60;
+    int healthSuccesses = 3;
+    int healthTimeoutSeconds = 60;
     /// Before the switch, the standby colour's metrics from Prometheus (setPrometheus()):
     /// error ratio, p95 latency and request rate; a failure or no data rolls back.
     bool analysis = false;
@@ -107,6 +110,10 @@ private:
     void deployOne(const PlannedService &planned, const Done &done);
     void waitReady();
     void pollReady();
+    /// GET each standby pod's health path through the API server's pod proxy until it answers
+    /// HealthSuccesses times in a row.
+    void checkHealth();
+    void probePod(const PlannedService &planned, const QString &pod, int successes, const Done &done);
     void analyse();
     void measure();
     void switchServices(int index);

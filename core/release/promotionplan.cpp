@@ -90,6 +90,9 @@ std::optional<QJsonObject> standbySpec(const QJsonObject &active, const QString 
     }
     QJsonObject container = containers[index].toObject();
     planned.container = container.value(QLatin1String("name")).toString();
+    const HealthTarget health = healthTarget(container);
+    planned.healthPort = health.port;
+    planned.healthPath = health.path;
     planned.fromImage = container.value(QLatin1String("image")).toString();
     planned.toImage = requested.image;
     container.insert(QLatin1String("image"), requested.image);
@@ -198,6 +201,27 @@ QStringList yamlLines(const QJsonObject &object)
 }
 
 } // namespace
+
+HealthTarget healthTarget(const QJsonObject &container)
+{
+    HealthTarget target;
+    const auto probe = [&container](const char *name) {
+        return container.value(QLatin1String(name)).toObject().value(QLatin1String("httpGet")).toObject();
+    };
+    for (const auto &port : container.value(QLatin1String("ports")).toArray()) {
+        if (port.toObject().value(QLatin1String("name")).toString() == QLatin1String("http"))
+            target.port = QString::number(port.toObject().value(QLatin1String("containerPort")).toInt());
+    }
+    const QJsonValue readinessPort = probe("readinessProbe").value(QLatin1String("port"));
+    if (target.port.isEmpty() && !readinessPort.isUndefined())
+        target.port = readinessPort.isString() ? readinessPort.toString() : QString::number(readinessPort.toInt());
+    target.path = probe("livenessProbe").value(QLatin1String("path")).toString();
+    if (target.path.isEmpty())
+        target.path = probe("readinessProbe").value(QLatin1String("path")).toString();
+    if (target.path.isEmpty())
+        target.path = QStringLiteral("/health");
+    return target;
+}
 
 const PlannedService *PromotionPlan::service(const QString &name) const
 {

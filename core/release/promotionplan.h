@@ -45,6 +45,8 @@ struct PlannedService {
     QString fromImage;
     QString toImage;
     int replicas = 1; ///< the active colour's, so that the switch keeps the capacity
+    QString healthPort; ///< the container port named "http", else the readiness probe's port
+    QString healthPath; ///< the liveness probe's HTTP path, else the readiness probe's, else /health
     QJsonObject standby; ///< the Deployment to create or replace, without status
 };
 
@@ -58,6 +60,15 @@ struct PromotionPlan {
     bool isValid() const { return problems.isEmpty() && !services.isEmpty(); }
     const PlannedService *service(const QString &name) const;
 };
+
+/// Where a container answers its health check: the port named "http" (else the readiness
+/// probe's port), and the liveness probe's path (else the readiness probe's, else /health).
+/// Never computed from the service's name, the seed script's mistake.
+struct HealthTarget {
+    QString port;
+    QString path;
+};
+HealthTarget healthTarget(const QJsonObject &container);
 
 /// Annotations a planned standby Deployment carries.
 inline constexpr char PromotionIdAnnotation[] = "lucent.com/promotion-id";

@@ -57,7 +57,8 @@ private:
     Release::PromotionPlan plan(const QString &service, const QString &image) const;
     QJsonObject object(const char *resource, const QString &name) const;
     /// Runs @p engine to its end; the outcome and sentence, with progress lines logged.
-    std::pair<Release::PromotionOutcome, QString> run(Release::PromotionEngine &engine) const;
+    std::pair<Release::PromotionOutcome, QString> run(Release::PromotionEngine &engine);
+    QStringList m_progress; ///< the last run's progress lines
 
     SandboxProcess m_sandbox{{QStringLiteral("--speed"), QStringLiteral("20")}};
     std::unique_ptr<Kube::KubeClient> m_client;
@@ -359,10 +360,13 @@ QJsonObject TestPromotion::object(const char *resource, const QString &name) con
     return r.exitCode == 0 ? r.json().object() : QJsonObject();
 }
 
-std::pair<Release::PromotionOutcome, QString> TestPromotion::run(Release::PromotionEngine &engine) const
+std::pair<Release::PromotionOutcome, QString> TestPromotion::run(Release::PromotionEngine &engine)
 {
-    connect(&engine, &Release::PromotionEngine::progress, &engine,
-            [](const QString &line) { qInfo("  %s", qPrintable(line)); });
+    m_progress.clear();
+    connect(&engine, &Release::PromotionEngine::progress, &engine, [this](const QString &line) {
+        qInfo("  %s", qPrintable(line));
+        m_progress.append(line);
+    });
     QSignalSpy finished(&engine, &Release::PromotionEngine::finished);
     engine.start();
     if (!finished.wait(120000))
@@ -404,6 +408,9 @@ void TestPromotion::cleanPromotionSwitchesAndScalesTheOldColourDown()
     Release::PromotionEngine engine(m_client.get(), planned, quickOptions(QStringLiteral("ci@runner-1")));
     const auto [outcome, sentence] = run(engine);
     QVERIFY2(outcome == Release::PromotionOutcome::Promoted, qPrintable(sentence));
+    // Each new pod answered its health path, on the container's port named http, before the switch.
+    QVERIFY2(m_progress.join(QLatin1Char('\n')).contains(QStringLiteral("answered /health on port 3001, 3 times")),
+             qPrintable(m_progress.join(QLatin1Char('\n'))));
     QCOMPARE(selectorColour(object("service", QStringLiteral("user-service"))), service.standbyColour);
     QCOMPARE(specReplicas(object("deployment", service.activeDeployment)), 0); // kept at 0 for a fast rollback
     QCOMPARE(specReplicas(object("deployment", service.standbyDeployment)), service.replicas);

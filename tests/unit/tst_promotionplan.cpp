@@ -30,6 +30,7 @@ private Q_SLOTS:
     void diffShowsOnlyColourImageAndAnnotations();
     void validationBlocksALatestImage();
     void rollbackAsksForTheStandbysImage();
+    void healthIsTheNamedPortAndTheProbesPath();
 
 private:
     PromotionRequest request(const QList<RequestedImage> &images) const;
@@ -317,6 +318,26 @@ void TestPromotionPlan::rollbackAsksForTheStandbysImage()
     // A named service without a standby is said so.
     Release::rollbackRequests(services, deployments, {QStringLiteral("user-service")}, &problems);
     QVERIFY(problems.join(QLatin1Char('\n')).contains(QStringLiteral("user-service has no standby colour")));
+}
+
+void TestPromotionPlan::healthIsTheNamedPortAndTheProbesPath()
+{
+    const auto plan = Release::planPromotion(
+        request({{QStringLiteral("wallet-service"), QStringLiteral("lucent/wallet-service:2.2.0"), {}}}), m_services,
+        m_deployments);
+    QVERIFY(plan.isValid());
+    QCOMPARE(plan.services.constFirst().healthPort, QStringLiteral("3002")); // the port named http
+    QCOMPARE(plan.services.constFirst().healthPath, QStringLiteral("/health")); // the liveness probe's
+    // Without a port named http, the readiness probe's port and path.
+    const QJsonObject bare{{QStringLiteral("name"), QStringLiteral("x")},
+                           {QStringLiteral("readinessProbe"),
+                            QJsonObject{{QStringLiteral("httpGet"),
+                                         QJsonObject{{QStringLiteral("path"), QStringLiteral("/ready")},
+                                                     {QStringLiteral("port"), 8080}}}}}};
+    QCOMPARE(Release::healthTarget(bare).port, QStringLiteral("8080"));
+    QCOMPARE(Release::healthTarget(bare).path, QStringLiteral("/ready"));
+    QCOMPARE(Release::healthTarget({}).path, QStringLiteral("/health"));
+    QVERIFY(Release::healthTarget({}).port.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestPromotionPlan)
