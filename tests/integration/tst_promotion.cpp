@@ -56,6 +56,8 @@ private:
     bool deployGreenWallet();
     Release::PromotionPlan plan(const QString &service, const QString &image) const;
     QJsonObject object(const char *resource, const QString &name) const;
+    /// Waits until @p deployment's rollout is complete (a fresh sandbox is still starting pods).
+    bool rolledOut(const QString &deployment) const;
     /// Runs @p engine to its end; the outcome and sentence, with progress lines logged.
     std::pair<Release::PromotionOutcome, QString> run(Release::PromotionEngine &engine);
     QStringList m_progress; ///< the last run's progress lines
@@ -195,6 +197,8 @@ QList<QJsonObject> TestPromotion::items(const char *resource) const
 
 bool TestPromotion::deployGreenWallet()
 {
+    if (!rolledOut(QStringLiteral("wallet-service")))
+        return false;
     const auto plan = Release::planPromotion(
         {QStringLiteral("p-test"),
          QStringLiteral("staging"),
@@ -353,6 +357,14 @@ Release::PromotionPlan TestPromotion::plan(const QString &service, const QString
                                   items("services"), items("deployments"));
 }
 
+bool TestPromotion::rolledOut(const QString &deployment) const
+{
+    const auto r = m_sandbox.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "rollout", "status", "--timeout=60s"})
+                                         << QStringLiteral("deploy/") + deployment,
+                                     70000);
+    return r.exitCode == 0;
+}
+
 QJsonObject TestPromotion::object(const char *resource, const QString &name) const
 {
     const auto r
@@ -401,6 +413,7 @@ int specReplicas(const QJsonObject &deployment)
 
 void TestPromotion::cleanPromotionSwitchesAndScalesTheOldColourDown()
 {
+    QVERIFY(rolledOut(QStringLiteral("user-service")));
     const auto planned = plan(QStringLiteral("user-service"), QStringLiteral("lucent/user-service:1.6.0"));
     QVERIFY2(planned.isValid(), qPrintable(planned.problems.join(QLatin1Char('\n'))));
     const auto &service = planned.services.constFirst();
@@ -430,6 +443,7 @@ void TestPromotion::cleanPromotionSwitchesAndScalesTheOldColourDown()
 
 void TestPromotion::crashingStandbyRollsBackAtReady()
 {
+    QVERIFY(rolledOut(QStringLiteral("task-service")));
     const auto planned = plan(QStringLiteral("task-service"), QStringLiteral("lucent/task-service:1.0.8-crash"));
     QVERIFY2(planned.isValid(), qPrintable(planned.problems.join(QLatin1Char('\n'))));
     const auto &service = planned.services.constFirst();
@@ -465,6 +479,7 @@ void TestPromotion::aHeldLockRefusesThePromotionUntouched()
 
 void TestPromotion::abortDuringTheMonitorWindowSwitchesBack()
 {
+    QVERIFY(rolledOut(QStringLiteral("play-service")));
     const auto planned = plan(QStringLiteral("play-service"), QStringLiteral("lucent/play-service:1.3.0"));
     QVERIFY2(planned.isValid(), qPrintable(planned.problems.join(QLatin1Char('\n'))));
     const auto &service = planned.services.constFirst();
