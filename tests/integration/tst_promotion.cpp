@@ -44,6 +44,7 @@ private Q_SLOTS:
     void crashingStandbyRollsBackAtReady();
     void aHeldLockRefusesThePromotionUntouched();
     void abortDuringTheMonitorWindowSwitchesBack();
+    void aReleaseOfSixServicesSwitchesTogether();
     void headlessPromoteExitCodes();
     void aViewerIsForbiddenBeforeAnyChange();
     void analysisPassesAHealthyColourAndRollsBackErrors();
@@ -280,6 +281,38 @@ private:
     QTimer m_timer;
 };
 
+/// Probes a Service through the API server's service proxy, GET /health ten times a second:
+/// what a client of the Service sees. Every failed probe is kept.
+class ServiceProber : public QObject
+{
+public:
+    ServiceProber(Kube::KubeClient *client, const QString &service)
+        : m_client(client)
+        , m_service(service)
+    {
+        connect(&m_timer, &QTimer::timeout, this, &ServiceProber::probe);
+        m_timer.start(100);
+    }
+    int probes = 0;
+    QStringList failures;
+
+private:
+    void probe()
+    {
+        auto *reply
+            = m_client->proxyGet(Kube::ResourceType::services(), Namespace, m_service, {}, QStringLiteral("/health"));
+        connect(reply, &Kube::KubeReply::finished, this, [this, reply] {
+            ++probes;
+            if (reply->error().isError())
+                failures.append(reply->error().sentence());
+        });
+    }
+
+    Kube::KubeClient *m_client;
+    QString m_service;
+    QTimer m_timer;
+};
+
 void TestPromotion::switchChangesOnlyTheColourAndKeepsTheInvariant()
 {
     QVERIFY(deployGreenWallet());
@@ -418,6 +451,7 @@ void TestPromotion::cleanPromotionSwitchesAndScalesTheOldColourDown()
     QVERIFY2(planned.isValid(), qPrintable(planned.problems.join(QLatin1Char('\n'))));
     const auto &service = planned.services.constFirst();
     InvariantSampler sampler(m_client.get(), QStringLiteral("user-service"));
+    ServiceProber prober(m_client.get(), QStringLiteral("user-service"));
     Release::PromotionEngine engine(m_client.get(), planned, quickOptions(QStringLiteral("ci@runner-1")));
     const auto [outcome, sentence] = run(engine);
     QVERIFY2(outcome == Release::PromotionOutcome::Promoted, qPrintable(sentence));
@@ -438,7 +472,10 @@ void TestPromotion::cleanPromotionSwitchesAndScalesTheOldColourDown()
              QStringLiteral("done"));
     QTRY_VERIFY_WITH_TIMEOUT(sampler.samples >= 5, 10000);
     QVERIFY2(sampler.violations.isEmpty(), qPrintable(sampler.violations.join(QLatin1Char('\n'))));
-    qInfo("%d Endpoints samples, none empty or mixed", sampler.samples);
+    QVERIFY2(prober.failures.isEmpty(), qPrintable(prober.failures.join(QLatin1Char('\n'))));
+    QVERIFY(prober.probes >= 20);
+    qInfo("%d Endpoints samples, none empty or mixed; %d probes through the service proxy, none failed",
+          sampler.samples, prober.probes);
 }
 
 void TestPromotion::crashingStandbyRollsBackAtReady()
@@ -495,6 +532,45 @@ void TestPromotion::abortDuringTheMonitorWindowSwitchesBack()
     QCOMPARE(specReplicas(object("deployment", service.activeDeployment)), service.replicas);
     QCOMPARE(specReplicas(object("deployment", service.standbyDeployment)), 0);
     QVERIFY2(sampler.violations.isEmpty(), qPrintable(sampler.violations.join(QLatin1Char('\n'))));
+}
+
+// The seed's release: six backend services promoted together, each Service sampled and
+// probed throughout; every one ends on its new colour with the old at 0 replicas.
+void TestPromotion::aReleaseOfSixServicesSwitchesTogether()
+{
+    const QStringList services{QStringLiteral("user-service"),      QStringLiteral("wallet-service"),
+                               QStringLiteral("play-service"),      QStringLiteral("task-service"),
+                               QStringLiteral("portfolio-service"), QStringLiteral("notification-service")};
+    QList<Release::RequestedImage> images;
+    for (const QString &service : services) {
+        QVERIFY(rolledOut(service));
+        images.append({service, QStringLiteral("lucent/%1:9.0.0").arg(service), {}});
+    }
+    const auto planned
+        = Release::planPromotion({QStringLiteral("p-release"), QStringLiteral("staging"), Namespace, images},
+                                 items("services"), items("deployments"));
+    QVERIFY2(planned.isValid(), qPrintable(planned.problems.join(QLatin1Char('\n'))));
+    std::vector<std::unique_ptr<InvariantSampler>> samplers;
+    std::vector<std::unique_ptr<ServiceProber>> probers;
+    for (const QString &service : services) {
+        samplers.push_back(std::make_unique<InvariantSampler>(m_client.get(), service));
+        probers.push_back(std::make_unique<ServiceProber>(m_client.get(), service));
+    }
+    Release::PromotionEngine engine(m_client.get(), planned, quickOptions(QStringLiteral("ci@runner-4")));
+    const auto [outcome, sentence] = run(engine);
+    QVERIFY2(outcome == Release::PromotionOutcome::Promoted, qPrintable(sentence));
+    int probes = 0;
+    for (std::size_t i = 0; i < std::size_t(services.size()); ++i) {
+        const auto &service = *planned.service(services[int(i)]);
+        QCOMPARE(selectorColour(object("service", service.service)), service.standbyColour);
+        QCOMPARE(specReplicas(object("deployment", service.activeDeployment)), 0);
+        QVERIFY2(samplers[i]->violations.isEmpty(),
+                 qPrintable(service.service + QLatin1Char(' ') + samplers[i]->violations.join(QLatin1Char('\n'))));
+        QVERIFY2(probers[i]->failures.isEmpty(),
+                 qPrintable(service.service + QLatin1Char(' ') + probers[i]->failures.join(QLatin1Char('\n'))));
+        probes += probers[i]->probes;
+    }
+    qInfo("%d probes through the service proxy during the release, none failed", probes);
 }
 
 // The CI command: "lucent-console promote" with its exit codes, checked with kubectl.
