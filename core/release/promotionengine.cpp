@@ -238,12 +238,21 @@ void PromotionEngine::deployOne(const PlannedService &planned, const Done &done)
     if (planned.createsStandby) {
         reply = m_client->create(ResourceType::deployments(), m_plan.request.namespaceName, standby);
     } else {
-        // Replaced only if it is still the Deployment the plan read.
-        QJsonObject meta = standby.value(QLatin1String("metadata")).toObject();
-        meta.insert(QLatin1String("resourceVersion"), planned.standbyResourceVersion);
-        standby.insert(QLatin1String("metadata"), meta);
-        reply = m_client->update(ResourceType::deployments(), m_plan.request.namespaceName, planned.standbyDeployment,
-                                 standby);
+        // Changed only if it is still the Deployment the plan read: the same object, its spec
+        // unchanged (status writes in between do not matter).
+        const QJsonObject meta = standby.value(QLatin1String("metadata")).toObject();
+        const auto op = [](const char *name, const char *path, const QJsonValue &value) {
+            return QJsonObject{{QStringLiteral("op"), QLatin1String(name)},
+                               {QStringLiteral("path"), QLatin1String(path)},
+                               {QStringLiteral("value"), value}};
+        };
+        const QJsonArray patch{op("test", "/metadata/uid", planned.standbyUid),
+                               op("test", "/metadata/generation", planned.standbyGeneration),
+                               op("add", "/metadata/labels", meta.value(QLatin1String("labels"))),
+                               op("add", "/metadata/annotations", meta.value(QLatin1String("annotations"))),
+                               op("replace", "/spec", standby.value(QLatin1String("spec")))};
+        reply = m_client->patch(ResourceType::deployments(), m_plan.request.namespaceName, planned.standbyDeployment,
+                                Kube::PatchType::Json, QJsonDocument(patch).toJson(QJsonDocument::Compact));
     }
     connect(reply, &Kube::KubeReply::finished, this, [this, reply, planned, done] {
         const Kube::ApiError &error = reply->error();

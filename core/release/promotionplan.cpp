@@ -168,8 +168,9 @@ void planService(const PromotionRequest &request, const RequestedImage &requeste
     if (const RolloutSummary *standby = status.standby()) {
         existing = findByName(deployments, standby->name);
         planned.standbyDeployment = standby->name;
-        planned.standbyResourceVersion
-            = existing.value(QLatin1String("metadata")).toObject().value(QLatin1String("resourceVersion")).toString();
+        const QJsonObject existingMeta = existing.value(QLatin1String("metadata")).toObject();
+        planned.standbyUid = existingMeta.value(QLatin1String("uid")).toString();
+        planned.standbyGeneration = existingMeta.value(QLatin1String("generation")).toInteger();
     } else {
         planned.createsStandby = true;
         planned.standbyDeployment = requested.service + QLatin1Char('-') + planned.standbyColour;

@@ -39,7 +39,10 @@ struct PlannedService {
     QString activeDeployment; ///< its name
     QString standbyDeployment; ///< its name: the existing standby's, or "<service>-<colour>"
     bool createsStandby = false; ///< no Deployment of the standby colour exists yet
-    QString standbyResourceVersion; ///< the existing standby's, for the update's precondition
+    /// The existing standby's identity and spec generation: its update's preconditions. Not its
+    /// resourceVersion, which every status write of the controller changes.
+    QString standbyUid;
+    qint64 standbyGeneration = 0;
     QString serviceResourceVersion; ///< the Service's at plan time: the switch's precondition
     QString container;
     QString fromImage;

@@ -24,6 +24,7 @@
 #include <QListView>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QScrollBar>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
@@ -117,8 +118,11 @@ void TestRolloutDashboard::crashRolloutShowsFailed()
 {
     openSession(QStringLiteral("staging"));
     QTRY_COMPARE_WITH_TIMEOUT(m_dashboard->model()->rowCount(), 8, 20000);
+    // Once the Endpoints and their pods are in: one plain version serves ("unknown" before).
+    const QRegularExpression plainVersion(QStringLiteral("^\\d+\\.\\d+\\.\\d+$"));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        plainVersion.match(cell(QStringLiteral("task-service"), ServicesTableModel::VersionColumn)).hasMatch(), 20000);
     const QString serving = cell(QStringLiteral("task-service"), ServicesTableModel::VersionColumn);
-    QVERIFY2(!serving.isEmpty() && !serving.contains(QLatin1String("crash")), qPrintable(serving));
     // The overview of every environment says what serves, too.
     EnvironmentOverviewModel overview;
     overview.setEnvironments(m_kubeconfig, {*m_project.environment(QStringLiteral("staging"))});

@@ -199,7 +199,7 @@ void TestPromotionPlan::existingStandbyIsReusedByLabelNotName()
     QVERIFY2(plan.isValid(), qPrintable(plan.problems.join(QLatin1Char('\n'))));
     QCOMPARE(plan.services.constFirst().standbyDeployment, QStringLiteral("wallet-next"));
     QVERIFY(!plan.services.constFirst().createsStandby);
-    QCOMPARE(plan.services.constFirst().standbyResourceVersion, QStringLiteral("999"));
+    QCOMPARE(plan.services.constFirst().standbyUid, QStringLiteral("uid-999"));
 }
 
 void TestPromotionPlan::refusals_data()
