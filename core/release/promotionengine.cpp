@@ -641,13 +641,20 @@ void PromotionEngine::complete()
     }
 }
 
-void PromotionEngine::rollBack(const QString &reason)
+bool PromotionEngine::beginRollBack(const QString &reason)
 {
     if (m_rollingBack || m_finished)
-        return;
+        return false;
     m_rollingBack = true;
     setStep(PromotionStep::RollingBack);
     Q_EMIT progress(tr("Rolling back: %1").arg(reason));
+    return true;
+}
+
+void PromotionEngine::rollBack(const QString &reason)
+{
+    if (!beginRollBack(reason))
+        return;
     scaleAll(standbyNames(), QList<int>(m_plan.services.size(), 0), [this, reason](bool ok, const QString &problem) {
         finish(PromotionOutcome::RolledBack,
                ok ? tr("Rolled back: %1 No Service was switched; the new colour is scaled to 0.").arg(reason)
@@ -658,11 +665,8 @@ void PromotionEngine::rollBack(const QString &reason)
 
 void PromotionEngine::restoreOldColour(const QString &reason)
 {
-    if (m_rollingBack || m_finished)
+    if (!beginRollBack(reason))
         return;
-    m_rollingBack = true;
-    setStep(PromotionStep::RollingBack);
-    Q_EMIT progress(tr("Rolling back: %1").arg(reason));
     // The old colour takes the traffic back only once it is ready: scaled up first if it was
     // already scaled down.
     QList<int> replicas;

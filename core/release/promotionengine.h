@@ -122,6 +122,8 @@ private:
     void pollMonitor();
     void scaleDown();
     void complete();
+    /// Marks the rollback as started (once) and says why; false when one already runs or it ended.
+    bool beginRollBack(const QString &reason);
     void rollBack(const QString &reason);
     void restoreOldColour(const QString &reason);
     void scaleAll(const QStringList &deployments, const QList<int> &replicas, const Done &done);
