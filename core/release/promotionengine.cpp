@@ -734,16 +734,10 @@ void PromotionEngine::auditService(const PlannedService &planned, const QString 
 {
     if (!m_audit)
         return;
-    Audit::AuditRecord record;
-    record.namespaceName = m_plan.request.namespaceName;
-    record.verb = verb;
-    record.object = QStringLiteral("service/") + planned.service;
-    record.detail
-        = tr("promotion %1: %2 (%3 to %4, %5)")
-              .arg(m_plan.request.promotionId, detail, planned.activeColour, planned.standbyColour, planned.toImage);
-    record.outcome = Audit::Outcome::Succeeded;
     m_audit->record(
-        record,
+        auditRecord(verb, QStringLiteral("service/") + planned.service,
+                    tr("%1 (%2 to %3, %4)").arg(detail, planned.activeColour, planned.standbyColour, planned.toImage),
+                    true, {}),
         Audit::EventSubject{
             QStringLiteral("v1"), QStringLiteral("Service"), m_plan.request.namespaceName, planned.service, {}},
         QStringLiteral("LucentPromotion") + what);
@@ -752,8 +746,13 @@ void PromotionEngine::auditService(const PlannedService &planned, const QString 
 void PromotionEngine::audit(const QString &verb, const QString &object, const QString &detail, bool ok,
                             const QString &message)
 {
-    if (!m_audit)
-        return;
+    if (m_audit)
+        m_audit->record(auditRecord(verb, object, detail, ok, message));
+}
+
+Audit::AuditRecord PromotionEngine::auditRecord(const QString &verb, const QString &object, const QString &detail,
+                                                bool ok, const QString &message) const
+{
     Audit::AuditRecord record;
     record.namespaceName = m_plan.request.namespaceName;
     record.verb = verb;
@@ -761,7 +760,7 @@ void PromotionEngine::audit(const QString &verb, const QString &object, const QS
     record.detail = tr("promotion %1: %2").arg(m_plan.request.promotionId, detail);
     record.outcome = ok ? Audit::Outcome::Succeeded : Audit::Outcome::Failed;
     record.message = message;
-    m_audit->record(record);
+    return record;
 }
 
 void PromotionEngine::finish(PromotionOutcome outcome, const QString &sentence)

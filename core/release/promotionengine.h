@@ -17,7 +17,8 @@ class KubeClient;
 
 namespace Lucent::Core::Audit {
 class AuditTrail;
-}
+struct AuditRecord;
+} // namespace Lucent::Core::Audit
 
 namespace Lucent::Core::Release {
 
@@ -133,6 +134,9 @@ private:
     /// One record per Service of the release, each with an Event on the Service (reason
     /// "LucentPromotion<what>"), so that teammates see it in `kubectl events`.
     void auditServices(const QString &verb, const QString &what, const QString &detail);
+    /// A record of this promotion in its namespace, its detail naming the promotion.
+    Audit::AuditRecord auditRecord(const QString &verb, const QString &object, const QString &detail, bool ok,
+                                   const QString &message) const;
     void auditService(const PlannedService &planned, const QString &verb, const QString &what, const QString &detail);
     void finish(PromotionOutcome outcome, const QString &sentence);
     QStringList standbyNames() const;
