@@ -3,6 +3,7 @@
 
 #include "core/commandline/commandline.h"
 #include "core/commandline/promotecommand.h"
+#include "core/commandline/promotioncommand.h"
 #include "core/commandline/validatecommand.h"
 #include "core/environment/projectconfig.h"
 #include "core/environment/sandboxlauncher.h"
@@ -55,13 +56,13 @@ int main(int argc, char **argv)
     }
     case CommandLine::Action::Promote:
     case CommandLine::Action::Rollback:
-    case CommandLine::Action::PromotionStatus: {
+    case CommandLine::Action::Promotion: {
         // For CI pipelines: a blue-green promotion without a window.
         QCoreApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("lucent-console"));
         QCoreApplication::setOrganizationName(QStringLiteral("Lucent"));
-        return options.action == CommandLine::Action::PromotionStatus
-            ? Lucent::Core::runPromotionStatusCommand(options, stdout, stderr)
+        return options.action == CommandLine::Action::Promotion
+            ? Lucent::Core::runPromotionCommand(options, stdout, stderr)
             : Lucent::Core::runPromoteCommand(options, stdout, stderr);
     }
     case CommandLine::Action::Run: break;

@@ -1,6 +1,7 @@
 #include "core/commandline/commandline.h"
 
 #include "core/commandline/promotecommand.h"
+#include "core/commandline/promotioncommand.h"
 
 #include "core/about/componentversions.h"
 #include "core/logging/logging.h"
@@ -70,9 +71,8 @@ CommandLine CommandLine::parse(const QStringList &arguments)
 {
     if (arguments.size() > 1 && arguments.at(1) == QLatin1String("validate"))
         return parseValidate(QStringList{arguments.constFirst()} + arguments.mid(2));
-    if (arguments.size() > 2 && arguments.at(1) == QLatin1String("promotion")
-        && arguments.at(2) == QLatin1String("status"))
-        return parsePromotionStatus(QStringList{arguments.constFirst()} + arguments.mid(3));
+    if (arguments.size() > 1 && arguments.at(1) == QLatin1String("promotion"))
+        return parsePromotion(QStringList{arguments.constFirst()} + arguments.mid(2));
     if (arguments.size() > 1
         && (arguments.at(1) == QLatin1String("promote") || arguments.at(1) == QLatin1String("rollback")))
         return parsePromote(QStringList{arguments.constFirst()} + arguments.mid(2),
@@ -153,7 +153,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
                                            "[--yes | --confirm ENV]\n"
                                            "       lucent-console rollback --env ENV [--service SERVICE...] "
                                            "[--yes | --confirm ENV]\n"
-                                           "       lucent-console promotion status --env ENV"));
+                                           "       lucent-console promotion status|resume|abort|history --env ENV"));
         return result;
     }
     if (parser.isSet(version)) {

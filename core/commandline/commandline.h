@@ -11,7 +11,7 @@ namespace Lucent::Core {
 /// What the user asked for on the command line. Parsed without a QCoreApplication so that
 /// main() can choose the Qt platform (offscreen for --screenshot) before creating one.
 struct CommandLine {
-    enum class Action { Run, Validate, Promote, Rollback, PromotionStatus, ShowHelp, ShowVersion, Fail };
+    enum class Action { Run, Validate, Promote, Rollback, Promotion, ShowHelp, ShowVersion, Fail };
     enum class Theme { System, Light, Dark };
 
     Action action = Action::Run;
@@ -45,6 +45,7 @@ struct CommandLine {
     int scaleDownDelaySeconds = 30;
     QString outputFormat = QStringLiteral("text"); ///< text or json (JSON lines)
     bool promoteAnalysis = true; ///< --analysis default|none
+    QString promotionCommand; ///< "promotion status|resume|abort|history"
 
     static CommandLine parse(const QStringList &arguments);
 };

@@ -1,6 +1,7 @@
 #include "core/commandline/promotecommand.h"
 
 #include "core/audit/audittrail.h"
+#include "core/commandline/promotionsupport.h"
 #include "core/environment/projectconfig.h"
 #include "core/kube/clusterconnection.h"
 #include "core/kube/kubeclient.h"
@@ -32,62 +33,7 @@ namespace Lucent::Core {
 
 namespace {
 
-std::atomic_bool interrupted{false};
-
-void onInterrupt(int)
-{
-    interrupted = true;
-}
-
-/// Prints progress as lines with a time, or as JSON lines for CI logs.
-class Printer
-{
-public:
-    Printer(std::FILE *out, bool json)
-        : m_out(out)
-        , m_json(json)
-    {
-    }
-    void line(const QString &event, const QString &text) const
-    {
-        const QString time = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
-        const QByteArray bytes = m_json ? QJsonDocument(QJsonObject{{QStringLiteral("time"), time},
-                                                                    {QStringLiteral("event"), event},
-                                                                    {QStringLiteral("message"), text}})
-                                              .toJson(QJsonDocument::Compact)
-                                        : (time + QLatin1Char(' ') + text).toUtf8();
-        std::fputs(bytes.constData(), m_out);
-        std::fputc('\n', m_out);
-        std::fflush(m_out);
-    }
-
-private:
-    std::FILE *m_out;
-    bool m_json;
-};
-
-int fail(std::FILE *err, int code, const QString &sentence)
-{
-    std::fputs((sentence + QLatin1Char('\n')).toUtf8().constData(), err);
-    return code;
-}
-
-/// Lists @p type in @p ns, waiting: the command has nothing else to do meanwhile.
-QList<QJsonObject> listNow(Kube::KubeClient &client, const Kube::ResourceType &type, const QString &ns, QString *error)
-{
-    QEventLoop loop;
-    Kube::KubeReply *reply = client.list(type, ns, {});
-    QList<QJsonObject> items;
-    QObject::connect(reply, &Kube::KubeReply::finished, &loop, [&] {
-        if (reply->error().isError())
-            *error = reply->error().sentence();
-        for (const auto &item : reply->json().value(QLatin1String("items")).toArray())
-            items.append(item.toObject());
-        loop.quit();
-    });
-    loop.exec();
-    return items;
-}
+using namespace PromotionSupport;
 
 QList<Release::RequestedImage> requestedImages(const QStringList &given, QString *error)
 {
@@ -104,41 +50,6 @@ QList<Release::RequestedImage> requestedImages(const QStringList &given, QString
                        slash < 0 ? QString() : target.mid(slash + 1)});
     }
     return images;
-}
-
-struct Target {
-    Environment::Environment environment;
-    Kube::Kubeconfig kubeconfig;
-    Kube::ClusterConnection connection;
-};
-
-/// The environment named on the command line and a connection to its cluster.
-std::optional<Target> resolveEnvironment(const CommandLine &options, QString *problem)
-{
-    using Environment::ProjectConfig;
-    const QString projectFile = ProjectConfig::locate(
-        options.config, QDir::currentPath(), QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation));
-    if (projectFile.isEmpty()) {
-        *problem = QStringLiteral("No project file: pass --config lucent.yaml; it names the environments.");
-        return std::nullopt;
-    }
-    const ProjectConfig project = ProjectConfig::load(projectFile);
-    if (!project.problems.isEmpty()) {
-        *problem = project.problems.constFirst().sentence();
-        return std::nullopt;
-    }
-    const Environment::Environment *environment = project.environment(options.promoteEnvironment);
-    if (!environment) {
-        *problem = QStringLiteral("%1 names no environment '%2'.").arg(projectFile, options.promoteEnvironment);
-        return std::nullopt;
-    }
-    const Kube::Kubeconfig kubeconfig
-        = Kube::Kubeconfig::load(Kube::Kubeconfig::locate(options.kubeconfig, qEnvironmentVariable("KUBECONFIG")),
-                                 !options.kubeconfig.isEmpty());
-    const auto connection = Kube::ConnectionResolver::resolve(kubeconfig, environment->context, problem);
-    if (!connection)
-        return std::nullopt;
-    return Target{*environment, kubeconfig, *connection};
 }
 
 } // namespace
@@ -244,113 +155,6 @@ CommandLine parsePromote(const QStringList &arguments, bool rollback)
     return result;
 }
 
-CommandLine parsePromotionStatus(const QStringList &arguments)
-{
-    QCommandLineParser parser;
-    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
-    const QCommandLineOption env(QStringLiteral("env"), QStringLiteral("The environment (from lucent.yaml)."),
-                                 QStringLiteral("ENV"));
-    const QCommandLineOption output(QStringLiteral("output"), QStringLiteral("text or json."), QStringLiteral("FORMAT"),
-                                    QStringLiteral("text"));
-    const QCommandLineOption config(QStringLiteral("config"), QStringLiteral("The project file (lucent.yaml)."),
-                                    QStringLiteral("file"));
-    const QCommandLineOption kubeconfig(QStringLiteral("kubeconfig"), QStringLiteral("The kubeconfig."),
-                                        QStringLiteral("file"));
-    parser.addOptions({help, env, output, config, kubeconfig});
-    CommandLine result;
-    if (!parser.parse(arguments) || parser.value(env).isEmpty()
-        || (parser.value(output) != QLatin1String("text") && parser.value(output) != QLatin1String("json"))) {
-        result.action = CommandLine::Action::Fail;
-        result.text = (parser.errorText().isEmpty() ? QStringLiteral("Name the environment with --env (and --output "
-                                                                     "text or json).")
-                                                    : parser.errorText())
-            + QStringLiteral("\nRun 'lucent-console promotion status --help' for the options.\n");
-        return result;
-    }
-    if (parser.isSet(help)) {
-        result.action = CommandLine::Action::ShowHelp;
-        result.text = parser.helpText();
-        return result;
-    }
-    result.promoteEnvironment = parser.value(env);
-    result.outputFormat = parser.value(output);
-    result.config = parser.value(config);
-    result.kubeconfig = parser.value(kubeconfig);
-    result.action = CommandLine::Action::PromotionStatus;
-    return result;
-}
-
-int runPromotionStatusCommand(const CommandLine &options, std::FILE *out, std::FILE *err)
-{
-    QString problem;
-    const auto target = resolveEnvironment(options, &problem);
-    if (!target)
-        return fail(err, UsageOrConfiguration, problem);
-    Kube::KubeClient client(target->connection);
-    QEventLoop loop;
-    Kube::KubeReply *reply = client.get(Kube::ResourceType::leases(), target->environment.namespaceName,
-                                        QString::fromLatin1(Release::PromotionLock::LeaseName));
-    QJsonObject lease;
-    Kube::ApiError error;
-    QObject::connect(reply, &Kube::KubeReply::finished, &loop, [&] {
-        error = reply->error();
-        lease = reply->json();
-        loop.quit();
-    });
-    loop.exec();
-    const QString ns = target->environment.namespaceName;
-    if (error.isNotFound()) {
-        std::fputs(QStringLiteral("No promotion has run in %1.\n").arg(ns).toUtf8().constData(), out);
-        return Promoted;
-    }
-    if (error.isError())
-        return fail(err, FailedRolledBack, error.sentence());
-    const Release::LeaseHolder holder = Release::LeaseHolder::of(lease);
-    const QJsonObject journal
-        = lease.value(QLatin1String("metadata")).toObject().value(QLatin1String("annotations")).toObject();
-    const bool running = !holder.identity.isEmpty() && !holder.isExpired(QDateTime::currentDateTimeUtc());
-    const QString state = holder.identity.isEmpty() ? QStringLiteral("finished")
-        : running                                   ? QStringLiteral("running")
-                                                    : QStringLiteral("abandoned");
-    if (options.outputFormat == QLatin1String("json")) {
-        QJsonObject status{
-            {QStringLiteral("namespace"), ns},
-            {QStringLiteral("state"), state},
-            {QStringLiteral("holder"), holder.identity},
-            {QStringLiteral("promotionId"), journal.value(QLatin1String("lucent.com/promotion-id"))},
-            {QStringLiteral("step"), journal.value(QLatin1String("lucent.com/promotion-step"))},
-            {QStringLiteral("switched"), journal.value(QLatin1String("lucent.com/promotion-switched"))},
-            {QStringLiteral("plan"),
-             QJsonDocument::fromJson(journal.value(QLatin1String("lucent.com/promotion-plan")).toString().toUtf8())
-                 .array()}};
-        std::fputs(QByteArray(QJsonDocument(status).toJson(QJsonDocument::Compact) + '\n').constData(), out);
-        return Promoted;
-    }
-    QStringList lines{QStringLiteral("Promotion %1 in %2: %3, last step %4, %5 Service(s) switched.")
-                          .arg(journal.value(QLatin1String("lucent.com/promotion-id")).toString(), ns, state,
-                               journal.value(QLatin1String("lucent.com/promotion-step")).toString(),
-                               journal.value(QLatin1String("lucent.com/promotion-switched")).toString())};
-    if (running)
-        lines.append(QStringLiteral("Held by %1.").arg(holder.describe()));
-    else if (!holder.identity.isEmpty())
-        lines.append(QStringLiteral("Held by %1, but no longer renewed: its process was killed or lost. "
-                                    "Check the Services' colours; 'lucent-console rollback' restores the standby "
-                                    "colour.")
-                         .arg(holder.describe()));
-    for (const auto &value :
-         QJsonDocument::fromJson(journal.value(QLatin1String("lucent.com/promotion-plan")).toString().toUtf8())
-             .array()) {
-        const QJsonObject service = value.toObject();
-        lines.append(QStringLiteral("- %1: %2 -> %3, %4")
-                         .arg(service.value(QLatin1String("service")).toString(),
-                              service.value(QLatin1String("from")).toString(),
-                              service.value(QLatin1String("to")).toString(),
-                              service.value(QLatin1String("image")).toString()));
-    }
-    std::fputs((lines.join(QLatin1Char('\n')) + QLatin1Char('\n')).toUtf8().constData(), out);
-    return Promoted;
-}
-
 int runPromoteCommand(const CommandLine &options, std::FILE *out, std::FILE *err)
 {
     QString problem;
@@ -358,19 +162,14 @@ int runPromoteCommand(const CommandLine &options, std::FILE *out, std::FILE *err
     if (!target)
         return fail(err, UsageOrConfiguration, problem);
     const Environment::Environment *environment = &target->environment;
-    if (environment->isProtected && options.promoteConfirm != environment->name)
-        return fail(err, UsageOrConfiguration,
-                    QStringLiteral("%1 is protected: type its name with --confirm %1 (--yes is not enough). Nothing "
-                                   "was changed.")
-                        .arg(environment->name));
-    if (!environment->isProtected && !options.promoteYes && options.promoteConfirm != environment->name)
-        return fail(err, UsageOrConfiguration,
-                    QStringLiteral("Pass --yes (or --confirm %1) to promote in %1. Nothing was changed.")
-                        .arg(environment->name));
+    const bool rollback = options.action == CommandLine::Action::Rollback;
+    if (const QString refusal = missingConfirmation(*environment, options,
+                                                    rollback ? QStringLiteral("roll back") : QStringLiteral("promote"));
+        !refusal.isEmpty())
+        return fail(err, UsageOrConfiguration, refusal);
     auto images = requestedImages(options.promoteImages, &problem);
     if (!problem.isEmpty())
         return fail(err, UsageOrConfiguration, problem);
-    const Kube::Kubeconfig &kubeconfig = target->kubeconfig;
     Kube::KubeClient client(target->connection);
     const QString ns = environment->namespaceName;
     const auto services = listNow(client, Kube::ResourceType::services(), ns, &problem);
@@ -379,7 +178,7 @@ int runPromoteCommand(const CommandLine &options, std::FILE *out, std::FILE *err
         return fail(err, FailedRolledBack,
                     QStringLiteral("Reading %1 failed: %2 Nothing was changed.").arg(ns, problem));
 
-    if (options.action == CommandLine::Action::Rollback) {
+    if (rollback) {
         QStringList problems;
         images = Release::rollbackRequests(services, deployments, options.rollbackServices, &problems);
         if (!problems.isEmpty())
@@ -389,9 +188,9 @@ int runPromoteCommand(const CommandLine &options, std::FILE *out, std::FILE *err
                         QStringLiteral("No service of %1 has a standby colour to roll back to; nothing was changed.")
                             .arg(environment->name));
     }
-    const QString id = QStringLiteral("%1-%2").arg(
-        options.action == CommandLine::Action::Rollback ? QStringLiteral("r") : QStringLiteral("p"),
-        QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss")));
+    const QString id
+        = QStringLiteral("%1-%2").arg(rollback ? QStringLiteral("r") : QStringLiteral("p"),
+                                      QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss")));
     const auto plan = Release::planPromotion({id, environment->name, ns, images}, services, deployments);
     const Printer print(out, options.outputFormat == QLatin1String("json"));
     print.line(QStringLiteral("plan"), Release::describePlan(plan).trimmed());
@@ -405,51 +204,21 @@ int runPromoteCommand(const CommandLine &options, std::FILE *out, std::FILE *err
                     QStringLiteral("The standby Deployments do not validate; nothing was changed."));
 
     Release::PromotionOptions engineOptions;
-    const QString user = kubeconfig.context(environment->context) ? kubeconfig.context(environment->context)->user
-                                                                  : qEnvironmentVariable("USER");
-    engineOptions.identity = user + QLatin1Char('@') + QSysInfo::machineHostName();
+    engineOptions.identity = target->identity();
     engineOptions.monitorSeconds = options.monitorSeconds;
     engineOptions.scaleDownDelaySeconds = options.scaleDownDelaySeconds;
+    engineOptions.analysis = options.promoteAnalysis;
+    engineOptions.journalDirectory = Release::promotionJournalDirectory();
     // Every change goes to audit.jsonl and, as Events on the Services, to `kubectl events`.
     Audit::AuditTrail audit(environment->context);
-    audit.attach(&client, user);
-    engineOptions.analysis = options.promoteAnalysis;
+    audit.attach(&client, target->user());
     Release::PromotionEngine engine(&client, plan, engineOptions, &audit);
     std::unique_ptr<Prometheus::PrometheusClient> prometheus;
     if (options.promoteAnalysis && !environment->prometheusUrl.isEmpty()) {
         prometheus = std::make_unique<Prometheus::PrometheusClient>(QUrl(environment->prometheusUrl));
         engine.setPrometheus(prometheus.get());
     }
-    QObject::connect(&engine, &Release::PromotionEngine::stepChanged, &engine, [&print](Release::PromotionStep step) {
-        print.line(QStringLiteral("step"), QStringLiteral("step: %1").arg(Release::promotionStepName(step)));
-    });
-    QObject::connect(&engine, &Release::PromotionEngine::progress, &engine,
-                     [&print](const QString &line) { print.line(QStringLiteral("progress"), line); });
-    int exitCode = Inconsistent;
-    QEventLoop loop;
-    QObject::connect(&engine, &Release::PromotionEngine::finished, &loop,
-                     [&](Release::PromotionOutcome outcome, const QString &) {
-                         switch (outcome) {
-                         case Release::PromotionOutcome::Promoted: exitCode = Promoted; break;
-                         case Release::PromotionOutcome::RolledBack: exitCode = FailedRolledBack; break;
-                         case Release::PromotionOutcome::LockHeld: exitCode = LockHeld; break;
-                         case Release::PromotionOutcome::Forbidden: exitCode = Forbidden; break;
-                         case Release::PromotionOutcome::Inconsistent: exitCode = Inconsistent; break;
-                         }
-                         loop.quit();
-                     });
-    // Ctrl+C (or a CI job's SIGTERM) aborts and rolls back; a second one is not needed.
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);
-    QTimer interrupt;
-    QObject::connect(&interrupt, &QTimer::timeout, &engine, [&engine] {
-        if (interrupted.exchange(false))
-            engine.abort(QStringLiteral("Interrupted."));
-    });
-    interrupt.start(100);
-    engine.start();
-    loop.exec();
-    return exitCode;
+    return runEngine(engine, print, [&engine] { engine.start(); });
 }
 
 } // namespace Lucent::Core

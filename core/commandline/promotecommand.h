@@ -20,13 +20,6 @@ enum PromoteExit {
 /// with the program name).
 CommandLine parsePromote(const QStringList &arguments, bool rollback = false);
 
-/// Parses "promotion status [options]".
-CommandLine parsePromotionStatus(const QStringList &arguments);
-
-/// Prints who holds the environment's promotion lock and what its journal says: the last or
-/// current promotion's id, step and services. Exit 0, or 2 for bad configuration.
-int runPromotionStatusCommand(const CommandLine &options, std::FILE *out, std::FILE *err);
-
 /// Runs a blue-green promotion (or a rollback: a promotion back to the standby colour's
 /// image) headless: plans it from the cluster, prints the plan, checks
 /// the confirmation, runs the engine and prints one line per event (JSON lines with

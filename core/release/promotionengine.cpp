@@ -1,18 +1,14 @@
 #include "core/release/promotionengine.h"
 
-#include "core/audit/auditrecord.h"
-#include "core/audit/audittrail.h"
-#include "core/audit/eventrecorder.h"
 #include "core/kube/accessreview.h"
 #include "core/kube/kubeclient.h"
 #include "core/kube/kubereply.h"
-#include "core/kube/labelselector.h"
 #include "core/kube/resourcetype.h"
-#include "core/prometheus/prometheusclient.h"
-#include "core/prometheus/prometheusresponse.h"
+#include "core/release/analysisrunner.h"
 #include "core/release/promotionlock.h"
 #include "core/release/rolloutsummary.h"
 #include "core/release/serviceswitch.h"
+#include "core/release/standbyhealth.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -36,20 +32,14 @@ bool isRolledOut(const QJsonObject &deployment)
 
 } // namespace
 
-QString promotionStepName(PromotionStep step)
+QString promotionOutcomeName(PromotionOutcome outcome)
 {
-    switch (step) {
-    case PromotionStep::CheckingAccess: return QStringLiteral("access");
-    case PromotionStep::Locking: return QStringLiteral("lock");
-    case PromotionStep::Deploying: return QStringLiteral("deploy");
-    case PromotionStep::WaitingReady: return QStringLiteral("ready");
-    case PromotionStep::CheckingHealth: return QStringLiteral("health");
-    case PromotionStep::Analysing: return QStringLiteral("analysis");
-    case PromotionStep::Switching: return QStringLiteral("switch");
-    case PromotionStep::Monitoring: return QStringLiteral("monitor");
-    case PromotionStep::ScalingDown: return QStringLiteral("scale-down");
-    case PromotionStep::Done: return QStringLiteral("done");
-    case PromotionStep::RollingBack: return QStringLiteral("rollback");
+    switch (outcome) {
+    case PromotionOutcome::Promoted: return QStringLiteral("promoted");
+    case PromotionOutcome::RolledBack: return QStringLiteral("rolled-back");
+    case PromotionOutcome::LockHeld: return QStringLiteral("lock-held");
+    case PromotionOutcome::Forbidden: return QStringLiteral("forbidden");
+    case PromotionOutcome::Inconsistent: return QStringLiteral("inconsistent");
     }
     return {};
 }
@@ -60,7 +50,7 @@ PromotionEngine::PromotionEngine(Kube::KubeClient *client, PromotionPlan plan, P
     , m_client(client)
     , m_plan(std::move(plan))
     , m_options(std::move(options))
-    , m_audit(audit)
+    , m_audit(audit, m_plan.request.promotionId, m_plan.request.namespaceName)
     , m_lock(new PromotionLock(client, m_plan.request.namespaceName, m_options.identity, m_options.leaseSeconds, this))
 {
     m_poll.setSingleShot(true); // the next poll is due only once this one has been answered
@@ -74,12 +64,11 @@ PromotionEngine::PromotionEngine(Kube::KubeClient *client, PromotionPlan plan, P
     connect(m_lock, &PromotionLock::acquired, this, [this](const QString &note) {
         if (!note.isEmpty())
             Q_EMIT progress(note);
-        if (!m_failure.isEmpty()) { // aborted while the lock was being taken
-            finish(PromotionOutcome::RolledBack, tr("Aborted before any change: %1").arg(m_failure));
-            return;
-        }
-        deploy();
+        locked();
     });
+    m_lock->setGuard([this](const QJsonObject &lease) { return lockGuard(lease); });
+    m_onNewColour = QList<bool>(m_plan.services.size(), false);
+    m_serviceVersions = QStringList(m_plan.services.size(), QString());
     connect(m_lock, &PromotionLock::refused, this,
             [this](const LeaseHolder &, const QString &sentence) { finish(PromotionOutcome::LockHeld, sentence); });
     connect(m_lock, &PromotionLock::failed, this, [this](const QString &sentence) {
@@ -112,12 +101,91 @@ QStringList PromotionEngine::activeNames() const
 
 void PromotionEngine::start()
 {
+    begin(Mode::Fresh);
+}
+
+void PromotionEngine::resume(const PromotionJournal &journal, const QList<bool> &switched)
+{
+    m_resumeStep = promotionStepFromName(journal.step).value_or(PromotionStep::Deploying);
+    for (int i = 0; i < m_plan.services.size(); ++i)
+        m_onNewColour[i] = switched.value(i);
+    begin(Mode::Resume);
+}
+
+void PromotionEngine::abortInterrupted(const QList<bool> &switched, const QString &reason)
+{
+    for (int i = 0; i < m_plan.services.size(); ++i)
+        m_onNewColour[i] = switched.value(i);
+    m_failure = reason;
+    begin(Mode::Abort);
+}
+
+void PromotionEngine::begin(Mode mode)
+{
+    m_mode = mode;
+    // A Service already switched by the interrupted run: its precondition is what it is now.
+    for (int i = 0; i < m_plan.services.size(); ++i) {
+        if (m_onNewColour[i])
+            m_serviceVersions[i] = m_plan.services[i].serviceResourceVersion;
+    }
     if (!m_plan.isValid()) {
         finish(PromotionOutcome::RolledBack,
                tr("The plan has problems; nothing was changed. %1").arg(m_plan.problems.join(QLatin1Char(' '))));
         return;
     }
     checkAccess();
+}
+
+QString PromotionEngine::lockGuard(const QJsonObject &lease) const
+{
+    const PromotionJournal previous = PromotionJournal::fromLease(lease);
+    const QString ns = m_plan.request.namespaceName;
+    const QString env = m_plan.request.environment;
+    if (m_mode == Mode::Fresh) {
+        if (previous.isEmpty() || previous.isFinished())
+            return {};
+        return tr("The journal of %1 holds an unfinished %2. Complete it with 'lucent-console promotion resume "
+                  "--env %3' or roll it back with 'lucent-console promotion abort --env %3' first.")
+            .arg(ns, previous.describe(), env);
+    }
+    if (previous.promotionId != m_plan.request.promotionId)
+        return tr("The journal of %1 now holds %2, not promotion %3: look again with 'lucent-console promotion "
+                  "status --env %4'.")
+            .arg(ns, previous.isEmpty() ? tr("no promotion") : previous.describe(), m_plan.request.promotionId, env);
+    if (previous.isFinished())
+        return tr("Promotion %1 has already ended (%2); there is nothing to %3.")
+            .arg(previous.promotionId, previous.outcome.isEmpty() ? previous.step : previous.outcome,
+                 m_mode == Mode::Resume ? tr("resume") : tr("roll back"));
+    return {};
+}
+
+void PromotionEngine::locked()
+{
+    if (m_mode == Mode::Fresh && !m_failure.isEmpty()) { // aborted while the lock was being taken
+        finish(PromotionOutcome::RolledBack, tr("Aborted before any change: %1").arg(m_failure));
+        return;
+    }
+    const bool anySwitched = switchedCount() > 0;
+    if (m_mode == Mode::Abort || (m_mode == Mode::Resume && m_resumeStep == PromotionStep::RollingBack)) {
+        const QString reason = m_failure.isEmpty() ? tr("The interrupted rollback is completed.") : m_failure;
+        if (anySwitched)
+            restoreOldColour(reason);
+        else
+            rollBack(reason);
+        return;
+    }
+    if (m_mode == Mode::Fresh || (m_resumeStep < PromotionStep::Switching && !anySwitched)) {
+        deploy();
+        return;
+    }
+    Q_EMIT progress(tr("Resuming promotion %1 after its step %2: %3 of %4 Services already serve the new colour.")
+                        .arg(m_plan.request.promotionId, promotionStepName(m_resumeStep))
+                        .arg(switchedCount())
+                        .arg(m_plan.services.size()));
+    if (m_resumeStep == PromotionStep::Done && switchedCount() == m_plan.services.size())
+        complete();
+    else
+        waitReady(); // then health, then the switch of what is left: the analysis passed already
 }
 
 void PromotionEngine::checkAccess()
@@ -189,30 +257,57 @@ void PromotionEngine::setStep(PromotionStep step)
     journal();
 }
 
-void PromotionEngine::journal()
+PromotionJournal PromotionEngine::journalNow() const
 {
-    if (!m_lock->isHeld())
-        return;
-    QJsonArray services;
+    PromotionJournal journal;
+    journal.promotionId = m_plan.request.promotionId;
+    journal.environment = m_plan.request.environment;
+    journal.step = promotionStepName(m_step);
+    journal.switched = switchedCount();
+    journal.updated = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
     for (const PlannedService &planned : m_plan.services)
-        services.append(QJsonObject{{QStringLiteral("service"), planned.service},
-                                    {QStringLiteral("from"), planned.activeColour},
-                                    {QStringLiteral("to"), planned.standbyColour},
-                                    {QStringLiteral("active"), planned.activeDeployment},
-                                    {QStringLiteral("standby"), planned.standbyDeployment},
-                                    {QStringLiteral("image"), planned.toImage},
-                                    {QStringLiteral("replicas"), planned.replicas}});
-    m_lock->writeAnnotations({{QStringLiteral("lucent.com/promotion-id"), m_plan.request.promotionId},
-                              {QStringLiteral("lucent.com/promotion-step"), promotionStepName(m_step)},
-                              {QStringLiteral("lucent.com/promotion-switched"), QString::number(m_switched)},
-                              {QStringLiteral("lucent.com/promotion-plan"),
-                               QString::fromUtf8(QJsonDocument(services).toJson(QJsonDocument::Compact))}});
+        journal.services.append({planned.service, planned.activeColour, planned.standbyColour, planned.activeDeployment,
+                                 planned.standbyDeployment, planned.container, planned.toImage, planned.replicas});
+    return journal;
+}
+
+void PromotionEngine::journal(const std::function<void(bool ok)> &then)
+{
+    if (!m_lock->isHeld()) {
+        if (then)
+            then(false);
+        return;
+    }
+    PromotionJournal journal = journalNow();
+    if (m_finished) {
+        journal.outcome = promotionOutcomeName(m_outcome);
+        journal.message = m_failure.isEmpty() || m_outcome == PromotionOutcome::Promoted ? QString() : m_failure;
+    }
+    if (!m_options.journalDirectory.isEmpty())
+        writePromotionJournalFile(journal, m_options.journalDirectory);
+    m_lock->writeAnnotations(journal.annotations(), then);
 }
 
 void PromotionEngine::deploy()
 {
-    setStep(PromotionStep::Deploying);
-    auditServices(QStringLiteral("promotion-started"), QStringLiteral("Started"), tr("started"));
+    m_step = PromotionStep::Deploying;
+    m_stepClock.restart();
+    Q_EMIT stepChanged(m_step);
+    journal([this](bool ok) {
+        if (!ok) {
+            finish(PromotionOutcome::RolledBack,
+                   tr("The promotion's journal could not be written to the lock; nothing was changed."));
+            return;
+        }
+        if (m_mode == Mode::Fresh)
+            m_audit.services(m_plan.services, QStringLiteral("promotion-started"), QStringLiteral("Started"),
+                             tr("started"));
+        deployAll();
+    });
+}
+
+void PromotionEngine::deployAll()
+{
     auto pending = std::make_shared<int>(int(m_plan.services.size()));
     auto problems = std::make_shared<QStringList>();
     for (const PlannedService &planned : std::as_const(m_plan.services)) {
@@ -238,27 +333,14 @@ void PromotionEngine::deployOne(const PlannedService &planned, const Done &done)
     if (planned.createsStandby) {
         reply = m_client->create(ResourceType::deployments(), m_plan.request.namespaceName, standby);
     } else {
-        // Changed only if it is still the Deployment the plan read: the same object, its spec
-        // unchanged (status writes in between do not matter).
-        const QJsonObject meta = standby.value(QLatin1String("metadata")).toObject();
-        const auto op = [](const char *name, const char *path, const QJsonValue &value) {
-            return QJsonObject{{QStringLiteral("op"), QLatin1String(name)},
-                               {QStringLiteral("path"), QLatin1String(path)},
-                               {QStringLiteral("value"), value}};
-        };
-        const QJsonArray patch{op("test", "/metadata/uid", planned.standbyUid),
-                               op("test", "/metadata/generation", planned.standbyGeneration),
-                               op("add", "/metadata/labels", meta.value(QLatin1String("labels"))),
-                               op("add", "/metadata/annotations", meta.value(QLatin1String("annotations"))),
-                               op("replace", "/spec", standby.value(QLatin1String("spec")))};
         reply = m_client->patch(ResourceType::deployments(), m_plan.request.namespaceName, planned.standbyDeployment,
-                                Kube::PatchType::Json, QJsonDocument(patch).toJson(QJsonDocument::Compact));
+                                Kube::PatchType::Json, standbyUpdatePatch(planned));
     }
     connect(reply, &Kube::KubeReply::finished, this, [this, reply, planned, done] {
         const Kube::ApiError &error = reply->error();
         const QString object = QStringLiteral("deployment/") + planned.standbyDeployment;
         const QString detail = tr("%1 colour with %2").arg(planned.standbyColour, planned.toImage);
-        audit(QStringLiteral("deploy-standby"), object, detail, !error.isError(), error.message);
+        m_audit.record(QStringLiteral("deploy-standby"), object, detail, !error.isError(), error.message);
         if (error.isError()) {
             done(false,
                  error.isConflict()
@@ -327,169 +409,99 @@ void PromotionEngine::pollReady()
 void PromotionEngine::checkHealth()
 {
     setStep(PromotionStep::CheckingHealth);
-    auto pending = std::make_shared<int>(int(m_plan.services.size()));
-    auto problems = std::make_shared<QStringList>();
-    auto serviceDone = [this, pending, problems](bool ok, const QString &problem) {
-        if (!ok)
-            problems->append(problem);
-        if (--*pending > 0 || m_step != PromotionStep::CheckingHealth || m_finished)
+    auto *check
+        = new StandbyHealthCheck(m_client, m_plan.request.namespaceName,
+                                 {m_options.healthSuccesses, m_options.healthTimeoutSeconds, m_options.pollMs}, this);
+    connect(check, &StandbyHealthCheck::progress, this, &PromotionEngine::progress);
+    connect(check, &StandbyHealthCheck::finished, this, [this, check](bool ok, const QString &problems) {
+        check->deleteLater();
+        if (m_step != PromotionStep::CheckingHealth || m_finished)
             return;
-        if (problems->isEmpty())
+        if (ok)
             analyse();
         else
-            rollBack(problems->join(QLatin1Char(' ')));
-    };
-    for (const PlannedService &planned : std::as_const(m_plan.services)) {
-        Kube::ListOptions options;
-        options.labelSelector = Kube::selectorText(planned.standby.value(QLatin1String("spec"))
-                                                       .toObject()
-                                                       .value(QLatin1String("selector"))
-                                                       .toObject()
-                                                       .value(QLatin1String("matchLabels"))
-                                                       .toObject());
-        Kube::KubeReply *pods = m_client->list(ResourceType::pods(), m_plan.request.namespaceName, options);
-        connect(pods, &Kube::KubeReply::finished, this, [this, pods, planned, serviceDone] {
-            if (pods->error().isError()) {
-                serviceDone(false,
-                            tr("The pods of deployment/%1 could not be listed: %2")
-                                .arg(planned.standbyDeployment, pods->error().sentence()));
-                return;
-            }
-            QStringList names;
-            for (const auto &item : pods->json().value(QLatin1String("items")).toArray()) {
-                const QJsonObject meta = item.toObject().value(QLatin1String("metadata")).toObject();
-                if (!meta.contains(QLatin1String("deletionTimestamp")))
-                    names.append(meta.value(QLatin1String("name")).toString());
-            }
-            auto left = std::make_shared<int>(int(names.size()));
-            auto failures = std::make_shared<QStringList>();
-            if (names.isEmpty()) {
-                serviceDone(false, tr("deployment/%1 has no pods to check.").arg(planned.standbyDeployment));
-                return;
-            }
-            for (const QString &pod : std::as_const(names)) {
-                probePod(planned, pod, 0, [this, left, failures, planned, serviceDone](bool ok, const QString &why) {
-                    if (!ok)
-                        failures->append(why);
-                    if (--*left > 0)
-                        return;
-                    if (failures->isEmpty())
-                        Q_EMIT progress(tr("Every pod of deployment/%1 answered %2 on port %3, %4 times in a row.")
-                                            .arg(planned.standbyDeployment, planned.healthPath, planned.healthPort)
-                                            .arg(m_options.healthSuccesses));
-                    serviceDone(failures->isEmpty(), failures->join(QLatin1Char(' ')));
-                });
-            }
-        });
-    }
+            rollBack(problems);
+    });
+    connect(this, &PromotionEngine::stepChanged, check, [check] { check->cancel(); });
+    check->run(m_plan.services);
 }
 
-void PromotionEngine::probePod(const PlannedService &planned, const QString &pod, int successes, const Done &done)
+QList<AnalysisMetric> PromotionEngine::analysisMetrics(int count) const
 {
-    if (m_step != PromotionStep::CheckingHealth || m_finished)
-        return;
-    Kube::KubeReply *reply = m_client->proxyGet(ResourceType::pods(), m_plan.request.namespaceName, pod,
-                                                planned.healthPort, planned.healthPath);
-    connect(reply, &Kube::KubeReply::finished, this, [this, reply, planned, pod, successes, done] {
-        const bool ok = !reply->error().isError();
-        const int inARow = ok ? successes + 1 : 0;
-        if (inARow >= m_options.healthSuccesses) {
-            done(true, {});
-            return;
+    QList<AnalysisMetric> metrics;
+    for (const PlannedService &planned : m_plan.services) {
+        for (AnalysisMetric metric : defaultAnalysis(m_plan.request.namespaceName, planned.service,
+                                                     planned.standbyColour, count, m_options.analysisIntervalSeconds)) {
+            metric.name = planned.service + QLatin1Char(' ') + metric.name;
+            metrics.append(metric);
         }
-        if (m_stepClock.elapsed() > qint64(m_options.healthTimeoutSeconds) * 1000) {
-            done(false,
-                 tr("pod/%1 did not answer GET %2 on port %3 %4 times in a row within %5 s (last: %6).")
-                     .arg(pod, planned.healthPath, planned.healthPort)
-                     .arg(m_options.healthSuccesses)
-                     .arg(m_options.healthTimeoutSeconds)
-                     .arg(ok ? tr("OK") : reply->error().sentence()));
-            return;
-        }
-        QTimer::singleShot(m_options.pollMs, this,
-                           [this, planned, pod, inARow, done] { probePod(planned, pod, inARow, done); });
-    });
+    }
+    return metrics;
 }
 
 void PromotionEngine::analyse()
 {
-    if (!m_options.analysis || !m_prometheus) {
-        Q_EMIT progress(m_options.analysis ? tr("No Prometheus for this environment: the analysis is skipped.")
-                                           : tr("Analysis switched off for this promotion."));
-        setStep(PromotionStep::Switching);
-        switchServices(0);
+    const bool resumedPastIt = m_mode == Mode::Resume && m_resumeStep >= PromotionStep::Switching;
+    if (!m_options.analysis || !m_prometheus || resumedPastIt) {
+        Q_EMIT progress(resumedPastIt            ? tr("The analysis passed before the interruption.")
+                            : m_options.analysis ? tr("No Prometheus for this environment: the analysis is skipped.")
+                                                 : tr("Analysis switched off for this promotion."));
+        startSwitch();
         return;
     }
     setStep(PromotionStep::Analysing);
-    m_analysis.clear();
-    for (const PlannedService &planned : std::as_const(m_plan.services)) {
-        for (const AnalysisMetric &metric :
-             defaultAnalysis(m_plan.request.namespaceName, planned.service, planned.standbyColour,
-                             m_options.analysisCount, m_options.analysisIntervalSeconds)) {
-            AnalysisMetric named = metric;
-            named.name = planned.service + QLatin1Char(' ') + metric.name;
-            m_analysis.append({named, {}, {}});
-        }
-    }
+    auto *runner = new AnalysisRunner(m_prometheus, analysisMetrics(m_options.analysisCount), this);
     Q_EMIT progress(tr("Analysing the standby colour in %1 s: %2 measurements of %3 metrics, every %4 s.")
                         .arg(m_options.analysisInitialDelaySeconds)
                         .arg(m_options.analysisCount)
-                        .arg(m_analysis.size())
+                        .arg(runner->runs().size())
                         .arg(m_options.analysisIntervalSeconds));
-    QTimer::singleShot(m_options.analysisInitialDelaySeconds * 1000, this, [this] {
-        if (m_step == PromotionStep::Analysing && !m_finished)
-            measure();
+    connect(runner, &AnalysisRunner::measured, this, [this](const QStringList &sentences) {
+        for (const QString &sentence : sentences)
+            Q_EMIT progress(sentence);
     });
+    connect(runner, &AnalysisRunner::finished, this, [this, runner](AnalysisVerdict verdict, const QString &why) {
+        runner->deleteLater();
+        if (m_step != PromotionStep::Analysing || m_finished)
+            return;
+        if (verdict == AnalysisVerdict::Passed)
+            startSwitch();
+        else
+            rollBack(tr("The analysis of the standby colour is %1: %2.").arg(analysisVerdictName(verdict), why));
+    });
+    connect(this, &PromotionEngine::stepChanged, runner, [runner] { runner->cancel(); });
+    runner->start(m_options.analysisInitialDelaySeconds, m_options.analysisIntervalSeconds);
 }
 
-void PromotionEngine::measure()
+void PromotionEngine::startSwitch()
 {
-    auto pending = std::make_shared<int>(int(m_analysis.size()));
-    for (int i = 0; i < m_analysis.size(); ++i) {
-        Prometheus::PrometheusReply *reply = m_prometheus->query(m_analysis[i].metric.query);
-        connect(reply, &Prometheus::PrometheusReply::finished, this, [this, reply, i, pending] {
-            if (m_step != PromotionStep::Analysing || m_finished)
-                return;
-            Prometheus::PrometheusError error = reply->error();
-            std::optional<Prometheus::QueryResult> result;
-            if (!error.isError())
-                result = Prometheus::PrometheusResponse::query(reply->body(), reply->httpStatus(), &error);
-            // An unanswered query is a measurement without data: inconclusive, never a pass.
-            m_analysis[i].add(result ? singleValue(*result) : std::nullopt);
-            if (--*pending > 0)
-                return;
-            const AnalysisVerdict verdict = combined(m_analysis);
-            for (const MetricRun &run : std::as_const(m_analysis))
-                Q_EMIT progress(run.sentence());
-            if (verdict == AnalysisVerdict::Passed) {
-                setStep(PromotionStep::Switching);
-                switchServices(0);
-            } else if (verdict == AnalysisVerdict::Running) {
-                QTimer::singleShot(m_options.analysisIntervalSeconds * 1000, this, [this] {
-                    if (m_step == PromotionStep::Analysing && !m_finished)
-                        measure();
-                });
-            } else {
-                QStringList why;
-                for (const MetricRun &run : std::as_const(m_analysis)) {
-                    if (run.verdict() == AnalysisVerdict::Failed || run.verdict() == AnalysisVerdict::Inconclusive)
-                        why.append(run.sentence());
-                }
-                rollBack(tr("The analysis of the standby colour is %1: %2.")
-                             .arg(analysisVerdictName(verdict), why.join(QStringLiteral("; "))));
-            }
-        });
-    }
+    // The switch is announced in the cluster's journal before the first Service changes.
+    m_step = PromotionStep::Switching;
+    m_stepClock.restart();
+    Q_EMIT stepChanged(m_step);
+    journal([this](bool ok) {
+        if (ok)
+            switchServices(0);
+        else
+            rollBack(tr("The promotion's journal could not be written to the lock before the switch."));
+    });
 }
 
 void PromotionEngine::switchServices(int index)
 {
-    if (!m_failure.isEmpty() && index > 0) { // aborted during the switch
-        switchBack(index - 1, m_failure, true);
+    if (!m_failure.isEmpty()) { // aborted during the switch
+        if (switchedCount() > 0)
+            switchBack(int(m_plan.services.size()) - 1, m_failure, true);
+        else
+            rollBack(m_failure);
         return;
     }
     if (index == m_plan.services.size()) {
         monitor();
+        return;
+    }
+    if (m_onNewColour[index]) { // switched before an interruption
+        switchServices(index + 1);
         return;
     }
     const PlannedService &planned = m_plan.services[index];
@@ -497,20 +509,22 @@ void PromotionEngine::switchServices(int index)
     connect(serviceSwitch, &ServiceSwitch::finished, this,
             [this, serviceSwitch, index, planned](bool ok, bool switched, const QString &sentence) {
                 serviceSwitch->deleteLater();
-                audit(QStringLiteral("switch"), QStringLiteral("service/") + planned.service,
-                      tr("selector color %1 to %2").arg(planned.activeColour, planned.standbyColour), ok, sentence);
+                m_audit.record(QStringLiteral("switch"), QStringLiteral("service/") + planned.service,
+                               tr("selector color %1 to %2").arg(planned.activeColour, planned.standbyColour), ok,
+                               sentence);
                 if (switched) {
-                    m_serviceVersions.append(serviceSwitch->resourceVersion());
-                    ++m_switched;
+                    m_serviceVersions[index] = serviceSwitch->resourceVersion();
+                    m_onNewColour[index] = true;
                     journal();
                 }
                 Q_EMIT progress(sentence);
                 if (ok)
-                    auditService(planned, QStringLiteral("promotion-switched"), QStringLiteral("Switched"), sentence);
+                    m_audit.service(planned, QStringLiteral("promotion-switched"), QStringLiteral("Switched"),
+                                    sentence);
                 if (ok)
                     switchServices(index + 1);
-                else if (m_switched > 0)
-                    switchBack(m_switched - 1, sentence, true);
+                else if (switchedCount() > 0)
+                    switchBack(int(m_plan.services.size()) - 1, sentence, true);
                 else
                     rollBack(sentence);
             });
@@ -522,6 +536,8 @@ void PromotionEngine::switchBack(int index, const QString &reason, bool thenRoll
     m_rollingBack = true;
     if (m_step != PromotionStep::RollingBack)
         setStep(PromotionStep::RollingBack);
+    while (index >= 0 && !m_onNewColour[index])
+        --index;
     if (index < 0) {
         Q_EMIT progress(tr("Every Service serves its old colour again."));
         if (thenRollBack) {
@@ -541,24 +557,26 @@ void PromotionEngine::switchBack(int index, const QString &reason, bool thenRoll
     }
     const PlannedService &planned = m_plan.services[index];
     auto *serviceSwitch = new ServiceSwitch(m_client, m_plan.request.namespaceName, this);
-    connect(
-        serviceSwitch, &ServiceSwitch::finished, this,
-        [this, serviceSwitch, index, planned, reason, thenRollBack](bool ok, bool, const QString &sentence) {
-            serviceSwitch->deleteLater();
-            audit(QStringLiteral("switch-back"), QStringLiteral("service/") + planned.service,
-                  tr("selector color %1 to %2").arg(planned.standbyColour, planned.activeColour), ok, sentence);
-            Q_EMIT progress(sentence);
-            if (!ok) {
-                finish(PromotionOutcome::Inconsistent,
-                       tr("%1 Switching back failed: %2 Restore it by hand: kubectl -n %3 patch service %4 -p "
-                          "'{\"spec\":{\"selector\":{\"color\":\"%5\"}}}'")
-                           .arg(reason, sentence, m_plan.request.namespaceName, planned.service, planned.activeColour));
-                return;
-            }
-            --m_switched;
-            journal();
-            switchBack(index - 1, reason, thenRollBack);
-        });
+    connect(serviceSwitch, &ServiceSwitch::finished, this,
+            [this, serviceSwitch, index, planned, reason, thenRollBack](bool ok, bool, const QString &sentence) {
+                serviceSwitch->deleteLater();
+                m_audit.record(QStringLiteral("switch-back"), QStringLiteral("service/") + planned.service,
+                               tr("selector color %1 to %2").arg(planned.standbyColour, planned.activeColour), ok,
+                               sentence);
+                Q_EMIT progress(sentence);
+                if (!ok) {
+                    finish(PromotionOutcome::Inconsistent,
+                           tr("%1 Switching back failed: %2 Restore it by hand: kubectl -n %3 patch service %4 -p "
+                              "'{\"spec\":{\"selector\":{\"color\":\"%5\"}}}', or run 'lucent-console promotion "
+                              "abort --env %6'.")
+                               .arg(reason, sentence, m_plan.request.namespaceName, planned.service,
+                                    planned.activeColour, m_plan.request.environment));
+                    return;
+                }
+                m_onNewColour[index] = false;
+                journal();
+                switchBack(index - 1, reason, thenRollBack);
+            });
     serviceSwitch->run(planned.service, planned.standbyColour, planned.activeColour, m_serviceVersions.value(index));
 }
 
@@ -566,6 +584,19 @@ void PromotionEngine::monitor()
 {
     setStep(PromotionStep::Monitoring);
     Q_EMIT progress(tr("Every Service serves the new colour; watching it for %1 s.").arg(m_options.monitorSeconds));
+    if (m_options.analysis && m_prometheus && m_options.monitorSeconds > 0) {
+        // The same analysis, now on the colour that takes the traffic, measured through the window.
+        const int count = std::max(1, m_options.monitorSeconds / std::max(1, m_options.analysisIntervalSeconds));
+        m_monitorAnalysis = new AnalysisRunner(m_prometheus, analysisMetrics(count), this);
+        connect(m_monitorAnalysis, &AnalysisRunner::finished, this,
+                [this](AnalysisVerdict verdict, const QString &why) {
+                    if (verdict != AnalysisVerdict::Passed && m_step == PromotionStep::Monitoring)
+                        restoreOldColour(tr("The analysis of the new colour is %1 during the monitor window: %2.")
+                                             .arg(analysisVerdictName(verdict), why));
+                });
+        m_monitorAnalysis->start(std::min(m_options.analysisIntervalSeconds, m_options.monitorSeconds),
+                                 m_options.analysisIntervalSeconds);
+    }
     pollMonitor();
 }
 
@@ -585,9 +616,10 @@ void PromotionEngine::pollMonitor()
         [this, failure](bool) {
             if (m_step != PromotionStep::Monitoring || m_finished)
                 return;
+            const bool analysisDone = !m_monitorAnalysis || m_monitorAnalysis->isFinished();
             if (!failure->isEmpty())
                 restoreOldColour(*failure);
-            else if (m_stepClock.elapsed() >= qint64(m_options.monitorSeconds) * 1000)
+            else if (m_stepClock.elapsed() >= qint64(m_options.monitorSeconds) * 1000 && analysisDone)
                 scaleDown();
             else
                 m_poll.start();
@@ -622,16 +654,9 @@ void PromotionEngine::complete()
     // Each Service says which colour and version serve, and which promotion put them there.
     auto pending = std::make_shared<int>(int(m_plan.services.size()));
     for (const PlannedService &planned : std::as_const(m_plan.services)) {
-        const QJsonObject patch{
-            {QStringLiteral("metadata"),
-             QJsonObject{{QStringLiteral("annotations"),
-                          QJsonObject{{QStringLiteral("lucent.com/active-colour"), planned.standbyColour},
-                                      {QStringLiteral("lucent.com/active-version"), imageVersion(planned.toImage)},
-                                      {QStringLiteral("lucent.com/promotion-id"), m_plan.request.promotionId},
-                                      {QStringLiteral("lucent.com/promoted-at"), now}}}}}};
         Kube::KubeReply *reply
             = m_client->patch(ResourceType::services(), m_plan.request.namespaceName, planned.service,
-                              Kube::PatchType::Merge, QJsonDocument(patch).toJson(QJsonDocument::Compact));
+                              Kube::PatchType::Merge, promotedServicePatch(planned, m_plan.request.promotionId, now));
         connect(reply, &Kube::KubeReply::finished, this, [this, reply, pending, sentence, service = planned.service] {
             if (reply->error().isError())
                 Q_EMIT progress(tr("service/%1 could not be annotated: %2").arg(service, reply->error().sentence()));
@@ -646,6 +671,9 @@ bool PromotionEngine::beginRollBack(const QString &reason)
     if (m_rollingBack || m_finished)
         return false;
     m_rollingBack = true;
+    m_failure = reason;
+    if (m_monitorAnalysis)
+        m_monitorAnalysis->cancel();
     setStep(PromotionStep::RollingBack);
     Q_EMIT progress(tr("Rolling back: %1").arg(reason));
     return true;
@@ -686,7 +714,7 @@ void PromotionEngine::restoreOldColour(const QString &reason)
                 activeNames(), [ready](const QJsonObject &d) { *ready += isRolledOut(d) ? 1 : 0; },
                 [this, reason, ready, waitOld](bool) {
                     if (*ready == m_plan.services.size())
-                        switchBack(m_switched - 1, reason, true);
+                        switchBack(int(m_plan.services.size()) - 1, reason, true);
                     else if (m_stepClock.elapsed() > qint64(m_options.readyTimeoutSeconds) * 1000)
                         finish(PromotionOutcome::Inconsistent,
                                tr("%1 The old colour did not become ready again; the Services still serve the new "
@@ -713,8 +741,8 @@ void PromotionEngine::scaleAll(const QStringList &deployments, const QList<int> 
                     // A standby that was never created has nothing to scale down.
                     const bool ok = !error.isError() || (error.isNotFound() && count == 0);
                     if (!error.isNotFound())
-                        audit(QStringLiteral("scale"), QStringLiteral("deployment/") + name,
-                              tr("to %1 replicas").arg(count), ok, error.message);
+                        m_audit.record(QStringLiteral("scale"), QStringLiteral("deployment/") + name,
+                                       tr("to %1 replicas").arg(count), ok, error.message);
                     if (!ok)
                         problems->append(tr("deployment/%1: %2").arg(name, error.sentence()));
                     if (--*pending == 0)
@@ -723,57 +751,24 @@ void PromotionEngine::scaleAll(const QStringList &deployments, const QList<int> 
     }
 }
 
-void PromotionEngine::auditServices(const QString &verb, const QString &what, const QString &detail)
-{
-    for (const PlannedService &planned : std::as_const(m_plan.services))
-        auditService(planned, verb, what, detail);
-}
-
-void PromotionEngine::auditService(const PlannedService &planned, const QString &verb, const QString &what,
-                                   const QString &detail)
-{
-    if (!m_audit)
-        return;
-    m_audit->record(
-        auditRecord(verb, QStringLiteral("service/") + planned.service,
-                    tr("%1 (%2 to %3, %4)").arg(detail, planned.activeColour, planned.standbyColour, planned.toImage),
-                    true, {}),
-        Audit::EventSubject{
-            QStringLiteral("v1"), QStringLiteral("Service"), m_plan.request.namespaceName, planned.service, {}},
-        QStringLiteral("LucentPromotion") + what);
-}
-
-void PromotionEngine::audit(const QString &verb, const QString &object, const QString &detail, bool ok,
-                            const QString &message)
-{
-    if (m_audit)
-        m_audit->record(auditRecord(verb, object, detail, ok, message));
-}
-
-Audit::AuditRecord PromotionEngine::auditRecord(const QString &verb, const QString &object, const QString &detail,
-                                                bool ok, const QString &message) const
-{
-    Audit::AuditRecord record;
-    record.namespaceName = m_plan.request.namespaceName;
-    record.verb = verb;
-    record.object = object;
-    record.detail = tr("promotion %1: %2").arg(m_plan.request.promotionId, detail);
-    record.outcome = ok ? Audit::Outcome::Succeeded : Audit::Outcome::Failed;
-    record.message = message;
-    return record;
-}
-
 void PromotionEngine::finish(PromotionOutcome outcome, const QString &sentence)
 {
     if (m_finished)
         return;
     m_finished = true;
+    m_outcome = outcome;
+    if (outcome != PromotionOutcome::Promoted)
+        m_failure = sentence;
     m_poll.stop();
+    if (m_monitorAnalysis)
+        m_monitorAnalysis->cancel();
     Q_EMIT progress(sentence);
     if (outcome == PromotionOutcome::Promoted)
-        auditServices(QStringLiteral("promotion-succeeded"), QStringLiteral("Succeeded"), tr("succeeded"));
+        m_audit.services(m_plan.services, QStringLiteral("promotion-succeeded"), QStringLiteral("Succeeded"),
+                         tr("succeeded"));
     else if (outcome == PromotionOutcome::RolledBack && m_rollingBack)
-        auditServices(QStringLiteral("promotion-rolled-back"), QStringLiteral("RolledBack"), sentence);
+        m_audit.services(m_plan.services, QStringLiteral("promotion-rolled-back"), QStringLiteral("RolledBack"),
+                         sentence);
     if (outcome == PromotionOutcome::LockHeld || outcome == PromotionOutcome::Forbidden || !m_lock->isHeld()) {
         Q_EMIT finished(outcome, sentence);
         return;

@@ -2,6 +2,8 @@
 
 #include "core/prometheus/prometheusclient.h"
 #include "core/release/analysis.h"
+#include "core/release/promotionaudit.h"
+#include "core/release/promotionjournal.h"
 #include "core/release/promotionplan.h"
 
 #include <QElapsedTimer>
@@ -15,31 +17,10 @@ namespace Lucent::Core::Kube {
 class KubeClient;
 }
 
-namespace Lucent::Core::Audit {
-class AuditTrail;
-struct AuditRecord;
-} // namespace Lucent::Core::Audit
-
 namespace Lucent::Core::Release {
 
+class AnalysisRunner;
 class PromotionLock;
-
-/// Where a promotion stands.
-enum class PromotionStep {
-    CheckingAccess,
-    Locking,
-    Deploying,
-    WaitingReady,
-    CheckingHealth,
-    Analysing,
-    Switching,
-    Monitoring,
-    ScalingDown,
-    Done,
-    RollingBack
-};
-
-QString promotionStepName(PromotionStep step);
 
 /// How a promotion ended.
 enum class PromotionOutcome {
@@ -50,9 +31,14 @@ enum class PromotionOutcome {
     Inconsistent, ///< the rollback itself failed: a human must act; the sentence says what is left
 };
 
+/// The journal's word for an outcome: "promoted", "rolled-back", "inconsistent" (the others
+/// never hold the lock, so never reach the journal).
+QString promotionOutcomeName(PromotionOutcome outcome);
+
 struct PromotionOptions {
     QString identity; ///< user@host: the lock's holder
-    int monitorSeconds = 60; ///< after the switch: readiness of the new colour watched
+    /// After the switch: the new colour's readiness watched, and with analysis its metrics.
+    int monitorSeconds = 60;
     int scaleDownDelaySeconds = 30; ///< then the old colour goes to 0 replicas
     int readyTimeoutSeconds = 600; ///< beyond the Deployments' own progress deadline
     int pollMs = 500;
@@ -66,16 +52,17 @@ struct PromotionOptions {
     int analysisIntervalSeconds = 10;
     /// New pods need a few scrapes before a rate means anything.
     int analysisInitialDelaySeconds = 30;
+    /// Where the local copy of the journal goes; empty: none.
+    QString journalDirectory;
 };
 
-/// Runs a PromotionPlan: checks every permission it needs, takes the namespace's lock, deploys each service's standby
-/// Deployment (never touching the active one), waits until each is Complete as `kubectl
-/// rollout status` judges it, switches each Service's selector colour (all or none: one that
-/// fails switches the others back), watches the new colour for the monitor window, and after
-/// the delay scales the old colour to 0 (kept for the next rollback). Any failure, or abort(),
-/// rolls back: before the switch the standby is scaled to 0; after it the old colour is
-/// brought back to its replicas and ready before the Services switch back. The step is
-/// journalled in the lock's annotations at every boundary, and every change is audited.
+/// Runs a PromotionPlan (or resumes or rolls back an interrupted one from its journal): checks every permission it
+/// needs, takes the namespace's lock, deploys each service's standby Deployment (never touching the active one), waits
+/// until each is Complete as `kubectl rollout status` judges it, switches each Service's selector colour (all or none:
+/// one that fails switches the others back), watches the new colour for the monitor window, and after the delay scales
+/// the old colour to 0 (kept for the next rollback). Any failure, or abort(), rolls back: before the switch the standby
+/// is scaled to 0; after it the old colour is brought back to its replicas and ready before the Services switch back.
+/// The step is journalled in the lock's annotations at every boundary, and every change is audited.
 class PromotionEngine final : public QObject
 {
     Q_OBJECT
@@ -89,6 +76,15 @@ public:
     /// Where the analysis asks (not owned); without one, analysis is skipped and said so.
     void setPrometheus(Prometheus::PrometheusClient *prometheus) { m_prometheus = prometheus; }
     void start();
+    /// Completes an interrupted promotion whose journal is @p journal (the plan being
+    /// resumePlan()'s, @p switched its Services already on the new colour): after the lock is
+    /// taken over, it goes on from the journalled step. Steps before the switch run again
+    /// (each is idempotent); from the switch on, the standby is checked ready and healthy,
+    /// the remaining Services switch, and the monitor window starts again.
+    void resume(const PromotionJournal &journal, const QList<bool> &switched);
+    /// Rolls an interrupted promotion back: the old colour brought back to its replicas and
+    /// ready, every switched Service switched back, the new colour scaled to 0.
+    void abortInterrupted(const QList<bool> &switched, const QString &reason);
     /// Rolls back from wherever the promotion is; ignored once it is done.
     void abort(const QString &reason);
     PromotionStep step() const { return m_step; }
@@ -102,21 +98,30 @@ Q_SIGNALS:
 
 private:
     using Done = std::function<void(bool ok, const QString &problem)>;
+    enum class Mode { Fresh, Resume, Abort };
 
+    void begin(Mode mode);
     void setStep(PromotionStep step);
     /// Preflight: a SelfSubjectAccessReview for every verb the promotion will use.
     void checkAccess();
-    void journal();
+    /// What the lock may overwrite: a fresh promotion never an unfinished journal; a resume or
+    /// an abort only its own promotion's.
+    QString lockGuard(const QJsonObject &lease) const;
+    void locked();
+    PromotionJournal journalNow() const;
+    /// Writes the journal to the Lease (and the local file); @p then runs once it is in the
+    /// cluster, so that no change is made that the journal does not announce.
+    void journal(const std::function<void(bool ok)> &then = {});
     void deploy();
+    void deployAll();
     void deployOne(const PlannedService &planned, const Done &done);
     void waitReady();
     void pollReady();
-    /// GET each standby pod's health path through the API server's pod proxy until it answers
-    /// HealthSuccesses times in a row.
     void checkHealth();
-    void probePod(const PlannedService &planned, const QString &pod, int successes, const Done &done);
+    /// The default analysis of every service's new colour, @p count measurements each.
+    QList<AnalysisMetric> analysisMetrics(int count) const;
     void analyse();
-    void measure();
+    void startSwitch();
     void switchServices(int index);
     void switchBack(int index, const QString &reason, bool thenRollBack);
     void monitor();
@@ -130,30 +135,26 @@ private:
     void scaleAll(const QStringList &deployments, const QList<int> &replicas, const Done &done);
     void forEachDeployment(const QStringList &names, const std::function<void(const QJsonObject &)> &each,
                            const std::function<void(bool allRead)> &done);
-    void audit(const QString &verb, const QString &object, const QString &detail, bool ok, const QString &message);
-    /// One record per Service of the release, each with an Event on the Service (reason
-    /// "LucentPromotion<what>"), so that teammates see it in `kubectl events`.
-    void auditServices(const QString &verb, const QString &what, const QString &detail);
-    /// A record of this promotion in its namespace, its detail naming the promotion.
-    Audit::AuditRecord auditRecord(const QString &verb, const QString &object, const QString &detail, bool ok,
-                                   const QString &message) const;
-    void auditService(const PlannedService &planned, const QString &verb, const QString &what, const QString &detail);
     void finish(PromotionOutcome outcome, const QString &sentence);
     QStringList standbyNames() const;
     QStringList activeNames() const;
+    int switchedCount() const { return int(m_onNewColour.count(true)); }
 
     QPointer<Kube::KubeClient> m_client;
     PromotionPlan m_plan;
     PromotionOptions m_options;
-    QPointer<Audit::AuditTrail> m_audit;
+    PromotionAudit m_audit;
     QPointer<Prometheus::PrometheusClient> m_prometheus;
-    QList<MetricRun> m_analysis;
+    AnalysisRunner *m_monitorAnalysis = nullptr;
     PromotionLock *m_lock = nullptr;
+    Mode m_mode = Mode::Fresh;
     PromotionStep m_step = PromotionStep::CheckingAccess;
+    PromotionStep m_resumeStep = PromotionStep::CheckingAccess;
+    PromotionOutcome m_outcome = PromotionOutcome::Promoted;
     bool m_finished = false;
     bool m_rollingBack = false;
-    int m_switched = 0; ///< Services switched so far, in plan order
-    QStringList m_serviceVersions; ///< resourceVersions after each switch, for switching back
+    QList<bool> m_onNewColour; ///< per service of the plan: its Service selects the new colour
+    QStringList m_serviceVersions; ///< per service: its resourceVersion after the switch
     QTimer m_poll;
     QElapsedTimer m_stepClock;
     QString m_failure; ///< why a rollback started

@@ -5,7 +5,13 @@
 #include "core/kube/resourcetype.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QRegularExpression>
+#include <QSysInfo>
+#include <QUuid>
+
+#include <cerrno>
+#include <csignal>
 
 namespace Lucent::Core::Release {
 
@@ -40,6 +46,29 @@ QJsonObject spec(const QJsonObject &lease)
     return lease.value(QLatin1String("spec")).toObject();
 }
 
+QString holderProcess(const QJsonObject &lease)
+{
+    return lease.value(QLatin1String("metadata"))
+        .toObject()
+        .value(QLatin1String("annotations"))
+        .toObject()
+        .value(QLatin1String(HolderProcessAnnotation))
+        .toString();
+}
+
+/// Exited, or a zombie its parent has not reaped yet.
+bool processExited(qint64 pid)
+{
+    if (::kill(pid_t(pid), 0) != 0)
+        return errno == ESRCH;
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray line = stat.readAll();
+    const qsizetype close = line.lastIndexOf(')');
+    return close > 0 && line.mid(close + 2, 1) == "Z";
+}
+
 } // namespace
 
 bool LeaseHolder::isExpired(const QDateTime &now) const
@@ -62,13 +91,27 @@ LeaseHolder LeaseHolder::of(const QJsonObject &lease)
             s.value(QLatin1String("leaseDurationSeconds")).toInt()};
 }
 
+bool holderProcessIsGone(const QJsonObject &lease)
+{
+    const QStringList parts = holderProcess(lease).split(QLatin1Char('/'));
+    bool isNumber = false;
+    const qint64 pid = parts.value(1).toLongLong(&isNumber);
+    return parts.size() == 3 && isNumber && pid > 0 && parts.constFirst() == QSysInfo::machineHostName()
+        && processExited(pid);
+}
+
 QJsonObject heldLease(QJsonObject existing, const QString &name, const QString &ns, const QString &identity,
-                      int durationSeconds, const QDateTime &now)
+                      int durationSeconds, const QDateTime &now, const QString &process)
 {
     const LeaseHolder before = LeaseHolder::of(existing);
     QJsonObject meta = existing.value(QLatin1String("metadata")).toObject();
     meta.insert(QLatin1String("name"), name);
     meta.insert(QLatin1String("namespace"), ns);
+    if (!process.isEmpty()) {
+        QJsonObject annotations = meta.value(QLatin1String("annotations")).toObject();
+        annotations.insert(QLatin1String(HolderProcessAnnotation), process);
+        meta.insert(QLatin1String("annotations"), annotations);
+    }
     QJsonObject s = spec(existing);
     const bool sameHolder = before.identity == identity;
     s.insert(QLatin1String("holderIdentity"), identity);
@@ -92,6 +135,10 @@ PromotionLock::PromotionLock(Kube::KubeClient *client, QString namespaceName, QS
     , m_namespace(std::move(namespaceName))
     , m_identity(std::move(identity))
     , m_durationSeconds(std::max(3, durationSeconds))
+    , m_process(QStringLiteral("%1/%2/%3")
+                    .arg(QSysInfo::machineHostName())
+                    .arg(QCoreApplication::applicationPid())
+                    .arg(QUuid::createUuid().toString(QUuid::Id128).left(12)))
 {
     // Renewed three times per duration: one lost write does not let the Lease expire.
     m_renewal.setInterval(m_durationSeconds * 1000 / 3);
@@ -111,10 +158,7 @@ void PromotionLock::read(bool afterConflict)
     connect(reply, &Kube::KubeReply::finished, this, [this, reply, afterConflict] {
         const Kube::ApiError &error = reply->error();
         if (error.isNotFound()) {
-            Kube::KubeReply *created
-                = m_client->create(Kube::ResourceType::leases(), m_namespace,
-                                   heldLease({}, QString::fromLatin1(LeaseName), m_namespace, m_identity,
-                                             m_durationSeconds, QDateTime::currentDateTimeUtc()));
+            Kube::KubeReply *created = m_client->create(Kube::ResourceType::leases(), m_namespace, held({}));
             connect(created, &Kube::KubeReply::finished, this, [this, created, afterConflict] {
                 if (!created->error().isError()) {
                     m_lease = created->json();
@@ -135,42 +179,58 @@ void PromotionLock::read(bool afterConflict)
         }
         const QJsonObject existing = reply->json();
         const LeaseHolder holder = LeaseHolder::of(existing);
-        if (holder.identity == m_identity || holder.isFree(QDateTime::currentDateTimeUtc())) {
-            take(existing, holder.identity != m_identity && !holder.identity.isEmpty());
-            return;
-        }
-        Q_EMIT refused(holder,
-                       tr("Another promotion holds the lock of %1: %2. Wait for it to finish, or ask "
-                          "them; a lock not renewed for %3 s may be taken over.")
+        const bool ours = holderProcess(existing) == m_process;
+        QString note;
+        if (!holder.identity.isEmpty() && !ours) {
+            if (holder.isExpired(QDateTime::currentDateTimeUtc()))
+                note = tr("Took over the lock of %1 from %2: it was not renewed for more than %3 s.")
                            .arg(m_namespace, holder.describe())
-                           .arg(holder.durationSeconds));
+                           .arg(holder.durationSeconds);
+            else if (holderProcessIsGone(existing))
+                note
+                    = tr("Took over the lock of %1 from %2: its process (%3) has exited.")
+                          .arg(m_namespace, holder.describe(), holderProcess(existing).section(QLatin1Char('/'), 0, 1));
+            else {
+                Q_EMIT refused(holder,
+                               tr("Another promotion holds the lock of %1: %2. Wait for it to finish, or ask "
+                                  "them; a lock not renewed for %3 s may be taken over.")
+                                   .arg(m_namespace, holder.describe())
+                                   .arg(holder.durationSeconds));
+                return;
+            }
+        }
+        if (m_guard) {
+            if (const QString refusal = m_guard(existing); !refusal.isEmpty()) {
+                Q_EMIT refused(holder, refusal);
+                return;
+            }
+        }
+        take(existing, note);
     });
 }
 
-void PromotionLock::take(const QJsonObject &existing, bool takeover)
+QJsonObject PromotionLock::held(const QJsonObject &current) const
 {
-    const LeaseHolder before = LeaseHolder::of(existing);
+    return heldLease(current, QString::fromLatin1(LeaseName), m_namespace, m_identity, m_durationSeconds,
+                     QDateTime::currentDateTimeUtc(), m_process);
+}
+
+void PromotionLock::take(const QJsonObject &existing, const QString &takeoverNote)
+{
     m_lease = existing;
-    write(
-        [this](const QJsonObject &current) {
-            return heldLease(current, QString::fromLatin1(LeaseName), m_namespace, m_identity, m_durationSeconds,
-                             QDateTime::currentDateTimeUtc());
-        },
-        [this, takeover, before](bool ok, const Kube::ApiError &error) {
-            if (!ok) {
-                if (error.isConflict())
-                    read(true); // someone wrote it in between: look again, once
-                else
-                    Q_EMIT failed(error.sentence());
-                return;
-            }
-            m_held = true;
-            m_renewal.start();
-            Q_EMIT acquired(takeover ? tr("Took over the lock of %1 from %2: it was not renewed for more than %3 s.")
-                                           .arg(m_namespace, before.describe())
-                                           .arg(before.durationSeconds)
-                                     : QString());
-        });
+    write([this](const QJsonObject &current) { return held(current); },
+          [this, takeoverNote](bool ok, const Kube::ApiError &error) {
+              if (!ok) {
+                  if (error.isConflict())
+                      read(true); // someone wrote it in between: look again, once
+                  else
+                      Q_EMIT failed(error.sentence());
+                  return;
+              }
+              m_held = true;
+              m_renewal.start();
+              Q_EMIT acquired(takeoverNote);
+          });
 }
 
 void PromotionLock::renew()
@@ -178,10 +238,7 @@ void PromotionLock::renew()
     if (!m_held)
         return;
     write(
-        [this](const QJsonObject &current) {
-            return heldLease(current, QString::fromLatin1(LeaseName), m_namespace, m_identity, m_durationSeconds,
-                             QDateTime::currentDateTimeUtc());
-        },
+        [this](const QJsonObject &current) { return held(current); },
         [this](bool ok, const Kube::ApiError &error) {
             if (ok || !error.isConflict())
                 return; // a transient failure: the next renewal tries again, well within the duration
@@ -192,21 +249,22 @@ void PromotionLock::renew()
         });
 }
 
-void PromotionLock::writeAnnotations(const QJsonObject &annotations)
+void PromotionLock::writeAnnotations(const QJsonObject &annotations, std::function<void(bool ok)> written)
 {
     write(
         [this, annotations](QJsonObject current) {
             QJsonObject meta = current.value(QLatin1String("metadata")).toObject();
             meta.insert(QLatin1String("annotations"), annotations);
             current.insert(QLatin1String("metadata"), meta);
-            return heldLease(current, QString::fromLatin1(LeaseName), m_namespace, m_identity, m_durationSeconds,
-                             QDateTime::currentDateTimeUtc());
+            return held(current);
         },
-        [this](bool ok, const Kube::ApiError &error) {
+        [this, written = std::move(written)](bool ok, const Kube::ApiError &error) {
             if (ok)
                 Q_EMIT annotationsWritten();
             else
                 Q_EMIT failed(error.sentence());
+            if (written)
+                written(ok);
         });
 }
 
@@ -222,6 +280,11 @@ void PromotionLock::release()
             s.remove(QLatin1String("holderIdentity"));
             s.insert(QLatin1String("renewTime"), microTime(QDateTime::currentDateTimeUtc()));
             lease.insert(QLatin1String("spec"), s);
+            QJsonObject meta = lease.value(QLatin1String("metadata")).toObject();
+            QJsonObject annotations = meta.value(QLatin1String("annotations")).toObject();
+            annotations.remove(QLatin1String(HolderProcessAnnotation));
+            meta.insert(QLatin1String("annotations"), annotations);
+            lease.insert(QLatin1String("metadata"), meta);
             return lease;
         },
         [this](bool ok, const Kube::ApiError &error) {

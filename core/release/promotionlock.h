@@ -34,9 +34,18 @@ struct LeaseHolder {
 };
 
 /// The Lease object @p identity holds from @p now on, built on @p existing (its metadata and
-/// annotations kept, so a journal in them survives a renewal or a takeover).
+/// annotations kept, so a journal in them survives a renewal or a takeover). @p process, when
+/// given, names the holding process ("host/pid/token") in an annotation.
 QJsonObject heldLease(QJsonObject existing, const QString &name, const QString &ns, const QString &identity,
-                      int durationSeconds, const QDateTime &now);
+                      int durationSeconds, const QDateTime &now, const QString &process = {});
+
+/// The annotation naming the process that holds a promotion Lease: "host/pid/token".
+inline constexpr char HolderProcessAnnotation[] = "lucent.com/holder-process";
+
+/// Whether the process named in @p lease's holder annotation ran on this host and has exited
+/// (killed, say): its lock may be taken over at once rather than after the Lease's duration,
+/// as editors do with the swap files of a dead process.
+bool holderProcessIsGone(const QJsonObject &lease);
 
 /// One promotion at a time per namespace: a coordination.k8s.io/v1 Lease named
 /// "lucent-promotion", held by user@host and renewed while the promotion runs. Every write
@@ -52,7 +61,12 @@ public:
     PromotionLock(Kube::KubeClient *client, QString namespaceName, QString identity, int durationSeconds = 60,
                   QObject *parent = nullptr);
 
-    /// Takes the Lease: free, released, ours already, or expired (a takeover, said in acquired()).
+    /// Decides whether a Lease that may be taken is taken: a sentence refuses it (refused()),
+    /// an empty one agrees. The promotion engine refuses to overwrite an unfinished journal.
+    using Guard = std::function<QString(const QJsonObject &lease)>;
+    void setGuard(Guard guard) { m_guard = std::move(guard); }
+    /// Takes the Lease: free, released, this object's already, expired, or held by a process of
+    /// this host that has exited (a takeover, said in acquired()).
     void acquire();
     /// Gives it up (holder cleared; the object and its annotations stay for status and history).
     void release();
@@ -60,8 +74,8 @@ public:
     /// The Lease as last written or read; its resourceVersion is the next write's precondition.
     QJsonObject lease() const { return m_lease; }
     /// Replaces the Lease's annotations with @p annotations (the promotion's journal) in the
-    /// next write, which happens now.
-    void writeAnnotations(const QJsonObject &annotations);
+    /// next write, which happens now; @p written is told whether it reached the cluster.
+    void writeAnnotations(const QJsonObject &annotations, std::function<void(bool ok)> written = {});
 
 Q_SIGNALS:
     /// Held; @p note says when it was taken over from a holder that stopped renewing.
@@ -77,7 +91,8 @@ Q_SIGNALS:
 
 private:
     void read(bool afterConflict);
-    void take(const QJsonObject &existing, bool takeover);
+    void take(const QJsonObject &existing, const QString &takeoverNote);
+    QJsonObject held(const QJsonObject &current) const;
     void renew();
     using Build = std::function<QJsonObject(const QJsonObject &current)>;
     using Written = std::function<void(bool ok, const Kube::ApiError &)>;
@@ -90,6 +105,8 @@ private:
     QString m_namespace;
     QString m_identity;
     int m_durationSeconds;
+    QString m_process; ///< this object's "host/pid/token"
+    Guard m_guard;
     QJsonObject m_lease;
     bool m_held = false;
     QTimer m_renewal;

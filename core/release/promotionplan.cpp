@@ -7,6 +7,7 @@
 
 #include <QCoreApplication>
 #include <QJsonArray>
+#include <QJsonDocument>
 
 #include <optional>
 
@@ -196,6 +197,13 @@ void planService(const PromotionRequest &request, const RequestedImage &requeste
     plan.services.append(planned);
 }
 
+QJsonObject patchOp(const char *name, const char *path, const QJsonValue &value)
+{
+    return {{QStringLiteral("op"), QLatin1String(name)},
+            {QStringLiteral("path"), QLatin1String(path)},
+            {QStringLiteral("value"), value}};
+}
+
 QStringList yamlLines(const QJsonObject &object)
 {
     return Validation::toYamlText(object).split(QLatin1Char('\n'));
@@ -347,6 +355,27 @@ QString standbyYaml(const PlannedService &planned)
 QString standbyDiff(const PlannedService &planned, const QJsonObject &active)
 {
     return Diff::unifiedDiff(yamlLines(withoutServerFields(active)), yamlLines(planned.standby));
+}
+
+QByteArray standbyUpdatePatch(const PlannedService &planned)
+{
+    const QJsonObject meta = planned.standby.value(QLatin1String("metadata")).toObject();
+    const QJsonArray patch{patchOp("test", "/metadata/uid", planned.standbyUid),
+                           patchOp("test", "/metadata/generation", planned.standbyGeneration),
+                           patchOp("add", "/metadata/labels", meta.value(QLatin1String("labels"))),
+                           patchOp("add", "/metadata/annotations", meta.value(QLatin1String("annotations"))),
+                           patchOp("replace", "/spec", planned.standby.value(QLatin1String("spec")))};
+    return QJsonDocument(patch).toJson(QJsonDocument::Compact);
+}
+
+QByteArray promotedServicePatch(const PlannedService &planned, const QString &promotionId, const QString &when)
+{
+    const QJsonObject annotations{{QStringLiteral("lucent.com/active-colour"), planned.standbyColour},
+                                  {QStringLiteral("lucent.com/active-version"), imageVersion(planned.toImage)},
+                                  {QStringLiteral("lucent.com/promotion-id"), promotionId},
+                                  {QStringLiteral("lucent.com/promoted-at"), when}};
+    const QJsonObject patch{{QStringLiteral("metadata"), QJsonObject{{QStringLiteral("annotations"), annotations}}}};
+    return QJsonDocument(patch).toJson(QJsonDocument::Compact);
 }
 
 } // namespace Lucent::Core::Release

@@ -91,6 +91,15 @@ PromotionPlan planPromotion(const PromotionRequest &request, const QList<QJsonOb
 QList<RequestedImage> rollbackRequests(const QList<QJsonObject> &services, const QList<QJsonObject> &deployments,
                                        const QStringList &serviceNames, QStringList *problems);
 
+/// The JSON patch that makes an existing standby Deployment the planned one, only if it is still
+/// the object the plan read with the same spec (tests of its uid and generation; status writes
+/// in between do not matter).
+QByteArray standbyUpdatePatch(const PlannedService &planned);
+
+/// The merge patch that says on a promoted Service which colour and version serve, and which
+/// promotion put them there, when.
+QByteArray promotedServicePatch(const PlannedService &planned, const QString &promotionId, const QString &when);
+
 /// The standby Deployment of @p planned as YAML, and a unified diff against @p active (both
 /// without status and server-owned metadata): what the user reviews before deploying.
 QString standbyYaml(const PlannedService &planned);

@@ -30,6 +30,14 @@ double readinessDelay(const json &pod)
     return delay;
 }
 
+// A fault injected into a running pod, as a test does to an application that starts failing:
+// `kubectl annotate pod P lucent-sandbox/fault=unready` makes its readiness probe fail from
+// then on (the pod stays Running; the Endpoints drop it).
+bool faultedUnready(const json &pod)
+{
+    return pod.value("/metadata/annotations/lucent-sandbox~1fault"_json_pointer, std::string()) == "unready";
+}
+
 json condition(const std::string &type, bool value, const std::string &since)
 {
     return {{"type", type},
@@ -97,7 +105,9 @@ void Kubelet::sync()
         PodState &state = it->second;
         const json status = podStatus(pod, state, now);
         state.seenVersion = m_cluster.writeStatus("", "pods", pod, status);
-        const Behaviour behaviour = behaviourOf(pod.value("/spec/containers/0/image"_json_pointer, std::string()));
+        const Behaviour behaviour = faultedUnready(pod)
+            ? Behaviour::Unready
+            : behaviourOf(pod.value("/spec/containers/0/image"_json_pointer, std::string()));
         state.settled = state.runningSince >= 0 && behaviour != Behaviour::Crash
             && (state.ready || behaviour == Behaviour::Unready);
         if (state.runningSince >= 0)
@@ -124,6 +134,8 @@ json Kubelet::podStatus(const json &pod, PodState &s, double now)
         if (b == Behaviour::Crash || (b == Behaviour::Unready && behaviour != Behaviour::Crash))
             behaviour = b;
     }
+    if (faultedUnready(pod) && behaviour != Behaviour::Crash)
+        behaviour = Behaviour::Unready;
     const double age = now - s.created;
     bool running = false;
     bool waitingBackOff = false;

@@ -1,0 +1,261 @@
+#include "core/release/promotionjournal.h"
+
+#include "core/logging/logging.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSaveFile>
+#include <QThreadPool>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace Lucent::Core::Release {
+
+namespace {
+
+const QLatin1String IdKey("lucent.com/promotion-id");
+const QLatin1String EnvironmentKey("lucent.com/promotion-environment");
+const QLatin1String StepKey("lucent.com/promotion-step");
+const QLatin1String SwitchedKey("lucent.com/promotion-switched");
+const QLatin1String OutcomeKey("lucent.com/promotion-outcome");
+const QLatin1String MessageKey("lucent.com/promotion-message");
+const QLatin1String UpdatedKey("lucent.com/promotion-updated");
+const QLatin1String PlanKey("lucent.com/promotion-plan");
+
+const std::pair<PromotionStep, const char *> StepNames[] = {
+    {PromotionStep::CheckingAccess, "access"},  {PromotionStep::Locking, "lock"},
+    {PromotionStep::Deploying, "deploy"},       {PromotionStep::WaitingReady, "ready"},
+    {PromotionStep::CheckingHealth, "health"},  {PromotionStep::Analysing, "analysis"},
+    {PromotionStep::Switching, "switch"},       {PromotionStep::Monitoring, "monitor"},
+    {PromotionStep::ScalingDown, "scale-down"}, {PromotionStep::Done, "done"},
+    {PromotionStep::RollingBack, "rollback"},
+};
+
+QJsonArray servicesJson(const QList<JournalService> &services)
+{
+    QJsonArray array;
+    for (const JournalService &s : services)
+        array.append(QJsonObject{{QStringLiteral("service"), s.service},
+                                 {QStringLiteral("from"), s.from},
+                                 {QStringLiteral("to"), s.to},
+                                 {QStringLiteral("active"), s.active},
+                                 {QStringLiteral("standby"), s.standby},
+                                 {QStringLiteral("container"), s.container},
+                                 {QStringLiteral("image"), s.image},
+                                 {QStringLiteral("replicas"), s.replicas}});
+    return array;
+}
+
+QList<JournalService> servicesFrom(const QJsonArray &array)
+{
+    QList<JournalService> services;
+    for (const auto &value : array) {
+        const QJsonObject o = value.toObject();
+        const auto text = [&o](const char *key) { return o.value(QLatin1String(key)).toString(); };
+        services.append({text("service"), text("from"), text("to"), text("active"), text("standby"), text("container"),
+                         text("image"), o.value(QLatin1String("replicas")).toInt()});
+    }
+    return services;
+}
+
+QThreadPool &journalWriter()
+{
+    // One thread: the files are written in the order the journal changed.
+    static QThreadPool *pool = [] {
+        auto *p = new QThreadPool;
+        p->setMaxThreadCount(1);
+        p->setExpiryTimeout(-1);
+        return p;
+    }();
+    return *pool;
+}
+
+QString fileName(const PromotionJournal &journal)
+{
+    QString name = journal.environment + QLatin1Char('-') + journal.promotionId;
+    name.replace(QLatin1Char('/'), QLatin1Char('_'));
+    return name + QStringLiteral(".json");
+}
+
+} // namespace
+
+QString promotionStepName(PromotionStep step)
+{
+    for (const auto &[value, name] : StepNames) {
+        if (value == step)
+            return QLatin1String(name);
+    }
+    return {};
+}
+
+std::optional<PromotionStep> promotionStepFromName(const QString &name)
+{
+    for (const auto &[value, text] : StepNames) {
+        if (name == QLatin1String(text))
+            return value;
+    }
+    return std::nullopt;
+}
+
+bool PromotionJournal::isFinished() const
+{
+    return outcome == QLatin1String("promoted") || outcome == QLatin1String("rolled-back")
+        || (outcome.isEmpty() && step == QLatin1String("done"));
+}
+
+QString PromotionJournal::describe() const
+{
+    return QCoreApplication::translate("Lucent::Core::Release::PromotionJournal",
+                                       "promotion %1 (step %2, %3 of %4 Services switched)")
+        .arg(promotionId, step)
+        .arg(switched)
+        .arg(services.size());
+}
+
+QJsonObject PromotionJournal::annotations() const
+{
+    QJsonObject a{{IdKey, promotionId},
+                  {EnvironmentKey, environment},
+                  {StepKey, step},
+                  {SwitchedKey, QString::number(switched)},
+                  {UpdatedKey, updated},
+                  {PlanKey, QString::fromUtf8(QJsonDocument(servicesJson(services)).toJson(QJsonDocument::Compact))}};
+    if (!outcome.isEmpty()) {
+        a.insert(OutcomeKey, outcome);
+        a.insert(MessageKey, message);
+    }
+    return a;
+}
+
+QJsonObject PromotionJournal::toJson() const
+{
+    return {{QStringLiteral("promotionId"), promotionId},
+            {QStringLiteral("environment"), environment},
+            {QStringLiteral("step"), step},
+            {QStringLiteral("switched"), switched},
+            {QStringLiteral("outcome"), outcome},
+            {QStringLiteral("message"), message},
+            {QStringLiteral("updated"), updated},
+            {QStringLiteral("services"), servicesJson(services)}};
+}
+
+PromotionJournal PromotionJournal::fromAnnotations(const QJsonObject &a)
+{
+    PromotionJournal journal;
+    journal.promotionId = a.value(IdKey).toString();
+    journal.environment = a.value(EnvironmentKey).toString();
+    journal.step = a.value(StepKey).toString();
+    journal.switched = a.value(SwitchedKey).toString().toInt();
+    journal.outcome = a.value(OutcomeKey).toString();
+    journal.message = a.value(MessageKey).toString();
+    journal.updated = a.value(UpdatedKey).toString();
+    journal.services = servicesFrom(QJsonDocument::fromJson(a.value(PlanKey).toString().toUtf8()).array());
+    return journal;
+}
+
+PromotionJournal PromotionJournal::fromLease(const QJsonObject &lease)
+{
+    return fromAnnotations(
+        lease.value(QLatin1String("metadata")).toObject().value(QLatin1String("annotations")).toObject());
+}
+
+PromotionJournal PromotionJournal::fromJson(const QJsonObject &json)
+{
+    PromotionJournal journal;
+    journal.promotionId = json.value(QLatin1String("promotionId")).toString();
+    journal.environment = json.value(QLatin1String("environment")).toString();
+    journal.step = json.value(QLatin1String("step")).toString();
+    journal.switched = json.value(QLatin1String("switched")).toInt();
+    journal.outcome = json.value(QLatin1String("outcome")).toString();
+    journal.message = json.value(QLatin1String("message")).toString();
+    journal.updated = json.value(QLatin1String("updated")).toString();
+    journal.services = servicesFrom(json.value(QLatin1String("services")).toArray());
+    return journal;
+}
+
+PromotionPlan resumePlan(const PromotionJournal &journal, const QString &namespaceName,
+                         const QList<QJsonObject> &services, const QList<QJsonObject> &deployments,
+                         QList<bool> *switched)
+{
+    PromotionRequest request{journal.promotionId, journal.environment, namespaceName, {}};
+    QList<QJsonObject> asAgreed; // each Service as the promotion found it: selecting "from"
+    switched->clear();
+    for (const JournalService &js : journal.services) {
+        request.images.append({js.service, js.image, js.container});
+        bool onNew = false;
+        for (QJsonObject service : services) {
+            if (service.value(QLatin1String("metadata")).toObject().value(QLatin1String("name")).toString()
+                != js.service)
+                continue;
+            QJsonObject spec = service.value(QLatin1String("spec")).toObject();
+            QJsonObject selector = spec.value(QLatin1String("selector")).toObject();
+            onNew = selector.value(QLatin1String("color")).toString() == js.to;
+            selector.insert(QLatin1String("color"), js.from);
+            spec.insert(QLatin1String("selector"), selector);
+            service.insert(QLatin1String("spec"), spec);
+            asAgreed.append(service);
+        }
+        switched->append(onNew);
+    }
+    PromotionPlan plan = planPromotion(request, asAgreed, deployments);
+    for (PlannedService &planned : plan.services) {
+        for (const JournalService &js : journal.services) {
+            if (js.service != planned.service || js.replicas <= 0)
+                continue;
+            planned.replicas = js.replicas;
+            QJsonObject spec = planned.standby.value(QLatin1String("spec")).toObject();
+            spec.insert(QLatin1String("replicas"), js.replicas);
+            planned.standby.insert(QLatin1String("spec"), spec);
+        }
+    }
+    return plan;
+}
+
+QString promotionJournalDirectory()
+{
+    return Logging::stateDirectory() + QStringLiteral("/promotions");
+}
+
+void writePromotionJournalFile(const PromotionJournal &journal, const QString &directory)
+{
+    const QByteArray bytes = QJsonDocument(journal.toJson()).toJson();
+    const QString path = directory + QLatin1Char('/') + fileName(journal);
+    journalWriter().start([directory, path, bytes] {
+        QSaveFile file(path);
+        if (!QDir().mkpath(directory) || !file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size()
+            || !file.commit())
+            spdlog::warn("The promotion journal file {} could not be written: {}", path.toStdString(),
+                         file.errorString().toStdString());
+    });
+}
+
+void flushPromotionJournalFiles()
+{
+    journalWriter().waitForDone();
+}
+
+QList<PromotionJournal> readPromotionHistory(const QString &directory, const QString &environment)
+{
+    QList<PromotionJournal> history;
+    const QDir dir(directory);
+    for (const QString &name : dir.entryList({QStringLiteral("*.json")}, QDir::Files)) {
+        QFile file(dir.filePath(name));
+        if (!file.open(QIODevice::ReadOnly))
+            continue;
+        const PromotionJournal journal = PromotionJournal::fromJson(QJsonDocument::fromJson(file.readAll()).object());
+        if (!journal.isEmpty() && journal.environment == environment)
+            history.append(journal);
+    }
+    std::sort(history.begin(), history.end(), [](const PromotionJournal &a, const PromotionJournal &b) {
+        return a.updated == b.updated ? a.promotionId > b.promotionId : a.updated > b.updated;
+    });
+    return history;
+}
+
+} // namespace Lucent::Core::Release

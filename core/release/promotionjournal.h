@@ -1,0 +1,92 @@
+#pragma once
+
+#include "core/release/promotionplan.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace Lucent::Core::Release {
+
+/// Where a promotion stands.
+enum class PromotionStep {
+    CheckingAccess,
+    Locking,
+    Deploying,
+    WaitingReady,
+    CheckingHealth,
+    Analysing,
+    Switching,
+    Monitoring,
+    ScalingDown,
+    Done,
+    RollingBack
+};
+
+/// "access", "lock", "deploy", "ready", "health", "analysis", "switch", "monitor",
+/// "scale-down", "done", "rollback": the journal's words.
+QString promotionStepName(PromotionStep step);
+std::optional<PromotionStep> promotionStepFromName(const QString &name);
+
+/// One service of a journalled promotion: enough to finish it or roll it back from another
+/// process, with the live objects.
+struct JournalService {
+    QString service;
+    QString from; ///< the colour that served when the promotion started
+    QString to;
+    QString active; ///< the from colour's Deployment
+    QString standby;
+    QString container;
+    QString image;
+    int replicas = 0; ///< the from colour's, which a rollback restores
+};
+
+/// A promotion's journal: written at every step boundary into the annotations of the
+/// namespace's promotion Lease (the truth, readable from any machine) and into a local file
+/// (a convenience, for history). Never holds a secret: names, colours, images, counts.
+struct PromotionJournal {
+    QString promotionId;
+    QString environment;
+    QString step; ///< promotionStepName()
+    int switched = 0; ///< Services switched so far, as last journalled
+    /// "promoted", "rolled-back" or "inconsistent" once it ended; empty while it runs (or
+    /// when its process died).
+    QString outcome;
+    QString message; ///< the last sentence, once it ended
+    QString updated; ///< when this was written (UTC, ISO 8601)
+    QList<JournalService> services;
+
+    bool isEmpty() const { return promotionId.isEmpty(); }
+    /// Ended cleanly: nothing to resume or roll back. An inconsistent end is not finished:
+    /// `promotion abort` must still restore it.
+    bool isFinished() const;
+    QString describe() const;
+
+    QJsonObject annotations() const;
+    QJsonObject toJson() const;
+    static PromotionJournal fromAnnotations(const QJsonObject &annotations);
+    static PromotionJournal fromLease(const QJsonObject &lease);
+    static PromotionJournal fromJson(const QJsonObject &json);
+};
+
+/// The journal's promotion planned again against the live objects, as it was agreed: each
+/// service's active colour is the journal's "from", whatever its Service selects now, and the
+/// replicas are the journalled ones (the old colour may already be scaled down).
+/// @p switched[i] says whether service i's Service already selects the new colour.
+PromotionPlan resumePlan(const PromotionJournal &journal, const QString &namespaceName,
+                         const QList<QJsonObject> &services, const QList<QJsonObject> &deployments,
+                         QList<bool> *switched);
+
+/// $XDG_STATE_HOME/lucent-console/promotions: one JSON file per promotion.
+QString promotionJournalDirectory();
+/// Writes @p journal to its file in @p directory atomically, on a background thread (in the
+/// order of the calls); a failure is logged, never fatal: the cluster's journal is the truth.
+void writePromotionJournalFile(const PromotionJournal &journal, const QString &directory);
+/// Waits until every queued journal file is written.
+void flushPromotionJournalFiles();
+/// The journals in @p directory of @p environment, newest first.
+QList<PromotionJournal> readPromotionHistory(const QString &directory, const QString &environment);
+
+} // namespace Lucent::Core::Release
