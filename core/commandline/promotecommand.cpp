@@ -190,7 +190,7 @@ int runPromoteCommand(const CommandLine &options, std::FILE *out, std::FILE *err
     }
     const QString id
         = QStringLiteral("%1-%2").arg(rollback ? QStringLiteral("r") : QStringLiteral("p"),
-                                      QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss")));
+                                      QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz")));
     const auto plan = Release::planPromotion({id, environment->name, ns, images}, services, deployments);
     const Printer print(out, options.outputFormat == QLatin1String("json"));
     print.line(QStringLiteral("plan"), Release::describePlan(plan).trimmed());

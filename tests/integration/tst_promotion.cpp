@@ -4,6 +4,7 @@
 
 #include "kubetesthelpers.h"
 #include "sandboxprocess.h"
+#include "servicewatchers.h"
 
 #include "core/environment/projectconfig.h"
 #include "core/kube/kubeclient.h"
@@ -222,96 +223,8 @@ bool TestPromotion::deployGreenWallet()
     return r.exitCode == 0;
 }
 
-/// Samples a Service's Endpoints every 200 ms: each sample's ready pods must be one or more,
-/// all of one colour (read from the pods' labels).
-class InvariantSampler : public QObject
-{
-public:
-    InvariantSampler(Kube::KubeClient *client, const QString &service)
-        : m_client(client)
-        , m_service(service)
-    {
-        connect(&m_timer, &QTimer::timeout, this, &InvariantSampler::sample);
-        m_timer.start(200);
-    }
-    int samples = 0;
-    QStringList violations;
-
-private:
-    void sample()
-    {
-        // A reply lives until its finished() returns: read each in its own handler.
-        auto *endpoints = m_client->get(Kube::ResourceType::endpoints(), Namespace, m_service);
-        connect(endpoints, &Kube::KubeReply::finished, this, [this, endpoints] {
-            if (endpoints->error().isError())
-                return; // a sample the server did not answer proves nothing either way
-            const QJsonObject served = endpoints->json();
-            auto *pods = m_client->list(Kube::ResourceType::pods(), Namespace, {});
-            connect(pods, &Kube::KubeReply::finished, this, [this, pods, served] {
-                if (!pods->error().isError())
-                    judge(served, pods->json());
-            });
-        });
-    }
-
-    void judge(const QJsonObject &endpoints, const QJsonObject &pods)
-    {
-        QHash<QString, QString> colour;
-        for (const auto &item : pods[QLatin1String("items")].toArray())
-            colour.insert(item[QLatin1String("metadata")][QLatin1String("name")].toString(),
-                          item[QLatin1String("metadata")][QLatin1String("labels")][QLatin1String("color")].toString());
-        QSet<QString> colours;
-        int ready = 0;
-        for (const auto &subset : endpoints[QLatin1String("subsets")].toArray()) {
-            for (const auto &address : subset[QLatin1String("addresses")].toArray()) {
-                ++ready;
-                colours.insert(colour.value(address[QLatin1String("targetRef")][QLatin1String("name")].toString()));
-            }
-        }
-        ++samples;
-        if (ready == 0 || colours.size() != 1)
-            violations.append(QStringLiteral("sample %1: %2 ready, colours %3")
-                                  .arg(samples)
-                                  .arg(ready)
-                                  .arg(QStringList(colours.cbegin(), colours.cend()).join(QLatin1Char(','))));
-    }
-
-    Kube::KubeClient *m_client;
-    QString m_service;
-    QTimer m_timer;
-};
-
-/// Probes a Service through the API server's service proxy, GET /health ten times a second:
-/// what a client of the Service sees. Every failed probe is kept.
-class ServiceProber : public QObject
-{
-public:
-    ServiceProber(Kube::KubeClient *client, const QString &service)
-        : m_client(client)
-        , m_service(service)
-    {
-        connect(&m_timer, &QTimer::timeout, this, &ServiceProber::probe);
-        m_timer.start(100);
-    }
-    int probes = 0;
-    QStringList failures;
-
-private:
-    void probe()
-    {
-        auto *reply
-            = m_client->proxyGet(Kube::ResourceType::services(), Namespace, m_service, {}, QStringLiteral("/health"));
-        connect(reply, &Kube::KubeReply::finished, this, [this, reply] {
-            ++probes;
-            if (reply->error().isError())
-                failures.append(reply->error().sentence());
-        });
-    }
-
-    Kube::KubeClient *m_client;
-    QString m_service;
-    QTimer m_timer;
-};
+using Lucent::Tests::InvariantSampler;
+using Lucent::Tests::ServiceProber;
 
 void TestPromotion::switchChangesOnlyTheColourAndKeepsTheInvariant()
 {
@@ -323,7 +236,7 @@ void TestPromotion::switchChangesOnlyTheColourAndKeepsTheInvariant()
             .object();
     };
     const QJsonObject before = service();
-    InvariantSampler sampler(m_client.get(), QStringLiteral("wallet-service"));
+    InvariantSampler sampler(m_client.get(), Namespace, QStringLiteral("wallet-service"));
     QTRY_VERIFY_WITH_TIMEOUT(sampler.samples >= 3, 10000);
 
     Release::ServiceSwitch toGreen(m_client.get(), Namespace);
@@ -450,8 +363,8 @@ void TestPromotion::cleanPromotionSwitchesAndScalesTheOldColourDown()
     const auto planned = plan(QStringLiteral("user-service"), QStringLiteral("lucent/user-service:1.6.0"));
     QVERIFY2(planned.isValid(), qPrintable(planned.problems.join(QLatin1Char('\n'))));
     const auto &service = planned.services.constFirst();
-    InvariantSampler sampler(m_client.get(), QStringLiteral("user-service"));
-    ServiceProber prober(m_client.get(), QStringLiteral("user-service"));
+    InvariantSampler sampler(m_client.get(), Namespace, QStringLiteral("user-service"));
+    ServiceProber prober(m_client.get(), Namespace, QStringLiteral("user-service"));
     Release::PromotionEngine engine(m_client.get(), planned, quickOptions(QStringLiteral("ci@runner-1")));
     const auto [outcome, sentence] = run(engine);
     QVERIFY2(outcome == Release::PromotionOutcome::Promoted, qPrintable(sentence));
@@ -484,7 +397,7 @@ void TestPromotion::crashingStandbyRollsBackAtReady()
     const auto planned = plan(QStringLiteral("task-service"), QStringLiteral("lucent/task-service:1.0.8-crash"));
     QVERIFY2(planned.isValid(), qPrintable(planned.problems.join(QLatin1Char('\n'))));
     const auto &service = planned.services.constFirst();
-    InvariantSampler sampler(m_client.get(), QStringLiteral("task-service"));
+    InvariantSampler sampler(m_client.get(), Namespace, QStringLiteral("task-service"));
     Release::PromotionEngine engine(m_client.get(), planned, quickOptions(QStringLiteral("ci@runner-1")));
     const auto [outcome, sentence] = run(engine);
     QVERIFY2(outcome == Release::PromotionOutcome::RolledBack, qPrintable(sentence));
@@ -520,7 +433,7 @@ void TestPromotion::abortDuringTheMonitorWindowSwitchesBack()
     const auto planned = plan(QStringLiteral("play-service"), QStringLiteral("lucent/play-service:1.3.0"));
     QVERIFY2(planned.isValid(), qPrintable(planned.problems.join(QLatin1Char('\n'))));
     const auto &service = planned.services.constFirst();
-    InvariantSampler sampler(m_client.get(), QStringLiteral("play-service"));
+    InvariantSampler sampler(m_client.get(), Namespace, QStringLiteral("play-service"));
     Release::PromotionEngine engine(m_client.get(), planned, quickOptions(QStringLiteral("ci@runner-1"), 60));
     connect(&engine, &Release::PromotionEngine::stepChanged, &engine, [&engine](Release::PromotionStep step) {
         if (step == Release::PromotionStep::Monitoring)
@@ -553,8 +466,8 @@ void TestPromotion::aReleaseOfSixServicesSwitchesTogether()
     std::vector<std::unique_ptr<InvariantSampler>> samplers;
     std::vector<std::unique_ptr<ServiceProber>> probers;
     for (const QString &service : services) {
-        samplers.push_back(std::make_unique<InvariantSampler>(m_client.get(), service));
-        probers.push_back(std::make_unique<ServiceProber>(m_client.get(), service));
+        samplers.push_back(std::make_unique<InvariantSampler>(m_client.get(), Namespace, service));
+        probers.push_back(std::make_unique<ServiceProber>(m_client.get(), Namespace, service));
     }
     Release::PromotionEngine engine(m_client.get(), planned, quickOptions(QStringLiteral("ci@runner-4")));
     const auto [outcome, sentence] = run(engine);

@@ -1,0 +1,374 @@
+// Crash safety of a blue-green promotion: the headless command killed with SIGKILL at each step
+// boundary, in the middle of a switch and of a rollback, and at arbitrary moments; then
+// `promotion resume` or `promotion abort` from the cluster's journal. Every run must end
+// consistent (each Service on one colour at full size and ready, the other colour at 0, the
+// journal finished), while the Services' Endpoints are sampled every 200 ms (never empty,
+// never two colours) and the Services are probed through the API server's service proxy.
+
+#include "kubetesthelpers.h"
+#include "sandboxprocess.h"
+#include "servicewatchers.h"
+
+#include "core/environment/projectconfig.h"
+#include "core/kube/kubeclient.h"
+#include "core/release/servicestatus.h"
+
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <csignal>
+#include <memory>
+
+using namespace Lucent::Core;
+using Lucent::Tests::InvariantSampler;
+using Lucent::Tests::SandboxProcess;
+using Lucent::Tests::ServiceProber;
+
+namespace {
+
+const QString Namespace = QStringLiteral("lucent-staging");
+
+/// What a killed command had printed, and how it ended.
+struct Killed {
+    bool killed = false;
+    int exitCode = -1;
+    QString output;
+};
+
+QString colourOf(const QJsonObject &object, const char *where)
+{
+    if (QLatin1String(where) == QLatin1String("selector"))
+        return object[QLatin1String("spec")][QLatin1String("selector")][QLatin1String("color")].toString();
+    return object[QLatin1String("metadata")][QLatin1String("labels")][QLatin1String("color")].toString();
+}
+
+} // namespace
+
+class TestPromotionCrash : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void killedThenRecovered_data();
+    void killedThenRecovered();
+    void historyListsThisMachinesPromotions();
+    void cleanupTestCase();
+
+private:
+    QStringList commonArguments() const;
+    /// Runs `lucent-console promote` and sends SIGKILL once a progress line matches @p killAt
+    /// (after SIGINT once one matches @p interruptAt), or after @p killAfterMs.
+    Killed promoteAndKill(const QStringList &images, const QRegularExpression &killAt,
+                          const QRegularExpression &interruptAt, int killAfterMs, int monitorSeconds);
+    Lucent::Tests::CommandResult console(const QStringList &arguments, int timeoutMs = 180000) const;
+    QJsonObject status() const;
+    QList<QJsonObject> items(const char *resource) const;
+    /// The Deployment of @p service in @p colour, found by its labels.
+    QJsonObject deploymentOf(const QString &service, const QString &colour) const;
+    QString liveColour(const QString &service) const;
+    /// Whether the colour @p service serves has all its replicas updated and ready.
+    bool isSettled(const QString &service) const;
+
+    SandboxProcess m_sandbox{{QStringLiteral("--speed"), QStringLiteral("20")}};
+    QTemporaryDir m_state; ///< XDG_STATE_HOME of the commands: their local journals
+    std::unique_ptr<Kube::KubeClient> m_client;
+    int m_run = 0;
+    int m_killPoints = 0;
+    int m_samples = 0;
+    int m_probes = 0;
+};
+
+void TestPromotionCrash::initTestCase()
+{
+    QVERIFY(QFileInfo(qEnvironmentVariable("LUCENT_CONSOLE")).isExecutable());
+    QVERIFY(m_state.isValid());
+    QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.error()));
+    const auto project = Environment::ProjectConfig::load(m_sandbox.projectFile());
+    const auto *staging = project.environment(QStringLiteral("staging"));
+    QVERIFY(staging);
+    QString error;
+    const auto connection = Lucent::Tests::connectionFor(m_sandbox.kubeconfig(), staging->context, {}, &error);
+    QVERIFY2(connection, qPrintable(error));
+    m_client = std::make_unique<Kube::KubeClient>(*connection);
+}
+
+QStringList TestPromotionCrash::commonArguments() const
+{
+    return {QStringLiteral("--config"),   m_sandbox.projectFile(),    QStringLiteral("--kubeconfig"),
+            m_sandbox.kubeconfig(),       QStringLiteral("--env"),    QStringLiteral("staging"),
+            QStringLiteral("--yes"),      QStringLiteral("--output"), QStringLiteral("json"),
+            QStringLiteral("--analysis"), QStringLiteral("none"),     QStringLiteral("--scale-down-delay"),
+            QStringLiteral("1")};
+}
+
+Lucent::Tests::CommandResult TestPromotionCrash::console(const QStringList &arguments, int timeoutMs) const
+{
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("XDG_STATE_HOME"), m_state.path());
+    process.setProcessEnvironment(environment);
+    process.start(qEnvironmentVariable("LUCENT_CONSOLE"), arguments);
+    Lucent::Tests::CommandResult result;
+    if (process.waitForFinished(timeoutMs) && process.exitStatus() == QProcess::NormalExit)
+        result.exitCode = process.exitCode();
+    result.out = process.readAllStandardOutput();
+    result.err = process.readAllStandardError();
+    return result;
+}
+
+Killed TestPromotionCrash::promoteAndKill(const QStringList &images, const QRegularExpression &killAt,
+                                          const QRegularExpression &interruptAt, int killAfterMs, int monitorSeconds)
+{
+    QStringList arguments{QStringLiteral("promote")};
+    arguments += commonArguments();
+    arguments += {QStringLiteral("--monitor"), QString::number(monitorSeconds)};
+    for (const QString &image : images)
+        arguments += {QStringLiteral("--image"), image};
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("XDG_STATE_HOME"), m_state.path());
+    process.setProcessEnvironment(environment);
+    Killed result;
+    QByteArray pending;
+    bool interrupted = false;
+    connect(&process, &QProcess::readyReadStandardOutput, &process, [&] {
+        pending += process.readAllStandardOutput();
+        qsizetype end = 0;
+        while ((end = pending.indexOf('\n')) >= 0) {
+            const QByteArray line = pending.left(end);
+            pending.remove(0, end + 1);
+            result.output += QString::fromUtf8(line) + QLatin1Char('\n');
+            const QString message = QJsonDocument::fromJson(line)[QLatin1String("message")].toString();
+            if (!interrupted && interruptAt.isValid() && !interruptAt.pattern().isEmpty()
+                && interruptAt.match(message).hasMatch()) {
+                interrupted = true;
+                ::kill(pid_t(process.processId()), SIGINT);
+            } else if (!result.killed && !killAt.pattern().isEmpty() && (interruptAt.pattern().isEmpty() || interrupted)
+                       && killAt.match(message).hasMatch()) {
+                result.killed = true;
+                ::kill(pid_t(process.processId()), SIGKILL);
+            }
+        }
+    });
+    QTimer killer;
+    killer.setSingleShot(true);
+    connect(&killer, &QTimer::timeout, &process, [&] {
+        if (process.state() == QProcess::Running) {
+            result.killed = true;
+            ::kill(pid_t(process.processId()), SIGKILL);
+        }
+    });
+    QEventLoop loop;
+    connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(180000, &loop, &QEventLoop::quit);
+    process.start(qEnvironmentVariable("LUCENT_CONSOLE"), arguments);
+    if (killAfterMs >= 0)
+        killer.start(killAfterMs);
+    loop.exec();
+    // Reaped here, so that the next command sees the process gone, not a zombie.
+    if (process.state() != QProcess::NotRunning)
+        return result;
+    result.output += QString::fromUtf8(process.readAllStandardOutput() + process.readAllStandardError());
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    return result;
+}
+
+QJsonObject TestPromotionCrash::status() const
+{
+    QStringList arguments{QStringLiteral("promotion"), QStringLiteral("status")};
+    arguments += commonArguments().mid(0, 6);
+    arguments += {QStringLiteral("--output"), QStringLiteral("json")};
+    return QJsonDocument::fromJson(console(arguments, 30000).out).object();
+}
+
+QList<QJsonObject> TestPromotionCrash::items(const char *resource) const
+{
+    const auto r = m_sandbox.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "get", resource, "-o", "json"}));
+    QList<QJsonObject> list;
+    for (const auto &item : r.json()[QLatin1String("items")].toArray())
+        list.append(item.toObject());
+    return list;
+}
+
+QJsonObject TestPromotionCrash::deploymentOf(const QString &service, const QString &colour) const
+{
+    for (const QJsonObject &deployment : items("deployments")) {
+        const QJsonObject labels = deployment[QLatin1String("metadata")][QLatin1String("labels")].toObject();
+        if (labels[QLatin1String("app")].toString() == service && labels[QLatin1String("color")].toString() == colour)
+            return deployment;
+    }
+    return {};
+}
+
+QString TestPromotionCrash::liveColour(const QString &service) const
+{
+    const auto r
+        = m_sandbox.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "get", "service", "-o", "json"}) << service);
+    return colourOf(r.json().object(), "selector");
+}
+
+bool TestPromotionCrash::isSettled(const QString &service) const
+{
+    const QJsonObject active = deploymentOf(service, liveColour(service));
+    const int desired = active[QLatin1String("spec")][QLatin1String("replicas")].toInt();
+    return desired > 0 && active[QLatin1String("status")][QLatin1String("readyReplicas")].toInt() == desired
+        && active[QLatin1String("status")][QLatin1String("updatedReplicas")].toInt() == desired;
+}
+
+void TestPromotionCrash::killedThenRecovered_data()
+{
+    QTest::addColumn<QStringList>("services");
+    QTest::addColumn<QString>("killAt"); ///< a progress line; empty: after killAfterMs
+    QTest::addColumn<QString>("interruptAt"); ///< SIGINT first (a rollback to interrupt)
+    QTest::addColumn<int>("killAfterMs");
+    QTest::addColumn<QString>("recovery"); ///< resume or abort
+
+    const QStringList one{QStringLiteral("wallet-service")};
+    const QStringList two{QStringLiteral("wallet-service"), QStringLiteral("user-service")};
+    const QString none;
+    // Each step boundary, in both directions of recovery.
+    for (const char *step : {"lock", "deploy", "ready", "health", "switch", "monitor", "scale-down", "done"}) {
+        for (const char *recovery : {"resume", "abort"}) {
+            const QString killAt = QStringLiteral("^step: %1$").arg(QLatin1String(step));
+            QTest::addRow("at %s, then %s", step, recovery)
+                << (QLatin1String(step) == QLatin1String("switch") ? two : one) << killAt << none << -1
+                << QString::fromLatin1(recovery);
+        }
+    }
+    // In the middle of the switch of a release: one Service switched, the other not.
+    const QString firstSwitched = QStringLiteral("^service/wallet-service switched from");
+    QTest::newRow("mid-switch, then resume") << two << firstSwitched << none << -1 << QStringLiteral("resume");
+    QTest::newRow("mid-switch, then abort") << two << firstSwitched << none << -1 << QStringLiteral("abort");
+    // In the middle of a rollback (Ctrl+C in the monitor window): as it starts, and after the
+    // first Service went back.
+    const QString monitoring = QStringLiteral("^step: monitor$");
+    QTest::newRow("rollback starting, then resume")
+        << two << QStringLiteral("^step: rollback$") << monitoring << -1 << QStringLiteral("resume");
+    QTest::newRow("mid-switch-back, then abort")
+        << two << QStringLiteral("^service/user-service switched from") << monitoring << -1 << QStringLiteral("abort");
+    // At arbitrary moments.
+    for (int ms : {600, 900, 1300, 1700, 2200, 2800}) {
+        const char *recovery = ms % 200 ? "abort" : "resume";
+        QTest::addRow("after %d ms, then %s", ms, recovery)
+            << two << none << none << ms << QString::fromLatin1(recovery);
+    }
+}
+
+void TestPromotionCrash::killedThenRecovered()
+{
+    QFETCH(QStringList, services);
+    QFETCH(QString, killAt);
+    QFETCH(QString, interruptAt);
+    QFETCH(int, killAfterMs);
+    QFETCH(QString, recovery);
+    ++m_run;
+    QHash<QString, QString> from;
+    QHash<QString, int> replicas;
+    QStringList images;
+    for (const QString &service : services) {
+        QTRY_VERIFY2_WITH_TIMEOUT(isSettled(service), qPrintable(service + QStringLiteral(" did not settle")), 90000);
+        from.insert(service, liveColour(service));
+        replicas.insert(service,
+                        deploymentOf(service, from[service])[QLatin1String("spec")][QLatin1String("replicas")].toInt());
+        images.append(QStringLiteral("%1=lucent/%1:9.%2.0").arg(service).arg(m_run));
+    }
+    std::vector<std::unique_ptr<InvariantSampler>> samplers;
+    std::vector<std::unique_ptr<ServiceProber>> probers;
+    for (const QString &service : services) {
+        samplers.push_back(std::make_unique<InvariantSampler>(m_client.get(), Namespace, service));
+        probers.push_back(std::make_unique<ServiceProber>(m_client.get(), Namespace, service));
+    }
+
+    const Killed killed = promoteAndKill(images, QRegularExpression(killAt), QRegularExpression(interruptAt),
+                                         killAfterMs, interruptAt.isEmpty() ? 1 : 60);
+    QVERIFY2(killed.killed, qPrintable(QStringLiteral("never killed:\n") + killed.output));
+    ++m_killPoints;
+    // The journal says what was left; an interrupted run names its step.
+    const QJsonObject journal = status();
+    const QString state = journal[QLatin1String("state")].toString();
+    QVERIFY2(state == QLatin1String("interrupted") || state == QLatin1String("finished")
+                 || state == QLatin1String("none"),
+             QJsonDocument(journal).toJson().constData());
+    const bool ours = journal[QLatin1String("promotionId")].toString().isEmpty()
+        ? false
+        : killed.output.contains(journal[QLatin1String("promotionId")].toString());
+    const bool wasRollingBack = journal[QLatin1String("step")].toString() == QLatin1String("rollback");
+    qInfo("killed at step %s (%s, %d switched)", qPrintable(journal[QLatin1String("step")].toString()),
+          qPrintable(state), journal[QLatin1String("switched")].toInt());
+
+    QStringList arguments{QStringLiteral("promotion"), recovery};
+    arguments += commonArguments();
+    arguments += {QStringLiteral("--monitor"), QStringLiteral("1")};
+    const auto recovered = console(arguments);
+    const QString output = recovered.outText() + recovered.errText();
+    // Resumed: promoted (or the interrupted rollback completed); aborted: rolled back; nothing
+    // to do when the journal had already ended.
+    const bool toNew
+        = ours && state == QLatin1String("interrupted") && recovery == QLatin1String("resume") && !wasRollingBack;
+    const bool finishedBefore = state != QLatin1String("interrupted");
+    const int expectedExit = finishedBefore || toNew ? 0 : 1;
+    QVERIFY2(
+        recovered.exitCode == expectedExit,
+        qPrintable(QStringLiteral("exit %1, expected %2\n%3").arg(recovered.exitCode).arg(expectedExit).arg(output)));
+
+    qInfo("%s: exit %d", qPrintable(recovery), recovered.exitCode);
+    const QJsonObject after = status();
+    QVERIFY2(after[QLatin1String("state")].toString() == QLatin1String("finished")
+                 || (state == QLatin1String("none") && after[QLatin1String("state")].toString() == state),
+             QJsonDocument(after).toJson().constData());
+    const bool promotedBefore
+        = finishedBefore && ours && journal[QLatin1String("step")].toString() == QLatin1String("done");
+    for (int i = 0; i < services.size(); ++i) {
+        const QString &service = services[i];
+        const QString colour = liveColour(service);
+        const QString expected = toNew || promotedBefore ? Release::otherColour(from[service]) : from[service];
+        QVERIFY2(colour == expected,
+                 qPrintable(QStringLiteral("%1 serves %2, expected %3\n%4").arg(service, colour, expected, output)));
+        const QJsonObject serving = deploymentOf(service, colour);
+        QCOMPARE(serving[QLatin1String("spec")][QLatin1String("replicas")].toInt(), replicas[service]);
+        QCOMPARE(serving[QLatin1String("status")][QLatin1String("readyReplicas")].toInt(), replicas[service]);
+        const QJsonObject other = deploymentOf(service, Release::otherColour(colour));
+        QVERIFY2(other.isEmpty() || other[QLatin1String("spec")][QLatin1String("replicas")].toInt() == 0,
+                 qPrintable(service + QStringLiteral(": the other colour still runs\n") + output));
+        QVERIFY2(samplers[std::size_t(i)]->violations.isEmpty(),
+                 qPrintable(samplers[std::size_t(i)]->violations.join(QLatin1Char('\n'))));
+        QVERIFY2(probers[std::size_t(i)]->failures.isEmpty(),
+                 qPrintable(probers[std::size_t(i)]->failures.join(QLatin1Char('\n'))));
+        m_samples += samplers[std::size_t(i)]->samples;
+        m_probes += probers[std::size_t(i)]->probes;
+    }
+}
+
+void TestPromotionCrash::historyListsThisMachinesPromotions()
+{
+    QStringList arguments{QStringLiteral("promotion"), QStringLiteral("history")};
+    arguments += commonArguments().mid(0, 6);
+    arguments += {QStringLiteral("--output"), QStringLiteral("json")};
+    const auto r = console(arguments, 30000);
+    QCOMPARE(r.exitCode, 0);
+    const QStringList lines = r.outText().trimmed().split(QLatin1Char('\n'));
+    QVERIFY2(lines.size() >= m_killPoints / 2, qPrintable(r.outText()));
+    QString previous;
+    for (const QString &line : lines) {
+        const QJsonObject journal = QJsonDocument::fromJson(line.toUtf8()).object();
+        QCOMPARE(journal[QLatin1String("environment")].toString(), QStringLiteral("staging"));
+        const QString updated = journal[QLatin1String("updated")].toString();
+        QVERIFY(previous.isEmpty() || updated <= previous); // newest first
+        previous = updated;
+    }
+}
+
+void TestPromotionCrash::cleanupTestCase()
+{
+    qInfo("%d kill points, %d Endpoints samples and %d service proxy probes, none empty, mixed or failed", m_killPoints,
+          m_samples, m_probes);
+}
+
+QTEST_GUILESS_MAIN(TestPromotionCrash)
+#include "tst_promotioncrash.moc"
