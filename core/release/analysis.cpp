@@ -63,11 +63,18 @@ QString MetricRun::sentence() const
         .arg(analysisVerdictName(verdict()));
 }
 
-QList<AnalysisMetric> defaultAnalysis(const QString &namespaceName, const QString &service, const QString &colour,
-                                      int count, int intervalSeconds)
+QString versionLabel(const QString &image)
 {
-    const QString selector
-        = QStringLiteral("namespace=\"%1\",app=\"%2\",color=\"%3\"").arg(namespaceName, service, colour);
+    const qsizetype slash = image.lastIndexOf(QLatin1Char('/'));
+    const qsizetype colon = image.lastIndexOf(QLatin1Char(':'));
+    return colon > slash ? image.mid(colon + 1) : QStringLiteral("latest");
+}
+
+QList<AnalysisMetric> defaultAnalysis(const QString &namespaceName, const QString &service, const QString &colour,
+                                      const QString &version, int count, int intervalSeconds)
+{
+    const QString selector = QStringLiteral("namespace=\"%1\",app=\"%2\",color=\"%3\",version=\"%4\"")
+                                 .arg(namespaceName, service, colour, version);
     AnalysisMetric errors{QStringLiteral("error-ratio"),
                           // A healthy colour has no 5xx series at all: its errors count as 0, not as
                           // "no data", while no traffic at all still answers nothing.

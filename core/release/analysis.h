@@ -49,11 +49,17 @@ struct MetricRun {
     QString sentence() const;
 };
 
-/// The default analysis of @p service's @p colour in @p namespaceName, with the thresholds of
-/// the platform's HighErrorRate (5xx ratio above 0.1) and HighResponseTime (p95 above 1 s)
-/// rules, and a minimum request rate so that a colour without traffic is not called healthy.
+/// The "version" label the scrape configuration gives a pod's series: its image's tag (the text
+/// after the last ':' of the name's last path segment; "latest" without one).
+QString versionLabel(const QString &image);
+
+/// The default analysis of the pods of @p service in @p colour running @p version in
+/// @p namespaceName, with the thresholds of the platform's HighErrorRate (5xx ratio above 0.1)
+/// and HighResponseTime (p95 above 1 s) rules, and a minimum request rate so that a colour
+/// without traffic is not called healthy. The version keeps out the series that pods of an
+/// earlier promotion of the same colour left in the rate window.
 QList<AnalysisMetric> defaultAnalysis(const QString &namespaceName, const QString &service, const QString &colour,
-                                      int count = 3, int intervalSeconds = 10);
+                                      const QString &version, int count = 3, int intervalSeconds = 10);
 
 /// Several metrics' verdicts combined: failed if any failed, inconclusive if any is, passed
 /// once all passed.

@@ -430,8 +430,9 @@ QList<AnalysisMetric> PromotionEngine::analysisMetrics(int count) const
 {
     QList<AnalysisMetric> metrics;
     for (const PlannedService &planned : m_plan.services) {
-        for (AnalysisMetric metric : defaultAnalysis(m_plan.request.namespaceName, planned.service,
-                                                     planned.standbyColour, count, m_options.analysisIntervalSeconds)) {
+        for (AnalysisMetric metric :
+             defaultAnalysis(m_plan.request.namespaceName, planned.service, planned.standbyColour,
+                             versionLabel(planned.toImage), count, m_options.analysisIntervalSeconds)) {
             metric.name = planned.service + QLatin1Char(' ') + metric.name;
             metrics.append(metric);
         }

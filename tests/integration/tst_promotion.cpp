@@ -3,6 +3,7 @@
 // Endpoints sampled throughout for the invariant (never empty, never two colours).
 
 #include "kubetesthelpers.h"
+#include "promotionfixture.h"
 #include "sandboxprocess.h"
 #include "servicewatchers.h"
 
@@ -48,7 +49,6 @@ private Q_SLOTS:
     void aReleaseOfSixServicesSwitchesTogether();
     void headlessPromoteExitCodes();
     void aViewerIsForbiddenBeforeAnyChange();
-    void analysisPassesAHealthyColourAndRollsBackErrors();
 
 private:
     QJsonObject lease() const;
@@ -190,11 +190,7 @@ void TestPromotion::aRenewalThatFindsTheLockTakenSaysLost()
 
 QList<QJsonObject> TestPromotion::items(const char *resource) const
 {
-    QList<QJsonObject> list;
-    const auto r = m_sandbox.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "get", resource, "-o", "json"}));
-    for (const auto &item : r.json()[QLatin1String("items")].toArray())
-        list.append(item.toObject());
-    return list;
+    return Lucent::Tests::listed(m_sandbox, Namespace, resource);
 }
 
 bool TestPromotion::deployGreenWallet()
@@ -305,55 +301,29 @@ Release::PromotionPlan TestPromotion::plan(const QString &service, const QString
 
 bool TestPromotion::rolledOut(const QString &deployment) const
 {
-    const auto r = m_sandbox.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "rollout", "status", "--timeout=60s"})
-                                         << QStringLiteral("deploy/") + deployment,
-                                     70000);
-    return r.exitCode == 0;
+    return Lucent::Tests::rolledOut(m_sandbox, Namespace, deployment);
 }
 
 QJsonObject TestPromotion::object(const char *resource, const QString &name) const
 {
-    const auto r
-        = m_sandbox.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "get", resource, "-o", "json"}) << name);
-    return r.exitCode == 0 ? r.json().object() : QJsonObject();
+    return Lucent::Tests::fetched(m_sandbox, Namespace, resource, name);
 }
 
 std::pair<Release::PromotionOutcome, QString> TestPromotion::run(Release::PromotionEngine &engine)
 {
     m_progress.clear();
-    connect(&engine, &Release::PromotionEngine::progress, &engine, [this](const QString &line) {
-        qInfo("  %s", qPrintable(line));
-        m_progress.append(line);
-    });
-    QSignalSpy finished(&engine, &Release::PromotionEngine::finished);
-    engine.start();
-    if (!finished.wait(120000))
-        return {Release::PromotionOutcome::Inconsistent, QStringLiteral("the promotion did not end in 120 s")};
-    return {finished.constFirst().at(0).value<Release::PromotionOutcome>(), finished.constFirst().at(1).toString()};
+    return Lucent::Tests::runPromotion(engine, &m_progress);
 }
 
 namespace {
 
 Release::PromotionOptions quickOptions(const QString &identity, int monitorSeconds = 2)
 {
-    Release::PromotionOptions options;
-    options.identity = identity;
-    options.monitorSeconds = monitorSeconds;
-    options.scaleDownDelaySeconds = 1;
-    options.readyTimeoutSeconds = 90;
-    options.pollMs = 200;
-    return options;
+    return Lucent::Tests::quickPromotionOptions(identity, monitorSeconds);
 }
 
-QString selectorColour(const QJsonObject &service)
-{
-    return service[QLatin1String("spec")][QLatin1String("selector")][QLatin1String("color")].toString();
-}
-
-int specReplicas(const QJsonObject &deployment)
-{
-    return deployment[QLatin1String("spec")][QLatin1String("replicas")].toInt();
-}
+using Lucent::Tests::selectorColour;
+using Lucent::Tests::specReplicas;
 
 } // namespace
 
@@ -631,55 +601,5 @@ void TestPromotion::aViewerIsForbiddenBeforeAnyChange()
 // With the sandbox's real Prometheus: the standby colour's error ratio, p95 latency and
 // request rate decide. A healthy image is promoted; an -errors image (about 30 % 5xx) is
 // rolled back before any Service is switched.
-void TestPromotion::analysisPassesAHealthyColourAndRollsBackErrors()
-{
-    SandboxProcess withPrometheus{{QStringLiteral("--prometheus"), QStringLiteral("--speed"), QStringLiteral("20")}};
-    QVERIFY2(withPrometheus.start(), qPrintable(withPrometheus.error()));
-    const auto project = Environment::ProjectConfig::load(withPrometheus.projectFile());
-    const auto *staging = project.environment(QStringLiteral("staging"));
-    QVERIFY(staging && !staging->prometheusUrl.isEmpty());
-    QString error;
-    const auto connection = Lucent::Tests::connectionFor(withPrometheus.kubeconfig(), staging->context, {}, &error);
-    QVERIFY2(connection, qPrintable(error));
-    Kube::KubeClient client(*connection);
-    Prometheus::PrometheusClient prometheus{QUrl(staging->prometheusUrl)};
-    const auto planFor = [&](const QString &service, const QString &image) {
-        QList<QJsonObject> services, deployments;
-        for (auto [resource, list] : {std::pair{"services", &services}, std::pair{"deployments", &deployments}}) {
-            const auto r
-                = withPrometheus.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "get", resource, "-o", "json"}));
-            for (const auto &item : r.json()[QLatin1String("items")].toArray())
-                list->append(item.toObject());
-        }
-        return Release::planPromotion(
-            {QStringLiteral("p-analysis"), QStringLiteral("staging"), Namespace, {{service, image, {}}}}, services,
-            deployments);
-    };
-    auto options = quickOptions(QStringLiteral("ci@runner-3"));
-    options.analysis = true;
-    options.analysisInitialDelaySeconds = 15; // discovery and two scrapes of the new pods at 5 s
-    options.analysisIntervalSeconds = 4;
-    options.analysisCount = 3;
-
-    const auto errors = planFor(QStringLiteral("wallet-service"), QStringLiteral("lucent/wallet-service:2.1.1-errors"));
-    QVERIFY2(errors.isValid(), qPrintable(errors.problems.join(QLatin1Char('\n'))));
-    Release::PromotionEngine failing(&client, errors, options);
-    failing.setPrometheus(&prometheus);
-    auto [outcome, sentence] = run(failing);
-    QVERIFY2(outcome == Release::PromotionOutcome::RolledBack, qPrintable(sentence));
-    QVERIFY2(sentence.contains(QStringLiteral("error-ratio")) && sentence.contains(QStringLiteral("is failed")),
-             qPrintable(sentence));
-    const auto wallet = withPrometheus.kubectl(
-        Lucent::Tests::args({"-n", "lucent-staging", "get", "service", "wallet-service", "-o", "json"}));
-    QCOMPARE(selectorColour(wallet.json().object()), QStringLiteral("blue"));
-
-    const auto healthy = planFor(QStringLiteral("user-service"), QStringLiteral("lucent/user-service:1.6.0"));
-    QVERIFY2(healthy.isValid(), qPrintable(healthy.problems.join(QLatin1Char('\n'))));
-    Release::PromotionEngine passing(&client, healthy, options);
-    passing.setPrometheus(&prometheus);
-    std::tie(outcome, sentence) = run(passing);
-    QVERIFY2(outcome == Release::PromotionOutcome::Promoted, qPrintable(sentence));
-}
-
 QTEST_GUILESS_MAIN(TestPromotion)
 #include "tst_promotion.moc"

@@ -24,6 +24,7 @@ private Q_SLOTS:
     void aMinimumRateWantsTraffic();
     void combinedVerdicts();
     void defaultsUseTheAlertRulesThresholds();
+    void versionLabelIsTheImageTag();
 };
 
 namespace {
@@ -139,15 +140,25 @@ void TestAnalysis::combinedVerdicts()
 void TestAnalysis::defaultsUseTheAlertRulesThresholds()
 {
     const auto metrics = Release::defaultAnalysis(QStringLiteral("lucent-staging"), QStringLiteral("wallet-service"),
-                                                  QStringLiteral("green"));
+                                                  QStringLiteral("green"), QStringLiteral("2.2.0"));
     QCOMPARE(metrics.size(), 3);
     QCOMPARE(metrics[0].threshold, 0.1); // HighErrorRate
     QCOMPARE(metrics[1].threshold, 1.0); // HighResponseTime
     QCOMPARE(metrics[2].bound, AnalysisMetric::Bound::Above);
     for (const auto &metric : metrics)
         QVERIFY2(metric.query.contains(QStringLiteral("color=\"green\""))
-                     && metric.query.contains(QStringLiteral("app=\"wallet-service\"")),
+                     && metric.query.contains(QStringLiteral("app=\"wallet-service\""))
+                     && metric.query.contains(QStringLiteral("version=\"2.2.0\"")),
                  qPrintable(metric.query));
+}
+
+void TestAnalysis::versionLabelIsTheImageTag()
+{
+    QCOMPARE(Release::versionLabel(QStringLiteral("lucent/wallet-service:2.2.0")), QStringLiteral("2.2.0"));
+    QCOMPARE(Release::versionLabel(QStringLiteral("mirror.example:5000/lucent/wallet-service:2.2.0-rc1")),
+             QStringLiteral("2.2.0-rc1"));
+    QCOMPARE(Release::versionLabel(QStringLiteral("mirror.example:5000/lucent/wallet-service")),
+             QStringLiteral("latest"));
 }
 
 QTEST_GUILESS_MAIN(TestAnalysis)

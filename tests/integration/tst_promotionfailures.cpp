@@ -1,0 +1,262 @@
+// Promotions that must fail, against lucent-sandbox with its real Prometheus: a standby whose
+// metrics fail the analysis (-errors, -slow), a new colour that breaks during the monitor
+// window, a Service edited by a teammate while the promotion runs. Each rolls back with the
+// Services' Endpoints sampled (never empty, never two colours) and the Services probed through
+// the API server's service proxy (no failed request).
+
+#include "kubetesthelpers.h"
+#include "promotionfixture.h"
+#include "sandboxprocess.h"
+#include "servicewatchers.h"
+
+#include "core/environment/projectconfig.h"
+#include "core/kube/kubeclient.h"
+#include "core/kube/kubereply.h"
+#include "core/kube/resourcetype.h"
+#include "core/prometheus/prometheusclient.h"
+#include "core/release/promotionengine.h"
+#include "core/release/promotionplan.h"
+
+#include <QtTest>
+
+#include <memory>
+
+using namespace Lucent::Core;
+using Lucent::Tests::InvariantSampler;
+using Lucent::Tests::SandboxProcess;
+using Lucent::Tests::ServiceProber;
+
+namespace {
+
+const QString Namespace = QStringLiteral("lucent-staging");
+
+/// The fewest ready replicas a Deployment had while sampled every 200 ms.
+class ReadySampler : public QObject
+{
+public:
+    ReadySampler(Kube::KubeClient *client, QString deployment)
+        : m_client(client)
+        , m_deployment(std::move(deployment))
+    {
+        connect(&m_timer, &QTimer::timeout, this, [this] {
+            auto *reply = m_client->get(Kube::ResourceType::deployments(), Namespace, m_deployment);
+            connect(reply, &Kube::KubeReply::finished, this, [this, reply] {
+                if (reply->error().isError())
+                    return;
+                ++samples;
+                minimum
+                    = std::min(minimum, reply->json()[QLatin1String("status")][QLatin1String("readyReplicas")].toInt());
+            });
+        });
+        m_timer.start(200);
+    }
+    int samples = 0;
+    int minimum = std::numeric_limits<int>::max();
+
+private:
+    Kube::KubeClient *m_client;
+    QString m_deployment;
+    QTimer m_timer;
+};
+
+} // namespace
+
+class TestPromotionFailures : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void analysisRollsBackErrorsAndSlownessAndPassesAHealthyColour();
+    void aFaultInTheMonitorWindowRollsBackWithTheOldColourAtFullScale();
+    void aServiceEditedDuringThePromotionStopsTheSwitchWithoutOverwritingIt();
+
+private:
+    Release::PromotionPlan plan(const QList<Release::RequestedImage> &images) const;
+    struct Watched {
+        std::vector<std::unique_ptr<InvariantSampler>> samplers;
+        std::vector<std::unique_ptr<ServiceProber>> probers;
+    };
+    Watched watch(const QStringList &services) const;
+    /// Every sample held the invariant and every probe succeeded.
+    static bool clean(const Watched &watched, QString *why);
+
+    SandboxProcess m_sandbox{{QStringLiteral("--prometheus"), QStringLiteral("--speed"), QStringLiteral("20")}};
+    std::unique_ptr<Kube::KubeClient> m_client;
+    std::unique_ptr<Prometheus::PrometheusClient> m_prometheus;
+};
+
+void TestPromotionFailures::initTestCase()
+{
+    QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.error()));
+    const auto project = Environment::ProjectConfig::load(m_sandbox.projectFile());
+    const auto *staging = project.environment(QStringLiteral("staging"));
+    QVERIFY(staging && !staging->prometheusUrl.isEmpty());
+    QString error;
+    const auto connection = Lucent::Tests::connectionFor(m_sandbox.kubeconfig(), staging->context, {}, &error);
+    QVERIFY2(connection, qPrintable(error));
+    m_client = std::make_unique<Kube::KubeClient>(*connection);
+    m_prometheus = std::make_unique<Prometheus::PrometheusClient>(QUrl(staging->prometheusUrl));
+}
+
+Release::PromotionPlan TestPromotionFailures::plan(const QList<Release::RequestedImage> &images) const
+{
+    for (const Release::RequestedImage &image : images) {
+        if (!Lucent::Tests::rolledOut(m_sandbox, Namespace, image.service))
+            qWarning("%s is not rolled out", qPrintable(image.service));
+    }
+    return Release::planPromotion(
+        {QStringLiteral("p-%1").arg(QDateTime::currentMSecsSinceEpoch()), QStringLiteral("staging"), Namespace, images},
+        Lucent::Tests::listed(m_sandbox, Namespace, "services"),
+        Lucent::Tests::listed(m_sandbox, Namespace, "deployments"));
+}
+
+TestPromotionFailures::Watched TestPromotionFailures::watch(const QStringList &services) const
+{
+    Watched watched;
+    for (const QString &service : services) {
+        watched.samplers.push_back(std::make_unique<InvariantSampler>(m_client.get(), Namespace, service));
+        watched.probers.push_back(std::make_unique<ServiceProber>(m_client.get(), Namespace, service));
+    }
+    return watched;
+}
+
+bool TestPromotionFailures::clean(const Watched &watched, QString *why)
+{
+    int probes = 0;
+    for (const auto &sampler : watched.samplers)
+        *why += sampler->violations.join(QLatin1Char('\n'));
+    for (const auto &prober : watched.probers) {
+        *why += prober->failures.join(QLatin1Char('\n'));
+        probes += prober->probes;
+    }
+    qInfo("%d probes through the service proxy", probes);
+    return why->isEmpty() && probes > 0;
+}
+
+void TestPromotionFailures::analysisRollsBackErrorsAndSlownessAndPassesAHealthyColour()
+{
+    auto options = Lucent::Tests::quickPromotionOptions(QStringLiteral("ci@runner-3"));
+    options.analysis = true;
+    options.analysisInitialDelaySeconds = 15; // discovery and two scrapes of the new pods at 5 s
+    options.analysisIntervalSeconds = 4;
+    options.analysisCount = 3;
+    const struct {
+        const char *image;
+        const char *failingMetric; ///< nullptr: passes
+    } cases[] = {
+        {"lucent/wallet-service:2.1.1-errors", "error-ratio"},
+        {"lucent/wallet-service:2.1.2-slow", "p95-latency"},
+        {"lucent/wallet-service:2.1.3", nullptr},
+    };
+    for (const auto &c : cases) {
+        const auto planned = plan({{QStringLiteral("wallet-service"), QLatin1String(c.image), {}}});
+        QVERIFY2(planned.isValid(), qPrintable(planned.problems.join(QLatin1Char('\n'))));
+        const Watched watched = watch({QStringLiteral("wallet-service")});
+        Release::PromotionEngine engine(m_client.get(), planned, options);
+        engine.setPrometheus(m_prometheus.get());
+        const auto [outcome, sentence] = Lucent::Tests::runPromotion(engine);
+        const QString colour = Lucent::Tests::selectorColour(
+            Lucent::Tests::fetched(m_sandbox, Namespace, "service", QStringLiteral("wallet-service")));
+        if (c.failingMetric) {
+            QVERIFY2(outcome == Release::PromotionOutcome::RolledBack, qPrintable(sentence));
+            QVERIFY2(sentence.contains(QLatin1String(c.failingMetric)) && sentence.contains(QStringLiteral("failed")),
+                     qPrintable(sentence));
+            QCOMPARE(colour, planned.services.constFirst().activeColour);
+        } else {
+            QVERIFY2(outcome == Release::PromotionOutcome::Promoted, qPrintable(sentence));
+            QCOMPARE(colour, planned.services.constFirst().standbyColour);
+        }
+        QString why;
+        QVERIFY2(clean(watched, &why), qPrintable(why));
+    }
+}
+
+// An application that breaks after the switch: one of the new colour's pods starts failing its
+// readiness probe during the monitor window. The engine rolls back on its own; the old colour
+// kept its full size throughout, so it takes the traffic back at once.
+void TestPromotionFailures::aFaultInTheMonitorWindowRollsBackWithTheOldColourAtFullScale()
+{
+    const auto planned = plan({{QStringLiteral("play-service"), QStringLiteral("lucent/play-service:1.4.0"), {}}});
+    QVERIFY2(planned.isValid(), qPrintable(planned.problems.join(QLatin1Char('\n'))));
+    const auto &service = planned.services.constFirst();
+    const Watched watched = watch({service.service});
+    const ReadySampler oldColour(m_client.get(), service.activeDeployment);
+    QString faulted;
+    Release::PromotionEngine engine(m_client.get(), planned,
+                                    Lucent::Tests::quickPromotionOptions(QStringLiteral("ci@runner-5"), 60));
+    connect(&engine, &Release::PromotionEngine::stepChanged, &engine, [&](Release::PromotionStep step) {
+        if (step != Release::PromotionStep::Monitoring)
+            return;
+        for (const QJsonObject &pod : Lucent::Tests::listed(m_sandbox, Namespace, "pods")) {
+            const QJsonObject labels = pod[QLatin1String("metadata")][QLatin1String("labels")].toObject();
+            if (labels[QLatin1String("app")] == service.service
+                && labels[QLatin1String("color")] == service.standbyColour) {
+                faulted = pod[QLatin1String("metadata")][QLatin1String("name")].toString();
+                break;
+            }
+        }
+        m_sandbox.kubectl(QStringList{QStringLiteral("-n"), Namespace, QStringLiteral("annotate"),
+                                      QStringLiteral("pod"), faulted, QStringLiteral("lucent-sandbox/fault=unready")});
+    });
+    const auto [outcome, sentence] = Lucent::Tests::runPromotion(engine);
+    QVERIFY2(!faulted.isEmpty(), "no pod of the new colour to break");
+    QVERIFY2(outcome == Release::PromotionOutcome::RolledBack, qPrintable(sentence));
+    QVERIFY2(sentence.contains(QStringLiteral("during the monitor window")), qPrintable(sentence));
+    QCOMPARE(Lucent::Tests::selectorColour(Lucent::Tests::fetched(m_sandbox, Namespace, "service", service.service)),
+             service.activeColour);
+    QVERIFY(oldColour.samples > 3);
+    QCOMPARE(oldColour.minimum, service.replicas); // never below full size, from the start to the end
+    QCOMPARE(Lucent::Tests::specReplicas(
+                 Lucent::Tests::fetched(m_sandbox, Namespace, "deployment", service.standbyDeployment)),
+             0);
+    QString why;
+    QVERIFY2(clean(watched, &why), qPrintable(why));
+}
+
+// A release of two services; while the standby is checked, a teammate edits the second Service.
+// The first switches, the second's precondition refuses (its edit is kept, never overwritten),
+// and the first is switched back: all or none.
+void TestPromotionFailures::aServiceEditedDuringThePromotionStopsTheSwitchWithoutOverwritingIt()
+{
+    const auto planned
+        = plan({{QStringLiteral("task-service"), QStringLiteral("lucent/task-service:1.1.0"), {}},
+                {QStringLiteral("portfolio-service"), QStringLiteral("lucent/portfolio-service:2.0.0"), {}}});
+    QVERIFY2(planned.isValid(), qPrintable(planned.problems.join(QLatin1Char('\n'))));
+    const Watched watched = watch({QStringLiteral("task-service"), QStringLiteral("portfolio-service")});
+    Release::PromotionEngine engine(m_client.get(), planned,
+                                    Lucent::Tests::quickPromotionOptions(QStringLiteral("ci@runner-6")));
+    bool edited = false;
+    connect(&engine, &Release::PromotionEngine::stepChanged, &engine, [&](Release::PromotionStep step) {
+        if (step != Release::PromotionStep::CheckingHealth || edited)
+            return;
+        edited = m_sandbox
+                     .kubectl(Lucent::Tests::args({"-n", "lucent-staging", "annotate", "service", "portfolio-service",
+                                                   "team/note=edited during the promotion"}))
+                     .exitCode
+            == 0;
+    });
+    QStringList progress;
+    const auto [outcome, sentence] = Lucent::Tests::runPromotion(engine, &progress);
+    QVERIFY(edited);
+    QVERIFY2(outcome == Release::PromotionOutcome::RolledBack, qPrintable(sentence));
+    QVERIFY2(sentence.contains(QStringLiteral("changed after the plan read it")), qPrintable(sentence));
+    const QString all = progress.join(QLatin1Char('\n'));
+    QVERIFY2(all.contains(QStringLiteral("service/task-service switched from")), qPrintable(all));
+    for (const auto &service : planned.services) {
+        const QJsonObject live = Lucent::Tests::fetched(m_sandbox, Namespace, "service", service.service);
+        QCOMPARE(Lucent::Tests::selectorColour(live), service.activeColour);
+        QCOMPARE(Lucent::Tests::specReplicas(
+                     Lucent::Tests::fetched(m_sandbox, Namespace, "deployment", service.standbyDeployment)),
+                 0);
+    }
+    const QJsonObject portfolio
+        = Lucent::Tests::fetched(m_sandbox, Namespace, "service", QStringLiteral("portfolio-service"));
+    QCOMPARE(portfolio[QLatin1String("metadata")][QLatin1String("annotations")][QLatin1String("team/note")].toString(),
+             QStringLiteral("edited during the promotion"));
+    QString why;
+    QVERIFY2(clean(watched, &why), qPrintable(why));
+}
+
+QTEST_GUILESS_MAIN(TestPromotionFailures)
+#include "tst_promotionfailures.moc"
