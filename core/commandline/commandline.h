@@ -45,6 +45,8 @@ struct CommandLine {
     int scaleDownDelaySeconds = 30;
     QString outputFormat = QStringLiteral("text"); ///< text or json (JSON lines)
     bool promoteAnalysis = true; ///< --analysis default|none
+    bool pauseOnInconclusive = false; ///< --on-inconclusive pause
+    bool acknowledgeAlerts = false; ///< --acknowledge-alerts: firing alerts do not stop it
     QString promotionCommand; ///< "promotion status|resume|abort|history"
 
     static CommandLine parse(const QStringList &arguments);

@@ -81,6 +81,13 @@ CommandLine parsePromote(const QStringList &arguments, bool rollback)
                                       QStringLiteral("default (the standby colour's error ratio, p95 latency and "
                                                      "request rate from the environment's Prometheus) or none."),
                                       QStringLiteral("MODE"), QStringLiteral("default"));
+    const QCommandLineOption onInconclusive(
+        QStringLiteral("on-inconclusive"),
+        QStringLiteral("rollback (default) or pause (exit 3; 'promotion resume' or 'abort' decides) when the "
+                       "analysis has no data."),
+        QStringLiteral("ACTION"), QStringLiteral("rollback"));
+    const QCommandLineOption acknowledge(QStringLiteral("acknowledge-alerts"),
+                                         QStringLiteral("Promote although alerts of these services fire (recorded)."));
     const QCommandLineOption config(QStringLiteral("config"), QStringLiteral("The project file (lucent.yaml)."),
                                     QStringLiteral("file"));
     const QCommandLineOption kubeconfig(QStringLiteral("kubeconfig"),
@@ -90,8 +97,8 @@ CommandLine parsePromote(const QStringList &arguments, bool rollback)
                                      QStringLiteral("A service to roll back (repeatable; default: every service with "
                                                     "a standby colour)."),
                                      QStringLiteral("SERVICE"));
-    parser.addOptions(
-        {help, env, rollback ? service : image, yes, confirm, monitor, delay, output, analysis, config, kubeconfig});
+    parser.addOptions({help, env, rollback ? service : image, yes, confirm, monitor, delay, output, analysis,
+                       onInconclusive, acknowledge, config, kubeconfig});
 
     CommandLine result;
     auto failWith = [&](const QString &sentence) {
@@ -119,8 +126,8 @@ CommandLine parsePromote(const QStringList &arguments, bool rollback)
                                   "or Ctrl+C.\n"))
                 + QStringLiteral(
                     "Exit codes: 0 promoted; 1 failed and rolled back (or refused before any change); 2 "
-                    "usage or configuration; 4 another promotion holds the lock; 5 a permission is missing; "
-                    "6 the rollback failed, a human must act."));
+                    "usage or configuration; 3 paused for a decision (--on-inconclusive pause); 4 another "
+                    "promotion holds the lock; 5 a permission is missing; 6 the rollback failed, a human must act."));
         return result;
     }
     if (!parser.positionalArguments().isEmpty())
@@ -147,6 +154,12 @@ CommandLine parsePromote(const QStringList &arguments, bool rollback)
     if (parser.value(analysis) != QLatin1String("default") && parser.value(analysis) != QLatin1String("none"))
         return failWith(QStringLiteral("--analysis takes default or none, not '%1'.").arg(parser.value(analysis)));
     result.promoteAnalysis = parser.value(analysis) == QLatin1String("default");
+    if (parser.value(onInconclusive) != QLatin1String("rollback")
+        && parser.value(onInconclusive) != QLatin1String("pause"))
+        return failWith(
+            QStringLiteral("--on-inconclusive takes rollback or pause, not '%1'.").arg(parser.value(onInconclusive)));
+    result.pauseOnInconclusive = parser.value(onInconclusive) == QLatin1String("pause");
+    result.acknowledgeAlerts = parser.isSet(acknowledge);
     result.promoteYes = parser.isSet(yes);
     result.promoteConfirm = parser.value(confirm);
     result.config = parser.value(config);
@@ -208,6 +221,8 @@ int runPromoteCommand(const CommandLine &options, std::FILE *out, std::FILE *err
     engineOptions.monitorSeconds = options.monitorSeconds;
     engineOptions.scaleDownDelaySeconds = options.scaleDownDelaySeconds;
     engineOptions.analysis = options.promoteAnalysis;
+    engineOptions.alertsAcknowledged = options.acknowledgeAlerts;
+    engineOptions.pauseOnInconclusive = options.pauseOnInconclusive;
     engineOptions.journalDirectory = Release::promotionJournalDirectory();
     // Every change goes to audit.jsonl and, as Events on the Services, to `kubectl events`.
     Audit::AuditTrail audit(environment->context);

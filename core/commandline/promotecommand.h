@@ -11,6 +11,7 @@ enum PromoteExit {
     Promoted = 0,
     FailedRolledBack = 1, ///< failed (or refused by validation) and every Service serves its old colour
     UsageOrConfiguration = 2,
+    Paused = 3, ///< the analysis was inconclusive (--on-inconclusive pause): resume or abort decides
     LockHeld = 4, ///< another promotion holds the namespace's lock; nothing was changed
     Forbidden = 5, ///< a permission the promotion needs is missing (named); nothing was changed
     Inconsistent = 6, ///< the rollback failed: a human must act; the message says what is left

@@ -38,6 +38,8 @@ QString stateOf(const QJsonObject &lease, const PromotionJournal &journal)
         && !Release::holderProcessIsGone(lease);
     if (live)
         return QStringLiteral("running");
+    if (!journal.paused.isEmpty())
+        return QStringLiteral("paused");
     return journal.isFinished() ? QStringLiteral("finished") : QStringLiteral("interrupted");
 }
 
@@ -84,6 +86,10 @@ int status(const Target &target, const CommandLine &options, std::FILE *out, std
         lines.append(QStringLiteral("Outcome: %1. %2").arg(journal.outcome, journal.message).trimmed());
     if (state == QLatin1String("running"))
         lines.append(QStringLiteral("Held by %1.").arg(holder.describe()));
+    else if (state == QLatin1String("paused"))
+        lines.append(QStringLiteral("Paused for a decision: %1 'lucent-console promotion resume --env %2' switches; "
+                                    "'lucent-console promotion abort --env %2' rolls back.")
+                         .arg(journal.paused, target.environment.name));
     else if (state == QLatin1String("interrupted"))
         lines.append(
             QStringLiteral("Its process is gone (last holder: %1). Complete it with 'lucent-console promotion "
@@ -166,6 +172,7 @@ int recover(const Target &target, const CommandLine &options, std::FILE *out, st
     engineOptions.monitorSeconds = options.monitorSeconds;
     engineOptions.scaleDownDelaySeconds = options.scaleDownDelaySeconds;
     engineOptions.analysis = options.promoteAnalysis;
+    engineOptions.alertsAcknowledged = options.acknowledgeAlerts;
     engineOptions.journalDirectory = Release::promotionJournalDirectory();
     Audit::AuditTrail audit(target.environment.context);
     audit.attach(&client, target.user());
@@ -211,7 +218,9 @@ CommandLine parsePromotion(const QStringList &arguments)
     const QCommandLineOption analysis(QStringLiteral("analysis"),
                                       QStringLiteral("resume: default (the new colour's metrics) or none."),
                                       QStringLiteral("MODE"), QStringLiteral("default"));
-    parser.addOptions({help, env, output, config, kubeconfig, yes, confirm, monitor, delay, analysis});
+    const QCommandLineOption acknowledge(QStringLiteral("acknowledge-alerts"),
+                                         QStringLiteral("resume: go on although alerts of these services fire."));
+    parser.addOptions({help, env, output, config, kubeconfig, yes, confirm, monitor, delay, analysis, acknowledge});
     CommandLine result;
     auto failWith = [&](const QString &sentence) {
         result.action = CommandLine::Action::Fail;
@@ -230,7 +239,7 @@ CommandLine parsePromotion(const QStringList &arguments)
                            "status: who holds the promotion lock and what the journal says (running, interrupted, "
                            "finished).\nresume: completes an interrupted promotion from the cluster's journal.\n"
                            "abort: rolls an interrupted promotion back.\nhistory: this machine's promotions in the "
-                           "environment.\nExit codes as for promote: 0, 1, 2, 4, 5, 6."));
+                           "environment.\nExit codes as for promote: 0, 1, 2, 3, 4, 5, 6."));
         return result;
     }
     if (!known)
@@ -252,6 +261,7 @@ CommandLine parsePromotion(const QStringList &arguments)
     if (parser.value(analysis) != QLatin1String("default") && parser.value(analysis) != QLatin1String("none"))
         return failWith(QStringLiteral("--analysis takes default or none, not '%1'.").arg(parser.value(analysis)));
     result.promoteAnalysis = parser.value(analysis) == QLatin1String("default");
+    result.acknowledgeAlerts = parser.isSet(acknowledge);
     result.promoteYes = parser.isSet(yes);
     result.promoteConfirm = parser.value(confirm);
     result.config = parser.value(config);

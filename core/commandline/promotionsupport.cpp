@@ -149,9 +149,11 @@ int runEngine(Release::PromotionEngine &engine, const Printer &print, const std:
                      [&](Release::PromotionOutcome outcome, const QString &) {
                          switch (outcome) {
                          case Release::PromotionOutcome::Promoted: exitCode = Promoted; break;
-                         case Release::PromotionOutcome::RolledBack: exitCode = FailedRolledBack; break;
+                         case Release::PromotionOutcome::RolledBack:
+                         case Release::PromotionOutcome::Refused: exitCode = FailedRolledBack; break;
                          case Release::PromotionOutcome::LockHeld: exitCode = LockHeld; break;
                          case Release::PromotionOutcome::Forbidden: exitCode = Forbidden; break;
+                         case Release::PromotionOutcome::Paused: exitCode = Paused; break;
                          case Release::PromotionOutcome::Inconsistent: exitCode = Inconsistent; break;
                          }
                          loop.quit();

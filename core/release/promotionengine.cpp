@@ -1,11 +1,12 @@
 #include "core/release/promotionengine.h"
 
-#include "core/kube/accessreview.h"
 #include "core/kube/kubeclient.h"
 #include "core/kube/kubereply.h"
 #include "core/kube/resourcetype.h"
 #include "core/release/analysisrunner.h"
+#include "core/release/deploymentbatch.h"
 #include "core/release/promotionlock.h"
+#include "core/release/promotionpreflight.h"
 #include "core/release/rolloutsummary.h"
 #include "core/release/serviceswitch.h"
 #include "core/release/standbyhealth.h"
@@ -40,6 +41,8 @@ QString promotionOutcomeName(PromotionOutcome outcome)
     case PromotionOutcome::LockHeld: return QStringLiteral("lock-held");
     case PromotionOutcome::Forbidden: return QStringLiteral("forbidden");
     case PromotionOutcome::Inconsistent: return QStringLiteral("inconsistent");
+    case PromotionOutcome::Refused: return QStringLiteral("refused");
+    case PromotionOutcome::Paused: return QStringLiteral("paused");
     }
     return {};
 }
@@ -107,6 +110,10 @@ void PromotionEngine::start()
 void PromotionEngine::resume(const PromotionJournal &journal, const QList<bool> &switched)
 {
     m_resumeStep = promotionStepFromName(journal.step).value_or(PromotionStep::Deploying);
+    if (!journal.paused.isEmpty()) { // a human decided to go on after an inconclusive analysis
+        m_resumeStep = PromotionStep::Switching;
+        m_paused = journal.paused;
+    }
     for (int i = 0; i < m_plan.services.size(); ++i)
         m_onNewColour[i] = switched.value(i);
     begin(Mode::Resume);
@@ -178,10 +185,15 @@ void PromotionEngine::locked()
         deploy();
         return;
     }
-    Q_EMIT progress(tr("Resuming promotion %1 after its step %2: %3 of %4 Services already serve the new colour.")
-                        .arg(m_plan.request.promotionId, promotionStepName(m_resumeStep))
-                        .arg(switchedCount())
-                        .arg(m_plan.services.size()));
+    if (!m_paused.isEmpty())
+        Q_EMIT progress(tr("Resuming promotion %1, paused before (%2), on to the switch as decided.")
+                            .arg(m_plan.request.promotionId, m_paused));
+    else
+        Q_EMIT progress(tr("Resuming promotion %1 after its step %2: %3 of %4 Services already serve the new colour.")
+                            .arg(m_plan.request.promotionId, promotionStepName(m_resumeStep))
+                            .arg(switchedCount())
+                            .arg(m_plan.services.size()));
+    m_paused.clear();
     if (m_resumeStep == PromotionStep::Done && switchedCount() == m_plan.services.size())
         complete();
     else
@@ -191,42 +203,37 @@ void PromotionEngine::locked()
 void PromotionEngine::checkAccess()
 {
     setStep(PromotionStep::CheckingAccess);
-    const QString ns = m_plan.request.namespaceName;
-    const QString apps = QStringLiteral("apps");
-    const QString coordination = QStringLiteral("coordination.k8s.io");
-    const QList<Kube::AccessQuery> queries{
-        {QStringLiteral("create"), apps, QStringLiteral("deployments"), {}, ns, {}},
-        {QStringLiteral("update"), apps, QStringLiteral("deployments"), {}, ns, {}},
-        {QStringLiteral("update"), apps, QStringLiteral("deployments"), QStringLiteral("scale"), ns, {}},
-        {QStringLiteral("patch"), {}, QStringLiteral("services"), {}, ns, {}},
-        {QStringLiteral("create"), coordination, QStringLiteral("leases"), {}, ns, {}},
-        {QStringLiteral("update"), coordination, QStringLiteral("leases"), {}, ns, {}},
-        {QStringLiteral("list"), {}, QStringLiteral("pods"), {}, ns, {}},
-        {QStringLiteral("get"), {}, QStringLiteral("endpoints"), {}, ns, {}},
-        {QStringLiteral("get"), {}, QStringLiteral("pods"), QStringLiteral("proxy"), ns, {}},
-    };
-    auto pending = std::make_shared<int>(int(queries.size()));
-    auto denied = std::make_shared<QStringList>();
-    for (const Kube::AccessQuery &query : queries) {
-        Kube::KubeReply *reply = m_client->accessReview(query);
-        connect(reply, &Kube::KubeReply::finished, this, [this, reply, query, pending, denied] {
-            const auto decision = Kube::KubeClient::accessDecision(reply->json());
-            // An unanswered review is not a denial: the requests go, and the server decides.
-            if (!reply->error().isError() && decision && !decision->allowed)
-                denied->append(
-                    Kube::deniedSentence(m_options.identity.section(QLatin1Char('@'), 0, 0), query, *decision));
-            if (--*pending > 0)
-                return;
-            if (!denied->isEmpty()) {
-                finish(PromotionOutcome::Forbidden, tr("Nothing was changed. %1").arg(denied->join(QLatin1Char(' '))));
-                return;
-            }
-            setStep(PromotionStep::Locking);
-            Q_EMIT progress(tr("Promotion %1: taking the promotion lock of %2 as %3.")
-                                .arg(m_plan.request.promotionId, m_plan.request.namespaceName, m_options.identity));
-            m_lock->acquire();
-        });
-    }
+    PromotionPreflight::Checks checks;
+    checks.user = m_options.identity.section(QLatin1Char('@'), 0, 0);
+    checks.activeRollouts = m_mode == Mode::Fresh;
+    checks.analysis = m_options.analysis && m_mode != Mode::Abort;
+    checks.alertsAcknowledged = m_options.alertsAcknowledged;
+    auto *preflight = new PromotionPreflight(m_client, m_prometheus, m_plan, checks, this);
+    connect(preflight, &PromotionPreflight::progress, this, &PromotionEngine::progress);
+    connect(preflight, &PromotionPreflight::acknowledged, this, [this](const QString &alerts) {
+        m_audit.record(QStringLiteral("alerts-acknowledged"), QStringLiteral("lease/lucent-promotion"),
+                       tr("promoted with firing alerts, acknowledged: %1").arg(alerts), true, {});
+    });
+    connect(preflight, &PromotionPreflight::finished, this,
+            [this, preflight, checks](PromotionPreflight::Verdict verdict, const QString &sentence) {
+                preflight->deleteLater();
+                if (verdict == PromotionPreflight::Verdict::Forbidden) {
+                    finish(PromotionOutcome::Forbidden, sentence);
+                    return;
+                }
+                if (verdict == PromotionPreflight::Verdict::Refused) {
+                    finish(PromotionOutcome::Refused, sentence);
+                    return;
+                }
+                if (!checks.analysis && m_mode != Mode::Abort)
+                    m_audit.record(QStringLiteral("analysis-off"), QStringLiteral("lease/lucent-promotion"),
+                                   tr("promoted without analysis, as asked"), true, {});
+                setStep(PromotionStep::Locking);
+                Q_EMIT progress(tr("Promotion %1: taking the promotion lock of %2 as %3.")
+                                    .arg(m_plan.request.promotionId, m_plan.request.namespaceName, m_options.identity));
+                m_lock->acquire();
+            });
+    preflight->run();
 }
 
 void PromotionEngine::abort(const QString &reason)
@@ -279,7 +286,9 @@ void PromotionEngine::journal(const std::function<void(bool ok)> &then)
         return;
     }
     PromotionJournal journal = journalNow();
-    if (m_finished) {
+    if (m_finished && m_outcome == PromotionOutcome::Paused) {
+        journal.paused = m_paused;
+    } else if (m_finished) {
         journal.outcome = promotionOutcomeName(m_outcome);
         journal.message = m_failure.isEmpty() || m_outcome == PromotionOutcome::Promoted ? QString() : m_failure;
     }
@@ -356,19 +365,7 @@ void PromotionEngine::deployOne(const PlannedService &planned, const Done &done)
 void PromotionEngine::forEachDeployment(const QStringList &names, const std::function<void(const QJsonObject &)> &each,
                                         const std::function<void(bool)> &done)
 {
-    auto pending = std::make_shared<int>(int(names.size()));
-    auto allRead = std::make_shared<bool>(true);
-    for (const QString &name : names) {
-        Kube::KubeReply *reply = m_client->get(ResourceType::deployments(), m_plan.request.namespaceName, name);
-        connect(reply, &Kube::KubeReply::finished, this, [reply, each, done, pending, allRead] {
-            if (reply->error().isError())
-                *allRead = false;
-            else
-                each(reply->json());
-            if (--*pending == 0)
-                done(*allRead);
-        });
-    }
+    DeploymentBatch::read(m_client, m_plan.request.namespaceName, names, this, each, done);
 }
 
 void PromotionEngine::waitReady()
@@ -465,10 +462,20 @@ void PromotionEngine::analyse()
         runner->deleteLater();
         if (m_step != PromotionStep::Analysing || m_finished)
             return;
-        if (verdict == AnalysisVerdict::Passed)
+        const QString sentence
+            = tr("The analysis of the standby colour is %1: %2.").arg(analysisVerdictName(verdict), why);
+        if (verdict == AnalysisVerdict::Passed) {
             startSwitch();
-        else
-            rollBack(tr("The analysis of the standby colour is %1: %2.").arg(analysisVerdictName(verdict), why));
+        } else if (verdict == AnalysisVerdict::Inconclusive && m_options.pauseOnInconclusive) {
+            m_paused = sentence;
+            finish(PromotionOutcome::Paused,
+                   tr("Paused: %1 The standby colour stays up and no Service was switched. Decide: 'lucent-console "
+                      "promotion resume --env %2' switches to it; 'lucent-console promotion abort --env %2' rolls "
+                      "back.")
+                       .arg(sentence, m_plan.request.environment));
+        } else {
+            rollBack(sentence);
+        }
     });
     connect(this, &PromotionEngine::stepChanged, runner, [runner] { runner->cancel(); });
     runner->start(m_options.analysisInitialDelaySeconds, m_options.analysisIntervalSeconds);
@@ -731,25 +738,13 @@ void PromotionEngine::restoreOldColour(const QString &reason)
 
 void PromotionEngine::scaleAll(const QStringList &deployments, const QList<int> &replicas, const Done &done)
 {
-    auto pending = std::make_shared<int>(int(deployments.size()));
-    auto problems = std::make_shared<QStringList>();
-    for (int i = 0; i < deployments.size(); ++i) {
-        Kube::KubeReply *reply = m_client->scale(ResourceType::deployments(), m_plan.request.namespaceName,
-                                                 deployments[i], replicas.value(i));
-        connect(reply, &Kube::KubeReply::finished, this,
-                [this, reply, name = deployments[i], count = replicas.value(i), pending, problems, done] {
-                    const Kube::ApiError &error = reply->error();
-                    // A standby that was never created has nothing to scale down.
-                    const bool ok = !error.isError() || (error.isNotFound() && count == 0);
-                    if (!error.isNotFound())
-                        m_audit.record(QStringLiteral("scale"), QStringLiteral("deployment/") + name,
-                                       tr("to %1 replicas").arg(count), ok, error.message);
-                    if (!ok)
-                        problems->append(tr("deployment/%1: %2").arg(name, error.sentence()));
-                    if (--*pending == 0)
-                        done(problems->isEmpty(), problems->join(QLatin1Char(' ')));
-                });
-    }
+    DeploymentBatch::scale(
+        m_client, m_plan.request.namespaceName, deployments, replicas, this,
+        [this](const QString &name, int count, const Kube::ApiError &error) {
+            m_audit.record(QStringLiteral("scale"), QStringLiteral("deployment/") + name,
+                           tr("to %1 replicas").arg(count), !error.isError(), error.message);
+        },
+        done);
 }
 
 void PromotionEngine::finish(PromotionOutcome outcome, const QString &sentence)
@@ -767,10 +762,13 @@ void PromotionEngine::finish(PromotionOutcome outcome, const QString &sentence)
     if (outcome == PromotionOutcome::Promoted)
         m_audit.services(m_plan.services, QStringLiteral("promotion-succeeded"), QStringLiteral("Succeeded"),
                          tr("succeeded"));
+    else if (outcome == PromotionOutcome::Paused)
+        m_audit.services(m_plan.services, QStringLiteral("promotion-paused"), QStringLiteral("Paused"), m_paused);
     else if (outcome == PromotionOutcome::RolledBack && m_rollingBack)
         m_audit.services(m_plan.services, QStringLiteral("promotion-rolled-back"), QStringLiteral("RolledBack"),
                          sentence);
-    if (outcome == PromotionOutcome::LockHeld || outcome == PromotionOutcome::Forbidden || !m_lock->isHeld()) {
+    if (outcome == PromotionOutcome::LockHeld || outcome == PromotionOutcome::Forbidden
+        || outcome == PromotionOutcome::Refused || !m_lock->isHeld()) {
         Q_EMIT finished(outcome, sentence);
         return;
     }

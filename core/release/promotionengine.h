@@ -29,6 +29,10 @@ enum class PromotionOutcome {
     LockHeld, ///< another promotion holds the namespace's lock; nothing was changed
     Forbidden, ///< the access review says a needed permission is missing; nothing was changed
     Inconsistent, ///< the rollback itself failed: a human must act; the sentence says what is left
+    /// The analysis was inconclusive and the options say pause: the standby stays up, the
+    /// journal says paused, the lock is released; `promotion resume` switches, `abort` rolls back.
+    Paused,
+    Refused, ///< a preflight check failed (an active rollout under way, Prometheus, firing alerts); nothing was changed
 };
 
 /// The journal's word for an outcome: "promoted", "rolled-back", "inconsistent" (the others
@@ -52,6 +56,11 @@ struct PromotionOptions {
     int analysisIntervalSeconds = 10;
     /// New pods need a few scrapes before a rate means anything.
     int analysisInitialDelaySeconds = 30;
+    /// Firing alerts of the release's services were seen and accepted by the user (recorded);
+    /// otherwise they stop the promotion before any change.
+    bool alertsAcknowledged = false;
+    /// An inconclusive analysis before the switch pauses (Paused) instead of rolling back.
+    bool pauseOnInconclusive = false;
     /// Where the local copy of the journal goes; empty: none.
     QString journalDirectory;
 };
@@ -102,7 +111,7 @@ private:
 
     void begin(Mode mode);
     void setStep(PromotionStep step);
-    /// Preflight: a SelfSubjectAccessReview for every verb the promotion will use.
+    /// Preflight (PromotionPreflight): access, active rollouts, Prometheus and firing alerts.
     void checkAccess();
     /// What the lock may overwrite: a fresh promotion never an unfinished journal; a resume or
     /// an abort only its own promotion's.
@@ -158,6 +167,7 @@ private:
     QTimer m_poll;
     QElapsedTimer m_stepClock;
     QString m_failure; ///< why a rollback started
+    QString m_paused; ///< why it paused for a human
 };
 
 } // namespace Lucent::Core::Release

@@ -26,6 +26,7 @@ const QLatin1String SwitchedKey("lucent.com/promotion-switched");
 const QLatin1String OutcomeKey("lucent.com/promotion-outcome");
 const QLatin1String MessageKey("lucent.com/promotion-message");
 const QLatin1String UpdatedKey("lucent.com/promotion-updated");
+const QLatin1String PausedKey("lucent.com/promotion-paused");
 const QLatin1String PlanKey("lucent.com/promotion-plan");
 
 const std::pair<PromotionStep, const char *> StepNames[] = {
@@ -130,6 +131,8 @@ QJsonObject PromotionJournal::annotations() const
         a.insert(OutcomeKey, outcome);
         a.insert(MessageKey, message);
     }
+    if (!paused.isEmpty())
+        a.insert(PausedKey, paused);
     return a;
 }
 
@@ -155,6 +158,7 @@ PromotionJournal PromotionJournal::fromAnnotations(const QJsonObject &a)
     journal.outcome = a.value(OutcomeKey).toString();
     journal.message = a.value(MessageKey).toString();
     journal.updated = a.value(UpdatedKey).toString();
+    journal.paused = a.value(PausedKey).toString();
     journal.services = servicesFrom(QJsonDocument::fromJson(a.value(PlanKey).toString().toUtf8()).array());
     return journal;
 }
@@ -175,6 +179,7 @@ PromotionJournal PromotionJournal::fromJson(const QJsonObject &json)
     journal.outcome = json.value(QLatin1String("outcome")).toString();
     journal.message = json.value(QLatin1String("message")).toString();
     journal.updated = json.value(QLatin1String("updated")).toString();
+    journal.paused = json.value(QLatin1String("paused")).toString();
     journal.services = servicesFrom(json.value(QLatin1String("services")).toArray());
     return journal;
 }

@@ -55,6 +55,9 @@ struct PromotionJournal {
     /// when its process died).
     QString outcome;
     QString message; ///< the last sentence, once it ended
+    /// Why it waits for a human (an inconclusive analysis, headless with --on-inconclusive
+    /// pause): `promotion resume` switches, `promotion abort` rolls back.
+    QString paused;
     QString updated; ///< when this was written (UTC, ISO 8601)
     QList<JournalService> services;
 

@@ -466,7 +466,8 @@ void TestPromotion::headlessPromoteExitCodes()
         process.start(binary,
                       QStringList{QStringLiteral("promote"), QStringLiteral("--config"), m_sandbox.projectFile(),
                                   QStringLiteral("--kubeconfig"), m_sandbox.kubeconfig(), QStringLiteral("--monitor"),
-                                  QStringLiteral("1"), QStringLiteral("--scale-down-delay"), QStringLiteral("1")}
+                                  QStringLiteral("1"), QStringLiteral("--scale-down-delay"), QStringLiteral("1"),
+                                  QStringLiteral("--analysis"), QStringLiteral("none")}
                           + extra);
         const bool done = process.waitForFinished(120000);
         const QString output = QString::fromUtf8(process.readAllStandardOutput() + process.readAllStandardError());
@@ -511,7 +512,8 @@ void TestPromotion::headlessPromoteExitCodes()
                        QStringLiteral("--kubeconfig"), m_sandbox.kubeconfig(), QStringLiteral("--env"),
                        QStringLiteral("staging"), QStringLiteral("--service"), QStringLiteral("frontend"),
                        QStringLiteral("--yes"), QStringLiteral("--monitor"), QStringLiteral("1"),
-                       QStringLiteral("--scale-down-delay"), QStringLiteral("1")});
+                       QStringLiteral("--scale-down-delay"), QStringLiteral("1"), QStringLiteral("--analysis"),
+                       QStringLiteral("none")});
         QVERIFY(process.waitForFinished(120000));
         const QString rollbackOutput
             = QString::fromUtf8(process.readAllStandardOutput() + process.readAllStandardError());

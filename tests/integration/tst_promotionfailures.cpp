@@ -7,6 +7,7 @@
 #include "kubetesthelpers.h"
 #include "promotionfixture.h"
 #include "sandboxprocess.h"
+#include "scriptedserver.h"
 #include "servicewatchers.h"
 
 #include "core/environment/projectconfig.h"
@@ -15,6 +16,7 @@
 #include "core/kube/resourcetype.h"
 #include "core/prometheus/prometheusclient.h"
 #include "core/release/promotionengine.h"
+#include "core/release/promotionjournal.h"
 #include "core/release/promotionplan.h"
 
 #include <QtTest>
@@ -70,6 +72,7 @@ private Q_SLOTS:
     void analysisRollsBackErrorsAndSlownessAndPassesAHealthyColour();
     void aFaultInTheMonitorWindowRollsBackWithTheOldColourAtFullScale();
     void aServiceEditedDuringThePromotionStopsTheSwitchWithoutOverwritingIt();
+    void anInconclusiveAnalysisPausesUntilAHumanDecides();
 
 private:
     Release::PromotionPlan plan(const QList<Release::RequestedImage> &images) const;
@@ -254,6 +257,61 @@ void TestPromotionFailures::aServiceEditedDuringThePromotionStopsTheSwitchWithou
         = Lucent::Tests::fetched(m_sandbox, Namespace, "service", QStringLiteral("portfolio-service"));
     QCOMPARE(portfolio[QLatin1String("metadata")][QLatin1String("annotations")][QLatin1String("team/note")].toString(),
              QStringLiteral("edited during the promotion"));
+    QString why;
+    QVERIFY2(clean(watched, &why), qPrintable(why));
+}
+
+// No data about the new colour (a Prometheus that knows no series of it): with pause on
+// inconclusive, the promotion stops before the switch and waits, standby up, lock released, the
+// journal saying why; a human then resumes it from the journal, and it switches.
+void TestPromotionFailures::anInconclusiveAnalysisPausesUntilAHumanDecides()
+{
+    const auto planned
+        = plan({{QStringLiteral("notification-service"), QStringLiteral("lucent/notification-service:3.0.0"), {}}});
+    QVERIFY2(planned.isValid(), qPrintable(planned.problems.join(QLatin1Char('\n'))));
+    const auto &service = planned.services.constFirst();
+    Lucent::Tests::ScriptedServer silent;
+    silent.script = QList<Lucent::Tests::ScriptedServer::Response>(
+        40, {200, R"({"status":"success","data":{"resultType":"vector","result":[]}})", {}, 0});
+    Prometheus::PrometheusClient prometheus(silent.url());
+    auto options = Lucent::Tests::quickPromotionOptions(QStringLiteral("ci@runner-7"));
+    options.analysis = true;
+    options.pauseOnInconclusive = true;
+    options.analysisInitialDelaySeconds = 0;
+    options.analysisIntervalSeconds = 1;
+    options.analysisCount = 2;
+    const Watched watched = watch({service.service});
+    Release::PromotionEngine engine(m_client.get(), planned, options);
+    engine.setPrometheus(&prometheus);
+    auto [outcome, sentence] = Lucent::Tests::runPromotion(engine);
+    QVERIFY2(outcome == Release::PromotionOutcome::Paused, qPrintable(sentence));
+    QVERIFY2(sentence.contains(QStringLiteral("inconclusive")) && sentence.contains(QStringLiteral("promotion resume")),
+             qPrintable(sentence));
+    const QJsonObject lease = Lucent::Tests::fetched(m_sandbox, Namespace, "lease", QStringLiteral("lucent-promotion"));
+    const auto journal = Release::PromotionJournal::fromLease(lease);
+    QVERIFY(!journal.paused.isEmpty());
+    QVERIFY(!journal.isFinished());
+    QCOMPARE(lease[QLatin1String("spec")][QLatin1String("holderIdentity")].toString(), QString());
+    QCOMPARE(Lucent::Tests::selectorColour(Lucent::Tests::fetched(m_sandbox, Namespace, "service", service.service)),
+             service.activeColour);
+    QCOMPARE(Lucent::Tests::specReplicas(
+                 Lucent::Tests::fetched(m_sandbox, Namespace, "deployment", service.standbyDeployment)),
+             service.replicas); // the standby stays up for the decision
+
+    // The human goes on: resumed from the journal, the analysis is not asked again.
+    QList<bool> switched;
+    const auto resumed
+        = Release::resumePlan(journal, Namespace, Lucent::Tests::listed(m_sandbox, Namespace, "services"),
+                              Lucent::Tests::listed(m_sandbox, Namespace, "deployments"), &switched);
+    QVERIFY2(resumed.isValid(), qPrintable(resumed.problems.join(QLatin1Char('\n'))));
+    QCOMPARE(switched, QList<bool>{false});
+    Release::PromotionEngine decided(m_client.get(), resumed,
+                                     Lucent::Tests::quickPromotionOptions(QStringLiteral("ops@desk-1")));
+    std::tie(outcome, sentence)
+        = Lucent::Tests::runPromotion(decided, nullptr, [&] { decided.resume(journal, switched); });
+    QVERIFY2(outcome == Release::PromotionOutcome::Promoted, qPrintable(sentence));
+    QCOMPARE(Lucent::Tests::selectorColour(Lucent::Tests::fetched(m_sandbox, Namespace, "service", service.service)),
+             service.standbyColour);
     QString why;
     QVERIFY2(clean(watched, &why), qPrintable(why));
 }

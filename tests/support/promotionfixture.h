@@ -11,6 +11,8 @@
 #include <QJsonObject>
 #include <QSignalSpy>
 
+#include <functional>
+
 namespace Lucent::Tests {
 
 inline QList<QJsonObject> listed(const SandboxProcess &sandbox, const QString &ns, const char *resource)
@@ -64,10 +66,11 @@ inline Core::Release::PromotionOptions quickPromotionOptions(const QString &iden
     return options;
 }
 
-/// Starts @p engine and waits for its end (two minutes at most); the outcome and sentence, with
-/// its progress lines logged and kept in @p progress.
+/// Starts @p engine (with @p start, else start()) and waits for its end (two minutes at most);
+/// the outcome and sentence, with its progress lines logged and kept in @p progress.
 inline std::pair<Core::Release::PromotionOutcome, QString> runPromotion(Core::Release::PromotionEngine &engine,
-                                                                        QStringList *progress = nullptr)
+                                                                        QStringList *progress = nullptr,
+                                                                        const std::function<void()> &start = {})
 {
     QObject::connect(&engine, &Core::Release::PromotionEngine::progress, &engine, [progress](const QString &line) {
         qInfo("  %s", qPrintable(line));
@@ -75,7 +78,10 @@ inline std::pair<Core::Release::PromotionOutcome, QString> runPromotion(Core::Re
             progress->append(line);
     });
     QSignalSpy finished(&engine, &Core::Release::PromotionEngine::finished);
-    engine.start();
+    if (start)
+        start();
+    else
+        engine.start();
     if (!finished.wait(120000))
         return {Core::Release::PromotionOutcome::Inconsistent, QStringLiteral("the promotion did not end in 120 s")};
     return {finished.constFirst().at(0).value<Core::Release::PromotionOutcome>(),

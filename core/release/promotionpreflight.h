@@ -1,0 +1,68 @@
+#pragma once
+
+#include "core/release/promotionplan.h"
+
+#include <QObject>
+#include <QPointer>
+
+#include <memory>
+
+namespace Lucent::Core::Kube {
+class KubeClient;
+}
+
+namespace Lucent::Core::Prometheus {
+class PrometheusClient;
+}
+
+namespace Lucent::Core::Release {
+
+/// The checks before a promotion takes the lock, each a reason to stop before any change:
+/// - a SelfSubjectAccessReview for every verb the promotion uses (a denial names the verb);
+/// - every active Deployment Complete (a promotion never starts on a rollout under way);
+/// - with analysis, Prometheus answering, and no alert of these services firing unless the
+///   user acknowledged them (each firing alert named).
+class PromotionPreflight final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(PromotionPreflight)
+
+public:
+    enum class Verdict { Passed, Forbidden, Refused };
+    struct Checks {
+        QString user; ///< named in a denial
+        bool activeRollouts = true; ///< off when resuming: the old colour may be at 0 by then
+        bool analysis = false;
+        bool alertsAcknowledged = false;
+    };
+
+    PromotionPreflight(Kube::KubeClient *client, Prometheus::PrometheusClient *prometheus, PromotionPlan plan,
+                       Checks checks, QObject *parent = nullptr);
+
+    void run();
+
+Q_SIGNALS:
+    void progress(const QString &sentence);
+    /// Firing alerts (named in @p alerts) the user acknowledged: the promotion goes on, recorded.
+    void acknowledged(const QString &alerts);
+    /// Passed (@p sentence empty), or why not.
+    void finished(Lucent::Core::Release::PromotionPreflight::Verdict verdict, const QString &sentence);
+
+private:
+    void checkAccess();
+    void checkRollouts();
+    void checkAlerts();
+
+    QPointer<Kube::KubeClient> m_client;
+    QPointer<Prometheus::PrometheusClient> m_prometheus;
+    PromotionPlan m_plan;
+    Checks m_checks;
+};
+
+/// The PromQL of the firing alerts of @p services in @p namespaceName (the platform's rules
+/// label them with namespace and app).
+QString firingAlertsQuery(const QString &namespaceName, const QStringList &services);
+
+} // namespace Lucent::Core::Release
+
+Q_DECLARE_METATYPE(Lucent::Core::Release::PromotionPreflight::Verdict)
