@@ -43,6 +43,9 @@ struct CommandLine {
     QString promoteConfirm; ///< --confirm NAME: a protected environment's name, typed
     int monitorSeconds = 60;
     int scaleDownDelaySeconds = 30;
+    bool monitorSet = false; ///< given on the command line: wins over lucent.yaml's promotion:
+    bool scaleDownDelaySet = false;
+    bool preview = false; ///< --preview: a <service>-preview Service on the standby colour
     QString outputFormat = QStringLiteral("text"); ///< text or json (JSON lines)
     bool promoteAnalysis = true; ///< --analysis default|none
     bool pauseOnInconclusive = false; ///< --on-inconclusive pause

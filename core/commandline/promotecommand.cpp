@@ -86,6 +86,10 @@ CommandLine parsePromote(const QStringList &arguments, bool rollback)
         QStringLiteral("rollback (default) or pause (exit 3; 'promotion resume' or 'abort' decides) when the "
                        "analysis has no data."),
         QStringLiteral("ACTION"), QStringLiteral("rollback"));
+    const QCommandLineOption preview(QStringLiteral("preview"),
+                                     QStringLiteral("A <service>-preview Service on the standby colour once it is "
+                                                    "healthy, for the smoke test (also lucent.yaml's "
+                                                    "promotion.preview)."));
     const QCommandLineOption acknowledge(QStringLiteral("acknowledge-alerts"),
                                          QStringLiteral("Promote although alerts of these services fire (recorded)."));
     const QCommandLineOption config(QStringLiteral("config"), QStringLiteral("The project file (lucent.yaml)."),
@@ -98,7 +102,7 @@ CommandLine parsePromote(const QStringList &arguments, bool rollback)
                                                     "a standby colour)."),
                                      QStringLiteral("SERVICE"));
     parser.addOptions({help, env, rollback ? service : image, yes, confirm, monitor, delay, output, analysis,
-                       onInconclusive, acknowledge, config, kubeconfig});
+                       onInconclusive, preview, acknowledge, config, kubeconfig});
 
     CommandLine result;
     auto failWith = [&](const QString &sentence) {
@@ -146,6 +150,8 @@ CommandLine parsePromote(const QStringList &arguments, bool rollback)
     bool okDelay = false;
     result.monitorSeconds = parser.value(monitor).toInt(&okMonitor);
     result.scaleDownDelaySeconds = parser.value(delay).toInt(&okDelay);
+    result.monitorSet = parser.isSet(monitor);
+    result.scaleDownDelaySet = parser.isSet(delay);
     if (!okMonitor || !okDelay || result.monitorSeconds < 0 || result.scaleDownDelaySeconds < 0)
         return failWith(QStringLiteral("--monitor and --scale-down-delay take whole seconds, 0 or more."));
     result.outputFormat = parser.value(output).toLower();
@@ -160,6 +166,7 @@ CommandLine parsePromote(const QStringList &arguments, bool rollback)
             QStringLiteral("--on-inconclusive takes rollback or pause, not '%1'.").arg(parser.value(onInconclusive)));
     result.pauseOnInconclusive = parser.value(onInconclusive) == QLatin1String("pause");
     result.acknowledgeAlerts = parser.isSet(acknowledge);
+    result.preview = parser.isSet(preview);
     result.promoteYes = parser.isSet(yes);
     result.promoteConfirm = parser.value(confirm);
     result.config = parser.value(config);
@@ -216,14 +223,7 @@ int runPromoteCommand(const CommandLine &options, std::FILE *out, std::FILE *err
         return fail(err, FailedRolledBack,
                     QStringLiteral("The standby Deployments do not validate; nothing was changed."));
 
-    Release::PromotionOptions engineOptions;
-    engineOptions.identity = target->identity();
-    engineOptions.monitorSeconds = options.monitorSeconds;
-    engineOptions.scaleDownDelaySeconds = options.scaleDownDelaySeconds;
-    engineOptions.analysis = options.promoteAnalysis;
-    engineOptions.alertsAcknowledged = options.acknowledgeAlerts;
-    engineOptions.pauseOnInconclusive = options.pauseOnInconclusive;
-    engineOptions.journalDirectory = Release::promotionJournalDirectory();
+    const Release::PromotionOptions engineOptions = PromotionSupport::engineOptions(*target, options);
     // Every change goes to audit.jsonl and, as Events on the Services, to `kubectl events`.
     Audit::AuditTrail audit(environment->context);
     audit.attach(&client, target->user());

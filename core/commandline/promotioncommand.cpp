@@ -167,13 +167,7 @@ int recover(const Target &target, const CommandLine &options, std::FILE *out, st
                     QStringLiteral("The journalled promotion no longer matches the cluster: %1 Check the Services' "
                                    "colours by hand.")
                         .arg(plan.problems.join(QLatin1Char(' '))));
-    Release::PromotionOptions engineOptions;
-    engineOptions.identity = target.identity();
-    engineOptions.monitorSeconds = options.monitorSeconds;
-    engineOptions.scaleDownDelaySeconds = options.scaleDownDelaySeconds;
-    engineOptions.analysis = options.promoteAnalysis;
-    engineOptions.alertsAcknowledged = options.acknowledgeAlerts;
-    engineOptions.journalDirectory = Release::promotionJournalDirectory();
+    const Release::PromotionOptions engineOptions = PromotionSupport::engineOptions(target, options);
     Audit::AuditTrail audit(target.environment.context);
     audit.attach(&client, target.user());
     Release::PromotionEngine engine(&client, plan, engineOptions, &audit);
@@ -256,6 +250,8 @@ CommandLine parsePromotion(const QStringList &arguments)
     bool okDelay = false;
     result.monitorSeconds = parser.value(monitor).toInt(&okMonitor);
     result.scaleDownDelaySeconds = parser.value(delay).toInt(&okDelay);
+    result.monitorSet = parser.isSet(monitor);
+    result.scaleDownDelaySet = parser.isSet(delay);
     if (!okMonitor || !okDelay || result.monitorSeconds < 0 || result.scaleDownDelaySeconds < 0)
         return failWith(QStringLiteral("--monitor and --scale-down-delay take whole seconds, 0 or more."));
     if (parser.value(analysis) != QLatin1String("default") && parser.value(analysis) != QLatin1String("none"))

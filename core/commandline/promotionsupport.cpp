@@ -5,11 +5,13 @@
 #include "core/kube/kubereply.h"
 #include "core/kube/resourcetype.h"
 #include "core/release/promotionengine.h"
+#include "core/release/promotionjournal.h"
 #include "core/release/promotionlock.h"
 
 #include <QDateTime>
 #include <QDir>
 #include <QEventLoop>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QStandardPaths>
@@ -81,13 +83,14 @@ std::optional<Target> resolveEnvironment(const CommandLine &options, QString *pr
         *problem = QStringLiteral("%1 names no environment '%2'.").arg(projectFile, options.promoteEnvironment);
         return std::nullopt;
     }
-    const Kube::Kubeconfig kubeconfig
-        = Kube::Kubeconfig::load(Kube::Kubeconfig::locate(options.kubeconfig, qEnvironmentVariable("KUBECONFIG")),
-                                 !options.kubeconfig.isEmpty());
+    const QStringList kubeconfigFiles
+        = Kube::Kubeconfig::locate(options.kubeconfig, qEnvironmentVariable("KUBECONFIG"));
+    const Kube::Kubeconfig kubeconfig = Kube::Kubeconfig::load(kubeconfigFiles, !options.kubeconfig.isEmpty());
     const auto connection = Kube::ConnectionResolver::resolve(kubeconfig, environment->context, problem);
     if (!connection)
         return std::nullopt;
-    return Target{*environment, kubeconfig, *connection};
+    return Target{*environment,   kubeconfig, *connection, project.promotion, QFileInfo(projectFile).absolutePath(),
+                  kubeconfigFiles};
 }
 
 QString missingConfirmation(const Environment::Environment &environment, const CommandLine &options,
@@ -101,6 +104,43 @@ QString missingConfirmation(const Environment::Environment &environment, const C
         return QStringLiteral("Pass --yes (or --confirm %1) to %2 in %1. Nothing was changed.")
             .arg(environment.name, verb);
     return {};
+}
+
+Release::PromotionOptions engineOptions(const Target &target, const CommandLine &options)
+{
+    const Environment::PromotionSettings &project = target.promotion;
+    Release::PromotionOptions engine;
+    engine.identity = target.identity();
+    engine.monitorSeconds
+        = options.monitorSet ? options.monitorSeconds : project.monitorSeconds.value_or(options.monitorSeconds);
+    engine.scaleDownDelaySeconds = options.scaleDownDelaySet
+        ? options.scaleDownDelaySeconds
+        : project.scaleDownDelaySeconds.value_or(options.scaleDownDelaySeconds);
+    engine.analysis = options.promoteAnalysis;
+    engine.alertsAcknowledged = options.acknowledgeAlerts;
+    engine.pauseOnInconclusive = options.pauseOnInconclusive;
+    engine.journalDirectory = Release::promotionJournalDirectory();
+    engine.preview = options.preview || project.preview;
+    engine.smokeTest = project.smokeTest;
+    engine.smokeTestDirectory = target.projectDirectory;
+    engine.smokeTestTimeoutSeconds = project.smokeTestTimeoutSeconds;
+    QStringList kubeconfigs;
+    for (const QString &file : target.kubeconfigFiles)
+        kubeconfigs.append(QFileInfo(file).absoluteFilePath());
+    engine.kubeconfigPath = kubeconfigs.join(QLatin1Char(':'));
+    engine.kubeContext = target.environment.context;
+    engine.apiServer = target.connection.server.toString(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash);
+    engine.analysisInitialDelaySeconds
+        = project.analysisInitialDelaySeconds.value_or(engine.analysisInitialDelaySeconds);
+    engine.analysisIntervalSeconds = project.analysisIntervalSeconds.value_or(engine.analysisIntervalSeconds);
+    engine.analysisCount = project.analysisCount.value_or(engine.analysisCount);
+    for (const Environment::AnalysisMetricSettings &metric : project.metrics)
+        engine.analysisTemplates.append(
+            {metric.name, metric.query,
+             metric.above ? Release::AnalysisMetric::Bound::Above : Release::AnalysisMetric::Bound::Below,
+             metric.threshold, engine.analysisCount, engine.analysisIntervalSeconds, metric.failureLimit,
+             metric.inconclusiveLimit});
+    return engine;
 }
 
 QList<QJsonObject> listNow(Kube::KubeClient &client, const Kube::ResourceType &type, const QString &ns, QString *error)

@@ -18,7 +18,8 @@ class ResourceType;
 
 namespace Lucent::Core::Release {
 class PromotionEngine;
-}
+struct PromotionOptions;
+} // namespace Lucent::Core::Release
 
 // What the headless promotion commands share: the environment and its cluster, the
 // confirmation, the progress lines and running an engine to its exit code.
@@ -48,6 +49,9 @@ struct Target {
     Environment::Environment environment;
     Kube::Kubeconfig kubeconfig;
     Kube::ClusterConnection connection;
+    Environment::PromotionSettings promotion; ///< lucent.yaml's promotion: section
+    QString projectDirectory; ///< where lucent.yaml is: the smoke test runs there
+    QStringList kubeconfigFiles; ///< the files the kubeconfig came from, for the smoke test
 
     /// user@host: who holds the promotion lock.
     QString identity() const;
@@ -61,6 +65,10 @@ std::optional<Target> resolveEnvironment(const CommandLine &options, QString *pr
 /// environment's name typed with --confirm; --yes elsewhere); empty when confirmed.
 QString missingConfirmation(const Environment::Environment &environment, const CommandLine &options,
                             const QString &verb);
+
+/// The engine's options: the project's promotion settings, then what the command line says
+/// (its --monitor and --scale-down-delay win when given).
+Release::PromotionOptions engineOptions(const Target &target, const CommandLine &options);
 
 /// Lists @p type in @p ns, waiting: the command has nothing else to do meanwhile.
 QList<QJsonObject> listNow(Kube::KubeClient &client, const Kube::ResourceType &type, const QString &ns, QString *error);

@@ -150,6 +150,8 @@ ProjectConfig ProjectConfig::parse(const QByteArray &yaml, const QString &fileNa
     }
     if (const YAML::Node validation = root["validation"])
         parseValidation(validation, config.validation, problem);
+    if (const YAML::Node promotion = root["promotion"])
+        parsePromotionSettings(promotion, config.promotion, problem);
     static const QSet<QString> known{QStringLiteral("name"),         QStringLiteral("context"),
                                      QStringLiteral("namespace"),    QStringLiteral("prometheus"),
                                      QStringLiteral("alertmanager"), QStringLiteral("protected"),

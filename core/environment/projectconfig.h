@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/environment/promotionsettings.h"
 #include "core/kube/kubeconfig.h"
 #include "core/validation/rulecatalog.h"
 
@@ -50,6 +51,8 @@ struct ProjectProblem {
 ///       requiredLabels: [app, app.kubernetes.io/part-of]
 ///       rules:
 ///         probes-set: off              # or error, warning, info
+///     promotion:                       # optional: see PromotionSettings
+///       preview: true
 class ProjectConfig final
 {
 public:
@@ -57,6 +60,7 @@ public:
     QList<Environment> environments;
     QList<ProjectProblem> problems;
     Validation::ValidationSettings validation; ///< as written, without the production namespaces
+    PromotionSettings promotion;
 
     /// The validator's settings: the file's, with every protected environment's namespace
     /// counted as production.

@@ -70,11 +70,24 @@ QString versionLabel(const QString &image)
     return colon > slash ? image.mid(colon + 1) : QStringLiteral("latest");
 }
 
-QList<AnalysisMetric> defaultAnalysis(const QString &namespaceName, const QString &service, const QString &colour,
-                                      const QString &version, int count, int intervalSeconds)
+AnalysisMetric expandedMetric(AnalysisMetric metric, const QString &namespaceName, const QString &service,
+                              const QString &colour, const QString &version)
 {
     const QString selector = QStringLiteral("namespace=\"%1\",app=\"%2\",color=\"%3\",version=\"%4\"")
                                  .arg(namespaceName, service, colour, version);
+    metric.query.replace(QLatin1String("{{selector}}"), selector)
+        .replace(QLatin1String("{{namespace}}"), namespaceName)
+        .replace(QLatin1String("{{service}}"), service)
+        .replace(QLatin1String("{{colour}}"), colour)
+        .replace(QLatin1String("{{color}}"), colour)
+        .replace(QLatin1String("{{version}}"), version);
+    return metric;
+}
+
+QList<AnalysisMetric> defaultAnalysis(const QString &namespaceName, const QString &service, const QString &colour,
+                                      const QString &version, int count, int intervalSeconds)
+{
+    const QString selector = QStringLiteral("{{selector}}");
     AnalysisMetric errors{QStringLiteral("error-ratio"),
                           // A healthy colour has no 5xx series at all: its errors count as 0, not as
                           // "no data", while no traffic at all still answers nothing.
@@ -100,7 +113,10 @@ QList<AnalysisMetric> defaultAnalysis(const QString &namespaceName, const QStrin
                            intervalSeconds,
                            0,
                            1};
-    return {errors, latency, traffic};
+    QList<AnalysisMetric> metrics;
+    for (const AnalysisMetric &metric : {errors, latency, traffic})
+        metrics.append(expandedMetric(metric, namespaceName, service, colour, version));
+    return metrics;
 }
 
 AnalysisVerdict combined(const QList<MetricRun> &runs)

@@ -61,6 +61,12 @@ QString versionLabel(const QString &image);
 QList<AnalysisMetric> defaultAnalysis(const QString &namespaceName, const QString &service, const QString &colour,
                                       const QString &version, int count = 3, int intervalSeconds = 10);
 
+/// @p metric (from a project's analysis template) for the pods of @p service in @p colour
+/// running @p version: {{selector}} becomes namespace, app, color and version matchers, and
+/// {{namespace}}, {{service}}, {{colour}} (or {{color}}) and {{version}} their values.
+AnalysisMetric expandedMetric(AnalysisMetric metric, const QString &namespaceName, const QString &service,
+                              const QString &colour, const QString &version);
+
 /// Several metrics' verdicts combined: failed if any failed, inconclusive if any is, passed
 /// once all passed.
 AnalysisVerdict combined(const QList<MetricRun> &runs);

@@ -5,10 +5,12 @@
 #include "core/kube/resourcetype.h"
 #include "core/release/analysisrunner.h"
 #include "core/release/deploymentbatch.h"
+#include "core/release/previewservices.h"
 #include "core/release/promotionlock.h"
 #include "core/release/promotionpreflight.h"
 #include "core/release/rolloutsummary.h"
 #include "core/release/serviceswitch.h"
+#include "core/release/smoketest.h"
 #include "core/release/standbyhealth.h"
 
 #include <QCoreApplication>
@@ -20,18 +22,7 @@
 
 namespace Lucent::Core::Release {
 
-namespace {
-
 using Kube::ResourceType;
-
-/// Complete as `kubectl rollout status` judges it, and every desired replica ready.
-bool isRolledOut(const QJsonObject &deployment)
-{
-    const RolloutSummary summary = summarizeDeployment(deployment);
-    return summary.state == RolloutState::Complete && summary.ready >= summary.desired;
-}
-
-} // namespace
 
 QString promotionOutcomeName(PromotionOutcome outcome)
 {
@@ -236,26 +227,6 @@ void PromotionEngine::checkAccess()
     preflight->run();
 }
 
-void PromotionEngine::abort(const QString &reason)
-{
-    if (m_finished || m_rollingBack)
-        return;
-    m_failure = reason;
-    switch (m_step) {
-    case PromotionStep::CheckingAccess:
-    case PromotionStep::Locking: return; // handled once the lock answers
-    case PromotionStep::Deploying: return; // handled once the writes under way are answered
-    case PromotionStep::WaitingReady:
-    case PromotionStep::CheckingHealth:
-    case PromotionStep::Analysing: rollBack(reason); return;
-    case PromotionStep::Switching: return; // the switch under way finishes, then switches back
-    case PromotionStep::Monitoring:
-    case PromotionStep::ScalingDown: restoreOldColour(reason); return;
-    case PromotionStep::Done:
-    case PromotionStep::RollingBack: return;
-    }
-}
-
 void PromotionEngine::setStep(PromotionStep step)
 {
     m_step = step;
@@ -286,6 +257,7 @@ void PromotionEngine::journal(const std::function<void(bool ok)> &then)
         return;
     }
     PromotionJournal journal = journalNow();
+    journal.smoke = m_smokeOutput.join(QLatin1Char('\n'));
     if (m_finished && m_outcome == PromotionOutcome::Paused) {
         journal.paused = m_paused;
     } else if (m_finished) {
@@ -415,7 +387,7 @@ void PromotionEngine::checkHealth()
         if (m_step != PromotionStep::CheckingHealth || m_finished)
             return;
         if (ok)
-            analyse();
+            verifyStandby();
         else
             rollBack(problems);
     });
@@ -427,14 +399,83 @@ QList<AnalysisMetric> PromotionEngine::analysisMetrics(int count) const
 {
     QList<AnalysisMetric> metrics;
     for (const PlannedService &planned : m_plan.services) {
-        for (AnalysisMetric metric :
-             defaultAnalysis(m_plan.request.namespaceName, planned.service, planned.standbyColour,
-                             versionLabel(planned.toImage), count, m_options.analysisIntervalSeconds)) {
+        const QString ns = m_plan.request.namespaceName;
+        const QString version = versionLabel(planned.toImage);
+        QList<AnalysisMetric> own = m_options.analysisTemplates;
+        for (AnalysisMetric &metric : own) {
+            metric = expandedMetric(metric, ns, planned.service, planned.standbyColour, version);
+            metric.count = count;
+            metric.intervalSeconds = m_options.analysisIntervalSeconds;
+        }
+        if (own.isEmpty())
+            own = defaultAnalysis(ns, planned.service, planned.standbyColour, version, count,
+                                  m_options.analysisIntervalSeconds);
+        for (AnalysisMetric &metric : own) {
             metric.name = planned.service + QLatin1Char(' ') + metric.name;
             metrics.append(metric);
         }
     }
     return metrics;
+}
+
+void PromotionEngine::verifyStandby()
+{
+    if (!m_options.preview) {
+        analyse(); // the smoke test has nothing to reach before the switch without a preview
+        return;
+    }
+    PreviewServices::create(m_client, m_plan, this, [this](bool ok, const QString &problems) {
+        if (m_finished || m_rollingBack)
+            return;
+        if (!ok) {
+            rollBack(problems);
+            return;
+        }
+        Q_EMIT progress(tr("The preview Services (%1-preview, ...) select the standby colour.")
+                            .arg(m_plan.services.constFirst().service));
+        runSmokeTests(QStringLiteral("preview"), [this](bool passed, const QString &why) {
+            if (m_finished || m_rollingBack)
+                return;
+            if (passed)
+                analyse();
+            else
+                rollBack(why);
+        });
+    });
+}
+
+void PromotionEngine::runSmokeTests(const QString &phase, const std::function<void(bool, const QString &)> &done)
+{
+    if (m_options.smokeTest.isEmpty()) {
+        done(true, {});
+        return;
+    }
+    QList<SmokeTest::Context> contexts;
+    for (const PlannedService &planned : std::as_const(m_plan.services)) {
+        const QString target
+            = phase == QLatin1String("preview") ? PreviewServices::nameOf(planned.service) : planned.service;
+        contexts.append({m_plan.request.environment, m_plan.request.namespaceName, planned.service,
+                         planned.standbyColour, target,
+                         QStringLiteral("%1/api/v1/namespaces/%2/services/%3/proxy/")
+                             .arg(m_options.apiServer, m_plan.request.namespaceName, target),
+                         m_options.kubeconfigPath, m_options.kubeContext, phase});
+    }
+    auto *run
+        = new SmokeTestRun(m_options.smokeTest, m_options.smokeTestDirectory, m_options.smokeTestTimeoutSeconds, this);
+    connect(run, &SmokeTestRun::serviceFinished, this,
+            [this, phase](bool, const QString &sentence, const QString &output) {
+                Q_EMIT progress(output.isEmpty() ? sentence : tr("%1 Its output ends: %2").arg(sentence, output));
+                m_smokeOutput.append(tr("%1 (%2): %3").arg(sentence, phase, output));
+                while (m_smokeOutput.join(QLatin1Char('\n')).size() > 8000)
+                    m_smokeOutput.removeFirst();
+            });
+    connect(run, &SmokeTestRun::finished, this, [run, done](bool passed, const QString &failures) {
+        run->deleteLater();
+        done(passed, failures);
+    });
+    Q_EMIT progress(tr("Running the smoke test against the %1.")
+                        .arg(phase == QLatin1String("preview") ? tr("previews") : tr("Services")));
+    run->run(contexts);
 }
 
 void PromotionEngine::analyse()
@@ -539,55 +580,6 @@ void PromotionEngine::switchServices(int index)
     serviceSwitch->run(planned.service, planned.activeColour, planned.standbyColour, planned.serviceResourceVersion);
 }
 
-void PromotionEngine::switchBack(int index, const QString &reason, bool thenRollBack)
-{
-    m_rollingBack = true;
-    if (m_step != PromotionStep::RollingBack)
-        setStep(PromotionStep::RollingBack);
-    while (index >= 0 && !m_onNewColour[index])
-        --index;
-    if (index < 0) {
-        Q_EMIT progress(tr("Every Service serves its old colour again."));
-        if (thenRollBack) {
-            scaleAll(
-                standbyNames(), QList<int>(m_plan.services.size(), 0), [this, reason](bool ok, const QString &problem) {
-                    finish(
-                        PromotionOutcome::RolledBack,
-                        ok ? tr("Rolled back: %1 Every Service serves its old colour, and the new colour is scaled to "
-                                "0.")
-                                 .arg(reason)
-                           : tr("Rolled back: %1 Every Service serves its old colour, but the new colour could not be "
-                                "scaled down: %2")
-                                 .arg(reason, problem));
-                });
-        }
-        return;
-    }
-    const PlannedService &planned = m_plan.services[index];
-    auto *serviceSwitch = new ServiceSwitch(m_client, m_plan.request.namespaceName, this);
-    connect(serviceSwitch, &ServiceSwitch::finished, this,
-            [this, serviceSwitch, index, planned, reason, thenRollBack](bool ok, bool, const QString &sentence) {
-                serviceSwitch->deleteLater();
-                m_audit.record(QStringLiteral("switch-back"), QStringLiteral("service/") + planned.service,
-                               tr("selector color %1 to %2").arg(planned.standbyColour, planned.activeColour), ok,
-                               sentence);
-                Q_EMIT progress(sentence);
-                if (!ok) {
-                    finish(PromotionOutcome::Inconsistent,
-                           tr("%1 Switching back failed: %2 Restore it by hand: kubectl -n %3 patch service %4 -p "
-                              "'{\"spec\":{\"selector\":{\"color\":\"%5\"}}}', or run 'lucent-console promotion "
-                              "abort --env %6'.")
-                               .arg(reason, sentence, m_plan.request.namespaceName, planned.service,
-                                    planned.activeColour, m_plan.request.environment));
-                    return;
-                }
-                m_onNewColour[index] = false;
-                journal();
-                switchBack(index - 1, reason, thenRollBack);
-            });
-    serviceSwitch->run(planned.service, planned.standbyColour, planned.activeColour, m_serviceVersions.value(index));
-}
-
 void PromotionEngine::monitor()
 {
     setStep(PromotionStep::Monitoring);
@@ -605,6 +597,12 @@ void PromotionEngine::monitor()
         m_monitorAnalysis->start(std::min(m_options.analysisIntervalSeconds, m_options.monitorSeconds),
                                  m_options.analysisIntervalSeconds);
     }
+    m_monitorSmokeRunning = !m_options.smokeTest.isEmpty();
+    runSmokeTests(QStringLiteral("monitor"), [this](bool passed, const QString &why) {
+        m_monitorSmokeRunning = false;
+        if (!passed && m_step == PromotionStep::Monitoring && !m_finished)
+            restoreOldColour(why);
+    });
     pollMonitor();
 }
 
@@ -624,7 +622,7 @@ void PromotionEngine::pollMonitor()
         [this, failure](bool) {
             if (m_step != PromotionStep::Monitoring || m_finished)
                 return;
-            const bool analysisDone = !m_monitorAnalysis || m_monitorAnalysis->isFinished();
+            const bool analysisDone = (!m_monitorAnalysis || m_monitorAnalysis->isFinished()) && !m_monitorSmokeRunning;
             if (!failure->isEmpty())
                 restoreOldColour(*failure);
             else if (m_stepClock.elapsed() >= qint64(m_options.monitorSeconds) * 1000 && analysisDone)
@@ -674,68 +672,6 @@ void PromotionEngine::complete()
     }
 }
 
-bool PromotionEngine::beginRollBack(const QString &reason)
-{
-    if (m_rollingBack || m_finished)
-        return false;
-    m_rollingBack = true;
-    m_failure = reason;
-    if (m_monitorAnalysis)
-        m_monitorAnalysis->cancel();
-    setStep(PromotionStep::RollingBack);
-    Q_EMIT progress(tr("Rolling back: %1").arg(reason));
-    return true;
-}
-
-void PromotionEngine::rollBack(const QString &reason)
-{
-    if (!beginRollBack(reason))
-        return;
-    scaleAll(standbyNames(), QList<int>(m_plan.services.size(), 0), [this, reason](bool ok, const QString &problem) {
-        finish(PromotionOutcome::RolledBack,
-               ok ? tr("Rolled back: %1 No Service was switched; the new colour is scaled to 0.").arg(reason)
-                  : tr("Rolled back: %1 No Service was switched, but the new colour could not be scaled down: %2")
-                        .arg(reason, problem));
-    });
-}
-
-void PromotionEngine::restoreOldColour(const QString &reason)
-{
-    if (!beginRollBack(reason))
-        return;
-    // The old colour takes the traffic back only once it is ready: scaled up first if it was
-    // already scaled down.
-    QList<int> replicas;
-    for (const PlannedService &planned : std::as_const(m_plan.services))
-        replicas.append(planned.replicas);
-    scaleAll(activeNames(), replicas, [this, reason](bool ok, const QString &problem) {
-        if (!ok) {
-            finish(PromotionOutcome::Inconsistent,
-                   tr("%1 The old colour could not be scaled back up (%2); the Services still serve the new colour.")
-                       .arg(reason, problem));
-            return;
-        }
-        auto waitOld = std::make_shared<std::function<void()>>();
-        *waitOld = [this, reason, waitOld] {
-            auto ready = std::make_shared<int>(0);
-            forEachDeployment(
-                activeNames(), [ready](const QJsonObject &d) { *ready += isRolledOut(d) ? 1 : 0; },
-                [this, reason, ready, waitOld](bool) {
-                    if (*ready == m_plan.services.size())
-                        switchBack(int(m_plan.services.size()) - 1, reason, true);
-                    else if (m_stepClock.elapsed() > qint64(m_options.readyTimeoutSeconds) * 1000)
-                        finish(PromotionOutcome::Inconsistent,
-                               tr("%1 The old colour did not become ready again; the Services still serve the new "
-                                  "colour.")
-                                   .arg(reason));
-                    else
-                        QTimer::singleShot(m_options.pollMs, this, [waitOld] { (*waitOld)(); });
-                });
-        };
-        (*waitOld)();
-    });
-}
-
 void PromotionEngine::scaleAll(const QStringList &deployments, const QList<int> &replicas, const Done &done)
 {
     DeploymentBatch::scale(
@@ -751,6 +687,17 @@ void PromotionEngine::finish(PromotionOutcome outcome, const QString &sentence)
 {
     if (m_finished)
         return;
+    const bool changedSomething = outcome != PromotionOutcome::LockHeld && outcome != PromotionOutcome::Forbidden
+        && outcome != PromotionOutcome::Refused && outcome != PromotionOutcome::Paused;
+    if (m_options.preview && changedSomething && !m_previewsRemoved) {
+        m_previewsRemoved = true; // the previews go first; a paused promotion keeps them for the decision
+        PreviewServices::remove(m_client, m_plan, this, [this, outcome, sentence](bool ok, const QString &problems) {
+            if (!ok)
+                Q_EMIT progress(problems);
+            finish(outcome, sentence);
+        });
+        return;
+    }
     m_finished = true;
     m_outcome = outcome;
     if (outcome != PromotionOutcome::Promoted)

@@ -61,6 +61,19 @@ struct PromotionOptions {
     bool alertsAcknowledged = false;
     /// An inconclusive analysis before the switch pauses (Paused) instead of rolling back.
     bool pauseOnInconclusive = false;
+    /// A `<service>-preview` Service on the standby colour once it is healthy, until the end.
+    bool preview = false;
+    /// The project's smoke test (argv, no shell; relative to smokeTestDirectory): run against
+    /// the previews before the switch, and against the Services in the monitor window.
+    QStringList smokeTest;
+    QString smokeTestDirectory;
+    int smokeTestTimeoutSeconds = 120;
+    /// What the smoke test is told to reach the cluster with (no credential: a kubeconfig path).
+    QString kubeconfigPath; ///< KUBECONFIG: one or more files, ':'-separated
+    QString kubeContext;
+    QString apiServer;
+    /// The project's analysis metrics (lucent.yaml), expanded per service; empty: the default.
+    QList<AnalysisMetric> analysisTemplates;
     /// Where the local copy of the journal goes; empty: none.
     QString journalDirectory;
 };
@@ -129,6 +142,11 @@ private:
     void checkHealth();
     /// The default analysis of every service's new colour, @p count measurements each.
     QList<AnalysisMetric> analysisMetrics(int count) const;
+    /// After the health check: the previews and their smoke test, then the analysis.
+    void verifyStandby();
+    /// Runs the smoke test of every service in @p phase ("preview" or "monitor"); without one,
+    /// @p done at once.
+    void runSmokeTests(const QString &phase, const std::function<void(bool ok, const QString &why)> &done);
     void analyse();
     void startSwitch();
     void switchServices(int index);
@@ -168,6 +186,9 @@ private:
     QElapsedTimer m_stepClock;
     QString m_failure; ///< why a rollback started
     QString m_paused; ///< why it paused for a human
+    QStringList m_smokeOutput; ///< the smoke tests' sentences and output, for the journal
+    bool m_monitorSmokeRunning = false;
+    bool m_previewsRemoved = false;
 };
 
 } // namespace Lucent::Core::Release

@@ -27,6 +27,7 @@ const QLatin1String OutcomeKey("lucent.com/promotion-outcome");
 const QLatin1String MessageKey("lucent.com/promotion-message");
 const QLatin1String UpdatedKey("lucent.com/promotion-updated");
 const QLatin1String PausedKey("lucent.com/promotion-paused");
+const QLatin1String SmokeKey("lucent.com/promotion-smoke");
 const QLatin1String PlanKey("lucent.com/promotion-plan");
 
 const std::pair<PromotionStep, const char *> StepNames[] = {
@@ -133,6 +134,8 @@ QJsonObject PromotionJournal::annotations() const
     }
     if (!paused.isEmpty())
         a.insert(PausedKey, paused);
+    if (!smoke.isEmpty())
+        a.insert(SmokeKey, smoke);
     return a;
 }
 
@@ -159,6 +162,7 @@ PromotionJournal PromotionJournal::fromAnnotations(const QJsonObject &a)
     journal.message = a.value(MessageKey).toString();
     journal.updated = a.value(UpdatedKey).toString();
     journal.paused = a.value(PausedKey).toString();
+    journal.smoke = a.value(SmokeKey).toString();
     journal.services = servicesFrom(QJsonDocument::fromJson(a.value(PlanKey).toString().toUtf8()).array());
     return journal;
 }
@@ -180,6 +184,7 @@ PromotionJournal PromotionJournal::fromJson(const QJsonObject &json)
     journal.message = json.value(QLatin1String("message")).toString();
     journal.updated = json.value(QLatin1String("updated")).toString();
     journal.paused = json.value(QLatin1String("paused")).toString();
+    journal.smoke = json.value(QLatin1String("smoke")).toString();
     journal.services = servicesFrom(json.value(QLatin1String("services")).toArray());
     return journal;
 }

@@ -58,6 +58,7 @@ struct PromotionJournal {
     /// Why it waits for a human (an inconclusive analysis, headless with --on-inconclusive
     /// pause): `promotion resume` switches, `promotion abort` rolls back.
     QString paused;
+    QString smoke; ///< the smoke tests' verdicts and the end of their output (redacted)
     QString updated; ///< when this was written (UTC, ISO 8601)
     QList<JournalService> services;
 

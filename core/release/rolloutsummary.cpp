@@ -102,4 +102,10 @@ RolloutSummary summarizeDeployment(const QJsonObject &deployment)
     return summary;
 }
 
+bool isRolledOut(const QJsonObject &deployment)
+{
+    const RolloutSummary summary = summarizeDeployment(deployment);
+    return summary.state == RolloutState::Complete && summary.ready >= summary.desired;
+}
+
 } // namespace Lucent::Core::Release

@@ -30,6 +30,9 @@ struct RolloutSummary {
     QString revision; ///< deployment.kubernetes.io/revision
 };
 
+/// Complete as `kubectl rollout status` judges it, and every desired replica ready.
+bool isRolledOut(const QJsonObject &deployment);
+
 RolloutSummary summarizeDeployment(const QJsonObject &deployment);
 
 /// The tag of an image reference ("lucent/user-service:1.4.2" -> "1.4.2"; a digest is

@@ -314,7 +314,27 @@ bool writeProjectFile(const std::string &path, const ObjectStore &store, const s
         out << YAML::Key << "protected" << YAML::Value << env.protectedEnv << YAML::Key << "services" << YAML::Value
             << YAML::Flow << services << YAML::EndMap;
     }
-    out << YAML::EndSeq << YAML::EndMap;
+    out << YAML::EndSeq;
+    // Promotions in the demo create preview Services and run the repository's smoke test.
+    out << YAML::Key << "promotion" << YAML::Value << YAML::BeginMap << YAML::Key << "preview" << YAML::Value << true
+        << YAML::Key << "smokeTest" << YAML::Value << YAML::Flow << std::vector<std::string>{"./smoke-test.sh"}
+        << YAML::Key << "smokeTestTimeoutSeconds" << YAML::Value << 60 << YAML::EndMap;
+    out << YAML::EndMap;
+    const std::filesystem::path script = std::filesystem::path(path).parent_path() / "smoke-test.sh";
+    {
+        std::ofstream smoke(script, std::ios::trunc);
+        smoke << smokeTestScript();
+        if (!smoke) {
+            error = "cannot write the smoke test " + script.string();
+            return false;
+        }
+    }
+    std::error_code ec;
+    std::filesystem::permissions(script,
+                                 std::filesystem::perms::owner_all | std::filesystem::perms::group_read
+                                     | std::filesystem::perms::group_exec | std::filesystem::perms::others_read
+                                     | std::filesystem::perms::others_exec,
+                                 ec);
     std::ofstream file(path, std::ios::trunc);
     if (!file) {
         error = "cannot write the project file " + path;

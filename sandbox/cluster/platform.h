@@ -44,9 +44,13 @@ struct KubeconfigSpec {
 /// Writes a kubeconfig (mode 0600: it holds credentials) with one context per environment.
 bool writeKubeconfig(const std::string &path, const KubeconfigSpec &spec, std::string &error);
 
+/// The repository's scripts/smoke-test.sh, compiled in.
+const char *smokeTestScript();
+
 /// Writes the console's project file (lucent.yaml) for the sandbox's environments, whose
 /// contexts writeKubeconfig() names alike: staging, and production (protected). The
-/// services are the Deployments of the platform's manifests.
+/// services are the Deployments of the platform's manifests. Promotions get a preview and the
+/// repository's smoke test, written as smoke-test.sh next to the file.
 bool writeProjectFile(const std::string &path, const ObjectStore &store, const std::string &prometheusUrl,
                       const std::string &alertmanagerUrl, std::string &error);
 

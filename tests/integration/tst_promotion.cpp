@@ -492,6 +492,13 @@ void TestPromotion::headlessPromoteExitCodes()
     for (const QString &line : lines)
         QVERIFY2(QJsonDocument::fromJson(line.toUtf8()).isObject(), qPrintable(line));
     QCOMPARE(selectorColour(object("service", QStringLiteral("frontend"))), QStringLiteral("green"));
+    // The sandbox's project file asks for a preview and the repository's smoke test: run against
+    // the preview before the switch and against the Service in the monitor window; the preview
+    // is gone at the end.
+    QVERIFY2(output.count(QStringLiteral("The smoke test of frontend passed")) == 2, qPrintable(output));
+    QVERIFY2(output.contains(QStringLiteral("ok frontend-preview/health/ready (preview, green)")), qPrintable(output));
+    QVERIFY2(output.contains(QStringLiteral("ok frontend/health (monitor, green)")), qPrintable(output));
+    QVERIFY(object("service", QStringLiteral("frontend-preview")).isEmpty());
     // Teammates see it in kubectl events, from lucent-console.
     QStringList reasons;
     for (const QJsonObject &event : items("events")) {

@@ -19,6 +19,7 @@
 #include "core/release/promotionjournal.h"
 #include "core/release/promotionplan.h"
 
+#include <QDir>
 #include <QtTest>
 
 #include <memory>
@@ -73,6 +74,7 @@ private Q_SLOTS:
     void aFaultInTheMonitorWindowRollsBackWithTheOldColourAtFullScale();
     void aServiceEditedDuringThePromotionStopsTheSwitchWithoutOverwritingIt();
     void anInconclusiveAnalysisPausesUntilAHumanDecides();
+    void aFailingSmokeTestOnThePreviewRollsBackBeforeTheSwitch();
 
 private:
     Release::PromotionPlan plan(const QList<Release::RequestedImage> &images) const;
@@ -312,6 +314,48 @@ void TestPromotionFailures::anInconclusiveAnalysisPausesUntilAHumanDecides()
     QVERIFY2(outcome == Release::PromotionOutcome::Promoted, qPrintable(sentence));
     QCOMPARE(Lucent::Tests::selectorColour(Lucent::Tests::fetched(m_sandbox, Namespace, "service", service.service)),
              service.standbyColour);
+    QString why;
+    QVERIFY2(clean(watched, &why), qPrintable(why));
+}
+
+// The project's smoke test, run without a shell against the preview Service before the switch,
+// fails: the promotion rolls back before any Service changes, and the preview goes away.
+void TestPromotionFailures::aFailingSmokeTestOnThePreviewRollsBackBeforeTheSwitch()
+{
+    const auto planned = plan({{QStringLiteral("user-service"), QStringLiteral("lucent/user-service:1.9.0"), {}}});
+    QVERIFY2(planned.isValid(), qPrintable(planned.problems.join(QLatin1Char('\n'))));
+    const auto &service = planned.services.constFirst();
+    const Watched watched = watch({service.service});
+    auto options = Lucent::Tests::quickPromotionOptions(QStringLiteral("ci@runner-8"));
+    options.preview = true;
+    options.smokeTest = {QStringLiteral("sh"), QStringLiteral("-c"),
+                         QStringLiteral("echo \"checking $LUCENT_TARGET_SERVICE ($LUCENT_PHASE, $LUCENT_COLOUR)\"; "
+                                        "exit 3")};
+    options.smokeTestDirectory = QDir::tempPath();
+    bool previewSelectedStandby = false;
+    Release::PromotionEngine engine(m_client.get(), planned, options);
+    connect(&engine, &Release::PromotionEngine::progress, &engine, [&](const QString &line) {
+        if (!line.startsWith(QStringLiteral("Running the smoke test against the previews")))
+            return;
+        const QJsonObject preview
+            = Lucent::Tests::fetched(m_sandbox, Namespace, "service", service.service + QStringLiteral("-preview"));
+        previewSelectedStandby = Lucent::Tests::selectorColour(preview) == service.standbyColour;
+    });
+    QStringList progress;
+    const auto [outcome, sentence] = Lucent::Tests::runPromotion(engine, &progress);
+    QVERIFY2(outcome == Release::PromotionOutcome::RolledBack, qPrintable(sentence));
+    QVERIFY2(sentence.contains(QStringLiteral("failed with exit code 3")), qPrintable(sentence));
+    QVERIFY(previewSelectedStandby);
+    const QString all = progress.join(QLatin1Char('\n'));
+    QVERIFY2(all.contains(QStringLiteral("checking user-service-preview (preview, %1)").arg(service.standbyColour)),
+             qPrintable(all));
+    QVERIFY(Lucent::Tests::fetched(m_sandbox, Namespace, "service", service.service + QStringLiteral("-preview"))
+                .isEmpty());
+    QCOMPARE(Lucent::Tests::selectorColour(Lucent::Tests::fetched(m_sandbox, Namespace, "service", service.service)),
+             service.activeColour);
+    const auto journal = Release::PromotionJournal::fromLease(
+        Lucent::Tests::fetched(m_sandbox, Namespace, "lease", QStringLiteral("lucent-promotion")));
+    QVERIFY2(journal.smoke.contains(QStringLiteral("exit code 3")), qPrintable(journal.smoke));
     QString why;
     QVERIFY2(clean(watched, &why), qPrintable(why));
 }

@@ -10,11 +10,15 @@
 #include "core/prometheus/prometheusclient.h"
 #include "core/prometheus/prometheusresponse.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QtTest>
+
+#include <yaml-cpp/yaml.h>
 
 using namespace Lucent::Core::Prometheus;
 using Lucent::Tests::SandboxProcess;
@@ -26,6 +30,7 @@ class TestSandboxPrometheus : public QObject
 private Q_SLOTS:
     void initTestCase();
     void rulesPassPromtool();
+    void discoveryMatchesTheManifestsRelabelling();
     void everyPodTargetIsUp();
     void rangeQueriesHaveTheExpectedPoints();
     void malformedQueryReturnsPrometheusErrorText();
@@ -45,6 +50,133 @@ private:
     std::unique_ptr<PrometheusClient> m_client;
     QUrl m_alertmanager;
 };
+
+namespace {
+
+using Labels = QMap<QString, QString>;
+
+/// Prometheus' label name for a Kubernetes label or annotation key: every character outside
+/// [a-zA-Z0-9_] becomes '_'.
+QString sanitized(QString key)
+{
+    static const QRegularExpression other(QStringLiteral("[^a-zA-Z0-9_]"));
+    return key.replace(other, QStringLiteral("_"));
+}
+
+/// What kubernetes_sd_configs' pod role gives a pod's first container port.
+Labels podMetaLabels(const QJsonObject &pod)
+{
+    const QJsonObject meta = pod[QLatin1String("metadata")].toObject();
+    const QJsonObject container = pod[QLatin1String("spec")][QLatin1String("containers")][0].toObject();
+    Labels labels{
+        {QStringLiteral("__meta_kubernetes_namespace"), meta[QLatin1String("namespace")].toString()},
+        {QStringLiteral("__meta_kubernetes_pod_name"), meta[QLatin1String("name")].toString()},
+        {QStringLiteral("__meta_kubernetes_pod_container_image"), container[QLatin1String("image")].toString()},
+        {QStringLiteral("__address__"),
+         QStringLiteral("%1:%2")
+             .arg(pod[QLatin1String("status")][QLatin1String("podIP")].toString())
+             .arg(container[QLatin1String("ports")][0][QLatin1String("containerPort")].toInt())}};
+    const QJsonObject podLabels = meta[QLatin1String("labels")].toObject();
+    for (auto it = podLabels.begin(); it != podLabels.end(); ++it)
+        labels.insert(QStringLiteral("__meta_kubernetes_pod_label_") + sanitized(it.key()), it.value().toString());
+    const QJsonObject annotations = meta[QLatin1String("annotations")].toObject();
+    for (auto it = annotations.begin(); it != annotations.end(); ++it)
+        labels.insert(QStringLiteral("__meta_kubernetes_pod_annotation_") + sanitized(it.key()), it.value().toString());
+    return labels;
+}
+
+/// Applies @p configs (Prometheus relabel_configs: replace and keep) to @p labels; nullopt when
+/// the target is dropped. Regular expressions are anchored, as Prometheus anchors them.
+std::optional<Labels> relabelled(Labels labels, const YAML::Node &configs)
+{
+    for (const YAML::Node &config : configs) {
+        QStringList values;
+        for (const YAML::Node &source : config["source_labels"])
+            values.append(labels.value(QString::fromStdString(source.as<std::string>())));
+        const QString joined = values.join(QString::fromStdString(config["separator"].as<std::string>(";")));
+        const QRegularExpression regex(
+            QStringLiteral("^(?:%1)$").arg(QString::fromStdString(config["regex"].as<std::string>("(.*)"))));
+        const QRegularExpressionMatch match = regex.match(joined);
+        const std::string action = config["action"].as<std::string>("replace");
+        if (action == "keep") {
+            if (!match.hasMatch())
+                return std::nullopt;
+            continue;
+        }
+        if (!match.hasMatch())
+            continue;
+        QString replacement = QString::fromStdString(config["replacement"].as<std::string>("$1"));
+        for (int group = match.lastCapturedIndex(); group >= 1; --group)
+            replacement.replace(QStringLiteral("$%1").arg(group), match.captured(group));
+        labels.insert(QString::fromStdString(config["target_label"].as<std::string>()), replacement);
+    }
+    return labels;
+}
+
+} // namespace
+
+// On a real cluster, manifests/monitoring's relabelling gives each series the labels that the
+// promotion's analysis selects by; in the demo the sandbox's discovery gives them. For every
+// pod the sandbox offers, the manifests' rules applied to what kubernetes_sd would say about
+// it must give the same namespace, app, pod, color and version.
+void TestSandboxPrometheus::discoveryMatchesTheManifestsRelabelling()
+{
+    const YAML::Node configMap = YAML::LoadFile(LUCENT_SOURCE_DIR "/manifests/monitoring/prometheus-config.yaml");
+    const YAML::Node prometheus = YAML::Load(configMap["data"]["prometheus.yml"].as<std::string>());
+    YAML::Node relabelConfigs;
+    for (const YAML::Node &job : prometheus["scrape_configs"]) {
+        if (job["job_name"].as<std::string>() == "lucent-services")
+            relabelConfigs = job["relabel_configs"];
+    }
+    QVERIFY(relabelConfigs.IsSequence());
+    // A pod of another version, tagged behind a registry with a port, to check the version rule.
+    const auto rolled
+        = m_sandbox.kubectl({QStringLiteral("-n"), QStringLiteral("lucent-staging"), QStringLiteral("set"),
+                             QStringLiteral("image"), QStringLiteral("deployment/notification-service"),
+                             QStringLiteral("notification-service=mirror.example:5000/lucent/"
+                                            "notification-service:2.0.1-rc1")});
+    QVERIFY2(rolled.exitCode == 0, qPrintable(rolled.errText()));
+    const auto rollout = m_sandbox.kubectl(
+        {QStringLiteral("-n"), QStringLiteral("lucent-staging"), QStringLiteral("rollout"), QStringLiteral("status"),
+         QStringLiteral("deployment/notification-service"), QStringLiteral("--timeout=60s")},
+        70000);
+    QVERIFY2(rollout.exitCode == 0, qPrintable(rollout.errText()));
+
+    const auto targets = m_sandbox.kubectl(
+        {QStringLiteral("get"), QStringLiteral("--raw"), QStringLiteral("/lucent/v1/prometheus/targets")});
+    QVERIFY2(targets.exitCode == 0, qPrintable(targets.errText()));
+    QHash<QString, QJsonObject> offered; // by pod
+    for (const auto &group : targets.json().array())
+        offered.insert(group[QLatin1String("labels")][QLatin1String("pod")].toString(),
+                       group[QLatin1String("labels")].toObject());
+    QVERIFY(offered.size() > 10);
+    const auto pods = m_sandbox.kubectl({QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-A"),
+                                         QStringLiteral("-o"), QStringLiteral("json")});
+    int compared = 0;
+    bool sawRegistryPort = false;
+    for (const auto &item : pods.json()[QLatin1String("items")].toArray()) {
+        const QJsonObject pod = item.toObject();
+        const QString name = pod[QLatin1String("metadata")][QLatin1String("name")].toString();
+        if (!offered.contains(name))
+            continue;
+        const auto labels = relabelled(podMetaLabels(pod), relabelConfigs);
+        QVERIFY2(labels, qPrintable(name + QStringLiteral(" is offered by the sandbox but dropped by the manifests")));
+        for (const char *key : {"namespace", "app", "pod", "color", "version"})
+            QVERIFY2(labels->value(QLatin1String(key)) == offered[name][QLatin1String(key)].toString(),
+                     qPrintable(QStringLiteral("%1: %2 is '%3' in the manifests, '%4' in the sandbox")
+                                    .arg(name, QLatin1String(key), labels->value(QLatin1String(key)),
+                                         offered[name][QLatin1String(key)].toString())));
+        sawRegistryPort = sawRegistryPort || labels->value(QStringLiteral("version")) == QLatin1String("2.0.1-rc1");
+        ++compared;
+    }
+    QVERIFY(compared > 10);
+    QVERIFY(sawRegistryPort);
+    qInfo("%d pods: the same namespace, app, pod, color and version both ways", compared);
+    const auto back
+        = m_sandbox.kubectl({QStringLiteral("-n"), QStringLiteral("lucent-staging"), QStringLiteral("rollout"),
+                             QStringLiteral("undo"), QStringLiteral("deployment/notification-service")});
+    QVERIFY2(back.exitCode == 0, qPrintable(back.errText()));
+}
 
 TestSandboxPrometheus::Answer TestSandboxPrometheus::wait(PrometheusReply *reply)
 {
@@ -144,6 +276,18 @@ void TestSandboxPrometheus::everyPodTargetIsUp()
         120000);
     QVERIFY2(platformUp, qPrintable(QStringLiteral("%1 of %2 pods running").arg(running).arg(expected)));
     QVERIFY(expected >= 40);
+    // Pods scraped: the data stores (their own jobs) and the services annotated prometheus.io/scrape
+    // (the frontend, static files behind nginx, is not).
+    for (const QJsonObject &pod :
+         platform(m_sandbox.kubectl(Lucent::Tests::args({"get", "pods", "-A", "-o", "json"})).json())) {
+        const QJsonObject meta = pod[QLatin1String("metadata")].toObject();
+        const QString app = meta[QLatin1String("labels")][QLatin1String("app")].toString();
+        const bool dataStore = app == QLatin1String("mongodb") || app == QLatin1String("redis");
+        if (!dataStore
+            && meta[QLatin1String("annotations")][QLatin1String("prometheus.io/scrape")].toString()
+                != QLatin1String("true"))
+            --expected;
+    }
     QList<Target> targets;
     const bool allUp = QTest::qWaitFor(
         [&] {

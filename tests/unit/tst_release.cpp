@@ -58,6 +58,7 @@ private Q_SLOTS:
     void projectFileParses();
     void projectFileProblemsHaveLines_data();
     void projectFileProblemsHaveLines();
+    void promotionSectionIsRead();
     void alertScopeIsTheNamespaceUnlessLabelsAreGiven();
     void projectFileIsLocated();
     void withoutProjectFileEveryContextIsAnEnvironment();
@@ -127,6 +128,77 @@ void TestRelease::projectFileProblemsHaveLines_data()
     QTest::addRow("alertLabels value a list")
         << QByteArray("environments:\n  - name: a\n    context: c\n    alertLabels:\n      cluster: [a, b]\n") << 5
         << QStringLiteral("alert label 'cluster' must be a single value");
+    // The promotion: section.
+    const QByteArray env = "environments:\n  - {name: a, context: c}\n";
+    QTest::addRow("promotion not a map") << env + "promotion: yes\n"
+                                         << 3 << QStringLiteral("'promotion' must be a map");
+    QTest::addRow("promotion unknown key") << env + "promotion:\n  previw: true\n"
+                                           << 4 << QStringLiteral("unknown 'promotion' key 'previw'");
+    QTest::addRow("preview not a flag") << env + "promotion:\n  preview: sometimes\n"
+                                        << 4 << QStringLiteral("'preview' must be true or false");
+    QTest::addRow("monitor negative") << env + "promotion:\n  monitorSeconds: -5\n"
+                                      << 4 << QStringLiteral("'monitorSeconds' must be a whole number, 0 or more");
+    QTest::addRow("smoke test a string") << env + "promotion:\n  smokeTest: ./smoke.sh --quick\n"
+                                         << 4 << QStringLiteral("runs without a shell");
+    QTest::addRow("analysis count 0") << env + "promotion:\n  analysis:\n    count: 0\n"
+                                      << 5 << QStringLiteral("'count' must be a whole number, 1 or more");
+    const QByteArray metric = env + "promotion:\n  analysis:\n    metrics:\n      - name: errors\n        query: up\n";
+    QTest::addRow("metric without bound") << metric << 6 << QStringLiteral("needs exactly one of below or above");
+    QTest::addRow("metric with both bounds") << metric + "        below: 1\n        above: 0\n"
+                                             << 6 << QStringLiteral("needs exactly one of below or above");
+    QTest::addRow("threshold not a number") << metric + "        below: low\n"
+                                            << 8 << QStringLiteral("'below' must be a number");
+    QTest::addRow("metric unknown key") << metric + "        below: 1\n        limit: 2\n"
+                                        << 9 << QStringLiteral("unknown analysis metric key 'limit'");
+    QTest::addRow("metric without query") << env
+            + "promotion:\n  analysis:\n    metrics:\n      - name: e\n"
+              "        below: 1\n" << 6 << QStringLiteral("needs a name and a query");
+}
+
+void TestRelease::promotionSectionIsRead()
+{
+    const QByteArray yaml = "environments:\n  - {name: a, context: c}\n"
+                            "promotion:\n"
+                            "  preview: true\n"
+                            "  monitorSeconds: 120\n"
+                            "  scaleDownDelaySeconds: 0\n"
+                            "  smokeTest: [./smoke-test.sh, --quick]\n"
+                            "  smokeTestTimeoutSeconds: 30\n"
+                            "  analysis:\n"
+                            "    initialDelaySeconds: 20\n"
+                            "    intervalSeconds: 5\n"
+                            "    count: 4\n"
+                            "    metrics:\n"
+                            "      - name: errors\n"
+                            "        query: 'sum(rate(http_requests_total{ {{selector}},status=~\"5..\"}[1m]))'\n"
+                            "        below: 0.5\n"
+                            "        failureLimit: 1\n"
+                            "      - {name: traffic, query: 'sum(rate(x[1m]))', above: 2, inconclusiveLimit: 0}\n";
+    const auto config = Environment::ProjectConfig::parse(yaml, QStringLiteral("lucent.yaml"));
+    QVERIFY2(config.problems.isEmpty(), qPrintable(config.problems.value(0).sentence()));
+    const auto &p = config.promotion;
+    QVERIFY(p.preview);
+    QCOMPARE(p.monitorSeconds, 120);
+    QCOMPARE(p.scaleDownDelaySeconds, 0);
+    QCOMPARE(p.smokeTest, (QStringList{QStringLiteral("./smoke-test.sh"), QStringLiteral("--quick")}));
+    QCOMPARE(p.smokeTestTimeoutSeconds, 30);
+    QCOMPARE(p.analysisInitialDelaySeconds, 20);
+    QCOMPARE(p.analysisIntervalSeconds, 5);
+    QCOMPARE(p.analysisCount, 4);
+    QCOMPARE(p.metrics.size(), 2);
+    QCOMPARE(p.metrics[0].name, QStringLiteral("errors"));
+    QVERIFY(p.metrics[0].query.contains(QStringLiteral("{{selector}}")));
+    QVERIFY(!p.metrics[0].above);
+    QCOMPARE(p.metrics[0].threshold, 0.5);
+    QCOMPARE(p.metrics[0].failureLimit, 1);
+    QVERIFY(p.metrics[1].above);
+    QCOMPARE(p.metrics[1].threshold, 2.0);
+    QCOMPARE(p.metrics[1].inconclusiveLimit, 0);
+    // Without the section: the defaults.
+    const auto plain = Environment::ProjectConfig::parse("environments:\n  - {name: a, context: c}\n", {});
+    QVERIFY(!plain.promotion.preview);
+    QVERIFY(!plain.promotion.monitorSeconds);
+    QVERIFY(plain.promotion.metrics.isEmpty());
 }
 
 void TestRelease::alertScopeIsTheNamespaceUnlessLabelsAreGiven()

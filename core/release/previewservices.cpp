@@ -1,0 +1,135 @@
+#include "core/release/previewservices.h"
+
+#include "core/kube/kubeclient.h"
+#include "core/kube/kubereply.h"
+#include "core/kube/resourcetype.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <memory>
+
+namespace Lucent::Core::Release::PreviewServices {
+
+namespace {
+
+using Done = std::function<void(bool, const QString &)>;
+
+/// Calls @p done once @p count answers came, with the problems collected by @p problem.
+struct Tally {
+    int pending = 0;
+    QStringList problems;
+    Done done;
+    void answer(const QString &problem)
+    {
+        if (!problem.isEmpty())
+            problems.append(problem);
+        if (--pending == 0)
+            done(problems.isEmpty(), problems.join(QLatin1Char(' ')));
+    }
+};
+
+QJsonObject portsWithoutNodePorts(const QJsonArray &ports)
+{
+    QJsonArray kept;
+    for (const auto &value : ports) {
+        QJsonObject port = value.toObject();
+        port.remove(QLatin1String("nodePort"));
+        kept.append(port);
+    }
+    return {{QStringLiteral("ports"), kept}};
+}
+
+void createOne(Kube::KubeClient *client, const QString &ns, const QJsonObject &preview, QObject *context,
+               const std::shared_ptr<Tally> &tally)
+{
+    const QString name = preview[QLatin1String("metadata")][QLatin1String("name")].toString();
+    Kube::KubeReply *created = client->create(Kube::ResourceType::services(), ns, preview);
+    QObject::connect(
+        created, &Kube::KubeReply::finished, context, [client, ns, name, preview, created, context, tally] {
+            if (!created->error().isError()) {
+                tally->answer({});
+                return;
+            }
+            if (!created->error().isConflict()) {
+                tally->answer(
+                    QStringLiteral("service/%1 could not be created: %2").arg(name, created->error().sentence()));
+                return;
+            }
+            // Left by an interrupted run: point it at this promotion's standby colour.
+            const QJsonObject patch{
+                {QStringLiteral("metadata"), preview[QLatin1String("metadata")]},
+                {QStringLiteral("spec"),
+                 QJsonObject{{QStringLiteral("selector"), preview[QLatin1String("spec")][QLatin1String("selector")]}}}};
+            Kube::KubeReply *patched = client->patch(Kube::ResourceType::services(), ns, name, Kube::PatchType::Merge,
+                                                     QJsonDocument(patch).toJson(QJsonDocument::Compact));
+            QObject::connect(patched, &Kube::KubeReply::finished, context, [patched, name, tally] {
+                tally->answer(
+                    patched->error().isError()
+                        ? QStringLiteral("service/%1 could not be updated: %2").arg(name, patched->error().sentence())
+                        : QString());
+            });
+        });
+}
+
+} // namespace
+
+QString nameOf(const QString &service)
+{
+    return service + QStringLiteral("-preview");
+}
+
+QJsonObject previewOf(const QJsonObject &service, const PlannedService &planned, const QString &promotionId)
+{
+    const QJsonObject spec = service[QLatin1String("spec")].toObject();
+    QJsonObject selector = spec[QLatin1String("selector")].toObject();
+    selector.insert(QStringLiteral("color"), planned.standbyColour);
+    QJsonObject previewSpec = portsWithoutNodePorts(spec[QLatin1String("ports")].toArray());
+    previewSpec.insert(QStringLiteral("type"), QStringLiteral("ClusterIP"));
+    previewSpec.insert(QStringLiteral("selector"), selector);
+    QJsonObject labels = service[QLatin1String("metadata")][QLatin1String("labels")].toObject();
+    labels.insert(QStringLiteral("lucent.com/preview"), QStringLiteral("true"));
+    return {{QStringLiteral("apiVersion"), QStringLiteral("v1")},
+            {QStringLiteral("kind"), QStringLiteral("Service")},
+            {QStringLiteral("metadata"),
+             QJsonObject{{QStringLiteral("name"), nameOf(planned.service)},
+                         {QStringLiteral("labels"), labels},
+                         {QStringLiteral("annotations"),
+                          QJsonObject{{QLatin1String(PromotionIdAnnotation), promotionId},
+                                      {QStringLiteral("lucent.com/preview-of"), planned.service}}}}},
+            {QStringLiteral("spec"), previewSpec}};
+}
+
+void create(Kube::KubeClient *client, const PromotionPlan &plan, QObject *context, const Done &done)
+{
+    auto tally = std::make_shared<Tally>(Tally{int(plan.services.size()), {}, done});
+    const QString ns = plan.request.namespaceName;
+    for (const PlannedService &planned : plan.services) {
+        Kube::KubeReply *live = client->get(Kube::ResourceType::services(), ns, planned.service);
+        QObject::connect(live, &Kube::KubeReply::finished, context,
+                         [client, ns, live, planned, context, tally, id = plan.request.promotionId] {
+                             if (live->error().isError())
+                                 tally->answer(QStringLiteral("service/%1 could not be read: %2")
+                                                   .arg(planned.service, live->error().sentence()));
+                             else
+                                 createOne(client, ns, previewOf(live->json(), planned, id), context, tally);
+                         });
+    }
+}
+
+void remove(Kube::KubeClient *client, const PromotionPlan &plan, QObject *context, const Done &done)
+{
+    auto tally = std::make_shared<Tally>(Tally{int(plan.services.size()), {}, done});
+    for (const PlannedService &planned : plan.services) {
+        Kube::KubeReply *reply
+            = client->remove(Kube::ResourceType::services(), plan.request.namespaceName, nameOf(planned.service));
+        QObject::connect(reply, &Kube::KubeReply::finished, context, [reply, tally, name = nameOf(planned.service)] {
+            const Kube::ApiError &error = reply->error();
+            tally->answer(error.isError() && !error.isNotFound()
+                              ? QStringLiteral("service/%1 could not be deleted: %2").arg(name, error.sentence())
+                              : QString());
+        });
+    }
+}
+
+} // namespace Lucent::Core::Release::PreviewServices

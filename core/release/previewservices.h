@@ -1,0 +1,36 @@
+#pragma once
+
+#include "core/release/promotionplan.h"
+
+#include <QJsonObject>
+
+#include <functional>
+
+class QObject;
+
+namespace Lucent::Core::Kube {
+class KubeClient;
+}
+
+// The optional preview Services of a promotion: `<service>-preview`, selecting the standby
+// colour once it is ready (never before: Argo Rollouts #2641 is the bug of pointing one at pods
+// that are not), so that smoke tests and people reach the new version before it takes the
+// traffic. Deleted when the promotion ends.
+namespace Lucent::Core::Release::PreviewServices {
+
+QString nameOf(const QString &service);
+
+/// The preview Service of @p planned, made from its live @p service: the same ports, the same
+/// selector with the standby colour, ClusterIP, labelled and annotated with the promotion.
+QJsonObject previewOf(const QJsonObject &service, const PlannedService &planned, const QString &promotionId);
+
+/// Creates (or points again, if an interrupted run left one) the preview of each service of
+/// @p plan; @p done says whether all exist, and what failed.
+void create(Kube::KubeClient *client, const PromotionPlan &plan, QObject *context,
+            const std::function<void(bool ok, const QString &problems)> &done);
+
+/// Deletes the preview of each service of @p plan (one already gone is fine).
+void remove(Kube::KubeClient *client, const PromotionPlan &plan, QObject *context,
+            const std::function<void(bool ok, const QString &problems)> &done);
+
+} // namespace Lucent::Core::Release::PreviewServices
