@@ -107,8 +107,9 @@ std::optional<PromotionStep> promotionStepFromName(const QString &name)
 
 bool PromotionJournal::isFinished() const
 {
-    return outcome == QLatin1String("promoted") || outcome == QLatin1String("rolled-back")
-        || (outcome.isEmpty() && step == QLatin1String("done"));
+    // Even at step "done", a promotion without an outcome died while it annotated, removed its
+    // previews or released the lock: resume finishes that.
+    return outcome == QLatin1String("promoted") || outcome == QLatin1String("rolled-back");
 }
 
 QString PromotionJournal::describe() const

@@ -63,8 +63,8 @@ struct PromotionJournal {
     QList<JournalService> services;
 
     bool isEmpty() const { return promotionId.isEmpty(); }
-    /// Ended cleanly: nothing to resume or roll back. An inconsistent end is not finished:
-    /// `promotion abort` must still restore it.
+    /// Ended cleanly (promoted or rolled back): nothing to resume or roll back. An
+    /// inconsistent end is not finished: `promotion abort` must still restore it.
     bool isFinished() const;
     QString describe() const;
 

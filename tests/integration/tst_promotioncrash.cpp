@@ -336,6 +336,10 @@ void TestPromotionCrash::killedThenRecovered()
         const QJsonObject other = deploymentOf(service, Release::otherColour(colour));
         QVERIFY2(other.isEmpty() || other[QLatin1String("spec")][QLatin1String("replicas")].toInt() == 0,
                  qPrintable(service + QStringLiteral(": the other colour still runs\n") + output));
+        const auto preview = m_sandbox.kubectl(
+            Lucent::Tests::args({"-n", "lucent-staging", "get", "service", "--ignore-not-found", "-o", "name"})
+            << service + QStringLiteral("-preview"));
+        QVERIFY2(preview.outText().trimmed().isEmpty(), qPrintable(service + QStringLiteral(": its preview is left")));
         QVERIFY2(samplers[std::size_t(i)]->violations.isEmpty(),
                  qPrintable(samplers[std::size_t(i)]->violations.join(QLatin1Char('\n'))));
         QVERIFY2(probers[std::size_t(i)]->failures.isEmpty(),
