@@ -13,15 +13,16 @@ namespace Lucent::Core::Release::PreviewServices {
 
 namespace {
 
-using Done = std::function<void(bool, const QString &)>;
-
-/// Calls @p done once @p count answers came, with the problems collected by @p problem.
+/// Tells @p each of every answer worth an audit record, and @p done once all came.
 struct Tally {
     int pending = 0;
     QStringList problems;
+    Each each;
     Done done;
-    void answer(const QString &problem)
+    void answer(const QString &name, const QString &problem, bool tell = true)
     {
+        if (tell)
+            each(name, problem);
         if (!problem.isEmpty())
             problems.append(problem);
         if (--pending == 0)
@@ -47,13 +48,12 @@ void createOne(Kube::KubeClient *client, const QString &ns, const QJsonObject &p
     Kube::KubeReply *created = client->create(Kube::ResourceType::services(), ns, preview);
     QObject::connect(
         created, &Kube::KubeReply::finished, context, [client, ns, name, preview, created, context, tally] {
-            if (!created->error().isError()) {
-                tally->answer({});
-                return;
-            }
-            if (!created->error().isConflict()) {
-                tally->answer(
-                    QStringLiteral("service/%1 could not be created: %2").arg(name, created->error().sentence()));
+            const Kube::ApiError &error = created->error();
+            if (!error.isConflict()) {
+                tally->answer(name,
+                              error.isError()
+                                  ? QStringLiteral("service/%1 could not be created: %2").arg(name, error.sentence())
+                                  : QString());
                 return;
             }
             // Left by an interrupted run: point it at this promotion's standby colour.
@@ -64,9 +64,11 @@ void createOne(Kube::KubeClient *client, const QString &ns, const QJsonObject &p
             Kube::KubeReply *patched = client->patch(Kube::ResourceType::services(), ns, name, Kube::PatchType::Merge,
                                                      QJsonDocument(patch).toJson(QJsonDocument::Compact));
             QObject::connect(patched, &Kube::KubeReply::finished, context, [patched, name, tally] {
+                const Kube::ApiError &patchError = patched->error();
                 tally->answer(
-                    patched->error().isError()
-                        ? QStringLiteral("service/%1 could not be updated: %2").arg(name, patched->error().sentence())
+                    name,
+                    patchError.isError()
+                        ? QStringLiteral("service/%1 could not be updated: %2").arg(name, patchError.sentence())
                         : QString());
             });
         });
@@ -100,34 +102,39 @@ QJsonObject previewOf(const QJsonObject &service, const PlannedService &planned,
             {QStringLiteral("spec"), previewSpec}};
 }
 
-void create(Kube::KubeClient *client, const PromotionPlan &plan, QObject *context, const Done &done)
+void create(Kube::KubeClient *client, const PromotionPlan &plan, QObject *context, const Each &each, const Done &done)
 {
-    auto tally = std::make_shared<Tally>(Tally{int(plan.services.size()), {}, done});
+    auto tally = std::make_shared<Tally>(Tally{int(plan.services.size()), {}, each, done});
     const QString ns = plan.request.namespaceName;
     for (const PlannedService &planned : plan.services) {
         Kube::KubeReply *live = client->get(Kube::ResourceType::services(), ns, planned.service);
         QObject::connect(live, &Kube::KubeReply::finished, context,
                          [client, ns, live, planned, context, tally, id = plan.request.promotionId] {
                              if (live->error().isError())
-                                 tally->answer(QStringLiteral("service/%1 could not be read: %2")
-                                                   .arg(planned.service, live->error().sentence()));
+                                 tally->answer(nameOf(planned.service),
+                                               QStringLiteral("service/%1 could not be read: %2")
+                                                   .arg(planned.service, live->error().sentence()),
+                                               false);
                              else
                                  createOne(client, ns, previewOf(live->json(), planned, id), context, tally);
                          });
     }
 }
 
-void remove(Kube::KubeClient *client, const PromotionPlan &plan, QObject *context, const Done &done)
+void remove(Kube::KubeClient *client, const PromotionPlan &plan, QObject *context, const Each &each, const Done &done)
 {
-    auto tally = std::make_shared<Tally>(Tally{int(plan.services.size()), {}, done});
+    auto tally = std::make_shared<Tally>(Tally{int(plan.services.size()), {}, each, done});
     for (const PlannedService &planned : plan.services) {
-        Kube::KubeReply *reply
-            = client->remove(Kube::ResourceType::services(), plan.request.namespaceName, nameOf(planned.service));
-        QObject::connect(reply, &Kube::KubeReply::finished, context, [reply, tally, name = nameOf(planned.service)] {
+        const QString name = nameOf(planned.service);
+        Kube::KubeReply *reply = client->remove(Kube::ResourceType::services(), plan.request.namespaceName, name);
+        QObject::connect(reply, &Kube::KubeReply::finished, context, [reply, tally, name] {
             const Kube::ApiError &error = reply->error();
-            tally->answer(error.isError() && !error.isNotFound()
+            // One that was never created (or is gone already) is not worth an audit record.
+            tally->answer(name,
+                          error.isError() && !error.isNotFound()
                               ? QStringLiteral("service/%1 could not be deleted: %2").arg(name, error.sentence())
-                              : QString());
+                              : QString(),
+                          !error.isNotFound());
         });
     }
 }

@@ -24,13 +24,15 @@ QString nameOf(const QString &service);
 /// selector with the standby colour, ClusterIP, labelled and annotated with the promotion.
 QJsonObject previewOf(const QJsonObject &service, const PlannedService &planned, const QString &promotionId);
 
+/// Told of each preview written or deleted (for the audit trail): its name, and the problem.
+using Each = std::function<void(const QString &name, const QString &problem)>;
+using Done = std::function<void(bool ok, const QString &problems)>;
+
 /// Creates (or points again, if an interrupted run left one) the preview of each service of
 /// @p plan; @p done says whether all exist, and what failed.
-void create(Kube::KubeClient *client, const PromotionPlan &plan, QObject *context,
-            const std::function<void(bool ok, const QString &problems)> &done);
+void create(Kube::KubeClient *client, const PromotionPlan &plan, QObject *context, const Each &each, const Done &done);
 
-/// Deletes the preview of each service of @p plan (one already gone is fine).
-void remove(Kube::KubeClient *client, const PromotionPlan &plan, QObject *context,
-            const std::function<void(bool ok, const QString &problems)> &done);
+/// Deletes the preview of each service of @p plan (one already gone is fine, and not told).
+void remove(Kube::KubeClient *client, const PromotionPlan &plan, QObject *context, const Each &each, const Done &done);
 
 } // namespace Lucent::Core::Release::PreviewServices

@@ -8,6 +8,7 @@
 #include "core/release/previewservices.h"
 #include "core/release/promotionlock.h"
 #include "core/release/promotionpreflight.h"
+#include "core/release/promotiontransitions.h"
 #include "core/release/rolloutsummary.h"
 #include "core/release/serviceswitch.h"
 #include "core/release/smoketest.h"
@@ -95,7 +96,7 @@ QStringList PromotionEngine::activeNames() const
 
 void PromotionEngine::start()
 {
-    begin(Mode::Fresh);
+    begin(PromotionMode::Fresh);
 }
 
 void PromotionEngine::resume(const PromotionJournal &journal, const QList<bool> &switched)
@@ -107,7 +108,7 @@ void PromotionEngine::resume(const PromotionJournal &journal, const QList<bool> 
     }
     for (int i = 0; i < m_plan.services.size(); ++i)
         m_onNewColour[i] = switched.value(i);
-    begin(Mode::Resume);
+    begin(PromotionMode::Resume);
 }
 
 void PromotionEngine::abortInterrupted(const QList<bool> &switched, const QString &reason)
@@ -115,10 +116,10 @@ void PromotionEngine::abortInterrupted(const QList<bool> &switched, const QStrin
     for (int i = 0; i < m_plan.services.size(); ++i)
         m_onNewColour[i] = switched.value(i);
     m_failure = reason;
-    begin(Mode::Abort);
+    begin(PromotionMode::Abort);
 }
 
-void PromotionEngine::begin(Mode mode)
+void PromotionEngine::begin(PromotionMode mode)
 {
     m_mode = mode;
     // A Service already switched by the interrupted run: its precondition is what it is now.
@@ -139,7 +140,7 @@ QString PromotionEngine::lockGuard(const QJsonObject &lease) const
     const PromotionJournal previous = PromotionJournal::fromLease(lease);
     const QString ns = m_plan.request.namespaceName;
     const QString env = m_plan.request.environment;
-    if (m_mode == Mode::Fresh) {
+    if (m_mode == PromotionMode::Fresh) {
         if (previous.isEmpty() || previous.isFinished())
             return {};
         return tr("The journal of %1 holds an unfinished %2. Complete it with 'lucent-console promotion resume "
@@ -153,28 +154,22 @@ QString PromotionEngine::lockGuard(const QJsonObject &lease) const
     if (previous.isFinished())
         return tr("Promotion %1 has already ended (%2); there is nothing to %3.")
             .arg(previous.promotionId, previous.outcome.isEmpty() ? previous.step : previous.outcome,
-                 m_mode == Mode::Resume ? tr("resume") : tr("roll back"));
+                 m_mode == PromotionMode::Resume ? tr("resume") : tr("roll back"));
     return {};
 }
 
 void PromotionEngine::locked()
 {
-    if (m_mode == Mode::Fresh && !m_failure.isEmpty()) { // aborted while the lock was being taken
+    const QString reason = m_failure.isEmpty() ? tr("The interrupted rollback is completed.") : m_failure;
+    switch (lockedAction(m_mode, m_resumeStep, switchedCount(), int(m_plan.services.size()), !m_failure.isEmpty())) {
+    case LockedAction::AbortBeforeChange:
         finish(PromotionOutcome::RolledBack, tr("Aborted before any change: %1").arg(m_failure));
         return;
-    }
-    const bool anySwitched = switchedCount() > 0;
-    if (m_mode == Mode::Abort || (m_mode == Mode::Resume && m_resumeStep == PromotionStep::RollingBack)) {
-        const QString reason = m_failure.isEmpty() ? tr("The interrupted rollback is completed.") : m_failure;
-        if (anySwitched)
-            restoreOldColour(reason);
-        else
-            rollBack(reason);
-        return;
-    }
-    if (m_mode == Mode::Fresh || (m_resumeStep < PromotionStep::Switching && !anySwitched)) {
-        deploy();
-        return;
+    case LockedAction::Deploy: deploy(); return;
+    case LockedAction::RollBackStandby: rollBack(reason); return;
+    case LockedAction::RestoreOldColour: restoreOldColour(reason); return;
+    case LockedAction::Complete:
+    case LockedAction::VerifyThenSwitch: break;
     }
     if (!m_paused.isEmpty())
         Q_EMIT progress(tr("Resuming promotion %1, paused before (%2), on to the switch as decided.")
@@ -196,8 +191,8 @@ void PromotionEngine::checkAccess()
     setStep(PromotionStep::CheckingAccess);
     PromotionPreflight::Checks checks;
     checks.user = m_options.identity.section(QLatin1Char('@'), 0, 0);
-    checks.activeRollouts = m_mode == Mode::Fresh;
-    checks.analysis = m_options.analysis && m_mode != Mode::Abort;
+    checks.activeRollouts = m_mode == PromotionMode::Fresh;
+    checks.analysis = m_options.analysis && m_mode != PromotionMode::Abort;
     checks.alertsAcknowledged = m_options.alertsAcknowledged;
     auto *preflight = new PromotionPreflight(m_client, m_prometheus, m_plan, checks, this);
     connect(preflight, &PromotionPreflight::progress, this, &PromotionEngine::progress);
@@ -216,7 +211,7 @@ void PromotionEngine::checkAccess()
                     finish(PromotionOutcome::Refused, sentence);
                     return;
                 }
-                if (!checks.analysis && m_mode != Mode::Abort)
+                if (!checks.analysis && m_mode != PromotionMode::Abort)
                     m_audit.record(QStringLiteral("analysis-off"), QStringLiteral("lease/lucent-promotion"),
                                    tr("promoted without analysis, as asked"), true, {});
                 setStep(PromotionStep::Locking);
@@ -280,7 +275,7 @@ void PromotionEngine::deploy()
                    tr("The promotion's journal could not be written to the lock; nothing was changed."));
             return;
         }
-        if (m_mode == Mode::Fresh)
+        if (m_mode == PromotionMode::Fresh)
             m_audit.services(m_plan.services, QStringLiteral("promotion-started"), QStringLiteral("Started"),
                              tr("started"));
         deployAll();
@@ -424,24 +419,31 @@ void PromotionEngine::verifyStandby()
         analyse(); // the smoke test has nothing to reach before the switch without a preview
         return;
     }
-    PreviewServices::create(m_client, m_plan, this, [this](bool ok, const QString &problems) {
-        if (m_finished || m_rollingBack)
-            return;
-        if (!ok) {
-            rollBack(problems);
-            return;
-        }
-        Q_EMIT progress(tr("The preview Services (%1-preview, ...) select the standby colour.")
-                            .arg(m_plan.services.constFirst().service));
-        runSmokeTests(QStringLiteral("preview"), [this](bool passed, const QString &why) {
-            if (m_finished || m_rollingBack)
-                return;
-            if (passed)
-                analyse();
-            else
-                rollBack(why);
-        });
-    });
+    const auto audited = [this](const QString &verb) {
+        return [this, verb](const QString &name, const QString &problem) {
+            m_audit.record(verb, QStringLiteral("service/") + name, tr("preview on the standby colour"),
+                           problem.isEmpty(), problem);
+        };
+    };
+    PreviewServices::create(m_client, m_plan, this, audited(QStringLiteral("create-preview")),
+                            [this](bool ok, const QString &problems) {
+                                if (m_finished || m_rollingBack)
+                                    return;
+                                if (!ok) {
+                                    rollBack(problems);
+                                    return;
+                                }
+                                Q_EMIT progress(tr("The preview Services (%1-preview, ...) select the standby colour.")
+                                                    .arg(m_plan.services.constFirst().service));
+                                runSmokeTests(QStringLiteral("preview"), [this](bool passed, const QString &why) {
+                                    if (m_finished || m_rollingBack)
+                                        return;
+                                    if (passed)
+                                        analyse();
+                                    else
+                                        rollBack(why);
+                                });
+                            });
 }
 
 void PromotionEngine::runSmokeTests(const QString &phase, const std::function<void(bool, const QString &)> &done)
@@ -480,7 +482,7 @@ void PromotionEngine::runSmokeTests(const QString &phase, const std::function<vo
 
 void PromotionEngine::analyse()
 {
-    const bool resumedPastIt = m_mode == Mode::Resume && m_resumeStep >= PromotionStep::Switching;
+    const bool resumedPastIt = m_mode == PromotionMode::Resume && m_resumeStep >= PromotionStep::Switching;
     if (!m_options.analysis || !m_prometheus || resumedPastIt) {
         Q_EMIT progress(resumedPastIt            ? tr("The analysis passed before the interruption.")
                             : m_options.analysis ? tr("No Prometheus for this environment: the analysis is skipped.")
@@ -691,11 +693,16 @@ void PromotionEngine::finish(PromotionOutcome outcome, const QString &sentence)
         && outcome != PromotionOutcome::Refused && outcome != PromotionOutcome::Paused;
     if (m_options.preview && changedSomething && !m_previewsRemoved) {
         m_previewsRemoved = true; // the previews go first; a paused promotion keeps them for the decision
-        PreviewServices::remove(m_client, m_plan, this, [this, outcome, sentence](bool ok, const QString &problems) {
-            if (!ok)
-                Q_EMIT progress(problems);
-            finish(outcome, sentence);
-        });
+        const auto audited = [this](const QString &name, const QString &problem) {
+            m_audit.record(QStringLiteral("delete-preview"), QStringLiteral("service/") + name,
+                           tr("preview removed at the end"), problem.isEmpty(), problem);
+        };
+        PreviewServices::remove(m_client, m_plan, this, audited,
+                                [this, outcome, sentence](bool ok, const QString &problems) {
+                                    if (!ok)
+                                        Q_EMIT progress(problems);
+                                    finish(outcome, sentence);
+                                });
         return;
     }
     m_finished = true;

@@ -5,6 +5,7 @@
 #include "core/release/promotionaudit.h"
 #include "core/release/promotionjournal.h"
 #include "core/release/promotionplan.h"
+#include "core/release/promotiontransitions.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -120,9 +121,7 @@ Q_SIGNALS:
 
 private:
     using Done = std::function<void(bool ok, const QString &problem)>;
-    enum class Mode { Fresh, Resume, Abort };
-
-    void begin(Mode mode);
+    void begin(PromotionMode mode);
     void setStep(PromotionStep step);
     /// Preflight (PromotionPreflight): access, active rollouts, Prometheus and firing alerts.
     void checkAccess();
@@ -174,7 +173,7 @@ private:
     QPointer<Prometheus::PrometheusClient> m_prometheus;
     AnalysisRunner *m_monitorAnalysis = nullptr;
     PromotionLock *m_lock = nullptr;
-    Mode m_mode = Mode::Fresh;
+    PromotionMode m_mode = PromotionMode::Fresh;
     PromotionStep m_step = PromotionStep::CheckingAccess;
     PromotionStep m_resumeStep = PromotionStep::CheckingAccess;
     PromotionOutcome m_outcome = PromotionOutcome::Promoted;

@@ -5,6 +5,7 @@
 
 #include "core/kube/kubeclient.h"
 #include "core/release/analysisrunner.h"
+#include "core/release/promotiontransitions.h"
 #include "core/release/rolloutsummary.h"
 #include "core/release/serviceswitch.h"
 
@@ -18,19 +19,12 @@ void PromotionEngine::abort(const QString &reason)
 {
     if (m_finished || m_rollingBack)
         return;
-    m_failure = reason;
-    switch (m_step) {
-    case PromotionStep::CheckingAccess:
-    case PromotionStep::Locking: return; // handled once the lock answers
-    case PromotionStep::Deploying: return; // handled once the writes under way are answered
-    case PromotionStep::WaitingReady:
-    case PromotionStep::CheckingHealth:
-    case PromotionStep::Analysing: rollBack(reason); return;
-    case PromotionStep::Switching: return; // the switch under way finishes, then switches back
-    case PromotionStep::Monitoring:
-    case PromotionStep::ScalingDown: restoreOldColour(reason); return;
-    case PromotionStep::Done:
-    case PromotionStep::RollingBack: return;
+    m_failure = reason; // what is under way sees it when it is answered
+    switch (abortAction(m_step)) {
+    case AbortAction::RollBackStandby: rollBack(reason); return;
+    case AbortAction::RestoreOldColour: restoreOldColour(reason); return;
+    case AbortAction::Later:
+    case AbortAction::Ignored: return;
     }
 }
 

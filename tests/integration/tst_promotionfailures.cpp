@@ -75,6 +75,8 @@ private Q_SLOTS:
     void aServiceEditedDuringThePromotionStopsTheSwitchWithoutOverwritingIt();
     void anInconclusiveAnalysisPausesUntilAHumanDecides();
     void aFailingSmokeTestOnThePreviewRollsBackBeforeTheSwitch();
+    void anAbortAtEveryStepRollsBack_data();
+    void anAbortAtEveryStepRollsBack();
 
 private:
     Release::PromotionPlan plan(const QList<Release::RequestedImage> &images) const;
@@ -128,6 +130,15 @@ TestPromotionFailures::Watched TestPromotionFailures::watch(const QStringList &s
 
 bool TestPromotionFailures::clean(const Watched &watched, QString *why)
 {
+    // A promotion that ended at once still has its aftermath watched: a few samples and probes.
+    const bool watchedEnough = QTest::qWaitFor(
+        [&] {
+            return std::all_of(watched.samplers.cbegin(), watched.samplers.cend(),
+                               [](const auto &s) { return s->samples >= 3; })
+                && std::all_of(watched.probers.cbegin(), watched.probers.cend(),
+                               [](const auto &p) { return p->probes >= 3; });
+        },
+        10000);
     int probes = 0;
     for (const auto &sampler : watched.samplers)
         *why += sampler->violations.join(QLatin1Char('\n'));
@@ -135,8 +146,10 @@ bool TestPromotionFailures::clean(const Watched &watched, QString *why)
         *why += prober->failures.join(QLatin1Char('\n'));
         probes += prober->probes;
     }
+    if (!watchedEnough)
+        *why += QStringLiteral("too few samples or probes in 10 s");
     qInfo("%d probes through the service proxy", probes);
-    return why->isEmpty() && probes > 0;
+    return why->isEmpty();
 }
 
 void TestPromotionFailures::analysisRollsBackErrorsAndSlownessAndPassesAHealthyColour()
@@ -356,6 +369,51 @@ void TestPromotionFailures::aFailingSmokeTestOnThePreviewRollsBackBeforeTheSwitc
     const auto journal = Release::PromotionJournal::fromLease(
         Lucent::Tests::fetched(m_sandbox, Namespace, "lease", QStringLiteral("lucent-promotion")));
     QVERIFY2(journal.smoke.contains(QStringLiteral("exit code 3")), qPrintable(journal.smoke));
+    QString why;
+    QVERIFY2(clean(watched, &why), qPrintable(why));
+}
+
+void TestPromotionFailures::anAbortAtEveryStepRollsBack_data()
+{
+    QTest::addColumn<Release::PromotionStep>("step");
+    for (const Release::PromotionStep step :
+         {Release::PromotionStep::CheckingAccess, Release::PromotionStep::Locking, Release::PromotionStep::Deploying,
+          Release::PromotionStep::WaitingReady, Release::PromotionStep::CheckingHealth,
+          Release::PromotionStep::Switching, Release::PromotionStep::Monitoring, Release::PromotionStep::ScalingDown})
+        QTest::addRow("%s", qPrintable(Release::promotionStepName(step))) << step;
+}
+
+// Abort (Ctrl+C in the CLI, the wizard's Abort) the moment each step starts: every time the
+// release ends rolled back, the old colour serving at full size, the new one at 0.
+void TestPromotionFailures::anAbortAtEveryStepRollsBack()
+{
+    QFETCH(Release::PromotionStep, step);
+    static int version = 0;
+    const auto planned
+        = plan({{QStringLiteral("api-gateway"), QStringLiteral("lucent/api-gateway:5.%1.0").arg(++version), {}}});
+    QVERIFY2(planned.isValid(), qPrintable(planned.problems.join(QLatin1Char('\n'))));
+    const auto &service = planned.services.constFirst();
+    const Watched watched = watch({service.service});
+    auto options = Lucent::Tests::quickPromotionOptions(QStringLiteral("ci@runner-9"));
+    options.scaleDownDelaySeconds = 5; // the abort lands before the old colour goes
+    Release::PromotionEngine engine(m_client.get(), planned, options);
+    bool aborted = false;
+    connect(&engine, &Release::PromotionEngine::stepChanged, &engine, [&](Release::PromotionStep now) {
+        if (now == step && !aborted) {
+            aborted = true;
+            engine.abort(QStringLiteral("Aborted by the test at %1.").arg(Release::promotionStepName(step)));
+        }
+    });
+    const auto [outcome, sentence] = Lucent::Tests::runPromotion(engine);
+    QVERIFY(aborted);
+    QVERIFY2(outcome == Release::PromotionOutcome::RolledBack, qPrintable(sentence));
+    QVERIFY2(sentence.contains(QStringLiteral("Aborted by the test")), qPrintable(sentence));
+    QCOMPARE(Lucent::Tests::selectorColour(Lucent::Tests::fetched(m_sandbox, Namespace, "service", service.service)),
+             service.activeColour);
+    const QJsonObject active = Lucent::Tests::fetched(m_sandbox, Namespace, "deployment", service.activeDeployment);
+    QCOMPARE(Lucent::Tests::specReplicas(active), service.replicas);
+    const QJsonObject standby = Lucent::Tests::fetched(m_sandbox, Namespace, "deployment", service.standbyDeployment);
+    QVERIFY(standby.isEmpty() || Lucent::Tests::specReplicas(standby) == 0);
     QString why;
     QVERIFY2(clean(watched, &why), qPrintable(why));
 }

@@ -1,0 +1,151 @@
+// The promotion engine's branching points without a server: what it does once it holds the
+// lock, for every journalled step of a fresh, resumed and aborted promotion, and what abort()
+// does at every step.
+
+#include "core/release/promotiontransitions.h"
+
+#include <QtTest>
+
+using namespace Lucent::Core::Release;
+
+Q_DECLARE_METATYPE(Lucent::Core::Release::PromotionMode)
+Q_DECLARE_METATYPE(Lucent::Core::Release::PromotionStep)
+Q_DECLARE_METATYPE(Lucent::Core::Release::LockedAction)
+Q_DECLARE_METATYPE(Lucent::Core::Release::AbortAction)
+
+namespace {
+
+const QList<PromotionStep> AllSteps{
+    PromotionStep::CheckingAccess, PromotionStep::Locking,   PromotionStep::Deploying,  PromotionStep::WaitingReady,
+    PromotionStep::CheckingHealth, PromotionStep::Analysing, PromotionStep::Switching,  PromotionStep::Monitoring,
+    PromotionStep::ScalingDown,    PromotionStep::Done,      PromotionStep::RollingBack};
+
+} // namespace
+
+class TestPromotionTransitions : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void stepNamesRoundTrip();
+    void afterTheLock_data();
+    void afterTheLock();
+    void anAbortedRunNeverGoesForward();
+    void abortAtEveryStep_data();
+    void abortAtEveryStep();
+};
+
+void TestPromotionTransitions::stepNamesRoundTrip()
+{
+    QSet<QString> names;
+    for (const PromotionStep step : AllSteps) {
+        const QString name = promotionStepName(step);
+        QVERIFY(!name.isEmpty());
+        names.insert(name);
+        QCOMPARE(promotionStepFromName(name), std::optional(step));
+    }
+    QCOMPARE(names.size(), AllSteps.size());
+    QCOMPARE(promotionStepFromName(QStringLiteral("teleport")), std::nullopt);
+}
+
+void TestPromotionTransitions::afterTheLock_data()
+{
+    QTest::addColumn<PromotionMode>("mode");
+    QTest::addColumn<PromotionStep>("journalled");
+    QTest::addColumn<int>("switched"); // of 2 services
+    QTest::addColumn<bool>("aborted");
+    QTest::addColumn<LockedAction>("expected");
+    using M = PromotionMode;
+    using S = PromotionStep;
+    using A = LockedAction;
+    QTest::newRow("fresh") << M::Fresh << S::Locking << 0 << false << A::Deploy;
+    QTest::newRow("fresh, aborted while locking") << M::Fresh << S::Locking << 0 << true << A::AbortBeforeChange;
+    // Resumed before the switch: every step again, from the deploy.
+    for (const S step : {S::CheckingAccess, S::Locking, S::Deploying, S::WaitingReady, S::CheckingHealth, S::Analysing})
+        QTest::addRow("resume at %s", qPrintable(promotionStepName(step)))
+            << M::Resume << step << 0 << false << A::Deploy;
+    // From the switch on: checked again, then the rest of the switch.
+    QTest::newRow("resume at switch, none switched") << M::Resume << S::Switching << 0 << false << A::VerifyThenSwitch;
+    QTest::newRow("resume at switch, one switched") << M::Resume << S::Switching << 1 << false << A::VerifyThenSwitch;
+    QTest::newRow("resume at monitor") << M::Resume << S::Monitoring << 2 << false << A::VerifyThenSwitch;
+    QTest::newRow("resume at scale-down") << M::Resume << S::ScalingDown << 2 << false << A::VerifyThenSwitch;
+    QTest::newRow("resume at done") << M::Resume << S::Done << 2 << false << A::Complete;
+    // The journal lags the cluster: a Service switched before the step was written.
+    QTest::newRow("resume at health, one switched")
+        << M::Resume << S::CheckingHealth << 1 << false << A::VerifyThenSwitch;
+    QTest::newRow("resume at done, one switched back by hand")
+        << M::Resume << S::Done << 1 << false << A::VerifyThenSwitch;
+    // A rollback that was interrupted is completed, whichever command picks it up.
+    QTest::newRow("resume a rollback, none switched")
+        << M::Resume << S::RollingBack << 0 << false << A::RollBackStandby;
+    QTest::newRow("resume a rollback, one switched")
+        << M::Resume << S::RollingBack << 1 << false << A::RestoreOldColour;
+    QTest::newRow("resume, Ctrl+C while locking") << M::Resume << S::Monitoring << 2 << true << A::RestoreOldColour;
+    for (const S step : AllSteps) {
+        QTest::addRow("abort at %s, none switched", qPrintable(promotionStepName(step)))
+            << M::Abort << step << 0 << false << A::RollBackStandby;
+        QTest::addRow("abort at %s, some switched", qPrintable(promotionStepName(step)))
+            << M::Abort << step << 1 << false << A::RestoreOldColour;
+    }
+}
+
+void TestPromotionTransitions::afterTheLock()
+{
+    QFETCH(PromotionMode, mode);
+    QFETCH(PromotionStep, journalled);
+    QFETCH(int, switched);
+    QFETCH(bool, aborted);
+    QFETCH(LockedAction, expected);
+    QCOMPARE(lockedAction(mode, journalled, switched, 2, aborted), expected);
+}
+
+// Whatever the journal says, an aborted run and an abort command only ever go back.
+void TestPromotionTransitions::anAbortedRunNeverGoesForward()
+{
+    for (const PromotionMode mode : {PromotionMode::Fresh, PromotionMode::Resume, PromotionMode::Abort}) {
+        for (const PromotionStep step : AllSteps) {
+            for (int switched = 0; switched <= 2; ++switched) {
+                const bool aborted = mode != PromotionMode::Abort;
+                const LockedAction action = lockedAction(mode, step, switched, 2, aborted);
+                const bool back = action == LockedAction::AbortBeforeChange || action == LockedAction::RollBackStandby
+                    || action == LockedAction::RestoreOldColour;
+                QVERIFY2(back, qPrintable(promotionStepName(step)));
+                QVERIFY(switched == 0 || action != LockedAction::RollBackStandby); // never leaves a Service on it
+            }
+        }
+    }
+}
+
+void TestPromotionTransitions::abortAtEveryStep_data()
+{
+    QTest::addColumn<PromotionStep>("step");
+    QTest::addColumn<AbortAction>("expected");
+    using S = PromotionStep;
+    using A = AbortAction;
+    const QList<std::pair<S, A>> table{
+        {S::CheckingAccess, A::Later},
+        {S::Locking, A::Later},
+        {S::Deploying, A::Later},
+        {S::WaitingReady, A::RollBackStandby},
+        {S::CheckingHealth, A::RollBackStandby},
+        {S::Analysing, A::RollBackStandby},
+        {S::Switching, A::Later},
+        {S::Monitoring, A::RestoreOldColour},
+        {S::ScalingDown, A::RestoreOldColour},
+        {S::Done, A::Ignored},
+        {S::RollingBack, A::Ignored},
+    };
+    QCOMPARE(table.size(), AllSteps.size());
+    for (const auto &[step, action] : table)
+        QTest::addRow("%s", qPrintable(promotionStepName(step))) << step << action;
+}
+
+void TestPromotionTransitions::abortAtEveryStep()
+{
+    QFETCH(PromotionStep, step);
+    QFETCH(AbortAction, expected);
+    QCOMPARE(abortAction(step), expected);
+}
+
+QTEST_GUILESS_MAIN(TestPromotionTransitions)
+#include "tst_promotiontransitions.moc"
