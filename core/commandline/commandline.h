@@ -49,7 +49,9 @@ struct CommandLine {
     QString outputFormat = QStringLiteral("text"); ///< text or json (JSON lines)
     bool promoteAnalysis = true; ///< --analysis default|none
     bool pauseOnInconclusive = false; ///< --on-inconclusive pause
-    bool acknowledgeAlerts = false; ///< --acknowledge-alerts: firing alerts do not stop it
+    bool acknowledgeAlerts = false;
+    QString prometheusTokenFile; ///< --prometheus-token-file: the analysis' bearer token ///< --acknowledge-alerts:
+                                 ///< firing alerts do not stop it
     QString promotionCommand; ///< "promotion status|resume|abort|history"
 
     static CommandLine parse(const QStringList &arguments);

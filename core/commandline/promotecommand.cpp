@@ -90,6 +90,10 @@ CommandLine parsePromote(const QStringList &arguments, bool rollback)
                                      QStringLiteral("A <service>-preview Service on the standby colour once it is "
                                                     "healthy, for the smoke test (also lucent.yaml's "
                                                     "promotion.preview)."));
+    const QCommandLineOption tokenFile(QStringLiteral("prometheus-token-file"),
+                                       QStringLiteral("A file holding the bearer token for the environment's "
+                                                      "Prometheus (else $LUCENT_PROMETHEUS_TOKEN)."),
+                                       QStringLiteral("FILE"));
     const QCommandLineOption acknowledge(QStringLiteral("acknowledge-alerts"),
                                          QStringLiteral("Promote although alerts of these services fire (recorded)."));
     const QCommandLineOption config(QStringLiteral("config"), QStringLiteral("The project file (lucent.yaml)."),
@@ -102,7 +106,7 @@ CommandLine parsePromote(const QStringList &arguments, bool rollback)
                                                     "a standby colour)."),
                                      QStringLiteral("SERVICE"));
     parser.addOptions({help, env, rollback ? service : image, yes, confirm, monitor, delay, output, analysis,
-                       onInconclusive, preview, acknowledge, config, kubeconfig});
+                       onInconclusive, preview, acknowledge, tokenFile, config, kubeconfig});
 
     CommandLine result;
     auto failWith = [&](const QString &sentence) {
@@ -166,6 +170,7 @@ CommandLine parsePromote(const QStringList &arguments, bool rollback)
             QStringLiteral("--on-inconclusive takes rollback or pause, not '%1'.").arg(parser.value(onInconclusive)));
     result.pauseOnInconclusive = parser.value(onInconclusive) == QLatin1String("pause");
     result.acknowledgeAlerts = parser.isSet(acknowledge);
+    result.prometheusTokenFile = parser.value(tokenFile);
     result.preview = parser.isSet(preview);
     result.promoteYes = parser.isSet(yes);
     result.promoteConfirm = parser.value(confirm);
@@ -228,11 +233,12 @@ int runPromoteCommand(const CommandLine &options, std::FILE *out, std::FILE *err
     Audit::AuditTrail audit(environment->context);
     audit.attach(&client, target->user());
     Release::PromotionEngine engine(&client, plan, engineOptions, &audit);
-    std::unique_ptr<Prometheus::PrometheusClient> prometheus;
-    if (options.promoteAnalysis && !environment->prometheusUrl.isEmpty()) {
-        prometheus = std::make_unique<Prometheus::PrometheusClient>(QUrl(environment->prometheusUrl));
-        engine.setPrometheus(prometheus.get());
-    }
+    QString prometheusProblem;
+    const std::unique_ptr<Prometheus::PrometheusClient> prometheus
+        = prometheusFor(*target, options, &prometheusProblem);
+    if (!prometheusProblem.isEmpty())
+        return fail(err, UsageOrConfiguration, prometheusProblem);
+    engine.setPrometheus(prometheus.get());
     return runEngine(engine, print, [&engine] { engine.start(); });
 }
 

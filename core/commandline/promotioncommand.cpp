@@ -171,11 +171,11 @@ int recover(const Target &target, const CommandLine &options, std::FILE *out, st
     Audit::AuditTrail audit(target.environment.context);
     audit.attach(&client, target.user());
     Release::PromotionEngine engine(&client, plan, engineOptions, &audit);
-    std::unique_ptr<Prometheus::PrometheusClient> prometheus;
-    if (options.promoteAnalysis && !target.environment.prometheusUrl.isEmpty()) {
-        prometheus = std::make_unique<Prometheus::PrometheusClient>(QUrl(target.environment.prometheusUrl));
-        engine.setPrometheus(prometheus.get());
-    }
+    QString prometheusProblem;
+    const std::unique_ptr<Prometheus::PrometheusClient> prometheus = prometheusFor(target, options, &prometheusProblem);
+    if (!prometheusProblem.isEmpty())
+        return fail(err, UsageOrConfiguration, prometheusProblem);
+    engine.setPrometheus(prometheus.get());
     return runEngine(engine, print, [&] {
         if (resuming)
             engine.resume(journal, switched);
@@ -212,9 +212,14 @@ CommandLine parsePromotion(const QStringList &arguments)
     const QCommandLineOption analysis(QStringLiteral("analysis"),
                                       QStringLiteral("resume: default (the new colour's metrics) or none."),
                                       QStringLiteral("MODE"), QStringLiteral("default"));
+    const QCommandLineOption tokenFile(QStringLiteral("prometheus-token-file"),
+                                       QStringLiteral("A file holding the bearer token for the environment's "
+                                                      "Prometheus (else $LUCENT_PROMETHEUS_TOKEN)."),
+                                       QStringLiteral("FILE"));
     const QCommandLineOption acknowledge(QStringLiteral("acknowledge-alerts"),
                                          QStringLiteral("resume: go on although alerts of these services fire."));
-    parser.addOptions({help, env, output, config, kubeconfig, yes, confirm, monitor, delay, analysis, acknowledge});
+    parser.addOptions(
+        {help, env, output, config, kubeconfig, yes, confirm, monitor, delay, analysis, acknowledge, tokenFile});
     CommandLine result;
     auto failWith = [&](const QString &sentence) {
         result.action = CommandLine::Action::Fail;
@@ -258,6 +263,7 @@ CommandLine parsePromotion(const QStringList &arguments)
         return failWith(QStringLiteral("--analysis takes default or none, not '%1'.").arg(parser.value(analysis)));
     result.promoteAnalysis = parser.value(analysis) == QLatin1String("default");
     result.acknowledgeAlerts = parser.isSet(acknowledge);
+    result.prometheusTokenFile = parser.value(tokenFile);
     result.promoteYes = parser.isSet(yes);
     result.promoteConfirm = parser.value(confirm);
     result.config = parser.value(config);

@@ -4,6 +4,7 @@
 #include "core/kube/kubeclient.h"
 #include "core/kube/kubereply.h"
 #include "core/kube/resourcetype.h"
+#include "core/prometheus/prometheusclient.h"
 #include "core/release/promotionengine.h"
 #include "core/release/promotionjournal.h"
 #include "core/release/promotionlock.h"
@@ -11,6 +12,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QEventLoop>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -141,6 +143,26 @@ Release::PromotionOptions engineOptions(const Target &target, const CommandLine 
              metric.threshold, engine.analysisCount, engine.analysisIntervalSeconds, metric.failureLimit,
              metric.inconclusiveLimit});
     return engine;
+}
+
+std::unique_ptr<Prometheus::PrometheusClient> prometheusFor(const Target &target, const CommandLine &options,
+                                                            QString *problem)
+{
+    if (!options.promoteAnalysis || target.environment.prometheusUrl.isEmpty())
+        return nullptr;
+    Prometheus::PrometheusAuth auth;
+    if (!options.prometheusTokenFile.isEmpty()) {
+        QFile file(options.prometheusTokenFile);
+        if (!file.open(QIODevice::ReadOnly)) {
+            *problem = QStringLiteral("The Prometheus token file %1 could not be read (%2). Nothing was changed.")
+                           .arg(options.prometheusTokenFile, file.errorString());
+            return nullptr;
+        }
+        auth.bearerToken = file.readAll().trimmed();
+    } else {
+        auth.bearerToken = qgetenv("LUCENT_PROMETHEUS_TOKEN").trimmed();
+    }
+    return std::make_unique<Prometheus::PrometheusClient>(QUrl(target.environment.prometheusUrl), auth);
 }
 
 QList<QJsonObject> listNow(Kube::KubeClient &client, const Kube::ResourceType &type, const QString &ns, QString *error)

@@ -9,12 +9,17 @@
 
 #include <cstdio>
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace Lucent::Core::Kube {
 class KubeClient;
 class ResourceType;
 } // namespace Lucent::Core::Kube
+
+namespace Lucent::Core::Prometheus {
+class PrometheusClient;
+}
 
 namespace Lucent::Core::Release {
 class PromotionEngine;
@@ -69,6 +74,12 @@ QString missingConfirmation(const Environment::Environment &environment, const C
 /// The engine's options: the project's promotion settings, then what the command line says
 /// (its --monitor and --scale-down-delay win when given).
 Release::PromotionOptions engineOptions(const Target &target, const CommandLine &options);
+
+/// The environment's Prometheus for the analysis (none when it names none or the analysis is
+/// off), with the bearer token from --prometheus-token-file or $LUCENT_PROMETHEUS_TOKEN (never
+/// printed or written anywhere). @p problem says why a token file could not be read.
+std::unique_ptr<Prometheus::PrometheusClient> prometheusFor(const Target &target, const CommandLine &options,
+                                                            QString *problem);
 
 /// Lists @p type in @p ns, waiting: the command has nothing else to do meanwhile.
 QList<QJsonObject> listNow(Kube::KubeClient &client, const Kube::ResourceType &type, const QString &ns, QString *error);

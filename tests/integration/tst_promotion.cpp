@@ -5,6 +5,7 @@
 #include "kubetesthelpers.h"
 #include "promotionfixture.h"
 #include "sandboxprocess.h"
+#include "scriptedserver.h"
 #include "servicewatchers.h"
 
 #include "core/environment/projectconfig.h"
@@ -18,11 +19,14 @@
 #include "core/release/servicestatus.h"
 #include "core/release/serviceswitch.h"
 
+#include <QDirIterator>
+#include <QEventLoop>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTimer>
 #include <QtTest>
 
@@ -48,6 +52,7 @@ private Q_SLOTS:
     void abortDuringTheMonitorWindowSwitchesBack();
     void aReleaseOfSixServicesSwitchesTogether();
     void headlessPromoteExitCodes();
+    void headlessPauseSendsTheTokenAndNeverWritesIt();
     void aViewerIsForbiddenBeforeAnyChange();
 
 private:
@@ -610,5 +615,73 @@ void TestPromotion::aViewerIsForbiddenBeforeAnyChange()
 // With the sandbox's real Prometheus: the standby colour's error ratio, p95 latency and
 // request rate decide. A healthy image is promoted; an -errors image (about 30 % 5xx) is
 // rolled back before any Service is switched.
+// The headless command against a Prometheus that needs a bearer token (a scripted one knowing
+// no series of the new colour): every request carries the token, the inconclusive analysis
+// pauses with exit 3, `promotion abort` decides; the token is in no output and no file written.
+void TestPromotion::headlessPauseSendsTheTokenAndNeverWritesIt()
+{
+    Lucent::Tests::ScriptedServer prometheus;
+    prometheus.script = QList<Lucent::Tests::ScriptedServer::Response>(
+        80, {200, R"({"status":"success","data":{"resultType":"vector","result":[]}})", {}, 0});
+    QTemporaryDir dir;
+    const QByteArray token = "s3cret-prometheus-token-9f2e";
+    QFile tokenFile(dir.filePath(QStringLiteral("token")));
+    QVERIFY(tokenFile.open(QIODevice::WriteOnly) && tokenFile.write(token + '\n') > 0);
+    tokenFile.close();
+    QFile project(dir.filePath(QStringLiteral("lucent.yaml")));
+    QVERIFY(project.open(QIODevice::WriteOnly));
+    project.write("environments:\n  - name: staging\n    context: staging\n    namespace: lucent-staging\n"
+                  "    prometheus: "
+                  + prometheus.url().toString().toUtf8()
+                  + "\npromotion:\n  analysis: {initialDelaySeconds: 0, intervalSeconds: 1, count: 2}\n");
+    project.close();
+    const auto console = [&](const QStringList &arguments) {
+        QProcess process;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("XDG_STATE_HOME"), dir.filePath(QStringLiteral("state")));
+        process.setProcessEnvironment(environment);
+        QEventLoop loop; // the scripted Prometheus answers from this event loop meanwhile
+        connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
+        QTimer::singleShot(120000, &loop, &QEventLoop::quit);
+        process.start(qEnvironmentVariable("LUCENT_CONSOLE"),
+                      arguments
+                          + QStringList{QStringLiteral("--config"), project.fileName(), QStringLiteral("--kubeconfig"),
+                                        m_sandbox.kubeconfig(), QStringLiteral("--env"), QStringLiteral("staging"),
+                                        QStringLiteral("--yes"), QStringLiteral("--monitor"), QStringLiteral("1")});
+        loop.exec();
+        const QString output = QString::fromUtf8(process.readAllStandardOutput() + process.readAllStandardError());
+        return std::pair{process.state() == QProcess::NotRunning ? process.exitCode() : -1, output};
+    };
+    QVERIFY(rolledOut(QStringLiteral("notification-service")));
+    auto [code, output] = console({QStringLiteral("promote"), QStringLiteral("--image"),
+                                   QStringLiteral("notification-service=lucent/notification-service:4.0.0"),
+                                   QStringLiteral("--on-inconclusive"), QStringLiteral("pause"),
+                                   QStringLiteral("--prometheus-token-file"), tokenFile.fileName()});
+    QVERIFY2(code == 3, qPrintable(output));
+    QVERIFY2(output.contains(QStringLiteral("promotion resume --env staging")), qPrintable(output));
+    QVERIFY(prometheus.requests.size() >= 4); // the firing alerts, then the analysis
+    for (const auto &request : std::as_const(prometheus.requests))
+        QCOMPARE(request.headers.value("authorization"), QByteArray("Bearer " + token));
+    std::tie(code, output) = console({QStringLiteral("promotion"), QStringLiteral("status")});
+    QVERIFY2(code == 0 && output.contains(QStringLiteral(": paused,")), qPrintable(output));
+    std::tie(code, output) = console(
+        {QStringLiteral("promotion"), QStringLiteral("abort"), QStringLiteral("--analysis"), QStringLiteral("none")});
+    QVERIFY2(code == 1, qPrintable(output)); // rolled back, as decided
+    QCOMPARE(selectorColour(object("service", QStringLiteral("notification-service"))), QStringLiteral("blue"));
+    // The token is nowhere: not in the output, the journal, the audit trail, nor the Lease.
+    QVERIFY(!output.contains(QString::fromUtf8(token)));
+    QDirIterator files(dir.filePath(QStringLiteral("state")), QDir::Files, QDirIterator::Subdirectories);
+    int written = 0;
+    while (files.hasNext()) {
+        QFile file(files.next());
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray content = file.readAll();
+        QVERIFY2(!content.contains(token) && !content.contains(token.toBase64()), qPrintable(file.fileName()));
+        ++written;
+    }
+    QVERIFY(written >= 2); // the promotion's journal file and audit.jsonl
+    QVERIFY(!QJsonDocument(lease()).toJson().contains(token));
+}
+
 QTEST_GUILESS_MAIN(TestPromotion)
 #include "tst_promotion.moc"
