@@ -1,6 +1,7 @@
 #include "core/commandline/promotecommand.h"
 
 #include "core/audit/audittrail.h"
+#include "core/commandline/promotionoptions.h"
 #include "core/commandline/promotionsupport.h"
 #include "core/environment/projectconfig.h"
 #include "core/kube/clusterconnection.h"
@@ -58,55 +59,17 @@ CommandLine parsePromote(const QStringList &arguments, bool rollback)
 {
     const QString command = rollback ? QStringLiteral("rollback") : QStringLiteral("promote");
     QCommandLineParser parser;
-    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
-    const QCommandLineOption env(QStringLiteral("env"), QStringLiteral("The environment (from lucent.yaml)."),
-                                 QStringLiteral("ENV"));
+    const PromotionOptionSet shared(!rollback);
+    shared.addTo(parser);
     const QCommandLineOption image(QStringLiteral("image"),
                                    QStringLiteral("A service and its new image, SERVICE=IMAGE (repeatable; "
                                                   "SERVICE/CONTAINER=IMAGE for pods with several containers)."),
                                    QStringLiteral("SERVICE=IMAGE"));
-    const QCommandLineOption yes(QStringLiteral("yes"), QStringLiteral("Go ahead on an unprotected environment."));
-    const QCommandLineOption confirm(QStringLiteral("confirm"),
-                                     QStringLiteral("The environment's name, required on a protected environment."),
-                                     QStringLiteral("ENV"));
-    const QCommandLineOption monitor(QStringLiteral("monitor"),
-                                     QStringLiteral("Seconds to watch the new colour after the switch (60)."),
-                                     QStringLiteral("SECONDS"), QStringLiteral("60"));
-    const QCommandLineOption delay(QStringLiteral("scale-down-delay"),
-                                   QStringLiteral("Seconds before the old colour goes to 0 replicas (30)."),
-                                   QStringLiteral("SECONDS"), QStringLiteral("30"));
-    const QCommandLineOption output(QStringLiteral("output"), QStringLiteral("text or json (JSON lines)."),
-                                    QStringLiteral("FORMAT"), QStringLiteral("text"));
-    const QCommandLineOption analysis(QStringLiteral("analysis"),
-                                      QStringLiteral("default (the standby colour's error ratio, p95 latency and "
-                                                     "request rate from the environment's Prometheus) or none."),
-                                      QStringLiteral("MODE"), QStringLiteral("default"));
-    const QCommandLineOption onInconclusive(
-        QStringLiteral("on-inconclusive"),
-        QStringLiteral("rollback (default) or pause (exit 3; 'promotion resume' or 'abort' decides) when the "
-                       "analysis has no data."),
-        QStringLiteral("ACTION"), QStringLiteral("rollback"));
-    const QCommandLineOption preview(QStringLiteral("preview"),
-                                     QStringLiteral("A <service>-preview Service on the standby colour once it is "
-                                                    "healthy, for the smoke test (also lucent.yaml's "
-                                                    "promotion.preview)."));
-    const QCommandLineOption tokenFile(QStringLiteral("prometheus-token-file"),
-                                       QStringLiteral("A file holding the bearer token for the environment's "
-                                                      "Prometheus (else $LUCENT_PROMETHEUS_TOKEN)."),
-                                       QStringLiteral("FILE"));
-    const QCommandLineOption acknowledge(QStringLiteral("acknowledge-alerts"),
-                                         QStringLiteral("Promote although alerts of these services fire (recorded)."));
-    const QCommandLineOption config(QStringLiteral("config"), QStringLiteral("The project file (lucent.yaml)."),
-                                    QStringLiteral("file"));
-    const QCommandLineOption kubeconfig(QStringLiteral("kubeconfig"),
-                                        QStringLiteral("The kubeconfig, instead of $KUBECONFIG or ~/.kube/config."),
-                                        QStringLiteral("file"));
     const QCommandLineOption service(QStringLiteral("service"),
                                      QStringLiteral("A service to roll back (repeatable; default: every service with "
                                                     "a standby colour)."),
                                      QStringLiteral("SERVICE"));
-    parser.addOptions({help, env, rollback ? service : image, yes, confirm, monitor, delay, output, analysis,
-                       onInconclusive, preview, acknowledge, tokenFile, config, kubeconfig});
+    parser.addOption(rollback ? service : image);
 
     CommandLine result;
     auto failWith = [&](const QString &sentence) {
@@ -116,7 +79,7 @@ CommandLine parsePromote(const QStringList &arguments, bool rollback)
     };
     if (!parser.parse(arguments))
         return failWith(parser.errorText());
-    if (parser.isSet(help)) {
+    if (parser.isSet(shared.help)) {
         result.action = CommandLine::Action::ShowHelp;
         result.text = parser.helpText();
         result.text.replace(
@@ -140,9 +103,8 @@ CommandLine parsePromote(const QStringList &arguments, bool rollback)
     }
     if (!parser.positionalArguments().isEmpty())
         return failWith(QStringLiteral("Unexpected argument '%1'.").arg(parser.positionalArguments().constFirst()));
-    result.promoteEnvironment = parser.value(env);
-    if (result.promoteEnvironment.isEmpty())
-        return failWith(QStringLiteral("Name the environment with --env."));
+    if (const QString problem = shared.readInto(parser, result); !problem.isEmpty())
+        return failWith(problem);
     if (rollback) {
         result.rollbackServices = parser.values(service);
     } else {
@@ -150,32 +112,6 @@ CommandLine parsePromote(const QStringList &arguments, bool rollback)
         if (result.promoteImages.isEmpty())
             return failWith(QStringLiteral("Name at least one --image SERVICE=IMAGE."));
     }
-    bool okMonitor = false;
-    bool okDelay = false;
-    result.monitorSeconds = parser.value(monitor).toInt(&okMonitor);
-    result.scaleDownDelaySeconds = parser.value(delay).toInt(&okDelay);
-    result.monitorSet = parser.isSet(monitor);
-    result.scaleDownDelaySet = parser.isSet(delay);
-    if (!okMonitor || !okDelay || result.monitorSeconds < 0 || result.scaleDownDelaySeconds < 0)
-        return failWith(QStringLiteral("--monitor and --scale-down-delay take whole seconds, 0 or more."));
-    result.outputFormat = parser.value(output).toLower();
-    if (result.outputFormat != QLatin1String("text") && result.outputFormat != QLatin1String("json"))
-        return failWith(QStringLiteral("--output takes text or json, not '%1'.").arg(parser.value(output)));
-    if (parser.value(analysis) != QLatin1String("default") && parser.value(analysis) != QLatin1String("none"))
-        return failWith(QStringLiteral("--analysis takes default or none, not '%1'.").arg(parser.value(analysis)));
-    result.promoteAnalysis = parser.value(analysis) == QLatin1String("default");
-    if (parser.value(onInconclusive) != QLatin1String("rollback")
-        && parser.value(onInconclusive) != QLatin1String("pause"))
-        return failWith(
-            QStringLiteral("--on-inconclusive takes rollback or pause, not '%1'.").arg(parser.value(onInconclusive)));
-    result.pauseOnInconclusive = parser.value(onInconclusive) == QLatin1String("pause");
-    result.acknowledgeAlerts = parser.isSet(acknowledge);
-    result.prometheusTokenFile = parser.value(tokenFile);
-    result.preview = parser.isSet(preview);
-    result.promoteYes = parser.isSet(yes);
-    result.promoteConfirm = parser.value(confirm);
-    result.config = parser.value(config);
-    result.kubeconfig = parser.value(kubeconfig);
     result.action = rollback ? CommandLine::Action::Rollback : CommandLine::Action::Promote;
     return result;
 }

@@ -2,6 +2,7 @@
 
 #include "core/audit/audittrail.h"
 #include "core/commandline/promotecommand.h"
+#include "core/commandline/promotionoptions.h"
 #include "core/commandline/promotionsupport.h"
 #include "core/kube/kubeclient.h"
 #include "core/kube/resourcetype.h"
@@ -190,36 +191,8 @@ CommandLine parsePromotion(const QStringList &arguments)
 {
     const QString subcommand = arguments.value(1);
     QCommandLineParser parser;
-    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
-    const QCommandLineOption env(QStringLiteral("env"), QStringLiteral("The environment (from lucent.yaml)."),
-                                 QStringLiteral("ENV"));
-    const QCommandLineOption output(QStringLiteral("output"), QStringLiteral("text or json."), QStringLiteral("FORMAT"),
-                                    QStringLiteral("text"));
-    const QCommandLineOption config(QStringLiteral("config"), QStringLiteral("The project file (lucent.yaml)."),
-                                    QStringLiteral("file"));
-    const QCommandLineOption kubeconfig(QStringLiteral("kubeconfig"), QStringLiteral("The kubeconfig."),
-                                        QStringLiteral("file"));
-    const QCommandLineOption yes(QStringLiteral("yes"), QStringLiteral("Go ahead on an unprotected environment."));
-    const QCommandLineOption confirm(QStringLiteral("confirm"),
-                                     QStringLiteral("The environment's name, required on a protected environment."),
-                                     QStringLiteral("ENV"));
-    const QCommandLineOption monitor(QStringLiteral("monitor"),
-                                     QStringLiteral("resume: seconds to watch the new colour after the switch (60)."),
-                                     QStringLiteral("SECONDS"), QStringLiteral("60"));
-    const QCommandLineOption delay(QStringLiteral("scale-down-delay"),
-                                   QStringLiteral("resume: seconds before the old colour goes to 0 replicas (30)."),
-                                   QStringLiteral("SECONDS"), QStringLiteral("30"));
-    const QCommandLineOption analysis(QStringLiteral("analysis"),
-                                      QStringLiteral("resume: default (the new colour's metrics) or none."),
-                                      QStringLiteral("MODE"), QStringLiteral("default"));
-    const QCommandLineOption tokenFile(QStringLiteral("prometheus-token-file"),
-                                       QStringLiteral("A file holding the bearer token for the environment's "
-                                                      "Prometheus (else $LUCENT_PROMETHEUS_TOKEN)."),
-                                       QStringLiteral("FILE"));
-    const QCommandLineOption acknowledge(QStringLiteral("acknowledge-alerts"),
-                                         QStringLiteral("resume: go on although alerts of these services fire."));
-    parser.addOptions(
-        {help, env, output, config, kubeconfig, yes, confirm, monitor, delay, analysis, acknowledge, tokenFile});
+    const PromotionOptionSet shared(false);
+    shared.addTo(parser);
     CommandLine result;
     auto failWith = [&](const QString &sentence) {
         result.action = CommandLine::Action::Fail;
@@ -229,7 +202,7 @@ CommandLine parsePromotion(const QStringList &arguments)
     const bool known = Subcommands.contains(subcommand);
     if (!parser.parse(QStringList{arguments.constFirst()} + arguments.mid(known ? 2 : 1)))
         return failWith(parser.errorText());
-    if (parser.isSet(help)) {
+    if (parser.isSet(shared.help)) {
         result.action = CommandLine::Action::ShowHelp;
         result.text = parser.helpText();
         result.text.replace(
@@ -245,29 +218,8 @@ CommandLine parsePromotion(const QStringList &arguments)
         return failWith(QStringLiteral("Say what to do: promotion status, resume, abort or history."));
     if (!parser.positionalArguments().isEmpty())
         return failWith(QStringLiteral("Unexpected argument '%1'.").arg(parser.positionalArguments().constFirst()));
-    result.promoteEnvironment = parser.value(env);
-    if (result.promoteEnvironment.isEmpty())
-        return failWith(QStringLiteral("Name the environment with --env."));
-    result.outputFormat = parser.value(output).toLower();
-    if (result.outputFormat != QLatin1String("text") && result.outputFormat != QLatin1String("json"))
-        return failWith(QStringLiteral("--output takes text or json, not '%1'.").arg(parser.value(output)));
-    bool okMonitor = false;
-    bool okDelay = false;
-    result.monitorSeconds = parser.value(monitor).toInt(&okMonitor);
-    result.scaleDownDelaySeconds = parser.value(delay).toInt(&okDelay);
-    result.monitorSet = parser.isSet(monitor);
-    result.scaleDownDelaySet = parser.isSet(delay);
-    if (!okMonitor || !okDelay || result.monitorSeconds < 0 || result.scaleDownDelaySeconds < 0)
-        return failWith(QStringLiteral("--monitor and --scale-down-delay take whole seconds, 0 or more."));
-    if (parser.value(analysis) != QLatin1String("default") && parser.value(analysis) != QLatin1String("none"))
-        return failWith(QStringLiteral("--analysis takes default or none, not '%1'.").arg(parser.value(analysis)));
-    result.promoteAnalysis = parser.value(analysis) == QLatin1String("default");
-    result.acknowledgeAlerts = parser.isSet(acknowledge);
-    result.prometheusTokenFile = parser.value(tokenFile);
-    result.promoteYes = parser.isSet(yes);
-    result.promoteConfirm = parser.value(confirm);
-    result.config = parser.value(config);
-    result.kubeconfig = parser.value(kubeconfig);
+    if (const QString problem = shared.readInto(parser, result); !problem.isEmpty())
+        return failWith(problem);
     result.promotionCommand = subcommand;
     result.action = CommandLine::Action::Promotion;
     return result;

@@ -59,7 +59,12 @@ PromotionEngine::PromotionEngine(Kube::KubeClient *client, PromotionPlan plan, P
     connect(m_lock, &PromotionLock::acquired, this, [this](const QString &note) {
         if (!note.isEmpty())
             Q_EMIT progress(note);
+        m_audit.record(QStringLiteral("lock"), QStringLiteral("lease/lucent-promotion"),
+                       note.isEmpty() ? tr("taken by %1").arg(m_options.identity) : note, true, {});
         locked();
+    });
+    connect(m_lock, &PromotionLock::released, this, [this] {
+        m_audit.record(QStringLiteral("unlock"), QStringLiteral("lease/lucent-promotion"), tr("released"), true, {});
     });
     m_lock->setGuard([this](const QJsonObject &lease) { return lockGuard(lease); });
     m_onNewColour = QList<bool>(m_plan.services.size(), false);
@@ -721,6 +726,8 @@ void PromotionEngine::finish(PromotionOutcome outcome, const QString &sentence)
     else if (outcome == PromotionOutcome::RolledBack && m_rollingBack)
         m_audit.services(m_plan.services, QStringLiteral("promotion-rolled-back"), QStringLiteral("RolledBack"),
                          sentence);
+    else if (outcome == PromotionOutcome::Inconsistent)
+        m_audit.services(m_plan.services, QStringLiteral("promotion-failed"), QStringLiteral("Failed"), sentence);
     if (outcome == PromotionOutcome::LockHeld || outcome == PromotionOutcome::Forbidden
         || outcome == PromotionOutcome::Refused || !m_lock->isHeld()) {
         Q_EMIT finished(outcome, sentence);

@@ -610,6 +610,27 @@ void TestPromotion::aViewerIsForbiddenBeforeAnyChange()
     const auto green
         = tls.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "get", "deployment", "wallet-service-green"}));
     QVERIFY(green.exitCode != 0);
+
+    // The same through the headless command, with the viewer's context: exit 5, the permission named.
+    QTemporaryDir dir;
+    const QString kubeconfig = dir.filePath(QStringLiteral("kubeconfig"));
+    QVERIFY(QFile::copy(tls.kubeconfig(), kubeconfig));
+    const auto asViewer
+        = tls.kubectl({QStringLiteral("--kubeconfig"), kubeconfig, QStringLiteral("config"),
+                       QStringLiteral("set-context"), staging->context, QStringLiteral("--user=lucent-viewer")});
+    QVERIFY2(asViewer.exitCode == 0, qPrintable(asViewer.errText()));
+    QProcess cli;
+    cli.start(qEnvironmentVariable("LUCENT_CONSOLE"),
+              {QStringLiteral("promote"), QStringLiteral("--config"), tls.projectFile(), QStringLiteral("--kubeconfig"),
+               kubeconfig, QStringLiteral("--env"), QStringLiteral("staging"), QStringLiteral("--image"),
+               QStringLiteral("wallet-service=lucent/wallet-service:2.2.0"), QStringLiteral("--yes"),
+               QStringLiteral("--analysis"), QStringLiteral("none")});
+    QVERIFY(cli.waitForFinished(60000));
+    const QString said = QString::fromUtf8(cli.readAllStandardOutput() + cli.readAllStandardError());
+    QVERIFY2(cli.exitCode() == 5, qPrintable(said));
+    QVERIFY2(said.contains(QStringLiteral("lucent-viewer may not create deployments")), qPrintable(said));
+    QVERIFY(tls.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "get", "lease", "lucent-promotion"})).exitCode
+            != 0);
 }
 
 // With the sandbox's real Prometheus: the standby colour's error ratio, p95 latency and
@@ -653,6 +674,7 @@ void TestPromotion::headlessPauseSendsTheTokenAndNeverWritesIt()
         return std::pair{process.state() == QProcess::NotRunning ? process.exitCode() : -1, output};
     };
     QVERIFY(rolledOut(QStringLiteral("notification-service")));
+    const QString serving = selectorColour(object("service", QStringLiteral("notification-service")));
     auto [code, output] = console({QStringLiteral("promote"), QStringLiteral("--image"),
                                    QStringLiteral("notification-service=lucent/notification-service:4.0.0"),
                                    QStringLiteral("--on-inconclusive"), QStringLiteral("pause"),
@@ -667,7 +689,7 @@ void TestPromotion::headlessPauseSendsTheTokenAndNeverWritesIt()
     std::tie(code, output) = console(
         {QStringLiteral("promotion"), QStringLiteral("abort"), QStringLiteral("--analysis"), QStringLiteral("none")});
     QVERIFY2(code == 1, qPrintable(output)); // rolled back, as decided
-    QCOMPARE(selectorColour(object("service", QStringLiteral("notification-service"))), QStringLiteral("blue"));
+    QCOMPARE(selectorColour(object("service", QStringLiteral("notification-service"))), serving);
     // The token is nowhere: not in the output, the journal, the audit trail, nor the Lease.
     QVERIFY(!output.contains(QString::fromUtf8(token)));
     QDirIterator files(dir.filePath(QStringLiteral("state")), QDir::Files, QDirIterator::Subdirectories);

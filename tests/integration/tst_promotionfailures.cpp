@@ -1,8 +1,9 @@
-// Promotions that must fail, against lucent-sandbox with its real Prometheus: a standby whose
-// metrics fail the analysis (-errors, -slow), a new colour that breaks during the monitor
-// window, a Service edited by a teammate while the promotion runs. Each rolls back with the
-// Services' Endpoints sampled (never empty, never two colours) and the Services probed through
-// the API server's service proxy (no failed request).
+// Promotions against lucent-sandbox with its real Prometheus: the six backend services released
+// together through their analysis, and those that must fail: a standby whose metrics fail the
+// analysis (-errors, -slow), a new colour that breaks during the monitor window, a Service
+// edited by a teammate while the promotion runs, a failing smoke test, an abort at every step.
+// Each runs with the Services' Endpoints sampled (never empty, never two colours) and the
+// Services probed through the API server's service proxy (no failed request).
 
 #include "kubetesthelpers.h"
 #include "promotionfixture.h"
@@ -71,6 +72,7 @@ class TestPromotionFailures : public QObject
 private Q_SLOTS:
     void initTestCase();
     void analysisRollsBackErrorsAndSlownessAndPassesAHealthyColour();
+    void aReleaseOfSixServicesPassesItsAnalysisTogether();
     void aFaultInTheMonitorWindowRollsBackWithTheOldColourAtFullScale();
     void aServiceEditedDuringThePromotionStopsTheSwitchWithoutOverwritingIt();
     void anInconclusiveAnalysisPausesUntilAHumanDecides();
@@ -188,6 +190,43 @@ void TestPromotionFailures::analysisRollsBackErrorsAndSlownessAndPassesAHealthyC
         QString why;
         QVERIFY2(clean(watched, &why), qPrintable(why));
     }
+}
+
+// The seed's release: the six backend services at once, each measured by the real Prometheus
+// before the switch and in the monitor window, switched together, the old colours at 0 after.
+void TestPromotionFailures::aReleaseOfSixServicesPassesItsAnalysisTogether()
+{
+    QList<Release::RequestedImage> images;
+    QStringList services;
+    for (const char *service : {"user-service", "wallet-service", "play-service", "task-service", "portfolio-service",
+                                "notification-service"}) {
+        services.append(QLatin1String(service));
+        images.append({QLatin1String(service), QStringLiteral("lucent/%1:8.0.0").arg(QLatin1String(service)), {}});
+    }
+    const auto planned = plan(images);
+    QVERIFY2(planned.isValid(), qPrintable(planned.problems.join(QLatin1Char('\n'))));
+    const Watched watched = watch(services);
+    auto options = Lucent::Tests::quickPromotionOptions(QStringLiteral("ci@release-1"), 4);
+    options.analysis = true;
+    options.analysisInitialDelaySeconds = 15;
+    options.analysisIntervalSeconds = 4;
+    options.analysisCount = 2;
+    Release::PromotionEngine engine(m_client.get(), planned, options);
+    engine.setPrometheus(m_prometheus.get());
+    QStringList progress;
+    const auto [outcome, sentence] = Lucent::Tests::runPromotion(engine, &progress);
+    QVERIFY2(outcome == Release::PromotionOutcome::Promoted, qPrintable(sentence));
+    QCOMPARE(progress.filter(QStringLiteral("request-rate")).filter(QStringLiteral("passed")).size() >= 6, true);
+    for (const auto &service : planned.services) {
+        QCOMPARE(
+            Lucent::Tests::selectorColour(Lucent::Tests::fetched(m_sandbox, Namespace, "service", service.service)),
+            service.standbyColour);
+        QCOMPARE(Lucent::Tests::specReplicas(
+                     Lucent::Tests::fetched(m_sandbox, Namespace, "deployment", service.activeDeployment)),
+                 0);
+    }
+    QString why;
+    QVERIFY2(clean(watched, &why), qPrintable(why));
 }
 
 // An application that breaks after the switch: one of the new colour's pods starts failing its
