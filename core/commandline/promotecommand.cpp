@@ -157,6 +157,16 @@ int runPromoteCommand(const CommandLine &options, std::FILE *out, std::FILE *err
     print.line(QStringLiteral("plan"), Release::describePlan(plan).trimmed());
     if (!plan.isValid())
         return fail(err, FailedRolledBack, QStringLiteral("The plan has problems; nothing was changed."));
+    // What each standby Deployment will be, as a diff against the active one.
+    for (const Release::PlannedService &planned : plan.services) {
+        for (const QJsonObject &deployment : deployments) {
+            if (deployment[QLatin1String("metadata")][QLatin1String("name")].toString() == planned.activeDeployment)
+                print.line(QStringLiteral("diff"),
+                           QStringLiteral("deployment/%1 -> deployment/%2:\n%3")
+                               .arg(planned.activeDeployment, planned.standbyDeployment,
+                                    Release::standbyDiff(planned, deployment).trimmed()));
+        }
+    }
     const auto findings = Release::validatePlan(plan, Validation::Validator());
     for (const auto &finding : findings)
         print.line(QStringLiteral("validation"), QStringLiteral("%1: %2").arg(finding.objectName, finding.message));

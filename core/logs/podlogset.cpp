@@ -101,6 +101,9 @@ void PodLogSet::openStream(const QString &pod, const QString &container)
         Q_EMIT problem(tr("The log of %1 (%2) stopped: %3").arg(pod, container, error.sentence()));
     });
     connect(stream, &LogStream::ended, this, [this, index] {
+        // A stream that ended (its pod is gone) is no longer one in trouble: without this, a pod
+        // replaced during an outage kept the "log stopped" warning up for good.
+        setTroubled(index, false);
         m_sources[index].ended = true;
         Q_EMIT sourceEnded(index);
     });

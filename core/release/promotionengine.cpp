@@ -671,8 +671,11 @@ void PromotionEngine::complete()
             = m_client->patch(ResourceType::services(), m_plan.request.namespaceName, planned.service,
                               Kube::PatchType::Merge, promotedServicePatch(planned, m_plan.request.promotionId, now));
         connect(reply, &Kube::KubeReply::finished, this, [this, reply, pending, sentence, service = planned.service] {
-            if (reply->error().isError())
-                Q_EMIT progress(tr("service/%1 could not be annotated: %2").arg(service, reply->error().sentence()));
+            const Kube::ApiError &error = reply->error();
+            m_audit.record(QStringLiteral("annotate"), QStringLiteral("service/") + service,
+                           tr("active colour, version and promotion"), !error.isError(), error.message);
+            if (error.isError())
+                Q_EMIT progress(tr("service/%1 could not be annotated: %2").arg(service, error.sentence()));
             if (--*pending == 0)
                 finish(PromotionOutcome::Promoted, sentence);
         });

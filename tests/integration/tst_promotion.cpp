@@ -25,6 +25,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -373,10 +374,13 @@ void TestPromotion::crashingStandbyRollsBackAtReady()
     QVERIFY2(planned.isValid(), qPrintable(planned.problems.join(QLatin1Char('\n'))));
     const auto &service = planned.services.constFirst();
     InvariantSampler sampler(m_client.get(), Namespace, QStringLiteral("task-service"));
+    ServiceProber prober(m_client.get(), Namespace, QStringLiteral("task-service"));
     Release::PromotionEngine engine(m_client.get(), planned, quickOptions(QStringLiteral("ci@runner-1")));
     const auto [outcome, sentence] = run(engine);
     QVERIFY2(outcome == Release::PromotionOutcome::RolledBack, qPrintable(sentence));
     QVERIFY2(sentence.contains(QStringLiteral("did not become ready")), qPrintable(sentence));
+    QVERIFY(prober.probes > 10);
+    QVERIFY2(prober.failures.isEmpty(), qPrintable(prober.failures.join(QLatin1Char('\n'))));
     QCOMPARE(selectorColour(object("service", QStringLiteral("task-service"))), service.activeColour);
     QCOMPARE(specReplicas(object("deployment", service.standbyDeployment)), 0);
     QCOMPARE(specReplicas(object("deployment", service.activeDeployment)), service.replicas); // untouched
@@ -487,7 +491,9 @@ void TestPromotion::headlessPromoteExitCodes()
         = m_sandbox.kubectl(Lucent::Tests::args({"-n", "lucent-platform", "get", "service", "frontend", "-o", "json"}));
     QCOMPARE(selectorColour(production.json().object()), QStringLiteral("blue"));
 
-    // A clean promotion in staging, as JSON lines.
+    // A clean promotion in staging, as JSON lines (once frontend is rolled out: a promotion never
+    // starts on a rollout under way).
+    QVERIFY(rolledOut(QStringLiteral("frontend")));
     std::tie(code, output) = promote({QStringLiteral("--env"), QStringLiteral("staging"), QStringLiteral("--image"),
                                       QStringLiteral("frontend=lucent/frontend:3.4.0"), QStringLiteral("--yes"),
                                       QStringLiteral("--output"), QStringLiteral("json")});
@@ -501,6 +507,11 @@ void TestPromotion::headlessPromoteExitCodes()
     // the preview before the switch and against the Service in the monitor window; the preview
     // is gone at the end.
     QVERIFY2(output.count(QStringLiteral("The smoke test of frontend passed")) == 2, qPrintable(output));
+    // The plan's diff of the standby against the active Deployment: the colour and the image change.
+    QVERIFY2(output.contains(QStringLiteral("\"event\":\"diff\""))
+                 && output.contains(QRegularExpression(QStringLiteral("\\+[ -]*color: green")))
+                 && output.contains(QRegularExpression(QStringLiteral("\\+[ -]*image: \\W*lucent/frontend:3\\.4\\.0"))),
+             qPrintable(output));
     QVERIFY2(output.contains(QStringLiteral("ok frontend-preview/health/ready (preview, green)")), qPrintable(output));
     QVERIFY2(output.contains(QStringLiteral("ok frontend/health (monitor, green)")), qPrintable(output));
     QVERIFY(object("service", QStringLiteral("frontend-preview")).isEmpty());
