@@ -64,6 +64,7 @@ public:
     void setServerName(const QString &name) { m_serverName = name; }
     /// New credentials (read from the keychain later than the client was made).
     void setAuth(const PrometheusAuth &auth) { m_auth = auth; }
+    const PrometheusAuth &auth() const { return m_auth; }
 
     PrometheusReply *query(const QString &promql, const QDateTime &at = {});
     PrometheusReply *queryRange(const QString &promql, const QDateTime &start, const QDateTime &end,

@@ -489,10 +489,11 @@ void PromotionEngine::analyse()
 {
     const bool resumedPastIt = m_mode == PromotionMode::Resume && m_resumeStep >= PromotionStep::Switching;
     if (!m_options.analysis || !m_prometheus || resumedPastIt) {
-        Q_EMIT progress(resumedPastIt            ? tr("The analysis passed before the interruption.")
-                            : m_options.analysis ? tr("No Prometheus for this environment: the analysis is skipped.")
-                                                 : tr("Analysis switched off for this promotion."));
-        startSwitch();
+        // Switched off: the preflight said so already.
+        if (resumedPastIt || m_options.analysis)
+            Q_EMIT progress(resumedPastIt ? tr("The analysis passed before the interruption.")
+                                          : tr("No Prometheus for this environment: the analysis is skipped."));
+        readyToSwitch();
         return;
     }
     setStep(PromotionStep::Analysing);
@@ -513,7 +514,10 @@ void PromotionEngine::analyse()
         const QString sentence
             = tr("The analysis of the standby colour is %1: %2.").arg(analysisVerdictName(verdict), why);
         if (verdict == AnalysisVerdict::Passed) {
-            startSwitch();
+            readyToSwitch();
+        } else if (verdict == AnalysisVerdict::Inconclusive && m_options.askOnInconclusive) {
+            m_awaitingDecision = true;
+            Q_EMIT decisionNeeded(sentence);
         } else if (verdict == AnalysisVerdict::Inconclusive && m_options.pauseOnInconclusive) {
             m_paused = sentence;
             finish(PromotionOutcome::Paused,
@@ -527,6 +531,37 @@ void PromotionEngine::analyse()
     });
     connect(this, &PromotionEngine::stepChanged, runner, [runner] { runner->cancel(); });
     runner->start(m_options.analysisInitialDelaySeconds, m_options.analysisIntervalSeconds);
+}
+
+void PromotionEngine::readyToSwitch()
+{
+    if (!m_options.confirmBeforeSwitch) {
+        startSwitch();
+        return;
+    }
+    QStringList changes;
+    for (const PlannedService &planned : std::as_const(m_plan.services))
+        changes.append(tr("service/%1: selector color %2 -> %3, %4 -> %5")
+                           .arg(planned.service, planned.activeColour, planned.standbyColour,
+                                imageVersion(planned.fromImage), imageVersion(planned.toImage)));
+    m_awaitingSwitch = true;
+    Q_EMIT progress(tr("Verified; waiting for the confirmation to switch."));
+    Q_EMIT switchAwaitingConfirmation(changes.join(QLatin1Char('\n')));
+}
+
+void PromotionEngine::confirmSwitch()
+{
+    if (!std::exchange(m_awaitingSwitch, false) || m_finished || m_rollingBack)
+        return;
+    startSwitch();
+}
+
+void PromotionEngine::continueDespiteInconclusive()
+{
+    if (!std::exchange(m_awaitingDecision, false) || m_finished || m_rollingBack)
+        return;
+    Q_EMIT progress(tr("Going on despite the inconclusive analysis, as decided."));
+    readyToSwitch();
 }
 
 void PromotionEngine::startSwitch()

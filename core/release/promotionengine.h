@@ -62,6 +62,12 @@ struct PromotionOptions {
     bool alertsAcknowledged = false;
     /// An inconclusive analysis before the switch pauses (Paused) instead of rolling back.
     bool pauseOnInconclusive = false;
+    /// An inconclusive analysis asks (decisionNeeded()) instead: continueDespiteInconclusive()
+    /// goes on, abort() rolls back. For a person at the console; headless, pause.
+    bool askOnInconclusive = false;
+    /// Before the switch, wait for confirmSwitch() (switchAwaitingConfirmation()): the wizard's
+    /// Promote button, after the human has seen what will change.
+    bool confirmBeforeSwitch = false;
     /// A `<service>-preview` Service on the standby colour once it is healthy, until the end.
     bool preview = false;
     /// The project's smoke test (argv, no shell; relative to smokeTestDirectory): run against
@@ -111,6 +117,10 @@ public:
     /// Rolls back from wherever the promotion is; ignored once it is done.
     void abort(const QString &reason);
     PromotionStep step() const { return m_step; }
+    /// Goes on to the switch, when it waits for a confirmation.
+    void confirmSwitch();
+    /// Goes on despite an inconclusive analysis, when it asks.
+    void continueDespiteInconclusive();
     const PromotionPlan &plan() const { return m_plan; }
 
 Q_SIGNALS:
@@ -118,6 +128,10 @@ Q_SIGNALS:
     /// One line per event, for a progress view or a CI log.
     void progress(const QString &sentence);
     void finished(Lucent::Core::Release::PromotionOutcome outcome, const QString &sentence);
+    /// Everything is verified; the switch waits for confirmSwitch(). @p summary says what changes.
+    void switchAwaitingConfirmation(const QString &summary);
+    /// The analysis was inconclusive: continueDespiteInconclusive() or abort().
+    void decisionNeeded(const QString &sentence);
 
 private:
     using Done = std::function<void(bool ok, const QString &problem)>;
@@ -147,6 +161,8 @@ private:
     /// @p done at once.
     void runSmokeTests(const QString &phase, const std::function<void(bool ok, const QString &why)> &done);
     void analyse();
+    /// Verified: on to the switch, or first to the confirmation when one is wanted.
+    void readyToSwitch();
     void startSwitch();
     void switchServices(int index);
     void switchBack(int index, const QString &reason, bool thenRollBack);
@@ -187,6 +203,8 @@ private:
     QString m_paused; ///< why it paused for a human
     QStringList m_smokeOutput; ///< the smoke tests' sentences and output, for the journal
     bool m_monitorSmokeRunning = false;
+    bool m_awaitingSwitch = false;
+    bool m_awaitingDecision = false;
     bool m_previewsRemoved = false;
 };
 

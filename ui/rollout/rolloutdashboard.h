@@ -49,6 +49,8 @@ public:
     QSortFilterProxyModel *proxy() const { return m_proxy; }
     /// The dialog of the action in progress, for tests and keyboard users.
     ConfirmActionDialog *pendingDialog() const { return m_dialog; }
+    /// The selected row's Service; empty without a selection.
+    QString currentService() const;
 
 Q_SIGNALS:
     /// A mutating action ended: @p ok, with the sentence shown in the banner.
@@ -59,7 +61,6 @@ Q_SIGNALS:
 private:
     void onSessionReady();
     void updateButtons();
-    QString currentService() const;
     /// The selected service's Deployment of the live colour: what the actions act on.
     QString currentDeployment() const;
     /// The selected Deployment as the cache has it now: what a question is about.

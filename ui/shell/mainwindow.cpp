@@ -16,6 +16,7 @@
 #include "ui/manifests/manifesteditor.h"
 #include "ui/manifests/manifestsview.h"
 #include "ui/metrics/metricsview.h"
+#include "ui/promotion/promotionwizard.h"
 #include "ui/rollout/rolloutdashboard.h"
 #include "ui/yaml/yamlview.h"
 
@@ -177,6 +178,9 @@ MainWindow::MainWindow(QStringList kubeconfigFiles, bool explicitFile, QString p
     m_statusContexts->setObjectName(QStringLiteral("statusContexts"));
     m_statusEnvironment->setObjectName(QStringLiteral("statusEnvironment"));
     statusBar()->addWidget(m_statusFiles, 1);
+    m_statusPromotion = new QLabel(this);
+    m_statusPromotion->setObjectName(QStringLiteral("statusPromotion"));
+    statusBar()->addPermanentWidget(m_statusPromotion);
     statusBar()->addPermanentWidget(m_statusEnvironment);
     statusBar()->addPermanentWidget(m_statusContexts);
 
@@ -211,6 +215,11 @@ void MainWindow::createMenus()
     QAction *credentials
         = environment->addAction(tr("Prometheus &Credentials…"), this, &MainWindow::onPrometheusCredentials);
     credentials->setObjectName(QStringLiteral("actionPrometheusCredentials"));
+
+    QMenu *release = menuBar()->addMenu(tr("&Release"));
+    QAction *promote = release->addAction(tr("&Promote…"), this, &MainWindow::onPromote);
+    promote->setObjectName(QStringLiteral("actionPromote"));
+    promote->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *about = help->addAction(tr("&About Lucent Release Console"), this, &MainWindow::onAbout);
@@ -478,6 +487,25 @@ void MainWindow::onPrometheusCredentials()
         store->write(session->prometheusSecretKey(), token.toUtf8());
     });
     dialog->open();
+}
+
+void MainWindow::onPromote()
+{
+    if (m_promotion) {
+        m_promotion->show();
+        m_promotion->raise();
+        m_promotion->activateWindow();
+        return;
+    }
+    if (!m_session) {
+        m_banner->showMessages(InlineBanner::Severity::Info, {tr("Choose an environment to promote in.")});
+        return;
+    }
+    const QString selected = m_dashboard->currentService();
+    m_promotion = new PromotionWizard(m_session, selected.isEmpty() ? QStringList() : QStringList{selected}, this);
+    m_promotion->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_promotion, &PromotionWizard::statusChanged, m_statusPromotion, &QLabel::setText);
+    m_promotion->show();
 }
 
 void MainWindow::onAbout()

@@ -5,6 +5,7 @@
 #include "core/kube/kubeconfig.h"
 
 #include <QMainWindow>
+#include <QPointer>
 
 class QComboBox;
 class QLabel;
@@ -22,6 +23,8 @@ class EnvironmentSession;
 }
 
 namespace Lucent::Ui {
+
+class PromotionWizard;
 
 class AlertsView;
 class ContextModel;
@@ -79,6 +82,9 @@ private:
     void markFirstData();
     void markFirstDataWhenSettled();
     void onPrometheusCredentials();
+    /// Opens the promotion wizard on the environment shown, with the selected service ticked
+    /// (or raises the one that runs).
+    void onPromote();
     void onAbout();
     QString emptyStateText() const;
 
@@ -114,6 +120,8 @@ private:
     ManifestsView *m_manifests = nullptr;
     Lucent::Core::Environment::EnvironmentSession *m_session = nullptr;
     QLabel *m_statusEnvironment = nullptr;
+    QLabel *m_statusPromotion = nullptr;
+    QPointer<PromotionWizard> m_promotion;
 };
 
 } // namespace Lucent::Ui

@@ -1,0 +1,395 @@
+#include "ui/promotion/promotionwizard.h"
+
+#include "core/audit/audittrail.h"
+#include "core/environment/environmentsession.h"
+#include "core/kube/kubeclient.h"
+#include "core/kube/resourcecache.h"
+#include "core/prometheus/prometheusclient.h"
+#include "core/release/promotionjournal.h"
+#include "core/release/servicestatus.h"
+#include "core/validation/validator.h"
+#include "ui/common/diffhighlighter.h"
+#include "ui/common/palette.h"
+
+#include <QCheckBox>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QStackedWidget>
+#include <QSysInfo>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace Lucent::Ui {
+
+namespace {
+
+using namespace Core::Release;
+
+enum Column { PickColumn, ServiceColumn, ServingColumn, ImageColumn };
+
+QLabel *wrapping(const QString &text, const QString &objectName)
+{
+    auto *label = new QLabel(text);
+    label->setWordWrap(true);
+    label->setObjectName(objectName);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    return label;
+}
+
+} // namespace
+
+PromotionWizard::PromotionWizard(Core::Environment::EnvironmentSession *session, const QStringList &preselected,
+                                 QWidget *parent)
+    : QDialog(parent)
+    , m_session(session)
+    , m_environment(session->environment())
+{
+    setObjectName(QStringLiteral("promotionWizard"));
+    setWindowTitle(tr("Promote a release in %1").arg(m_environment.name));
+    setModal(false);
+    setMinimumSize(720, 520);
+    m_pages = new QStackedWidget(this);
+    m_pages->addWidget(buildReleasePage());
+    m_pages->addWidget(buildPlanPage());
+    m_pages->addWidget(buildRunPage());
+    m_pages->addWidget(buildDonePage());
+
+    m_back = new QPushButton(tr("&Back"));
+    m_next = new QPushButton(tr("&Next"));
+    m_abort = new QPushButton(tr("&Abort and roll back"));
+    m_close = new QPushButton(tr("&Cancel"));
+    m_back->setObjectName(QStringLiteral("backButton"));
+    m_next->setObjectName(QStringLiteral("nextButton"));
+    m_abort->setObjectName(QStringLiteral("abortButton"));
+    m_close->setObjectName(QStringLiteral("closeButton"));
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_abort);
+    buttons->addStretch();
+    buttons->addWidget(m_back);
+    buttons->addWidget(m_next);
+    buttons->addWidget(m_close);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_pages, 1);
+    layout->addLayout(buttons);
+
+    connect(m_back, &QPushButton::clicked, this, [this] { showPage(ReleasePage); });
+    connect(m_next, &QPushButton::clicked, this, [this] {
+        if (m_pages->currentIndex() == ReleasePage)
+            plan();
+        else if (m_pages->currentIndex() == PlanPage)
+            start();
+    });
+    connect(m_abort, &QPushButton::clicked, this, [this] {
+        if (m_engine)
+            m_engine->abort(tr("Aborted in the wizard."));
+    });
+    connect(m_close, &QPushButton::clicked, this, &QDialog::close);
+    fillServices(preselected);
+    showPage(ReleasePage);
+}
+
+PromotionWizard::~PromotionWizard() = default;
+
+bool PromotionWizard::isRunning() const
+{
+    return m_engine && m_pages->currentIndex() == RunPage;
+}
+
+QWidget *PromotionWizard::buildReleasePage()
+{
+    auto *page = new QWidget;
+    m_services = new QTableWidget(0, 4);
+    m_services->setObjectName(QStringLiteral("releaseTable"));
+    m_services->setHorizontalHeaderLabels({{}, tr("Service"), tr("Serving now"), tr("New image")});
+    m_services->horizontalHeader()->setSectionResizeMode(ImageColumn, QHeaderView::Stretch);
+    m_services->verticalHeader()->hide();
+    m_analysis = new QCheckBox(tr("Analyse the new colour's metrics before the switch and after it"));
+    m_analysis->setObjectName(QStringLiteral("analysisCheck"));
+    m_analysis->setChecked(!m_environment.prometheusUrl.isEmpty());
+    m_analysis->setEnabled(!m_environment.prometheusUrl.isEmpty());
+    if (m_environment.prometheusUrl.isEmpty())
+        m_analysis->setToolTip(tr("%1 names no Prometheus in lucent.yaml.").arg(m_environment.name));
+    m_preview = new QCheckBox(tr("Create a preview Service on the new colour once it is healthy"));
+    m_preview->setObjectName(QStringLiteral("previewCheck"));
+    m_monitor = new QSpinBox;
+    m_monitor->setObjectName(QStringLiteral("monitorSpin"));
+    m_monitor->setRange(0, 3600);
+    m_monitor->setValue(60);
+    m_monitor->setSuffix(tr(" s"));
+    m_scaleDownDelay = new QSpinBox;
+    m_scaleDownDelay->setObjectName(QStringLiteral("scaleDownSpin"));
+    m_scaleDownDelay->setRange(0, 3600);
+    m_scaleDownDelay->setValue(30);
+    m_scaleDownDelay->setSuffix(tr(" s"));
+    auto *options = new QFormLayout;
+    options->addRow(m_analysis);
+    options->addRow(m_preview);
+    options->addRow(tr("Monitor window after the switch:"), m_monitor);
+    options->addRow(tr("Old colour scaled to 0 after:"), m_scaleDownDelay);
+    m_releaseProblem = wrapping({}, QStringLiteral("releaseProblem"));
+    auto *layout = new QVBoxLayout(page);
+    layout->addWidget(wrapping(tr("<b>1. Release.</b> Tick the services to promote together in %1%2 and give each "
+                                  "its new image. They switch together and roll back together.")
+                                   .arg(m_environment.name, m_environment.isProtected ? tr(" (protected)") : QString()),
+                               QStringLiteral("releaseIntro")));
+    layout->addWidget(m_services, 1);
+    layout->addLayout(options);
+    layout->addWidget(m_releaseProblem);
+    return page;
+}
+
+QWidget *PromotionWizard::buildPlanPage()
+{
+    auto *page = new QWidget;
+    m_planText = new QPlainTextEdit;
+    m_planText->setObjectName(QStringLiteral("planText"));
+    m_planText->setReadOnly(true);
+    m_planText->setLineWrapMode(QPlainTextEdit::NoWrap);
+    new DiffHighlighter(m_planText->document(), isDark(palette()));
+    m_planProblems = wrapping({}, QStringLiteral("planProblems"));
+    auto *layout = new QVBoxLayout(page);
+    layout->addWidget(wrapping(tr("<b>2. Plan.</b> Each standby Deployment, as a diff against the active one. The "
+                                  "active colour is never touched; nothing changes until you start."),
+                               QStringLiteral("planIntro")));
+    layout->addWidget(m_planText, 1);
+    layout->addWidget(m_planProblems);
+    return page;
+}
+
+QWidget *PromotionWizard::buildRunPage()
+{
+    auto *page = new QWidget;
+    m_step = wrapping({}, QStringLiteral("stepLabel"));
+    m_log = new QPlainTextEdit;
+    m_log->setObjectName(QStringLiteral("progressLog"));
+    m_log->setReadOnly(true);
+    m_switchGate = new QWidget;
+    m_switchGate->setObjectName(QStringLiteral("switchGate"));
+    m_switchSummary = wrapping({}, QStringLiteral("switchSummary"));
+    m_confirmName = new QLineEdit;
+    m_confirmName->setObjectName(QStringLiteral("confirmName"));
+    m_confirmName->setPlaceholderText(tr("Type %1 to promote").arg(m_environment.name));
+    m_confirmName->setVisible(m_environment.isProtected);
+    m_promote = new QPushButton(tr("&Promote: switch the Services"));
+    m_promote->setObjectName(QStringLiteral("promoteButton"));
+    auto *gate = new QVBoxLayout(m_switchGate);
+    gate->setContentsMargins(0, 0, 0, 0);
+    gate->addWidget(m_switchSummary);
+    auto *confirmRow = new QHBoxLayout;
+    confirmRow->addWidget(m_confirmName, 1);
+    confirmRow->addWidget(m_promote);
+    gate->addLayout(confirmRow);
+    m_switchGate->hide();
+    m_decisionGate = new QWidget;
+    m_decisionGate->setObjectName(QStringLiteral("decisionGate"));
+    m_decision = wrapping({}, QStringLiteral("decisionLabel"));
+    auto *goOn = new QPushButton(tr("C&ontinue to the switch"));
+    goOn->setObjectName(QStringLiteral("continueButton"));
+    auto *decision = new QVBoxLayout(m_decisionGate);
+    decision->setContentsMargins(0, 0, 0, 0);
+    decision->addWidget(m_decision);
+    decision->addWidget(goOn, 0, Qt::AlignRight);
+    m_decisionGate->hide();
+    auto *layout = new QVBoxLayout(page);
+    layout->addWidget(m_step);
+    layout->addWidget(m_log, 1);
+    layout->addWidget(m_decisionGate);
+    layout->addWidget(m_switchGate);
+
+    // On a protected environment the switch needs the name typed; Enter never promotes there.
+    const auto updatePromote
+        = [this] { m_promote->setEnabled(!m_environment.isProtected || m_confirmName->text() == m_environment.name); };
+    connect(m_confirmName, &QLineEdit::textChanged, this, updatePromote);
+    updatePromote();
+    connect(m_promote, &QPushButton::clicked, this, [this] {
+        m_switchGate->hide();
+        if (m_engine)
+            m_engine->confirmSwitch();
+    });
+    connect(goOn, &QPushButton::clicked, this, [this] {
+        m_decisionGate->hide();
+        if (m_engine)
+            m_engine->continueDespiteInconclusive();
+    });
+    return page;
+}
+
+QWidget *PromotionWizard::buildDonePage()
+{
+    auto *page = new QWidget;
+    m_outcome = wrapping({}, QStringLiteral("outcomeLabel"));
+    auto *layout = new QVBoxLayout(page);
+    layout->addWidget(m_outcome);
+    layout->addStretch();
+    return page;
+}
+
+void PromotionWizard::fillServices(const QStringList &preselected)
+{
+    if (!m_session || !m_session->services() || !m_session->deployments())
+        return;
+    const QList<QJsonObject> deployments = m_session->deployments()->objects();
+    QList<QJsonObject> services = m_session->services()->objects();
+    std::sort(services.begin(), services.end(), [](const QJsonObject &a, const QJsonObject &b) {
+        return a[QLatin1String("metadata")][QLatin1String("name")].toString()
+            < b[QLatin1String("metadata")][QLatin1String("name")].toString();
+    });
+    for (const QJsonObject &service : std::as_const(services)) {
+        const ServiceStatus status
+            = serviceStatus(service, deployments, {}, [](const QString &) { return QJsonObject(); });
+        if (!status.blueGreen || !status.active())
+            continue;
+        const int row = m_services->rowCount();
+        m_services->insertRow(row);
+        auto *pick = new QTableWidgetItem;
+        pick->setFlags(Qt::ItemIsUserCheckable | Qt::ItemIsEnabled);
+        pick->setCheckState(preselected.contains(status.name) ? Qt::Checked : Qt::Unchecked);
+        m_services->setItem(row, PickColumn, pick);
+        auto *name = new QTableWidgetItem(status.name);
+        name->setFlags(Qt::ItemIsEnabled);
+        m_services->setItem(row, ServiceColumn, name);
+        auto *serving = new QTableWidgetItem(
+            tr("%1 %2").arg(status.liveColour, status.active()->versions.join(QStringLiteral(", "))));
+        serving->setFlags(Qt::ItemIsEnabled);
+        m_services->setItem(row, ServingColumn, serving);
+        m_services->setItem(row, ImageColumn, new QTableWidgetItem(status.active()->images.value(0)));
+    }
+    m_services->resizeColumnsToContents();
+}
+
+void PromotionWizard::showPage(Page page)
+{
+    m_pages->setCurrentIndex(page);
+    m_back->setVisible(page == PlanPage);
+    m_next->setVisible(page == ReleasePage || page == PlanPage);
+    m_next->setText(page == PlanPage ? tr("&Start") : tr("&Next"));
+    m_abort->setVisible(page == RunPage);
+    m_close->setText(page == DonePage ? tr("&Close") : tr("&Cancel"));
+    m_close->setEnabled(page != RunPage);
+    // Enter goes on, except where a mistake would change production.
+    m_next->setDefault(page != PlanPage || !m_environment.isProtected);
+}
+
+void PromotionWizard::plan()
+{
+    QList<RequestedImage> images;
+    for (int row = 0; row < m_services->rowCount(); ++row) {
+        if (m_services->item(row, PickColumn)->checkState() == Qt::Checked)
+            images.append({m_services->item(row, ServiceColumn)->text(),
+                           m_services->item(row, ImageColumn)->text().trimmed(),
+                           {}});
+    }
+    if (images.isEmpty() || !m_session) {
+        m_releaseProblem->setText(tr("Tick at least one service."));
+        return;
+    }
+    const QList<QJsonObject> deployments = m_session->deployments()->objects();
+    m_plan = planPromotion(
+        {QStringLiteral("p-%1").arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz"))),
+         m_environment.name, m_environment.namespaceName, images},
+        m_session->services()->objects(), deployments);
+    QStringList text{describePlan(m_plan).trimmed()};
+    for (const PlannedService &planned : std::as_const(m_plan.services)) {
+        for (const QJsonObject &deployment : deployments) {
+            if (deployment[QLatin1String("metadata")][QLatin1String("name")].toString() == planned.activeDeployment)
+                text.append(standbyDiff(planned, deployment).trimmed());
+        }
+    }
+    m_planText->setPlainText(text.join(QStringLiteral("\n\n")));
+    QStringList problems = m_plan.problems;
+    bool blocking = !m_plan.isValid();
+    for (const auto &finding : validatePlan(m_plan, Core::Validation::Validator())) {
+        problems.append(QStringLiteral("%1: %2").arg(finding.objectName, finding.message));
+        blocking = blocking || finding.severity == Core::Validation::Severity::Error;
+    }
+    m_planProblems->setText(problems.isEmpty() ? tr("The plan validates.") : problems.join(QLatin1Char('\n')));
+    showPage(PlanPage);
+    m_next->setEnabled(!blocking);
+}
+
+void PromotionWizard::start()
+{
+    if (!m_session || !m_plan.isValid())
+        return;
+    // Its own client, Prometheus and audit trail: the promotion goes on when the console switches
+    // environments (and the session on screen goes).
+    m_client = std::make_unique<Core::Kube::KubeClient>(m_session->client()->connection());
+    if (const Core::Prometheus::PrometheusClient *shared = m_session->prometheus())
+        m_prometheus = std::make_unique<Core::Prometheus::PrometheusClient>(shared->baseUrl(), shared->auth());
+    m_audit = std::make_unique<Core::Audit::AuditTrail>(m_environment.context);
+    m_audit->attach(m_client.get(), m_session->userName());
+    PromotionOptions options;
+    options.identity = m_session->userName() + QLatin1Char('@') + QSysInfo::machineHostName();
+    options.monitorSeconds = m_monitor->value();
+    options.scaleDownDelaySeconds = m_scaleDownDelay->value();
+    options.analysis = m_analysis->isChecked();
+    options.preview = m_preview->isChecked();
+    options.askOnInconclusive = true;
+    options.confirmBeforeSwitch = true;
+    options.journalDirectory = promotionJournalDirectory();
+    m_engine = std::make_unique<PromotionEngine>(m_client.get(), m_plan, options, m_audit.get());
+    m_engine->setPrometheus(m_prometheus.get());
+    connectEngine();
+    m_log->clear();
+    showPage(RunPage);
+    m_engine->start();
+}
+
+void PromotionWizard::connectEngine()
+{
+    PromotionEngine *engine = m_engine.get();
+    connect(engine, &PromotionEngine::stepChanged, this, [this](PromotionStep step) {
+        m_step->setText(tr("<b>Step:</b> %1").arg(promotionStepName(step)));
+        Q_EMIT statusChanged(tr("Promotion in %1: %2").arg(m_environment.name, promotionStepName(step)));
+    });
+    connect(engine, &PromotionEngine::progress, this, [this](const QString &line) {
+        m_log->appendPlainText(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss ")) + line);
+    });
+    connect(engine, &PromotionEngine::switchAwaitingConfirmation, this, [this](const QString &summary) {
+        m_switchSummary->setText(tr("<b>Everything is verified.</b> Promote switches:<br>%1")
+                                     .arg(summary.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>"))));
+        m_step->setText(tr("<b>Verified:</b> waiting for Promote"));
+        m_switchGate->show();
+        (m_environment.isProtected ? static_cast<QWidget *>(m_confirmName) : m_promote)->setFocus();
+    });
+    connect(engine, &PromotionEngine::decisionNeeded, this, [this](const QString &sentence) {
+        m_decision->setText(tr("%1 Continue to the switch, or abort and roll back.").arg(sentence.toHtmlEscaped()));
+        m_decisionGate->show();
+    });
+    connect(engine, &PromotionEngine::finished, this, &PromotionWizard::onFinished);
+}
+
+void PromotionWizard::onFinished(PromotionOutcome outcome, const QString &sentence)
+{
+    m_switchGate->hide();
+    m_decisionGate->hide();
+    const QString title = outcome == PromotionOutcome::Promoted ? tr("Promoted.")
+        : outcome == PromotionOutcome::Inconsistent             ? tr("A human must act.")
+                                                                : tr("Not promoted.");
+    m_outcome->setText(QStringLiteral("<b>%1</b><br>%2").arg(title, sentence.toHtmlEscaped()));
+    showPage(DonePage);
+    Q_EMIT statusChanged({});
+}
+
+void PromotionWizard::closeEvent(QCloseEvent *event)
+{
+    if (isRunning()) {
+        // A running promotion is never abandoned by a click: abort it, or let it go on hidden.
+        QMessageBox::information(this, windowTitle(),
+                                 tr("The promotion is running. Abort it first, or keep this window open."));
+        event->ignore();
+        return;
+    }
+    QDialog::closeEvent(event);
+}
+
+} // namespace Lucent::Ui

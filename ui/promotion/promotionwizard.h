@@ -1,0 +1,111 @@
+#pragma once
+
+#include "core/environment/projectconfig.h"
+#include "core/release/promotionengine.h"
+
+#include <QDialog>
+#include <QPointer>
+
+#include <memory>
+
+class QCheckBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QSpinBox;
+class QStackedWidget;
+class QTableWidget;
+
+namespace Lucent::Core::Environment {
+class EnvironmentSession;
+}
+
+namespace Lucent::Core::Kube {
+class KubeClient;
+}
+
+namespace Lucent::Core::Prometheus {
+class PrometheusClient;
+}
+
+namespace Lucent::Core::Audit {
+class AuditTrail;
+}
+
+namespace Lucent::Ui {
+
+/// The guided blue-green promotion of a release: choose the services and their new images,
+/// review the plan (each standby Deployment as a diff against the active one, the validation),
+/// then watch the engine deploy and verify; the switch waits for Promote (on a protected
+/// environment, its name typed), an inconclusive analysis asks, Abort always rolls back. Not
+/// modal; its engine has its own client, so switching environments does not stop it. All the
+/// promotion logic is core/release's PromotionEngine.
+class PromotionWizard final : public QDialog
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(PromotionWizard)
+
+public:
+    PromotionWizard(Core::Environment::EnvironmentSession *session, const QStringList &preselected,
+                    QWidget *parent = nullptr);
+    ~PromotionWizard() override;
+
+    bool isRunning() const;
+
+Q_SIGNALS:
+    /// A line for the status bar while a promotion runs; empty once it ended.
+    void statusChanged(const QString &status);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    enum Page { ReleasePage, PlanPage, RunPage, DonePage };
+
+    QWidget *buildReleasePage();
+    QWidget *buildPlanPage();
+    QWidget *buildRunPage();
+    QWidget *buildDonePage();
+    void fillServices(const QStringList &preselected);
+    void showPage(Page page);
+    void plan();
+    void start();
+    void connectEngine();
+    void onFinished(Core::Release::PromotionOutcome outcome, const QString &sentence);
+
+    QPointer<Core::Environment::EnvironmentSession> m_session;
+    Core::Environment::Environment m_environment;
+    // The engine's own client, Prometheus and audit trail: the promotion outlives the session of
+    // the environment on screen.
+    std::unique_ptr<Core::Kube::KubeClient> m_client;
+    std::unique_ptr<Core::Prometheus::PrometheusClient> m_prometheus;
+    std::unique_ptr<Core::Audit::AuditTrail> m_audit;
+    std::unique_ptr<Core::Release::PromotionEngine> m_engine;
+    Core::Release::PromotionPlan m_plan;
+
+    QStackedWidget *m_pages = nullptr;
+    QTableWidget *m_services = nullptr;
+    QCheckBox *m_analysis = nullptr;
+    QCheckBox *m_preview = nullptr;
+    QSpinBox *m_monitor = nullptr;
+    QSpinBox *m_scaleDownDelay = nullptr;
+    QLabel *m_releaseProblem = nullptr;
+    QPlainTextEdit *m_planText = nullptr;
+    QLabel *m_planProblems = nullptr;
+    QLabel *m_step = nullptr;
+    QPlainTextEdit *m_log = nullptr;
+    QWidget *m_switchGate = nullptr;
+    QLabel *m_switchSummary = nullptr;
+    QLineEdit *m_confirmName = nullptr;
+    QPushButton *m_promote = nullptr;
+    QWidget *m_decisionGate = nullptr;
+    QLabel *m_decision = nullptr;
+    QLabel *m_outcome = nullptr;
+    QPushButton *m_back = nullptr;
+    QPushButton *m_next = nullptr;
+    QPushButton *m_abort = nullptr;
+    QPushButton *m_close = nullptr;
+};
+
+} // namespace Lucent::Ui
