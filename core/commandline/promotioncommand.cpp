@@ -28,20 +28,13 @@ using Release::PromotionJournal;
 const QStringList Subcommands{QStringLiteral("status"), QStringLiteral("resume"), QStringLiteral("abort"),
                               QStringLiteral("history")};
 
-/// running: its holder renews the lock; interrupted: unfinished, and its holder is gone;
-/// finished: it ended cleanly; none: no promotion ran here.
+/// running, paused, interrupted, none; or finished: the last promotion ended.
 QString stateOf(const QJsonObject &lease, const PromotionJournal &journal)
 {
-    if (journal.isEmpty())
-        return QStringLiteral("none");
-    const Release::LeaseHolder holder = Release::LeaseHolder::of(lease);
-    const bool live = !holder.identity.isEmpty() && !holder.isExpired(QDateTime::currentDateTimeUtc())
-        && !Release::holderProcessIsGone(lease);
-    if (live)
-        return QStringLiteral("running");
-    if (!journal.paused.isEmpty())
-        return QStringLiteral("paused");
-    return journal.isFinished() ? QStringLiteral("finished") : QStringLiteral("interrupted");
+    const Release::PromotionActivity activity = Release::promotionActivity(lease, QDateTime::currentDateTimeUtc());
+    if (activity.state == Release::PromotionActivity::State::None && !journal.isEmpty())
+        return QStringLiteral("finished");
+    return Release::PromotionActivity::stateName(activity.state);
 }
 
 QStringList describeServices(const PromotionJournal &journal)

@@ -117,9 +117,14 @@ void EnvironmentSession::onConnection(const QVariant &connection, const QString 
         connect(cache, &ResourceCache::errorOccurred, this,
                 [this](const Kube::ApiError &error) { setState(State::Unreachable, error.sentence()); });
     }
+    Kube::ResourceCacheOptions lease;
+    lease.fieldSelector = QStringLiteral("metadata.name=lucent-promotion");
+    m_promotionLease
+        = new ResourceCache(m_client, ResourceType::leases(), m_environment.namespaceName, lease, this);
     Q_EMIT ready();
     for (ResourceCache *cache : caches)
         cache->start();
+    m_promotionLease->start();
 }
 
 ResourceCache *EnvironmentSession::addCache(const QString &resource)

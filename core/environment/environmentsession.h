@@ -61,6 +61,10 @@ public:
     Kube::ResourceCache *services() const { return m_services; }
     Kube::ResourceCache *endpoints() const { return m_endpoints; }
     Kube::ResourceCache *events() const { return m_events; }
+    /// The namespace's promotion Lease (lucent-promotion) and its journal: what promotion is
+    /// under way. Not part of the session's state: a user who may not read Leases still sees
+    /// the rest.
+    Kube::ResourceCache *promotionLease() const { return m_promotionLease; }
     /// The environment's alerts; null when it names no Prometheus.
     Prometheus::AlertPoller *alerts() const { return m_alerts; }
     Prometheus::PrometheusClient *prometheus() const { return m_prometheus; }
@@ -96,6 +100,7 @@ private:
     Kube::ResourceCache *m_services = nullptr;
     Kube::ResourceCache *m_endpoints = nullptr;
     Kube::ResourceCache *m_events = nullptr;
+    Kube::ResourceCache *m_promotionLease = nullptr;
     Prometheus::PrometheusClient *m_prometheus = nullptr;
     Prometheus::AlertPoller *m_alerts = nullptr;
     Prometheus::AlertmanagerClient *m_alertmanager = nullptr;

@@ -1,6 +1,7 @@
 #include "core/release/promotionjournal.h"
 
 #include "core/logging/logging.h"
+#include "core/release/promotionlock.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -188,6 +189,57 @@ PromotionJournal PromotionJournal::fromJson(const QJsonObject &json)
     journal.smoke = json.value(QLatin1String("smoke")).toString();
     journal.services = servicesFrom(json.value(QLatin1String("services")).toArray());
     return journal;
+}
+
+bool PromotionActivity::involves(const QString &service) const
+{
+    if (state == State::None)
+        return false;
+    return std::any_of(journal.services.cbegin(), journal.services.cend(),
+                       [&service](const JournalService &s) { return s.service == service; });
+}
+
+QString PromotionActivity::shortText() const
+{
+    const auto tr = [](const char *text) {
+        return QCoreApplication::translate("Lucent::Core::Release::PromotionActivity", text);
+    };
+    switch (state) {
+    case State::None: return {};
+    case State::Running: return journal.step;
+    case State::Paused: return tr("paused");
+    case State::Interrupted: return tr("interrupted at %1").arg(journal.step);
+    }
+    return {};
+}
+
+QString PromotionActivity::stateName(State state)
+{
+    switch (state) {
+    case State::None: return QStringLiteral("none");
+    case State::Running: return QStringLiteral("running");
+    case State::Paused: return QStringLiteral("paused");
+    case State::Interrupted: return QStringLiteral("interrupted");
+    }
+    return {};
+}
+
+PromotionActivity promotionActivity(const QJsonObject &lease, const QDateTime &now)
+{
+    PromotionActivity activity;
+    activity.journal = PromotionJournal::fromLease(lease);
+    const LeaseHolder holder = LeaseHolder::of(lease);
+    activity.holder = holder.identity.isEmpty() ? QString() : holder.describe();
+    if (activity.journal.isEmpty())
+        return activity;
+    const bool live = !holder.identity.isEmpty() && !holder.isExpired(now) && !holderProcessIsGone(lease);
+    if (live)
+        activity.state = PromotionActivity::State::Running;
+    else if (!activity.journal.paused.isEmpty())
+        activity.state = PromotionActivity::State::Paused;
+    else if (!activity.journal.isFinished())
+        activity.state = PromotionActivity::State::Interrupted;
+    return activity;
 }
 
 PromotionPlan resumePlan(const PromotionJournal &journal, const QString &namespaceName,

@@ -75,6 +75,27 @@ struct PromotionJournal {
     static PromotionJournal fromJson(const QJsonObject &json);
 };
 
+/// What a namespace's promotion Lease says is going on, for a glance (the dashboard, the
+/// overview, `promotion status`).
+struct PromotionActivity {
+    enum class State {
+        None, ///< no promotion ran, or the last one ended
+        Running, ///< its holder renews the lock
+        Paused, ///< waiting for a decision (resume or abort)
+        Interrupted, ///< unfinished, and its holder is gone: resume or abort
+    };
+    State state = State::None;
+    PromotionJournal journal;
+    QString holder; ///< "alice@ws-12 since 17:02:11 (renewed 17:04:40)"
+
+    bool involves(const QString &service) const;
+    /// "switch", "paused", "interrupted at health"; empty for None.
+    QString shortText() const;
+    static QString stateName(State state); ///< none, running, paused, interrupted
+};
+
+PromotionActivity promotionActivity(const QJsonObject &lease, const QDateTime &now);
+
 /// The journal's promotion planned again against the live objects, as it was agreed: each
 /// service's active colour is the journal's "from", whatever its Service selects now, and the
 /// replicas are the journalled ones (the old colour may already be scaled down).

@@ -3,10 +3,14 @@
 // the layout, switching environments, and stale rows when the cluster goes.
 
 #include "dashboardtestbase.h"
+#include "promotionfixture.h"
 
 #include "core/environment/environmentsession.h"
 #include "core/environment/projectconfig.h"
+#include "core/kube/kubeclient.h"
 #include "core/kube/resourcecache.h"
+#include "core/release/promotionengine.h"
+#include "core/release/promotionplan.h"
 #include "ui/common/confirmactiondialog.h"
 #include "ui/common/frozencolumntableview.h"
 #include "ui/common/inlinebanner.h"
@@ -58,6 +62,7 @@ private Q_SLOTS:
     void mainWindowShowsEveryEnvironmentAndSwitches();
     void unreachableClusterShowsInTheBanner();
     void rowsGoStaleWhenTheClusterGoesAndRecover();
+    void aPromotionUnderWayShowsItsStepInTheRowAndTheOverview();
 };
 
 void TestRolloutDashboard::listsServicesWithCorrectCounts()
@@ -413,4 +418,53 @@ void TestRolloutDashboard::rowsGoStaleWhenTheClusterGoesAndRecover()
 }
 
 QTEST_MAIN(TestRolloutDashboard)
+// A promotion under way (here the engine itself, as the wizard or the CLI of a teammate would
+// run it): its step appears in its services' rows and in the environment's overview, read from
+// the cluster's promotion Lease, and goes when it ends.
+void TestRolloutDashboard::aPromotionUnderWayShowsItsStepInTheRowAndTheOverview()
+{
+    auto *session = openSession(QStringLiteral("staging"));
+    QTRY_VERIFY_WITH_TIMEOUT(m_dashboard->model()->rowOf(QStringLiteral("portfolio-service")) >= 0, 20000);
+    EnvironmentOverviewModel overview;
+    overview.setEnvironments(m_kubeconfig, {*m_project.environment(QStringLiteral("staging"))});
+    const auto overviewPromotion
+        = [&overview] { return overview.index(0).data(EnvironmentOverviewModel::PromotionRole).toString(); };
+    QList<QJsonObject> services, deployments;
+    for (auto [resource, list] : {std::pair{"services", &services}, std::pair{"deployments", &deployments}}) {
+        const auto r = m_sandbox.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "get", resource, "-o", "json"}));
+        for (const auto &item : r.json()[QLatin1String("items")].toArray())
+            list->append(item.toObject());
+    }
+    const auto plan = Lucent::Core::Release::planPromotion(
+        {QStringLiteral("p-dashboard"),
+         QStringLiteral("staging"),
+         QStringLiteral("lucent-staging"),
+         {{QStringLiteral("portfolio-service"), QStringLiteral("lucent/portfolio-service:3.0.0"), {}}}},
+        services, deployments);
+    QVERIFY2(plan.isValid(), qPrintable(plan.problems.join(QLatin1Char(' '))));
+    Lucent::Core::Kube::KubeClient client(session->client()->connection());
+    Lucent::Core::Release::PromotionOptions options;
+    options.identity = QStringLiteral("lucent-admin@ws-3");
+    options.monitorSeconds = 120; // held in the monitor window until aborted
+    options.pollMs = 200;
+    Lucent::Core::Release::PromotionEngine engine(&client, plan, options);
+    QSignalSpy finished(&engine, &Lucent::Core::Release::PromotionEngine::finished);
+    connect(&engine, &Lucent::Core::Release::PromotionEngine::progress, &engine,
+            [](const QString &line) { qInfo("  %s", qPrintable(line)); });
+    QVERIFY(Lucent::Tests::rolledOut(m_sandbox, QStringLiteral("lucent-staging"), QStringLiteral("portfolio-service")));
+    engine.start();
+    QTRY_COMPARE_WITH_TIMEOUT(cell(QStringLiteral("portfolio-service"), ServicesTableModel::PromotionColumn),
+                              QStringLiteral("monitor"), 60000);
+    QVERIFY(!m_dashboard->findChild<QTableView *>()->isColumnHidden(ServicesTableModel::PromotionColumn));
+    QCOMPARE(cell(QStringLiteral("wallet-service"), ServicesTableModel::PromotionColumn), QString()); // not in it
+    QTRY_COMPARE_WITH_TIMEOUT(overviewPromotion(), QStringLiteral("monitor"), 20000);
+    QVERIFY(overview.index(0).data().toString().contains(QStringLiteral("promotion: monitor")));
+    engine.abort(QStringLiteral("Aborted by the test."));
+    QVERIFY(finished.wait(60000));
+    QTRY_COMPARE_WITH_TIMEOUT(cell(QStringLiteral("portfolio-service"), ServicesTableModel::PromotionColumn), QString(),
+                              20000);
+    QTRY_COMPARE_WITH_TIMEOUT(overviewPromotion(), QString(), 20000);
+    QTRY_VERIFY(m_dashboard->findChild<QTableView *>()->isColumnHidden(ServicesTableModel::PromotionColumn));
+}
+
 #include "tst_rolloutdashboard.moc"

@@ -28,6 +28,7 @@ enum ItemRole {
     EnvironmentVersionsRole,
     EnvironmentProtectedRole,
     EnvironmentFiringAlertsRole,
+    EnvironmentPromotionRole,
 
     LogSourceRole, ///< LogModel
     LogNanosRole,

@@ -2,6 +2,7 @@
 
 #include "core/kube/resourcecache.h"
 #include "core/prometheus/alertpoller.h"
+#include "core/release/promotionjournal.h"
 #include "core/release/servicestatus.h"
 
 #include <QColor>
@@ -36,7 +37,7 @@ void EnvironmentOverviewModel::setEnvironments(const Core::Kube::Kubeconfig &kub
     m_pendingRecount.clear();
     for (const auto &environment : environments) {
         auto *session = new EnvironmentSession(environment, kubeconfig, EnvironmentSession::Scope::Serving, this);
-        m_rows.append({environment, session, 0, 0, 0, {}});
+        m_rows.append({environment, session, 0, 0, 0, {}, {}});
         connect(session, &EnvironmentSession::stateChanged, this, [this, session] { recount(session); });
         if (Core::Prometheus::AlertPoller *alerts = session->alerts()) {
             connect(alerts, &Core::Prometheus::AlertPoller::alertsChanged, this, [this, session] { recount(session); });
@@ -52,6 +53,10 @@ void EnvironmentOverviewModel::setEnvironments(const Core::Kube::Kubeconfig &kub
             // A pod matters here only when it appears after the Endpoints that name it, or goes.
             for (auto signal : {&ResourceCache::added, &ResourceCache::removed})
                 connect(session->pods(), signal, this, [this, session] { scheduleRecount(session); });
+            for (auto signal : {&ResourceCache::added, &ResourceCache::removed})
+                connect(session->promotionLease(), signal, this, [this, session] { scheduleRecount(session); });
+            connect(session->promotionLease(), &ResourceCache::updated, this,
+                    [this, session] { scheduleRecount(session); });
         });
     }
     endResetModel();
@@ -116,6 +121,10 @@ void EnvironmentOverviewModel::recount(EnvironmentSession *session)
             continue;
         row.healthy = row.progressing = row.degraded = 0;
         row.versions.clear();
+        row.promotion.clear();
+        if (const Core::Kube::ResourceCache *lease = session->promotionLease())
+            row.promotion = Core::Release::promotionActivity(lease->objects().value(0), QDateTime::currentDateTimeUtc())
+                                .shortText();
         if (session->services()) {
             const QStringList &wanted = row.environment.services;
             const QString ns = session->environment().namespaceName;
@@ -166,6 +175,8 @@ QString EnvironmentOverviewModel::summaryText(const Row &row) const
         else if (alerts->hasAnswered())
             state += tr(" · %n firing alert(s)", nullptr, alerts->firingCount());
     }
+    if (!row.promotion.isEmpty())
+        state += tr(" · promotion: %1").arg(row.promotion);
     QStringList lines{title, where, state};
     if (!row.versions.isEmpty()) {
         // Lines break between services, never inside a name ("play-|service") or between a
@@ -206,6 +217,7 @@ QVariant EnvironmentOverviewModel::data(const QModelIndex &index, int role) cons
     case DegradedRole: return row.degraded;
     case VersionsRole: return row.versions;
     case ProtectedRole: return row.environment.isProtected;
+    case PromotionRole: return row.promotion;
     case FiringAlertsRole: {
         const auto *alerts = row.session->alerts();
         return alerts && alerts->hasAnswered() && !alerts->lastError().isError() ? alerts->firingCount() : -1;

@@ -33,6 +33,9 @@ public:
         ProtectedRole = EnvironmentProtectedRole, ///< bool
         /// int; -1 when the environment has no Prometheus or it did not answer
         FiringAlertsRole = EnvironmentFiringAlertsRole,
+        /// QString: the step of a promotion under way ("switch", "paused", "interrupted at
+        /// health"); empty when none
+        PromotionRole = EnvironmentPromotionRole,
     };
 
     explicit EnvironmentOverviewModel(QObject *parent = nullptr);
@@ -54,6 +57,7 @@ private:
         int progressing = 0;
         int degraded = 0;
         QStringList versions;
+        QString promotion; ///< PromotionActivity::shortText()
     };
     void scheduleRecount(Lucent::Core::Environment::EnvironmentSession *session);
     void recount(Lucent::Core::Environment::EnvironmentSession *session);

@@ -98,6 +98,7 @@ RolloutDashboard::RolloutDashboard(QWidget *parent)
         {ServicesTableModel::UpdatedColumn, QStringLiteral("Updated")},
         {ServicesTableModel::AvailableColumn, QStringLiteral("Available")},
         {ServicesTableModel::StateColumn, QStringLiteral("Progressing")},
+        {ServicesTableModel::PromotionColumn, QStringLiteral("interrupted at scale-down")},
         {ServicesTableModel::AlertsColumn, QStringLiteral("Alerts")},
         {ServicesTableModel::RestartsColumn, QStringLiteral("Restarts")},
     };
@@ -107,13 +108,17 @@ RolloutDashboard::RolloutDashboard(QWidget *parent)
     auto updateColourColumn = [this] {
         bool blueGreen = false;
         bool standby = false;
+        bool promotion = false; // the column shows only while a promotion is under way
         for (int row = 0; row < m_model->rowCount(); ++row) {
             const auto status = m_model->status(row);
             blueGreen = blueGreen || status.blueGreen;
             standby = standby || status.standby();
+            promotion
+                = promotion || !m_model->index(row, ServicesTableModel::PromotionColumn).data().toString().isEmpty();
         }
         m_view->setColumnHidden(ServicesTableModel::ColourColumn, !blueGreen);
         m_view->setColumnHidden(ServicesTableModel::StandbyColumn, !standby);
+        m_view->setColumnHidden(ServicesTableModel::PromotionColumn, !promotion);
     };
     connect(m_model, &QAbstractItemModel::rowsInserted, this, updateColourColumn);
     connect(m_model, &QAbstractItemModel::dataChanged, this, updateColourColumn);

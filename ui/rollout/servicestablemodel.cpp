@@ -66,6 +66,7 @@ void ServicesTableModel::setSession(EnvironmentSession *session)
     m_pods.clear();
     m_clusterStale = false;
     m_alertsStale = false;
+    m_promotion = {};
     endResetModel();
     if (!session)
         return;
@@ -113,8 +114,20 @@ void ServicesTableModel::connectCaches()
     connect(pods, &ResourceCache::updated, this,
             [this](const QJsonObject &, const QJsonObject &pod) { onPod(pod, false); });
     connect(pods, &ResourceCache::removed, this, [this](const QJsonObject &pod) { onPod(pod, true); });
+    if (ResourceCache *lease = m_session->promotionLease()) {
+        for (auto signal : {&ResourceCache::added, &ResourceCache::removed})
+            connect(lease, signal, this, &ServicesTableModel::onPromotionLease);
+        connect(lease, &ResourceCache::updated, this, &ServicesTableModel::onPromotionLease);
+    }
     for (const QJsonObject &service : services->objects())
         onService(service);
+}
+
+void ServicesTableModel::onPromotionLease()
+{
+    const QList<QJsonObject> leases = m_session->promotionLease()->objects();
+    m_promotion = Core::Release::promotionActivity(leases.value(0), QDateTime::currentDateTimeUtc());
+    refreshAll(PromotionColumn, PromotionColumn);
 }
 
 bool ServicesTableModel::belongs(const QString &service) const
@@ -273,6 +286,7 @@ QVariant ServicesTableModel::display(const Row &row, int column) const
         if (active)
             return Core::Release::rolloutStateName(active->state);
         return status.blueGreen ? tr("No %1 Deployment").arg(status.liveColour) : QString();
+    case PromotionColumn: return m_promotion.involves(status.name) ? m_promotion.shortText() : QString();
     case AlertsColumn: {
         const auto *alerts = m_session ? m_session->alerts() : nullptr;
         if (!alerts || !alerts->hasAnswered())
@@ -320,6 +334,12 @@ QVariant ServicesTableModel::toolTip(const Row &row, int column) const
         if (active && !active->reason.isEmpty())
             lines.append(active->reason);
         lines.append(status.problems);
+        break;
+    case PromotionColumn:
+        if (m_promotion.involves(status.name))
+            lines.append(tr("%1, held by %2")
+                             .arg(m_promotion.journal.describe(),
+                                  m_promotion.holder.isEmpty() ? tr("nobody") : m_promotion.holder));
         break;
     default: break;
     }
@@ -422,6 +442,7 @@ QVariant ServicesTableModel::headerData(int section, Qt::Orientation orientation
     case ReadyColumn: return tr("Ready");
     case AvailableColumn: return tr("Available");
     case StateColumn: return tr("Rollout");
+    case PromotionColumn: return tr("Promotion");
     case AlertsColumn: return tr("Alerts");
     case RestartsColumn: return tr("Restarts");
     case AgeColumn: return tr("Age");

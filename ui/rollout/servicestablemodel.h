@@ -3,6 +3,7 @@
 #include "ui/common/itemroles.h"
 
 #include "core/environment/environmentsession.h"
+#include "core/release/promotionjournal.h"
 #include "core/release/servicestatus.h"
 
 #include <QAbstractTableModel>
@@ -30,6 +31,7 @@ public:
         VersionColumn,
         ColourColumn,
         StateColumn,
+        PromotionColumn, ///< the step of a promotion under way that includes the service
         AlertsColumn,
         ReadyColumn, ///< "ready/desired", as kubectl get deployments
         StandbyColumn,
@@ -86,11 +88,13 @@ private:
     QString staleNote(int column) const;
     void onSessionState();
     void refreshAll(int firstColumn, int lastColumn);
+    void onPromotionLease();
 
     QPointer<Lucent::Core::Environment::EnvironmentSession> m_session;
     QList<Row> m_rows;
     QDateTime m_clusterConfirmed; ///< while stale: when the cluster was last live
     bool m_clusterStale = false;
+    Core::Release::PromotionActivity m_promotion; ///< from the namespace's promotion Lease
     QDateTime m_alertsConfirmed; ///< while stale: when Prometheus last answered
     bool m_alertsStale = false;
     struct PodShare {
