@@ -535,7 +535,8 @@ void PromotionEngine::analyse()
 
 void PromotionEngine::readyToSwitch()
 {
-    if (!m_options.confirmBeforeSwitch) {
+    // A resume was confirmed when it was asked for: it goes on to the switch.
+    if (!m_options.confirmBeforeSwitch || m_mode == PromotionMode::Resume) {
         startSwitch();
         return;
     }

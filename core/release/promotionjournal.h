@@ -3,6 +3,7 @@
 #include "core/release/promotionplan.h"
 
 #include <QJsonObject>
+#include <QMetaType>
 #include <QList>
 #include <QString>
 
@@ -115,3 +116,5 @@ void flushPromotionJournalFiles();
 QList<PromotionJournal> readPromotionHistory(const QString &directory, const QString &environment);
 
 } // namespace Lucent::Core::Release
+
+Q_DECLARE_METATYPE(Lucent::Core::Release::PromotionJournal)

@@ -10,14 +10,19 @@
 #include "core/environment/projectconfig.h"
 #include "core/kube/kubeconfig.h"
 #include "core/kube/resourcecache.h"
+#include "core/release/servicestatus.h"
 #include "ui/promotion/promotionwizard.h"
+#include "ui/rollout/rolloutdashboard.h"
 
 #include <QCheckBox>
+#include <QFrame>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QProcess>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -38,6 +43,7 @@ private Q_SLOTS:
     void aReleaseOfTwoServicesSwitchesOnlyOnPromote();
     void abortAtTheStartRollsBack();
     void aProtectedEnvironmentNeedsItsNameTyped();
+    void anInterruptedPromotionIsOfferedAndResumed();
 
 private:
     /// A session on @p environment with its Services and Deployments listed.
@@ -111,7 +117,7 @@ void TestPromotionWizard::aReleaseOfTwoServicesSwitchesOnlyOnPromote()
         QVERIFY(Lucent::Tests::rolledOut(m_sandbox, ns, QLatin1String(name)));
     const auto staging = session(QStringLiteral("staging"));
     QVERIFY(staging);
-    PromotionWizard wizard(staging.get(), {QStringLiteral("wallet-service")});
+    PromotionWizard wizard(staging.get(), QStringList{QStringLiteral("wallet-service")});
     wizard.resize(1024, 700);
     wizard.show();
     QVERIFY(choose(wizard,
@@ -156,7 +162,7 @@ void TestPromotionWizard::abortAtTheStartRollsBack()
     QVERIFY(Lucent::Tests::rolledOut(m_sandbox, ns, QStringLiteral("play-service")));
     const auto staging = session(QStringLiteral("staging"));
     QVERIFY(staging);
-    PromotionWizard wizard(staging.get(), {});
+    PromotionWizard wizard(staging.get(), QStringList());
     wizard.show();
     QVERIFY(choose(wizard, {{QStringLiteral("play-service"), QStringLiteral("lucent/play-service:1.9.0")}}));
     button(wizard, "nextButton")->click();
@@ -178,7 +184,7 @@ void TestPromotionWizard::aProtectedEnvironmentNeedsItsNameTyped()
     QVERIFY(Lucent::Tests::rolledOut(m_sandbox, ns, QStringLiteral("task-service")));
     const auto production = session(QStringLiteral("production"));
     QVERIFY(production);
-    PromotionWizard wizard(production.get(), {});
+    PromotionWizard wizard(production.get(), QStringList());
     wizard.show();
     QVERIFY(choose(wizard, {{QStringLiteral("task-service"), QStringLiteral("lucent/task-service:1.2.0")}}));
     button(wizard, "nextButton")->click();
@@ -201,6 +207,66 @@ void TestPromotionWizard::aProtectedEnvironmentNeedsItsNameTyped()
     QCOMPARE(Lucent::Tests::specReplicas(
                  Lucent::Tests::fetched(m_sandbox, ns, "deployment", QStringLiteral("task-service-green"))),
              0);
+}
+
+// A promotion whose process was killed after the switch (here the headless command, SIGKILL in
+// the monitor window): the dashboard says so and offers to finish it; the wizard resumes it
+// from the cluster's journal, and it completes.
+void TestPromotionWizard::anInterruptedPromotionIsOfferedAndResumed()
+{
+    const QString ns = QStringLiteral("lucent-staging");
+    QVERIFY(Lucent::Tests::rolledOut(m_sandbox, ns, QStringLiteral("notification-service")));
+    const QString before = colourOf(ns, QStringLiteral("notification-service"));
+    QProcess cli;
+    cli.start(qEnvironmentVariable("LUCENT_CONSOLE"),
+              {QStringLiteral("promote"), QStringLiteral("--config"), m_sandbox.projectFile(),
+               QStringLiteral("--kubeconfig"), m_sandbox.kubeconfig(), QStringLiteral("--env"),
+               QStringLiteral("staging"), QStringLiteral("--yes"), QStringLiteral("--analysis"), QStringLiteral("none"),
+               QStringLiteral("--monitor"), QStringLiteral("120"), QStringLiteral("--image"),
+               QStringLiteral("notification-service=lucent/notification-service:6.0.0")});
+    QByteArray seen;
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            seen += cli.readAllStandardOutput();
+            return seen.contains("step: monitor") || cli.state() == QProcess::NotRunning;
+        },
+        90000));
+    QVERIFY2(seen.contains("step: monitor"), seen.constData());
+    cli.kill(); // SIGKILL, after the switch
+    QVERIFY(cli.waitForFinished(10000)); // reaped: its pid is gone
+    QCOMPARE(colourOf(ns, QStringLiteral("notification-service")), Release::otherColour(before));
+
+    const auto staging = session(QStringLiteral("staging"));
+    QVERIFY(staging);
+    Lucent::Ui::RolloutDashboard dashboard;
+    dashboard.setSession(staging.get());
+    dashboard.show();
+    auto *notice = dashboard.findChild<QFrame *>(QStringLiteral("promotionNotice"));
+    QTRY_VERIFY_WITH_TIMEOUT(notice->isVisible(), 20000);
+    QVERIFY2(dashboard.findChild<QLabel *>(QStringLiteral("promotionNoticeText"))
+                 ->text()
+                 .contains(QStringLiteral("interrupted")),
+             qPrintable(dashboard.findChild<QLabel *>(QStringLiteral("promotionNoticeText"))->text()));
+    QSignalSpy requested(&dashboard, &Lucent::Ui::RolloutDashboard::promotionRecoveryRequested);
+    dashboard.findChild<QPushButton *>(QStringLiteral("recoverPromotionButton"))->click();
+    QCOMPARE(requested.size(), 1);
+    const auto journal = requested.constFirst().constFirst().value<Release::PromotionJournal>();
+    QCOMPARE(journal.services.value(0).service, QStringLiteral("notification-service"));
+
+    PromotionWizard wizard(staging.get(), journal);
+    wizard.show();
+    wizard.findChild<QSpinBox *>(QStringLiteral("monitorSpin"))->setValue(1);
+    wizard.findChild<QSpinBox *>(QStringLiteral("scaleDownSpin"))->setValue(1);
+    button(wizard, "resumeButton")->click();
+    auto *outcome = wizard.findChild<QLabel *>(QStringLiteral("outcomeLabel"));
+    QTRY_VERIFY_WITH_TIMEOUT(outcome->text().contains(QStringLiteral("Promoted.")), 90000);
+    QCOMPARE(colourOf(ns, QStringLiteral("notification-service")), Release::otherColour(before));
+    const QJsonObject old
+        = Lucent::Tests::fetched(m_sandbox, ns, "deployment",
+                                 QStringLiteral("notification-service")
+                                     + (before == QLatin1String("blue") ? QString() : QStringLiteral("-green")));
+    QCOMPARE(Lucent::Tests::specReplicas(old), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(!notice->isVisible(), 20000);
 }
 
 QTEST_MAIN(TestPromotionWizard)

@@ -53,8 +53,39 @@ PromotionWizard::PromotionWizard(Core::Environment::EnvironmentSession *session,
     , m_session(session)
     , m_environment(session->environment())
 {
-    setObjectName(QStringLiteral("promotionWizard"));
     setWindowTitle(tr("Promote a release in %1").arg(m_environment.name));
+    buildPages();
+    fillServices(preselected);
+    showPage(ReleasePage);
+}
+
+PromotionWizard::PromotionWizard(Core::Environment::EnvironmentSession *session,
+                                 const Core::Release::PromotionJournal &journal, QWidget *parent)
+    : QDialog(parent)
+    , m_session(session)
+    , m_environment(session->environment())
+    , m_interrupted(journal)
+{
+    setWindowTitle(tr("Finish promotion %1 in %2").arg(journal.promotionId, m_environment.name));
+    buildPages();
+    QStringList services;
+    for (const JournalService &service : journal.services)
+        services.append(tr("%1: %2 -> %3, %4").arg(service.service, service.from, service.to, service.image));
+    m_recoverText->setText(
+        tr("<b>%1</b>%2<br>%3<br><br><b>Resume</b> checks the new colour again and finishes the "
+           "switch; <b>Roll back</b> brings the old colour back at full size before any Service "
+           "switches back.")
+            .arg(journal.describe().toHtmlEscaped(),
+                 journal.paused.isEmpty() ? QString() : tr("<br>Paused: %1").arg(journal.paused.toHtmlEscaped()),
+                 services.join(QStringLiteral("<br>"))
+                     .toHtmlEscaped()
+                     .replace(QStringLiteral("&lt;br&gt;"), QStringLiteral("<br>"))));
+    showPage(RecoverPage);
+}
+
+void PromotionWizard::buildPages()
+{
+    setObjectName(QStringLiteral("promotionWizard"));
     setModal(false);
     setMinimumSize(720, 520);
     m_pages = new QStackedWidget(this);
@@ -62,7 +93,7 @@ PromotionWizard::PromotionWizard(Core::Environment::EnvironmentSession *session,
     m_pages->addWidget(buildPlanPage());
     m_pages->addWidget(buildRunPage());
     m_pages->addWidget(buildDonePage());
-
+    m_pages->addWidget(buildRecoverPage());
     m_back = new QPushButton(tr("&Back"));
     m_next = new QPushButton(tr("&Next"));
     m_abort = new QPushButton(tr("&Abort and roll back"));
@@ -93,8 +124,6 @@ PromotionWizard::PromotionWizard(Core::Environment::EnvironmentSession *session,
             m_engine->abort(tr("Aborted in the wizard."));
     });
     connect(m_close, &QPushButton::clicked, this, &QDialog::close);
-    fillServices(preselected);
-    showPage(ReleasePage);
 }
 
 PromotionWizard::~PromotionWizard() = default;
@@ -223,6 +252,38 @@ QWidget *PromotionWizard::buildRunPage()
     return page;
 }
 
+QWidget *PromotionWizard::buildRecoverPage()
+{
+    auto *page = new QWidget;
+    m_recoverText = wrapping({}, QStringLiteral("recoverText"));
+    m_recoverName = new QLineEdit;
+    m_recoverName->setObjectName(QStringLiteral("recoverName"));
+    m_recoverName->setPlaceholderText(tr("Type %1 to go on").arg(m_environment.name));
+    m_recoverName->setVisible(m_environment.isProtected);
+    auto *resume = new QPushButton(tr("&Resume"));
+    resume->setObjectName(QStringLiteral("resumeButton"));
+    auto *rollBack = new QPushButton(tr("Roll &back"));
+    rollBack->setObjectName(QStringLiteral("rollBackButton"));
+    const auto update = [this, resume, rollBack] {
+        const bool confirmed = !m_environment.isProtected || m_recoverName->text() == m_environment.name;
+        resume->setEnabled(confirmed);
+        rollBack->setEnabled(confirmed);
+    };
+    connect(m_recoverName, &QLineEdit::textChanged, this, update);
+    update();
+    connect(resume, &QPushButton::clicked, this, [this] { recover(true); });
+    connect(rollBack, &QPushButton::clicked, this, [this] { recover(false); });
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_recoverName, 1);
+    buttons->addWidget(rollBack);
+    buttons->addWidget(resume);
+    auto *layout = new QVBoxLayout(page);
+    layout->addWidget(m_recoverText);
+    layout->addStretch();
+    layout->addLayout(buttons);
+    return page;
+}
+
 QWidget *PromotionWizard::buildDonePage()
 {
     auto *page = new QWidget;
@@ -318,7 +379,37 @@ void PromotionWizard::plan()
 
 void PromotionWizard::start()
 {
-    if (!m_session || !m_plan.isValid())
+    if (!m_plan.isValid())
+        return;
+    runEngine([](PromotionEngine &engine) { engine.start(); });
+}
+
+void PromotionWizard::recover(bool resume)
+{
+    if (!m_session || !m_session->services() || !m_session->deployments())
+        return;
+    QList<bool> switched;
+    m_plan = resumePlan(m_interrupted, m_environment.namespaceName, m_session->services()->objects(),
+                        m_session->deployments()->objects(), &switched);
+    if (!m_plan.isValid()) {
+        m_recoverText->setText(tr("The journalled promotion no longer matches the cluster: %1 Check the Services' "
+                                  "colours by hand.")
+                                   .arg(m_plan.problems.join(QLatin1Char(' ')).toHtmlEscaped()));
+        return;
+    }
+    const PromotionJournal journal = m_interrupted;
+    const QString who = m_session->userName();
+    runEngine([resume, journal, switched, who](PromotionEngine &engine) {
+        if (resume)
+            engine.resume(journal, switched);
+        else
+            engine.abortInterrupted(switched, tr("Rolled back by %1 in the wizard.").arg(who));
+    });
+}
+
+void PromotionWizard::runEngine(const std::function<void(PromotionEngine &)> &begin)
+{
+    if (!m_session)
         return;
     // Its own client, Prometheus and audit trail: the promotion goes on when the console switches
     // environments (and the session on screen goes).
@@ -341,7 +432,7 @@ void PromotionWizard::start()
     connectEngine();
     m_log->clear();
     showPage(RunPage);
-    m_engine->start();
+    begin(*m_engine);
 }
 
 void PromotionWizard::connectEngine()

@@ -6,6 +6,7 @@
 #include <QDialog>
 #include <QPointer>
 
+#include <functional>
 #include <memory>
 
 class QCheckBox;
@@ -49,6 +50,9 @@ class PromotionWizard final : public QDialog
 public:
     PromotionWizard(Core::Environment::EnvironmentSession *session, const QStringList &preselected,
                     QWidget *parent = nullptr);
+    /// Opens on the interrupted (or paused) promotion of @p journal: Resume or Roll back.
+    PromotionWizard(Core::Environment::EnvironmentSession *session, const Core::Release::PromotionJournal &journal,
+                    QWidget *parent = nullptr);
     ~PromotionWizard() override;
 
     bool isRunning() const;
@@ -61,8 +65,13 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
-    enum Page { ReleasePage, PlanPage, RunPage, DonePage };
+    enum Page { ReleasePage, PlanPage, RunPage, DonePage, RecoverPage };
 
+    void buildPages();
+    QWidget *buildRecoverPage();
+    /// Resumes (or rolls back) the journal's promotion, planned again from the live objects.
+    void recover(bool resume);
+    void runEngine(const std::function<void(Core::Release::PromotionEngine &)> &begin);
     QWidget *buildReleasePage();
     QWidget *buildPlanPage();
     QWidget *buildRunPage();
@@ -83,6 +92,9 @@ private:
     std::unique_ptr<Core::Audit::AuditTrail> m_audit;
     std::unique_ptr<Core::Release::PromotionEngine> m_engine;
     Core::Release::PromotionPlan m_plan;
+    Core::Release::PromotionJournal m_interrupted;
+    QLabel *m_recoverText = nullptr;
+    QLineEdit *m_recoverName = nullptr;
 
     QStackedWidget *m_pages = nullptr;
     QTableWidget *m_services = nullptr;

@@ -13,6 +13,7 @@
 #include "ui/rollout/servicestablemodel.h"
 
 #include <QComboBox>
+#include <QFrame>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -154,6 +155,22 @@ RolloutDashboard::RolloutDashboard(QWidget *parent)
             Q_EMIT logsRequested(QStringLiteral("deployment/") + deployment);
     });
 
+    m_promotionNotice = new QFrame(this);
+    m_promotionNotice->setObjectName(QStringLiteral("promotionNotice"));
+    m_promotionNotice->setFrameShape(QFrame::StyledPanel);
+    m_promotionNoticeText = new QLabel(m_promotionNotice);
+    m_promotionNoticeText->setObjectName(QStringLiteral("promotionNoticeText"));
+    m_promotionNoticeText->setWordWrap(true);
+    auto *recover = new QPushButton(tr("Resume or roll back…"), m_promotionNotice);
+    recover->setObjectName(QStringLiteral("recoverPromotionButton"));
+    auto *noticeLayout = new QHBoxLayout(m_promotionNotice);
+    noticeLayout->addWidget(m_promotionNoticeText, 1);
+    noticeLayout->addWidget(recover);
+    m_promotionNotice->hide();
+    connect(recover, &QPushButton::clicked, this,
+            [this] { Q_EMIT promotionRecoveryRequested(m_model->promotion().journal); });
+    connect(m_model, &ServicesTableModel::promotionChanged, this, &RolloutDashboard::updatePromotionNotice);
+
     auto *top = new QHBoxLayout;
     top->addWidget(m_filter, 1);
     for (QPushButton *button : {m_restart, m_scale, m_pause, m_undo, logs})
@@ -166,6 +183,7 @@ RolloutDashboard::RolloutDashboard(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_banner);
+    layout->addWidget(m_promotionNotice);
     layout->addLayout(top);
     layout->addWidget(m_permissionNote);
     layout->addWidget(splitter, 1);
@@ -208,6 +226,23 @@ void RolloutDashboard::setSession(EnvironmentSession *session)
     });
     if (session->state() == EnvironmentSession::State::Unreachable)
         m_banner->showMessages(InlineBanner::Severity::Error, {session->problem()});
+}
+
+void RolloutDashboard::updatePromotionNotice()
+{
+    using State = Lucent::Core::Release::PromotionActivity::State;
+    const auto &activity = m_model->promotion();
+    if (activity.state == State::Interrupted)
+        m_promotionNoticeText->setText(
+            tr("<b>Promotion %1 was interrupted</b> at its step %2 (%3 of %4 Services switched): the process that "
+               "ran it is gone. Resume it, or roll it back.")
+                .arg(activity.journal.promotionId, activity.journal.step)
+                .arg(activity.journal.switched)
+                .arg(activity.journal.services.size()));
+    else if (activity.state == State::Paused)
+        m_promotionNoticeText->setText(tr("<b>Promotion %1 is paused</b> for a decision: %2")
+                                           .arg(activity.journal.promotionId, activity.journal.paused.toHtmlEscaped()));
+    m_promotionNotice->setVisible(activity.state == State::Interrupted || activity.state == State::Paused);
 }
 
 void RolloutDashboard::onSessionReady()

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/release/promotionjournal.h"
+
 #include "core/release/rolloutoperation.h"
 #include "ui/common/confirmactiondialog.h"
 
@@ -9,6 +11,7 @@
 #include <QPointer>
 #include <QWidget>
 
+class QFrame;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -57,10 +60,13 @@ Q_SIGNALS:
     void actionFinished(bool ok, const QString &sentence);
     /// The user asked for the logs of @p source ("deployment/NAME").
     void logsRequested(const QString &source);
+    /// The user wants to resume or roll back the interrupted (or paused) promotion of @p journal.
+    void promotionRecoveryRequested(const Lucent::Core::Release::PromotionJournal &journal);
 
 private:
     void onSessionReady();
     void updateButtons();
+    void updatePromotionNotice();
     /// The selected service's Deployment of the live colour: what the actions act on.
     QString currentDeployment() const;
     /// The selected Deployment as the cache has it now: what a question is about.
@@ -87,6 +93,9 @@ private:
     FrozenColumnTableView *m_view = nullptr;
     ServiceDetail *m_detail = nullptr;
     InlineBanner *m_banner = nullptr;
+    /// An interrupted or paused promotion in this environment, and the way to finish it.
+    QFrame *m_promotionNotice = nullptr;
+    QLabel *m_promotionNoticeText = nullptr;
     QLabel *m_permissionNote = nullptr;
     QPushButton *m_restart = nullptr;
     QPushButton *m_scale = nullptr;

@@ -68,6 +68,7 @@ void ServicesTableModel::setSession(EnvironmentSession *session)
     m_alertsStale = false;
     m_promotion = {};
     endResetModel();
+    Q_EMIT promotionChanged();
     if (!session)
         return;
     connect(session, &EnvironmentSession::stateChanged, this, &ServicesTableModel::onSessionState);
@@ -118,6 +119,7 @@ void ServicesTableModel::connectCaches()
         for (auto signal : {&ResourceCache::added, &ResourceCache::removed})
             connect(lease, signal, this, &ServicesTableModel::onPromotionLease);
         connect(lease, &ResourceCache::updated, this, &ServicesTableModel::onPromotionLease);
+        onPromotionLease(); // what it already holds
     }
     for (const QJsonObject &service : services->objects())
         onService(service);
@@ -128,6 +130,7 @@ void ServicesTableModel::onPromotionLease()
     const QList<QJsonObject> leases = m_session->promotionLease()->objects();
     m_promotion = Core::Release::promotionActivity(leases.value(0), QDateTime::currentDateTimeUtc());
     refreshAll(PromotionColumn, PromotionColumn);
+    Q_EMIT promotionChanged();
 }
 
 bool ServicesTableModel::belongs(const QString &service) const

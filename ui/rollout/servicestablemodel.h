@@ -90,6 +90,14 @@ private:
     void refreshAll(int firstColumn, int lastColumn);
     void onPromotionLease();
 
+public:
+    /// What the namespace's promotion Lease says is going on.
+    const Core::Release::PromotionActivity &promotion() const { return m_promotion; }
+
+Q_SIGNALS:
+    void promotionChanged();
+
+private:
     QPointer<Lucent::Core::Environment::EnvironmentSession> m_session;
     QList<Row> m_rows;
     QDateTime m_clusterConfirmed; ///< while stale: when the cluster was last live

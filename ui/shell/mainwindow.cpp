@@ -123,6 +123,17 @@ MainWindow::MainWindow(QStringList kubeconfigFiles, bool explicitFile, QString p
     connect(m_logs->model(), &QAbstractItemModel::rowsInserted, this, &MainWindow::markFirstDataWhenSettled);
     connect(m_manifests, &ManifestsView::validationFinished, this, &MainWindow::markFirstDataWhenSettled);
     connect(m_dashboard, &RolloutDashboard::logsRequested, this, &MainWindow::openLogs);
+    connect(m_dashboard, &RolloutDashboard::promotionRecoveryRequested, this,
+            [this](const Lucent::Core::Release::PromotionJournal &journal) {
+                if (m_promotion || !m_session) {
+                    onPromote(); // one promotion at a time: the one open comes forward
+                    return;
+                }
+                m_promotion = new PromotionWizard(m_session, journal, this);
+                m_promotion->setAttribute(Qt::WA_DeleteOnClose);
+                connect(m_promotion, &PromotionWizard::statusChanged, m_statusPromotion, &QLabel::setText);
+                m_promotion->show();
+            });
     connect(m_metrics, &MetricsView::refreshed, this, [this] {
         m_metricsAnswered = true;
         markFirstDataWhenSettled();
