@@ -119,8 +119,7 @@ void EnvironmentSession::onConnection(const QVariant &connection, const QString 
     }
     Kube::ResourceCacheOptions lease;
     lease.fieldSelector = QStringLiteral("metadata.name=lucent-promotion");
-    m_promotionLease
-        = new ResourceCache(m_client, ResourceType::leases(), m_environment.namespaceName, lease, this);
+    m_promotionLease = new ResourceCache(m_client, ResourceType::leases(), m_environment.namespaceName, lease, this);
     Q_EMIT ready();
     for (ResourceCache *cache : caches)
         cache->start();

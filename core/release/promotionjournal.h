@@ -3,8 +3,8 @@
 #include "core/release/promotionplan.h"
 
 #include <QJsonObject>
-#include <QMetaType>
 #include <QList>
+#include <QMetaType>
 #include <QString>
 
 #include <optional>
