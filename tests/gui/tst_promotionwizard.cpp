@@ -41,6 +41,7 @@ class TestPromotionWizard : public QObject
 private Q_SLOTS:
     void initTestCase();
     void aReleaseOfTwoServicesSwitchesOnlyOnPromote();
+    void rollBackOfAFinishedPromotion();
     void abortAtTheStartRollsBack();
     void aProtectedEnvironmentNeedsItsNameTyped();
     void anInterruptedPromotionIsOfferedAndResumed();
@@ -154,6 +155,48 @@ void TestPromotionWizard::aReleaseOfTwoServicesSwitchesOnlyOnPromote()
     QCOMPARE(Lucent::Tests::specReplicas(
                  Lucent::Tests::fetched(m_sandbox, ns, "deployment", QStringLiteral("wallet-service"))),
              0);
+}
+
+// After the promotion above: Roll back... offers the services that have a standby colour, with
+// the version each goes back to (not editable), and brings wallet-service back to it.
+void TestPromotionWizard::rollBackOfAFinishedPromotion()
+{
+    const QString ns = QStringLiteral("lucent-staging");
+    const QString before = colourOf(ns, QStringLiteral("wallet-service"));
+    const auto staging = session(QStringLiteral("staging"));
+    QVERIFY(staging);
+    PromotionWizard wizard(staging.get(), QStringList{QStringLiteral("wallet-service")},
+                           PromotionWizard::Kind::RollBack);
+    wizard.show();
+    auto *table = wizard.findChild<QTableWidget *>(QStringLiteral("releaseTable"));
+    QStringList offered;
+    QString backTo;
+    for (int row = 0; row < table->rowCount(); ++row) {
+        offered.append(table->item(row, 1)->text());
+        if (table->item(row, 1)->text() == QLatin1String("wallet-service")) {
+            backTo = table->item(row, 3)->text();
+            QVERIFY(!(table->item(row, 3)->flags() & Qt::ItemIsEditable));
+        }
+    }
+    QVERIFY2(offered.contains(QStringLiteral("wallet-service")) && offered.contains(QStringLiteral("user-service")),
+             qPrintable(offered.join(QLatin1Char(','))));
+    QCOMPARE(backTo, QStringLiteral("lucent/wallet-service:2.1.0"));
+    wizard.findChild<QSpinBox *>(QStringLiteral("monitorSpin"))->setValue(1);
+    wizard.findChild<QSpinBox *>(QStringLiteral("scaleDownSpin"))->setValue(1);
+    button(wizard, "nextButton")->click();
+    button(wizard, "nextButton")->click(); // Start
+    QPushButton *promote = button(wizard, "promoteButton");
+    QTRY_VERIFY_WITH_TIMEOUT(promote->isVisible(), 60000);
+    promote->click();
+    auto *outcome = wizard.findChild<QLabel *>(QStringLiteral("outcomeLabel"));
+    QTRY_VERIFY_WITH_TIMEOUT(outcome->text().contains(QStringLiteral("Promoted.")), 60000);
+    QCOMPARE(colourOf(ns, QStringLiteral("wallet-service")), Release::otherColour(before));
+    const QJsonObject serving = Lucent::Tests::fetched(m_sandbox, ns, "deployment", QStringLiteral("wallet-service"));
+    QCOMPARE(serving[QLatin1String("spec")][QLatin1String("template")][QLatin1String("spec")]
+                    [QLatin1String("containers")][0][QLatin1String("image")]
+                        .toString(),
+             QStringLiteral("lucent/wallet-service:2.1.0"));
+    QCOMPARE(Lucent::Tests::specReplicas(serving), 3);
 }
 
 void TestPromotionWizard::abortAtTheStartRollsBack()

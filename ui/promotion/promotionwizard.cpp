@@ -48,12 +48,14 @@ QLabel *wrapping(const QString &text, const QString &objectName)
 } // namespace
 
 PromotionWizard::PromotionWizard(Core::Environment::EnvironmentSession *session, const QStringList &preselected,
-                                 QWidget *parent)
+                                 Kind kind, QWidget *parent)
     : QDialog(parent)
     , m_session(session)
     , m_environment(session->environment())
+    , m_kind(kind)
 {
-    setWindowTitle(tr("Promote a release in %1").arg(m_environment.name));
+    setWindowTitle(kind == Kind::RollBack ? tr("Roll back in %1").arg(m_environment.name)
+                                          : tr("Promote a release in %1").arg(m_environment.name));
     buildPages();
     fillServices(preselected);
     showPage(ReleasePage);
@@ -304,10 +306,18 @@ void PromotionWizard::fillServices(const QStringList &preselected)
         return a[QLatin1String("metadata")][QLatin1String("name")].toString()
             < b[QLatin1String("metadata")][QLatin1String("name")].toString();
     });
+    // Rolling back: each service with a standby colour goes back to the image that colour has.
+    QHash<QString, QString> backTo;
+    if (m_kind == Kind::RollBack) {
+        QStringList problems;
+        for (const RequestedImage &request : rollbackRequests(services, deployments, {}, &problems))
+            backTo.insert(request.service, request.image);
+        m_services->horizontalHeaderItem(ImageColumn)->setText(tr("Goes back to"));
+    }
     for (const QJsonObject &service : std::as_const(services)) {
         const ServiceStatus status
             = serviceStatus(service, deployments, {}, [](const QString &) { return QJsonObject(); });
-        if (!status.blueGreen || !status.active())
+        if (!status.blueGreen || !status.active() || (m_kind == Kind::RollBack && !backTo.contains(status.name)))
             continue;
         const int row = m_services->rowCount();
         m_services->insertRow(row);
@@ -322,7 +332,11 @@ void PromotionWizard::fillServices(const QStringList &preselected)
             tr("%1 %2").arg(status.liveColour, status.active()->versions.join(QStringLiteral(", "))));
         serving->setFlags(Qt::ItemIsEnabled);
         m_services->setItem(row, ServingColumn, serving);
-        m_services->setItem(row, ImageColumn, new QTableWidgetItem(status.active()->images.value(0)));
+        auto *image = new QTableWidgetItem(m_kind == Kind::RollBack ? backTo.value(status.name)
+                                                                    : status.active()->images.value(0));
+        if (m_kind == Kind::RollBack)
+            image->setFlags(Qt::ItemIsEnabled); // what the standby has: nothing to choose
+        m_services->setItem(row, ImageColumn, image);
     }
     m_services->resizeColumnsToContents();
 }
@@ -355,7 +369,8 @@ void PromotionWizard::plan()
     }
     const QList<QJsonObject> deployments = m_session->deployments()->objects();
     m_plan = planPromotion(
-        {QStringLiteral("p-%1").arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz"))),
+        {QStringLiteral("%1-%2").arg(m_kind == Kind::RollBack ? QStringLiteral("r") : QStringLiteral("p"),
+                                     QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz"))),
          m_environment.name, m_environment.namespaceName, images},
         m_session->services()->objects(), deployments);
     QStringList text{describePlan(m_plan).trimmed()};

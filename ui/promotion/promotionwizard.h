@@ -48,8 +48,12 @@ class PromotionWizard final : public QDialog
     Q_DISABLE_COPY_MOVE(PromotionWizard)
 
 public:
+    /// Promote: new images for the services; RollBack: the services go back to the image their
+    /// standby colour still has (a promotion back, with every check).
+    enum class Kind { Promote, RollBack };
+
     PromotionWizard(Core::Environment::EnvironmentSession *session, const QStringList &preselected,
-                    QWidget *parent = nullptr);
+                    Kind kind = Kind::Promote, QWidget *parent = nullptr);
     /// Opens on the interrupted (or paused) promotion of @p journal: Resume or Roll back.
     PromotionWizard(Core::Environment::EnvironmentSession *session, const Core::Release::PromotionJournal &journal,
                     QWidget *parent = nullptr);
@@ -93,6 +97,7 @@ private:
     std::unique_ptr<Core::Release::PromotionEngine> m_engine;
     Core::Release::PromotionPlan m_plan;
     Core::Release::PromotionJournal m_interrupted;
+    Kind m_kind = Kind::Promote;
     QLabel *m_recoverText = nullptr;
     QLineEdit *m_recoverName = nullptr;
 

@@ -231,6 +231,8 @@ void MainWindow::createMenus()
     QAction *promote = release->addAction(tr("&Promote…"), this, &MainWindow::onPromote);
     promote->setObjectName(QStringLiteral("actionPromote"));
     promote->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+    QAction *rollBack = release->addAction(tr("&Roll Back…"), this, [this] { openWizard(true); });
+    rollBack->setObjectName(QStringLiteral("actionRollBack"));
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *about = help->addAction(tr("&About Lucent Release Console"), this, &MainWindow::onAbout);
@@ -502,6 +504,12 @@ void MainWindow::onPrometheusCredentials()
 
 void MainWindow::onPromote()
 {
+    openWizard(false);
+}
+
+void MainWindow::openWizard(bool rollBack)
+{
+    const auto kind = rollBack ? PromotionWizard::Kind::RollBack : PromotionWizard::Kind::Promote;
     if (m_promotion) {
         m_promotion->show();
         m_promotion->raise();
@@ -513,7 +521,8 @@ void MainWindow::onPromote()
         return;
     }
     const QString selected = m_dashboard->currentService();
-    m_promotion = new PromotionWizard(m_session, selected.isEmpty() ? QStringList() : QStringList{selected}, this);
+    m_promotion
+        = new PromotionWizard(m_session, selected.isEmpty() ? QStringList() : QStringList{selected}, kind, this);
     m_promotion->setAttribute(Qt::WA_DeleteOnClose);
     connect(m_promotion, &PromotionWizard::statusChanged, m_statusPromotion, &QLabel::setText);
     m_promotion->show();

@@ -85,6 +85,8 @@ private:
     /// Opens the promotion wizard on the environment shown, with the selected service ticked
     /// (or raises the one that runs).
     void onPromote();
+    /// A new promotion (or a rollback to the standby colours), or the running one brought forward.
+    void openWizard(bool rollBack);
     void onAbout();
     QString emptyStateText() const;
 
