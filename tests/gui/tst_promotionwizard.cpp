@@ -10,7 +10,9 @@
 #include "core/environment/projectconfig.h"
 #include "core/kube/kubeconfig.h"
 #include "core/kube/resourcecache.h"
+#include "core/release/promotionjournal.h"
 #include "core/release/servicestatus.h"
+#include "ui/promotion/promotionhistory.h"
 #include "ui/promotion/promotionwizard.h"
 #include "ui/rollout/rolloutdashboard.h"
 
@@ -45,6 +47,7 @@ private Q_SLOTS:
     void abortAtTheStartRollsBack();
     void aProtectedEnvironmentNeedsItsNameTyped();
     void anInterruptedPromotionIsOfferedAndResumed();
+    void historyListsThePromotionsNewestFirst();
 
 private:
     /// A session on @p environment with its Services and Deployments listed.
@@ -310,6 +313,31 @@ void TestPromotionWizard::anInterruptedPromotionIsOfferedAndResumed()
                                      + (before == QLatin1String("blue") ? QString() : QStringLiteral("-green")));
     QCOMPARE(Lucent::Tests::specReplicas(old), 0);
     QTRY_VERIFY_WITH_TIMEOUT(!notice->isVisible(), 20000);
+}
+
+// Everything above ran here: the history lists it, newest first, with each one's detail.
+void TestPromotionWizard::historyListsThePromotionsNewestFirst()
+{
+    const QJsonObject lease = Lucent::Tests::fetched(m_sandbox, QStringLiteral("lucent-staging"), "lease",
+                                                     QStringLiteral("lucent-promotion"));
+    const auto current = Release::PromotionJournal::fromLease(lease);
+    Lucent::Ui::PromotionHistory history(QStringLiteral("staging"), current, Release::promotionJournalDirectory());
+    QSignalSpy loaded(&history, &Lucent::Ui::PromotionHistory::loaded);
+    history.show();
+    QVERIFY(loaded.wait(10000));
+    auto *table = history.findChild<QTableWidget *>(QStringLiteral("historyTable"));
+    QVERIFY2(history.promotionCount() >= 4, qPrintable(QString::number(history.promotionCount())));
+    QCOMPARE(table->item(0, 1)->text(), current.promotionId); // the resumed one, last
+    QCOMPARE(table->item(0, 2)->text(), QStringLiteral("promoted"));
+    for (int row = 1; row < table->rowCount(); ++row)
+        QVERIFY(table->item(row - 1, 0)->text() >= table->item(row, 0)->text());
+    QStringList outcomes;
+    for (int row = 0; row < table->rowCount(); ++row)
+        outcomes.append(table->item(row, 2)->text());
+    QVERIFY2(outcomes.contains(QStringLiteral("rolled-back")), qPrintable(outcomes.join(QLatin1Char(','))));
+    QVERIFY(history.findChild<QPlainTextEdit *>(QStringLiteral("historyDetail"))
+                ->toPlainText()
+                .contains(current.promotionId));
 }
 
 QTEST_MAIN(TestPromotionWizard)

@@ -3,6 +3,7 @@
 #include "core/environment/environmentsession.h"
 #include "core/kube/kubeconfigloader.h"
 #include "core/kube/kubeconfigsummary.h"
+#include "core/kube/resourcecache.h"
 #include "core/prometheus/prometheusclient.h"
 #include "core/prometheus/secretstore.h"
 #include "ui/about/aboutdialog.h"
@@ -16,6 +17,7 @@
 #include "ui/manifests/manifesteditor.h"
 #include "ui/manifests/manifestsview.h"
 #include "ui/metrics/metricsview.h"
+#include "ui/promotion/promotionhistory.h"
 #include "ui/promotion/promotionwizard.h"
 #include "ui/rollout/rolloutdashboard.h"
 #include "ui/yaml/yamlview.h"
@@ -233,6 +235,18 @@ void MainWindow::createMenus()
     promote->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
     QAction *rollBack = release->addAction(tr("&Roll Back…"), this, [this] { openWizard(true); });
     rollBack->setObjectName(QStringLiteral("actionRollBack"));
+    QAction *history = release->addAction(tr("Promotion &History"), this, [this] {
+        if (!m_session)
+            return;
+        Lucent::Core::Release::PromotionJournal current;
+        if (const Lucent::Core::Kube::ResourceCache *lease = m_session->promotionLease())
+            current = Lucent::Core::Release::PromotionJournal::fromLease(lease->objects().value(0));
+        auto *dialog = new PromotionHistory(m_session->environment().name, current,
+                                            Lucent::Core::Release::promotionJournalDirectory(), this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->show();
+    });
+    history->setObjectName(QStringLiteral("actionPromotionHistory"));
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *about = help->addAction(tr("&About Lucent Release Console"), this, &MainWindow::onAbout);
