@@ -83,13 +83,9 @@ const QString Namespace = QStringLiteral("lucent-staging");
 void TestPromotion::initTestCase()
 {
     QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.error()));
-    const auto project = Environment::ProjectConfig::load(m_sandbox.projectFile());
-    const auto *staging = project.environment(QStringLiteral("staging"));
-    QVERIFY(staging);
     QString error;
-    const auto connection = Lucent::Tests::connectionFor(m_sandbox.kubeconfig(), staging->context, {}, &error);
-    QVERIFY2(connection, qPrintable(error));
-    m_client = std::make_unique<Kube::KubeClient>(*connection);
+    m_client = Lucent::Tests::environmentClient(m_sandbox, QStringLiteral("staging"), &error);
+    QVERIFY2(m_client, qPrintable(error));
 }
 
 QJsonObject TestPromotion::lease() const

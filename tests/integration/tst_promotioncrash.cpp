@@ -6,6 +6,7 @@
 // never two colours) and the Services are probed through the API server's service proxy.
 
 #include "kubetesthelpers.h"
+#include "promotionfixture.h"
 #include "sandboxprocess.h"
 #include "servicewatchers.h"
 
@@ -89,13 +90,9 @@ void TestPromotionCrash::initTestCase()
     QVERIFY(QFileInfo(qEnvironmentVariable("LUCENT_CONSOLE")).isExecutable());
     QVERIFY(m_state.isValid());
     QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.error()));
-    const auto project = Environment::ProjectConfig::load(m_sandbox.projectFile());
-    const auto *staging = project.environment(QStringLiteral("staging"));
-    QVERIFY(staging);
     QString error;
-    const auto connection = Lucent::Tests::connectionFor(m_sandbox.kubeconfig(), staging->context, {}, &error);
-    QVERIFY2(connection, qPrintable(error));
-    m_client = std::make_unique<Kube::KubeClient>(*connection);
+    m_client = Lucent::Tests::environmentClient(m_sandbox, QStringLiteral("staging"), &error);
+    QVERIFY2(m_client, qPrintable(error));
 }
 
 QStringList TestPromotionCrash::commonArguments() const

@@ -102,9 +102,8 @@ void TestPromotionFailures::initTestCase()
     const auto *staging = project.environment(QStringLiteral("staging"));
     QVERIFY(staging && !staging->prometheusUrl.isEmpty());
     QString error;
-    const auto connection = Lucent::Tests::connectionFor(m_sandbox.kubeconfig(), staging->context, {}, &error);
-    QVERIFY2(connection, qPrintable(error));
-    m_client = std::make_unique<Kube::KubeClient>(*connection);
+    m_client = Lucent::Tests::environmentClient(m_sandbox, QStringLiteral("staging"), &error);
+    QVERIFY2(m_client, qPrintable(error));
     m_prometheus = std::make_unique<Prometheus::PrometheusClient>(QUrl(staging->prometheusUrl));
 }
 

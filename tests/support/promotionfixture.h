@@ -3,7 +3,11 @@
 // What the promotion tests share: objects read with kubectl, quick engine options, and running
 // an engine to its end.
 
+#include "kubetesthelpers.h"
 #include "sandboxprocess.h"
+
+#include "core/environment/projectconfig.h"
+#include "core/kube/kubeclient.h"
 
 #include "core/release/promotionengine.h"
 
@@ -12,8 +16,23 @@
 #include <QSignalSpy>
 
 #include <functional>
+#include <memory>
 
 namespace Lucent::Tests {
+
+/// A client of @p sandbox's @p environment (its project file's context); null with @p error.
+inline std::unique_ptr<Core::Kube::KubeClient> environmentClient(const SandboxProcess &sandbox,
+                                                                 const QString &environment, QString *error)
+{
+    const auto project = Core::Environment::ProjectConfig::load(sandbox.projectFile());
+    const auto *found = project.environment(environment);
+    if (!found) {
+        *error = QStringLiteral("the project file names no environment %1").arg(environment);
+        return nullptr;
+    }
+    const auto connection = connectionFor(sandbox.kubeconfig(), found->context, {}, error);
+    return connection ? std::make_unique<Core::Kube::KubeClient>(*connection) : nullptr;
+}
 
 inline QList<QJsonObject> listed(const SandboxProcess &sandbox, const QString &ns, const char *resource)
 {
