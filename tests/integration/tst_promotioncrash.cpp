@@ -353,7 +353,9 @@ void TestPromotionCrash::historyListsThisMachinesPromotions()
     arguments += {QStringLiteral("--output"), QStringLiteral("json")};
     const auto r = console(arguments, 30000);
     QCOMPARE(r.exitCode, 0);
-    const QStringList lines = r.outText().trimmed().split(QLatin1Char('\n'));
+    // It reads the journals the runs above left: alone, it has nothing to read and says so.
+    QVERIFY2(m_killPoints > 0, "run it after killedThenRecovered, whose promotions it lists");
+    const QStringList lines = r.outText().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     QVERIFY2(lines.size() >= m_killPoints / 2, qPrintable(r.outText()));
     QString previous;
     for (const QString &line : lines) {
