@@ -5,6 +5,7 @@
 #include "core/kube/kubereply.h"
 #include "core/kube/resourcetype.h"
 #include "core/prometheus/prometheusclient.h"
+#include "core/release/projectpromotion.h"
 #include "core/release/promotionengine.h"
 #include "core/release/promotionjournal.h"
 #include "core/release/promotionlock.h"
@@ -110,38 +111,26 @@ QString missingConfirmation(const Environment::Environment &environment, const C
 
 Release::PromotionOptions engineOptions(const Target &target, const CommandLine &options)
 {
-    const Environment::PromotionSettings &project = target.promotion;
     Release::PromotionOptions engine;
+    engine.monitorSeconds = options.monitorSeconds;
+    engine.scaleDownDelaySeconds = options.scaleDownDelaySeconds;
+    Release::applyProjectSettings(engine, target.promotion, target.projectDirectory);
+    if (options.monitorSet)
+        engine.monitorSeconds = options.monitorSeconds;
+    if (options.scaleDownDelaySet)
+        engine.scaleDownDelaySeconds = options.scaleDownDelaySeconds;
     engine.identity = target.identity();
-    engine.monitorSeconds
-        = options.monitorSet ? options.monitorSeconds : project.monitorSeconds.value_or(options.monitorSeconds);
-    engine.scaleDownDelaySeconds = options.scaleDownDelaySet
-        ? options.scaleDownDelaySeconds
-        : project.scaleDownDelaySeconds.value_or(options.scaleDownDelaySeconds);
     engine.analysis = options.promoteAnalysis;
     engine.alertsAcknowledged = options.acknowledgeAlerts;
     engine.pauseOnInconclusive = options.pauseOnInconclusive;
     engine.journalDirectory = Release::promotionJournalDirectory();
-    engine.preview = options.preview || project.preview;
-    engine.smokeTest = project.smokeTest;
-    engine.smokeTestDirectory = target.projectDirectory;
-    engine.smokeTestTimeoutSeconds = project.smokeTestTimeoutSeconds;
+    engine.preview = options.preview || target.promotion.preview;
     QStringList kubeconfigs;
     for (const QString &file : target.kubeconfigFiles)
         kubeconfigs.append(QFileInfo(file).absoluteFilePath());
     engine.kubeconfigPath = kubeconfigs.join(QLatin1Char(':'));
     engine.kubeContext = target.environment.context;
     engine.apiServer = target.connection.server.toString(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash);
-    engine.analysisInitialDelaySeconds
-        = project.analysisInitialDelaySeconds.value_or(engine.analysisInitialDelaySeconds);
-    engine.analysisIntervalSeconds = project.analysisIntervalSeconds.value_or(engine.analysisIntervalSeconds);
-    engine.analysisCount = project.analysisCount.value_or(engine.analysisCount);
-    for (const Environment::AnalysisMetricSettings &metric : project.metrics)
-        engine.analysisTemplates.append(
-            {metric.name, metric.query,
-             metric.above ? Release::AnalysisMetric::Bound::Above : Release::AnalysisMetric::Bound::Below,
-             metric.threshold, engine.analysisCount, engine.analysisIntervalSeconds, metric.failureLimit,
-             metric.inconclusiveLimit});
     return engine;
 }
 

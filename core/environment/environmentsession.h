@@ -52,6 +52,7 @@ public:
     State state() const { return m_state; }
     QString problem() const { return m_problem; }
     QString userName() const { return m_userName; }
+    const Kube::Kubeconfig &kubeconfig() const { return m_kubeconfig; }
 
     /// Null until ready().
     Kube::KubeClient *client() const { return m_client; }

@@ -503,9 +503,10 @@ void PromotionEngine::analyse()
                         .arg(m_options.analysisCount)
                         .arg(runner->runs().size())
                         .arg(m_options.analysisIntervalSeconds));
-    connect(runner, &AnalysisRunner::measured, this, [this](const QStringList &sentences) {
+    connect(runner, &AnalysisRunner::measured, this, [this, runner](const QStringList &sentences) {
         for (const QString &sentence : sentences)
             Q_EMIT progress(sentence);
+        Q_EMIT analysisMeasured(runner->runs(), false);
     });
     connect(runner, &AnalysisRunner::finished, this, [this, runner](AnalysisVerdict verdict, const QString &why) {
         runner->deleteLater();
@@ -631,6 +632,8 @@ void PromotionEngine::monitor()
         // The same analysis, now on the colour that takes the traffic, measured through the window.
         const int count = std::max(1, m_options.monitorSeconds / std::max(1, m_options.analysisIntervalSeconds));
         m_monitorAnalysis = new AnalysisRunner(m_prometheus, analysisMetrics(count), this);
+        connect(m_monitorAnalysis, &AnalysisRunner::measured, this,
+                [this] { Q_EMIT analysisMeasured(m_monitorAnalysis->runs(), true); });
         connect(m_monitorAnalysis, &AnalysisRunner::finished, this,
                 [this](AnalysisVerdict verdict, const QString &why) {
                     if (verdict != AnalysisVerdict::Passed && m_step == PromotionStep::Monitoring)

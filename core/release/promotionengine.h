@@ -132,6 +132,9 @@ Q_SIGNALS:
     void switchAwaitingConfirmation(const QString &summary);
     /// The analysis was inconclusive: continueDespiteInconclusive() or abort().
     void decisionNeeded(const QString &sentence);
+    /// After each round of measurements: every metric's values and verdict so far; @p monitor
+    /// says they are of the monitor window (the new colour serving), not of the standby.
+    void analysisMeasured(const QList<Lucent::Core::Release::MetricRun> &runs, bool monitor);
 
 private:
     using Done = std::function<void(bool ok, const QString &problem)>;

@@ -5,6 +5,7 @@
 #include "core/prometheus/prometheusresponse.h"
 #include "ui/common/inlinebanner.h"
 #include "ui/metrics/metricchart.h"
+#include "ui/metrics/rangequery.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -141,9 +142,8 @@ MetricsView::MetricsView(QWidget *parent)
 
 void MetricsView::setSession(Core::Environment::EnvironmentSession *session)
 {
-    ++m_generation; // answers for the previous environment are dropped
-    for (auto &[chart, job] : m_parses)
-        job->cancel();
+    for (RangeQuery *query : std::as_const(m_queries))
+        query->cancel(); // answers for the previous environment are dropped
     m_pending = 0;
     m_session = session;
     delete m_client;
@@ -247,45 +247,30 @@ void MetricsView::query(MetricChart *chart, const QString &promql, bool fromBox)
         return;
     }
     const qint64 step = PrometheusResponse::stepFor(rangeSeconds(), std::max(200, chart->width()));
-    PrometheusReply *reply = m_client->queryRange(promql, start, end, step);
-    const int generation = m_generation;
-    connect(reply, &PrometheusReply::finished, this, [this, reply, chart, start, end, fromBox, generation] {
-        if (generation != m_generation)
-            return;
-        // A busy answer is megabytes of JSON: it is read on a worker thread, never the GUI's.
-        parseJob(chart).start(
-            [body = reply->body(), status = reply->httpStatus(),
-             error = reply->error()](QPromise<ParsedAnswer> &promise) mutable {
-                ParsedAnswer parsed;
-                parsed.error = error;
-                if (!error.isError())
-                    parsed.result = PrometheusResponse::query(body, status, &parsed.error);
-                promise.addResult(std::move(parsed));
-            },
-            [this, chart, start, end, fromBox](const ParsedAnswer &parsed) {
-                if (fromBox) {
-                    m_promqlError->setText(parsed.result ? QString() : parsed.error.sentence());
-                    m_promqlError->setVisible(!parsed.result);
-                } else if (!parsed.result) {
-                    m_banner->showMessages(InlineBanner::Severity::Error, {parsed.error.sentence()});
-                } else {
-                    m_banner->clear();
-                }
-                // A failed query empties its chart: the previous answer is not this question's.
-                chart->setResult(parsed.result.value_or(Core::Prometheus::QueryResult{}), start.toLocalTime(),
-                                 end.toLocalTime());
-                if (!fromBox && --m_pending == 0)
-                    Q_EMIT refreshed();
-            });
-    });
+    queryOf(chart).run(m_client, promql, start, end, step,
+                       [this, chart, start, end, fromBox](const RangeQuery::Answer &answer) {
+                           if (fromBox) {
+                               m_promqlError->setText(answer.result ? QString() : answer.error.sentence());
+                               m_promqlError->setVisible(!answer.result);
+                           } else if (!answer.result) {
+                               m_banner->showMessages(InlineBanner::Severity::Error, {answer.error.sentence()});
+                           } else {
+                               m_banner->clear();
+                           }
+                           // A failed query empties its chart: the previous answer is not this question's.
+                           chart->setResult(answer.result.value_or(Core::Prometheus::QueryResult{}),
+                                            start.toLocalTime(), end.toLocalTime());
+                           if (!fromBox && --m_pending == 0)
+                               Q_EMIT refreshed();
+                       });
 }
 
-Core::Jobs::LatestJob<MetricsView::ParsedAnswer> &MetricsView::parseJob(MetricChart *chart)
+RangeQuery &MetricsView::queryOf(MetricChart *chart)
 {
-    auto &job = m_parses[chart];
-    if (!job)
-        job = std::make_unique<Core::Jobs::LatestJob<ParsedAnswer>>(this);
-    return *job;
+    auto &query = m_queries[chart];
+    if (!query)
+        query = new RangeQuery(this);
+    return *query;
 }
 
 void MetricsView::onExportPng()

@@ -1,15 +1,8 @@
 #pragma once
 
-#include "core/jobs/latestjob.h"
-#include "core/prometheus/prometheuserror.h"
-#include "core/prometheus/prometheustypes.h"
-
+#include <QHash>
 #include <QPointer>
 #include <QWidget>
-
-#include <map>
-#include <memory>
-#include <optional>
 
 class QCheckBox;
 class QComboBox;
@@ -28,6 +21,7 @@ namespace Lucent::Ui {
 
 class InlineBanner;
 class MetricChart;
+class RangeQuery;
 
 /// A service's request rate, error ratio and p95 latency from the environment's Prometheus,
 /// one line per version so that a rollout or a blue-green switch shows, with the alert
@@ -60,15 +54,9 @@ Q_SIGNALS:
     void refreshed();
 
 private:
-    /// A range query's answer, read on a worker.
-    struct ParsedAnswer {
-        std::optional<Lucent::Core::Prometheus::QueryResult> result;
-        Lucent::Core::Prometheus::PrometheusError error;
-    };
-
     void query(MetricChart *chart, const QString &promql, bool fromBox);
-    /// The parse job of @p chart: a newer answer for the chart cancels the older one's parse.
-    Lucent::Core::Jobs::LatestJob<ParsedAnswer> &parseJob(MetricChart *chart);
+    /// The query of @p chart: a newer one for the chart drops the older one's answer.
+    RangeQuery &queryOf(MetricChart *chart);
     qint64 rangeSeconds() const;
     std::pair<QDateTime, QDateTime> window() const;
     QString selector() const;
@@ -91,8 +79,7 @@ private:
     MetricChart *m_query = nullptr;
     QTimer *m_timer = nullptr;
     int m_pending = 0;
-    int m_generation = 0; ///< bumps on an environment switch: older replies are dropped
-    std::map<MetricChart *, std::unique_ptr<Lucent::Core::Jobs::LatestJob<ParsedAnswer>>> m_parses;
+    QHash<MetricChart *, RangeQuery *> m_queries;
 };
 
 } // namespace Lucent::Ui

@@ -1,19 +1,23 @@
 #include "ui/promotion/promotionwizard.h"
 
+#include "core/audit/auditlog.h"
 #include "core/audit/audittrail.h"
 #include "core/environment/environmentsession.h"
 #include "core/kube/kubeclient.h"
 #include "core/kube/resourcecache.h"
 #include "core/prometheus/prometheusclient.h"
+#include "core/release/projectpromotion.h"
 #include "core/release/promotionjournal.h"
 #include "core/release/servicestatus.h"
 #include "core/validation/validator.h"
 #include "ui/common/diffhighlighter.h"
 #include "ui/common/palette.h"
+#include "ui/promotion/promotionrunview.h"
 
 #include <QCheckBox>
 #include <QCloseEvent>
 #include <QDateTime>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -43,6 +47,29 @@ QLabel *wrapping(const QString &text, const QString &objectName)
     label->setObjectName(objectName);
     label->setTextInteractionFlags(Qt::TextSelectableByMouse);
     return label;
+}
+
+/// What a release engineer does after @p outcome.
+QString nextSteps(PromotionOutcome outcome)
+{
+    switch (outcome) {
+    case PromotionOutcome::Promoted:
+        return PromotionWizard::tr("Watch the dashboard and the alerts. The old colour is kept at 0 replicas: "
+                                   "Release > Roll Back... brings it back.");
+    case PromotionOutcome::RolledBack:
+        return PromotionWizard::tr("The old colour serves again. Read why above and in the steps' log, fix the "
+                                   "image, and promote again.");
+    case PromotionOutcome::Inconsistent:
+        return PromotionWizard::tr("Check each Service's selector and each colour's replicas with kubectl; the "
+                                   "journal in the promotion Lease says where it stopped.");
+    case PromotionOutcome::Paused:
+        return PromotionWizard::tr("The standby stays up: open Release > Promote... again to resume or roll back.");
+    case PromotionOutcome::LockHeld:
+    case PromotionOutcome::Forbidden:
+    case PromotionOutcome::Refused:
+        return PromotionWizard::tr("Nothing was changed. Fix what the sentence above names and start again.");
+    }
+    return {};
 }
 
 } // namespace
@@ -93,7 +120,8 @@ void PromotionWizard::buildPages()
     m_pages = new QStackedWidget(this);
     m_pages->addWidget(buildReleasePage());
     m_pages->addWidget(buildPlanPage());
-    m_pages->addWidget(buildRunPage());
+    m_run = new PromotionRunView(m_environment);
+    m_pages->addWidget(m_run);
     m_pages->addWidget(buildDonePage());
     m_pages->addWidget(buildRecoverPage());
     m_back = new QPushButton(tr("&Back"));
@@ -126,6 +154,23 @@ void PromotionWizard::buildPages()
             m_engine->abort(tr("Aborted in the wizard."));
     });
     connect(m_close, &QPushButton::clicked, this, &QDialog::close);
+    connect(m_run, &PromotionRunView::statusChanged, this, &PromotionWizard::statusChanged);
+    connect(m_run, &PromotionRunView::logsRequested, this,
+            [this](const QString &selector) { Q_EMIT logsRequested(m_environment.name, selector); });
+    // From the switch on, an abort brings the old colour back: say so on the button.
+    connect(m_run, &PromotionRunView::switched, this, [this] { m_abort->setText(tr("Roll back &now")); });
+}
+
+void PromotionWizard::setProjectSettings(const Core::Environment::PromotionSettings &settings,
+                                         const QString &projectDirectory)
+{
+    m_settings = settings;
+    m_projectDirectory = projectDirectory;
+    PromotionOptions defaults;
+    applyProjectSettings(defaults, settings, projectDirectory);
+    m_monitor->setValue(defaults.monitorSeconds);
+    m_scaleDownDelay->setValue(defaults.scaleDownDelaySeconds);
+    m_preview->setChecked(defaults.preview);
 }
 
 PromotionWizard::~PromotionWizard() = default;
@@ -193,64 +238,6 @@ QWidget *PromotionWizard::buildPlanPage()
                                QStringLiteral("planIntro")));
     layout->addWidget(m_planText, 1);
     layout->addWidget(m_planProblems);
-    return page;
-}
-
-QWidget *PromotionWizard::buildRunPage()
-{
-    auto *page = new QWidget;
-    m_step = wrapping({}, QStringLiteral("stepLabel"));
-    m_log = new QPlainTextEdit;
-    m_log->setObjectName(QStringLiteral("progressLog"));
-    m_log->setReadOnly(true);
-    m_switchGate = new QWidget;
-    m_switchGate->setObjectName(QStringLiteral("switchGate"));
-    m_switchSummary = wrapping({}, QStringLiteral("switchSummary"));
-    m_confirmName = new QLineEdit;
-    m_confirmName->setObjectName(QStringLiteral("confirmName"));
-    m_confirmName->setPlaceholderText(tr("Type %1 to promote").arg(m_environment.name));
-    m_confirmName->setVisible(m_environment.isProtected);
-    m_promote = new QPushButton(tr("&Promote: switch the Services"));
-    m_promote->setObjectName(QStringLiteral("promoteButton"));
-    auto *gate = new QVBoxLayout(m_switchGate);
-    gate->setContentsMargins(0, 0, 0, 0);
-    gate->addWidget(m_switchSummary);
-    auto *confirmRow = new QHBoxLayout;
-    confirmRow->addWidget(m_confirmName, 1);
-    confirmRow->addWidget(m_promote);
-    gate->addLayout(confirmRow);
-    m_switchGate->hide();
-    m_decisionGate = new QWidget;
-    m_decisionGate->setObjectName(QStringLiteral("decisionGate"));
-    m_decision = wrapping({}, QStringLiteral("decisionLabel"));
-    auto *goOn = new QPushButton(tr("C&ontinue to the switch"));
-    goOn->setObjectName(QStringLiteral("continueButton"));
-    auto *decision = new QVBoxLayout(m_decisionGate);
-    decision->setContentsMargins(0, 0, 0, 0);
-    decision->addWidget(m_decision);
-    decision->addWidget(goOn, 0, Qt::AlignRight);
-    m_decisionGate->hide();
-    auto *layout = new QVBoxLayout(page);
-    layout->addWidget(m_step);
-    layout->addWidget(m_log, 1);
-    layout->addWidget(m_decisionGate);
-    layout->addWidget(m_switchGate);
-
-    // On a protected environment the switch needs the name typed; Enter never promotes there.
-    const auto updatePromote
-        = [this] { m_promote->setEnabled(!m_environment.isProtected || m_confirmName->text() == m_environment.name); };
-    connect(m_confirmName, &QLineEdit::textChanged, this, updatePromote);
-    updatePromote();
-    connect(m_promote, &QPushButton::clicked, this, [this] {
-        m_switchGate->hide();
-        if (m_engine)
-            m_engine->confirmSwitch();
-    });
-    connect(goOn, &QPushButton::clicked, this, [this] {
-        m_decisionGate->hide();
-        if (m_engine)
-            m_engine->continueDespiteInconclusive();
-    });
     return page;
 }
 
@@ -433,7 +420,20 @@ void PromotionWizard::runEngine(const std::function<void(PromotionEngine &)> &be
         m_prometheus = std::make_unique<Core::Prometheus::PrometheusClient>(shared->baseUrl(), shared->auth());
     m_audit = std::make_unique<Core::Audit::AuditTrail>(m_environment.context);
     m_audit->attach(m_client.get(), m_session->userName());
+    const PromotionOptions options = engineOptions();
+    m_engine = std::make_unique<PromotionEngine>(m_client.get(), m_plan, options, m_audit.get());
+    m_engine->setPrometheus(m_prometheus.get());
+    m_run->attach(m_engine.get(), m_client.get(), m_prometheus.get(), options);
+    connect(m_engine.get(), &PromotionEngine::finished, this, &PromotionWizard::onFinished);
+    m_abort->setText(tr("&Abort and roll back"));
+    showPage(RunPage);
+    begin(*m_engine);
+}
+
+PromotionOptions PromotionWizard::engineOptions() const
+{
     PromotionOptions options;
+    applyProjectSettings(options, m_settings, m_projectDirectory);
     options.identity = m_session->userName() + QLatin1Char('@') + QSysInfo::machineHostName();
     options.monitorSeconds = m_monitor->value();
     options.scaleDownDelaySeconds = m_scaleDownDelay->value();
@@ -442,46 +442,29 @@ void PromotionWizard::runEngine(const std::function<void(PromotionEngine &)> &be
     options.askOnInconclusive = true;
     options.confirmBeforeSwitch = true;
     options.journalDirectory = promotionJournalDirectory();
-    m_engine = std::make_unique<PromotionEngine>(m_client.get(), m_plan, options, m_audit.get());
-    m_engine->setPrometheus(m_prometheus.get());
-    connectEngine();
-    m_log->clear();
-    showPage(RunPage);
-    begin(*m_engine);
-}
-
-void PromotionWizard::connectEngine()
-{
-    PromotionEngine *engine = m_engine.get();
-    connect(engine, &PromotionEngine::stepChanged, this, [this](PromotionStep step) {
-        m_step->setText(tr("<b>Step:</b> %1").arg(promotionStepName(step)));
-        Q_EMIT statusChanged(tr("Promotion in %1: %2").arg(m_environment.name, promotionStepName(step)));
-    });
-    connect(engine, &PromotionEngine::progress, this, [this](const QString &line) {
-        m_log->appendPlainText(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss ")) + line);
-    });
-    connect(engine, &PromotionEngine::switchAwaitingConfirmation, this, [this](const QString &summary) {
-        m_switchSummary->setText(tr("<b>Everything is verified.</b> Promote switches:<br>%1")
-                                     .arg(summary.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>"))));
-        m_step->setText(tr("<b>Verified:</b> waiting for Promote"));
-        m_switchGate->show();
-        (m_environment.isProtected ? static_cast<QWidget *>(m_confirmName) : m_promote)->setFocus();
-    });
-    connect(engine, &PromotionEngine::decisionNeeded, this, [this](const QString &sentence) {
-        m_decision->setText(tr("%1 Continue to the switch, or abort and roll back.").arg(sentence.toHtmlEscaped()));
-        m_decisionGate->show();
-    });
-    connect(engine, &PromotionEngine::finished, this, &PromotionWizard::onFinished);
+    // What the smoke test is told to reach the cluster with: the kubeconfig's path, no credential.
+    QStringList kubeconfigs;
+    for (const QString &file : m_session->kubeconfig().files)
+        kubeconfigs.append(QFileInfo(file).absoluteFilePath());
+    options.kubeconfigPath = kubeconfigs.join(QLatin1Char(':'));
+    options.kubeContext = m_environment.context;
+    options.apiServer
+        = m_session->client()->connection().server.toString(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash);
+    return options;
 }
 
 void PromotionWizard::onFinished(PromotionOutcome outcome, const QString &sentence)
 {
-    m_switchGate->hide();
-    m_decisionGate->hide();
     const QString title = outcome == PromotionOutcome::Promoted ? tr("Promoted.")
         : outcome == PromotionOutcome::Inconsistent             ? tr("A human must act.")
                                                                 : tr("Not promoted.");
-    m_outcome->setText(QStringLiteral("<b>%1</b><br>%2").arg(title, sentence.toHtmlEscaped()));
+    m_outcome->setText(QStringLiteral("<b>%1</b><br>%2<br><br><b>Timings:</b> %3<br><b>Audit record:</b> %4<br><br>"
+                                      "<b>Next:</b> %5")
+                           .arg(title, sentence.toHtmlEscaped(), m_run->timings().toHtmlEscaped(),
+                                tr("%1 (and an Event in %2)")
+                                    .arg(Core::Audit::AuditLog::defaultPath(), m_environment.namespaceName)
+                                    .toHtmlEscaped(),
+                                nextSteps(outcome).toHtmlEscaped()));
     showPage(DonePage);
     Q_EMIT statusChanged({});
 }

@@ -36,6 +36,8 @@ class AuditTrail;
 
 namespace Lucent::Ui {
 
+class PromotionRunView;
+
 /// The guided blue-green promotion of a release: choose the services and their new images,
 /// review the plan (each standby Deployment as a diff against the active one, the validation),
 /// then watch the engine deploy and verify; the switch waits for Promote (on a protected
@@ -60,10 +62,15 @@ public:
     ~PromotionWizard() override;
 
     bool isRunning() const;
+    /// lucent.yaml's `promotion:` section (@p projectDirectory: where the file is): the options'
+    /// defaults, the smoke test and the analysis' metrics and timing.
+    void setProjectSettings(const Core::Environment::PromotionSettings &settings, const QString &projectDirectory);
 
 Q_SIGNALS:
     /// A line for the status bar while a promotion runs; empty once it ended.
     void statusChanged(const QString &status);
+    /// The new colour's pods' logs, for the Logs tab: a label selector in this environment.
+    void logsRequested(const QString &environment, const QString &selector);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -78,13 +85,13 @@ private:
     void runEngine(const std::function<void(Core::Release::PromotionEngine &)> &begin);
     QWidget *buildReleasePage();
     QWidget *buildPlanPage();
-    QWidget *buildRunPage();
     QWidget *buildDonePage();
     void fillServices(const QStringList &preselected);
     void showPage(Page page);
     void plan();
     void start();
-    void connectEngine();
+    /// The engine's options: the project's, then what the first page says.
+    Core::Release::PromotionOptions engineOptions() const;
     void onFinished(Core::Release::PromotionOutcome outcome, const QString &sentence);
 
     QPointer<Core::Environment::EnvironmentSession> m_session;
@@ -110,14 +117,9 @@ private:
     QLabel *m_releaseProblem = nullptr;
     QPlainTextEdit *m_planText = nullptr;
     QLabel *m_planProblems = nullptr;
-    QLabel *m_step = nullptr;
-    QPlainTextEdit *m_log = nullptr;
-    QWidget *m_switchGate = nullptr;
-    QLabel *m_switchSummary = nullptr;
-    QLineEdit *m_confirmName = nullptr;
-    QPushButton *m_promote = nullptr;
-    QWidget *m_decisionGate = nullptr;
-    QLabel *m_decision = nullptr;
+    PromotionRunView *m_run = nullptr;
+    Core::Environment::PromotionSettings m_settings;
+    QString m_projectDirectory;
     QLabel *m_outcome = nullptr;
     QPushButton *m_back = nullptr;
     QPushButton *m_next = nullptr;

@@ -132,9 +132,7 @@ MainWindow::MainWindow(QStringList kubeconfigFiles, bool explicitFile, QString p
                     return;
                 }
                 m_promotion = new PromotionWizard(m_session, journal, this);
-                m_promotion->setAttribute(Qt::WA_DeleteOnClose);
-                connect(m_promotion, &PromotionWizard::statusChanged, m_statusPromotion, &QLabel::setText);
-                m_promotion->show();
+                showWizard();
             });
     connect(m_metrics, &MetricsView::refreshed, this, [this] {
         m_metricsAnswered = true;
@@ -328,6 +326,7 @@ void MainWindow::onProjectLoaded(const Lucent::Core::Environment::ProjectConfig 
         problems.append(tr("The environments come from the kubeconfig's contexts until the project file is fixed."));
     m_dashboard->setSession(nullptr);
     m_manifests->setValidationSettings(project.validationSettings());
+    m_promotionSettings = project.promotion;
     m_overviewModel->setEnvironments(m_kubeconfig, m_environments);
     m_environmentSelector->clear();
     for (const auto &env : std::as_const(m_environments))
@@ -537,8 +536,24 @@ void MainWindow::openWizard(bool rollBack)
     const QString selected = m_dashboard->currentService();
     m_promotion
         = new PromotionWizard(m_session, selected.isEmpty() ? QStringList() : QStringList{selected}, kind, this);
+    showWizard();
+}
+
+void MainWindow::showWizard()
+{
+    m_promotion->setProjectSettings(m_promotionSettings, QFileInfo(m_projectFile).absolutePath());
     m_promotion->setAttribute(Qt::WA_DeleteOnClose);
     connect(m_promotion, &PromotionWizard::statusChanged, m_statusPromotion, &QLabel::setText);
+    connect(m_promotion, &PromotionWizard::logsRequested, this,
+            [this](const QString &environment, const QString &selector) {
+                if (!m_session || m_session->environment().name != environment) {
+                    m_banner->showMessages(
+                        InlineBanner::Severity::Info,
+                        {tr("The promotion runs in %1: choose it for its pods' logs.").arg(environment)});
+                    return;
+                }
+                openLogs(selector);
+            });
     m_promotion->show();
 }
 

@@ -88,6 +88,9 @@ private:
     /// A new promotion (or a rollback to the standby colours), or the running one brought forward.
     void openWizard(bool rollBack);
     void onAbout();
+    /// Shows the wizard just made, with the project's promotion settings, wired to the status
+    /// bar and the Logs tab.
+    void showWizard();
     QString emptyStateText() const;
 
     QStringList m_files;
@@ -124,6 +127,7 @@ private:
     QLabel *m_statusEnvironment = nullptr;
     QLabel *m_statusPromotion = nullptr;
     QPointer<PromotionWizard> m_promotion;
+    Lucent::Core::Environment::PromotionSettings m_promotionSettings; ///< lucent.yaml's promotion: section
 };
 
 } // namespace Lucent::Ui

@@ -1,0 +1,26 @@
+#include "core/release/projectpromotion.h"
+
+namespace Lucent::Core::Release {
+
+void applyProjectSettings(PromotionOptions &options, const Environment::PromotionSettings &settings,
+                          const QString &projectDirectory)
+{
+    options.preview = options.preview || settings.preview;
+    options.monitorSeconds = settings.monitorSeconds.value_or(options.monitorSeconds);
+    options.scaleDownDelaySeconds = settings.scaleDownDelaySeconds.value_or(options.scaleDownDelaySeconds);
+    options.smokeTest = settings.smokeTest;
+    options.smokeTestDirectory = projectDirectory;
+    options.smokeTestTimeoutSeconds = settings.smokeTestTimeoutSeconds;
+    options.analysisInitialDelaySeconds
+        = settings.analysisInitialDelaySeconds.value_or(options.analysisInitialDelaySeconds);
+    options.analysisIntervalSeconds = settings.analysisIntervalSeconds.value_or(options.analysisIntervalSeconds);
+    options.analysisCount = settings.analysisCount.value_or(options.analysisCount);
+    options.analysisTemplates.clear();
+    for (const Environment::AnalysisMetricSettings &metric : settings.metrics)
+        options.analysisTemplates.append({metric.name, metric.query,
+                                          metric.above ? AnalysisMetric::Bound::Above : AnalysisMetric::Bound::Below,
+                                          metric.threshold, options.analysisCount, options.analysisIntervalSeconds,
+                                          metric.failureLimit, metric.inconclusiveLimit});
+}
+
+} // namespace Lucent::Core::Release
