@@ -48,6 +48,10 @@ AnalysisVerdict MetricRun::verdict() const
         return AnalysisVerdict::Failed;
     if (inconclusive > metric.inconclusiveLimit)
         return AnalysisVerdict::Inconclusive;
+    // The tolerance is for a missed scrape, not for a metric that never answered: a run whose
+    // every measurement had no data (a single one, in a short monitor window) proves nothing.
+    if (measurements.size() >= metric.count && inconclusive == measurements.size())
+        return AnalysisVerdict::Inconclusive;
     return measurements.size() >= metric.count ? AnalysisVerdict::Passed : AnalysisVerdict::Running;
 }
 

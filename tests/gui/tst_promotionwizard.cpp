@@ -1,7 +1,9 @@
-// The promotion wizard driven as a release engineer would, against lucent-sandbox: a release of
-// two services promoted (nothing switches before Promote), an Abort at the start, and a
-// protected environment whose Promote needs its name typed. The cluster is checked with
-// kubectl, not through the console's own models.
+// The promotion wizard driven as a release engineer would, against lucent-sandbox and its real
+// Prometheus: a release of two services promoted (nothing switches before Promote), a -errors
+// image whose analysis fails and rolls back by itself, an inconclusive analysis answered with
+// Continue, Abort at the deploy step and after the switch, a protected environment whose Promote
+// needs its name typed, Roll back..., and a console process killed after the switch whose
+// promotion is resumed. The cluster is checked with kubectl, not through the console's models.
 
 #include "promotionfixture.h"
 #include "sandboxprocess.h"
@@ -12,10 +14,12 @@
 #include "core/kube/resourcecache.h"
 #include "core/release/promotionjournal.h"
 #include "core/release/servicestatus.h"
+#include "ui/metrics/metricchart.h"
 #include "ui/promotion/promotionhistory.h"
 #include "ui/promotion/promotionwizard.h"
 #include "ui/rollout/rolloutdashboard.h"
 
+#include <QApplication>
 #include <QCheckBox>
 #include <QFrame>
 #include <QLabel>
@@ -30,11 +34,89 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cstdio>
 #include <memory>
 
 using namespace Lucent::Core;
 using Lucent::Tests::SandboxProcess;
 using Lucent::Ui::PromotionWizard;
+
+namespace {
+
+/// Ticks @p images' services in the wizard's first page and gives each its image; the analysis on
+/// or off, monitor window and scale-down delay 1 s.
+bool choose(PromotionWizard &wizard, const QMap<QString, QString> &images, bool analysis = false)
+{
+    wizard.findChild<QCheckBox *>(QStringLiteral("analysisCheck"))->setChecked(analysis);
+    auto *table = wizard.findChild<QTableWidget *>(QStringLiteral("releaseTable"));
+    int chosen = 0;
+    for (int row = 0; table && row < table->rowCount(); ++row) {
+        const QString service = table->item(row, 1)->text();
+        table->item(row, 0)->setCheckState(images.contains(service) ? Qt::Checked : Qt::Unchecked);
+        if (images.contains(service)) {
+            table->item(row, 3)->setText(images[service]);
+            ++chosen;
+        }
+    }
+    wizard.findChild<QSpinBox *>(QStringLiteral("monitorSpin"))->setValue(1);
+    wizard.findChild<QSpinBox *>(QStringLiteral("scaleDownSpin"))->setValue(1);
+    return chosen == images.size();
+}
+
+QPushButton *button(const PromotionWizard &wizard, const char *name)
+{
+    return wizard.findChild<QPushButton *>(QLatin1String(name));
+}
+
+/// A session on @p environment with its Services and Deployments listed; null if they never are.
+std::unique_ptr<Environment::EnvironmentSession> openedSession(const Environment::Environment &environment,
+                                                               const Kube::Kubeconfig &kubeconfig)
+{
+    auto opened = std::make_unique<Environment::EnvironmentSession>(environment, kubeconfig,
+                                                                    Environment::EnvironmentSession::Scope::Serving);
+    opened->start();
+    if (!QTest::qWaitFor(
+            [&] {
+                return opened->services() && opened->deployments() && opened->services()->isSynced()
+                    && opened->deployments()->isSynced();
+            },
+            20000))
+        return nullptr;
+    return opened;
+}
+
+/// The console's side of the kill test, run as a process of its own (this executable with
+/// --promote-until-killed PROJECT KUBECONFIG SERVICE IMAGE): a wizard in staging promotes the
+/// service with a long monitor window, prints each status line, and waits to be killed.
+int promoteUntilKilled(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    const QStringList args = app.arguments();
+    if (args.size() != 6)
+        return 2;
+    const auto project = Environment::ProjectConfig::load(args[2]);
+    const auto staging
+        = openedSession(*project.environment(QStringLiteral("staging")), Kube::Kubeconfig::load({args[3]}, true));
+    if (!staging)
+        return 3;
+    PromotionWizard wizard(staging.get(), QStringList());
+    QObject::connect(&wizard, &PromotionWizard::statusChanged, [](const QString &status) {
+        std::printf("status: %s\n", qPrintable(status));
+        std::fflush(stdout);
+    });
+    wizard.show();
+    if (!choose(wizard, {{args[4], args[5]}}))
+        return 4;
+    wizard.findChild<QSpinBox *>(QStringLiteral("monitorSpin"))->setValue(300);
+    button(wizard, "nextButton")->click();
+    button(wizard, "nextButton")->click(); // Start
+    if (!QTest::qWaitFor([&] { return button(wizard, "promoteButton")->isVisible(); }, 90000))
+        return 5;
+    button(wizard, "promoteButton")->click();
+    return app.exec();
+}
+
+} // namespace
 
 class TestPromotionWizard : public QObject
 {
@@ -44,7 +126,10 @@ private Q_SLOTS:
     void initTestCase();
     void aReleaseOfTwoServicesSwitchesOnlyOnPromote();
     void rollBackOfAFinishedPromotion();
-    void abortAtTheStartRollsBack();
+    void abortAtTheDeployStepRollsBack();
+    void anErrorsImageFailsItsAnalysisAndRollsBackByItself();
+    void anInconclusiveAnalysisAnsweredWithContinuePromotes();
+    void abortAfterTheSwitchBringsTheOldColourBack();
     void aProtectedEnvironmentNeedsItsNameTyped();
     void anInterruptedPromotionIsOfferedAndResumed();
     void historyListsThePromotionsNewestFirst();
@@ -52,12 +137,12 @@ private Q_SLOTS:
 private:
     /// A session on @p environment with its Services and Deployments listed.
     std::unique_ptr<Environment::EnvironmentSession> session(const QString &environment) const;
-    /// Ticks @p images' services in the wizard's first page and gives each its image.
-    static bool choose(PromotionWizard &wizard, const QMap<QString, QString> &images);
-    static QPushButton *button(const PromotionWizard &wizard, const char *name);
+    /// The project's promotion settings with an analysis short enough for a test: two
+    /// measurements 4 s apart after 15 s (discovery and two scrapes of the new pods at 5 s).
+    Environment::PromotionSettings quickAnalysis() const;
     QString colourOf(const QString &ns, const QString &service) const;
 
-    SandboxProcess m_sandbox{{QStringLiteral("--speed"), QStringLiteral("20")}};
+    SandboxProcess m_sandbox{{QStringLiteral("--prometheus"), QStringLiteral("--speed"), QStringLiteral("20")}};
     QTemporaryDir m_state; ///< XDG_STATE_HOME: the promotions' journals and audit records
     Environment::ProjectConfig m_project;
     Kube::Kubeconfig m_kubeconfig;
@@ -74,39 +159,16 @@ void TestPromotionWizard::initTestCase()
 
 std::unique_ptr<Environment::EnvironmentSession> TestPromotionWizard::session(const QString &environment) const
 {
-    auto opened = std::make_unique<Environment::EnvironmentSession>(*m_project.environment(environment), m_kubeconfig,
-                                                                    Environment::EnvironmentSession::Scope::Serving);
-    opened->start();
-    if (!QTest::qWaitFor(
-            [&] {
-                return opened->services() && opened->deployments() && opened->services()->isSynced()
-                    && opened->deployments()->isSynced();
-            },
-            20000))
-        return nullptr;
-    return opened;
+    return openedSession(*m_project.environment(environment), m_kubeconfig);
 }
 
-bool TestPromotionWizard::choose(PromotionWizard &wizard, const QMap<QString, QString> &images)
+Environment::PromotionSettings TestPromotionWizard::quickAnalysis() const
 {
-    auto *table = wizard.findChild<QTableWidget *>(QStringLiteral("releaseTable"));
-    int chosen = 0;
-    for (int row = 0; table && row < table->rowCount(); ++row) {
-        const QString service = table->item(row, 1)->text();
-        table->item(row, 0)->setCheckState(images.contains(service) ? Qt::Checked : Qt::Unchecked);
-        if (images.contains(service)) {
-            table->item(row, 3)->setText(images[service]);
-            ++chosen;
-        }
-    }
-    wizard.findChild<QSpinBox *>(QStringLiteral("monitorSpin"))->setValue(1);
-    wizard.findChild<QSpinBox *>(QStringLiteral("scaleDownSpin"))->setValue(1);
-    return chosen == images.size();
-}
-
-QPushButton *TestPromotionWizard::button(const PromotionWizard &wizard, const char *name)
-{
-    return wizard.findChild<QPushButton *>(QLatin1String(name));
+    Environment::PromotionSettings settings = m_project.promotion;
+    settings.analysisInitialDelaySeconds = 15;
+    settings.analysisIntervalSeconds = 4;
+    settings.analysisCount = 2;
+    return settings;
 }
 
 QString TestPromotionWizard::colourOf(const QString &ns, const QString &service) const
@@ -184,6 +246,7 @@ void TestPromotionWizard::rollBackOfAFinishedPromotion()
     QVERIFY2(offered.contains(QStringLiteral("wallet-service")) && offered.contains(QStringLiteral("user-service")),
              qPrintable(offered.join(QLatin1Char(','))));
     QCOMPARE(backTo, QStringLiteral("lucent/wallet-service:2.1.0"));
+    wizard.findChild<QCheckBox *>(QStringLiteral("analysisCheck"))->setChecked(false);
     wizard.findChild<QSpinBox *>(QStringLiteral("monitorSpin"))->setValue(1);
     wizard.findChild<QSpinBox *>(QStringLiteral("scaleDownSpin"))->setValue(1);
     button(wizard, "nextButton")->click();
@@ -202,7 +265,8 @@ void TestPromotionWizard::rollBackOfAFinishedPromotion()
     QCOMPARE(Lucent::Tests::specReplicas(serving), 3);
 }
 
-void TestPromotionWizard::abortAtTheStartRollsBack()
+// Abort while the new colour is being deployed: it is scaled back to 0, nothing switched.
+void TestPromotionWizard::abortAtTheDeployStepRollsBack()
 {
     const QString ns = QStringLiteral("lucent-staging");
     QVERIFY(Lucent::Tests::rolledOut(m_sandbox, ns, QStringLiteral("play-service")));
@@ -210,9 +274,19 @@ void TestPromotionWizard::abortAtTheStartRollsBack()
     QVERIFY(staging);
     PromotionWizard wizard(staging.get(), QStringList());
     wizard.show();
-    QVERIFY(choose(wizard, {{QStringLiteral("play-service"), QStringLiteral("lucent/play-service:1.9.0")}}));
+    // Never ready: the promotion stays in its deploy-and-verify steps until aborted.
+    QVERIFY(choose(wizard, {{QStringLiteral("play-service"), QStringLiteral("lucent/play-service:1.9.0-unready")}}));
     button(wizard, "nextButton")->click();
     button(wizard, "nextButton")->click(); // Start
+    auto *step = wizard.findChild<QLabel *>(QStringLiteral("stepLabel"));
+    QTRY_VERIFY_WITH_TIMEOUT(step->text().contains(QStringLiteral("ready")), 30000);
+    const QJsonObject deployed
+        = Lucent::Tests::fetched(m_sandbox, ns, "deployment", QStringLiteral("play-service-green"));
+    QCOMPARE(Lucent::Tests::specReplicas(deployed), 2);
+    // The run page follows the new colour live: its row says how many are ready and its pods.
+    auto *standby = wizard.findChild<QTableWidget *>(QStringLiteral("standbyTable"));
+    QTRY_VERIFY_WITH_TIMEOUT(standby->item(0, 2) && standby->item(0, 2)->text() == QLatin1String("0/2"), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(standby->item(0, 3)->text().contains(QStringLiteral("Running")), 20000);
     QPushButton *abort = button(wizard, "abortButton");
     QVERIFY(abort->isVisible());
     abort->click();
@@ -220,8 +294,114 @@ void TestPromotionWizard::abortAtTheStartRollsBack()
     QTRY_VERIFY_WITH_TIMEOUT(outcome->text().contains(QStringLiteral("Not promoted.")), 60000);
     QVERIFY2(outcome->text().contains(QStringLiteral("Aborted in the wizard")), qPrintable(outcome->text()));
     QCOMPARE(colourOf(ns, QStringLiteral("play-service")), QStringLiteral("blue"));
-    const QJsonObject green = Lucent::Tests::fetched(m_sandbox, ns, "deployment", QStringLiteral("play-service-green"));
-    QVERIFY(green.isEmpty() || Lucent::Tests::specReplicas(green) == 0);
+    QCOMPARE(Lucent::Tests::specReplicas(
+                 Lucent::Tests::fetched(m_sandbox, ns, "deployment", QStringLiteral("play-service-green"))),
+             0);
+}
+
+// A -errors image answers about 30 % with 5xx: the real Prometheus measures it, the analysis
+// fails, and the promotion rolls back without anyone clicking. The charts show both colours.
+void TestPromotionWizard::anErrorsImageFailsItsAnalysisAndRollsBackByItself()
+{
+    const QString ns = QStringLiteral("lucent-staging");
+    QVERIFY(Lucent::Tests::rolledOut(m_sandbox, ns, QStringLiteral("portfolio-service")));
+    const auto staging = session(QStringLiteral("staging"));
+    QVERIFY(staging);
+    PromotionWizard wizard(staging.get(), QStringList());
+    wizard.setProjectSettings(quickAnalysis(), QFileInfo(m_sandbox.projectFile()).absolutePath());
+    wizard.resize(1280, 800);
+    wizard.show();
+    QVERIFY(choose(wizard,
+                   {{QStringLiteral("portfolio-service"), QStringLiteral("lucent/portfolio-service:2.0.0-errors")}},
+                   true));
+    button(wizard, "nextButton")->click();
+    button(wizard, "nextButton")->click(); // Start
+    auto *errors = wizard.findChild<Lucent::Ui::MetricChart *>(QStringLiteral("comparisonErrors"));
+    QVERIFY(errors);
+    auto *outcome = wizard.findChild<QLabel *>(QStringLiteral("outcomeLabel"));
+    // While it measures: the error chart has a line per colour.
+    QTRY_VERIFY_WITH_TIMEOUT(errors->seriesCount() >= 2 || outcome->isVisible(), 90000);
+    QVERIFY2(errors->seriesCount() >= 2, qPrintable(QString::number(errors->seriesCount())));
+    QTRY_VERIFY_WITH_TIMEOUT(outcome->text().contains(QStringLiteral("Not promoted.")), 120000);
+    QVERIFY2(outcome->text().contains(QStringLiteral("error-ratio"))
+                 && outcome->text().contains(QStringLiteral("failed")),
+             qPrintable(outcome->text()));
+    auto *standby = wizard.findChild<QTableWidget *>(QStringLiteral("standbyTable"));
+    QVERIFY2(standby->item(0, 5)->text().contains(QStringLiteral("error-ratio failed")),
+             qPrintable(standby->item(0, 5)->text()));
+    QCOMPARE(colourOf(ns, QStringLiteral("portfolio-service")), QStringLiteral("blue"));
+    QCOMPARE(Lucent::Tests::specReplicas(
+                 Lucent::Tests::fetched(m_sandbox, ns, "deployment", QStringLiteral("portfolio-service-green"))),
+             0);
+}
+
+// A project metric that measures nothing (a series no pod exports): the analysis is
+// inconclusive, the wizard asks, Continue goes on to the switch, and Promote promotes.
+void TestPromotionWizard::anInconclusiveAnalysisAnsweredWithContinuePromotes()
+{
+    const QString ns = QStringLiteral("lucent-staging");
+    QVERIFY(Lucent::Tests::rolledOut(m_sandbox, ns, QStringLiteral("api-gateway")));
+    const auto staging = session(QStringLiteral("staging"));
+    QVERIFY(staging);
+    Environment::PromotionSettings settings = quickAnalysis();
+    settings.metrics = {
+        {QStringLiteral("queue-depth"), QStringLiteral("sum(lucent_queue_depth{ {{selector}} })"), false, 100, 0, 1}};
+    PromotionWizard wizard(staging.get(), QStringList());
+    wizard.setProjectSettings(settings, QFileInfo(m_sandbox.projectFile()).absolutePath());
+    wizard.show();
+    QVERIFY(choose(wizard, {{QStringLiteral("api-gateway"), QStringLiteral("lucent/api-gateway:1.6.0")}}, true));
+    // No monitor window: its analysis of the same metric would be inconclusive again, and roll back.
+    wizard.findChild<QSpinBox *>(QStringLiteral("monitorSpin"))->setValue(0);
+    button(wizard, "nextButton")->click();
+    button(wizard, "nextButton")->click(); // Start
+    QPushButton *goOn = button(wizard, "continueButton");
+    QTRY_VERIFY_WITH_TIMEOUT(goOn->isVisible(), 120000);
+    QVERIFY2(
+        wizard.findChild<QLabel *>(QStringLiteral("decisionLabel"))->text().contains(QStringLiteral("inconclusive")),
+        qPrintable(wizard.findChild<QLabel *>(QStringLiteral("decisionLabel"))->text()));
+    QCOMPARE(colourOf(ns, QStringLiteral("api-gateway")), QStringLiteral("blue"));
+    goOn->click();
+    QPushButton *promote = button(wizard, "promoteButton");
+    QTRY_VERIFY_WITH_TIMEOUT(promote->isVisible(), 30000);
+    promote->click();
+    auto *outcome = wizard.findChild<QLabel *>(QStringLiteral("outcomeLabel"));
+    QTRY_VERIFY_WITH_TIMEOUT(outcome->isVisible(), 120000);
+    QVERIFY2(outcome->text().contains(QStringLiteral("Promoted.")), qPrintable(outcome->text()));
+    QCOMPARE(colourOf(ns, QStringLiteral("api-gateway")), QStringLiteral("green"));
+}
+
+// Roll back now, in the monitor window: the old colour comes back at full size and the Service
+// selects it again.
+void TestPromotionWizard::abortAfterTheSwitchBringsTheOldColourBack()
+{
+    const QString ns = QStringLiteral("lucent-staging");
+    QVERIFY(Lucent::Tests::rolledOut(m_sandbox, ns, QStringLiteral("task-service")));
+    const int replicas = Lucent::Tests::specReplicas(
+        Lucent::Tests::fetched(m_sandbox, ns, "deployment", QStringLiteral("task-service")));
+    const auto staging = session(QStringLiteral("staging"));
+    QVERIFY(staging);
+    PromotionWizard wizard(staging.get(), QStringList());
+    wizard.show();
+    QVERIFY(choose(wizard, {{QStringLiteral("task-service"), QStringLiteral("lucent/task-service:1.3.0")}}));
+    wizard.findChild<QSpinBox *>(QStringLiteral("monitorSpin"))->setValue(300);
+    button(wizard, "nextButton")->click();
+    button(wizard, "nextButton")->click(); // Start
+    QPushButton *promote = button(wizard, "promoteButton");
+    QTRY_VERIFY_WITH_TIMEOUT(promote->isVisible(), 60000);
+    promote->click();
+    auto *step = wizard.findChild<QLabel *>(QStringLiteral("stepLabel"));
+    QTRY_VERIFY_WITH_TIMEOUT(step->text().contains(QStringLiteral("s left in the monitor window")), 30000);
+    QCOMPARE(colourOf(ns, QStringLiteral("task-service")), QStringLiteral("green"));
+    QPushButton *abort = button(wizard, "abortButton");
+    QVERIFY2(abort->text().contains(QStringLiteral("Roll back")), qPrintable(abort->text()));
+    abort->click();
+    auto *outcome = wizard.findChild<QLabel *>(QStringLiteral("outcomeLabel"));
+    QTRY_VERIFY_WITH_TIMEOUT(outcome->text().contains(QStringLiteral("Not promoted.")), 60000);
+    QCOMPARE(colourOf(ns, QStringLiteral("task-service")), QStringLiteral("blue"));
+    QCOMPARE(Lucent::Tests::specReplicas(
+                 Lucent::Tests::fetched(m_sandbox, ns, "deployment", QStringLiteral("task-service"))),
+             replicas);
+    QVERIFY(outcome->text().contains(QStringLiteral("Timings:")));
 }
 
 void TestPromotionWizard::aProtectedEnvironmentNeedsItsNameTyped()
@@ -255,31 +435,28 @@ void TestPromotionWizard::aProtectedEnvironmentNeedsItsNameTyped()
              0);
 }
 
-// A promotion whose process was killed after the switch (here the headless command, SIGKILL in
-// the monitor window): the dashboard says so and offers to finish it; the wizard resumes it
-// from the cluster's journal, and it completes.
+// The console killed after the switch (SIGKILL in the monitor window, its wizard's Promote
+// clicked): the dashboard of the console started again says so and offers to finish it; the
+// wizard resumes it from the cluster's journal, and it completes.
 void TestPromotionWizard::anInterruptedPromotionIsOfferedAndResumed()
 {
     const QString ns = QStringLiteral("lucent-staging");
     QVERIFY(Lucent::Tests::rolledOut(m_sandbox, ns, QStringLiteral("notification-service")));
     const QString before = colourOf(ns, QStringLiteral("notification-service"));
-    QProcess cli;
-    cli.start(qEnvironmentVariable("LUCENT_CONSOLE"),
-              {QStringLiteral("promote"), QStringLiteral("--config"), m_sandbox.projectFile(),
-               QStringLiteral("--kubeconfig"), m_sandbox.kubeconfig(), QStringLiteral("--env"),
-               QStringLiteral("staging"), QStringLiteral("--yes"), QStringLiteral("--analysis"), QStringLiteral("none"),
-               QStringLiteral("--monitor"), QStringLiteral("120"), QStringLiteral("--image"),
-               QStringLiteral("notification-service=lucent/notification-service:6.0.0")});
+    QProcess console;
+    console.start(QCoreApplication::applicationFilePath(),
+                  {QStringLiteral("--promote-until-killed"), m_sandbox.projectFile(), m_sandbox.kubeconfig(),
+                   QStringLiteral("notification-service"), QStringLiteral("lucent/notification-service:6.0.0")});
     QByteArray seen;
     QVERIFY(QTest::qWaitFor(
         [&] {
-            seen += cli.readAllStandardOutput();
-            return seen.contains("step: monitor") || cli.state() == QProcess::NotRunning;
+            seen += console.readAllStandardOutput();
+            return seen.contains("monitor,") || console.state() == QProcess::NotRunning;
         },
         90000));
-    QVERIFY2(seen.contains("step: monitor"), seen.constData());
-    cli.kill(); // SIGKILL, after the switch
-    QVERIFY(cli.waitForFinished(10000)); // reaped: its pid is gone
+    QVERIFY2(seen.contains("monitor,"), QByteArray(seen + console.readAllStandardError()).constData());
+    console.kill(); // SIGKILL, after the switch
+    QVERIFY(console.waitForFinished(10000)); // reaped: its pid is gone
     QCOMPARE(colourOf(ns, QStringLiteral("notification-service")), Release::otherColour(before));
 
     const auto staging = session(QStringLiteral("staging"));
@@ -301,11 +478,13 @@ void TestPromotionWizard::anInterruptedPromotionIsOfferedAndResumed()
 
     PromotionWizard wizard(staging.get(), journal);
     wizard.show();
+    wizard.findChild<QCheckBox *>(QStringLiteral("analysisCheck"))->setChecked(false); // as it was started
     wizard.findChild<QSpinBox *>(QStringLiteral("monitorSpin"))->setValue(1);
     wizard.findChild<QSpinBox *>(QStringLiteral("scaleDownSpin"))->setValue(1);
     button(wizard, "resumeButton")->click();
     auto *outcome = wizard.findChild<QLabel *>(QStringLiteral("outcomeLabel"));
-    QTRY_VERIFY_WITH_TIMEOUT(outcome->text().contains(QStringLiteral("Promoted.")), 90000);
+    QTRY_VERIFY2_WITH_TIMEOUT(outcome->text().contains(QStringLiteral("Promoted.")), qPrintable(outcome->text()),
+                              90000);
     QCOMPARE(colourOf(ns, QStringLiteral("notification-service")), Release::otherColour(before));
     const QJsonObject old
         = Lucent::Tests::fetched(m_sandbox, ns, "deployment",
@@ -340,5 +519,14 @@ void TestPromotionWizard::historyListsThePromotionsNewestFirst()
                 .contains(current.promotionId));
 }
 
-QTEST_MAIN(TestPromotionWizard)
+int main(int argc, char **argv)
+{
+    if (argc > 1 && qstrcmp(argv[1], "--promote-until-killed") == 0)
+        return promoteUntilKilled(argc, argv);
+    QApplication app(argc, argv);
+    app.setAttribute(Qt::AA_Use96Dpi, true);
+    TestPromotionWizard test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_promotionwizard.moc"

@@ -21,6 +21,7 @@ private Q_SLOTS:
     void belowThresholdPassesAfterItsCount();
     void oneFailedMeasurementFails();
     void noDataTwiceIsInconclusive();
+    void aSingleMeasurementWithoutDataIsInconclusive();
     void aMinimumRateWantsTraffic();
     void combinedVerdicts();
     void defaultsUseTheAlertRulesThresholds();
@@ -106,6 +107,18 @@ void TestAnalysis::noDataTwiceIsInconclusive()
     QCOMPARE(run.verdict(), AnalysisVerdict::Running);
     run.add(std::nullopt);
     QCOMPARE(run.verdict(), AnalysisVerdict::Inconclusive);
+}
+
+// A monitor window that fits one measurement: the tolerated gap is the whole run, which proves
+// nothing (it passed before).
+void TestAnalysis::aSingleMeasurementWithoutDataIsInconclusive()
+{
+    MetricRun run{errorRatio(1), {}, {}};
+    run.add(std::nullopt);
+    QCOMPARE(run.verdict(), AnalysisVerdict::Inconclusive);
+    MetricRun measured{errorRatio(1), {}, {}};
+    measured.add(0.01);
+    QCOMPARE(measured.verdict(), AnalysisVerdict::Passed);
 }
 
 void TestAnalysis::aMinimumRateWantsTraffic()

@@ -99,9 +99,10 @@ void ColourComparison::refresh()
     const QString sel = QStringLiteral("job=\"lucent-services\",namespace=\"%1\",app=\"%2\"")
                             .arg(m_namespace, m_service->currentText());
     m_pending = 3;
+    // A healthy colour has no 5xx series at all: "or" gives it a 0 so that it has its line.
     query(m_errors, m_errorQuery,
-          QStringLiteral("sum by (color) (rate(http_requests_total{%1,status=~\"5..\"}[1m])) / sum by (color) "
-                         "(rate(http_requests_total{%1}[1m]))")
+          QStringLiteral("(sum by (color) (rate(http_requests_total{%1,status=~\"5..\"}[1m])) or 0 * sum by (color) "
+                         "(rate(http_requests_total{%1}[1m]))) / sum by (color) (rate(http_requests_total{%1}[1m]))")
               .arg(sel));
     query(m_latency, m_latencyQuery,
           QStringLiteral(
