@@ -119,6 +119,9 @@ int main(int argc, char **argv)
     auto openWindow = [&](const QStringList &files, bool explicitFile, const QString &projectFile) {
         window = std::make_unique<Lucent::Ui::MainWindow>(files, explicitFile, projectFile);
         window->setWorkspace(workspace());
+        window->setStartEnvironment(options.environment);
+        if (options.openPromotion)
+            window->promoteWhenConnected(options.promoteServices);
         if (options.windowSize.isValid())
             window->resize(options.windowSize);
         window->showView(options.view);

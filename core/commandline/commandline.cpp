@@ -127,8 +127,16 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     const QCommandLineOption size(
         QStringLiteral("size"), QStringLiteral("The window's size, e.g. 1024x700 (for screenshots of small screens)."),
         QStringLiteral("WIDTHxHEIGHT"));
+    const QCommandLineOption environment(
+        QStringLiteral("env"), QStringLiteral("Open on this environment of the project (else the current context's)."),
+        QStringLiteral("name"));
+    const QCommandLineOption promote(
+        QStringLiteral("promote"),
+        QStringLiteral("Open the promotion wizard once the environment is connected, with these services ticked "
+                       "(comma-separated; an empty value ticks none)."),
+        QStringLiteral("services"));
     parser.addOptions({help, version, kubeconfig, config, sandbox, view, logs, screenshot, screenshotTimeout, logLevel,
-                       theme, workspace, open, size});
+                       theme, workspace, open, size, environment, promote});
 
     CommandLine result;
     auto fail = [&](const QString &sentence) {
@@ -214,6 +222,10 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     result.openFile = parser.value(open);
     if (!result.openFile.isEmpty())
         result.view = QStringLiteral("manifests");
+    result.environment = parser.value(environment);
+    result.openPromotion = parser.isSet(promote);
+    for (const QString &service : parser.value(promote).split(QLatin1Char(','), Qt::SkipEmptyParts))
+        result.promoteServices.append(service.trimmed());
     result.logs = parser.value(logs);
     if (!result.logs.isEmpty())
         result.view = QStringLiteral("logs");

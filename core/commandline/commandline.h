@@ -27,6 +27,9 @@ struct CommandLine {
     QSize windowSize; ///< --size WIDTHxHEIGHT; invalid: the window's own default
     QString workspace; ///< --workspace DIR: the manifests the editor opens
     QString openFile; ///< --open FILE: a manifest to open (implies --view manifests)
+    QString environment; ///< --env NAME: the environment to open on (else the current context's)
+    bool openPromotion = false; ///< --promote[=SERVICES]: open the promotion wizard once connected
+    QStringList promoteServices; ///< the services --promote ticks
     QString text; ///< help or version text, or the error sentence for Fail
 
     // "lucent-console validate [--format F] PATH...": validate manifests and exit.

@@ -18,6 +18,7 @@
 #include "ui/promotion/promotionhistory.h"
 #include "ui/promotion/promotionwizard.h"
 #include "ui/rollout/rolloutdashboard.h"
+#include "ui/shell/mainwindow.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -133,6 +134,7 @@ private Q_SLOTS:
     void aProtectedEnvironmentNeedsItsNameTyped();
     void anInterruptedPromotionIsOfferedAndResumed();
     void historyListsThePromotionsNewestFirst();
+    void promoteOnTheCommandLineOpensTheWizard();
 
 private:
     /// A session on @p environment with its Services and Deployments listed.
@@ -517,6 +519,26 @@ void TestPromotionWizard::historyListsThePromotionsNewestFirst()
     QVERIFY(history.findChild<QPlainTextEdit *>(QStringLiteral("historyDetail"))
                 ->toPlainText()
                 .contains(current.promotionId));
+}
+
+// lucent-console --env production --promote frontend: the main window opens on production and,
+// once its Services are listed, the wizard with frontend ticked.
+void TestPromotionWizard::promoteOnTheCommandLineOpensTheWizard()
+{
+    Lucent::Ui::MainWindow window({m_sandbox.kubeconfig()}, true, m_sandbox.projectFile());
+    window.setStartEnvironment(QStringLiteral("production"));
+    window.promoteWhenConnected({QStringLiteral("frontend")});
+    window.show();
+    PromotionWizard *wizard = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT((wizard = window.findChild<PromotionWizard *>()) && wizard->isVisible(), 30000);
+    QVERIFY2(wizard->windowTitle().contains(QStringLiteral("production")), qPrintable(wizard->windowTitle()));
+    auto *table = wizard->findChild<QTableWidget *>(QStringLiteral("releaseTable"));
+    QStringList ticked;
+    for (int row = 0; row < table->rowCount(); ++row) {
+        if (table->item(row, 0)->checkState() == Qt::Checked)
+            ticked.append(table->item(row, 1)->text());
+    }
+    QCOMPARE(ticked, QStringList{QStringLiteral("frontend")});
 }
 
 int main(int argc, char **argv)

@@ -54,6 +54,16 @@ void TestCommandLine::options()
     QCOMPARE(logs.logs, QStringLiteral("deployment/wallet-service"));
     QCOMPARE(logs.view, QStringLiteral("logs")); // --logs opens its tab
     QCOMPARE(parse({QStringLiteral("--view=LOGS")}).view, QStringLiteral("logs"));
+
+    const CommandLine promote = parse({QStringLiteral("--env"), QStringLiteral("production"),
+                                       QStringLiteral("--promote"), QStringLiteral("wallet-service, user-service")});
+    QCOMPARE(promote.environment, QStringLiteral("production"));
+    QVERIFY(promote.openPromotion);
+    QCOMPARE(promote.promoteServices, (QStringList{QStringLiteral("wallet-service"), QStringLiteral("user-service")}));
+    const CommandLine none = parse({QStringLiteral("--promote=")});
+    QVERIFY(none.openPromotion);
+    QVERIFY(none.promoteServices.isEmpty());
+    QVERIFY(!parse({}).openPromotion);
 }
 
 void TestCommandLine::helpAndVersion()

@@ -231,7 +231,10 @@ void MainWindow::createMenus()
     QAction *promote = release->addAction(tr("&Promote…"), this, &MainWindow::onPromote);
     promote->setObjectName(QStringLiteral("actionPromote"));
     promote->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
-    QAction *rollBack = release->addAction(tr("&Roll Back…"), this, [this] { openWizard(true); });
+    QAction *rollBack = release->addAction(tr("&Roll Back…"), this, [this] {
+        const QString selected = m_dashboard->currentService();
+        openWizard(true, selected.isEmpty() ? QStringList() : QStringList{selected});
+    });
     rollBack->setObjectName(QStringLiteral("actionRollBack"));
     QAction *history = release->addAction(tr("Promotion &History"), this, [this] {
         if (!m_session)
@@ -338,13 +341,23 @@ void MainWindow::onProjectLoaded(const Lucent::Core::Environment::ProjectConfig 
         markFirstData();
         return;
     }
-    // Start where kubectl would: the current context's environment.
+    // Start where asked (--env), else where kubectl would: the current context's environment.
     QString chosen = m_environments.constFirst().name;
     for (const auto &env : std::as_const(m_environments)) {
         if (env.context == m_kubeconfig.currentContext) {
             chosen = env.name;
             break;
         }
+    }
+    if (!m_startEnvironment.isEmpty()) {
+        const bool known = std::any_of(m_environments.cbegin(), m_environments.cend(),
+                                       [&](const auto &env) { return env.name == m_startEnvironment; });
+        if (known)
+            chosen = m_startEnvironment;
+        else
+            m_banner->showMessages(
+                InlineBanner::Severity::Warning,
+                {tr("No environment is called %1; opened %2 instead.").arg(m_startEnvironment, chosen)});
     }
     selectEnvironment(chosen);
 }
@@ -370,6 +383,11 @@ void MainWindow::selectEnvironment(const QString &name)
         *found, m_kubeconfig, Lucent::Core::Environment::EnvironmentSession::Scope::Everything, this);
     connect(m_session, &Lucent::Core::Environment::EnvironmentSession::stateChanged, this,
             &MainWindow::markFirstDataWhenSettled);
+    connect(m_session, &Lucent::Core::Environment::EnvironmentSession::ready, this, [this] {
+        // --promote: the wizard needs the Services and Deployments listed.
+        for (auto *cache : {m_session->services(), m_session->deployments()})
+            connect(cache, &Lucent::Core::Kube::ResourceCache::synced, this, &MainWindow::openPendingPromotion);
+    });
     m_dashboard->setSession(m_session);
     m_alerts->setSession(m_session);
     m_metrics->setSession(m_session);
@@ -517,10 +535,31 @@ void MainWindow::onPrometheusCredentials()
 
 void MainWindow::onPromote()
 {
-    openWizard(false);
+    const QString selected = m_dashboard->currentService();
+    openWizard(false, selected.isEmpty() ? QStringList() : QStringList{selected});
 }
 
-void MainWindow::openWizard(bool rollBack)
+void MainWindow::setStartEnvironment(const QString &name)
+{
+    m_startEnvironment = name;
+}
+
+void MainWindow::promoteWhenConnected(const QStringList &services)
+{
+    m_pendingPromotion = services;
+    openPendingPromotion();
+}
+
+void MainWindow::openPendingPromotion()
+{
+    if (!m_pendingPromotion || !m_session || !m_session->services() || !m_session->deployments()
+        || !m_session->services()->isSynced() || !m_session->deployments()->isSynced())
+        return;
+    const QStringList services = *std::exchange(m_pendingPromotion, std::nullopt);
+    openWizard(false, services);
+}
+
+void MainWindow::openWizard(bool rollBack, const QStringList &preselected)
 {
     const auto kind = rollBack ? PromotionWizard::Kind::RollBack : PromotionWizard::Kind::Promote;
     if (m_promotion) {
@@ -533,9 +572,7 @@ void MainWindow::openWizard(bool rollBack)
         m_banner->showMessages(InlineBanner::Severity::Info, {tr("Choose an environment to promote in.")});
         return;
     }
-    const QString selected = m_dashboard->currentService();
-    m_promotion
-        = new PromotionWizard(m_session, selected.isEmpty() ? QStringList() : QStringList{selected}, kind, this);
+    m_promotion = new PromotionWizard(m_session, preselected, kind, this);
     showWizard();
 }
 

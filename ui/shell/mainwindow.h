@@ -7,6 +7,8 @@
 #include <QMainWindow>
 #include <QPointer>
 
+#include <optional>
+
 class QComboBox;
 class QLabel;
 class QListView;
@@ -58,6 +60,11 @@ public:
     void showView(const QString &view);
     /// The Logs tab on @p source (deployment/NAME, service/NAME, pod/NAME or a selector).
     void openLogs(const QString &source);
+    /// --env: the environment to open on once the project is read.
+    void setStartEnvironment(const QString &name);
+    /// --promote: opens the promotion wizard with @p services ticked as soon as the environment's
+    /// Services and Deployments are listed.
+    void promoteWhenConnected(const QStringList &services);
     /// The directory of manifests the Manifests tab shows.
     void setWorkspace(const QString &directory);
     /// The Manifests tab with @p path open.
@@ -86,7 +93,11 @@ private:
     /// (or raises the one that runs).
     void onPromote();
     /// A new promotion (or a rollback to the standby colours), or the running one brought forward.
-    void openWizard(bool rollBack);
+    /// The promotion (or rollback) wizard on the environment shown, @p preselected ticked; the
+    /// one already open comes forward instead.
+    void openWizard(bool rollBack, const QStringList &preselected);
+    /// --promote, once the Services and Deployments are listed.
+    void openPendingPromotion();
     void onAbout();
     /// Shows the wizard just made, with the project's promotion settings, wired to the status
     /// bar and the Logs tab.
@@ -127,6 +138,8 @@ private:
     QLabel *m_statusEnvironment = nullptr;
     QLabel *m_statusPromotion = nullptr;
     QPointer<PromotionWizard> m_promotion;
+    QString m_startEnvironment;
+    std::optional<QStringList> m_pendingPromotion;
     Lucent::Core::Environment::PromotionSettings m_promotionSettings; ///< lucent.yaml's promotion: section
 };
 
