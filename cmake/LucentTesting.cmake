@@ -13,7 +13,8 @@ function(lucent_add_test)
     add_executable(${target} ${ARG_SOURCES})
     target_link_libraries(${target} PRIVATE Qt6::Test Lucent::BuildSettings ${ARG_LIBRARIES})
     target_compile_definitions(${target} PRIVATE
-        LUCENT_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data")
+        LUCENT_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data"
+        LUCENT_SOURCE_MANIFESTS_DIR="${PROJECT_SOURCE_DIR}/manifests")
     add_test(NAME ${ARG_NAME} COMMAND ${target})
     if(NOT ARG_TIMEOUT)
         set(ARG_TIMEOUT 120)

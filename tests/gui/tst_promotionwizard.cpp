@@ -25,6 +25,7 @@
 #include <QFrame>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QPushButton>
@@ -33,6 +34,7 @@
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QToolButton>
 #include <QtTest>
 
 #include <cstdio>
@@ -135,6 +137,7 @@ private Q_SLOTS:
     void anInterruptedPromotionIsOfferedAndResumed();
     void historyListsThePromotionsNewestFirst();
     void promoteOnTheCommandLineOpensTheWizard();
+    void suggestionsOfferWhatStagingServes();
 
 private:
     /// A session on @p environment with its Services and Deployments listed.
@@ -539,6 +542,50 @@ void TestPromotionWizard::promoteOnTheCommandLineOpensTheWizard()
             ticked.append(table->item(row, 1)->text());
     }
     QCOMPARE(ticked, QStringList{QStringLiteral("frontend")});
+}
+
+// Production's wizard offers what staging serves now (one click takes all of it, ticking the
+// services that change), and per service the manifests' image and staging's.
+void TestPromotionWizard::suggestionsOfferWhatStagingServes()
+{
+    const auto staging = session(QStringLiteral("staging"));
+    const auto production = session(QStringLiteral("production"));
+    QVERIFY(staging && production);
+    const Release::EnvironmentImages stagingImages{
+        QStringLiteral("staging"),
+        Release::servingImages(staging->services()->objects(), staging->deployments()->objects())};
+    QCOMPARE(stagingImages.images.value(QStringLiteral("notification-service")),
+             QStringLiteral("lucent/notification-service:6.0.0")); // resumed above
+    PromotionWizard wizard(production.get(), QStringList());
+    wizard.setSuggestionSources({stagingImages}, QStringLiteral(LUCENT_SOURCE_MANIFESTS_DIR));
+    wizard.show();
+    auto *take = wizard.findChild<QPushButton *>(QStringLiteral("take-staging"));
+    QVERIFY(take);
+    take->click();
+    auto *table = wizard.findChild<QTableWidget *>(QStringLiteral("releaseTable"));
+    QMap<QString, QString> ticked;
+    for (int row = 0; row < table->rowCount(); ++row) {
+        if (table->item(row, 0)->checkState() == Qt::Checked)
+            ticked.insert(table->item(row, 1)->text(), table->item(row, 3)->text());
+    }
+    QCOMPARE(ticked.value(QStringLiteral("notification-service")), QStringLiteral("lucent/notification-service:6.0.0"));
+    QVERIFY2(!ticked.contains(QStringLiteral("frontend")), qPrintable(ticked.keys().join(QLatin1Char(',')))); // same
+
+    auto *suggest = wizard.findChild<QToolButton *>(QStringLiteral("suggest-wallet-service"));
+    QVERIFY(suggest);
+    QStringList offered;
+    // The manifests are read on a worker: their image appears once that is done.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            Q_EMIT suggest->menu()->aboutToShow();
+            offered.clear();
+            for (const QAction *action : suggest->menu()->actions())
+                offered.append(action->text());
+            return offered.join(QLatin1Char('\n')).contains(QStringLiteral("(base/wallet-service.yaml)"));
+        }(),
+        10000);
+    QVERIFY2(offered.join(QLatin1Char('\n')).contains(QStringLiteral("(staging serves it)")),
+             qPrintable(offered.join(QLatin1Char('\n'))));
 }
 
 int main(int argc, char **argv)

@@ -3,12 +3,14 @@
 // in tests/data/promotion (LUCENT_UPDATE_GOLDEN=1 rewrites them), and every reason a plan is
 // refused.
 
+#include "core/release/imagesuggestions.h"
 #include "core/release/promotionplan.h"
 #include "core/validation/manifestjson.h"
 #include "core/validation/validator.h"
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QtTest>
 
 using namespace Lucent::Core;
@@ -31,6 +33,7 @@ private Q_SLOTS:
     void validationBlocksALatestImage();
     void rollbackAsksForTheStandbysImage();
     void healthIsTheNamedPortAndTheProbesPath();
+    void suggestionsComeFromServingReplicaSetsAndManifests();
 
 private:
     PromotionRequest request(const QList<RequestedImage> &images) const;
@@ -341,4 +344,50 @@ void TestPromotionPlan::healthIsTheNamedPortAndTheProbesPath()
 }
 
 QTEST_GUILESS_MAIN(TestPromotionPlan)
+// What the wizard's first page suggests: what an environment serves (the selected colour's
+// image), earlier ReplicaSets' images newest first and each once, and the manifests' images by
+// repository name.
+void TestPromotionPlan::suggestionsComeFromServingReplicaSetsAndManifests()
+{
+    const QHash<QString, QString> serving = Release::servingImages(m_services, m_deployments);
+    QCOMPARE(serving.value(QStringLiteral("wallet-service")), QStringLiteral("lucent/wallet-service:2.1.0"));
+
+    const auto replicaSet = [](const QString &name, const QString &app, const QString &image, const QString &created) {
+        return QJsonObject{
+            {QStringLiteral("metadata"),
+             QJsonObject{{QStringLiteral("name"), name},
+                         {QStringLiteral("creationTimestamp"), created},
+                         {QStringLiteral("labels"), QJsonObject{{QStringLiteral("app"), app}}},
+                         {QStringLiteral("annotations"),
+                          QJsonObject{{QStringLiteral("deployment.kubernetes.io/revision"), QStringLiteral("2")}}}}},
+            {QStringLiteral("spec"),
+             QJsonObject{{QStringLiteral("template"),
+                          QJsonObject{{QStringLiteral("spec"),
+                                       QJsonObject{{QStringLiteral("containers"),
+                                                    QJsonArray{QJsonObject{{QStringLiteral("image"), image}}}}}}}}}}};
+    };
+    const auto suggestions = Release::replicaSetImages(
+        QStringLiteral("wallet-service"),
+        {replicaSet(QStringLiteral("wallet-service-a"), QStringLiteral("wallet-service"),
+                    QStringLiteral("lucent/wallet-service:2.0.0"), QStringLiteral("2026-01-01T00:00:00Z")),
+         replicaSet(QStringLiteral("wallet-service-green-b"), QStringLiteral("wallet-service"),
+                    QStringLiteral("lucent/wallet-service:2.2.0"), QStringLiteral("2026-03-01T00:00:00Z")),
+         replicaSet(QStringLiteral("wallet-service-c"), QStringLiteral("wallet-service"),
+                    QStringLiteral("lucent/wallet-service:2.2.0"), QStringLiteral("2026-02-01T00:00:00Z")),
+         replicaSet(QStringLiteral("user-service-d"), QStringLiteral("user-service"),
+                    QStringLiteral("lucent/user-service:9.0.0"), QStringLiteral("2026-04-01T00:00:00Z"))});
+    QCOMPARE(suggestions.size(), 2);
+    QCOMPARE(suggestions[0].image, QStringLiteral("lucent/wallet-service:2.2.0"));
+    QCOMPARE(suggestions[0].source, QStringLiteral("ReplicaSet wallet-service-green-b (revision 2)"));
+    QCOMPARE(suggestions[1].image, QStringLiteral("lucent/wallet-service:2.0.0"));
+
+    const auto manifests = Release::manifestImages(QStringLiteral(LUCENT_SOURCE_MANIFESTS_DIR));
+    const auto wallet = manifests.value(QStringLiteral("wallet-service"));
+    QVERIFY(!wallet.isEmpty());
+    QCOMPARE(wallet.constFirst().image, QStringLiteral("lucent/wallet-service:2.1.0"));
+    QCOMPARE(wallet.constFirst().source, QStringLiteral("base/wallet-service.yaml"));
+    QVERIFY(manifests.contains(QStringLiteral("frontend")));
+    QVERIFY(Release::manifestImages(QStringLiteral("/nonexistent/dir")).isEmpty());
+}
+
 #include "tst_promotionplan.moc"

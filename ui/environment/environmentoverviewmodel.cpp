@@ -226,4 +226,18 @@ QVariant EnvironmentOverviewModel::data(const QModelIndex &index, int role) cons
     }
 }
 
+QList<Core::Release::EnvironmentImages> EnvironmentOverviewModel::servingImages(const QString &except) const
+{
+    QList<Core::Release::EnvironmentImages> all;
+    for (const Row &row : m_rows) {
+        const auto *session = row.session;
+        if (row.environment.name == except || !session || !session->services() || !session->deployments()
+            || !session->services()->isSynced() || !session->deployments()->isSynced())
+            continue;
+        all.append({row.environment.name,
+                    Core::Release::servingImages(session->services()->objects(), session->deployments()->objects())});
+    }
+    return all;
+}
+
 } // namespace Lucent::Ui

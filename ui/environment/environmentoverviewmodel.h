@@ -4,6 +4,7 @@
 
 #include "core/environment/environmentsession.h"
 #include "core/environment/projectconfig.h"
+#include "core/release/imagesuggestions.h"
 
 #include <QAbstractListModel>
 #include <QSet>
@@ -45,6 +46,9 @@ public:
                          const QList<Lucent::Core::Environment::Environment> &environments);
     Lucent::Core::Environment::Environment environment(int row) const;
     int rowOf(const QString &name) const;
+    /// What every environment but @p except serves now, per service (from the cards' sessions;
+    /// an environment not yet listed is left out).
+    QList<Lucent::Core::Release::EnvironmentImages> servingImages(const QString &except) const;
 
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;

@@ -23,6 +23,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -30,6 +31,7 @@
 #include <QStackedWidget>
 #include <QSysInfo>
 #include <QTableWidget>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace Lucent::Ui {
@@ -38,7 +40,7 @@ namespace {
 
 using namespace Core::Release;
 
-enum Column { PickColumn, ServiceColumn, ServingColumn, ImageColumn };
+enum Column { PickColumn, ServiceColumn, ServingColumn, ImageColumn, SuggestColumn };
 
 QLabel *wrapping(const QString &text, const QString &objectName)
 {
@@ -183,9 +185,9 @@ bool PromotionWizard::isRunning() const
 QWidget *PromotionWizard::buildReleasePage()
 {
     auto *page = new QWidget;
-    m_services = new QTableWidget(0, 4);
+    m_services = new QTableWidget(0, 5);
     m_services->setObjectName(QStringLiteral("releaseTable"));
-    m_services->setHorizontalHeaderLabels({{}, tr("Service"), tr("Serving now"), tr("New image")});
+    m_services->setHorizontalHeaderLabels({{}, tr("Service"), tr("Serving now"), tr("New image"), {}});
     m_services->horizontalHeader()->setSectionResizeMode(ImageColumn, QHeaderView::Stretch);
     m_services->verticalHeader()->hide();
     m_analysis = new QCheckBox(tr("Analyse the new colour's metrics before the switch and after it"));
@@ -218,6 +220,9 @@ QWidget *PromotionWizard::buildReleasePage()
                                    .arg(m_environment.name, m_environment.isProtected ? tr(" (protected)") : QString()),
                                QStringLiteral("releaseIntro")));
     layout->addWidget(m_services, 1);
+    m_takeButtons = new QHBoxLayout;
+    m_takeButtons->addStretch();
+    layout->addLayout(m_takeButtons);
     layout->addLayout(options);
     layout->addWidget(m_releaseProblem);
     return page;
@@ -318,14 +323,87 @@ void PromotionWizard::fillServices(const QStringList &preselected)
         auto *serving = new QTableWidgetItem(
             tr("%1 %2").arg(status.liveColour, status.active()->versions.join(QStringLiteral(", "))));
         serving->setFlags(Qt::ItemIsEnabled);
+        serving->setData(Qt::UserRole, status.active()->images.join(QLatin1Char(' ')));
         m_services->setItem(row, ServingColumn, serving);
         auto *image = new QTableWidgetItem(m_kind == Kind::RollBack ? backTo.value(status.name)
                                                                     : status.active()->images.value(0));
         if (m_kind == Kind::RollBack)
             image->setFlags(Qt::ItemIsEnabled); // what the standby has: nothing to choose
         m_services->setItem(row, ImageColumn, image);
+        if (m_kind == Kind::Promote) {
+            auto *suggest = new QToolButton;
+            suggest->setObjectName(QStringLiteral("suggest-") + status.name);
+            suggest->setText(tr("Suggestions"));
+            suggest->setToolTip(tr("Images other environments serve, the manifests name, and earlier ReplicaSets ran"));
+            suggest->setPopupMode(QToolButton::InstantPopup);
+            auto *menu = new QMenu(suggest);
+            connect(menu, &QMenu::aboutToShow, this, [this, menu, row] { fillSuggestions(menu, row); });
+            suggest->setMenu(menu);
+            m_services->setCellWidget(row, SuggestColumn, suggest);
+        }
     }
     m_services->resizeColumnsToContents();
+}
+
+void PromotionWizard::setSuggestionSources(const QList<EnvironmentImages> &others, const QString &manifestsDirectory)
+{
+    m_otherEnvironments = others;
+    for (const EnvironmentImages &other : others) {
+        if (m_kind != Kind::Promote || other.images.isEmpty())
+            continue;
+        auto *take = new QPushButton(tr("Take what %1 serves").arg(other.environment));
+        take->setObjectName(QStringLiteral("take-") + other.environment);
+        take->setToolTip(
+            tr("Each service gets the image %1 serves now; those that change are ticked.").arg(other.environment));
+        connect(take, &QPushButton::clicked, this, [this, other] { takeVersionsOf(other); });
+        m_takeButtons->addWidget(take);
+    }
+    if (manifestsDirectory.isEmpty())
+        return;
+    m_manifestScan.start(
+        [manifestsDirectory](QPromise<QHash<QString, QList<ImageSuggestion>>> &promise) {
+            promise.addResult(manifestImages(manifestsDirectory));
+        },
+        [this](const QHash<QString, QList<ImageSuggestion>> &found) { m_manifestImages = found; });
+}
+
+void PromotionWizard::takeVersionsOf(const EnvironmentImages &others)
+{
+    for (int row = 0; row < m_services->rowCount(); ++row) {
+        const QString image = others.images.value(m_services->item(row, ServiceColumn)->text());
+        if (image.isEmpty())
+            continue;
+        const bool changes = !m_services->item(row, ServingColumn)->data(Qt::UserRole).toString().contains(image);
+        m_services->item(row, ImageColumn)->setText(image);
+        m_services->item(row, PickColumn)->setCheckState(changes ? Qt::Checked : Qt::Unchecked);
+    }
+    m_releaseProblem->setText(
+        tr("The services whose image differs from what %1 serves are ticked.").arg(others.environment));
+}
+
+void PromotionWizard::fillSuggestions(QMenu *menu, int row)
+{
+    menu->clear();
+    const QString service = m_services->item(row, ServiceColumn)->text();
+    QList<ImageSuggestion> suggestions;
+    for (const EnvironmentImages &other : std::as_const(m_otherEnvironments)) {
+        if (other.images.contains(service))
+            suggestions.append({other.images.value(service), tr("%1 serves it").arg(other.environment)});
+    }
+    suggestions.append(m_manifestImages.value(service));
+    if (m_session && m_session->replicaSets())
+        suggestions.append(replicaSetImages(service, m_session->replicaSets()->objects()));
+    if (suggestions.isEmpty()) {
+        menu->addAction(tr("No image seen elsewhere for %1").arg(service))->setEnabled(false);
+        return;
+    }
+    for (const ImageSuggestion &suggestion : std::as_const(suggestions)) {
+        menu->addAction(tr("%1  (%2)").arg(suggestion.image, suggestion.source), this,
+                        [this, row, image = suggestion.image] {
+                            m_services->item(row, ImageColumn)->setText(image);
+                            m_services->item(row, PickColumn)->setCheckState(Qt::Checked);
+                        });
+    }
 }
 
 void PromotionWizard::showPage(Page page)

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "core/environment/projectconfig.h"
+#include "core/jobs/latestjob.h"
+#include "core/release/imagesuggestions.h"
 #include "core/release/promotionengine.h"
 
 #include <QDialog>
@@ -10,7 +12,9 @@
 #include <memory>
 
 class QCheckBox;
+class QHBoxLayout;
 class QLabel;
+class QMenu;
 class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
@@ -65,6 +69,10 @@ public:
     /// lucent.yaml's `promotion:` section (@p projectDirectory: where the file is): the options'
     /// defaults, the smoke test and the analysis' metrics and timing.
     void setProjectSettings(const Core::Environment::PromotionSettings &settings, const QString &projectDirectory);
+    /// Where the first page's image suggestions come from besides the ReplicaSets: what the
+    /// other environments serve now (a button each takes all of one's versions), and the YAML
+    /// files under @p manifestsDirectory (read on a worker).
+    void setSuggestionSources(const QList<Core::Release::EnvironmentImages> &others, const QString &manifestsDirectory);
 
 Q_SIGNALS:
     /// A line for the status bar while a promotion runs; empty once it ended.
@@ -87,6 +95,10 @@ private:
     QWidget *buildPlanPage();
     QWidget *buildDonePage();
     void fillServices(const QStringList &preselected);
+    /// The suggestions menu of @p row's service: other environments, manifests, ReplicaSets.
+    void fillSuggestions(QMenu *menu, int row);
+    /// Gives each service the image @p others serves, ticking those that change.
+    void takeVersionsOf(const Core::Release::EnvironmentImages &others);
     void showPage(Page page);
     void plan();
     void start();
@@ -118,6 +130,10 @@ private:
     QPlainTextEdit *m_planText = nullptr;
     QLabel *m_planProblems = nullptr;
     PromotionRunView *m_run = nullptr;
+    QList<Core::Release::EnvironmentImages> m_otherEnvironments;
+    QHash<QString, QList<Core::Release::ImageSuggestion>> m_manifestImages;
+    Core::Jobs::LatestJob<QHash<QString, QList<Core::Release::ImageSuggestion>>> m_manifestScan{this};
+    QHBoxLayout *m_takeButtons = nullptr;
     Core::Environment::PromotionSettings m_settings;
     QString m_projectDirectory;
     QLabel *m_outcome = nullptr;

@@ -579,6 +579,7 @@ void MainWindow::openWizard(bool rollBack, const QStringList &preselected)
 void MainWindow::showWizard()
 {
     m_promotion->setProjectSettings(m_promotionSettings, QFileInfo(m_projectFile).absolutePath());
+    m_promotion->setSuggestionSources(m_overviewModel->servingImages(currentEnvironment()), m_manifests->workspace());
     m_promotion->setAttribute(Qt::WA_DeleteOnClose);
     connect(m_promotion, &PromotionWizard::statusChanged, m_statusPromotion, &QLabel::setText);
     connect(m_promotion, &PromotionWizard::logsRequested, this,
