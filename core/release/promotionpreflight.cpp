@@ -37,6 +37,29 @@ void PromotionPreflight::run()
     checkAccess();
 }
 
+bool PromotionPreflight::failed(Check check, Verdict verdict, const QString &sentence)
+{
+    Q_EMIT checked(check, false, sentence);
+    if (m_verdict == Verdict::Passed) {
+        m_verdict = verdict;
+        m_failure = tr("Nothing was changed. %1").arg(sentence);
+    }
+    if (m_checks.all)
+        return false;
+    done();
+    return true;
+}
+
+void PromotionPreflight::passed(Check check, const QString &sentence)
+{
+    Q_EMIT checked(check, true, sentence);
+}
+
+void PromotionPreflight::done()
+{
+    Q_EMIT finished(m_verdict, m_verdict == Verdict::Passed ? QString() : m_failure);
+}
+
 void PromotionPreflight::checkAccess()
 {
     const QString ns = m_plan.request.namespaceName;
@@ -64,10 +87,13 @@ void PromotionPreflight::checkAccess()
                 denied->append(Kube::deniedSentence(m_checks.user, query, *decision));
             if (--*pending > 0)
                 return;
-            if (!denied->isEmpty())
-                Q_EMIT finished(Verdict::Forbidden, tr("Nothing was changed. %1").arg(denied->join(QLatin1Char(' '))));
-            else
-                checkRollouts();
+            if (!denied->isEmpty() && failed(Check::Access, Verdict::Forbidden, denied->join(QLatin1Char(' '))))
+                return;
+            if (denied->isEmpty())
+                passed(Check::Access,
+                       tr("%1 may change Deployments, Services and the promotion Lease in %2.")
+                           .arg(m_checks.user, m_plan.request.namespaceName));
+            checkRollouts();
         });
     }
 }
@@ -75,6 +101,11 @@ void PromotionPreflight::checkAccess()
 void PromotionPreflight::checkRollouts()
 {
     if (!m_checks.activeRollouts) {
+        checkAlerts();
+        return;
+    }
+    if (m_plan.services.isEmpty()) {
+        passed(Check::ActiveRollouts, tr("No service to check."));
         checkAlerts();
         return;
     }
@@ -99,10 +130,12 @@ void PromotionPreflight::checkRollouts()
             }
             if (--*pending > 0)
                 return;
-            if (!problems->isEmpty())
-                Q_EMIT finished(Verdict::Refused, tr("Nothing was changed. %1").arg(problems->join(QLatin1Char(' '))));
-            else
-                checkAlerts();
+            if (!problems->isEmpty()
+                && failed(Check::ActiveRollouts, Verdict::Refused, problems->join(QLatin1Char(' '))))
+                return;
+            if (problems->isEmpty())
+                passed(Check::ActiveRollouts, tr("Every active colour is Complete, all replicas ready."));
+            checkAlerts();
         });
     }
 }
@@ -111,15 +144,17 @@ void PromotionPreflight::checkAlerts()
 {
     if (!m_checks.analysis) {
         Q_EMIT progress(tr("Analysis switched off for this promotion: no metric and no alert is checked."));
-        Q_EMIT finished(Verdict::Passed, {});
+        passed(Check::Prometheus, tr("Not needed: the analysis is off (recorded)."));
+        passed(Check::Alerts, tr("Not checked: the analysis is off."));
+        done();
         return;
     }
     if (!m_prometheus) {
-        Q_EMIT finished(Verdict::Refused,
-                        tr("Nothing was changed. The analysis needs a Prometheus and %1 names none: add one to the "
-                           "environment in lucent.yaml, or switch the analysis off (--analysis none), which is "
-                           "recorded.")
-                            .arg(m_plan.request.environment));
+        if (!failed(Check::Prometheus, Verdict::Refused,
+                    tr("The analysis needs a Prometheus and %1 names none: add one to the environment in "
+                       "lucent.yaml, or switch the analysis off (--analysis none), which is recorded.")
+                        .arg(m_plan.request.environment)))
+            done();
         return;
     }
     QStringList services;
@@ -132,12 +167,14 @@ void PromotionPreflight::checkAlerts()
         if (!error.isError())
             result = Prometheus::PrometheusResponse::query(reply->body(), reply->httpStatus(), &error);
         if (!result) {
-            Q_EMIT finished(Verdict::Refused,
-                            tr("Nothing was changed. Prometheus did not answer (%1); the analysis needs it. Fix it, "
-                               "or switch the analysis off (--analysis none), which is recorded.")
-                                .arg(error.sentence()));
+            if (!failed(Check::Prometheus, Verdict::Refused,
+                        tr("Prometheus did not answer (%1); the analysis needs it. Fix it, or switch the analysis "
+                           "off (--analysis none), which is recorded.")
+                            .arg(error.sentence())))
+                done();
             return;
         }
+        passed(Check::Prometheus, tr("Prometheus answers."));
         QStringList firing;
         for (const Prometheus::Series &series : std::as_const(result->series))
             firing.append(
@@ -145,17 +182,19 @@ void PromotionPreflight::checkAlerts()
                     .arg(series.labels.value(QStringLiteral("alertname")), series.labels.value(QStringLiteral("app"))));
         if (firing.isEmpty()) {
             Q_EMIT progress(tr("Prometheus answers, and no alert of these services is firing."));
-            Q_EMIT finished(Verdict::Passed, {});
+            passed(Check::Alerts, tr("No alert of these services is firing."));
         } else if (m_checks.alertsAcknowledged) {
             Q_EMIT progress(tr("Firing, and acknowledged: %1.").arg(firing.join(QStringLiteral(", "))));
             Q_EMIT acknowledged(firing.join(QStringLiteral(", ")));
-            Q_EMIT finished(Verdict::Passed, {});
-        } else {
-            Q_EMIT finished(Verdict::Refused,
-                            tr("Nothing was changed. Alerts of these services are firing: %1. Look at them first; "
-                               "to promote anyway, acknowledge them (--acknowledge-alerts), which is recorded.")
-                                .arg(firing.join(QStringLiteral(", "))));
+            passed(Check::Alerts,
+                   tr("Firing, and acknowledged (recorded): %1.").arg(firing.join(QStringLiteral(", "))));
+        } else if (failed(Check::Alerts, Verdict::Refused,
+                          tr("Alerts of these services are firing: %1. Look at them first; to promote anyway, "
+                             "acknowledge them (--acknowledge-alerts), which is recorded.")
+                              .arg(firing.join(QStringLiteral(", "))))) {
+            return;
         }
+        done();
     });
 }
 

@@ -19,6 +19,7 @@
 #include "ui/promotion/promotionwizard.h"
 #include "ui/rollout/rolloutdashboard.h"
 #include "ui/shell/mainwindow.h"
+#include "ui/shell/theme.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -32,6 +33,7 @@
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QToolButton>
@@ -69,6 +71,28 @@ bool choose(PromotionWizard &wizard, const QMap<QString, QString> &images, bool 
 QPushButton *button(const PromotionWizard &wizard, const char *name)
 {
     return wizard.findChild<QPushButton *>(QLatin1String(name));
+}
+
+/// With LUCENT_SCREENSHOT_DIR set (scripts/docs-screenshot.sh), saves @p widget as
+/// <dir>/<name>-<LUCENT_THEME>.png for the README; true when saved or not asked for.
+bool shoot(QWidget *widget, const char *name)
+{
+    const QString dir = qEnvironmentVariable("LUCENT_SCREENSHOT_DIR");
+    if (dir.isEmpty())
+        return true;
+    QCoreApplication::processEvents(); // the last layout and paint before the grab
+    const QString theme = qEnvironmentVariable("LUCENT_THEME", QStringLiteral("light"));
+    return widget->grab().save(QStringLiteral("%1/%2-%3.png").arg(dir, QLatin1String(name), theme));
+}
+
+/// Clicks Start on the plan page once the preflight checks let it; false if they never do.
+bool start(PromotionWizard &wizard)
+{
+    QPushButton *next = button(wizard, "nextButton");
+    if (!QTest::qWaitFor([next] { return next->isEnabled(); }, 20000))
+        return false;
+    next->click();
+    return true;
 }
 
 /// A session on @p environment with its Services and Deployments listed; null if they never are.
@@ -112,7 +136,8 @@ int promoteUntilKilled(int argc, char **argv)
         return 4;
     wizard.findChild<QSpinBox *>(QStringLiteral("monitorSpin"))->setValue(300);
     button(wizard, "nextButton")->click();
-    button(wizard, "nextButton")->click(); // Start
+    if (!start(wizard))
+        return 6;
     if (!QTest::qWaitFor([&] { return button(wizard, "promoteButton")->isVisible(); }, 90000))
         return 5;
     button(wizard, "promoteButton")->click();
@@ -189,11 +214,12 @@ void TestPromotionWizard::aReleaseOfTwoServicesSwitchesOnlyOnPromote()
     const auto staging = session(QStringLiteral("staging"));
     QVERIFY(staging);
     PromotionWizard wizard(staging.get(), QStringList{QStringLiteral("wallet-service")});
-    wizard.resize(1024, 700);
+    wizard.resize(1280, 800);
     wizard.show();
     QVERIFY(choose(wizard,
                    {{QStringLiteral("wallet-service"), QStringLiteral("lucent/wallet-service:2.5.0")},
                     {QStringLiteral("user-service"), QStringLiteral("lucent/user-service:1.8.0")}}));
+    QVERIFY(shoot(&wizard, "1-release"));
     QVERIFY(button(wizard, "nextButton")->isDefault());
     button(wizard, "nextButton")->click();
     const QString planned = wizard.findChild<QPlainTextEdit *>(QStringLiteral("planText"))->toPlainText();
@@ -202,8 +228,13 @@ void TestPromotionWizard::aReleaseOfTwoServicesSwitchesOnlyOnPromote()
             && planned.contains(QStringLiteral("user-service: blue -> green"))
             && planned.contains(QRegularExpression(QStringLiteral("\\+[ -]*image: \"?lucent/user-service:1\\.8\\.0"))),
         qPrintable(planned));
-    QVERIFY(button(wizard, "nextButton")->isEnabled());
-    button(wizard, "nextButton")->click(); // Start
+    auto *preflight = wizard.findChild<QTableWidget *>(QStringLiteral("preflightTable"));
+    QTRY_VERIFY_WITH_TIMEOUT(button(wizard, "nextButton")->isEnabled(), 20000);
+    for (int row = 0; row < preflight->rowCount(); ++row)
+        QVERIFY2(preflight->item(row, 1)->text() == QLatin1String("passed"),
+                 qPrintable(preflight->item(row, 0)->text() + QLatin1Char(' ') + preflight->item(row, 2)->text()));
+    QVERIFY(shoot(&wizard, "2-plan"));
+    QVERIFY(start(wizard));
     QVERIFY(wizard.isRunning());
     QPushButton *promote = button(wizard, "promoteButton");
     QTRY_VERIFY_WITH_TIMEOUT(promote->isVisible(), 60000);
@@ -216,10 +247,14 @@ void TestPromotionWizard::aReleaseOfTwoServicesSwitchesOnlyOnPromote()
                      QStringLiteral("service/user-service: selector color blue -&gt; green, [0-9.]+ -&gt; 1\\.8\\.0"))),
              qPrintable(wizard.findChild<QLabel *>(QStringLiteral("switchSummary"))->text()));
     QVERIFY(promote->isEnabled()); // staging is not protected
+    wizard.findChild<QTabWidget *>(QStringLiteral("runTabs"))->setCurrentIndex(1); // every step
+    QVERIFY(shoot(&wizard, "4-switch"));
+    wizard.findChild<QTabWidget *>(QStringLiteral("runTabs"))->setCurrentIndex(0);
     promote->click();
     auto *outcome = wizard.findChild<QLabel *>(QStringLiteral("outcomeLabel"));
     QTRY_VERIFY_WITH_TIMEOUT(outcome->text().contains(QStringLiteral("Promoted.")), 60000);
     QVERIFY(!wizard.isRunning());
+    QVERIFY(shoot(&wizard, "6-done"));
     QCOMPARE(colourOf(ns, QStringLiteral("wallet-service")), QStringLiteral("green"));
     QCOMPARE(colourOf(ns, QStringLiteral("user-service")), QStringLiteral("green"));
     QCOMPARE(Lucent::Tests::specReplicas(
@@ -255,7 +290,7 @@ void TestPromotionWizard::rollBackOfAFinishedPromotion()
     wizard.findChild<QSpinBox *>(QStringLiteral("monitorSpin"))->setValue(1);
     wizard.findChild<QSpinBox *>(QStringLiteral("scaleDownSpin"))->setValue(1);
     button(wizard, "nextButton")->click();
-    button(wizard, "nextButton")->click(); // Start
+    QVERIFY(start(wizard));
     QPushButton *promote = button(wizard, "promoteButton");
     QTRY_VERIFY_WITH_TIMEOUT(promote->isVisible(), 60000);
     promote->click();
@@ -282,7 +317,7 @@ void TestPromotionWizard::abortAtTheDeployStepRollsBack()
     // Never ready: the promotion stays in its deploy-and-verify steps until aborted.
     QVERIFY(choose(wizard, {{QStringLiteral("play-service"), QStringLiteral("lucent/play-service:1.9.0-unready")}}));
     button(wizard, "nextButton")->click();
-    button(wizard, "nextButton")->click(); // Start
+    QVERIFY(start(wizard));
     auto *step = wizard.findChild<QLabel *>(QStringLiteral("stepLabel"));
     QTRY_VERIFY_WITH_TIMEOUT(step->text().contains(QStringLiteral("ready")), 30000);
     const QJsonObject deployed
@@ -320,13 +355,17 @@ void TestPromotionWizard::anErrorsImageFailsItsAnalysisAndRollsBackByItself()
                    {{QStringLiteral("portfolio-service"), QStringLiteral("lucent/portfolio-service:2.0.0-errors")}},
                    true));
     button(wizard, "nextButton")->click();
-    button(wizard, "nextButton")->click(); // Start
+    QVERIFY(start(wizard));
     auto *errors = wizard.findChild<Lucent::Ui::MetricChart *>(QStringLiteral("comparisonErrors"));
     QVERIFY(errors);
     auto *outcome = wizard.findChild<QLabel *>(QStringLiteral("outcomeLabel"));
     // While it measures: the error chart has a line per colour.
     QTRY_VERIFY_WITH_TIMEOUT(errors->seriesCount() >= 2 || outcome->isVisible(), 90000);
-    QVERIFY2(errors->seriesCount() >= 2, qPrintable(QString::number(errors->seriesCount())));
+    QVERIFY2(errors->seriesCount() >= 2,
+             qPrintable(QString::number(errors->seriesCount()) + QLatin1Char(' ')
+                        + wizard.findChild<QLabel *>(QStringLiteral("comparisonState"))->text()
+                        + wizard.findChild<QPlainTextEdit *>(QStringLiteral("progressLog"))->toPlainText()));
+    QVERIFY(shoot(&wizard, "3-verify"));
     QTRY_VERIFY_WITH_TIMEOUT(outcome->text().contains(QStringLiteral("Not promoted.")), 120000);
     QVERIFY2(outcome->text().contains(QStringLiteral("error-ratio"))
                  && outcome->text().contains(QStringLiteral("failed")),
@@ -334,6 +373,7 @@ void TestPromotionWizard::anErrorsImageFailsItsAnalysisAndRollsBackByItself()
     auto *standby = wizard.findChild<QTableWidget *>(QStringLiteral("standbyTable"));
     QVERIFY2(standby->item(0, 5)->text().contains(QStringLiteral("error-ratio failed")),
              qPrintable(standby->item(0, 5)->text()));
+    QVERIFY(shoot(&wizard, "6-rolled-back"));
     QCOMPARE(colourOf(ns, QStringLiteral("portfolio-service")), QStringLiteral("blue"));
     QCOMPARE(Lucent::Tests::specReplicas(
                  Lucent::Tests::fetched(m_sandbox, ns, "deployment", QStringLiteral("portfolio-service-green"))),
@@ -353,18 +393,20 @@ void TestPromotionWizard::anInconclusiveAnalysisAnsweredWithContinuePromotes()
         {QStringLiteral("queue-depth"), QStringLiteral("sum(lucent_queue_depth{ {{selector}} })"), false, 100, 0, 1}};
     PromotionWizard wizard(staging.get(), QStringList());
     wizard.setProjectSettings(settings, QFileInfo(m_sandbox.projectFile()).absolutePath());
+    wizard.resize(1280, 800);
     wizard.show();
     QVERIFY(choose(wizard, {{QStringLiteral("api-gateway"), QStringLiteral("lucent/api-gateway:1.6.0")}}, true));
     // No monitor window: its analysis of the same metric would be inconclusive again, and roll back.
     wizard.findChild<QSpinBox *>(QStringLiteral("monitorSpin"))->setValue(0);
     button(wizard, "nextButton")->click();
-    button(wizard, "nextButton")->click(); // Start
+    QVERIFY(start(wizard));
     QPushButton *goOn = button(wizard, "continueButton");
     QTRY_VERIFY_WITH_TIMEOUT(goOn->isVisible(), 120000);
     QVERIFY2(
         wizard.findChild<QLabel *>(QStringLiteral("decisionLabel"))->text().contains(QStringLiteral("inconclusive")),
         qPrintable(wizard.findChild<QLabel *>(QStringLiteral("decisionLabel"))->text()));
     QCOMPARE(colourOf(ns, QStringLiteral("api-gateway")), QStringLiteral("blue"));
+    QVERIFY(shoot(&wizard, "3-inconclusive"));
     goOn->click();
     QPushButton *promote = button(wizard, "promoteButton");
     QTRY_VERIFY_WITH_TIMEOUT(promote->isVisible(), 30000);
@@ -386,17 +428,52 @@ void TestPromotionWizard::abortAfterTheSwitchBringsTheOldColourBack()
     const auto staging = session(QStringLiteral("staging"));
     QVERIFY(staging);
     PromotionWizard wizard(staging.get(), QStringList());
+    wizard.resize(1280, 800);
     wizard.show();
     QVERIFY(choose(wizard, {{QStringLiteral("task-service"), QStringLiteral("lucent/task-service:1.3.0")}}));
     wizard.findChild<QSpinBox *>(QStringLiteral("monitorSpin"))->setValue(300);
     button(wizard, "nextButton")->click();
-    button(wizard, "nextButton")->click(); // Start
+    QVERIFY(start(wizard));
     QPushButton *promote = button(wizard, "promoteButton");
     QTRY_VERIFY_WITH_TIMEOUT(promote->isVisible(), 60000);
     promote->click();
     auto *step = wizard.findChild<QLabel *>(QStringLiteral("stepLabel"));
     QTRY_VERIFY_WITH_TIMEOUT(step->text().contains(QStringLiteral("s left in the monitor window")), 30000);
     QCOMPARE(colourOf(ns, QStringLiteral("task-service")), QStringLiteral("green"));
+    QVERIFY(shoot(&wizard, "5-monitor"));
+    {
+        // The console's main window meanwhile: the service's row and the environment's card
+        // name the promotion's step.
+        Lucent::Ui::MainWindow window({m_sandbox.kubeconfig()}, true, m_sandbox.projectFile());
+        window.setStartEnvironment(QStringLiteral("staging"));
+        window.resize(1280, 800);
+        window.show();
+        auto *overview = window.findChild<QAbstractItemView *>(QStringLiteral("environmentOverview"));
+        const auto cardSays = [overview](const QString &text) {
+            for (int row = 0; row < overview->model()->rowCount(); ++row) {
+                if (overview->model()->index(row, 0).data().toString().contains(text))
+                    return true;
+            }
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(cardSays(QStringLiteral("promotion: monitor")), 20000);
+        QVERIFY(shoot(&window, "dashboard-promotion"));
+    }
+    {
+        // A second promotion meanwhile: the plan page's preflight names the lock's holder and
+        // Start stays off.
+        PromotionWizard second(staging.get(), QStringList());
+        second.show();
+        QVERIFY(choose(second, {{QStringLiteral("frontend"), QStringLiteral("lucent/frontend:3.3.0")}}));
+        button(second, "nextButton")->click();
+        auto *preflight = second.findChild<QTableWidget *>(QStringLiteral("preflightTable"));
+        QTRY_VERIFY_WITH_TIMEOUT(preflight->item(0, 1)->text() != QLatin1String("checking…"), 20000);
+        QCOMPARE(preflight->item(1, 1)->text(), QStringLiteral("failed"));
+        QVERIFY2(preflight->item(1, 2)->text().contains(QStringLiteral("step monitor"))
+                     && preflight->item(1, 2)->text().contains(QStringLiteral("wait for it to end")),
+                 qPrintable(preflight->item(1, 2)->text()));
+        QVERIFY(!button(second, "nextButton")->isEnabled());
+    }
     QPushButton *abort = button(wizard, "abortButton");
     QVERIFY2(abort->text().contains(QStringLiteral("Roll back")), qPrintable(abort->text()));
     abort->click();
@@ -420,9 +497,11 @@ void TestPromotionWizard::aProtectedEnvironmentNeedsItsNameTyped()
     QVERIFY(choose(wizard, {{QStringLiteral("task-service"), QStringLiteral("lucent/task-service:1.2.0")}}));
     button(wizard, "nextButton")->click();
     QVERIFY(!button(wizard, "nextButton")->isDefault()); // Enter does not start a production promotion
-    button(wizard, "nextButton")->click();
+    QVERIFY(start(wizard));
     QPushButton *promote = button(wizard, "promoteButton");
-    QTRY_VERIFY_WITH_TIMEOUT(promote->isVisible(), 60000);
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        promote->isVisible(),
+        qPrintable(wizard.findChild<QPlainTextEdit *>(QStringLiteral("progressLog"))->toPlainText()), 60000);
     QVERIFY(!promote->isEnabled());
     auto *name = wizard.findChild<QLineEdit *>(QStringLiteral("confirmName"));
     QVERIFY(name->isVisible());
@@ -482,7 +561,9 @@ void TestPromotionWizard::anInterruptedPromotionIsOfferedAndResumed()
     QCOMPARE(journal.services.value(0).service, QStringLiteral("notification-service"));
 
     PromotionWizard wizard(staging.get(), journal);
+    wizard.resize(1280, 800);
     wizard.show();
+    QVERIFY(shoot(&wizard, "resume"));
     wizard.findChild<QCheckBox *>(QStringLiteral("analysisCheck"))->setChecked(false); // as it was started
     wizard.findChild<QSpinBox *>(QStringLiteral("monitorSpin"))->setValue(1);
     wizard.findChild<QSpinBox *>(QStringLiteral("scaleDownSpin"))->setValue(1);
@@ -509,6 +590,7 @@ void TestPromotionWizard::historyListsThePromotionsNewestFirst()
     QSignalSpy loaded(&history, &Lucent::Ui::PromotionHistory::loaded);
     history.show();
     QVERIFY(loaded.wait(10000));
+    history.resize(1280, 800);
     auto *table = history.findChild<QTableWidget *>(QStringLiteral("historyTable"));
     QVERIFY2(history.promotionCount() >= 4, qPrintable(QString::number(history.promotionCount())));
     QCOMPARE(table->item(0, 1)->text(), current.promotionId); // the resumed one, last
@@ -522,6 +604,7 @@ void TestPromotionWizard::historyListsThePromotionsNewestFirst()
     QVERIFY(history.findChild<QPlainTextEdit *>(QStringLiteral("historyDetail"))
                 ->toPlainText()
                 .contains(current.promotionId));
+    QVERIFY(shoot(&history, "history"));
 }
 
 // lucent-console --env production --promote frontend: the main window opens on production and,
@@ -594,6 +677,10 @@ int main(int argc, char **argv)
         return promoteUntilKilled(argc, argv);
     QApplication app(argc, argv);
     app.setAttribute(Qt::AA_Use96Dpi, true);
+    if (qEnvironmentVariable("LUCENT_THEME") == QLatin1String("dark"))
+        Lucent::Ui::applyTheme(Lucent::Core::CommandLine::Theme::Dark);
+    else if (qEnvironmentVariableIsSet("LUCENT_SCREENSHOT_DIR"))
+        Lucent::Ui::applyTheme(Lucent::Core::CommandLine::Theme::Light);
     TestPromotionWizard test;
     QTEST_SET_MAIN_SOURCE_PATH
     return QTest::qExec(&test, argc, argv);

@@ -83,6 +83,7 @@ private Q_SLOTS:
     void anUnansweringPrometheusRefuses();
     void analysisWithoutPrometheusRefuses();
     void firingAlertsQueryEscapesServiceNames();
+    void everyCheckIsReportedWhenAllAreAsked();
 
 private:
     struct Result {
@@ -90,6 +91,7 @@ private:
         QString sentence;
         QStringList progress;
         QStringList acknowledged;
+        QStringList checks; ///< "Access passed", "Alerts failed", ...
     };
     /// Runs the preflight against @p kube (and @p prometheus when given) with @p checks.
     static Result run(ScriptedServer &kube, ScriptedServer *prometheus, const PromotionPreflight::Checks &checks);
@@ -111,6 +113,12 @@ TestPromotionPreflight::Result TestPromotionPreflight::run(ScriptedServer &kube,
             [&result](const QString &line) { result.progress.append(line); });
     connect(&preflight, &PromotionPreflight::acknowledged, &preflight,
             [&result](const QString &alerts) { result.acknowledged.append(alerts); });
+    connect(&preflight, &PromotionPreflight::checked, &preflight,
+            [&result](PromotionPreflight::Check check, bool passed, const QString &) {
+                result.checks.append(QStringLiteral("%1 %2").arg(
+                    QLatin1String(QMetaEnum::fromType<PromotionPreflight::Check>().valueToKey(int(check))),
+                    passed ? QStringLiteral("passed") : QStringLiteral("failed")));
+            });
     QSignalSpy finished(&preflight, &PromotionPreflight::finished);
     preflight.run();
     if (!finished.wait(10000)) {
@@ -238,4 +246,29 @@ void TestPromotionPreflight::firingAlertsQueryEscapesServiceNames()
 }
 
 QTEST_GUILESS_MAIN(TestPromotionPreflight)
+// The wizard's plan page asks for every check: a denied verb and an active rollout under way
+// are both reported, each firing alert too, and the verdict is the first failure's.
+void TestPromotionPreflight::everyCheckIsReportedWhenAllAreAsked()
+{
+    ScriptedServer kube;
+    allowEverything(kube, false);
+    kube.scriptByPath[ReviewPath][0] = {201, review(false), {}, 0};
+    ScriptedServer prometheus;
+    prometheus.script = {{200, alerts({"HighErrorRate"}), {}, 0}};
+    PromotionPreflight::Checks checks{QStringLiteral("ci"), true, true, false};
+    checks.all = true;
+    const Result result = run(kube, &prometheus, checks);
+    QCOMPARE(result.verdict, PromotionPreflight::Verdict::Forbidden);
+    QCOMPARE(result.checks,
+             (QStringList{QStringLiteral("Access failed"), QStringLiteral("ActiveRollouts failed"),
+                          QStringLiteral("Prometheus passed"), QStringLiteral("Alerts failed")}));
+    QVERIFY2(result.sentence.contains(QStringLiteral("ci may not")), qPrintable(result.sentence));
+    // Without it, the first failure ends the preflight: nothing more is asked.
+    ScriptedServer stops;
+    allowEverything(stops, false);
+    stops.scriptByPath[ReviewPath][0] = {201, review(false), {}, 0};
+    QCOMPARE(run(stops, nullptr, {QStringLiteral("ci"), true, true, false}).checks,
+             QStringList{QStringLiteral("Access failed")});
+}
+
 #include "tst_promotionpreflight.moc"

@@ -18,6 +18,7 @@ namespace {
 /// Long enough to show the standby starting next to the active colour's steady lines.
 constexpr qint64 WindowSeconds = 10 * 60;
 constexpr int RefreshMs = 5000;
+constexpr qint64 LeadSeconds = 120;
 
 } // namespace
 
@@ -71,6 +72,7 @@ void ColourComparison::setSource(Core::Prometheus::PrometheusClient *prometheus,
 {
     m_prometheus = prometheus;
     m_namespace = namespaceName;
+    m_since = QDateTime::currentDateTimeUtc();
     const QSignalBlocker blocker(m_service);
     m_service->clear();
     m_service->addItems(services);
@@ -113,9 +115,12 @@ void ColourComparison::refresh()
 
 void ColourComparison::query(MetricChart *chart, RangeQuery *query, const QString &promql)
 {
+    // From a little before the promotion started (both colours' lines before the new one takes
+    // traffic), at most the last ten minutes.
     const QDateTime end = QDateTime::currentDateTimeUtc();
-    const QDateTime start = end.addSecs(-WindowSeconds);
-    const qint64 step = Core::Prometheus::PrometheusResponse::stepFor(WindowSeconds, std::max(200, chart->width()));
+    const QDateTime start = std::max(end.addSecs(-WindowSeconds), m_since.addSecs(-LeadSeconds));
+    const qint64 step = Core::Prometheus::PrometheusResponse::stepFor(std::max<qint64>(60, start.secsTo(end)),
+                                                                      std::max(200, chart->width()));
     query->run(m_prometheus, promql, start, end, step, [this, chart, start, end](const RangeQuery::Answer &answer) {
         if (!answer.result)
             m_state->setText(answer.error.sentence());

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QDateTime>
 #include <QPointer>
 #include <QTimer>
 #include <QWidget>
@@ -47,6 +48,8 @@ private:
 
     QPointer<Core::Prometheus::PrometheusClient> m_prometheus;
     QString m_namespace;
+    QDateTime m_since; ///< when the promotion started: the charts' window begins a little before
+
     QComboBox *m_service = nullptr;
     QLabel *m_state = nullptr;
     MetricChart *m_errors = nullptr;

@@ -147,6 +147,8 @@ void PromotionRunView::attach(PromotionEngine *engine, Core::Kube::KubeClient *c
         m_log->appendPlainText(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss ")) + line);
     });
     connect(engine, &PromotionEngine::analysisMeasured, m_progress, &StandbyProgress::setAnalysis);
+    // The charts show what the measurements just saw.
+    connect(engine, &PromotionEngine::analysisMeasured, m_comparison, &ColourComparison::refresh);
     connect(engine, &PromotionEngine::switchAwaitingConfirmation, this, [this](const QString &summary) {
         m_switchSummary->setText(tr("<b>Everything is verified.</b> Promote switches:<br>%1")
                                      .arg(summary.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>"))));

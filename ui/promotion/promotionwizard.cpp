@@ -12,6 +12,7 @@
 #include "core/validation/validator.h"
 #include "ui/common/diffhighlighter.h"
 #include "ui/common/palette.h"
+#include "ui/promotion/preflightchecks.h"
 #include "ui/promotion/promotionrunview.h"
 
 #include <QCheckBox>
@@ -209,6 +210,7 @@ QWidget *PromotionWizard::buildReleasePage()
     m_scaleDownDelay->setValue(30);
     m_scaleDownDelay->setSuffix(tr(" s"));
     auto *options = new QFormLayout;
+    options->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint);
     options->addRow(m_analysis);
     options->addRow(m_preview);
     options->addRow(tr("Monitor window after the switch:"), m_monitor);
@@ -237,12 +239,15 @@ QWidget *PromotionWizard::buildPlanPage()
     m_planText->setLineWrapMode(QPlainTextEdit::NoWrap);
     new DiffHighlighter(m_planText->document(), isDark(palette()));
     m_planProblems = wrapping({}, QStringLiteral("planProblems"));
+    m_preflight = new PreflightChecks;
+    connect(m_preflight, &PreflightChecks::changed, this, &PromotionWizard::updateStart);
     auto *layout = new QVBoxLayout(page);
-    layout->addWidget(wrapping(tr("<b>2. Plan.</b> Each standby Deployment, as a diff against the active one. The "
-                                  "active colour is never touched; nothing changes until you start."),
+    layout->addWidget(wrapping(tr("<b>2. Plan and preflight.</b> Each standby Deployment, as a diff against the "
+                                  "active one. The active colour is never touched; nothing changes until you start."),
                                QStringLiteral("planIntro")));
     layout->addWidget(m_planText, 1);
     layout->addWidget(m_planProblems);
+    layout->addWidget(m_preflight);
     return page;
 }
 
@@ -438,7 +443,8 @@ void PromotionWizard::plan()
                                      QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz"))),
          m_environment.name, m_environment.namespaceName, images},
         m_session->services()->objects(), deployments);
-    QStringList text{describePlan(m_plan).trimmed()};
+    // The summary's "- service: ..." lines would read as removed lines in the diff colours.
+    QStringList text{describePlan(m_plan).trimmed().replace(QStringLiteral("\n- "), QStringLiteral("\n• "))};
     for (const PlannedService &planned : std::as_const(m_plan.services)) {
         for (const QJsonObject &deployment : deployments) {
             if (deployment[QLatin1String("metadata")][QLatin1String("name")].toString() == planned.activeDeployment)
@@ -453,8 +459,16 @@ void PromotionWizard::plan()
         blocking = blocking || finding.severity == Core::Validation::Severity::Error;
     }
     m_planProblems->setText(problems.isEmpty() ? tr("The plan validates.") : problems.join(QLatin1Char('\n')));
+    m_planBlocked = blocking;
     showPage(PlanPage);
-    m_next->setEnabled(!blocking);
+    m_preflight->run(m_session, m_plan, m_analysis->isChecked());
+    updateStart();
+}
+
+void PromotionWizard::updateStart()
+{
+    if (m_pages->currentIndex() == PlanPage)
+        m_next->setEnabled(!m_planBlocked && !m_preflight->blocks());
 }
 
 void PromotionWizard::start()
@@ -517,6 +531,7 @@ PromotionOptions PromotionWizard::engineOptions() const
     options.scaleDownDelaySeconds = m_scaleDownDelay->value();
     options.analysis = m_analysis->isChecked();
     options.preview = m_preview->isChecked();
+    options.alertsAcknowledged = m_preflight->alertsAcknowledged();
     options.askOnInconclusive = true;
     options.confirmBeforeSwitch = true;
     options.journalDirectory = promotionJournalDirectory();

@@ -40,6 +40,7 @@ class AuditTrail;
 
 namespace Lucent::Ui {
 
+class PreflightChecks;
 class PromotionRunView;
 
 /// The guided blue-green promotion of a release: choose the services and their new images,
@@ -101,6 +102,8 @@ private:
     void takeVersionsOf(const Core::Release::EnvironmentImages &others);
     void showPage(Page page);
     void plan();
+    /// Start is enabled when the plan validates and no preflight check stops it.
+    void updateStart();
     void start();
     /// The engine's options: the project's, then what the first page says.
     Core::Release::PromotionOptions engineOptions() const;
@@ -130,6 +133,8 @@ private:
     QPlainTextEdit *m_planText = nullptr;
     QLabel *m_planProblems = nullptr;
     PromotionRunView *m_run = nullptr;
+    PreflightChecks *m_preflight = nullptr;
+    bool m_planBlocked = false;
     QList<Core::Release::EnvironmentImages> m_otherEnvironments;
     QHash<QString, QList<Core::Release::ImageSuggestion>> m_manifestImages;
     Core::Jobs::LatestJob<QHash<QString, QList<Core::Release::ImageSuggestion>>> m_manifestScan{this};
