@@ -18,6 +18,7 @@
 #include "ui/promotion/promotionhistory.h"
 #include "ui/promotion/promotionwizard.h"
 #include "ui/rollout/rolloutdashboard.h"
+#include "ui/rollout/servicestablemodel.h"
 #include "ui/shell/mainwindow.h"
 #include "ui/shell/theme.h"
 
@@ -34,6 +35,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QToolButton>
@@ -365,7 +367,6 @@ void TestPromotionWizard::anErrorsImageFailsItsAnalysisAndRollsBackByItself()
              qPrintable(QString::number(errors->seriesCount()) + QLatin1Char(' ')
                         + wizard.findChild<QLabel *>(QStringLiteral("comparisonState"))->text()
                         + wizard.findChild<QPlainTextEdit *>(QStringLiteral("progressLog"))->toPlainText()));
-    QVERIFY(shoot(&wizard, "3-verify"));
     QTRY_VERIFY_WITH_TIMEOUT(outcome->text().contains(QStringLiteral("Not promoted.")), 120000);
     QVERIFY2(outcome->text().contains(QStringLiteral("error-ratio"))
                  && outcome->text().contains(QStringLiteral("failed")),
@@ -406,7 +407,10 @@ void TestPromotionWizard::anInconclusiveAnalysisAnsweredWithContinuePromotes()
         wizard.findChild<QLabel *>(QStringLiteral("decisionLabel"))->text().contains(QStringLiteral("inconclusive")),
         qPrintable(wizard.findChild<QLabel *>(QStringLiteral("decisionLabel"))->text()));
     QCOMPARE(colourOf(ns, QStringLiteral("api-gateway")), QStringLiteral("blue"));
-    QVERIFY(shoot(&wizard, "3-inconclusive"));
+    // Waiting for the answer, the charts go on: both colours once the new one has its rates.
+    auto *rate = wizard.findChild<Lucent::Ui::MetricChart *>(QStringLiteral("comparisonRate"));
+    QTRY_VERIFY_WITH_TIMEOUT(rate->seriesCount() >= 2, 30000);
+    QVERIFY(shoot(&wizard, "3-verify"));
     goOn->click();
     QPushButton *promote = button(wizard, "promoteButton");
     QTRY_VERIFY_WITH_TIMEOUT(promote->isVisible(), 30000);
@@ -457,6 +461,18 @@ void TestPromotionWizard::abortAfterTheSwitchBringsTheOldColourBack()
             return false;
         };
         QTRY_VERIFY_WITH_TIMEOUT(cardSays(QStringLiteral("promotion: monitor")), 20000);
+        auto *dashboard = window.findChild<Lucent::Ui::RolloutDashboard *>();
+        const auto rowSays = [dashboard] {
+            const int row = dashboard->model()->rowOf(QStringLiteral("task-service"));
+            return row >= 0
+                && dashboard->model()
+                       ->index(row, Lucent::Ui::ServicesTableModel::PromotionColumn)
+                       .data()
+                       .toString()
+                       .contains(QStringLiteral("monitor"));
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(rowSays(), 20000);
+        dashboard->findChild<QTableView *>()->selectRow(dashboard->model()->rowOf(QStringLiteral("task-service")));
         QVERIFY(shoot(&window, "dashboard-promotion"));
     }
     {

@@ -139,6 +139,8 @@ bool PreflightChecks::alertsAcknowledged() const
 void PreflightChecks::setRow(Row row, const QString &verdict, const QString &sentence)
 {
     m_table->item(row, 1)->setText(verdict);
+    // A failure in the palette's own red-free text would be missed at a glance.
+    m_table->item(row, 1)->setForeground(verdict == tr("failed") ? QBrush(QColor(0xd0, 0x30, 0x30)) : QBrush());
     m_table->item(row, 2)->setText(sentence);
     m_table->item(row, 2)->setToolTip(sentence);
 }

@@ -141,7 +141,9 @@ void PromotionRunView::attach(PromotionEngine *engine, Core::Kube::KubeClient *c
         services.append(planned.service);
     const auto [errorRatio, latency, rate] = thresholds(options);
     m_comparison->setThresholds(errorRatio, latency, rate);
-    m_comparison->setSource(options.analysis ? prometheus : nullptr, engine->plan().request.namespaceName, services);
+    // The charts whenever there is a Prometheus: with the analysis off they are all there is.
+    m_comparison->setSource(prometheus, engine->plan().request.namespaceName, services);
+    m_progress->setAnalysisOff(!options.analysis || !prometheus);
     connect(engine, &PromotionEngine::stepChanged, this, &PromotionRunView::onStep);
     connect(engine, &PromotionEngine::progress, this, [this](const QString &line) {
         m_log->appendPlainText(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss ")) + line);
@@ -170,7 +172,8 @@ void PromotionRunView::attach(PromotionEngine *engine, Core::Kube::KubeClient *c
 
 void PromotionRunView::onStep(PromotionStep step)
 {
-    if (!m_stepName.isEmpty())
+    // The previous step's time; "done" is the end, not a step that takes any.
+    if (!m_stepName.isEmpty() && m_stepName != promotionStepName(PromotionStep::Done))
         m_timings.append({m_stepName, m_stepClock.elapsed()});
     m_stepName = promotionStepName(step);
     m_stepClock.start();

@@ -106,6 +106,12 @@ void StandbyProgress::setAnalysis(const QList<Core::Release::MetricRun> &runs, b
     fill();
 }
 
+void StandbyProgress::setAnalysisOff(bool off)
+{
+    m_analysisOff = off;
+    fill();
+}
+
 void StandbyProgress::fill()
 {
     for (int row = 0; row < m_plan.services.size(); ++row) {
@@ -123,7 +129,7 @@ void StandbyProgress::fill()
                                        .arg(deployment[QLatin1String("spec")][QLatin1String("replicas")].toInt()),
             podsText(planned),
             latestEvent(planned),
-            m_analysis.value(planned.service, tr("not measured yet")),
+            m_analysisOff ? tr("off") : m_analysis.value(planned.service, tr("not measured yet")),
         };
         for (int column = 0; column < ColumnCount; ++column) {
             QTableWidgetItem *item = m_table->item(row, column);

@@ -37,6 +37,8 @@ public:
     void watch(Core::Kube::KubeClient *client, const Core::Release::PromotionPlan &plan);
     /// The analysis' measurements so far: each service's row gets its metrics' verdicts.
     void setAnalysis(const QList<Core::Release::MetricRun> &runs, bool monitor);
+    /// The promotion runs without analysis: its column says so.
+    void setAnalysisOff(bool off);
     QTableWidget *table() const { return m_table; }
 
 Q_SIGNALS:
@@ -53,6 +55,7 @@ private:
     std::unique_ptr<Core::Kube::ResourceCache> m_pods;
     std::unique_ptr<Core::Kube::ResourceCache> m_events;
     QHash<QString, QString> m_analysis; ///< service -> its metrics' verdicts
+    bool m_analysisOff = false;
     QTableWidget *m_table = nullptr;
     QPushButton *m_logs = nullptr;
     QTimer m_refill; ///< coalesces a burst of watch events into one refill
