@@ -101,11 +101,14 @@ QStringList PromotionEngine::activeNames() const
 
 void PromotionEngine::start()
 {
+    m_started = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
     begin(PromotionMode::Fresh);
 }
 
 void PromotionEngine::resume(const PromotionJournal &journal, const QList<bool> &switched)
 {
+    m_started
+        = journal.started.isEmpty() ? QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs) : journal.started;
     m_resumeStep = promotionStepFromName(journal.step).value_or(PromotionStep::Deploying);
     if (!journal.paused.isEmpty()) { // a human decided to go on after an inconclusive analysis
         m_resumeStep = PromotionStep::Switching;
@@ -121,6 +124,7 @@ void PromotionEngine::abortInterrupted(const QList<bool> &switched, const QStrin
     for (int i = 0; i < m_plan.services.size(); ++i)
         m_onNewColour[i] = switched.value(i);
     m_failure = reason;
+    m_started = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs); // the rollback's own start
     begin(PromotionMode::Abort);
 }
 
@@ -243,6 +247,8 @@ PromotionJournal PromotionEngine::journalNow() const
     journal.step = promotionStepName(m_step);
     journal.switched = switchedCount();
     journal.updated = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+    journal.started = m_started;
+    journal.by = m_options.identity;
     for (const PlannedService &planned : m_plan.services)
         journal.services.append({planned.service, planned.activeColour, planned.standbyColour, planned.activeDeployment,
                                  planned.standbyDeployment, planned.container, planned.toImage, planned.replicas});

@@ -203,6 +203,7 @@ private:
     QTimer m_poll;
     QElapsedTimer m_stepClock;
     QString m_failure; ///< why a rollback started
+    QString m_started; ///< when the promotion began (a resumed one: when it first began)
     QString m_paused; ///< why it paused for a human
     QStringList m_smokeOutput; ///< the smoke tests' sentences and output, for the journal
     bool m_monitorSmokeRunning = false;

@@ -28,6 +28,8 @@ const QLatin1String OutcomeKey("lucent.com/promotion-outcome");
 const QLatin1String MessageKey("lucent.com/promotion-message");
 const QLatin1String UpdatedKey("lucent.com/promotion-updated");
 const QLatin1String PausedKey("lucent.com/promotion-paused");
+const QLatin1String StartedKey("lucent.com/promotion-started");
+const QLatin1String ByKey("lucent.com/promotion-by");
 const QLatin1String SmokeKey("lucent.com/promotion-smoke");
 const QLatin1String PlanKey("lucent.com/promotion-plan");
 
@@ -122,6 +124,17 @@ QString PromotionJournal::describe() const
         .arg(services.size());
 }
 
+QString PromotionJournal::duration() const
+{
+    const QDateTime from = QDateTime::fromString(started, Qt::ISODateWithMs);
+    const QDateTime to = QDateTime::fromString(updated, Qt::ISODateWithMs);
+    if (!from.isValid() || !to.isValid() || to < from)
+        return {};
+    const qint64 seconds = from.secsTo(to);
+    return seconds < 60 ? QStringLiteral("%1 s").arg(seconds)
+                        : QStringLiteral("%1 min %2 s").arg(seconds / 60).arg(seconds % 60);
+}
+
 QJsonObject PromotionJournal::annotations() const
 {
     QJsonObject a{{IdKey, promotionId},
@@ -129,6 +142,8 @@ QJsonObject PromotionJournal::annotations() const
                   {StepKey, step},
                   {SwitchedKey, QString::number(switched)},
                   {UpdatedKey, updated},
+                  {StartedKey, started},
+                  {ByKey, by},
                   {PlanKey, QString::fromUtf8(QJsonDocument(servicesJson(services)).toJson(QJsonDocument::Compact))}};
     if (!outcome.isEmpty()) {
         a.insert(OutcomeKey, outcome);
@@ -150,6 +165,8 @@ QJsonObject PromotionJournal::toJson() const
             {QStringLiteral("outcome"), outcome},
             {QStringLiteral("message"), message},
             {QStringLiteral("updated"), updated},
+            {QStringLiteral("started"), started},
+            {QStringLiteral("by"), by},
             {QStringLiteral("services"), servicesJson(services)}};
 }
 
@@ -163,6 +180,8 @@ PromotionJournal PromotionJournal::fromAnnotations(const QJsonObject &a)
     journal.outcome = a.value(OutcomeKey).toString();
     journal.message = a.value(MessageKey).toString();
     journal.updated = a.value(UpdatedKey).toString();
+    journal.started = a.value(StartedKey).toString();
+    journal.by = a.value(ByKey).toString();
     journal.paused = a.value(PausedKey).toString();
     journal.smoke = a.value(SmokeKey).toString();
     journal.services = servicesFrom(QJsonDocument::fromJson(a.value(PlanKey).toString().toUtf8()).array());
@@ -185,6 +204,8 @@ PromotionJournal PromotionJournal::fromJson(const QJsonObject &json)
     journal.outcome = json.value(QLatin1String("outcome")).toString();
     journal.message = json.value(QLatin1String("message")).toString();
     journal.updated = json.value(QLatin1String("updated")).toString();
+    journal.started = json.value(QLatin1String("started")).toString();
+    journal.by = json.value(QLatin1String("by")).toString();
     journal.paused = json.value(QLatin1String("paused")).toString();
     journal.smoke = json.value(QLatin1String("smoke")).toString();
     journal.services = servicesFrom(json.value(QLatin1String("services")).toArray());

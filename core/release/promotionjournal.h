@@ -61,6 +61,8 @@ struct PromotionJournal {
     QString paused;
     QString smoke; ///< the smoke tests' verdicts and the end of their output (redacted)
     QString updated; ///< when this was written (UTC, ISO 8601)
+    QString started; ///< when the promotion began (UTC, ISO 8601); kept when it is resumed
+    QString by; ///< who runs it: user@host, the lock holder's identity (a resume names its own)
     QList<JournalService> services;
 
     bool isEmpty() const { return promotionId.isEmpty(); }
@@ -68,6 +70,8 @@ struct PromotionJournal {
     /// inconsistent end is not finished: `promotion abort` must still restore it.
     bool isFinished() const;
     QString describe() const;
+    /// From start to the last write, "2 min 13 s"; empty when the start is not journalled.
+    QString duration() const;
 
     QJsonObject annotations() const;
     QJsonObject toJson() const;

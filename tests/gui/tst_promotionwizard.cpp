@@ -611,6 +611,8 @@ void TestPromotionWizard::historyListsThePromotionsNewestFirst()
     QVERIFY2(history.promotionCount() >= 4, qPrintable(QString::number(history.promotionCount())));
     QCOMPARE(table->item(0, 1)->text(), current.promotionId); // the resumed one, last
     QCOMPARE(table->item(0, 2)->text(), QStringLiteral("promoted"));
+    QVERIFY2(table->item(0, 3)->text().contains(QLatin1Char('@')), qPrintable(table->item(0, 3)->text())); // by
+    QVERIFY2(table->item(0, 4)->text().endsWith(QStringLiteral(" s")), qPrintable(table->item(0, 4)->text())); // took
     for (int row = 1; row < table->rowCount(); ++row)
         QVERIFY(table->item(row - 1, 0)->text() >= table->item(row, 0)->text());
     QStringList outcomes;

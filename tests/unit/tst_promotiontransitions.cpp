@@ -2,6 +2,7 @@
 // lock, for every journalled step of a fresh, resumed and aborted promotion, and what abort()
 // does at every step.
 
+#include "core/release/promotionjournal.h"
 #include "core/release/promotiontransitions.h"
 
 #include <QtTest>
@@ -28,6 +29,7 @@ class TestPromotionTransitions : public QObject
 
 private Q_SLOTS:
     void stepNamesRoundTrip();
+    void theJournalKeepsWhoStartedItAndWhen();
     void afterTheLock_data();
     void afterTheLock();
     void anAbortedRunNeverGoesForward();
@@ -148,4 +150,23 @@ void TestPromotionTransitions::abortAtEveryStep()
 }
 
 QTEST_GUILESS_MAIN(TestPromotionTransitions)
+// Who ran a promotion and how long it took survive both of the journal's forms (the Lease's
+// annotations and the local file), for the history.
+void TestPromotionTransitions::theJournalKeepsWhoStartedItAndWhen()
+{
+    Lucent::Core::Release::PromotionJournal journal;
+    journal.promotionId = QStringLiteral("p-1");
+    journal.started = QStringLiteral("2026-11-30T10:00:00.000Z");
+    journal.updated = QStringLiteral("2026-11-30T10:02:13.500Z");
+    journal.by = QStringLiteral("alice@ws-12");
+    for (const auto &copy : {Lucent::Core::Release::PromotionJournal::fromAnnotations(journal.annotations()),
+                             Lucent::Core::Release::PromotionJournal::fromJson(journal.toJson())}) {
+        QCOMPARE(copy.by, QStringLiteral("alice@ws-12"));
+        QCOMPARE(copy.started, journal.started);
+        QCOMPARE(copy.duration(), QStringLiteral("2 min 13 s"));
+    }
+    journal.started.clear(); // written before the start was journalled
+    QCOMPARE(journal.duration(), QString());
+}
+
 #include "tst_promotiontransitions.moc"

@@ -20,9 +20,10 @@ PromotionHistory::PromotionHistory(const QString &environment, const PromotionJo
     setObjectName(QStringLiteral("promotionHistory"));
     setWindowTitle(tr("Promotions in %1").arg(environment));
     setMinimumSize(720, 480);
-    m_table = new QTableWidget(0, 4);
+    m_table = new QTableWidget(0, 6);
     m_table->setObjectName(QStringLiteral("historyTable"));
-    m_table->setHorizontalHeaderLabels({tr("When (UTC)"), tr("Promotion"), tr("Outcome"), tr("Services")});
+    m_table->setHorizontalHeaderLabels(
+        {tr("When (UTC)"), tr("Promotion"), tr("Outcome"), tr("By"), tr("Took"), tr("Services")});
     m_table->horizontalHeader()->setSectionResizeMode(3, QHeaderView::Stretch);
     m_table->verticalHeader()->hide();
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -75,7 +76,8 @@ void PromotionHistory::display(const QList<PromotionJournal> &journals)
         const QString outcome = !journal.paused.isEmpty() ? tr("paused")
             : journal.outcome.isEmpty()                   ? tr("unfinished (at %1)").arg(journal.step)
                                                           : journal.outcome;
-        const QStringList cells{journal.updated, journal.promotionId, outcome, services.join(QStringLiteral(", "))};
+        const QStringList cells{journal.updated, journal.promotionId, outcome,
+                                journal.by,      journal.duration(),  services.join(QStringLiteral(", "))};
         for (int column = 0; column < cells.size(); ++column)
             m_table->setItem(row, column, new QTableWidgetItem(cells[column]));
     }
