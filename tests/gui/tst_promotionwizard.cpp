@@ -444,6 +444,10 @@ void TestPromotionWizard::abortAfterTheSwitchBringsTheOldColourBack()
     auto *step = wizard.findChild<QLabel *>(QStringLiteral("stepLabel"));
     QTRY_VERIFY_WITH_TIMEOUT(step->text().contains(QStringLiteral("s left in the monitor window")), 30000);
     QCOMPARE(colourOf(ns, QStringLiteral("task-service")), QStringLiteral("green"));
+    // The countdown runs and the charts go on: the new colour's line once it has taken traffic.
+    auto *rate = wizard.findChild<Lucent::Ui::MetricChart *>(QStringLiteral("comparisonRate"));
+    QTRY_VERIFY_WITH_TIMEOUT(rate->seriesCount() >= 2, 30000);
+    QVERIFY2(!step->text().contains(QStringLiteral("300 s left")), qPrintable(step->text()));
     QVERIFY(shoot(&wizard, "5-monitor"));
     {
         // The console's main window meanwhile: the service's row and the environment's card

@@ -80,7 +80,7 @@ QWidget *PromotionRunView::buildSwitchGate()
     m_switchGate = new QWidget;
     m_switchGate->setObjectName(QStringLiteral("switchGate"));
     m_switchSummary = wrappingLabel(QStringLiteral("switchSummary"));
-    m_confirmName = new QLineEdit;
+    m_confirmName = new QLineEdit(m_switchGate);
     m_confirmName->setObjectName(QStringLiteral("confirmName"));
     m_confirmName->setPlaceholderText(tr("Type %1 to promote").arg(m_environment.name));
     m_confirmName->setVisible(m_environment.isProtected);
@@ -90,7 +90,10 @@ QWidget *PromotionRunView::buildSwitchGate()
     gate->setContentsMargins(0, 0, 0, 0);
     gate->addWidget(m_switchSummary);
     auto *confirmRow = new QHBoxLayout;
-    confirmRow->addWidget(m_confirmName, 1);
+    if (m_environment.isProtected)
+        confirmRow->addWidget(m_confirmName, 1);
+    else
+        confirmRow->addStretch(); // the button at its size, on the right, where Next was
     confirmRow->addWidget(m_promote);
     gate->addLayout(confirmRow);
     m_switchGate->hide();

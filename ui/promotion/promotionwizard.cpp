@@ -104,14 +104,16 @@ PromotionWizard::PromotionWizard(Core::Environment::EnvironmentSession *session,
     for (const JournalService &service : journal.services)
         services.append(tr("%1: %2 -> %3, %4").arg(service.service, service.from, service.to, service.image));
     m_recoverText->setText(
-        tr("<b>%1</b>%2<br>%3<br><br><b>Resume</b> checks the new colour again and finishes the "
+        tr("<b>%1</b>%2<br>%3<br><br>Started %4 by %5. <b>Resume</b> checks the new colour again and finishes the "
            "switch; <b>Roll back</b> brings the old colour back at full size before any Service "
            "switches back.")
             .arg(journal.describe().toHtmlEscaped(),
                  journal.paused.isEmpty() ? QString() : tr("<br>Paused: %1").arg(journal.paused.toHtmlEscaped()),
                  services.join(QStringLiteral("<br>"))
                      .toHtmlEscaped()
-                     .replace(QStringLiteral("&lt;br&gt;"), QStringLiteral("<br>"))));
+                     .replace(QStringLiteral("&lt;br&gt;"), QStringLiteral("<br>")),
+                 journal.started.isEmpty() ? tr("(when: not journalled)") : journal.started.toHtmlEscaped(),
+                 journal.by.isEmpty() ? tr("(who: not journalled)") : journal.by.toHtmlEscaped()));
     showPage(RecoverPage);
 }
 
@@ -255,7 +257,7 @@ QWidget *PromotionWizard::buildRecoverPage()
 {
     auto *page = new QWidget;
     m_recoverText = wrapping({}, QStringLiteral("recoverText"));
-    m_recoverName = new QLineEdit;
+    m_recoverName = new QLineEdit(page);
     m_recoverName->setObjectName(QStringLiteral("recoverName"));
     m_recoverName->setPlaceholderText(tr("Type %1 to go on").arg(m_environment.name));
     m_recoverName->setVisible(m_environment.isProtected);
@@ -273,7 +275,10 @@ QWidget *PromotionWizard::buildRecoverPage()
     connect(resume, &QPushButton::clicked, this, [this] { recover(true); });
     connect(rollBack, &QPushButton::clicked, this, [this] { recover(false); });
     auto *buttons = new QHBoxLayout;
-    buttons->addWidget(m_recoverName, 1);
+    if (m_environment.isProtected)
+        buttons->addWidget(m_recoverName, 1);
+    else
+        buttons->addStretch(); // the buttons at their size
     buttons->addWidget(rollBack);
     buttons->addWidget(resume);
     auto *layout = new QVBoxLayout(page);

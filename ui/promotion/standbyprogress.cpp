@@ -48,6 +48,9 @@ StandbyProgress::StandbyProgress(QWidget *parent)
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->horizontalHeader()->setSectionResizeMode(EventColumn, QHeaderView::Stretch);
     m_table->setWordWrap(false);
+    // A release of three services is seen whole without scrolling.
+    m_table->setMinimumHeight(m_table->horizontalHeader()->sizeHint().height()
+                              + 3 * m_table->verticalHeader()->defaultSectionSize() + 2 * m_table->frameWidth());
     m_logs = new QPushButton(tr("&Logs of the new colour"));
     m_logs->setObjectName(QStringLiteral("standbyLogsButton"));
     m_logs->setToolTip(tr("Follow the logs of the chosen service's pods in the new colour, in the Logs tab."));
