@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Renders the README's screenshots (docs/dashboard.png, alerts.png, metrics.png, logs.png):
+# Renders the README's screenshots (docs/dashboard.png, alerts.png, metrics.png, logs.png, and
+# docs/promotion/: the promotion wizard):
 # the console at 1280x800 on a settled sandbox with its Prometheus, while one rollout is in
 # progress, one crashes, one answers with errors and frontend has been switched blue to green
 # with kubectl, so that states, versions and alerts can be told apart. docs/review/ holds the
@@ -81,3 +82,14 @@ sed -i -e 's|image: lucent/wallet-service:2.1.0|image: lucent/wallet-service:lat
 QT_QPA_PLATFORM=offscreen "$build/app/lucent-console" --kubeconfig "$work/kubeconfig" --config "$work/lucent.yaml" \
     --workspace "$ws" --open "$ws/base/wallet-service.yaml:49" --screenshot "$here/docs/manifests.png"
 echo "wrote $here/docs/manifests.png"
+# The promotion wizard's pages, the dashboard during a promotion and the history, in light and
+# dark: taken by the wizard's GUI test at the moments it checks (its own sandbox and Prometheus),
+# so that each picture is of a promotion that really ran.
+mkdir -p "$here/docs/promotion"
+for theme in light dark; do
+    LUCENT_SCREENSHOT_DIR="$here/docs/promotion" LUCENT_THEME=$theme QT_QPA_PLATFORM=offscreen \
+        LUCENT_SANDBOX="$build/sandbox/lucent-sandbox" LUCENT_CONSOLE="$build/app/lucent-console" \
+        "$build/tests/tst_promotionwizard" >"$work/promotion-$theme.out" 2>&1 \
+        || { tail -20 "$work/promotion-$theme.out"; exit 1; }
+done
+echo "wrote $here/docs/promotion/"

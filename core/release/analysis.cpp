@@ -60,9 +60,11 @@ QString MetricRun::sentence() const
     QStringList shown;
     for (const auto &value : values)
         shown.append(value ? QString::number(*value, 'g', 3) : QStringLiteral("no data"));
-    return QStringLiteral("%1 %2 %3 %4: %5")
+    // "0.299 < 0.1: failed" read as a false inequality: the bound is said in words.
+    return QStringLiteral("%1 %2 (%3 %4): %5")
         .arg(metric.name, shown.join(QStringLiteral(", ")),
-             metric.bound == AnalysisMetric::Bound::Below ? QStringLiteral("<") : QStringLiteral(">"))
+             metric.bound == AnalysisMetric::Bound::Below ? QStringLiteral("must stay below")
+                                                          : QStringLiteral("must stay above"))
         .arg(metric.threshold)
         .arg(analysisVerdictName(verdict()));
 }

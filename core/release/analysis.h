@@ -45,7 +45,7 @@ struct MetricRun {
 
     void add(const std::optional<double> &value);
     AnalysisVerdict verdict() const;
-    /// "error-ratio 0.002, 0.004, 0.001 < 0.1: passed"
+    /// "error-ratio 0.002, 0.004, 0.001 (must stay below 0.1): passed"
     QString sentence() const;
 };
 

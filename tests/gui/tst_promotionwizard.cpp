@@ -165,6 +165,7 @@ private Q_SLOTS:
     void historyListsThePromotionsNewestFirst();
     void promoteOnTheCommandLineOpensTheWizard();
     void suggestionsOfferWhatStagingServes();
+    void theKeyboardDrivesTheReleasePage();
 
 private:
     /// A session on @p environment with its Services and Deployments listed.
@@ -691,6 +692,40 @@ void TestPromotionWizard::suggestionsOfferWhatStagingServes()
         10000);
     QVERIFY2(offered.join(QLatin1Char('\n')).contains(QStringLiteral("(staging serves it)")),
              qPrintable(offered.join(QLatin1Char('\n'))));
+}
+
+// Without a mouse: Space ticks the current service, and Enter goes on to the plan (Next is
+// the default button there).
+void TestPromotionWizard::theKeyboardDrivesTheReleasePage()
+{
+    const auto staging = session(QStringLiteral("staging"));
+    QVERIFY(staging);
+    PromotionWizard wizard(staging.get(), QStringList());
+    wizard.show();
+    QVERIFY(QTest::qWaitForWindowActive(&wizard));
+    auto *table = wizard.findChild<QTableWidget *>(QStringLiteral("releaseTable"));
+    int row = 0;
+    while (row < table->rowCount() && table->item(row, 1)->text() != QLatin1String("frontend"))
+        ++row;
+    QVERIFY(row < table->rowCount());
+    table->setFocus();
+    table->setCurrentCell(row, 0);
+    QCOMPARE(table->item(row, 0)->checkState(), Qt::Unchecked);
+    QTest::keyClick(table, Qt::Key_Space);
+    QCOMPARE(table->item(row, 0)->checkState(), Qt::Checked);
+    // F2 edits the image (its text selected), typing replaces it, Enter keeps it.
+    table->setCurrentCell(row, 3);
+    QTest::keyClick(table, Qt::Key_F2);
+    QTRY_VERIFY(qobject_cast<QLineEdit *>(QApplication::focusWidget()));
+    QTest::keyClicks(QApplication::focusWidget(), QStringLiteral("lucent/frontend:3.4.0"));
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return);
+    QTRY_COMPARE(table->item(row, 3)->text(), QStringLiteral("lucent/frontend:3.4.0"));
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return);
+    auto *plan = wizard.findChild<QPlainTextEdit *>(QStringLiteral("planText"));
+    QTRY_VERIFY(plan->isVisible());
+    QVERIFY2(plan->toPlainText().contains(QStringLiteral("frontend: blue -> green, lucent/frontend:3.2.0 -> "
+                                                         "lucent/frontend:3.4.0")),
+             qPrintable(plan->toPlainText().left(400)));
 }
 
 int main(int argc, char **argv)

@@ -88,7 +88,7 @@ void TestAnalysis::belowThresholdPassesAfterItsCount()
     run.add(0.02);
     run.add(std::nullopt); // one gap is tolerated (inconclusiveLimit 1) ...
     QCOMPARE(run.verdict(), AnalysisVerdict::Passed); // ... and counts as a measurement taken
-    QCOMPARE(run.sentence(), QStringLiteral("error-ratio 0.01, 0.02, no data < 0.1: passed"));
+    QCOMPARE(run.sentence(), QStringLiteral("error-ratio 0.01, 0.02, no data (must stay below 0.1): passed"));
 }
 
 void TestAnalysis::oneFailedMeasurementFails()
