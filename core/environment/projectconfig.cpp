@@ -1,5 +1,7 @@
 #include "core/environment/projectconfig.h"
 
+#include "core/yamlbounds/yamlbounds.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -142,6 +144,10 @@ ProjectConfig ProjectConfig::parse(const QByteArray &yaml, const QString &fileNa
     } catch (const YAML::Exception &e) {
         config.problems.append({fileName, e.mark.is_null() ? 0 : e.mark.line + 1,
                                 QStringLiteral("the YAML is malformed (%1).").arg(QString::fromStdString(e.msg))});
+        return config;
+    }
+    if (const QString bound = YamlBounds::problem(root); !bound.isEmpty()) {
+        config.problems.append({fileName, 0, bound});
         return config;
     }
     if (!root.IsMap() || !root["environments"] || !root["environments"].IsSequence()) {

@@ -1,5 +1,7 @@
 #include "core/kube/kubeconfig.h"
 
+#include "core/yamlbounds/yamlbounds.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -177,6 +179,11 @@ Kubeconfig Kubeconfig::parse(const QByteArray &yaml, const QString &fileName)
             {fileName, e.mark.is_null() ? 0 : e.mark.line + 1,
              QStringLiteral("the YAML is malformed (%1). Fix the file, or remove it from KUBECONFIG.")
                  .arg(QString::fromStdString(e.msg))});
+        return config;
+    }
+    if (const QString bound = YamlBounds::problem(root); !bound.isEmpty()) {
+        config.problems.append(
+            {fileName, 0, QStringLiteral("%1 Fix the file, or remove it from KUBECONFIG.").arg(bound)});
         return config;
     }
     if (root.IsNull())

@@ -1,5 +1,7 @@
 #include "core/validation/manifestfile.h"
 
+#include "core/yamlbounds/yamlbounds.h"
+
 #include <QRegularExpression>
 #include <QSet>
 
@@ -89,6 +91,18 @@ void parseDocument(ManifestFile &file, const QByteArray &text, int firstLine, in
         if (const QString hint = hints.value(what); !hint.isEmpty())
             what += QStringLiteral(": ") + hint;
         p.message = QStringLiteral("%1. The document cannot be read until this is fixed.").arg(what);
+        file.problems.append(p);
+        return;
+    }
+    if (const QString bound = YamlBounds::problem(doc.root); !bound.isEmpty()) {
+        Problem p;
+        p.file = file.path;
+        p.line = firstLine + 1;
+        p.column = 1;
+        p.ruleId = QStringLiteral("yaml-syntax");
+        QString sentence = bound;
+        sentence[0] = sentence[0].toUpper();
+        p.message = QStringLiteral("%1 The document is not checked further.").arg(sentence);
         file.problems.append(p);
         return;
     }

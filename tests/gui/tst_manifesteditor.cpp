@@ -52,6 +52,7 @@ private Q_SLOTS:
     void secretValuesNeverShow();
     void changesOnDiskAreNoticed();
     void hugeFilesAreNotOpened();
+    void hostileAliasesAreProblemsNotCrashes();
 
 private:
     ManifestEditor *openWallet();
@@ -511,6 +512,33 @@ void TestManifestEditor::hugeFilesAreNotOpened()
     QVERIFY(!m_view->openFile(huge.fileName()));
     QVERIFY2(m_view->outputText().contains(QLatin1String("dump.yaml is 8 MB, too large to edit here")),
              qPrintable(m_view->outputText()));
+}
+
+// The files that crashed (an alias inside its own anchor) and hung (nested aliases) the
+// validator, which the tab runs on a worker as the user types: each is a problem in the list,
+// and the window with its open editors stays.
+void TestManifestEditor::hostileAliasesAreProblemsNotCrashes()
+{
+    ManifestEditor *wallet = openWallet();
+    QVERIFY(wallet);
+    for (const char *name : {"self-alias.yaml", "billion-laughs.yaml"}) {
+        const QString path = m_workspace->filePath(QLatin1String(name));
+        QVERIFY(QFile::copy(QStringLiteral(LUCENT_TEST_DATA_DIR "/validation/hostile/") + QLatin1String(name), path));
+        QVERIFY(m_view->openFile(path));
+        const auto listed = [this, name] {
+            for (int row = 0; row < m_view->problemsModel()->rowCount(); ++row) {
+                const QModelIndex file = m_view->problemsModel()->index(row, ProblemsModel::FileColumn);
+                const QModelIndex message = m_view->problemsModel()->index(row, ProblemsModel::MessageColumn);
+                if (file.data().toString().contains(QLatin1String(name))
+                    && message.data().toString().startsWith(QStringLiteral("The YAML")))
+                    return true;
+            }
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(listed(), 20000);
+    }
+    QVERIFY(m_window->isVisible());
+    QVERIFY(wallet->document()->toPlainText().contains(QStringLiteral("wallet-service")));
 }
 
 QTEST_MAIN(TestManifestEditor)

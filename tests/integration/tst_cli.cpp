@@ -23,6 +23,7 @@ private Q_SLOTS:
     void sandboxDashboardScreenshotAt1280x800();
     void sandboxExcludesKubeconfigAndConfig();
     void validateExitCodesAndFormats();
+    void validateSurvivesHostileAliases();
 
 private:
     struct Run {
@@ -215,6 +216,19 @@ void TestCli::validateExitCodesAndFormats()
     r = run({QStringLiteral("validate"), QStringLiteral("--config"), config, manifests});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(QLatin1String("line 4")) && r.err.contains(QLatin1String("sometimes")), qPrintable(r.err));
+}
+
+// The two files that crashed (SIGSEGV) and hung `validate`: each now ends with exit 1 and the
+// problem as a compiler-style line.
+void TestCli::validateSurvivesHostileAliases()
+{
+    const QString dir = QStringLiteral(LUCENT_TEST_DATA_DIR "/validation/hostile/");
+    for (const char *name : {"self-alias.yaml", "billion-laughs.yaml"}) {
+        const Run r = run({QStringLiteral("validate"), dir + QLatin1String(name)});
+        QVERIFY2(r.exitCode == 1,
+                 qPrintable(QStringLiteral("%1: exit %2 %3").arg(QLatin1String(name)).arg(r.exitCode).arg(r.err)));
+        QVERIFY2(r.out.contains(QLatin1String(name) + QStringLiteral(":1:1: error: The YAML")), qPrintable(r.out));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -17,6 +17,7 @@ private Q_SLOTS:
     void parsesClustersUsersContexts();
     void mergesWithKubectlPrecedence();
     void malformedYamlNamesFileAndLine();
+    void anAliasInsideItsOwnAnchorIsAProblem();
     void badEntryKeepsTheRest();
     void missingAndUnreadableFiles();
     void locateFollowsKubectl();
@@ -125,6 +126,18 @@ void TestKubeconfig::malformedYamlNamesFileAndLine()
     QVERIFY2(sentence.startsWith(QStringLiteral("In %1, line ").arg(path)), qPrintable(sentence));
     QVERIFY2(config.problems.first().line >= 3, qPrintable(sentence));
     QVERIFY(sentence.contains(QStringLiteral("malformed")));
+}
+
+// A kubeconfig whose alias refers to the node that contains it: a problem with a sentence,
+// never a crash (the walk of a cyclic node graph would not end).
+void TestKubeconfig::anAliasInsideItsOwnAnchorIsAProblem()
+{
+    const QString path = write(QStringLiteral("cycle.yaml"), "clusters: &c\n- name: a\n  cluster: *c\n");
+    const Kubeconfig config = Kubeconfig::load({path});
+    QCOMPARE(config.problems.size(), 1);
+    QVERIFY2(config.problems.first().sentence().contains(QStringLiteral("refers to a node that contains it")),
+             qPrintable(config.problems.first().sentence()));
+    QVERIFY(config.clusters.isEmpty());
 }
 
 void TestKubeconfig::badEntryKeepsTheRest()

@@ -101,6 +101,7 @@ private Q_SLOTS:
     void everyRuleHasAGoldenFile_data();
     void everyRuleHasAGoldenFile();
     void silentOnRepositoryManifests();
+    void hostileAliasesAreProblemsNotCrashes();
     void productionComesFromKustomizeNamespaces();
     void seedMistakesAreFlagged();
     void wordedReplicaCountIsATypeErrorOnly();
@@ -139,6 +140,34 @@ void TestValidation::everyRuleHasAGoldenFile()
     const QString expectedText = QString::fromUtf8(readAll(rulesDir() + rule + QStringLiteral(".expected")));
     const QStringList expected = expectedText.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     QCOMPARE(actual, expected);
+}
+
+// An alias inside its own anchor (a cycle: it crashed with SIGSEGV) and nested aliases that
+// expand exponentially ("billion laughs": it never finished) are each one error on the
+// document, and the next document of the same file is still checked.
+void TestValidation::hostileAliasesAreProblemsNotCrashes()
+{
+    const QString dir = QStringLiteral(LUCENT_TEST_DATA_DIR "/validation/hostile/");
+    const struct {
+        const char *file;
+        const char *words;
+    } cases[] = {{"self-alias.yaml", "refers to a node that contains it"}, {"billion-laughs.yaml", "billion laughs"}};
+    for (const auto &hostile : cases) {
+        const QString file = dir + QLatin1String(hostile.file);
+        QByteArray text = readAll(file);
+        QVERIFY(!text.isEmpty());
+        text += "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: after\n  namespace: x\ndata:\n  k: 1\n";
+        const ValidationResult result = Validator().validate({{file, text}});
+        QCOMPARE(result.errors(), 2); // one per document
+        const Problem &problem = result.problems.constFirst();
+        QCOMPARE(problem.ruleId, QStringLiteral("yaml-syntax"));
+        QCOMPARE(problem.line, 1);
+        QVERIFY2(problem.message.contains(QLatin1String(hostile.words)), qPrintable(problem.message));
+        // The second document was checked: its number where a string belongs is a problem.
+        QVERIFY2(
+            std::any_of(result.problems.cbegin(), result.problems.cend(), [](const Problem &p) { return p.line > 10; }),
+            qPrintable(QString::number(result.problems.size())));
+    }
 }
 
 void TestValidation::silentOnRepositoryManifests()
