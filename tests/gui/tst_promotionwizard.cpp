@@ -28,6 +28,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QPushButton>
@@ -38,6 +39,7 @@
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QToolButton>
 #include <QtTest>
 
@@ -449,6 +451,8 @@ void TestPromotionWizard::abortAfterTheSwitchBringsTheOldColourBack()
     auto *rate = wizard.findChild<Lucent::Ui::MetricChart *>(QStringLiteral("comparisonRate"));
     QTRY_VERIFY_WITH_TIMEOUT(rate->seriesCount() >= 2, 30000);
     QVERIFY2(!step->text().contains(QStringLiteral("300 s left")), qPrintable(step->text()));
+    auto *alerts = wizard.findChild<QLabel *>(QStringLiteral("comparisonAlerts"));
+    QTRY_VERIFY_WITH_TIMEOUT(alerts->text().contains(QStringLiteral("none of these services is firing")), 10000);
     QVERIFY(shoot(&wizard, "5-monitor"));
     {
         // The console's main window meanwhile: the service's row and the environment's card
@@ -648,6 +652,29 @@ void TestPromotionWizard::promoteOnTheCommandLineOpensTheWizard()
             ticked.append(table->item(row, 1)->text());
     }
     QCOMPARE(ticked, QStringList{QStringLiteral("frontend")});
+
+    // Quitting while it runs asks first; No (the default) keeps the window and the promotion.
+    QVERIFY(Lucent::Tests::rolledOut(m_sandbox, QStringLiteral("lucent-platform"), QStringLiteral("frontend")));
+    QVERIFY(choose(*wizard, {{QStringLiteral("frontend"), QStringLiteral("lucent/frontend:3.3.0")}}));
+    button(*wizard, "nextButton")->click();
+    QVERIFY(start(*wizard));
+    QTRY_VERIFY_WITH_TIMEOUT(button(*wizard, "promoteButton")->isVisible(), 60000);
+    bool asked = false;
+    QTimer::singleShot(0, &window, [&asked] {
+        auto *question = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        asked = question && question->objectName() == QLatin1String("quitWhilePromoting")
+            && question->defaultButton() == question->button(QMessageBox::No);
+        if (question)
+            question->button(QMessageBox::No)->click();
+    });
+    QVERIFY(!window.close());
+    QVERIFY(asked);
+    QVERIFY(window.isVisible() && wizard->isRunning());
+    button(*wizard, "abortButton")->click();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        wizard->findChild<QLabel *>(QStringLiteral("outcomeLabel"))->text().contains(QStringLiteral("Not promoted.")),
+        60000);
+    QCOMPARE(colourOf(QStringLiteral("lucent-platform"), QStringLiteral("frontend")), QStringLiteral("blue"));
 }
 
 // Production's wizard offers what staging serves now (one click takes all of it, ticking the

@@ -2,6 +2,7 @@
 
 #include "core/prometheus/prometheusclient.h"
 #include "core/prometheus/prometheusresponse.h"
+#include "core/release/promotionpreflight.h"
 #include "ui/metrics/metricchart.h"
 #include "ui/metrics/rangequery.h"
 
@@ -30,6 +31,9 @@ ColourComparison::ColourComparison(QWidget *parent)
     m_state = new QLabel;
     m_state->setObjectName(QStringLiteral("comparisonState"));
     m_state->setWordWrap(true);
+    m_alerts = new QLabel;
+    m_alerts->setObjectName(QStringLiteral("comparisonAlerts"));
+    m_alerts->setWordWrap(true);
     m_errors = new MetricChart(tr("Error ratio"), {});
     m_latency = new MetricChart(tr("p95 latency"), tr("s"));
     m_rate = new MetricChart(tr("Request rate"), tr("req/s"));
@@ -49,6 +53,7 @@ ColourComparison::ColourComparison(QWidget *parent)
     serviceLabel->setBuddy(m_service);
     top->addWidget(serviceLabel);
     top->addWidget(m_service);
+    top->addWidget(m_alerts, 1);
     top->addWidget(m_state, 1);
     auto *charts = new QHBoxLayout;
     charts->addWidget(m_errors);
@@ -111,6 +116,37 @@ void ColourComparison::refresh()
               "histogram_quantile(0.95, sum by (color, le) (rate(http_request_duration_seconds_bucket{%1}[1m])))")
               .arg(sel));
     query(m_rate, m_rateQuery, QStringLiteral("sum by (color) (rate(http_requests_total{%1}[1m]))").arg(sel));
+    queryAlerts();
+}
+
+void ColourComparison::queryAlerts()
+{
+    QStringList services;
+    for (int i = 0; i < m_service->count(); ++i)
+        services.append(m_service->itemText(i));
+    const int generation = ++m_alertsGeneration;
+    Core::Prometheus::PrometheusReply *reply
+        = m_prometheus->query(Core::Release::firingAlertsQuery(m_namespace, services));
+    connect(reply, &Core::Prometheus::PrometheusReply::finished, this, [this, reply, generation] {
+        if (generation != m_alertsGeneration)
+            return;
+        Core::Prometheus::PrometheusError error = reply->error();
+        std::optional<Core::Prometheus::QueryResult> result;
+        if (!error.isError()) // a few series at most: small enough to read here
+            result = Core::Prometheus::PrometheusResponse::query(reply->body(), reply->httpStatus(), &error);
+        if (!result) {
+            m_alerts->setText(tr("Alerts: unknown (%1)").arg(error.sentence()));
+            return;
+        }
+        QStringList firing;
+        for (const Core::Prometheus::Series &series : std::as_const(result->series))
+            firing.append(
+                tr("%1 on %2")
+                    .arg(series.labels.value(QStringLiteral("alertname")), series.labels.value(QStringLiteral("app"))));
+        m_alerts->setText(firing.isEmpty()
+                              ? tr("Alerts: none of these services is firing.")
+                              : tr("<b>Firing:</b> %1").arg(firing.join(QStringLiteral(", ")).toHtmlEscaped()));
+    });
 }
 
 void ColourComparison::query(MetricChart *chart, RangeQuery *query, const QString &promql)

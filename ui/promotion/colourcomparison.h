@@ -19,7 +19,8 @@ class RangeQuery;
 
 /// A promotion's charts: the error ratio, p95 latency and request rate of a service's two
 /// colours side by side (a line per colour, blue and green in their own colours), with the
-/// analysis' thresholds drawn, over the last minutes and refreshed while shown.
+/// analysis' thresholds drawn, over the last minutes and refreshed while shown; above them, the
+/// release's firing alerts.
 class ColourComparison final : public QWidget
 {
     Q_OBJECT
@@ -45,6 +46,8 @@ Q_SIGNALS:
 
 private:
     void query(MetricChart *chart, RangeQuery *query, const QString &promql);
+    /// The release's firing alerts, in a line above the charts.
+    void queryAlerts();
 
     QPointer<Core::Prometheus::PrometheusClient> m_prometheus;
     QString m_namespace;
@@ -52,6 +55,8 @@ private:
 
     QComboBox *m_service = nullptr;
     QLabel *m_state = nullptr;
+    QLabel *m_alerts = nullptr;
+    int m_alertsGeneration = 0; ///< a newer question drops an older answer
     MetricChart *m_errors = nullptr;
     MetricChart *m_latency = nullptr;
     MetricChart *m_rate = nullptr;

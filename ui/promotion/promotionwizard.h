@@ -67,6 +67,7 @@ public:
     ~PromotionWizard() override;
 
     bool isRunning() const;
+    QString environmentName() const { return m_environment.name; }
     /// lucent.yaml's `promotion:` section (@p projectDirectory: where the file is): the options'
     /// defaults, the smoke test and the analysis' metrics and timing.
     void setProjectSettings(const Core::Environment::PromotionSettings &settings, const QString &projectDirectory);

@@ -33,6 +33,7 @@
 #include <QLineEdit>
 #include <QListView>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QRegularExpression>
 #include <QShortcut>
 #include <QSortFilterProxyModel>
@@ -428,6 +429,21 @@ void MainWindow::openManifest(const QString &path)
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    // A running promotion would stop where it is: asked first, No being the default.
+    if (m_promotion && m_promotion->isRunning()) {
+        QMessageBox question(QMessageBox::Warning, tr("Quit while a promotion runs?"),
+                             tr("A promotion is running in %1. Quitting stops it where it is; its journal in the "
+                                "cluster lets this console, the command line or a teammate resume it or roll it "
+                                "back. Quit anyway?")
+                                 .arg(m_promotion->environmentName()),
+                             QMessageBox::Yes | QMessageBox::No, this);
+        question.setObjectName(QStringLiteral("quitWhilePromoting"));
+        question.setDefaultButton(QMessageBox::No);
+        if (question.exec() != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+    }
     // Unsaved manifests are asked about; Cancel keeps the window open.
     if (!m_manifests->maybeSaveAll()) {
         event->ignore();
