@@ -6,6 +6,8 @@
 #   scripts/dev.sh package                 build the .deb and .tar.gz into build/<preset>/packages
 #   scripts/dev.sh lint                    clang-format check and clang-tidy over the sources
 #   scripts/dev.sh bench                   the benchmarks, on an optimised (release) build
+#   scripts/dev.sh fuzz [SECONDS]          every libFuzzer target for SECONDS each (600), findings in
+#                                          build/<preset>/fuzz*/
 # LUCENT_PRESET picks another CMake preset (dev, asan, release); dev is the default.
 set -euo pipefail
 
@@ -86,8 +88,16 @@ lint)
     mapfile -t units < <(git ls-files 'core/*.cpp' 'ui/*.cpp' 'app/*.cpp' 'sandbox/*.cpp')
     clang-tidy -p "$build" --quiet "${units[@]}"
     ;;
+fuzz)
+    prepare
+    seconds=${1:-600}
+    bash "$here/tests/fuzz/run-fuzz.sh" "$here" "$build" "$seconds"
+    for target in manifest_validator; do
+        bash "$here/tests/fuzz/run-core-fuzz.sh" "$here" "$build" "$target" "$seconds"
+    done
+    ;;
 *)
-    echo "usage: scripts/dev.sh run|test|package|lint|bench [arguments]" >&2
+    echo "usage: scripts/dev.sh run|test|package|lint|bench|fuzz [arguments]" >&2
     exit 2
     ;;
 esac

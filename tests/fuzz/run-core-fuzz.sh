@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Builds one of core's fuzz targets with clang's libFuzzer (plus AddressSanitizer and
+# UndefinedBehaviorSanitizer) from the sources it needs, and runs it for a while from its
+# committed seeds. Findings are saved as crash-*/timeout-*/oom-* files in BUILD_DIR/fuzz-TARGET.
+# usage: run-core-fuzz.sh SOURCE_DIR BUILD_DIR TARGET [SECONDS]
+set -euo pipefail
+src=$1 build=$2 target=$3 seconds=${4:-30}
+out=$build/fuzz-$target
+case $target in
+manifest_validator)
+    # The validator end to end, without the cluster schema loader (it talks to a cluster).
+    modules=(validation yamlbounds jobs)
+    sources=("$src"/core/validation/{kubernetesschema,manifestfile,manifestjson,policyrules,problem,reportformat,rulecatalog,schemacheck,validator}.cpp
+             "$src/core/yamlbounds/yamlbounds.cpp" "$build/core/.rcc/qrc_kubernetes_schema.cpp")
+    libraries=(-lyaml-cpp)
+    ;;
+*)
+    echo "unknown fuzz target '$target'" >&2
+    exit 2
+    ;;
+esac
+sources+=("$src/tests/fuzz/fuzz_$target.cpp")
+mkdir -p "$out/obj" "$out/corpus"
+compiler=(clang++)
+command -v ccache >/dev/null && compiler=(ccache clang++)
+includes=()
+for module in "${modules[@]}"; do includes+=(-I"$build/modules/$module"); done
+read -r -a qt <<<"$(pkg-config --cflags Qt6Core)"
+flags=(-std=c++17 -g -O1 -fPIC -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+       "${includes[@]}" "${qt[@]}")
+objects=()
+for file in "${sources[@]}"; do
+    object="$out/obj/$(basename "${file%.cpp}").o"
+    if [ ! -f "$object" ] || [ "$file" -nt "$object" ]; then
+        "${compiler[@]}" "${flags[@]}" -c "$file" -o "$object" &
+        # two compilers at a time on a two-core machine
+        while [ "$(jobs -r | wc -l)" -ge 2 ]; do wait -n; done
+    fi
+    objects+=("$object")
+done
+wait
+clang++ -fsanitize=fuzzer,address,undefined "${objects[@]}" "${libraries[@]}" $(pkg-config --libs Qt6Core) -pthread \
+    -o "$out/fuzz_$target"
+cp -n "$src/tests/fuzz/corpus-$target"/* "$out/corpus/" 2>/dev/null || true
+export ASAN_OPTIONS=detect_leaks=1
+cd "$out"
+"$out/fuzz_$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+    "$out/corpus" 2>&1 | tail -n 25
