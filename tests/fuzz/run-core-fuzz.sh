@@ -14,6 +14,11 @@ manifest_validator)
              "$src/core/yamlbounds/yamlbounds.cpp" "$build/core/.rcc/qrc_kubernetes_schema.cpp")
     libraries=(-lyaml-cpp)
     ;;
+kubeconfig)
+    modules=(kube yamlbounds)
+    sources=("$src/core/kube/kubeconfig.cpp" "$src/core/yamlbounds/yamlbounds.cpp")
+    libraries=(-lyaml-cpp)
+    ;;
 *)
     echo "unknown fuzz target '$target'" >&2
     exit 2
