@@ -92,7 +92,7 @@ fuzz)
     prepare
     seconds=${1:-600}
     bash "$here/tests/fuzz/run-fuzz.sh" "$here" "$build" "$seconds"
-    for target in manifest_validator kubeconfig; do
+    for target in manifest_validator kubeconfig project_config; do
         bash "$here/tests/fuzz/run-core-fuzz.sh" "$here" "$build" "$target" "$seconds"
     done
     ;;

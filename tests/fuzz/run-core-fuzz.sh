@@ -19,6 +19,12 @@ kubeconfig)
     sources=("$src/core/kube/kubeconfig.cpp" "$src/core/yamlbounds/yamlbounds.cpp")
     libraries=(-lyaml-cpp)
     ;;
+project_config)
+    modules=(environment kube validation yamlbounds)
+    sources=("$src"/core/environment/{projectconfig,promotionsettings}.cpp "$src/core/kube/kubeconfig.cpp"
+             "$src"/core/validation/{rulecatalog,problem}.cpp "$src/core/yamlbounds/yamlbounds.cpp")
+    libraries=(-lyaml-cpp)
+    ;;
 *)
     echo "unknown fuzz target '$target'" >&2
     exit 2
