@@ -243,6 +243,11 @@ YAML::Node at(const YAML::Node &node, std::initializer_list<const char *> path)
     return current;
 }
 
+YAML::Node listOf(const YAML::Node &node)
+{
+    return node.IsDefined() && node.IsSequence() ? node : YAML::Node(YAML::NodeType::Sequence);
+}
+
 QString stringAt(const YAML::Node &map, const char *key)
 {
     return scalarText(child(map, key));

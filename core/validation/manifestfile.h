@@ -55,6 +55,10 @@ QString scalarText(const YAML::Node &node);
 YAML::Node child(const YAML::Node &map, const char *key);
 /// child() along a path of keys: at(root, {"spec", "template", "spec"}).
 YAML::Node at(const YAML::Node &node, std::initializer_list<const char *> path);
+/// @p node when it is a list, else an empty one: a mapping or a scalar where a list belongs is
+/// the schema check's finding, never a reason for a rule to stop (iterating a mapping as a list
+/// hands out invalid nodes, which throw).
+YAML::Node listOf(const YAML::Node &node);
 /// The value of a string field, or empty when absent or not a scalar.
 QString stringAt(const YAML::Node &map, const char *key);
 

@@ -115,7 +115,7 @@ public:
                 const YAML::Node tmpl = podTemplate(*doc);
                 source.labels = stringMap(at(tmpl, {"metadata", "labels"}));
                 for (const auto &c : containersOf(child(tmpl, "spec"))) {
-                    for (const auto &port : child(c.node, "ports")) {
+                    for (const auto &port : listOf(child(c.node, "ports"))) {
                         source.declaresPorts = true;
                         source.portNumbers.insert(scalarText(child(port, "containerPort")));
                         if (child(port, "name").IsDefined())
@@ -300,7 +300,7 @@ private:
         }
         if (on("drop-all-capabilities")) {
             bool dropsAll = false;
-            for (const auto &cap : at(security, {"capabilities", "drop"}))
+            for (const auto &cap : listOf(at(security, {"capabilities", "drop"})))
                 dropsAll = dropsAll || scalarText(cap) == QLatin1String("ALL");
             if (!dropsAll)
                 report(child(security, "capabilities").IsDefined() ? child(security, "capabilities") : anchor,
@@ -333,7 +333,7 @@ private:
     {
         QSet<QString> numbers;
         QSet<QString> names;
-        const YAML::Node ports = child(container, "ports");
+        const YAML::Node ports = listOf(child(container, "ports"));
         for (const auto &p : ports) {
             numbers.insert(scalarText(child(p, "containerPort")));
             if (child(p, "name").IsDefined())
@@ -474,7 +474,7 @@ private:
         }
         if (!declared)
             return;
-        for (const auto &port : at(root, {"spec", "ports"})) {
+        for (const auto &port : listOf(at(root, {"spec", "ports"}))) {
             const YAML::Node target
                 = child(port, "targetPort").IsDefined() ? child(port, "targetPort") : child(port, "port");
             if (!target.IsDefined())
@@ -517,7 +517,7 @@ private:
             return;
         QStringList offered;
         const YAML::Node &targetRoot = target->root;
-        for (const auto &p : at(targetRoot, {"spec", "ports"}))
+        for (const auto &p : listOf(at(targetRoot, {"spec", "ports"})))
             offered.append(scalarText(byNumber ? child(p, "port") : child(p, "name")));
         if (!offered.contains(wanted))
             report(byNumber ? child(port, "number") : child(port, "name"), "ingress-backend",
@@ -533,8 +533,8 @@ private:
         const YAML::Node spec = child(root, "spec");
         if (child(spec, "defaultBackend").IsDefined())
             checkBackend(doc, child(spec, "defaultBackend"));
-        for (const auto &rule : child(spec, "rules")) {
-            for (const auto &path : at(rule, {"http", "paths"}))
+        for (const auto &rule : listOf(child(spec, "rules"))) {
+            for (const auto &path : listOf(at(rule, {"http", "paths"})))
                 checkBackend(doc, child(path, "backend"));
         }
     }

@@ -11,6 +11,8 @@
 #include <QHash>
 #include <QSet>
 
+#include <exception>
+
 namespace Lucent::Core::Validation {
 
 namespace {
@@ -62,7 +64,7 @@ private:
         const auto it = m_kustomizations.constFind(dir);
         if (it == m_kustomizations.constEnd())
             return;
-        for (const auto &entry : child(it.value()->root, "resources")) {
+        for (const auto &entry : listOf(child(it.value()->root, "resources"))) {
             const QString path = QDir::cleanPath(dir + QLatin1Char('/') + scalarText(entry));
             if (m_kustomizations.contains(path))
                 collectFiles(path, files, visited);
@@ -74,6 +76,26 @@ private:
     QHash<QString, const ManifestDocument *> m_kustomizations; // directory -> its kustomization
     QHash<QString, QStringList> m_namespaces; // file -> the namespaces kustomizations give it
 };
+
+/// Runs @p check; an exception from it (yaml-cpp throws on a node used as what it is not) becomes
+/// a problem on @p file instead of ending the process: the Manifests tab validates as the user
+/// types, on a worker, where an escaped exception would take the window and its edits with it.
+template<typename Check> void guarded(const QString &file, int line, QList<Problem> &problems, Check check)
+{
+    try {
+        check();
+    } catch (const std::exception &e) {
+        Problem p;
+        p.file = file;
+        p.line = line;
+        p.column = 1;
+        p.ruleId = QStringLiteral("yaml-syntax");
+        p.message = QStringLiteral("The validator stopped on this input (%1). The other checks still ran; this is a "
+                                   "lucent-console bug, please report it with the file.")
+                        .arg(QString::fromUtf8(e.what()));
+        problems.append(p);
+    }
+}
 
 } // namespace
 
@@ -112,10 +134,10 @@ ValidationResult Validator::validate(const QList<ManifestSource> &sources, const
         problems += file.problems;
         for (const auto &doc : file.documents) {
             documents.push_back(&doc);
-            checkSchema(*m_schema, doc, problems);
+            guarded(doc.file, doc.firstLine + 1, problems, [&] { checkSchema(*m_schema, doc, problems); });
         }
     }
-    checkPolicies(documents, m_settings, problems);
+    guarded(QString(), 0, problems, [&] { checkPolicies(documents, m_settings, problems); });
 
     for (auto &p : problems) {
         if (!onlyFile.isEmpty() && p.file != onlyFile)

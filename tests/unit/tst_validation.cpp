@@ -102,6 +102,7 @@ private Q_SLOTS:
     void everyRuleHasAGoldenFile();
     void silentOnRepositoryManifests();
     void hostileAliasesAreProblemsNotCrashes();
+    void aMappingWhereAListBelongsIsAProblemNotACrash();
     void productionComesFromKustomizeNamespaces();
     void seedMistakesAreFlagged();
     void wordedReplicaCountIsATypeErrorOnly();
@@ -168,6 +169,19 @@ void TestValidation::hostileAliasesAreProblemsNotCrashes()
             std::any_of(result.problems.cbegin(), result.problems.cend(), [](const Problem &p) { return p.line > 10; }),
             qPrintable(QString::number(result.problems.size())));
     }
+}
+
+// Found by fuzz_manifest_validator: an Ingress whose rules are a mapping made the ingress rule
+// iterate a mapping as a list, and yaml-cpp threw out of the validator (on the Manifests tab's
+// worker that ends the process). Now the schema says what is wrong and every rule still runs.
+void TestValidation::aMappingWhereAListBelongsIsAProblemNotACrash()
+{
+    const QString file = QStringLiteral(LUCENT_TEST_DATA_DIR "/validation/hostile/rules-as-mapping.yaml");
+    const ValidationResult result = Validator().validate({{file, readAll(file)}});
+    QCOMPARE(result.errors(), 1);
+    QCOMPARE(result.problems.constFirst().ruleId, QStringLiteral("schema-type"));
+    QVERIFY2(result.problems.constFirst().message.contains(QStringLiteral("\"spec.rules\" must be a list")),
+             qPrintable(result.problems.constFirst().message));
 }
 
 void TestValidation::silentOnRepositoryManifests()
