@@ -34,6 +34,13 @@ struct Container {
     bool init = false;
 };
 
+/// "Deployment wallet-service", or "Deployment without a name" (not "Deployment " and a gap).
+QString called(const ManifestDocument &doc)
+{
+    return doc.name.isEmpty() ? QStringLiteral("%1 without a name").arg(doc.kind)
+                              : QStringLiteral("%1 %2").arg(doc.kind, doc.name);
+}
+
 std::vector<Container> containersOf(const YAML::Node &podSpec)
 {
     std::vector<Container> out;
@@ -194,11 +201,10 @@ private:
         const YAML::Node tmpl = podTemplate(doc);
         const YAML::Node podSpec = child(tmpl, "spec");
         if (on("required-labels")) {
-            requireLabels(child(root, "metadata"), child(root, "kind"),
-                          QStringLiteral("%1 %2").arg(doc.kind, doc.name));
+            requireLabels(child(root, "metadata"), child(root, "kind"), called(doc));
             if (doc.kind != QLatin1String("Pod"))
                 requireLabels(child(tmpl, "metadata"), tmpl.IsMap() ? tmpl : child(root, "kind"),
-                              QStringLiteral("The pod template of %1").arg(doc.name));
+                              QStringLiteral("The pod template of %1").arg(called(doc)));
         }
         if (on("production-replicas")
             && (doc.kind == QLatin1String("Deployment") || doc.kind == QLatin1String("StatefulSet"))
@@ -448,7 +454,7 @@ private:
     {
         const YAML::Node &root = doc.root;
         if (on("required-labels"))
-            requireLabels(child(root, "metadata"), child(root, "kind"), QStringLiteral("Service %1").arg(doc.name));
+            requireLabels(child(root, "metadata"), child(root, "kind"), called(doc));
         const YAML::Node selectorNode = at(root, {"spec", "selector"});
         const auto selector = stringMap(selectorNode);
         if (selector.isEmpty())

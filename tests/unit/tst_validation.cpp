@@ -103,6 +103,7 @@ private Q_SLOTS:
     void silentOnRepositoryManifests();
     void hostileAliasesAreProblemsNotCrashes();
     void aMappingWhereAListBelongsIsAProblemNotACrash();
+    void aNamelessObjectIsCalledSo();
     void productionComesFromKustomizeNamespaces();
     void seedMistakesAreFlagged();
     void wordedReplicaCountIsATypeErrorOnly();
@@ -182,6 +183,17 @@ void TestValidation::aMappingWhereAListBelongsIsAProblemNotACrash()
     QCOMPARE(result.problems.constFirst().ruleId, QStringLiteral("schema-type"));
     QVERIFY2(result.problems.constFirst().message.contains(QStringLiteral("\"spec.rules\" must be a list")),
              qPrintable(result.problems.constFirst().message));
+}
+
+void TestValidation::aNamelessObjectIsCalledSo()
+{
+    const QByteArray text = "apiVersion: v1\nkind: Service\nmetadata:\n  namespace: x\nspec:\n  ports: [{port: 80}]\n";
+    const ValidationResult result = Validator().validate({{QStringLiteral("nameless.yaml"), text}});
+    const auto labels = std::find_if(result.problems.cbegin(), result.problems.cend(),
+                                     [](const Problem &p) { return p.ruleId == QLatin1String("required-labels"); });
+    QVERIFY(labels != result.problems.cend());
+    QVERIFY2(labels->message.startsWith(QStringLiteral("Service without a name lacks the labels")),
+             qPrintable(labels->message));
 }
 
 void TestValidation::silentOnRepositoryManifests()
