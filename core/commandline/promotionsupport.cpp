@@ -114,6 +114,7 @@ Release::PromotionOptions engineOptions(const Target &target, const CommandLine 
     Release::PromotionOptions engine;
     engine.monitorSeconds = options.monitorSeconds;
     engine.scaleDownDelaySeconds = options.scaleDownDelaySeconds;
+    engine.preview = options.preview; // --preview, or the project's
     Release::applyProjectSettings(engine, target.promotion, target.projectDirectory);
     if (options.monitorSet)
         engine.monitorSeconds = options.monitorSeconds;
@@ -124,7 +125,6 @@ Release::PromotionOptions engineOptions(const Target &target, const CommandLine 
     engine.alertsAcknowledged = options.acknowledgeAlerts;
     engine.pauseOnInconclusive = options.pauseOnInconclusive;
     engine.journalDirectory = Release::promotionJournalDirectory();
-    engine.preview = options.preview || target.promotion.preview;
     QStringList kubeconfigs;
     for (const QString &file : target.kubeconfigFiles)
         kubeconfigs.append(QFileInfo(file).absoluteFilePath());

@@ -22,6 +22,16 @@ QString firingAlertsQuery(const QString &namespaceName, const QStringList &servi
         .arg(namespaceName, escaped.join(QLatin1Char('|')));
 }
 
+QStringList firingAlertNames(const Prometheus::QueryResult &result)
+{
+    QStringList names;
+    for (const Prometheus::Series &series : result.series)
+        names.append(
+            QStringLiteral("%1 on %2")
+                .arg(series.labels.value(QStringLiteral("alertname")), series.labels.value(QStringLiteral("app"))));
+    return names;
+}
+
 PromotionPreflight::PromotionPreflight(Kube::KubeClient *client, Prometheus::PrometheusClient *prometheus,
                                        PromotionPlan plan, Checks checks, QObject *parent)
     : QObject(parent)
@@ -175,11 +185,7 @@ void PromotionPreflight::checkAlerts()
             return;
         }
         passed(Check::Prometheus, tr("Prometheus answers."));
-        QStringList firing;
-        for (const Prometheus::Series &series : std::as_const(result->series))
-            firing.append(
-                tr("%1 on %2")
-                    .arg(series.labels.value(QStringLiteral("alertname")), series.labels.value(QStringLiteral("app"))));
+        const QStringList firing = firingAlertNames(*result);
         if (firing.isEmpty()) {
             Q_EMIT progress(tr("Prometheus answers, and no alert of these services is firing."));
             passed(Check::Alerts, tr("No alert of these services is firing."));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/prometheus/prometheustypes.h"
 #include "core/release/promotionplan.h"
 
 #include <QObject>
@@ -77,6 +78,9 @@ private:
 /// The PromQL of the firing alerts of @p services in @p namespaceName (the platform's rules
 /// label them with namespace and app).
 QString firingAlertsQuery(const QString &namespaceName, const QStringList &services);
+
+/// The alerts of firingAlertsQuery()'s answer, "HighErrorRate on wallet-service" each.
+QStringList firingAlertNames(const Prometheus::QueryResult &result);
 
 } // namespace Lucent::Core::Release
 

@@ -138,11 +138,7 @@ void ColourComparison::queryAlerts()
             m_alerts->setText(tr("Alerts: unknown (%1)").arg(error.sentence()));
             return;
         }
-        QStringList firing;
-        for (const Core::Prometheus::Series &series : std::as_const(result->series))
-            firing.append(
-                tr("%1 on %2")
-                    .arg(series.labels.value(QStringLiteral("alertname")), series.labels.value(QStringLiteral("app"))));
+        const QStringList firing = Core::Release::firingAlertNames(*result);
         m_alerts->setText(firing.isEmpty()
                               ? tr("Alerts: none of these services is firing.")
                               : tr("<b>Firing:</b> %1").arg(firing.join(QStringLiteral(", ")).toHtmlEscaped()));

@@ -73,8 +73,8 @@ void PreflightChecks::run(Core::Environment::EnvironmentSession *session, const 
     for (int row = 0; row < RowCount; ++row)
         setRow(Row(row), tr("checking…"), {});
     if (!session || !session->client()) {
-        setRow(AccessRow, tr("failed"), tr("Not connected to the environment."));
         m_failed[AccessRow] = true;
+        setRow(AccessRow, tr("failed"), tr("Not connected to the environment."));
         return;
     }
     checkLock(session);
@@ -140,7 +140,7 @@ void PreflightChecks::setRow(Row row, const QString &verdict, const QString &sen
 {
     m_table->item(row, 1)->setText(verdict);
     // A failure in the palette's own red-free text would be missed at a glance.
-    m_table->item(row, 1)->setForeground(verdict == tr("failed") ? QBrush(QColor(0xd0, 0x30, 0x30)) : QBrush());
+    m_table->item(row, 1)->setForeground(m_failed[row] ? QBrush(QColor(0xd0, 0x30, 0x30)) : QBrush());
     m_table->item(row, 2)->setText(sentence);
     m_table->item(row, 2)->setToolTip(sentence);
 }
