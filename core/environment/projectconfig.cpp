@@ -11,6 +11,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <exception>
+
 namespace Lucent::Core::Environment {
 
 QMap<QString, QString> Environment::alertScope() const
@@ -131,7 +133,9 @@ const Environment *ProjectConfig::environment(const QString &name) const
     return nullptr;
 }
 
-ProjectConfig ProjectConfig::parse(const QByteArray &yaml, const QString &fileName)
+namespace {
+
+ProjectConfig parseProject(const QByteArray &yaml, const QString &fileName)
 {
     ProjectConfig config;
     config.sourceFile = fileName;
@@ -171,7 +175,7 @@ ProjectConfig ProjectConfig::parse(const QByteArray &yaml, const QString &fileNa
         Environment env;
         bool valid = true;
         for (const auto &pair : entry) {
-            const QString key = QString::fromStdString(pair.first.as<std::string>());
+            const QString key = QString::fromStdString(pair.first.IsScalar() ? pair.first.Scalar() : std::string());
             if (!known.contains(key))
                 problem(pair.first,
                         QStringLiteral("unknown key '%1'; the keys are name, context, namespace, "
@@ -274,6 +278,24 @@ ProjectConfig ProjectConfig::parse(const QByteArray &yaml, const QString &fileNa
         }
     }
     return config;
+}
+
+} // namespace
+
+ProjectConfig ProjectConfig::parse(const QByteArray &yaml, const QString &fileName)
+{
+    // yaml-cpp throws when a node is converted to what it is not (a mapping used as a key's text):
+    // whatever slipped past the checks above is a problem with the file, never the end of the process.
+    try {
+        return parseProject(yaml, fileName);
+    } catch (const std::exception &e) {
+        ProjectConfig config;
+        config.sourceFile = fileName;
+        config.problems.append(
+            {fileName, 0,
+             QStringLiteral("the file could not be read as a project file (%1).").arg(QString::fromUtf8(e.what()))});
+        return config;
+    }
 }
 
 ProjectConfig ProjectConfig::load(const QString &path)

@@ -8,6 +8,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <exception>
+
 namespace Lucent::Core::Kube {
 
 namespace {
@@ -84,7 +86,7 @@ ExecConfig parseExec(const YAML::Node &node, const QString &file, const QString 
     exec.provideClusterInfo = flag(node, "provideClusterInfo");
     if (const YAML::Node args = node["args"]; args && args.IsSequence()) {
         for (const YAML::Node &arg : args)
-            exec.args.append(QString::fromStdString(arg.as<std::string>()));
+            exec.args.append(QString::fromStdString(arg.as<std::string>("")));
     }
     if (const YAML::Node env = node["env"]; env && env.IsSequence()) {
         for (const YAML::Node &entry : env)
@@ -167,7 +169,9 @@ QStringList Kubeconfig::locate(const QString &explicitPath, const QString &kubec
     return files;
 }
 
-Kubeconfig Kubeconfig::parse(const QByteArray &yaml, const QString &fileName)
+namespace {
+
+Kubeconfig parseKubeconfig(const QByteArray &yaml, const QString &fileName)
 {
     Kubeconfig config;
     config.files.append(fileName);
@@ -272,6 +276,24 @@ Kubeconfig Kubeconfig::parse(const QByteArray &yaml, const QString &fileName)
             config.problems.append({fileName, 0, QStringLiteral("context '%1' names no cluster.").arg(context.name)});
     }
     return config;
+}
+
+} // namespace
+
+Kubeconfig Kubeconfig::parse(const QByteArray &yaml, const QString &fileName)
+{
+    // yaml-cpp throws when a node is converted to what it is not (a mapping used as a key's text):
+    // whatever slipped past the checks above is a problem with the file, never the end of the process.
+    try {
+        return parseKubeconfig(yaml, fileName);
+    } catch (const std::exception &e) {
+        Kubeconfig config;
+        config.problems.append({fileName, 0,
+                                QStringLiteral("the file could not be read as a kubeconfig (%1). Fix the file, or "
+                                               "remove it from KUBECONFIG.")
+                                    .arg(QString::fromUtf8(e.what()))});
+        return config;
+    }
 }
 
 void Kubeconfig::mergeFrom(const Kubeconfig &other)

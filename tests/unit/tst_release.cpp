@@ -105,6 +105,9 @@ void TestRelease::projectFileProblemsHaveLines_data()
     QTest::addRow("no list") << QByteArray("envs: []\n") << 1 << QStringLiteral("'environments:' list");
     QTest::addRow("unknown key") << QByteArray("environments:\n  - name: a\n    context: c\n    protect: true\n") << 4
                                  << QStringLiteral("unknown key 'protect'");
+    // Found by fuzz_project_config: a list as a key threw out of the parser and ended the process.
+    QTest::addRow("list as a key") << QByteArray("environments:\n  - name: a\n    context: c\n    ? [x, y]\n    : z\n")
+                                   << 4 << QStringLiteral("unknown key ''");
     QTest::addRow("bad flag") << QByteArray("environments:\n  - name: a\n    context: c\n    protected: maybe\n") << 4
                               << QStringLiteral("true or false");
     QTest::addRow("no context") << QByteArray("environments:\n  - name: a\n") << 2
