@@ -92,9 +92,9 @@ fuzz)
     prepare
     seconds=${1:-600}
     bash "$here/tests/fuzz/run-fuzz.sh" "$here" "$build" "$seconds"
-    for target in manifest_validator kubeconfig project_config; do
-        bash "$here/tests/fuzz/run-core-fuzz.sh" "$here" "$build" "$target" "$seconds"
-    done
+    while read -r target; do
+        bash "$here/tests/fuzz/run-core-fuzz.sh" "$here" "$build" "$target" "$seconds" </dev/null
+    done <"$here/tests/fuzz/core-targets.txt"
     ;;
 *)
     echo "usage: scripts/dev.sh run|test|package|lint|bench|fuzz [arguments]" >&2

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/kube/apierror.h"
+#include "core/kube/logline.h"
 #include "core/kube/watchevent.h"
 
 #include <QDateTime>
@@ -27,18 +28,6 @@ struct LogOptions {
     bool previous = false;
     qint64 limitBytes = 0; ///< 0: no limit
 };
-
-/// One line of a container's log. The server's timestamp is always fetched - it is what
-/// makes resuming exact - and the view decides whether to show it.
-struct LogLine {
-    qint64 nanos = 0; ///< nanoseconds since the epoch, from the RFC 3339 timestamp
-    QByteArray timestamp; ///< as the server wrote it
-    QString text; ///< without the timestamp
-    QByteArray utf8; ///< the same, undecoded, instead of text when the stream is utf8Only
-};
-
-/// Parses "2026-11-25T10:00:00.123456789Z text"; nanos is -1 when the line has no timestamp.
-LogLine parseLogLine(const QByteArray &line, bool utf8Only = false);
 
 /// A pod log, optionally followed. When a followed stream drops while the container still
 /// runs, it reconnects with sinceTime set to the last line's second and drops the lines it

@@ -5,7 +5,6 @@
 #include "core/logging/logging.h"
 
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QPromise>
 #include <QRandomGenerator>
 #include <QTimer>
@@ -26,14 +25,6 @@ QString resourceVersionOf(const QJsonObject &object)
 }
 
 } // namespace
-
-struct ResourceCache::ListPage {
-    QList<QJsonObject> items;
-    QString resourceVersion;
-    QString continueToken;
-    QString error;
-    ApiError apiError;
-};
 
 ResourceCache::ResourceCache(KubeClient *client, ResourceType type, QString namespaceName, ResourceCacheOptions options,
                              QObject *parent)
@@ -128,32 +119,9 @@ void ResourceCache::listPage(const QString &continueToken)
         // stop() cancels it: a page decoded for a run that ended is never applied.
         m_decode->start(
             [raw = reply->rawBody(), gzip = reply->isCompressed(), operation = reply->request().operation()](
-                QPromise<ListPage> &promise) { promise.addResult(decodePage(raw, gzip, operation)); },
+                QPromise<ListPage> &promise) { promise.addResult(decodeListPage(raw, gzip, operation)); },
             [this](const ListPage &page) { onListPage(page); });
     });
-}
-
-ResourceCache::ListPage ResourceCache::decodePage(const QByteArray &raw, bool gzip, const QString &operation)
-{
-    ListPage page;
-    QJsonParseError parseError{};
-    const QJsonDocument document = QJsonDocument::fromJson(KubeReply::decodeBody(raw, gzip), &parseError);
-    const QJsonObject root = document.object();
-    if (parseError.error != QJsonParseError::NoError || !root.value(QLatin1String("items")).isArray()) {
-        page.apiError = ApiError::decode(parseError.error != QJsonParseError::NoError
-                                             ? QStringLiteral("the list is not JSON: %1").arg(parseError.errorString())
-                                             : QStringLiteral("the list has no items array"),
-                                         operation);
-        return page;
-    }
-    const QJsonObject metadata = root.value(QLatin1String("metadata")).toObject();
-    page.resourceVersion = metadata.value(QLatin1String("resourceVersion")).toString();
-    page.continueToken = metadata.value(QLatin1String("continue")).toString();
-    const QJsonArray items = root.value(QLatin1String("items")).toArray();
-    page.items.reserve(items.size());
-    for (const auto &item : items)
-        page.items.append(item.toObject());
-    return page;
 }
 
 void ResourceCache::onListPage(ListPage page)

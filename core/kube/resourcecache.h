@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/kube/apierror.h"
+#include "core/kube/listpage.h"
 #include "core/kube/resourcetype.h"
 #include "core/kube/watchevent.h"
 
@@ -85,11 +86,9 @@ Q_SIGNALS:
     void stateChanged(Lucent::Core::Kube::ResourceCache::State state);
 
 private:
-    struct ListPage;
     void setState(State state);
     void listPage(const QString &continueToken);
     void onListPage(ListPage page);
-    static ListPage decodePage(const QByteArray &raw, bool gzip, const QString &operation);
     void replaceAll(QHash<QString, QJsonObject> fresh, const QString &resourceVersion);
     void startWatch();
     void onWatchData(const QByteArray &chunk);

@@ -4,8 +4,10 @@
 # committed seeds. Findings are saved as crash-*/timeout-*/oom-* files in BUILD_DIR/fuzz-TARGET.
 # usage: run-core-fuzz.sh SOURCE_DIR BUILD_DIR TARGET [SECONDS]
 set -euo pipefail
-src=$1 build=$2 target=$3 seconds=${4:-30}
+src=$(cd "$1" && pwd) build=$(cd "$2" && pwd) target=$3 seconds=${4:-30}
 out=$build/fuzz-$target
+libraries=()
+qt_modules=(Qt6Core)
 case $target in
 manifest_validator)
     # The validator end to end, without the cluster schema loader (it talks to a cluster).
@@ -16,8 +18,43 @@ manifest_validator)
     ;;
 kubeconfig)
     modules=(kube yamlbounds)
-    sources=("$src/core/kube/kubeconfig.cpp" "$src/core/yamlbounds/yamlbounds.cpp")
+    sources=("$src"/core/kube/{kubeconfig,clusterconnection}.cpp "$src/core/yamlbounds/yamlbounds.cpp")
     libraries=(-lyaml-cpp)
+    qt_modules+=(Qt6Network)
+    ;;
+watch_stream)
+    modules=(kube)
+    sources=("$src"/core/kube/{watchevent,apierror,podstatus}.cpp)
+    ;;
+list_page)
+    modules=(kube)
+    sources=("$src"/core/kube/{listpage,gzip,apierror,podstatus}.cpp)
+    libraries=(-lz)
+    ;;
+api_status)
+    modules=(kube)
+    sources=("$src/core/kube/apierror.cpp")
+    ;;
+exec_credential)
+    # The parser is a static function of a QObject class: its moc output comes along.
+    modules=(kube logging yamlbounds)
+    sources=("$src"/core/kube/{execcredentialplugin,clusterconnection,kubeconfig,apierror}.cpp
+             "$src/core/logging/redaction.cpp" "$src/core/yamlbounds/yamlbounds.cpp"
+             "$(find "$build/core/lucent_core_kube_autogen" -name moc_execcredentialplugin.cpp)")
+    libraries=(-lyaml-cpp)
+    qt_modules+=(Qt6Network)
+    ;;
+log_lines)
+    modules=(kube logs)
+    sources=("$src"/core/kube/{logline,watchevent}.cpp "$src/core/logs/logbuffer.cpp")
+    ;;
+prometheus_answers)
+    modules=(prometheus)
+    sources=("$src/core/prometheus/prometheusresponse.cpp")
+    ;;
+alertmanager_answers | silence_matcher)
+    modules=(prometheus)
+    sources=("$src"/core/prometheus/{silence,prometheusresponse}.cpp)
     ;;
 project_config)
     modules=(environment kube validation yamlbounds)
@@ -36,7 +73,7 @@ compiler=(clang++)
 command -v ccache >/dev/null && compiler=(ccache clang++)
 includes=()
 for module in "${modules[@]}"; do includes+=(-I"$build/modules/$module"); done
-read -r -a qt <<<"$(pkg-config --cflags Qt6Core)"
+read -r -a qt <<<"$(pkg-config --cflags "${qt_modules[@]}")"
 flags=(-std=c++17 -g -O1 -fPIC -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
        "${includes[@]}" "${qt[@]}")
 objects=()
@@ -50,7 +87,7 @@ for file in "${sources[@]}"; do
     objects+=("$object")
 done
 wait
-clang++ -fsanitize=fuzzer,address,undefined "${objects[@]}" "${libraries[@]}" $(pkg-config --libs Qt6Core) -pthread \
+clang++ -fsanitize=fuzzer,address,undefined "${objects[@]}" "${libraries[@]}" $(pkg-config --libs "${qt_modules[@]}") -pthread \
     -o "$out/fuzz_$target"
 cp -n "$src/tests/fuzz/corpus-$target"/* "$out/corpus/" 2>/dev/null || true
 export ASAN_OPTIONS=detect_leaks=1

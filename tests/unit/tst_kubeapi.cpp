@@ -212,6 +212,15 @@ void TestKubeApi::logTimestampsKeepNanoseconds()
     const LogLine plain = parseLogLine("no timestamp here");
     QCOMPARE(plain.nanos, -1);
     QCOMPARE(plain.text, QStringLiteral("no timestamp here"));
+    // Found by fuzz_log_lines: year 26 overflowed the nanoseconds (undefined behaviour). A
+    // date outside what 64-bit nanoseconds hold is text that looks like a timestamp.
+    for (const QByteArray &outside : {QByteArray("0026-12-01T00:20:40Z x"), QByteArray("2262-04-12T00:00:00Z x"),
+                                      QByteArray("9999-12-31T23:59:59.999999999Z x")}) {
+        const LogLine line = parseLogLine(outside);
+        QCOMPARE(line.nanos, -1);
+        QCOMPARE(line.text, QString::fromLatin1(outside));
+    }
+    QCOMPARE(parseLogLine("2261-12-31T23:59:59.999999999Z last").nanos, 9214646399999999999LL);
 }
 
 void TestKubeApi::execCredentialOutput_data()

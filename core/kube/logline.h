@@ -1,0 +1,20 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+namespace Lucent::Core::Kube {
+
+/// One line of a container's log. The server's timestamp is always fetched - it is what
+/// makes resuming exact - and the view decides whether to show it.
+struct LogLine {
+    qint64 nanos = 0; ///< nanoseconds since the epoch, from the RFC 3339 timestamp
+    QByteArray timestamp; ///< as the server wrote it
+    QString text; ///< without the timestamp
+    QByteArray utf8; ///< the same, undecoded, instead of text when the stream is utf8Only
+};
+
+/// Parses "2026-11-25T10:00:00.123456789Z text"; nanos is -1 when the line has no timestamp.
+LogLine parseLogLine(const QByteArray &line, bool utf8Only = false);
+
+} // namespace Lucent::Core::Kube
