@@ -1,5 +1,7 @@
 #include "core/commandline/promotionsupport.h"
 
+#include "core/bounds/filebounds.h"
+
 #include "core/commandline/promotecommand.h"
 #include "core/kube/kubeclient.h"
 #include "core/kube/kubereply.h"
@@ -141,13 +143,14 @@ std::unique_ptr<Prometheus::PrometheusClient> prometheusFor(const Target &target
         return nullptr;
     Prometheus::PrometheusAuth auth;
     if (!options.prometheusTokenFile.isEmpty()) {
-        QFile file(options.prometheusTokenFile);
-        if (!file.open(QIODevice::ReadOnly)) {
-            *problem = QStringLiteral("The Prometheus token file %1 could not be read (%2). Nothing was changed.")
-                           .arg(options.prometheusTokenFile, file.errorString());
+        QString error;
+        const auto token = FileBounds::read(options.prometheusTokenFile, FileBounds::MaxCredentialBytes, &error);
+        if (!token) {
+            *problem = QStringLiteral("The Prometheus token file %1 %2. Nothing was changed.")
+                           .arg(options.prometheusTokenFile, error);
             return nullptr;
         }
-        auth.bearerToken = file.readAll().trimmed();
+        auth.bearerToken = token->trimmed();
     } else {
         auth.bearerToken = qgetenv("LUCENT_PROMETHEUS_TOKEN").trimmed();
     }

@@ -1,6 +1,8 @@
 #include "core/environment/projectconfig.h"
 
-#include "core/yamlbounds/yamlbounds.h"
+#include "core/bounds/filebounds.h"
+
+#include "core/bounds/yamlbounds.h"
 
 #include <QDir>
 #include <QFile>
@@ -300,15 +302,15 @@ ProjectConfig ProjectConfig::parse(const QByteArray &yaml, const QString &fileNa
 
 ProjectConfig ProjectConfig::load(const QString &path)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    QString error;
+    const auto text = FileBounds::read(path, FileBounds::MaxDocumentBytes, &error);
+    if (!text) {
         ProjectConfig config;
         config.sourceFile = path;
-        config.problems.append(
-            {path, 0, QStringLiteral("the project file cannot be read (%1).").arg(file.errorString())});
+        config.problems.append({path, 0, QStringLiteral("the project file %1.").arg(error)});
         return config;
     }
-    return parse(file.readAll(), path);
+    return parse(*text, path);
 }
 
 QString ProjectConfig::locate(const QString &explicitPath, const QString &workingDir, const QString &configDir)

@@ -1,5 +1,7 @@
 #include "core/kube/clusterconnection.h"
 
+#include "core/bounds/filebounds.h"
+
 #include <QFile>
 
 namespace Lucent::Core::Kube {
@@ -9,13 +11,12 @@ namespace {
 // Reads a file the kubeconfig names; on failure, says which entry named it and why.
 std::optional<QByteArray> readNamedFile(const QString &path, const QString &what, const QString &source, QString *error)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("The %1 file %2, named in %3, cannot be read (%4). Fix the path in the kubeconfig.")
-                     .arg(what, path, source, file.errorString());
-        return std::nullopt;
-    }
-    return file.readAll();
+    QString problem;
+    auto contents = FileBounds::read(path, FileBounds::MaxCredentialBytes, &problem);
+    if (!contents)
+        *error = QStringLiteral("The %1 file %2, named in %3, %4. Fix the path in the kubeconfig.")
+                     .arg(what, path, source, problem);
+    return contents;
 }
 
 } // namespace

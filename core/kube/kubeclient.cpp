@@ -1,5 +1,7 @@
 #include "core/kube/kubeclient.h"
 
+#include "core/bounds/filebounds.h"
+
 #include "core/kube/execcredentialplugin.h"
 #include "core/kube/gzip.h"
 #include "core/logging/logging.h"
@@ -424,8 +426,8 @@ void KubeClient::refreshCredentialsThenRetry(KubeReply *reply)
         startAttempt(reply);
     });
     watcher->setFuture(QtConcurrent::run([path = m_connection.tokenFile] {
-        QFile file(path);
-        return file.open(QIODevice::ReadOnly) ? file.readAll().trimmed() : QByteArray();
+        QString ignored; // an unreadable token file keeps the token read before
+        return FileBounds::read(path, FileBounds::MaxCredentialBytes, &ignored).value_or(QByteArray()).trimmed();
     }));
 }
 

@@ -1,6 +1,7 @@
 #include "core/kube/kubeconfig.h"
 
-#include "core/yamlbounds/yamlbounds.h"
+#include "core/bounds/filebounds.h"
+#include "core/bounds/yamlbounds.h"
 
 #include <QDir>
 #include <QFile>
@@ -314,20 +315,21 @@ Kubeconfig Kubeconfig::load(const QStringList &files, bool missingIsProblem)
 {
     Kubeconfig merged;
     for (const QString &path : files) {
-        QFile file(path);
         if (!QFileInfo::exists(path)) {
             if (missingIsProblem)
                 merged.problems.append(
                     {path, 0, QStringLiteral("the file does not exist. Check the path given to --kubeconfig.")});
             continue;
         }
-        if (!file.open(QIODevice::ReadOnly)) {
+        QString error;
+        const auto text = FileBounds::read(path, FileBounds::MaxDocumentBytes, &error);
+        if (!text) {
             merged.problems.append(
                 {path, 0,
-                 QStringLiteral("the file cannot be read (%1). Check its permissions.").arg(file.errorString())});
+                 QStringLiteral("the file %1. Check the path given to --kubeconfig or KUBECONFIG.").arg(error)});
             continue;
         }
-        merged.mergeFrom(parse(file.readAll(), path));
+        merged.mergeFrom(parse(*text, path));
     }
     if (!merged.currentContext.isEmpty() && !merged.context(merged.currentContext) && !merged.files.isEmpty()) {
         merged.problems.append(

@@ -1,5 +1,7 @@
 #include "core/release/imagesuggestions.h"
 
+#include "core/bounds/filebounds.h"
+
 #include "core/release/servicestatus.h"
 
 #include <QDir>
@@ -87,11 +89,13 @@ QHash<QString, QList<ImageSuggestion>> manifestImages(const QString &directory, 
     QDirIterator files(directory, {QStringLiteral("*.yaml"), QStringLiteral("*.yml")}, QDir::Files,
                        QDirIterator::Subdirectories);
     for (int count = 0; files.hasNext() && count < maxFiles; ++count) {
-        QFile file(files.next());
-        if (file.size() > 4 * 1024 * 1024 || !file.open(QIODevice::ReadOnly))
-            continue; // a huge or unreadable file is no place for a suggestion
-        const QString text = QString::fromUtf8(file.readAll());
-        const QString relative = root.relativeFilePath(file.fileName());
+        const QString path = files.next();
+        QString unreadable; // a huge or unreadable file is no place for a suggestion
+        const auto contents = FileBounds::read(path, 4 * 1024 * 1024, &unreadable);
+        if (!contents)
+            continue;
+        const QString text = QString::fromUtf8(*contents);
+        const QString relative = root.relativeFilePath(path);
         auto match = imageLine.globalMatch(text);
         while (match.hasNext()) {
             const QString image = match.next().captured(1);

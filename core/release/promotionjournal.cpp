@@ -1,5 +1,7 @@
 #include "core/release/promotionjournal.h"
 
+#include "core/bounds/filebounds.h"
+
 #include "core/logging/logging.h"
 #include "core/release/promotionlock.h"
 
@@ -329,10 +331,11 @@ QList<PromotionJournal> readPromotionHistory(const QString &directory, const QSt
     QList<PromotionJournal> history;
     const QDir dir(directory);
     for (const QString &name : dir.entryList({QStringLiteral("*.json")}, QDir::Files)) {
-        QFile file(dir.filePath(name));
-        if (!file.open(QIODevice::ReadOnly))
+        QString unreadable; // a journal that cannot be read is no part of the history
+        const auto text = FileBounds::read(dir.filePath(name), FileBounds::MaxDocumentBytes, &unreadable);
+        if (!text)
             continue;
-        const PromotionJournal journal = PromotionJournal::fromJson(QJsonDocument::fromJson(file.readAll()).object());
+        const PromotionJournal journal = PromotionJournal::fromJson(QJsonDocument::fromJson(*text).object());
         if (!journal.isEmpty() && journal.environment == environment)
             history.append(journal);
     }

@@ -1,6 +1,6 @@
 #include "core/validation/manifestfile.h"
 
-#include "core/yamlbounds/yamlbounds.h"
+#include "core/bounds/yamlbounds.h"
 
 #include <QRegularExpression>
 #include <QSet>

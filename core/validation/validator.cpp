@@ -1,5 +1,7 @@
 #include "core/validation/validator.h"
 
+#include "core/bounds/filebounds.h"
+
 #include "core/validation/manifestfile.h"
 #include "core/validation/policyrules.h"
 #include "core/validation/schemacheck.h"
@@ -158,33 +160,19 @@ QList<ManifestSource> Validator::collect(const QStringList &paths, QList<Problem
 {
     QList<ManifestSource> sources;
     auto read = [&](const QString &path) {
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly)) {
+        QString error;
+        auto text = FileBounds::read(path, MaxFileSize, &error);
+        if (!text) {
             if (problems) {
                 Problem p;
                 p.file = path;
                 p.ruleId = QStringLiteral("yaml-syntax");
-                p.message = QStringLiteral("The file cannot be read: %1.").arg(file.errorString());
+                p.message = QStringLiteral("The file %1; it was not checked.").arg(error);
                 problems->append(p);
             }
             return;
         }
-        // CRD bundles run to a few MB; beyond this it is no manifest, and parsing it would
-        // take memory by the gigabyte.
-        if (file.size() > MaxFileSize) {
-            if (problems) {
-                Problem p;
-                p.file = path;
-                p.ruleId = QStringLiteral("yaml-syntax");
-                p.message = QStringLiteral("The file is %1 MB, more than the %2 MB a manifest may have; it was not "
-                                           "checked.")
-                                .arg(file.size() / (1024 * 1024))
-                                .arg(MaxFileSize / (1024 * 1024));
-                problems->append(p);
-            }
-            return;
-        }
-        sources.append({path, file.readAll()});
+        sources.append({path, std::move(*text)});
     };
     for (const QString &path : paths) {
         const QFileInfo info(path);

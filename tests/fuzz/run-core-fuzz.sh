@@ -11,14 +11,14 @@ qt_modules=(Qt6Core)
 case $target in
 manifest_validator)
     # The validator end to end, without the cluster schema loader (it talks to a cluster).
-    modules=(validation yamlbounds jobs)
+    modules=(validation bounds jobs)
     sources=("$src"/core/validation/{kubernetesschema,manifestfile,manifestjson,policyrules,problem,reportformat,rulecatalog,schemacheck,validator}.cpp
-             "$src/core/yamlbounds/yamlbounds.cpp" "$build/core/.rcc/qrc_kubernetes_schema.cpp")
+             "$src/core/bounds/yamlbounds.cpp" "$build/core/.rcc/qrc_kubernetes_schema.cpp")
     libraries=(-lyaml-cpp)
     ;;
 kubeconfig)
-    modules=(kube yamlbounds)
-    sources=("$src"/core/kube/{kubeconfig,clusterconnection}.cpp "$src/core/yamlbounds/yamlbounds.cpp")
+    modules=(kube bounds)
+    sources=("$src"/core/kube/{kubeconfig,clusterconnection}.cpp "$src/core/bounds/yamlbounds.cpp")
     libraries=(-lyaml-cpp)
     qt_modules+=(Qt6Network)
     ;;
@@ -37,9 +37,9 @@ api_status)
     ;;
 exec_credential)
     # The parser is a static function of a QObject class: its moc output comes along.
-    modules=(kube logging yamlbounds)
+    modules=(kube logging bounds)
     sources=("$src"/core/kube/{execcredentialplugin,clusterconnection,kubeconfig,apierror}.cpp
-             "$src/core/logging/redaction.cpp" "$src/core/yamlbounds/yamlbounds.cpp"
+             "$src/core/logging/redaction.cpp" "$src/core/bounds/yamlbounds.cpp"
              "$(find "$build/core/lucent_core_kube_autogen" -name moc_execcredentialplugin.cpp)")
     libraries=(-lyaml-cpp)
     qt_modules+=(Qt6Network)
@@ -57,9 +57,9 @@ alertmanager_answers | silence_matcher)
     sources=("$src"/core/prometheus/{silence,prometheusresponse}.cpp)
     ;;
 project_config)
-    modules=(environment kube validation yamlbounds)
+    modules=(environment kube validation bounds)
     sources=("$src"/core/environment/{projectconfig,promotionsettings}.cpp "$src/core/kube/kubeconfig.cpp"
-             "$src"/core/validation/{rulecatalog,problem}.cpp "$src/core/yamlbounds/yamlbounds.cpp")
+             "$src"/core/validation/{rulecatalog,problem}.cpp "$src/core/bounds/yamlbounds.cpp")
     libraries=(-lyaml-cpp)
     ;;
 *)

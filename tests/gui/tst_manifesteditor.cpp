@@ -512,6 +512,11 @@ void TestManifestEditor::hugeFilesAreNotOpened()
     QVERIFY(!m_view->openFile(huge.fileName()));
     QVERIFY2(m_view->outputText().contains(QLatin1String("dump.yaml is 8 MB, too large to edit here")),
              qPrintable(m_view->outputText()));
+    // A device reports no size and never ends: opening /dev/zero used to hold the window.
+    QVERIFY(!m_view->openFile(QStringLiteral("/dev/zero")));
+    QVERIFY2(
+        m_view->outputText().contains(QLatin1String("zero cannot be opened: it is a device or socket, not a file.")),
+        qPrintable(m_view->outputText()));
 }
 
 // The files that crashed (an alias inside its own anchor) and hung (nested aliases) the

@@ -193,7 +193,7 @@ void TestCli::validateExitCodesAndFormats()
     // A path that does not exist is a problem in the report, not a silent pass.
     r = run({QStringLiteral("validate"), m_dir.filePath(QStringLiteral("nowhere.yaml"))});
     QCOMPARE(r.exitCode, 1);
-    QVERIFY2(r.out.contains(QLatin1String("cannot be read")), qPrintable(r.out));
+    QVERIFY2(r.out.contains(QLatin1String("The file does not exist; it was not checked.")), qPrintable(r.out));
 
     // The rules, with why each matters.
     r = run({QStringLiteral("validate"), QStringLiteral("--list-rules")});
@@ -229,6 +229,12 @@ void TestCli::validateSurvivesHostileAliases()
                  qPrintable(QStringLiteral("%1: exit %2 %3").arg(QLatin1String(name)).arg(r.exitCode).arg(r.err)));
         QVERIFY2(r.out.contains(QLatin1String(name) + QStringLiteral(":1:1: error: The YAML")), qPrintable(r.out));
     }
+    // A device never ends and a folder's files are what one means: /dev/zero used to be read
+    // until memory ran out.
+    const Run zero = run({QStringLiteral("validate"), QStringLiteral("/dev/zero")});
+    QCOMPARE(zero.exitCode, 1);
+    QVERIFY2(zero.out.contains(QLatin1String("The file is a device or socket, not a file; it was not checked.")),
+             qPrintable(zero.out));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

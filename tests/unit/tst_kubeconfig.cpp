@@ -181,6 +181,14 @@ void TestKubeconfig::missingAndUnreadableFiles()
     const Kubeconfig d = Kubeconfig::load({dangling});
     QCOMPARE(d.problems.size(), 1);
     QVERIFY(d.problems.first().message.contains(QStringLiteral("current-context 'gone'")));
+
+    // KUBECONFIG pointing at a device or a folder is a problem with that entry, at once.
+    for (const auto &[path, expected] : {std::pair{QStringLiteral("/dev/zero"), QStringLiteral("is a device")},
+                                         std::pair{m_dir.path(), QStringLiteral("is a folder")}}) {
+        const Kubeconfig odd = Kubeconfig::load({path});
+        QCOMPARE(odd.problems.size(), 1);
+        QVERIFY2(odd.problems.first().sentence().contains(expected), qPrintable(odd.problems.first().sentence()));
+    }
 }
 
 void TestKubeconfig::locateFollowsKubectl()
@@ -364,6 +372,14 @@ void TestKubeconfig::unusableContextsSaySo_data()
     QTest::addRow("not a url") << QByteArray("clusters:\n- name: c\n  cluster: {server: 'h:6443'}\ncontexts:\n- "
                                              "name: x\n  context: {cluster: c}\n")
                                << QStringLiteral("is not an http(s) URL");
+    // A path to a device or a folder: /dev/zero never ends, and reading it hung the resolver.
+    QTest::addRow("certificate authority is /dev/zero")
+        << QByteArray("clusters:\n- name: c\n  cluster: {server: 'https://h', certificate-authority: /dev/zero}\n"
+                      "contexts:\n- name: x\n  context: {cluster: c}\n")
+        << QStringLiteral("/dev/zero, named in cfg.yaml, is a device or socket, not a file");
+    QTest::addRow("token file is a folder") << base
+            + "users:\n- name: u\n  user: {tokenFile: /tmp}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\n"
+                                            << QStringLiteral("is a folder, not a file");
 }
 
 void TestKubeconfig::unusableContextsSaySo()

@@ -250,7 +250,8 @@ void TestRelease::projectFileIsLocated()
     inCwd.close();
     QCOMPARE(ProjectConfig::locate({}, cwd.path(), configDir.path()), inCwd.fileName());
     const auto missing = ProjectConfig::load(cwd.filePath(QStringLiteral("nope.yaml")));
-    QVERIFY(missing.problems.value(0).sentence().contains(QStringLiteral("cannot be read")));
+    QVERIFY2(missing.problems.value(0).sentence().contains(QStringLiteral("the project file does not exist")),
+             qPrintable(missing.problems.value(0).sentence()));
 }
 
 void TestRelease::withoutProjectFileEveryContextIsAnEnvironment()

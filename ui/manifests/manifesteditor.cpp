@@ -1,5 +1,7 @@
 #include "ui/manifests/manifesteditor.h"
 
+#include "core/bounds/filebounds.h"
+
 #include "ui/common/palette.h"
 #include "ui/yaml/syntaxrepository.h"
 
@@ -88,23 +90,26 @@ ManifestEditor::~ManifestEditor() = default;
 
 bool ManifestEditor::load(const QString &path, QString *error)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        if (error)
-            *error = tr("%1 cannot be opened: %2.").arg(QFileInfo(path).fileName(), file.errorString());
-        return false;
-    }
+    const QFileInfo info(path);
     // Manifests are kilobytes; a file this size is a dump or not YAML at all, and reading it
     // here would hold the window.
-    if (file.size() > MaxFileSize) {
+    if (info.isFile() && info.size() > MaxFileSize) {
         if (error)
             *error = tr("%1 is %2 MB, too large to edit here; check it with 'lucent-console validate %1'.")
-                         .arg(QFileInfo(path).fileName())
-                         .arg(file.size() / (1024 * 1024));
+                         .arg(info.fileName())
+                         .arg(info.size() / (1024 * 1024));
+        return false;
+    }
+    // Bounded also for what reports no size: a device such as /dev/zero never ends.
+    QString problem;
+    const auto contents = Core::FileBounds::read(path, MaxFileSize, &problem);
+    if (!contents) {
+        if (error)
+            *error = tr("%1 cannot be opened: it %2.").arg(info.fileName(), problem);
         return false;
     }
     m_path = path;
-    setPlainText(QString::fromUtf8(file.readAll()));
+    setPlainText(QString::fromUtf8(*contents));
     document()->setModified(false);
     return true;
 }

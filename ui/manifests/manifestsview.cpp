@@ -1,5 +1,6 @@
 #include "ui/manifests/manifestsview.h"
 
+#include "core/bounds/filebounds.h"
 #include "core/environment/environmentsession.h"
 #include "core/validation/clusterschemaloader.h"
 #include "ui/common/confirmactiondialog.h"
@@ -423,14 +424,15 @@ void ManifestsView::onFileChangedOnDisk(const QString &path)
     // Editors that save by replacing the file drop the watch; watch the new file.
     if (QFileInfo::exists(path) && !m_watcher->files().contains(path))
         m_watcher->addPath(path);
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    QString unreadable;
+    const auto contents = Core::FileBounds::read(path, ManifestEditor::MaxFileSize, &unreadable);
+    if (!contents) {
         say(tr("%1 was removed or cannot be read any more; the text in the editor is kept. Save to write it back.")
                 .arg(QFileInfo(path).fileName()),
             true);
         return;
     }
-    const QString onDisk = QString::fromUtf8(file.readAll());
+    const QString onDisk = QString::fromUtf8(*contents);
     if (onDisk == editor->toPlainText())
         return; // our own save
     if (editor->isModified()) {

@@ -1,4 +1,4 @@
-#include "core/yamlbounds/yamlbounds.h"
+#include "core/bounds/yamlbounds.h"
 
 #include <yaml-cpp/yaml.h>
 
