@@ -13,12 +13,12 @@ manifest_validator)
     # The validator end to end, without the cluster schema loader (it talks to a cluster).
     modules=(validation bounds jobs)
     sources=("$src"/core/validation/{kubernetesschema,manifestfile,manifestjson,policyrules,problem,reportformat,rulecatalog,schemacheck,validator}.cpp
-             "$src/core/bounds/yamlbounds.cpp" "$build/core/.rcc/qrc_kubernetes_schema.cpp")
+             "$src"/core/bounds/{yamlbounds,filebounds}.cpp "$build/core/.rcc/qrc_kubernetes_schema.cpp")
     libraries=(-lyaml-cpp)
     ;;
 kubeconfig)
     modules=(kube bounds)
-    sources=("$src"/core/kube/{kubeconfig,clusterconnection}.cpp "$src/core/bounds/yamlbounds.cpp")
+    sources=("$src"/core/kube/{kubeconfig,clusterconnection}.cpp "$src"/core/bounds/{yamlbounds,filebounds}.cpp)
     libraries=(-lyaml-cpp)
     qt_modules+=(Qt6Network)
     ;;
@@ -39,7 +39,7 @@ exec_credential)
     # The parser is a static function of a QObject class: its moc output comes along.
     modules=(kube logging bounds)
     sources=("$src"/core/kube/{execcredentialplugin,clusterconnection,kubeconfig,apierror}.cpp
-             "$src/core/logging/redaction.cpp" "$src/core/bounds/yamlbounds.cpp"
+             "$src/core/logging/redaction.cpp" "$src"/core/bounds/{yamlbounds,filebounds}.cpp
              "$(find "$build/core/lucent_core_kube_autogen" -name moc_execcredentialplugin.cpp)")
     libraries=(-lyaml-cpp)
     qt_modules+=(Qt6Network)
@@ -59,7 +59,7 @@ alertmanager_answers | silence_matcher)
 project_config)
     modules=(environment kube validation bounds)
     sources=("$src"/core/environment/{projectconfig,promotionsettings}.cpp "$src/core/kube/kubeconfig.cpp"
-             "$src"/core/validation/{rulecatalog,problem}.cpp "$src/core/bounds/yamlbounds.cpp")
+             "$src"/core/validation/{rulecatalog,problem}.cpp "$src"/core/bounds/{yamlbounds,filebounds}.cpp)
     libraries=(-lyaml-cpp)
     ;;
 *)
