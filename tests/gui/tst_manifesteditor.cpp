@@ -21,6 +21,7 @@
 #include <QDirIterator>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QProcess>
 #include <QPushButton>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -53,6 +54,7 @@ private Q_SLOTS:
     void changesOnDiskAreNoticed();
     void hugeFilesAreNotOpened();
     void hostileAliasesAreProblemsNotCrashes();
+    void killedConsoleLosesNoEdit();
 
 private:
     ManifestEditor *openWallet();
@@ -546,5 +548,110 @@ void TestManifestEditor::hostileAliasesAreProblemsNotCrashes()
     QVERIFY(wallet->document()->toPlainText().contains(QStringLiteral("wallet-service")));
 }
 
-QTEST_MAIN(TestManifestEditor)
+namespace {
+
+const QStringList EditedFiles{QStringLiteral("base/wallet-service.yaml"), QStringLiteral("base/api-gateway.yaml")};
+
+QString typedInto(const QString &file)
+{
+    return QStringLiteral("# typed before the crash into %1").arg(QFileInfo(file).fileName());
+}
+
+// The console the test kills: the Manifests tab on WORKSPACE, a line typed at the end of two
+// files, nothing saved. Prints "typed" and waits to be killed.
+int editUntilKilled(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    const QString workspace = QString::fromLocal8Bit(argv[2]);
+    ManifestsView view;
+    view.setWorkspace(workspace);
+    view.resize(1024, 700);
+    view.show();
+    for (const QString &file : EditedFiles) {
+        ManifestEditor *editor = view.openFile(QDir(workspace).filePath(file));
+        if (!editor)
+            return 2;
+        editor->moveCursor(QTextCursor::End);
+        QTest::keyClicks(editor, typedInto(file));
+    }
+    std::printf("typed\n");
+    std::fflush(stdout);
+    return app.exec();
+}
+
+} // namespace
+
+// The console is SIGKILLed with edits in two files that were never saved; the next start
+// offers both back (a mark on the Manifests tab, a banner in it), and Restore reopens them as
+// unsaved changes while the files on disk stay as they were.
+void TestManifestEditor::killedConsoleLosesNoEdit()
+{
+    QProcess console;
+    console.setProcessChannelMode(QProcess::SeparateChannels);
+    console.start(QCoreApplication::applicationFilePath(),
+                  {QStringLiteral("--edit-until-killed"), m_workspace->path()});
+    QVERIFY(QTest::qWaitFor([&] { return console.canReadLine() || console.state() == QProcess::NotRunning; }, 30000));
+    QCOMPARE(console.readLine().trimmed(), QByteArray("typed"));
+    QElapsedTimer sinceTyping;
+    sinceTyping.start();
+    // The copies are written within a second or two of typing; then the process dies hard.
+    const QString copies = qEnvironmentVariable("XDG_STATE_HOME") + QStringLiteral("/lucent-console/recovery");
+    const auto bothCopied = [&] {
+        int found = 0;
+        for (const QFileInfo &copy : QDir(copies).entryInfoList({QStringLiteral("*.json")}, QDir::Files)) {
+            QFile file(copy.filePath());
+            if (file.open(QIODevice::ReadOnly) && file.readAll().contains("typed before the crash"))
+                ++found;
+        }
+        return found == 2;
+    };
+    QVERIFY2(QTest::qWaitFor(bothCopied, 10000), qPrintable(copies));
+    qInfo("both recovery copies were on disk %lld ms after the last keystroke", sinceTyping.elapsed());
+    console.kill();
+    QVERIFY(console.waitForFinished(10000));
+    QCOMPARE(console.exitStatus(), QProcess::CrashExit);
+
+    // The next start.
+    m_window = std::make_unique<MainWindow>(QStringList{m_sandbox.kubeconfig()}, true, m_sandbox.projectFile());
+    m_window->setWorkspace(m_workspace->path());
+    m_window->show();
+    m_view = m_window->manifests();
+    auto *tabs = m_window->findChild<QTabWidget *>();
+    QVERIFY(tabs);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_view->recoveryOffer().isEmpty(), 10000);
+    QVERIFY2(m_view->recoveryOffer().contains(QLatin1String("wallet-service.yaml"))
+                 && m_view->recoveryOffer().contains(QLatin1String("api-gateway.yaml")),
+             qPrintable(m_view->recoveryOffer()));
+    QCOMPARE(tabs->tabText(tabs->indexOf(m_view)), QStringLiteral("Ma&nifests (2 to restore)"));
+    m_window->showView(QStringLiteral("manifests")); // where the mark leads
+    auto *restore = m_view->findChild<QPushButton *>(QStringLiteral("recoveryRestore"));
+    QVERIFY(restore && restore->isVisible());
+    if (const QString shots = qEnvironmentVariable("LUCENT_SCREENSHOT_DIR"); !shots.isEmpty()) {
+        m_window->resize(1280, 800);
+        QVERIFY(m_window->grab().save(shots + QStringLiteral("/manifests-recovery.png")));
+    }
+    restore->click();
+    for (const QString &file : EditedFiles) {
+        const QString path = m_workspace->filePath(file);
+        ManifestEditor *editor = m_view->editorFor(path);
+        QVERIFY2(editor, qPrintable(path));
+        QVERIFY(editor->toPlainText().endsWith(typedInto(file)));
+        QVERIFY(editor->isModified());
+        QFile onDisk(path);
+        QVERIFY(onDisk.open(QIODevice::ReadOnly));
+        QVERIFY(!onDisk.readAll().contains("typed before the crash")); // restored as unsaved, not written
+    }
+    QVERIFY(m_view->recoveryOffer().isEmpty());
+    QCOMPARE(tabs->tabText(tabs->indexOf(m_view)), QStringLiteral("Ma&nifests"));
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 2 && qstrcmp(argv[1], "--edit-until-killed") == 0)
+        return editUntilKilled(argc, argv);
+    QApplication app(argc, argv);
+    TestManifestEditor test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_manifesteditor.moc"

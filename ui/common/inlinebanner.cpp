@@ -2,6 +2,7 @@
 
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPushButton>
 #include <QToolButton>
 
 namespace Lucent::Ui {
@@ -23,10 +24,10 @@ InlineBanner::InlineBanner(QWidget *parent)
     close->setToolTip(tr("Hide this message"));
     connect(close, &QToolButton::clicked, this, &InlineBanner::clear);
 
-    auto *layout = new QHBoxLayout(this);
-    layout->setContentsMargins(10, 6, 6, 6);
-    layout->addWidget(m_label, 1);
-    layout->addWidget(close, 0, Qt::AlignTop);
+    m_layout = new QHBoxLayout(this);
+    m_layout->setContentsMargins(10, 6, 6, 6);
+    m_layout->addWidget(m_label, 1);
+    m_layout->addWidget(close, 0, Qt::AlignTop);
     hide();
 }
 
@@ -50,9 +51,22 @@ void InlineBanner::showMessages(Severity severity, const QStringList &sentences)
     show();
 }
 
+QPushButton *InlineBanner::addButton(const QString &text, const QString &objectName)
+{
+    auto *button = new QPushButton(text, this);
+    button->setObjectName(objectName);
+    m_layout->insertWidget(m_layout->count() - 1, button, 0, Qt::AlignTop);
+    m_buttons.append(button);
+    return button;
+}
+
 void InlineBanner::clear()
 {
     m_label->clear();
+    for (QPushButton *button : std::exchange(m_buttons, {})) {
+        button->hide();
+        button->deleteLater(); // a button may be clearing the banner from its own click
+    }
     hide();
 }
 

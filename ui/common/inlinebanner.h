@@ -2,7 +2,9 @@
 
 #include <QFrame>
 
+class QHBoxLayout;
 class QLabel;
+class QPushButton;
 
 namespace Lucent::Ui {
 
@@ -19,11 +21,15 @@ public:
     explicit InlineBanner(QWidget *parent = nullptr);
 
     void showMessages(Severity severity, const QStringList &sentences);
+    /// A button after the text, for the one or two things to do about it; gone with clear().
+    QPushButton *addButton(const QString &text, const QString &objectName);
     void clear();
     QString text() const;
 
 private:
     QLabel *m_label = nullptr;
+    QHBoxLayout *m_layout = nullptr;
+    QList<QPushButton *> m_buttons;
 };
 
 } // namespace Lucent::Ui

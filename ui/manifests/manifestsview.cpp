@@ -4,8 +4,10 @@
 #include "core/environment/environmentsession.h"
 #include "core/validation/clusterschemaloader.h"
 #include "ui/common/confirmactiondialog.h"
+#include "ui/common/inlinebanner.h"
 #include "ui/common/palette.h"
 #include "ui/manifests/applyflow.h"
+#include "ui/manifests/editorrecovery.h"
 #include "ui/manifests/findbar.h"
 #include "ui/manifests/manifesteditor.h"
 #include "ui/manifests/problemsmodel.h"
@@ -20,12 +22,15 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTextCursor>
 #include <QTextEdit>
 #include <QTimer>
 #include <QToolBar>
@@ -37,6 +42,7 @@ namespace Lucent::Ui {
 using namespace Lucent::Core::Validation;
 using Lucent::Core::Apply::ApplyOutcome;
 using Lucent::Core::Environment::EnvironmentSession;
+using Lucent::Core::Recovery::RecoveredText;
 
 namespace {
 
@@ -84,7 +90,12 @@ ManifestsView::ManifestsView(QWidget *parent)
     , m_debounce(new QTimer(this))
     , m_watcher(new QFileSystemWatcher(this))
     , m_flow(new ManifestApplyFlow(this))
+    , m_recovery(new EditorRecovery({}, this))
+    , m_recoveryBanner(new InlineBanner(this))
 {
+    connect(m_recovery, &EditorRecovery::failed, this, [this](const QString &sentence) { say(sentence, true); });
+    connect(m_recovery, &EditorRecovery::leftBehindFound, this, &ManifestsView::offerRecovery);
+    m_recovery->findLeftBehind();
     connect(m_flow, &ManifestApplyFlow::said, this, &ManifestsView::say);
     connect(m_flow, &ManifestApplyFlow::outcomesReady, this, &ManifestsView::showOutcomes);
     connect(m_flow, &ManifestApplyFlow::busyChanged, this, &ManifestsView::updateActions);
@@ -224,6 +235,7 @@ ManifestsView::ManifestsView(QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addWidget(toolbar);
+    layout->addWidget(m_recoveryBanner);
     layout->addWidget(horizontal, 1);
     m_schemaLabel->setText(schemaDescription());
     updateActions();
@@ -321,6 +333,7 @@ ManifestEditor *ManifestsView::openFile(const QString &path)
             scheduleValidation();
     });
     connect(editor->document(), &QTextDocument::modificationChanged, this, [this, editor] { updateTabTitle(editor); });
+    m_recovery->track(editor);
     QList<Problem> mine;
     for (const auto &p : std::as_const(m_allProblems)) {
         if (p.file == file)
@@ -384,6 +397,8 @@ bool ManifestsView::closeEditor(ManifestEditor *editor)
                                     QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
         if (answer == QMessageBox::Cancel)
             return false;
+        if (answer == QMessageBox::Discard)
+            m_recovery->discard(editor);
         if (answer == QMessageBox::Save) {
             QString error;
             if (!editor->save(&error)) {
@@ -640,6 +655,65 @@ void ManifestsView::say(const QString &sentence, bool error)
         cursor.mergeCharFormat(format);
     }
     m_bottom->setCurrentWidget(m_output);
+}
+
+void ManifestsView::offerRecovery(const QList<RecoveredText> &copies)
+{
+    m_leftBehind = copies;
+    QStringList names;
+    for (const RecoveredText &copy : copies)
+        names.append(QFileInfo(copy.path).fileName());
+    m_recoveryBanner->showMessages(
+        InlineBanner::Severity::Warning,
+        {tr("Unsaved edits of %1 were kept when the console last ended (the newest from %2). Restore opens them as "
+            "unsaved changes; Discard drops them.")
+             .arg(QLocale().createSeparatedList(names),
+                  QLocale().toString(copies.constLast().written.toLocalTime(), QLocale::ShortFormat))});
+    connect(m_recoveryBanner->addButton(tr("Restore"), QStringLiteral("recoveryRestore")), &QPushButton::clicked, this,
+            &ManifestsView::restoreLeftBehind);
+    connect(m_recoveryBanner->addButton(tr("Discard"), QStringLiteral("recoveryDiscard")), &QPushButton::clicked, this,
+            &ManifestsView::discardLeftBehind);
+    Q_EMIT recoveryOffered(names);
+}
+
+QString ManifestsView::recoveryOffer() const
+{
+    return m_recoveryBanner->isHidden() ? QString() : m_recoveryBanner->text();
+}
+
+void ManifestsView::restoreLeftBehind()
+{
+    m_recoveryBanner->clear();
+    Q_EMIT recoveryOffered({});
+    for (const RecoveredText &copy : std::exchange(m_leftBehind, {})) {
+        ManifestEditor *editor = openFile(copy.path);
+        if (!editor) { // the copy stays where it is, for the next start or by hand
+            say(tr("The recovered text of %1 cannot be put back because the file cannot be opened; it is kept in %2.")
+                    .arg(copy.path, copy.copyFile),
+                true);
+            continue;
+        }
+        if (editor->toPlainText() == copy.text) { // the file holds that text already: nothing to keep
+            m_recovery->discardLeftBehind({copy});
+            continue;
+        }
+        // Replaced through the cursor, so that undo goes back to the file's own text.
+        QTextCursor cursor(editor->document());
+        cursor.select(QTextCursor::Document);
+        cursor.insertText(copy.text);
+        if (copy.secretValuesDropped)
+            say(tr("%1 was restored without the values of its Secret data: they are never kept in a recovery copy. "
+                   "Enter them again before saving.")
+                    .arg(QFileInfo(copy.path).fileName()),
+                true);
+    }
+}
+
+void ManifestsView::discardLeftBehind()
+{
+    m_recoveryBanner->clear();
+    Q_EMIT recoveryOffered({});
+    m_recovery->discardLeftBehind(std::exchange(m_leftBehind, {}));
 }
 
 ConfirmActionDialog *ManifestsView::pendingDialog() const

@@ -2,6 +2,7 @@
 
 #include "core/apply/manifestapplier.h"
 #include "core/jobs/latestjob.h"
+#include "core/recovery/recoverystore.h"
 #include "core/validation/kubernetesschema.h"
 #include "core/validation/rulecatalog.h"
 #include "core/validation/validator.h"
@@ -32,7 +33,9 @@ class ClusterSchemaLoader;
 namespace Lucent::Ui {
 
 class ConfirmActionDialog;
+class EditorRecovery;
 class FindBar;
+class InlineBanner;
 class ManifestApplyFlow;
 class ManifestEditor;
 class ProblemsModel;
@@ -83,11 +86,19 @@ public:
     ConfirmActionDialog *pendingDialog() const;
     QAction *diffAction() const { return m_diff; }
     QAction *applyAction() const { return m_apply; }
+    /// Unsaved edits an ended console left, on offer (empty when none are).
+    QString recoveryOffer() const;
+    /// Reopens the files of the copies on offer with their recovered text (as unsaved edits).
+    void restoreLeftBehind();
+    void discardLeftBehind();
 
 Q_SIGNALS:
     void validationFinished();
     void diffFinished();
     void applyFinished();
+    /// Copies of unsaved edits from an ended console are on offer: their file names (empty
+    /// once the user restored or discarded them).
+    void recoveryOffered(const QStringList &fileNames);
 
 private:
     void scheduleValidation();
@@ -102,6 +113,7 @@ private:
     void showOutcomes(const QString &title, const QList<Lucent::Core::Apply::ApplyOutcome> &outcomes);
     void say(const QString &sentence, bool error = false);
     void onFileChangedOnDisk(const QString &path);
+    void offerRecovery(const QList<Lucent::Core::Recovery::RecoveredText> &copies);
 
     QString m_workspace;
     Lucent::Core::Validation::ValidationSettings m_settings;
@@ -126,6 +138,9 @@ private:
     QTimer *m_debounce = nullptr;
     QFileSystemWatcher *m_watcher = nullptr;
     ManifestApplyFlow *m_flow = nullptr;
+    EditorRecovery *m_recovery = nullptr;
+    InlineBanner *m_recoveryBanner = nullptr;
+    QList<Lucent::Core::Recovery::RecoveredText> m_leftBehind; ///< on offer in m_recoveryBanner
     QAction *m_save = nullptr;
     QAction *m_diff = nullptr;
     QAction *m_apply = nullptr;

@@ -125,6 +125,12 @@ MainWindow::MainWindow(QStringList kubeconfigFiles, bool explicitFile, QString p
     connect(m_overviewModel, &QAbstractItemModel::dataChanged, this, &MainWindow::markFirstDataWhenSettled);
     connect(m_logs->model(), &QAbstractItemModel::rowsInserted, this, &MainWindow::markFirstDataWhenSettled);
     connect(m_manifests, &ManifestsView::validationFinished, this, &MainWindow::markFirstDataWhenSettled);
+    // Work a crash left behind is worth a mark on the tab, wherever the user is looking.
+    connect(m_manifests, &ManifestsView::recoveryOffered, this, [this](const QStringList &names) {
+        m_tabs->setTabText(m_tabs->indexOf(m_manifests),
+                           names.isEmpty() ? tr("Ma&nifests")
+                                           : tr("Ma&nifests (%n to restore)", nullptr, int(names.size())));
+    });
     connect(m_dashboard, &RolloutDashboard::logsRequested, this, &MainWindow::openLogs);
     connect(m_dashboard, &RolloutDashboard::promotionRecoveryRequested, this,
             [this](const Lucent::Core::Release::PromotionJournal &journal) {
