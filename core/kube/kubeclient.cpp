@@ -113,7 +113,7 @@ QJsonObject KubeReply::json() const
 
 QByteArray KubeReply::decodeBody(const QByteArray &raw, bool gzip)
 {
-    return gzip ? gunzip(raw).value_or(QByteArray()) : raw;
+    return gzip ? gunzip(raw, MaxAnswerBytes).value_or(QByteArray()) : raw;
 }
 
 const QByteArray &KubeReply::body() const
@@ -261,6 +261,7 @@ void KubeClient::startAttempt(KubeReply *reply)
     }
     ++reply->m_attempts;
     reply->m_timedOut = false;
+    reply->m_tooLarge = false;
     reply->m_tlsErrors.clear();
     reply->m_body.clear();
     reply->m_decoded.clear();
@@ -294,6 +295,20 @@ void KubeClient::startAttempt(KubeReply *reply)
         });
         reply->m_timer->start(reply->m_request.timeoutMs);
     }
+    if (reply->m_request.stream && reply->m_request.deadlineMs > 0) {
+        if (!reply->m_deadline) {
+            reply->m_deadline = new QTimer(reply);
+            reply->m_deadline->setSingleShot(true);
+        }
+        reply->m_deadline->disconnect();
+        connect(reply->m_deadline, &QTimer::timeout, reply, [reply] {
+            if (auto *network = qobject_cast<QNetworkReply *>(reply->m_network)) {
+                reply->m_timedOut = true;
+                network->abort();
+            }
+        });
+        reply->m_deadline->start(reply->m_request.deadlineMs);
+    }
 
     connect(network, &QNetworkReply::sslErrors, reply, [this, reply, network](const QList<QSslError> &errors) {
         if (m_connection.insecureSkipTlsVerify) {
@@ -309,6 +324,13 @@ void KubeClient::startAttempt(KubeReply *reply)
         if (reply->m_request.stream && reply->m_request.timeoutMs > 0)
             reply->m_timer->start(reply->m_request.timeoutMs); // an idle limit for streams
         const int status = network->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (!reply->m_request.stream
+            && (network->bytesAvailable() > MaxAnswerBytes
+                || network->header(QNetworkRequest::ContentLengthHeader).toLongLong() > MaxAnswerBytes)) {
+            reply->m_tooLarge = true;
+            network->abort(); // finished() follows, with the Decode error
+            return;
+        }
         if (reply->m_request.stream && status >= 200 && status < 300) {
             reply->m_streaming = true;
             reply->m_httpStatus = status;
@@ -333,6 +355,8 @@ void KubeClient::onNetworkFinished(KubeReply *reply)
     network->deleteLater();
     if (reply->m_timer)
         reply->m_timer->stop();
+    if (reply->m_deadline)
+        reply->m_deadline->stop();
 
     const int status = network->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     reply->m_httpStatus = status;
@@ -344,6 +368,11 @@ void KubeClient::onNetworkFinished(KubeReply *reply)
     ApiError error;
     if (reply->m_aborted) {
         error = ApiError::transport(ApiError::Kind::Cancelled, {}, operation);
+    } else if (reply->m_tooLarge) {
+        error = ApiError::decode(QStringLiteral("the answer passed %1 MB, more than any page of objects holds, so it "
+                                                "was dropped; the server or a proxy in between sends something else")
+                                     .arg(MaxAnswerBytes >> 20),
+                                 operation);
     } else if (reply->m_timedOut) {
         error = ApiError::transport(ApiError::Kind::Timeout, QStringLiteral("timed out"), operation);
     } else if (status == 0) {
@@ -364,6 +393,15 @@ void KubeClient::onNetworkFinished(KubeReply *reply)
             // The connection broke in the middle of the stream; the caller resumes.
             error = ApiError::transport(transportKind(network->error()), network->errorString(), operation);
         }
+    } else if (const qint64 announced = network->header(QNetworkRequest::ContentLengthHeader).toLongLong();
+               announced > rest.size() && reply->m_request.method != "HEAD") {
+        // QtNetwork ends a body cut short by a reset as if it were complete; the length the
+        // server announced tells the two apart, and a cut answer is worth asking again.
+        error = ApiError::transport(ApiError::Kind::Network,
+                                    QStringLiteral("the connection closed after %1 of the %2 bytes of the answer")
+                                        .arg(rest.size())
+                                        .arg(announced),
+                                    operation);
     } else {
         reply->m_body += rest;
         reply->m_gzip = gzip;
@@ -526,8 +564,10 @@ KubeReply *KubeClient::watch(const ResourceType &type, const QString &ns, const 
     watchOptions.watch = true;
     watchOptions.addTo(request.query);
     request.stream = true;
-    // Silence longer than the server's own timeout plus a margin means the link is dead.
+    // Silence longer than the server's own timeout plus a margin means the link is dead; so
+    // does a watch still open at twice the time the server should have ended it.
     request.timeoutMs = options.timeoutSeconds > 0 ? (options.timeoutSeconds + 30) * 1000 : 0;
+    request.deadlineMs = options.timeoutSeconds > 0 ? (options.timeoutSeconds * 2 + 5) * 1000 : 0;
     return send(std::move(request));
 }
 

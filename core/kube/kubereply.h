@@ -59,6 +59,7 @@ private:
     QPointer<QObject> m_network; ///< the QNetworkReply of the current attempt
     QNetworkAccessManager *m_streamManager = nullptr; ///< streams get their own connection
     QTimer *m_timer = nullptr; ///< the attempt's timeout, or a retry's delay
+    QTimer *m_deadline = nullptr; ///< a stream's whole-life limit
     QElapsedTimer m_started;
     ApiError m_error;
     QByteArray m_body; ///< as it came over the wire
@@ -72,6 +73,7 @@ private:
     bool m_holdsSlot = false; ///< counts against the concurrency limit
     bool m_authRetried = false; ///< a 401 has been answered with fresh credentials once
     bool m_timedOut = false;
+    bool m_tooLarge = false; ///< the answer passed MaxAnswerBytes and was dropped
     bool m_aborted = false;
     bool m_streaming = false; ///< a 2xx stream is delivering data
 };

@@ -6,6 +6,11 @@
 
 namespace Lucent::Core::Kube {
 
+/// The largest answer read, compressed or inflated: a page of 500 objects is a few MB and etcd
+/// keeps each object under 1.5 MB. A larger answer is refused with a Decode error, before it
+/// takes the memory or the time to parse.
+constexpr qsizetype MaxAnswerBytes = qsizetype(64) << 20;
+
 /// One call to the API server, before it is sent.
 struct KubeRequest {
     QByteArray method = QByteArrayLiteral("GET");
@@ -16,6 +21,9 @@ struct KubeRequest {
     QByteArray accept = QByteArrayLiteral("application/json");
     /// Whole-request limit; for streams, the longest silence allowed (0: none).
     int timeoutMs = 30000;
+    /// Streams: the longest the whole stream may last, however busy (0: none). A watch that
+    /// trickles a byte at a time is never silent, and never delivers.
+    int deadlineMs = 0;
     /// A long-running answer (watch, log follow): delivered piece by piece, outside the
     /// concurrency limit, never retried by the client (the caller resumes).
     bool stream = false;

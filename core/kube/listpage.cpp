@@ -1,6 +1,7 @@
 #include "core/kube/listpage.h"
 
 #include "core/kube/gzip.h"
+#include "core/kube/kuberequest.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -12,7 +13,7 @@ ListPage decodeListPage(const QByteArray &raw, bool gzip, const QString &operati
     ListPage page;
     QJsonParseError parseError{};
     const QJsonDocument document
-        = QJsonDocument::fromJson(gzip ? gunzip(raw).value_or(QByteArray()) : raw, &parseError);
+        = QJsonDocument::fromJson(gzip ? gunzip(raw, MaxAnswerBytes).value_or(QByteArray()) : raw, &parseError);
     const QJsonObject root = document.object();
     if (parseError.error != QJsonParseError::NoError || !root.value(QLatin1String("items")).isArray()) {
         page.apiError = ApiError::decode(parseError.error != QJsonParseError::NoError

@@ -14,6 +14,10 @@ struct LogLine {
     QByteArray utf8; ///< the same, undecoded, instead of text when the stream is utf8Only
 };
 
+/// The longest log line kept whole; a longer one comes in pieces of this size. Loggers write
+/// lines of bytes to kilobytes; a stream without newlines must not hold all memory.
+constexpr qsizetype MaxLogLineBytes = qsizetype(1) << 20;
+
 /// Parses "2026-11-25T10:00:00.123456789Z text"; nanos is -1 when the line has no timestamp.
 LogLine parseLogLine(const QByteArray &line, bool utf8Only = false);
 

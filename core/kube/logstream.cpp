@@ -19,6 +19,7 @@ LogStream::LogStream(KubeClient *client, QString namespaceName, QString pod, Log
 {
     m_retryTimer->setSingleShot(true);
     connect(m_retryTimer, &QTimer::timeout, this, &LogStream::checkContainerThenResume);
+    m_splitter.setMaxLineBytes(MaxLogLineBytes);
 }
 
 LogStream::~LogStream()

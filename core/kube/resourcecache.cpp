@@ -215,6 +215,16 @@ void ResourceCache::onWatchData(const QByteArray &chunk)
             m_reply->abort(); // finished() follows; onWatchFinished acts on m_streamError
         return;
     }
+    if (m_splitter.pendingBytes() > MaxWatchEventBytes) {
+        m_streamError = ApiError::decode(
+            QStringLiteral("a watch event grew past %1 MB without ending; no object is that large, so the server or "
+                           "a proxy in between is sending something else")
+                .arg(MaxWatchEventBytes >> 20),
+            m_type.collectionPath(m_namespace));
+        m_splitter.clear();
+        if (m_reply)
+            m_reply->abort();
+    }
 }
 
 void ResourceCache::applyEvent(const WatchEvent &event)

@@ -21,6 +21,11 @@ QList<QByteArray> LineSplitter::feed(const QByteArray &data)
     }
     if (start > 0)
         m_buffer.remove(0, start);
+    while (m_maxLineBytes > 0 && m_buffer.size() > m_maxLineBytes) {
+        lines.append(m_buffer.left(m_maxLineBytes));
+        m_buffer.remove(0, m_maxLineBytes);
+        ++m_cutLines;
+    }
     m_scanned = m_buffer.size();
     return lines;
 }

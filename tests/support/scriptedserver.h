@@ -7,6 +7,8 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <functional>
+
 namespace Lucent::Tests {
 
 /// A tiny HTTP/1.1 server on a free loopback port that answers from a script and records
@@ -19,6 +21,9 @@ public:
         QByteArray body;
         QList<QPair<QByteArray, QByteArray>> headers;
         int delayMs = 0;
+        /// Writes the answer itself, for servers that misbehave (a trickle, a reset, an
+        /// answer without end); status, body and headers are then ignored.
+        std::function<void(QTcpSocket *)> custom = {};
     };
     struct Request {
         QByteArray method;
@@ -73,6 +78,10 @@ private:
         }
         const Response response = answers->isEmpty() ? Response{404, "{}", {}, 0} : answers->takeFirst();
         QTimer::singleShot(response.delayMs, socket, [socket, response] {
+            if (response.custom) {
+                response.custom(socket);
+                return;
+            }
             QByteArray out = "HTTP/1.1 " + QByteArray::number(response.status)
                 + " X\r\nConnection: close\r\n"
                   "Content-Type: application/json\r\nContent-Length: "
