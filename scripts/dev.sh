@@ -8,6 +8,9 @@
 #   scripts/dev.sh bench                   the benchmarks, on an optimised (release) build
 #   scripts/dev.sh fuzz [SECONDS]          every libFuzzer target for SECONDS each (600), findings in
 #                                          build/<preset>/fuzz*/
+#   scripts/dev.sh fuzz-long [TARGET...]   core's fuzz targets to 10 million executions or an hour each
+#   scripts/dev.sh soak [ROUNDS]           the fault soak: ROUNDS (1000) randomised rounds of faults and
+#                                          sandbox restarts, caches against fresh lists, logs whole
 # LUCENT_PRESET picks another CMake preset (dev, asan, release); dev is the default.
 set -euo pipefail
 
@@ -96,8 +99,20 @@ fuzz)
         bash "$here/tests/fuzz/run-core-fuzz.sh" "$here" "$build" "$target" "$seconds" </dev/null
     done <"$here/tests/fuzz/core-targets.txt"
     ;;
+fuzz-long)
+    prepare
+    while read -r target; do
+        bash "$here/tests/fuzz/run-core-fuzz.sh" "$here" "$build" "$target" 1 </dev/null >/dev/null
+    done <"$here/tests/fuzz/core-targets.txt"
+    bash "$here/tests/fuzz/run-long.sh" "$here" "$build" "$@"
+    ;;
+soak)
+    prepare
+    LUCENT_SOAK_ROUNDS=${1:-1000} LUCENT_SANDBOX="$build/sandbox/lucent-sandbox" QT_QPA_PLATFORM=offscreen \
+        "$build/tests/tst_kubefaults" soak
+    ;;
 *)
-    echo "usage: scripts/dev.sh run|test|package|lint|bench|fuzz [arguments]" >&2
+    echo "usage: scripts/dev.sh run|test|package|lint|bench|fuzz|fuzz-long|soak [arguments]" >&2
     exit 2
     ;;
 esac

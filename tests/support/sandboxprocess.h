@@ -41,6 +41,8 @@ public:
     void stop();
     /// Stops it and starts a fresh one on the same port: a restarted API server with new state.
     bool restart();
+    /// The extra arguments of the next start or restart (fault injection, speed).
+    void setArguments(QStringList extraArguments) { m_arguments = std::move(extraArguments); }
     QString error() const { return m_error; }
     QString url() const { return m_url; }
     QString kubeconfig() const { return m_dir.filePath(QStringLiteral("kubeconfig")); }
