@@ -14,6 +14,18 @@ namespace Lucent::Core::Environment {
 using Kube::ResourceCache;
 using Kube::ResourceType;
 
+QString EnvironmentSession::tlsWarning() const
+{
+    const Kube::KubeconfigContext *context = m_kubeconfig.context(m_environment.context);
+    const Kube::KubeconfigCluster *cluster = context ? m_kubeconfig.cluster(context->cluster) : nullptr;
+    if (!cluster || !cluster->insecureSkipTlsVerify)
+        return {};
+    return QStringLiteral("TLS verification is off for %1 (insecure-skip-tls-verify in the kubeconfig): anyone "
+                          "between this machine and %2 can read and change what the console sends and sees, tokens "
+                          "included. Give the cluster its certificate-authority instead.")
+        .arg(m_environment.name, cluster->server);
+}
+
 EnvironmentSession::EnvironmentSession(Environment environment, Kube::Kubeconfig kubeconfig, Scope scope,
                                        QObject *parent)
     : QObject(parent)

@@ -53,6 +53,9 @@ public:
     QString problem() const { return m_problem; }
     QString userName() const { return m_userName; }
     const Kube::Kubeconfig &kubeconfig() const { return m_kubeconfig; }
+    /// A sentence when the kubeconfig switches TLS verification off for this environment's
+    /// cluster (insecure-skip-tls-verify); empty when the server's certificate is verified.
+    QString tlsWarning() const;
 
     /// Null until ready().
     Kube::KubeClient *client() const { return m_client; }

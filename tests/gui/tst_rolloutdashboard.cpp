@@ -63,6 +63,7 @@ private Q_SLOTS:
     void unreachableClusterShowsInTheBanner();
     void rowsGoStaleWhenTheClusterGoesAndRecover();
     void aPromotionUnderWayShowsItsStepInTheRowAndTheOverview();
+    void anUnverifiedClusterIsWarnedAbout();
 };
 
 void TestRolloutDashboard::listsServicesWithCorrectCounts()
@@ -465,6 +466,52 @@ void TestRolloutDashboard::aPromotionUnderWayShowsItsStepInTheRowAndTheOverview(
                               20000);
     QTRY_COMPARE_WITH_TIMEOUT(overviewPromotion(), QString(), 20000);
     QTRY_VERIFY(m_dashboard->findChild<QTableView *>()->isColumnHidden(ServicesTableModel::PromotionColumn));
+}
+
+// A kubeconfig that switches TLS verification off for staging's cluster (and only staging's):
+// the console still connects, as kubectl would, and says so in the overview card and in a
+// warning that stays above the dashboard while staging is shown.
+void TestRolloutDashboard::anUnverifiedClusterIsWarnedAbout()
+{
+    Kube::Kubeconfig config = m_kubeconfig;
+    Kube::KubeconfigCluster insecure = config.clusters.constFirst();
+    insecure.name = QStringLiteral("lucent-sandbox-insecure");
+    insecure.insecureSkipTlsVerify = true;
+    insecure.hasCertificateAuthority = false;
+    insecure.certificateAuthorityData.clear();
+    insecure.certificateAuthorityFile.clear();
+    config.clusters.append(insecure);
+    for (Kube::KubeconfigContext &context : config.contexts) {
+        if (context.name == QLatin1String("staging"))
+            context.cluster = insecure.name;
+    }
+
+    EnvironmentOverviewModel overview;
+    new QAbstractItemModelTester(&overview, QAbstractItemModelTester::FailureReportingMode::QtTest, &overview);
+    overview.setEnvironments(config, m_project.environments);
+    const QModelIndex staging = overview.index(overview.rowOf(QStringLiteral("staging")));
+    const QModelIndex production = overview.index(overview.rowOf(QStringLiteral("production")));
+    QVERIFY(staging.data().toString().contains(QStringLiteral("TLS not verified")));
+    QVERIFY(staging.data(Qt::ToolTipRole).toString().contains(QStringLiteral("insecure-skip-tls-verify")));
+    QVERIFY(!production.data().toString().contains(QStringLiteral("TLS")));
+
+    m_session = std::make_unique<Environment::EnvironmentSession>(
+        *m_project.environment(QStringLiteral("staging")), config, Environment::EnvironmentSession::Scope::Everything);
+    m_dashboard->setSession(m_session.get());
+    m_session->start();
+    QVERIFY2(m_dashboard->tlsWarningText().startsWith(QStringLiteral("TLS verification is off for staging")),
+             qPrintable(m_dashboard->tlsWarningText()));
+    QTRY_COMPARE_WITH_TIMEOUT(m_dashboard->model()->rowCount(), 8, 20000); // connected all the same
+    QVERIFY(!m_dashboard->tlsWarningText().isEmpty()); // and the warning stays
+    if (const QString shots = qEnvironmentVariable("LUCENT_SCREENSHOT_DIR"); !shots.isEmpty())
+        QVERIFY(m_dashboard->grab().save(shots + QStringLiteral("/dashboard-tls-warning.png")));
+
+    auto verified
+        = std::make_unique<Environment::EnvironmentSession>(*m_project.environment(QStringLiteral("production")),
+                                                            config, Environment::EnvironmentSession::Scope::Everything);
+    m_dashboard->setSession(verified.get());
+    QVERIFY(m_dashboard->tlsWarningText().isEmpty());
+    m_dashboard->setSession(nullptr);
 }
 
 #include "tst_rolloutdashboard.moc"

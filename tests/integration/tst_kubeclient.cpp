@@ -45,6 +45,7 @@ private Q_SLOTS:
     void execPluginTokenIsRefreshedOn401();
     void execPluginExpiryAndMissingCommand();
     void podStatusAgreesWithKubectlGetPods();
+    void aCertificateThatChangesMidSessionIsRefused();
 
 private:
     std::unique_ptr<KubeClient> client(const QString &user = {}) const;
@@ -589,6 +590,25 @@ void TestKubeClient::podStatusAgreesWithKubectlGetPods()
              qPrintable(QStringLiteral("kubectl: %1 / ours: %2")
                             .arg(QStringList(kubectl.values()).join(QLatin1Char(',')),
                                  QStringList(ours.values()).join(QLatin1Char(',')))));
+}
+
+// Last: it restarts the sandbox. The restarted server has a certificate of a new CA (each
+// --tls start makes one); a client that trusts the CA its kubeconfig named when it connected
+// refuses it, mid-session, and says so.
+void TestKubeClient::aCertificateThatChangesMidSessionIsRefused()
+{
+    auto kube = client();
+    Answer answer = waitFor(kube->list(ResourceType::pods(), QStringLiteral("lucent-staging")));
+    QVERIFY2(answer.status == 200, qPrintable(answer.error.sentence()));
+    QVERIFY2(m_sandbox.restart(), qPrintable(m_sandbox.error()));
+    answer = waitFor(kube->list(ResourceType::pods(), QStringLiteral("lucent-staging")));
+    QCOMPARE(answer.error.kind, ApiError::Kind::Tls);
+    QVERIFY2(answer.error.sentence().contains(QLatin1String("the secure connection to the cluster failed")),
+             qPrintable(answer.error.sentence()));
+    QCOMPARE(answer.status, 0); // nothing was sent over the refused connection
+    // A client from the kubeconfig the new server wrote (its CA) is served.
+    answer = waitFor(client()->list(ResourceType::pods(), QStringLiteral("lucent-staging")));
+    QVERIFY2(answer.status == 200, qPrintable(answer.error.sentence()));
 }
 
 QTEST_GUILESS_MAIN(TestKubeClient)

@@ -177,6 +177,8 @@ QString EnvironmentOverviewModel::summaryText(const Row &row) const
     }
     if (!row.promotion.isEmpty())
         state += tr(" · promotion: %1").arg(row.promotion);
+    if (!session->tlsWarning().isEmpty())
+        state += tr(" · TLS not verified");
     QStringList lines{title, where, state};
     if (!row.versions.isEmpty()) {
         // Lines break between services, never inside a name ("play-|service") or between a
@@ -200,6 +202,8 @@ QVariant EnvironmentOverviewModel::data(const QModelIndex &index, int role) cons
         QStringList lines;
         if (row.session->state() == EnvironmentSession::State::Unreachable)
             lines.append(row.session->problem());
+        if (const QString warning = row.session->tlsWarning(); !warning.isEmpty())
+            lines.append(warning);
         lines.append(row.versions);
         return lines.join(QLatin1Char('\n'));
     }

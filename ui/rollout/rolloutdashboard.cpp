@@ -59,6 +59,7 @@ RolloutDashboard::RolloutDashboard(QWidget *parent)
     , m_view(new FrozenColumnTableView(this))
     , m_detail(new ServiceDetail(this))
     , m_banner(new InlineBanner(this))
+    , m_tlsWarning(new InlineBanner(this))
     , m_permissionNote(new QLabel(this))
     , m_restart(actionButton(this, QStringLiteral("actionRestart"), tr("&Restart"), QKeySequence(Qt::CTRL | Qt::Key_R)))
     , m_scale(actionButton(this, QStringLiteral("actionScale"), tr("S&cale…"), QKeySequence(Qt::CTRL | Qt::Key_S)))
@@ -182,6 +183,7 @@ RolloutDashboard::RolloutDashboard(QWidget *parent)
     splitter->setStretchFactor(1, 2);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_tlsWarning);
     layout->addWidget(m_banner);
     layout->addWidget(m_promotionNotice);
     layout->addLayout(top);
@@ -206,6 +208,10 @@ void RolloutDashboard::setSession(EnvironmentSession *session)
         m_runner->disconnect(this);
     m_runner = nullptr;
     m_banner->clear();
+    if (const QString warning = session ? session->tlsWarning() : QString(); !warning.isEmpty())
+        m_tlsWarning->showMessages(InlineBanner::Severity::Warning, {warning});
+    else
+        m_tlsWarning->clear();
     m_followed.reset();
     m_permissionNote->hide();
     m_model->setSession(session);
@@ -226,6 +232,11 @@ void RolloutDashboard::setSession(EnvironmentSession *session)
     });
     if (session->state() == EnvironmentSession::State::Unreachable)
         m_banner->showMessages(InlineBanner::Severity::Error, {session->problem()});
+}
+
+QString RolloutDashboard::tlsWarningText() const
+{
+    return m_tlsWarning->isHidden() ? QString() : m_tlsWarning->text();
 }
 
 void RolloutDashboard::updatePromotionNotice()

@@ -54,6 +54,8 @@ public:
     ConfirmActionDialog *pendingDialog() const { return m_dialog; }
     /// The selected row's Service; empty without a selection.
     QString currentService() const;
+    /// The warning shown while the environment's cluster is reached without TLS verification.
+    QString tlsWarningText() const;
 
 Q_SIGNALS:
     /// A mutating action ended: @p ok, with the sentence shown in the banner.
@@ -93,6 +95,7 @@ private:
     FrozenColumnTableView *m_view = nullptr;
     ServiceDetail *m_detail = nullptr;
     InlineBanner *m_banner = nullptr;
+    InlineBanner *m_tlsWarning = nullptr; ///< stays while the environment is shown
     /// An interrupted or paused promotion in this environment, and the way to finish it.
     QFrame *m_promotionNotice = nullptr;
     QLabel *m_promotionNoticeText = nullptr;
