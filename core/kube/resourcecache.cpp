@@ -96,6 +96,7 @@ void ResourceCache::listPage(const QString &continueToken)
     setState(State::Listing);
     if (continueToken.isEmpty()) {
         m_pending.clear();
+        m_listVersion.clear();
         ++m_lists;
     }
     ListOptions options;
@@ -132,11 +133,13 @@ void ResourceCache::onListPage(ListPage page)
     }
     for (const QJsonObject &item : std::as_const(page.items))
         m_pending.insert(keyOf(item), item);
+    if (m_listVersion.isEmpty())
+        m_listVersion = page.resourceVersion;
     if (!page.continueToken.isEmpty()) {
         listPage(page.continueToken);
         return;
     }
-    replaceAll(std::exchange(m_pending, {}), page.resourceVersion);
+    replaceAll(std::exchange(m_pending, {}), std::exchange(m_listVersion, {}));
     m_backoffMs = m_options.minBackoffMs;
     startWatch();
 }

@@ -102,6 +102,10 @@ private:
     ResourceCacheOptions m_options;
     QHash<QString, QJsonObject> m_objects;
     QHash<QString, QJsonObject> m_pending; ///< pages of a list in progress
+    /// The first page's resourceVersion: the watch starts there. A server whose pages are not
+    /// one snapshot (each at its own version) replays from there what changed during the list;
+    /// starting at the last page's version would miss a deletion of an object already listed.
+    QString m_listVersion;
     QString m_resourceVersion;
     QPointer<KubeReply> m_reply;
     QTimer *m_retryTimer = nullptr;

@@ -69,6 +69,7 @@ private Q_SLOTS:
     void execCredentialOutput_data();
     void execCredentialOutput();
     void cacheAppliesEventsAndSignals();
+    void cacheWatchesFromTheFirstPagesVersion();
     void execPluginRunsWithoutAShell();
     void execPluginFailuresAreSentences();
     void readsRetryHonouringRetryAfter();
@@ -276,6 +277,45 @@ void TestKubeApi::cacheAppliesEventsAndSignals()
     QCOMPARE(cache.size(), 1);
     QCOMPARE(cache.resourceVersion(), QStringLiteral("11"));
     QCOMPARE(cache.keyOf(cache.objects().constFirst()), QStringLiteral("ns/a"));
+}
+
+// Found by the fault soak: a server whose list pages are not one snapshot (the sandbox's: each
+// page at the version it was read) deleted a pod already listed on page 1 before page 2 was
+// read; the cache watched from page 2's version and kept the pod for ever. It now watches from
+// the first page's version, which replays the deletion (a real API server gives every page the
+// first page's version, so nothing changes there).
+void TestKubeApi::cacheWatchesFromTheFirstPagesVersion()
+{
+    const auto pod = [](const char *name, int version) -> QByteArray {
+        return R"({"metadata":{"name":")" + QByteArray(name) + R"(","namespace":"ns","resourceVersion":")"
+            + QByteArray::number(version) + R"("}})";
+    };
+    ScriptedServer server;
+    ScriptedServer::Response watch;
+    watch.custom = [pod](QTcpSocket *socket) {
+        socket->write("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: application/json\r\n\r\n");
+        socket->write(R"({"type":"DELETED","object":)" + pod("a", 105) + "}\n"); // and stays open
+    };
+    server.script = {{200,
+                      R"({"metadata":{"resourceVersion":"100","continue":"next"},"items":[)" + pod("a", 90) + ","
+                          + pod("b", 91) + "]}",
+                      {},
+                      0},
+                     {200, R"({"metadata":{"resourceVersion":"110"},"items":[)" + pod("c", 108) + "]}", {}, 0},
+                     watch};
+    ClusterConnection connection;
+    connection.server = server.url();
+    KubeClient kube(connection);
+    ResourceCacheOptions options;
+    options.pageSize = 2;
+    ResourceCache cache(&kube, ResourceType::pods(), QStringLiteral("ns"), options);
+    cache.start();
+    QTRY_COMPARE_WITH_TIMEOUT(server.requests.size(), 3, 10000);
+    QVERIFY2(server.requests.at(2).path.contains("watch=true"), server.requests.at(2).path.constData());
+    QVERIFY2(server.requests.at(2).path.contains("resourceVersion=100&"), server.requests.at(2).path.constData());
+    QTRY_VERIFY_WITH_TIMEOUT(cache.object(QStringLiteral("ns"), QStringLiteral("a")).isEmpty(), 10000);
+    QCOMPARE(cache.size(), 2); // b and c
+    cache.stop();
 }
 
 void TestKubeApi::readsRetryHonouringRetryAfter()
