@@ -57,7 +57,13 @@ int main(int argc, char **argv)
     case CommandLine::Action::Promote:
     case CommandLine::Action::Rollback:
     case CommandLine::Action::Promotion: {
-        // For CI pipelines: a blue-green promotion without a window.
+        // For CI pipelines: a blue-green promotion without a window. Its log goes to the file
+        // only: the command's own lines are its output.
+        Lucent::Core::Logging::Options logOptions;
+        logOptions.level = options.logLevel;
+        logOptions.console = false;
+        if (const auto problem = Lucent::Core::Logging::initialize(logOptions))
+            std::fprintf(stderr, "lucent-console: %s\n", problem->toLocal8Bit().constData());
         QCoreApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("lucent-console"));
         QCoreApplication::setOrganizationName(QStringLiteral("Lucent"));

@@ -1,5 +1,7 @@
 #include "core/commandline/promotionoptions.h"
 
+#include "core/logging/logging.h"
+
 #include <QCommandLineParser>
 
 namespace Lucent::Core {
@@ -41,13 +43,17 @@ PromotionOptionSet::PromotionOptionSet(bool forPromote)
     , m_config(QStringLiteral("config"), QStringLiteral("The project file (lucent.yaml)."), QStringLiteral("file"))
     , m_kubeconfig(QStringLiteral("kubeconfig"),
                    QStringLiteral("The kubeconfig, instead of $KUBECONFIG or ~/.kube/config."), QStringLiteral("file"))
+    , m_logLevel(QStringLiteral("log-level"),
+                 QStringLiteral("trace, debug, info, warn, error, critical or off (info), for the log file in "
+                                "$XDG_STATE_HOME/lucent-console."),
+                 QStringLiteral("level"), QStringLiteral("info"))
 {
 }
 
 void PromotionOptionSet::addTo(QCommandLineParser &parser) const
 {
     parser.addOptions({help, m_env, m_yes, m_confirm, m_monitor, m_delay, m_output, m_analysis, m_tokenFile,
-                       m_acknowledge, m_config, m_kubeconfig});
+                       m_acknowledge, m_config, m_kubeconfig, m_logLevel});
     if (m_forPromote)
         parser.addOptions({m_onInconclusive, m_preview});
 }
@@ -85,6 +91,11 @@ QString PromotionOptionSet::readInto(const QCommandLineParser &parser, CommandLi
     result.promoteConfirm = parser.value(m_confirm);
     result.config = parser.value(m_config);
     result.kubeconfig = parser.value(m_kubeconfig);
+    const auto level = Logging::parseLevel(parser.value(m_logLevel));
+    if (!level)
+        return QStringLiteral("Unknown log level '%1'; use trace, debug, info, warn, error, critical or off.")
+            .arg(parser.value(m_logLevel));
+    result.logLevel = *level;
     return {};
 }
 

@@ -37,6 +37,7 @@ private:
     QCommandLineOption m_acknowledge;
     QCommandLineOption m_config;
     QCommandLineOption m_kubeconfig;
+    QCommandLineOption m_logLevel;
 };
 
 } // namespace Lucent::Core
