@@ -108,8 +108,10 @@ fuzz-long)
     ;;
 soak)
     prepare
-    LUCENT_SOAK_ROUNDS=${1:-1000} LUCENT_SANDBOX="$build/sandbox/lucent-sandbox" QT_QPA_PLATFORM=offscreen \
-        "$build/tests/tst_kubefaults" soak
+    rounds=${1:-1000}
+    # Qt Test ends a function after 5 minutes unless told otherwise; a round takes about 2 s.
+    LUCENT_SOAK_ROUNDS=$rounds QTEST_FUNCTION_TIMEOUT=$((rounds * 60000 + 600000)) \
+        LUCENT_SANDBOX="$build/sandbox/lucent-sandbox" QT_QPA_PLATFORM=offscreen "$build/tests/tst_kubefaults" soak
     ;;
 *)
     echo "usage: scripts/dev.sh run|test|package|lint|bench|fuzz|fuzz-long|soak [arguments]" >&2
