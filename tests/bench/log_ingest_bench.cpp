@@ -9,6 +9,7 @@
 
 #include "kubetesthelpers.h"
 #include "sandboxprocess.h"
+#include "stallprobe.h"
 
 #include "core/kube/kubeclient.h"
 #include "core/logs/podlogset.h"
@@ -26,6 +27,7 @@
 
 using namespace Lucent::Core;
 using Lucent::Tests::SandboxProcess;
+using Lucent::Tests::StallProbe;
 using Lucent::Ui::LogFilter;
 using Lucent::Ui::LogModel;
 
@@ -36,34 +38,6 @@ int fail(const char *what)
     std::fprintf(stderr, "bench_log_ingest: %s\n", what);
     return 1;
 }
-
-// Measures how long the event loop goes without running a 1 ms timer: the longest time the
-// GUI thread could not have answered input or painted.
-class StallProbe : public QObject
-{
-public:
-    StallProbe()
-    {
-        m_timer.setInterval(1);
-        connect(&m_timer, &QTimer::timeout, this, [this] {
-            const double gap = m_clock.nsecsElapsed() / 1e6;
-            m_clock.restart();
-            m_worst = std::max(m_worst, gap);
-        });
-    }
-    void start()
-    {
-        m_worst = 0;
-        m_clock.start();
-        m_timer.start();
-    }
-    double worstMs() const { return m_worst; }
-
-private:
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    double m_worst = 0;
-};
 
 QByteArray jsonLine(int pod, qint64 i)
 {

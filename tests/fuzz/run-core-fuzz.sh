@@ -79,7 +79,10 @@ flags=(-std=c++17 -g -O1 -fPIC -fsanitize=fuzzer-no-link,address,undefined -fno-
 objects=()
 for file in "${sources[@]}"; do
     object="$out/obj/$(basename "${file%.cpp}").o"
-    if [ ! -f "$object" ] || [ "$file" -nt "$object" ]; then
+    # Rebuilt when its source or any header of core changed: an object compiled against an
+    # older class layout would be a finding of its own (ODR), not of the code.
+    if [ ! -f "$object" ] || [ "$file" -nt "$object" ] \
+        || [ -n "$(find "$src/core" -name '*.h' -newer "$object" -print -quit)" ]; then
         "${compiler[@]}" "${flags[@]}" -c "$file" -o "$object" &
         # two compilers at a time on a two-core machine
         while [ "$(jobs -r | wc -l)" -ge 2 ]; do wait -n; done

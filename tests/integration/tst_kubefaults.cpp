@@ -84,6 +84,16 @@ private Q_SLOTS:
     void soak();
 
 private:
+    /// A writer, a lister for fresh lists, and the configmaps and all-namespace pods caches.
+    struct Watching {
+        std::unique_ptr<KubeClient> writer;
+        std::unique_ptr<KubeClient> lister;
+        std::unique_ptr<KubeClient> watcher;
+        std::unique_ptr<ResourceCache> configMaps;
+        std::unique_ptr<ResourceCache> pods;
+    };
+    /// Starts the caches; false when they do not sync within 30 s.
+    bool startWatching(Watching &watching) const;
     std::unique_ptr<KubeClient> client(int attempts = 8) const;
     bool converge(ResourceCache &cache, KubeClient &lister, QString *why) const;
     void randomChanges(KubeClient &kube, int count);
@@ -117,6 +127,20 @@ static ResourceCacheOptions fastOptions()
     options.maxBackoffMs = 400;
     options.pageSize = 7; // several pages per list, so continue tokens are exercised too
     return options;
+}
+
+bool TestKubeFaults::startWatching(Watching &watching) const
+{
+    watching.writer = client(1); // writes are never retried anyway; some fail, as they would
+    watching.lister = client(12);
+    watching.watcher = client();
+    watching.configMaps = std::make_unique<ResourceCache>(watching.watcher.get(), ResourceType::configMaps(),
+                                                          QStringLiteral("lucent-staging"), fastOptions());
+    watching.pods
+        = std::make_unique<ResourceCache>(watching.watcher.get(), ResourceType::pods(), QString(), fastOptions());
+    watching.configMaps->start();
+    watching.pods->start();
+    return QTest::qWaitFor([&] { return watching.configMaps->isSynced() && watching.pods->isSynced(); }, 30000);
 }
 
 void TestKubeFaults::initTestCase()
@@ -167,36 +191,33 @@ void TestKubeFaults::randomChanges(KubeClient &kube, int count)
 
 void TestKubeFaults::cacheConvergesUnderFaults()
 {
-    auto writer = client(1); // writes are never retried anyway; some fail, as they would
-    auto lister = client(12);
-    auto watcherClient = client();
-    ResourceCache configMaps(watcherClient.get(), ResourceType::configMaps(), QStringLiteral("lucent-staging"),
-                             fastOptions());
-    ResourceCache pods(watcherClient.get(), ResourceType::pods(), {}, fastOptions());
-    configMaps.start();
-    pods.start();
-    QTRY_VERIFY_WITH_TIMEOUT(configMaps.isSynced() && pods.isSynced(), 30000);
+    Watching watching;
+    QVERIFY(startWatching(watching));
+    KubeClient &writer = *watching.writer;
+    KubeClient &lister = *watching.lister;
+    ResourceCache &configMaps = *watching.configMaps;
+    ResourceCache &pods = *watching.pods;
 
     QSet<QString> seenKeys;
     connect(&configMaps, &ResourceCache::added, this,
             [&seenKeys](const QJsonObject &o) { seenKeys.insert(ResourceCache::keyOf(o)); });
     const int rounds = 8;
     for (int round = 0; round < rounds; ++round) {
-        randomChanges(*writer, 15);
+        randomChanges(writer, 15);
         // Scaling makes the simulator create and delete pods while the pod cache watches.
         const int replicas = 1 + int(m_random.bounded(4));
-        waitFor(writer->scale(ResourceType::deployments(), QStringLiteral("lucent-staging"),
-                              QStringLiteral("play-service"), replicas));
+        waitFor(writer.scale(ResourceType::deployments(), QStringLiteral("lucent-staging"),
+                             QStringLiteral("play-service"), replicas));
         QString why;
-        QVERIFY2(converge(configMaps, *lister, &why), qPrintable(QStringLiteral("round %1: %2").arg(round).arg(why)));
-        QVERIFY2(converge(pods, *lister, &why), qPrintable(QStringLiteral("round %1 pods: %2").arg(round).arg(why)));
+        QVERIFY2(converge(configMaps, lister, &why), qPrintable(QStringLiteral("round %1: %2").arg(round).arg(why)));
+        QVERIFY2(converge(pods, lister, &why), qPrintable(QStringLiteral("round %1 pods: %2").arg(round).arg(why)));
     }
     // The faults did happen, and were handled by the paths meant for them. Watches are cut
     // every second and 30 % of resumes meet 410 Gone, so both show up within seconds.
     QTRY_VERIFY2_WITH_TIMEOUT(configMaps.watchCount() >= 3, "watches were not cut and resumed", 30000);
     QTRY_VERIFY2_WITH_TIMEOUT(configMaps.listCount() > 1, "no relist: 410 Gone was never seen", 30000);
     QString why;
-    QVERIFY2(converge(configMaps, *lister, &why), qPrintable(why));
+    QVERIFY2(converge(configMaps, lister, &why), qPrintable(why));
     QVERIFY(!seenKeys.isEmpty());
     qInfo("configmaps: %d lists, %d watches; pods: %d lists, %d watches, %d objects", configMaps.listCount(),
           configMaps.watchCount(), pods.listCount(), pods.watchCount(), pods.size());
@@ -237,8 +258,8 @@ QString TestKubeFaults::followedLogIsWhole(KubeClient &kube, int reconnects, int
     QList<LogLine> lines;
     connect(&stream, &LogStream::linesReceived, this, [&lines](const QList<LogLine> &more) { lines += more; });
     stream.start();
-    const bool followed = QTest::qWaitFor(
-        [&] { return stream.reconnects() >= reconnects && lines.size() >= minLines; }, 30000);
+    const bool followed
+        = QTest::qWaitFor([&] { return stream.reconnects() >= reconnects && lines.size() >= minLines; }, 30000);
     stream.stop();
     if (!followed)
         return QStringLiteral("%1 reconnects and %2 lines in 30 s").arg(stream.reconnects()).arg(lines.size());
@@ -309,35 +330,32 @@ QStringList TestKubeFaults::randomFaults()
     const auto pick = [this](std::initializer_list<const char *> choices) {
         return QString::fromLatin1(*(choices.begin() + m_random.bounded(int(choices.size()))));
     };
-    return {QStringLiteral("--speed"),       QStringLiteral("20"),
-            QStringLiteral("--log-rate"),    QStringLiteral("20"),
-            QStringLiteral("--error-rate"),  pick({"0", "0.05", "0.15", "0.3"}),
-            QStringLiteral("--gone-rate"),   pick({"0", "0.3", "0.6"}),
+    return {QStringLiteral("--speed"),        QStringLiteral("20"),
+            QStringLiteral("--log-rate"),     QStringLiteral("20"),
+            QStringLiteral("--error-rate"),   pick({"0", "0.05", "0.15", "0.3"}),
+            QStringLiteral("--gone-rate"),    pick({"0", "0.3", "0.6"}),
             QStringLiteral("--drop-watches"), pick({"0", "1", "2"}),
-            QStringLiteral("--latency"),     pick({"0", "10", "50"}),
-            QStringLiteral("--seed"),        QString::number(m_random.bounded(1000000))};
+            QStringLiteral("--latency"),      pick({"0", "10", "50"}),
+            QStringLiteral("--seed"),         QString::number(m_random.bounded(1000000))};
 }
 
 // Randomised rounds: changes, scaling, and now and then a restart with other faults; after each
 // round both caches equal a fresh list and a followed log is whole.
 void TestKubeFaults::soak()
 {
-    const int rounds = qEnvironmentVariableIsSet("LUCENT_SOAK_ROUNDS") ? qEnvironmentVariableIntValue("LUCENT_SOAK_ROUNDS")
-                                                                       : 3;
+    const int rounds
+        = qEnvironmentVariableIsSet("LUCENT_SOAK_ROUNDS") ? qEnvironmentVariableIntValue("LUCENT_SOAK_ROUNDS") : 3;
     const quint32 seed = qEnvironmentVariableIsSet("LUCENT_SOAK_SEED")
         ? quint32(qEnvironmentVariableIntValue("LUCENT_SOAK_SEED"))
         : quint32(QDateTime::currentMSecsSinceEpoch());
     m_random.seed(seed);
     qInfo("soak: %d rounds, seed %u (LUCENT_SOAK_SEED repeats it)", rounds, seed);
-    auto writer = client(1);
-    auto lister = client(12);
-    auto watcherClient = client();
-    ResourceCache configMaps(watcherClient.get(), ResourceType::configMaps(), QStringLiteral("lucent-staging"),
-                             fastOptions());
-    ResourceCache pods(watcherClient.get(), ResourceType::pods(), {}, fastOptions());
-    configMaps.start();
-    pods.start();
-    QTRY_VERIFY_WITH_TIMEOUT(configMaps.isSynced() && pods.isSynced(), 30000);
+    Watching watching;
+    QVERIFY(startWatching(watching));
+    KubeClient &writer = *watching.writer;
+    KubeClient &lister = *watching.lister;
+    ResourceCache &configMaps = *watching.configMaps;
+    ResourceCache &pods = *watching.pods;
     QElapsedTimer clock;
     clock.start();
     int restarts = 0;
@@ -350,18 +368,18 @@ void TestKubeFaults::soak()
             QVERIFY2(m_sandbox.restart(), qPrintable(m_sandbox.error()));
             ++restarts;
         }
-        randomChanges(*writer, 5 + int(m_random.bounded(15)));
-        waitFor(writer->scale(ResourceType::deployments(), QStringLiteral("lucent-staging"),
-                              QStringLiteral("play-service"), 1 + int(m_random.bounded(4))));
-        const QString where = QStringLiteral("round %1 (seed %2%3)")
-                                  .arg(round)
-                                  .arg(seed)
-                                  .arg(restart ? QStringLiteral(", restarted with ") + faults.join(QLatin1Char(' '))
-                                               : QString());
+        randomChanges(writer, 5 + int(m_random.bounded(15)));
+        waitFor(writer.scale(ResourceType::deployments(), QStringLiteral("lucent-staging"),
+                             QStringLiteral("play-service"), 1 + int(m_random.bounded(4))));
+        const QString where
+            = QStringLiteral("round %1 (seed %2%3)")
+                  .arg(round)
+                  .arg(seed)
+                  .arg(restart ? QStringLiteral(", restarted with ") + faults.join(QLatin1Char(' ')) : QString());
         QString why;
-        QVERIFY2(converge(configMaps, *lister, &why), qPrintable(where + QStringLiteral(" configmaps: ") + why));
-        QVERIFY2(converge(pods, *lister, &why), qPrintable(where + QStringLiteral(" pods: ") + why));
-        why = followedLogIsWhole(*lister, 0, 20);
+        QVERIFY2(converge(configMaps, lister, &why), qPrintable(where + QStringLiteral(" configmaps: ") + why));
+        QVERIFY2(converge(pods, lister, &why), qPrintable(where + QStringLiteral(" pods: ") + why));
+        why = followedLogIsWhole(lister, 0, 20);
         QVERIFY2(why.isEmpty(), qPrintable(where + QStringLiteral(" log: ") + why));
         if ((round + 1) % 50 == 0)
             qInfo("soak: %d rounds, %d restarts, %lld s", round + 1, restarts, clock.elapsed() / 1000);
