@@ -4,6 +4,8 @@
 
 #include "dashboardtestbase.h"
 #include "promotionfixture.h"
+#include "scriptedserver.h"
+#include "stallprobe.h"
 
 #include "core/environment/environmentsession.h"
 #include "core/environment/projectconfig.h"
@@ -64,6 +66,7 @@ private Q_SLOTS:
     void rowsGoStaleWhenTheClusterGoesAndRecover();
     void aPromotionUnderWayShowsItsStepInTheRowAndTheOverview();
     void anUnverifiedClusterIsWarnedAbout();
+    void aHostileServerIsNamedAndTheWindowKeepsPainting();
 };
 
 void TestRolloutDashboard::listsServicesWithCorrectCounts()
@@ -511,6 +514,41 @@ void TestRolloutDashboard::anUnverifiedClusterIsWarnedAbout()
                                                             config, Environment::EnvironmentSession::Scope::Everything);
     m_dashboard->setSession(verified.get());
     QVERIFY(m_dashboard->tlsWarningText().isEmpty());
+    m_dashboard->setSession(nullptr);
+}
+
+// The dashboard on a "cluster" that answers every request with 100 MB (tst_hostileserver plays
+// the other hostile cases against the client): the banner says what happened, and the event
+// loop, the window's, never stalls for a second while the answers come and are dropped.
+void TestRolloutDashboard::aHostileServerIsNamedAndTheWindowKeepsPainting()
+{
+    Lucent::Tests::ScriptedServer server;
+    server.whenScriptEnds.custom = [](QTcpSocket *socket) {
+        constexpr qint64 Size = qint64(100) << 20;
+        Lucent::Tests::ScriptedServer::writeHeaders(socket, "Content-Length: " + QByteArray::number(Size) + "\r\n");
+        Lucent::Tests::ScriptedServer::writeEndlessly(socket, QByteArray(1 << 20, ' '), Size);
+    };
+    const Kube::Kubeconfig config = Kube::Kubeconfig::parse(
+        "clusters:\n- name: hostile\n  cluster: {server: '" + server.url().toString().toUtf8()
+            + "'}\ncontexts:\n- name: staging\n  context: {cluster: hostile, namespace: lucent-staging}\n",
+        QStringLiteral("hostile.yaml"));
+    QVERIFY(config.problems.isEmpty());
+    m_session = std::make_unique<Environment::EnvironmentSession>(
+        *m_project.environment(QStringLiteral("staging")), config, Environment::EnvironmentSession::Scope::Everything);
+    m_dashboard->setSession(m_session.get());
+    Lucent::Tests::StallProbe probe(20);
+    probe.start();
+    m_session->start();
+    auto *banner = m_dashboard->findChild<QWidget *>(QStringLiteral("inlineBanner"));
+    QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 30000);
+    QCOMPARE(m_session->state(), Environment::EnvironmentSession::State::Unreachable);
+    QVERIFY2(m_session->problem().contains(QStringLiteral("the answer passed 64 MB")),
+             qPrintable(m_session->problem()));
+    // The six caches retry with backoff: more answers arrive and are dropped meanwhile.
+    QTRY_VERIFY_WITH_TIMEOUT(server.requests.size() >= 18, 30000);
+    QVERIFY2(probe.worstMs() < 1000, qPrintable(QString::number(probe.worstMs())));
+    qInfo("%lld hostile answers dropped; the event loop's longest stall %.0f ms", qlonglong(server.requests.size()),
+          probe.worstMs());
     m_dashboard->setSession(nullptr);
 }
 

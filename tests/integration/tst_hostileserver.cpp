@@ -31,30 +31,6 @@ QByteArray podEvent(const char *type, const QByteArray &name, int version)
         + name + R"(","namespace":"ns","resourceVersion":")" + QByteArray::number(version) + R"("}}})" + "\n";
 }
 
-void writeHeaders(QTcpSocket *socket, const QByteArray &extra = {})
-{
-    socket->write("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: application/json\r\n" + extra + "\r\n");
-}
-
-// Writes @p piece again and again, a megabyte at a time as the socket drains, until @p total
-// bytes went (0: forever, until the client goes away).
-void writeEndlessly(QTcpSocket *socket, const QByteArray &piece, qint64 total)
-{
-    auto *sent = new qint64(0);
-    auto more = [socket, piece, total, sent] {
-        while (socket->bytesToWrite() < 4 * piece.size() && (total == 0 || *sent < total)
-               && socket->state() == QAbstractSocket::ConnectedState) {
-            socket->write(piece);
-            *sent += piece.size();
-        }
-        if (total > 0 && *sent >= total)
-            socket->disconnectFromHost();
-    };
-    QObject::connect(socket, &QTcpSocket::bytesWritten, socket, more);
-    QObject::connect(socket, &QObject::destroyed, [sent] { delete sent; });
-    more();
-}
-
 // A freeze, not a benchmark: a turn held for a second would be a window that stops painting.
 constexpr qint64 FrozenMs = 1000;
 
@@ -97,8 +73,9 @@ void TestHostileServer::aHundredMegabyteAnswerIsRefused()
     ScriptedServer server;
     ScriptedServer::Response huge;
     huge.custom = [announced](QTcpSocket *socket) {
-        writeHeaders(socket, announced ? "Content-Length: " + QByteArray::number(Size) + "\r\n" : QByteArray());
-        writeEndlessly(socket, QByteArray(1 << 20, ' '), Size);
+        ScriptedServer::writeHeaders(socket,
+                                     announced ? "Content-Length: " + QByteArray::number(Size) + "\r\n" : QByteArray());
+        ScriptedServer::writeEndlessly(socket, QByteArray(1 << 20, ' '), Size);
     };
     server.script = {huge};
     KubeClient kube(connectionTo(server));
@@ -119,9 +96,9 @@ void TestHostileServer::aWatchLineWithoutEndIsDropped()
     ScriptedServer server;
     ScriptedServer::Response endless;
     endless.custom = [](QTcpSocket *socket) {
-        writeHeaders(socket);
+        ScriptedServer::writeHeaders(socket);
         socket->write(podEvent("ADDED", "a", 11));
-        writeEndlessly(socket, QByteArray(1 << 20, 'x'), 0); // no newline, ever
+        ScriptedServer::writeEndlessly(socket, QByteArray(1 << 20, 'x'), 0); // no newline, ever
     };
     server.scriptByPath.insert("/api/v1/namespaces/ns/pods?limit", {{200, PodList, {}, 0}, {200, PodList, {}, 0}});
     server.scriptByPath.insert("/api/v1/namespaces/ns/pods?resourceVersion", {endless});
@@ -145,13 +122,13 @@ void TestHostileServer::invalidJsonMidWatchRelistsAndRecovers()
     ScriptedServer server;
     ScriptedServer::Response broken;
     broken.custom = [](QTcpSocket *socket) {
-        writeHeaders(socket);
+        ScriptedServer::writeHeaders(socket);
         socket->write(podEvent("ADDED", "a", 11) + "{\"type\":\"MODIFIED\",\"object\":{not json\n"
                       + podEvent("ADDED", "never-applied", 12));
     };
     ScriptedServer::Response healthy;
     healthy.custom = [](QTcpSocket *socket) {
-        writeHeaders(socket);
+        ScriptedServer::writeHeaders(socket);
         socket->write(podEvent("ADDED", "b", 13)); // and stays open, as a watch does
     };
     server.scriptByPath.insert("/api/v1/namespaces/ns/pods?limit", {{200, PodList, {}, 0}, {200, PodList, {}, 0}});
@@ -175,7 +152,7 @@ void TestHostileServer::aTricklingAnswerTimesOut()
     ScriptedServer server;
     ScriptedServer::Response trickle;
     trickle.custom = [](QTcpSocket *socket) {
-        writeHeaders(socket, "Content-Length: " + QByteArray::number(PodList.size()) + "\r\n");
+        ScriptedServer::writeHeaders(socket, "Content-Length: " + QByteArray::number(PodList.size()) + "\r\n");
         auto *timer = new QTimer(socket);
         auto *at = new qsizetype(0);
         QObject::connect(timer, &QTimer::timeout, socket, [socket, at] {
@@ -207,14 +184,14 @@ void TestHostileServer::aTricklingWatchMeetsItsDeadline()
     ScriptedServer server;
     ScriptedServer::Response trickle;
     trickle.custom = [](QTcpSocket *socket) {
-        writeHeaders(socket);
+        ScriptedServer::writeHeaders(socket);
         auto *timer = new QTimer(socket);
         QObject::connect(timer, &QTimer::timeout, socket, [socket] { socket->write(" "); });
         timer->start(500); // never silent long enough for the idle limit, never an event
     };
     ScriptedServer::Response healthy;
     healthy.custom = [](QTcpSocket *socket) {
-        writeHeaders(socket);
+        ScriptedServer::writeHeaders(socket);
         socket->write(podEvent("ADDED", "after", 12));
     };
     server.scriptByPath.insert("/api/v1/namespaces/ns/pods?limit", {{200, PodList, {}, 0}, {200, PodList, {}, 0}});
@@ -239,7 +216,7 @@ void TestHostileServer::aResetMidListIsRetriedThenTyped()
     ScriptedServer server;
     ScriptedServer::Response reset;
     reset.custom = [](QTcpSocket *socket) {
-        writeHeaders(socket, "Content-Length: 100000\r\n");
+        ScriptedServer::writeHeaders(socket, "Content-Length: 100000\r\n");
         socket->write(PodList.left(40));
         socket->flush();
         QTimer::singleShot(50, socket, [socket] { socket->abort(); }); // RST, mid-body
@@ -272,9 +249,9 @@ void TestHostileServer::aLogLineWithoutEndComesInPieces()
     ScriptedServer server;
     ScriptedServer::Response endless;
     endless.custom = [](QTcpSocket *socket) {
-        writeHeaders(socket);
+        ScriptedServer::writeHeaders(socket);
         socket->write("2026-12-01T10:00:00.000000001Z first line\n2026-12-01T10:00:01Z ");
-        writeEndlessly(socket, QByteArray(256 * 1024, 'x'), qint64(5) << 20); // 5 MB, no newline
+        ScriptedServer::writeEndlessly(socket, QByteArray(256 * 1024, 'x'), qint64(5) << 20); // 5 MB, no newline
     };
     server.script = {endless};
     KubeClient kube(connectionTo(server));

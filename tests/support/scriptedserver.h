@@ -8,6 +8,7 @@
 #include <QUrl>
 
 #include <functional>
+#include <memory>
 
 namespace Lucent::Tests {
 
@@ -42,10 +43,36 @@ public:
     }
     QUrl url() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort())); }
     QList<Response> script;
+    /// The answer once the script is used up (a 404 unless set).
+    Response whenScriptEnds{404, "{}", {}, 0};
     /// Answers for paths that start with a key, taken before script (for a client that asks
     /// several endpoints in no fixed order).
     QHash<QByteArray, QList<Response>> scriptByPath;
     QList<Request> requests;
+
+    /// The status line and headers of a 200 answer whose body the caller writes.
+    static void writeHeaders(QTcpSocket *socket, const QByteArray &extra = {})
+    {
+        socket->write("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: application/json\r\n" + extra + "\r\n");
+    }
+
+    /// Writes @p piece again and again as the socket drains, until @p total bytes went (0: for
+    /// ever, until the client goes away).
+    static void writeEndlessly(QTcpSocket *socket, const QByteArray &piece, qint64 total)
+    {
+        auto sent = std::make_shared<qint64>(0);
+        auto more = [socket, piece, total, sent] {
+            while (socket->bytesToWrite() < 4 * piece.size() && (total == 0 || *sent < total)
+                   && socket->state() == QAbstractSocket::ConnectedState) {
+                socket->write(piece);
+                *sent += piece.size();
+            }
+            if (total > 0 && *sent >= total)
+                socket->disconnectFromHost();
+        };
+        QObject::connect(socket, &QTcpSocket::bytesWritten, socket, more);
+        more();
+    }
 
 private:
     void onData(QTcpSocket *socket)
@@ -76,7 +103,7 @@ private:
             if (request.path.startsWith(it.key()) && !it.value().isEmpty())
                 answers = &it.value();
         }
-        const Response response = answers->isEmpty() ? Response{404, "{}", {}, 0} : answers->takeFirst();
+        const Response response = answers->isEmpty() ? whenScriptEnds : answers->takeFirst();
         QTimer::singleShot(response.delayMs, socket, [socket, response] {
             if (response.custom) {
                 response.custom(socket);
