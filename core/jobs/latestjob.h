@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QException>
 #include <QFutureWatcher>
 #include <QObject>
 #include <QPointer>
@@ -16,6 +17,10 @@ namespace Lucent::Core::Jobs {
 /// work can stop early, and whatever it still delivers is dropped. A view or cache therefore
 /// never hears from a run it no longer wants, without generation counters of its own.
 ///
+/// A run that throws is a failure, never the end of the process: `failed(const QString &)` gets
+/// the exception's text on the owner's thread (by default a warning in the log), and nothing
+/// is delivered.
+///
 /// Hold one as a member of the owner (a QObject), one per kind of work.
 template<typename T> class LatestJob final
 {
@@ -29,18 +34,27 @@ public:
 
     template<typename Work, typename Done> void start(Work work, Done done)
     {
+        start(std::move(work), std::move(done),
+              [](const QString &why) { qWarning("a background job failed: %s", qPrintable(why)); });
+    }
+
+    template<typename Work, typename Done, typename Failed> void start(Work work, Done done, Failed failed)
+    {
         cancel();
         auto *watcher = new QFutureWatcher<T>(m_owner);
         m_watcher = watcher;
-        QObject::connect(watcher, &QFutureWatcherBase::finished, m_owner, [this, watcher, done = std::move(done)] {
-            watcher->deleteLater();
-            if (watcher != m_watcher)
-                return;
-            m_watcher = nullptr;
-            const QFuture<T> future = watcher->future();
-            if (!future.isCanceled() && future.resultCount() > 0)
-                done(future.result());
-        });
+        QObject::connect(watcher, &QFutureWatcherBase::finished, m_owner,
+                         [this, watcher, done = std::move(done), failed = std::move(failed)] {
+                             watcher->deleteLater();
+                             if (watcher != m_watcher)
+                                 return;
+                             m_watcher = nullptr;
+                             QFuture<T> future = watcher->future();
+                             if (const QString why = failure(future); !why.isEmpty())
+                                 failed(why);
+                             else if (!future.isCanceled() && future.resultCount() > 0)
+                                 done(future.result());
+                         });
         watcher->setFuture(QtConcurrent::run(std::move(work)));
     }
 
@@ -59,6 +73,28 @@ public:
     bool isRunning() const { return !m_watcher.isNull(); }
 
 private:
+    // QtConcurrent keeps what the work threw; waiting on the future throws it again, here.
+    static QString failure(QFuture<T> &future)
+    {
+        try {
+            future.waitForFinished();
+        } catch (const QUnhandledException &unhandled) {
+            try {
+                if (unhandled.exception())
+                    std::rethrow_exception(unhandled.exception());
+            } catch (const std::exception &e) {
+                return QString::fromLocal8Bit(e.what());
+            } catch (...) {
+            }
+            return QStringLiteral("an exception of an unknown kind");
+        } catch (const std::exception &e) {
+            return QString::fromLocal8Bit(e.what());
+        } catch (...) {
+            return QStringLiteral("an exception of an unknown kind");
+        }
+        return {};
+    }
+
     QObject *m_owner;
     QPointer<QFutureWatcher<T>> m_watcher;
 };

@@ -23,6 +23,7 @@ private Q_SLOTS:
     void destroyingTheOwnerCancels();
     void resultsArriveFromTheEventLoopNeverInsideStart();
     void validationStopsWhenCancelled();
+    void aRunThatThrowsIsReportedNotFatal();
 };
 
 void TestJobs::onlyTheNewestRunIsDelivered()
@@ -110,6 +111,27 @@ void TestJobs::validationStopsWhenCancelled()
     const auto result = Validator().validate(sources, {}, [&asked] { return ++asked >= 1; });
     QVERIFY(result.problems.isEmpty()); // stopped before the first file
     QCOMPARE(asked, 1);
+}
+
+// A worker's exception reaches the owner as a failure with its text; nothing is delivered and
+// the process goes on (before, QtConcurrent kept it and the result simply never came).
+void TestJobs::aRunThatThrowsIsReportedNotFatal()
+{
+    QObject owner;
+    LatestJob<int> job(&owner);
+    QStringList failures;
+    QList<int> delivered;
+    job.start([](QPromise<int> &) { throw std::runtime_error("the schema was not what it claimed"); },
+              [&delivered](int value) { delivered.append(value); },
+              [&failures](const QString &why) { failures.append(why); });
+    QTRY_COMPARE_WITH_TIMEOUT(failures, QStringList{QStringLiteral("the schema was not what it claimed")}, 5000);
+    QVERIFY(delivered.isEmpty());
+    // The job works again afterwards.
+    job.start([](QPromise<int> &promise) { promise.addResult(7); },
+              [&delivered](int value) { delivered.append(value); },
+              [&failures](const QString &why) { failures.append(why); });
+    QTRY_COMPARE_WITH_TIMEOUT(delivered, QList<int>{7}, 5000);
+    QCOMPARE(failures.size(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestJobs)

@@ -496,7 +496,12 @@ void ManifestsView::validateNow()
             if (!promise.isCanceled())
                 promise.addResult(std::move(result));
         },
-        [this](const ValidationResult &result) { onValidated(result); });
+        [this](const ValidationResult &result) { onValidated(result); },
+        [this](const QString &why) {
+            say(tr("Checking the manifests failed (%1); your text is untouched. Edit or save to check again.").arg(why),
+                true);
+            Q_EMIT validationFinished();
+        });
 }
 
 void ManifestsView::onValidated(const ValidationResult &result)
