@@ -9,6 +9,7 @@
 #include "ui/common/inlinebanner.h"
 #include "ui/logs/logmodel.h"
 #include "ui/logs/logview.h"
+#include "ui/rollout/rolloutdashboard.h"
 #include "ui/shell/mainwindow.h"
 
 #include <QAbstractItemModelTester>
@@ -255,6 +256,10 @@ void TestLogView::dashboardOpensLogsAndOnePodContainerWorks()
     // The dashboard's Logs button: the selected service's Deployment, on the Logs tab.
     auto *button = window.findChild<QPushButton *>(QStringLiteral("actionLogs"));
     QVERIFY(button);
+    // The button acts on the selected row; the first data may come before the table has one.
+    auto *dashboard = window.findChild<RolloutDashboard *>();
+    QVERIFY(dashboard);
+    QTRY_VERIFY_WITH_TIMEOUT(!dashboard->currentService().isEmpty() && button->isEnabled(), 30000);
     button->click();
     auto *source = logs->findChild<QComboBox *>(QStringLiteral("logSource"));
     QVERIFY(source->currentText().startsWith(QStringLiteral("deployment/")));
