@@ -29,7 +29,7 @@ APT_PACKAGES=(
     # the sandbox cluster: HTTP server, JSON, TLS; kubectl-independent API clients for its tests
     libcpp-httplib-dev nlohmann-json3-dev libssl-dev openssl zlib1g-dev procps prometheus prometheus-alertmanager qtkeychain-qt6-dev libyaml-dev python3-kubernetes
     # the fuzz target: clang (its libFuzzer runtime is added below, named by version)
-    clang
+    clang time  # time: the CPU seconds of the long fuzz runs
     # fonts so that offscreen screenshots render text
     fonts-dejavu-core fontconfig
     # running the window without a display

@@ -4,6 +4,7 @@
 #include "sandbox/api/discovery.h"
 #include "sandbox/api/fieldvalidation.h"
 #include "sandbox/api/patch.h"
+#include "sandbox/api/protobuf.h"
 #include "sandbox/api/selectors.h"
 #include "sandbox/api/tables.h"
 #include "sandbox/api/yamljson.h"
@@ -150,12 +151,39 @@ std::string verbOf(const ApiRequest &request, const RequestPath &path)
     return "unknown";
 }
 
+// The answer in the encoding the client prefers: kubectl's typed commands ask for protobuf
+// first and take JSON too; a client that takes only protobuf, for a kind the sandbox cannot
+// encode, is told so (406), as the API server does.
+ApiResponse negotiated(const ApiRequest &request, ApiResponse response)
+{
+    const std::string accept = request.header("accept");
+    if (response.stream || response.contentType != "application/json" || !protobuf::prefersProtobuf(accept))
+        return response;
+    const json object = json::parse(response.body, nullptr, false);
+    if (auto encoded = object.is_discarded() ? std::nullopt : protobuf::encode(object)) {
+        response.body = std::move(*encoded);
+        response.contentType = std::string(protobuf::MediaType);
+        return response;
+    }
+    if (protobuf::acceptsJson(accept))
+        return response;
+    return error(ApiError::notAcceptable(
+        "the sandbox can encode this answer only as JSON, and the request accepts only " + accept));
+}
+
 } // namespace
 
 std::variant<json, ApiError> decodeBody(const ApiRequest &request)
 {
     const std::string contentType = request.header("content-type");
     const std::string mediaType = contentType.substr(0, contentType.find(';'));
+    if (mediaType == protobuf::MediaType) {
+        auto decoded = protobuf::decode(request.body);
+        if (auto e = std::get_if<protobuf::DecodeError>(&decoded))
+            return e->unsupportedKind ? ApiError::unsupportedMediaType(mediaType, e->message)
+                                      : ApiError::badRequest(e->message);
+        return std::get<json>(std::move(decoded));
+    }
     if (mediaType.find("protobuf") != std::string::npos)
         return ApiError::unsupportedMediaType(mediaType);
     if (request.body.empty())
@@ -225,7 +253,7 @@ ApiResponse ApiServer::handle(const ApiRequest &request)
     // number where a string belongs is the client's error, answered like Kubernetes'
     // decoder does, never a crash.
     try {
-        return route(request);
+        return negotiated(request, route(request));
     } catch (const json::exception &e) {
         return error(ApiError::badRequest(std::string("the request body has a field of the wrong type: ") + e.what()));
     } catch (const std::exception &e) {

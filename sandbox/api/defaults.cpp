@@ -65,6 +65,9 @@ void applyDefaults(const std::string &kind, json &object)
             meta["labels"]["kubernetes.io/metadata.name"] = meta["name"];
         }
     }
+    // A Secret without a type is an Opaque one (SetDefaults_Secret).
+    if (kind == "Secret" && (!object.contains("type") || object["type"] == ""))
+        object["type"] = "Opaque";
     if (!object.contains("spec") || !object["spec"].is_object()) {
         if (kind == "Deployment" || kind == "StatefulSet" || kind == "ReplicaSet" || kind == "Service" || kind == "Pod")
             object["spec"] = json::object();

@@ -118,12 +118,15 @@ ApiError ApiError::methodNotAllowed(const std::string &message)
     return {405, "MethodNotAllowed", message, json::object(), {}};
 }
 
-ApiError ApiError::unsupportedMediaType(const std::string &contentType)
+ApiError ApiError::unsupportedMediaType(const std::string &contentType, const std::string &detail)
 {
+    if (!detail.empty())
+        return {415, "UnsupportedMediaType", detail, json::object(), {}};
     return {415,
             "UnsupportedMediaType",
             "the body of the request was in an unknown format - accepted media types include: "
-            "application/json, application/yaml, application/apply-patch+yaml, "
+            "application/json, application/yaml, application/vnd.kubernetes.protobuf, "
+            "application/apply-patch+yaml, "
             "application/json-patch+json, application/merge-patch+json, "
             "application/strategic-merge-patch+json (got "
                 + contentType + ")",

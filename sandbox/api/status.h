@@ -41,7 +41,8 @@ struct ApiError {
     /// A watch from a resourceVersion the server has not reached (504, as Kubernetes answers).
     static ApiError resourceVersionTooLarge(std::uint64_t requested, std::uint64_t current);
     static ApiError methodNotAllowed(const std::string &message);
-    static ApiError unsupportedMediaType(const std::string &contentType);
+    /// @p detail, when given, says why this body in particular cannot be read.
+    static ApiError unsupportedMediaType(const std::string &contentType, const std::string &detail = {});
     static ApiError requestEntityTooLarge(std::size_t limit);
     static ApiError notAcceptable(const std::string &message);
     static ApiError internal(const std::string &message);

@@ -191,4 +191,37 @@ std::string base64(const std::string &data)
     return out;
 }
 
+std::optional<std::string> base64Decode(const std::string &text)
+{
+    std::string out;
+    unsigned buffer = 0;
+    int bits = 0;
+    std::size_t end = text.size();
+    while (end > 0 && text[end - 1] == '=')
+        --end;
+    if (text.size() - end > 2)
+        return std::nullopt;
+    for (std::size_t i = 0; i < end; ++i) {
+        const char c = text[i];
+        int value = c >= 'A' && c <= 'Z' ? c - 'A'
+            : c >= 'a' && c <= 'z'       ? c - 'a' + 26
+            : c >= '0' && c <= '9'       ? c - '0' + 52
+            : c == '+'                   ? 62
+            : c == '/'                   ? 63
+                                         : -1;
+        if (value < 0)
+            return std::nullopt;
+        buffer = (buffer << 6) | unsigned(value);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out.push_back(static_cast<char>((buffer >> bits) & 0xff));
+        }
+    }
+    // A lone sextet cannot end a base64 text.
+    if (bits >= 6)
+        return std::nullopt;
+    return out;
+}
+
 } // namespace lucent::sandbox

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,5 +31,8 @@ private:
 
 /// base64 of @p data, as kubeconfig's *-data fields hold it.
 std::string base64(const std::string &data);
+/// The bytes of standard base64 @p text (padding optional), or nullopt when it is not base64,
+/// as Go's encoding/json reads a []byte field.
+std::optional<std::string> base64Decode(const std::string &text);
 
 } // namespace lucent::sandbox

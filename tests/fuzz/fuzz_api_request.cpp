@@ -1,12 +1,15 @@
 // libFuzzer target: arbitrary requests into the sandbox's API layer (routing, query
 // parsing, body decoding as JSON and YAML, selectors, all three patch types, subresources).
-// Input layout: byte 0 picks the method, byte 1 the content type, then the request line
-// "path?query" up to the first newline, then the body.
+// Input layout: byte 0 picks the method (and, from 6 on, an Accept header that prefers
+// protobuf), byte 1 the content type, then the request line "path?query" up to the first
+// newline, then the body.
 //
-// Every answer must be well-formed: a status code between 200 and 599, and for errors a
-// metav1.Status in JSON. A crash, a sanitizer report or a broken answer is a finding.
+// Every answer must be well-formed: a status code between 200 and 599, for errors a
+// metav1.Status, and a protobuf answer must decode again. A crash, a sanitizer report or a
+// broken answer is a finding.
 
 #include "sandbox/api/apiserver.h"
+#include "sandbox/api/protobuf.h"
 #include "sandbox/cluster/platform.h"
 
 #include <cstdint>
@@ -58,6 +61,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
                                   ""};
     ApiRequest request;
     request.method = methods[data[0] % 6];
+    if ((data[0] / 6) % 2)
+        request.headers["accept"] = "application/vnd.kubernetes.protobuf,application/json";
     request.headers["content-type"] = types[data[1] % 8];
     const std::string rest(reinterpret_cast<const char *>(data + 2), size - 2);
     const std::size_t newline = rest.find('\n');
@@ -79,6 +84,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         if (body.is_discarded())
             std::abort();
         if (response.status >= 400 && (!body.is_object() || body.value("kind", "") != "Status"))
+            std::abort();
+    }
+    if (response.contentType == protobuf::MediaType) {
+        const auto decoded = protobuf::decode(response.body);
+        if (!std::holds_alternative<nlohmann::json>(decoded))
             std::abort();
     }
     return 0;

@@ -12,7 +12,7 @@ flags=(-std=c++17 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-saniti
 # Everything of the sandbox but its HTTP transport and main(), plus the compiled-in schema
 # that the CMake build generates.
 mapfile -t sources < <(find "$src/sandbox" -name '*.cpp' ! -name main.cpp ! -name httptransport.cpp | sort)
-sources+=("$build/sandbox/kubernetesfields.cpp" "$build/sandbox/smoketestscript.cpp" "$src/tests/fuzz/fuzz_api_request.cpp")
+sources+=("$build/sandbox/kubernetesfields.cpp" "$build/sandbox/kubernetesprotobuf.cpp" "$build/sandbox/smoketestscript.cpp" "$src/tests/fuzz/fuzz_api_request.cpp")
 objects=()
 for file in "${sources[@]}"; do
     object="$out/obj/$(basename "${file%.cpp}").o"

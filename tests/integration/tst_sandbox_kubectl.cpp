@@ -3,6 +3,7 @@
 
 #include "sandboxprocess.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QRegularExpression>
@@ -44,6 +45,10 @@ private Q_SLOTS:
     void proxyHealthAndMetrics();
     void behaviourTagsShowInMetrics_data();
     void behaviourTagsShowInMetrics();
+    void typedCreatesTravelAsProtobuf();
+    void authCanIAnswersPerUser();
+    void oldestAndNewestKubectl_data();
+    void oldestAndNewestKubectl();
 
 private:
     CommandResult kubectl(const QStringList &args, const QByteArray &input = {}) const
@@ -736,6 +741,135 @@ void TestSandboxKubectl::behaviourTagsShowInMetrics()
     const CommandResult logs
         = kubectl({QStringLiteral("logs"), pod, QStringLiteral("-n"), QStringLiteral("lucent-platform")});
     QCOMPARE(logs.out.contains("\"status\":50"), errors);
+}
+
+// kubectl's typed commands (create secret, configmap, namespace, deployment, service,
+// serviceaccount) send protobuf and ask for protobuf back; what they create must read back
+// through JSON exactly.
+void TestSandboxKubectl::typedCreatesTravelAsProtobuf()
+{
+    const QStringList ns = S({"-n", "lucent-staging"});
+    CommandResult r = kubectl(S({"create", "secret", "generic", "pb-secret", "--from-literal=password=p@ss w0rd:é",
+                                 "--from-literal=token=abc", "-v=8"})
+                              + ns);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    const QString trace = r.errText();
+    QVERIFY2(trace.contains(QStringLiteral("Content-Type: application/vnd.kubernetes.protobuf")), qPrintable(trace));
+    QVERIFY2(trace.contains(QStringLiteral("Response Status: 201 Created")), qPrintable(trace));
+    QCOMPARE(trace.count(QStringLiteral("Content-Type: application/vnd.kubernetes.protobuf")), 2); // sent and answered
+
+    const QJsonObject secret = getJson(S({"get", "secret", "pb-secret"}) + ns);
+    const QJsonObject data = secret.value(QStringLiteral("data")).toObject();
+    QCOMPARE(QByteArray::fromBase64(data.value(QStringLiteral("password")).toString().toLatin1()),
+             QByteArray("p@ss w0rd:é"));
+    QCOMPARE(QByteArray::fromBase64(data.value(QStringLiteral("token")).toString().toLatin1()), QByteArray("abc"));
+    QCOMPARE(secret.value(QStringLiteral("type")).toString(), QStringLiteral("Opaque"));
+
+    r = kubectl(S({"create", "configmap", "pb-config", "--from-literal=LOG_LEVEL=debug"}) + ns);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QCOMPARE(getJson(S({"get", "configmap", "pb-config"}) + ns)
+                 .value(QStringLiteral("data"))
+                 .toObject()
+                 .value(QStringLiteral("LOG_LEVEL"))
+                 .toString(),
+             QStringLiteral("debug"));
+
+    r = kubectl(S({"create", "namespace", "pb-namespace"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QCOMPARE(
+        kubectl(S({"get", "ns", "pb-namespace", "-o", "jsonpath={.metadata.labels.kubernetes\\.io/metadata\\.name}"}))
+            .outText(),
+        QStringLiteral("pb-namespace"));
+
+    r = kubectl(S({"create", "deployment", "pb-web", "--image=registry.lucent.dev/frontend:1.4.0", "--replicas=2",
+                   "--port=8080"})
+                + ns);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    r = kubectl(S({"rollout", "status", "deploy/pb-web", "--timeout=60s"}) + ns);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    const QJsonObject container = getJson(S({"get", "deploy", "pb-web"}) + ns)
+                                      .value(QStringLiteral("spec"))
+                                      .toObject()
+                                      .value(QStringLiteral("template"))
+                                      .toObject()
+                                      .value(QStringLiteral("spec"))
+                                      .toObject()
+                                      .value(QStringLiteral("containers"))
+                                      .toArray()
+                                      .first()
+                                      .toObject();
+    QCOMPARE(container.value(QStringLiteral("image")).toString(), QStringLiteral("registry.lucent.dev/frontend:1.4.0"));
+    QCOMPARE(
+        container.value(QStringLiteral("ports")).toArray().first().toObject().value(QStringLiteral("containerPort")),
+        QJsonValue(8080));
+
+    r = kubectl(S({"create", "service", "clusterip", "pb-web", "--tcp=80:8080"}) + ns);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    const QJsonObject port = getJson(S({"get", "svc", "pb-web"}) + ns)
+                                 .value(QStringLiteral("spec"))
+                                 .toObject()
+                                 .value(QStringLiteral("ports"))
+                                 .toArray()
+                                 .first()
+                                 .toObject();
+    QCOMPARE(port.value(QStringLiteral("port")), QJsonValue(80));
+    QCOMPARE(port.value(QStringLiteral("targetPort")), QJsonValue(8080)); // an int-or-string, as an int
+
+    r = kubectl(S({"create", "serviceaccount", "pb-robot"}) + ns);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    // A typed get reads the protobuf answer: kubectl create's "already exists" is decoded from a
+    // protobuf Status.
+    r = kubectl(S({"create", "serviceaccount", "pb-robot"}) + ns);
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.errText().contains(QStringLiteral("serviceaccounts \"pb-robot\" already exists")),
+             qPrintable(r.errText()));
+}
+
+// `kubectl auth can-i` sends a protobuf SelfSubjectAccessReview; the answer follows the user.
+void TestSandboxKubectl::authCanIAnswersPerUser()
+{
+    SandboxProcess secured{{QStringLiteral("--tls"), QStringLiteral("--speed"), QStringLiteral("20")}};
+    QVERIFY2(secured.start(), qPrintable(secured.error()));
+    const QStringList canPatch = S({"auth", "can-i", "patch", "deployments", "-n", "lucent-platform"});
+    CommandResult r = secured.kubectl(canPatch);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QCOMPARE(r.outText().trimmed(), QStringLiteral("yes"));
+    r = secured.kubectl(S({"--user", "lucent-viewer"}) + canPatch);
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.outText().startsWith(QStringLiteral("no - the viewer role may not patch deployments")),
+             qPrintable(r.outText()));
+    r = secured.kubectl(S({"--user", "lucent-viewer", "auth", "can-i", "list", "pods", "-n", "lucent-platform"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QCOMPARE(r.outText().trimmed(), QStringLiteral("yes"));
+}
+
+void TestSandboxKubectl::oldestAndNewestKubectl_data()
+{
+    QTest::addColumn<QString>("program");
+    for (const char *version : {"1.27", "1.33"})
+        QTest::addRow("kubectl %s", version)
+            << QStringLiteral("/usr/lib/google-cloud-sdk/bin/kubectl.%1").arg(QLatin1String(version));
+}
+
+// The smoke subset for the oldest and newest kubectl we support: discovery, a typed create in
+// protobuf, a get, a can-i.
+void TestSandboxKubectl::oldestAndNewestKubectl()
+{
+    QFETCH(QString, program);
+    QVERIFY2(QFileInfo::exists(program), qPrintable(program + QStringLiteral(" is missing")));
+    const QString name
+        = QStringLiteral("smoke-") + QString(QFileInfo(program).suffix()).replace(QLatin1Char('.'), QLatin1Char('-'));
+    CommandResult r = m_sandbox.kubectl(
+        S({"create", "configmap", "-n", "lucent-staging", "--from-literal=k=v"}) << name, 60000, {}, program);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    r = m_sandbox.kubectl(S({"get", "configmap", "-n", "lucent-staging", "-o", "jsonpath={.data.k}"}) << name, 60000,
+                          {}, program);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QCOMPARE(r.outText(), QStringLiteral("v"));
+    r = m_sandbox.kubectl(S({"get", "deploy", "-n", "lucent-platform", "-o", "name"}), 60000, {}, program);
+    QVERIFY2(r.outText().contains(QStringLiteral("deployment.apps/wallet-service")), qPrintable(r.errText()));
+    r = m_sandbox.kubectl(S({"auth", "can-i", "delete", "pods", "-n", "lucent-staging"}), 60000, {}, program);
+    QCOMPARE(r.outText().trimmed(), QStringLiteral("yes"));
 }
 
 QTEST_GUILESS_MAIN(TestSandboxKubectl)

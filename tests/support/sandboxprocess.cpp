@@ -94,14 +94,15 @@ QProcess *SandboxProcess::startKubectl(const QStringList &arguments) const
     return process;
 }
 
-CommandResult SandboxProcess::kubectl(const QStringList &arguments, int timeoutMs, const QByteArray &input) const
+CommandResult SandboxProcess::kubectl(const QStringList &arguments, int timeoutMs, const QByteArray &input,
+                                      const QString &program) const
 {
     QProcess process;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("KUBECONFIG"), kubeconfig());
     env.insert(QStringLiteral("HOME"), m_dir.path()); // kubectl's discovery cache stays per test
     process.setProcessEnvironment(env);
-    process.start(kubectlPath(), arguments);
+    process.start(program.isEmpty() ? kubectlPath() : program, arguments);
     CommandResult result;
     if (!process.waitForStarted(10000))
         return result;

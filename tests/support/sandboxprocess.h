@@ -50,8 +50,9 @@ public:
     QString projectFile() const { return m_dir.filePath(QStringLiteral("lucent.yaml")); }
     QString directory() const { return m_dir.path(); }
 
-    /// Runs kubectl with this sandbox's kubeconfig.
-    CommandResult kubectl(const QStringList &arguments, int timeoutMs = 60000, const QByteArray &input = {}) const;
+    /// Runs kubectl (@p program, else kubectlPath()) with this sandbox's kubeconfig.
+    CommandResult kubectl(const QStringList &arguments, int timeoutMs = 60000, const QByteArray &input = {},
+                          const QString &program = {}) const;
     /// Starts kubectl without waiting (watches, follows); the caller owns the process.
     QProcess *startKubectl(const QStringList &arguments) const;
 
