@@ -27,7 +27,7 @@ APT_PACKAGES=(
     libqt6opengl6-dev  # only a Recommends of qt6-base-dev, but Qt6Charts needs it
     qt6-qpa-plugins libyaml-cpp-dev libspdlog-dev
     # the sandbox cluster: HTTP server, JSON, TLS; kubectl-independent API clients for its tests
-    libcpp-httplib-dev nlohmann-json3-dev libssl-dev openssl zlib1g-dev procps prometheus prometheus-alertmanager qtkeychain-qt6-dev libyaml-dev python3-kubernetes
+    libcpp-httplib-dev nlohmann-json3-dev libssl-dev openssl zlib1g-dev procps prometheus prometheus-alertmanager qtkeychain-qt6-dev libyaml-dev python3-kubernetes ruby-kubeclient
     # the fuzz target: clang (its libFuzzer runtime is added below, named by version)
     clang time  # time: the CPU seconds of the long fuzz runs
     # fonts so that offscreen screenshots render text

@@ -171,6 +171,23 @@ ApiResponse negotiated(const ApiRequest &request, ApiResponse response)
         "the sandbox can encode this answer only as JSON, and the request accepts only " + accept));
 }
 
+// A request on a deprecated /watch/ path, as the watch it stands for: the collection with
+// watch=true, narrowed to the named object by a field selector.
+ApiRequest asWatchRequest(const ApiRequest &request, const RequestPath &path)
+{
+    ApiRequest watch = request;
+    watch.path = (path.group.empty() ? "/api/" : "/apis/" + path.group + "/") + path.version
+        + (path.ns.empty() ? "" : "/namespaces/" + path.ns) + "/" + path.resource;
+    watch.query.erase("watch");
+    watch.query.emplace("watch", "true");
+    if (!path.name.empty()) {
+        const std::string selector = request.param("fieldSelector");
+        watch.query.erase("fieldSelector");
+        watch.query.emplace("fieldSelector", "metadata.name=" + path.name + (selector.empty() ? "" : "," + selector));
+    }
+    return watch;
+}
+
 } // namespace
 
 std::variant<json, ApiError> decodeBody(const ApiRequest &request)
@@ -282,6 +299,8 @@ ApiResponse ApiServer::route(const ApiRequest &request)
     auto path = RequestPath::parse(request.path);
     if (!path)
         return error({404, "NotFound", "the server could not find the requested resource", json::object(), {}});
+    if (path->legacyWatch)
+        return route(asWatchRequest(request, *path));
     Target target{*path, findResource(path->group, path->version, path->resource)};
     if (!target.type)
         return error({404, "NotFound", "the server could not find the requested resource", json::object(), {}});

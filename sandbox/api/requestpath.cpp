@@ -44,6 +44,10 @@ std::optional<RequestPath> RequestPath::parse(const std::string &path)
     }
     if (i >= parts.size())
         return std::nullopt; // a discovery path
+    if (parts[i] == "watch" && i + 1 < parts.size()) {
+        r.legacyWatch = true;
+        ++i;
+    }
     // "namespaces/{ns}/{resource}..." is a namespaced request; "namespaces" and
     // "namespaces/{ns}[/status]" address Namespace objects themselves.
     if (parts[i] == "namespaces" && parts.size() >= i + 3 && parts[i + 2] != "status" && parts[i + 2] != "finalize") {
@@ -55,6 +59,8 @@ std::optional<RequestPath> RequestPath::parse(const std::string &path)
         r.name = parts[i++];
     if (i < parts.size())
         r.subresource = parts[i++];
+    if (r.legacyWatch && !r.subresource.empty())
+        return std::nullopt;
     for (; i < parts.size(); ++i) {
         if (r.subresource != "proxy")
             return std::nullopt;

@@ -278,6 +278,14 @@ void TestSandboxApi::requestPaths_data()
                                    << "none";
     QTest::addRow("relative") << "api/v1/pods"
                               << "none";
+    QTest::addRow("legacy watch") << "/api/v1/watch/namespaces/a/pods"
+                                  << "|v1|a|pods|||watch";
+    QTest::addRow("legacy watch of one") << "/apis/apps/v1/watch/namespaces/a/deployments/d"
+                                         << "apps|v1|a|deployments|d||watch";
+    QTest::addRow("legacy watch, cluster") << "/api/v1/watch/namespaces"
+                                           << "|v1||namespaces|||watch";
+    QTest::addRow("legacy watch of a subresource") << "/api/v1/watch/namespaces/a/pods/p/log"
+                                                   << "none";
 }
 
 void TestSandboxApi::requestPaths()
@@ -285,9 +293,10 @@ void TestSandboxApi::requestPaths()
     QFETCH(QString, path);
     QFETCH(QString, parsed);
     const auto p = RequestPath::parse(path.toStdString());
-    const QString actual = p ? QString::fromStdString(p->group + "|" + p->version + "|" + p->ns + "|" + p->resource
-                                                      + "|" + p->name + "|" + p->subresource + "|" + p->rest)
-                             : QStringLiteral("none");
+    const QString actual = p
+        ? QString::fromStdString(p->group + "|" + p->version + "|" + p->ns + "|" + p->resource + "|" + p->name + "|"
+                                 + p->subresource + "|" + p->rest + (p->legacyWatch ? "watch" : ""))
+        : QStringLiteral("none");
     QCOMPARE(actual, parsed);
 }
 
