@@ -344,6 +344,8 @@ ApiResponse ApiServer::dispatch(const ApiRequest &request, const Target &target)
             return error(ApiError::methodNotAllowed("the server does not allow this method on the requested resource"));
         return selfSubjectAccessReview(request, request.identity);
     }
+    if (target.type->group == "metrics.k8s.io")
+        return metrics(request, target);
     if (p.subresource == "scale")
         return scale(request, target);
     if (p.subresource == "log") {

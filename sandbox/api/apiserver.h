@@ -71,6 +71,8 @@ private:
     ApiResponse selfSubjectAccessReview(const ApiRequest &request, const Identity &who);
     ApiResponse podLog(const ApiRequest &request, const Target &target);
     ApiResponse proxy(const ApiRequest &request, const Target &target);
+    /// metrics.k8s.io: PodMetrics and NodeMetrics of the running pods, computed on each read.
+    ApiResponse metrics(const ApiRequest &request, const Target &target);
     /// GET /lucent/v1/prometheus/targets: Prometheus http_sd targets, one per running pod,
     /// scraped through this server's pod proxy.
     ApiResponse prometheusTargets(const ApiRequest &request);

@@ -47,6 +47,7 @@ const std::vector<ResourceType> &resourceTypes()
          {"status", "proxy"},
          {"all"}},
         {"", "v1", "endpoints", "endpoints", "Endpoints", true, AllVerbs, {"ep"}, {}, {}},
+        {"", "v1", "nodes", "node", "Node", false, ReadOnly, {"no"}, {"status"}, {}},
         {"", "v1", "events", "event", "Event", true, AllVerbs, {"ev"}, {}, {}},
         {"", "v1", "configmaps", "configmap", "ConfigMap", true, AllVerbs, {"cm"}, {}, {}},
         {"", "v1", "secrets", "secret", "Secret", true, AllVerbs, {}, {}, {}},
@@ -84,6 +85,10 @@ const std::vector<ResourceType> &resourceTypes()
          {"netpol"},
          {},
          {}},
+        {"discovery.k8s.io", "v1", "endpointslices", "endpointslice", "EndpointSlice", true, AllVerbs, {}, {}, {}},
+        // Computed from the simulated workload on each read, as metrics-server serves them.
+        {"metrics.k8s.io", "v1beta1", "pods", "", "PodMetrics", true, {"get", "list"}, {}, {}, {}},
+        {"metrics.k8s.io", "v1beta1", "nodes", "", "NodeMetrics", false, {"get", "list"}, {}, {}, {}},
         {"authorization.k8s.io",
          "v1",
          "selfsubjectaccessreviews",

@@ -233,6 +233,31 @@ std::pair<std::vector<Column>, std::vector<json>> rowFor(const ResourceType &typ
         return {{{"Name", "string", 0}, {"Pod-Selector", "string", 0}, {"Age", "string", 0}},
                 {name, text.empty() ? "<none>" : text, age}};
     }
+    if (type.kind == "Node") {
+        const bool ready = o.value("/status/conditions/0/status"_json_pointer, std::string()) == "True";
+        return {{{"Name", "string", 0},
+                 {"Status", "string", 0},
+                 {"Roles", "string", 0},
+                 {"Age", "string", 0},
+                 {"Version", "string", 0}},
+                {name, ready ? "Ready" : "NotReady", "<none>", age,
+                 stringAt(o, "/status/nodeInfo/kubeletVersion"_json_pointer, "")}};
+    }
+    if (type.kind == "EndpointSlice") {
+        std::string ports, addresses;
+        for (const auto &port : o.value("ports", json::array()))
+            ports += (ports.empty() ? "" : ",") + port.value("port", json(0)).dump();
+        for (const auto &endpoint : o.value("endpoints", json::array()))
+            for (const auto &address : endpoint.value("addresses", json::array()))
+                addresses += (addresses.empty() ? "" : ",") + address.get<std::string>();
+        return {{{"Name", "string", 0},
+                 {"AddressType", "string", 0},
+                 {"Ports", "string", 0},
+                 {"Endpoints", "string", 0},
+                 {"Age", "string", 0}},
+                {name, stringAt(o, "/addressType"_json_pointer, "IPv4"), ports.empty() ? "<unset>" : ports,
+                 addresses.empty() ? "<unset>" : addresses, age}};
+    }
     if (type.kind == "Lease")
         return {{{"Name", "string", 0}, {"Holder", "string", 0}, {"Age", "string", 0}},
                 {name, stringAt(o, "/spec/holderIdentity"_json_pointer, ""), age}};

@@ -74,7 +74,54 @@ void EndpointsController::reconcile(const std::vector<PodSummary> &pods)
                 endpoints["subsets"] = subsets;
             m_cluster.store().create(*endpointsType, objects::ns(svc), endpoints, false);
         }
+        reconcileSlice(svc, ready, notReady, ports);
     }
+}
+
+void EndpointsController::reconcileSlice(const json &svc, const json &ready, const json &notReady, const json &ports)
+{
+    const ResourceType *slices = findResource("discovery.k8s.io", "v1", "endpointslices");
+    json endpoints = json::array();
+    for (const json *list : {&ready, &notReady}) {
+        for (const auto &address : *list) {
+            const bool isReady = list == &ready;
+            endpoints.push_back({{"addresses", json::array({address["ip"]})},
+                                 {"conditions", {{"ready", isReady}, {"serving", isReady}, {"terminating", false}}},
+                                 {"nodeName", address["nodeName"]},
+                                 {"targetRef", address["targetRef"]}});
+        }
+    }
+    // The controller names a slice after its Service and a suffix; the sandbox's is fixed, so
+    // that one Service keeps one slice.
+    const std::string name = objects::name(svc) + "-" + svc["metadata"].value("uid", "00000").substr(0, 5);
+    auto current = m_cluster.store().get(*slices, objects::ns(svc), name);
+    if (auto existing = std::get_if<json>(&current)) {
+        if (existing->value("endpoints", json::array()) != endpoints
+            || existing->value("ports", json::array()) != ports)
+            m_cluster.store().modify(*slices, objects::ns(svc), name, [&](json &o) -> std::optional<ApiError> {
+                o["endpoints"] = endpoints;
+                o["ports"] = ports;
+                return std::nullopt;
+            });
+        return;
+    }
+    json labels = svc["metadata"].value("labels", json::object());
+    labels["kubernetes.io/service-name"] = objects::name(svc);
+    labels["endpointslice.kubernetes.io/managed-by"] = "endpointslice-controller.k8s.io";
+    const json slice = {{"metadata",
+                         {{"name", name},
+                          {"labels", labels},
+                          {"ownerReferences",
+                           json::array({{{"apiVersion", "v1"},
+                                         {"kind", "Service"},
+                                         {"name", objects::name(svc)},
+                                         {"uid", svc["metadata"].value("uid", "")},
+                                         {"controller", true},
+                                         {"blockOwnerDeletion", true}}})}}},
+                        {"addressType", "IPv4"},
+                        {"endpoints", endpoints},
+                        {"ports", ports}};
+    m_cluster.store().create(*slices, objects::ns(svc), slice, false);
 }
 
 } // namespace lucent::sandbox

@@ -4,8 +4,9 @@
 
 namespace lucent::sandbox {
 
-/// The Endpoints controller: each Service with a selector gets the addresses of the pods it
-/// selects, ready and not ready apart.
+/// The Endpoints and EndpointSlice controllers: each Service with a selector gets the addresses
+/// of the pods it selects, ready and not ready apart, in an Endpoints object and in one
+/// EndpointSlice (discovery.k8s.io/v1) labelled with the Service's name.
 class EndpointsController final
 {
 public:
@@ -17,6 +18,9 @@ public:
     void reconcile(const std::vector<ControllerContext::PodSummary> &pods);
 
 private:
+    void reconcileSlice(const nlohmann::json &service, const nlohmann::json &ready, const nlohmann::json &notReady,
+                        const nlohmann::json &ports);
+
     ControllerContext &m_cluster;
 };
 

@@ -151,9 +151,57 @@ const std::vector<Environment> &environments()
     return envs;
 }
 
+namespace {
+
+// The three nodes the simulated kubelet places pods on (sandbox-node-1..3): what `kubectl get
+// nodes` and `kubectl top nodes` read. Their status is fixed: the sandbox simulates no node
+// failures.
+void addNodes(ObjectStore &store)
+{
+    const ResourceType *nodes = findResource("", "v1", "nodes");
+    for (int i = 1; i <= 3; ++i) {
+        const std::string name = "sandbox-node-" + std::to_string(i);
+        const nlohmann::json resources
+            = {{"cpu", "4"}, {"memory", "16Gi"}, {"pods", "110"}, {"ephemeral-storage", "100Gi"}};
+        nlohmann::json allocatable = resources;
+        allocatable["cpu"] = "3800m";
+        allocatable["memory"] = "15Gi";
+        nlohmann::json node
+            = {{"metadata",
+                {{"name", name},
+                 {"labels",
+                  {{"kubernetes.io/hostname", name},
+                   {"kubernetes.io/os", "linux"},
+                   {"kubernetes.io/arch", "amd64"},
+                   {"topology.kubernetes.io/zone", "sandbox-" + std::string(1, char('a' + i - 1))}}}}},
+               {"spec", {{"podCIDR", "10.244." + std::to_string(i) + ".0/24"}}},
+               {"status",
+                {{"capacity", resources},
+                 {"allocatable", allocatable},
+                 {"conditions",
+                  nlohmann::json::array({{{"type", "Ready"},
+                                          {"status", "True"},
+                                          {"reason", "KubeletReady"},
+                                          {"message", "kubelet is posting ready status"}}})},
+                 {"addresses",
+                  nlohmann::json::array({{{"type", "InternalIP"}, {"address", "172.18.0." + std::to_string(i)}},
+                                         {{"type", "Hostname"}, {"address", name}}})},
+                 {"nodeInfo",
+                  {{"kubeletVersion", "v1.32.0-lucent-sandbox"},
+                   {"containerRuntimeVersion", "lucent-sandbox://1"},
+                   {"operatingSystem", "linux"},
+                   {"architecture", "amd64"},
+                   {"osImage", "Lucent sandbox"}}}}}};
+        store.create(*nodes, "", node, false);
+    }
+}
+
+} // namespace
+
 std::vector<std::string> applyPlatform(ObjectStore &store, const std::string &manifestsDir)
 {
     std::vector<std::string> problems;
+    addNodes(store);
     const fs::path root = fs::path(manifestsDir).lexically_normal();
     std::vector<Kustomization> all;
     std::error_code ec;

@@ -49,6 +49,8 @@ private Q_SLOTS:
     void authCanIAnswersPerUser();
     void oldestAndNewestKubectl_data();
     void oldestAndNewestKubectl();
+    void topFollowsTheWorkload();
+    void endpointSlicesFollowTheEndpoints();
 
 private:
     CommandResult kubectl(const QStringList &args, const QByteArray &input = {}) const
@@ -870,6 +872,81 @@ void TestSandboxKubectl::oldestAndNewestKubectl()
     QVERIFY2(r.outText().contains(QStringLiteral("deployment.apps/wallet-service")), qPrintable(r.errText()));
     r = m_sandbox.kubectl(S({"auth", "can-i", "delete", "pods", "-n", "lucent-staging"}), 60000, {}, program);
     QCOMPARE(r.outText().trimmed(), QStringLiteral("yes"));
+}
+
+// `kubectl top pods` as CPU and memory in millicores and MiB, per pod name.
+static QMap<QString, QPair<int, int>> topPods(const CommandResult &r)
+{
+    QMap<QString, QPair<int, int>> usage;
+    static const QRegularExpression row(QStringLiteral("^(\\S+)\\s+(\\d+)m\\s+(\\d+)Mi\\s*$"),
+                                        QRegularExpression::MultilineOption);
+    for (auto it = row.globalMatch(r.outText()); it.hasNext();) {
+        const auto m = it.next();
+        usage.insert(m.captured(1), {m.captured(2).toInt(), m.captured(3).toInt()});
+    }
+    return usage;
+}
+
+// metrics.k8s.io: every running pod has figures, nodes add up, and a "-slow" image burns
+// visibly more CPU than a healthy one.
+void TestSandboxKubectl::topFollowsTheWorkload()
+{
+    const QStringList running
+        = names(S({"get", "pods", "-n", "lucent-platform", "--field-selector=status.phase=Running"}));
+    QVERIFY(running.size() >= 15);
+    CommandResult r = kubectl(S({"top", "pods", "-n", "lucent-platform", "--no-headers"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    const auto usage = topPods(r);
+    QCOMPARE(QStringList(usage.keys()), running);
+    for (auto it = usage.begin(); it != usage.end(); ++it) {
+        QVERIFY2(it->first > 0 && it->second > 0, qPrintable(it.key()));
+        if (it.key().startsWith(QLatin1String("mongodb")))
+            QVERIFY2(it->second > 150, "the database holds more memory than a service");
+    }
+    r = kubectl(S({"top", "nodes", "--no-headers"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QCOMPARE(r.outText().count(QStringLiteral("sandbox-node-")), 3);
+
+    r = kubectl(S({"set", "image", "deploy/wallet-service", "-n", "lucent-staging",
+                   "wallet-service=lucent/wallet-service:1.3.0-slow"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    r = kubectl(S({"rollout", "status", "deploy/wallet-service", "-n", "lucent-staging", "--timeout=90s"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    const auto slow
+        = topPods(kubectl(S({"top", "pods", "-n", "lucent-staging", "-l", "app=wallet-service", "--no-headers"})));
+    const auto healthy
+        = topPods(kubectl(S({"top", "pods", "-n", "lucent-staging", "-l", "app=play-service", "--no-headers"})));
+    QVERIFY(!slow.isEmpty() && !healthy.isEmpty());
+    int slowest = INT_MAX, busiest = 0;
+    for (const auto &u : slow)
+        slowest = std::min(slowest, u.first);
+    for (const auto &u : healthy)
+        busiest = std::max(busiest, u.first);
+    QVERIFY2(slowest >= 2 * busiest, qPrintable(QStringLiteral("slow %1m, healthy %2m").arg(slowest).arg(busiest)));
+}
+
+void TestSandboxKubectl::endpointSlicesFollowTheEndpoints()
+{
+    const QStringList selector = S({"-n", "lucent-platform", "-l", "kubernetes.io/service-name=wallet-service"});
+    const QJsonArray slices = getJson(S({"get", "endpointslices"}) + selector).value(QStringLiteral("items")).toArray();
+    QCOMPARE(slices.size(), 1);
+    QStringList sliced;
+    for (const auto &endpoint : slices.first().toObject().value(QStringLiteral("endpoints")).toArray()) {
+        const QJsonObject e = endpoint.toObject();
+        QVERIFY(e.value(QStringLiteral("conditions")).toObject().value(QStringLiteral("ready")).toBool());
+        sliced.append(e.value(QStringLiteral("addresses")).toArray().first().toString());
+    }
+    QStringList listed;
+    const QJsonObject endpoints = getJson(S({"get", "endpoints", "wallet-service", "-n", "lucent-platform"}));
+    for (const auto &subset : endpoints.value(QStringLiteral("subsets")).toArray())
+        for (const auto &address : subset.toObject().value(QStringLiteral("addresses")).toArray())
+            listed.append(address.toObject().value(QStringLiteral("ip")).toString());
+    sliced.sort();
+    listed.sort();
+    QVERIFY(!listed.isEmpty());
+    QCOMPARE(sliced, listed);
+    const QJsonObject port = slices.first().toObject().value(QStringLiteral("ports")).toArray().first().toObject();
+    QCOMPARE(port.value(QStringLiteral("port")).toInt(), 3002);
 }
 
 QTEST_GUILESS_MAIN(TestSandboxKubectl)
