@@ -1,5 +1,7 @@
 #include "sandbox/api/httptransport.h"
 
+#include "sandbox/api/upgradableserver.h"
+
 #include <httplib.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
@@ -98,9 +100,9 @@ HttpTransport::HttpTransport(ApiServer &api, const Authenticator &authenticator,
 {
     if (tls) {
         const Tls config = *tls;
-        m_server = std::make_unique<httplib::SSLServer>([config](SSL_CTX &ctx) { return setupTls(ctx, config); });
+        m_server = std::make_unique<UpgradableSslServer>([config](SSL_CTX &ctx) { return setupTls(ctx, config); });
     } else {
-        m_server = std::make_unique<httplib::Server>();
+        m_server = std::make_unique<UpgradableServer>();
     }
     m_server->new_task_queue = [] { return new httplib::ThreadPool(WatchThreads); };
     m_server->set_payload_max_length(TransportBodyLimit);
