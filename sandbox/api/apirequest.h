@@ -40,6 +40,13 @@ struct ApiRequest {
     }
 };
 
+/// What a command run in a simulated container printed, and how it ended.
+struct ExecResult {
+    std::string out;
+    std::string err;
+    int exitCode = 0;
+};
+
 /// Writes one chunk of a streamed response; false when the client has gone. An empty string
 /// writes nothing and only asks whether the client is still there.
 using ChunkWriter = std::function<bool(const std::string &)>;
@@ -55,13 +62,20 @@ struct ApiResponse {
     std::vector<std::string> warnings;
     /// Any other response headers (Retry-After, ...).
     std::vector<std::pair<std::string, std::string>> headers;
+    /// For an exec the server accepts: runs the command on what the client sent to its stdin.
+    /// The transport switches protocols (WebSocket) and streams the result.
+    std::function<ExecResult(const std::string &stdinText)> exec;
 
     static ApiResponse json(int status, const nlohmann::json &value)
     {
         // Replace, not throw, on invalid UTF-8: an answer must always go out.
-        return {
-            status, "application/json", value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}, {},
-            {}};
+        return {status,
+                "application/json",
+                value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                {},
+                {},
+                {},
+                {}};
     }
 };
 

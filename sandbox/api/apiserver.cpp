@@ -135,6 +135,10 @@ ApiResponse answer(const Result<json> &result, int status, std::vector<std::stri
 std::string verbOf(const ApiRequest &request, const RequestPath &path)
 {
     const std::string &m = request.method;
+    // Streaming into a pod is creating a session, whichever method opens it (a WebSocket opens
+    // with GET); reading the pod does not allow it.
+    if (path.subresource == "exec" || path.subresource == "attach" || path.subresource == "portforward")
+        return "create";
     if (m == "GET" || m == "HEAD") {
         if (!path.name.empty())
             return "get";
@@ -346,6 +350,8 @@ ApiResponse ApiServer::dispatch(const ApiRequest &request, const Target &target)
     }
     if (target.type->group == "metrics.k8s.io")
         return metrics(request, target);
+    if (p.subresource == "exec")
+        return exec(request, target);
     if (p.subresource == "scale")
         return scale(request, target);
     if (p.subresource == "log") {
@@ -423,7 +429,7 @@ ApiResponse ApiServer::listObjects(const ApiRequest &request, const Target &targ
             body += *page.items[i];
         }
         body += "]}";
-        return ApiResponse{200, "application/json", std::move(body), {}, {}, {}};
+        return ApiResponse{200, "application/json", std::move(body), {}, {}, {}, {}};
     }
     auto page = m_store.list(*target.type, target.path.ns, std::get<Filters>(filters).predicate(), limit,
                              request.param("continue"));

@@ -73,6 +73,19 @@ private:
     ApiResponse proxy(const ApiRequest &request, const Target &target);
     /// metrics.k8s.io: PodMetrics and NodeMetrics of the running pods, computed on each read.
     ApiResponse metrics(const ApiRequest &request, const Target &target);
+    /// pods/exec: checks the request and answers with the command to run (ApiResponse::exec).
+    ApiResponse exec(const ApiRequest &request, const Target &target);
+    ExecResult runCommand(const nlohmann::json &pod, const std::string &container, const std::vector<std::string> &argv,
+                          const std::string &stdinText);
+    ExecResult runScript(const nlohmann::json &pod, const std::string &container, const std::string &script,
+                         const std::string &stdinText);
+    ExecResult curl(const nlohmann::json &pod, const std::string &container, const std::vector<std::string> &args);
+    /// The container's environment as `env` prints it, Secrets and ConfigMaps resolved.
+    std::vector<std::pair<std::string, std::string>> environment(const nlohmann::json &pod,
+                                                                 const std::string &container);
+    /// A file of a ConfigMap or Secret volume mounted in the container.
+    std::optional<std::string> mountedFile(const nlohmann::json &pod, const std::string &container,
+                                           const std::string &path);
     /// GET /lucent/v1/prometheus/targets: Prometheus http_sd targets, one per running pod,
     /// scraped through this server's pod proxy.
     ApiResponse prometheusTargets(const ApiRequest &request);

@@ -35,6 +35,9 @@ json resourceList(const std::string &group, const std::string &version)
             } else if (sub == "status") {
                 subEntry["kind"] = t.kind;
                 subEntry["verbs"] = {"get", "patch", "update"};
+            } else if (sub == "exec") {
+                subEntry["kind"] = "PodExecOptions";
+                subEntry["verbs"] = {"create", "get"};
             } else if (sub == "log") {
                 subEntry["kind"] = "Pod";
                 subEntry["verbs"] = {"get"};
@@ -134,7 +137,7 @@ std::optional<ApiResponse> serveDiscovery(const ApiRequest &request)
     if (request.method != "GET")
         return std::nullopt;
     if (path == "/healthz" || path == "/readyz" || path == "/livez")
-        return ApiResponse{200, "text/plain; charset=utf-8", "ok", {}, {}, {}};
+        return ApiResponse{200, "text/plain; charset=utf-8", "ok", {}, {}, {}, {}};
     if (path == "/version")
         return ApiResponse::json(200,
                                  {{"major", "1"},

@@ -1,5 +1,6 @@
 #include "sandbox/api/httptransport.h"
 
+#include "sandbox/api/execsession.h"
 #include "sandbox/api/upgradableserver.h"
 
 #include <httplib.h>
@@ -64,12 +65,12 @@ bool setupTls(SSL_CTX &ctx, const HttpTransport::Tls &tls)
 }
 
 // The identity of a verified client certificate: CN is the user, each O a group.
-std::optional<Identity> certificateIdentity(const httplib::Request &req, const Authenticator &authenticator)
+std::optional<Identity> certificateIdentity(const SSL *ssl, const Authenticator &authenticator)
 {
-    if (!req.ssl)
+    if (!ssl)
         return std::nullopt;
-    std::unique_ptr<X509, Deleter<X509, X509_free>> peer(SSL_get1_peer_certificate(req.ssl));
-    if (!peer || SSL_get_verify_result(req.ssl) != X509_V_OK)
+    std::unique_ptr<X509, Deleter<X509, X509_free>> peer(SSL_get1_peer_certificate(ssl));
+    if (!peer || SSL_get_verify_result(ssl) != X509_V_OK)
         return std::nullopt;
     X509_NAME *subject = X509_get_subject_name(peer.get());
     auto entries = [&](int nid) {
@@ -113,20 +114,7 @@ HttpTransport::HttpTransport(ApiServer &api, const Authenticator &authenticator,
 
     auto handler = [this](const httplib::Request &req, httplib::Response &res) {
         ApiRequest request = toApiRequest(req);
-        const std::string authorization = request.header("authorization");
-        if (auto identity = certificateIdentity(req, m_authenticator)) {
-            request.identity = *identity;
-            request.authenticated = true;
-        } else if (!authorization.empty()) {
-            if (auto identity = m_authenticator.fromBearer(authorization)) {
-                request.identity = *identity;
-                request.authenticated = true;
-            }
-            // A wrong token is a 401 even where anonymous access would pass.
-        } else if (m_anonymous) {
-            request.identity = *m_anonymous;
-            request.authenticated = true;
-        }
+        authenticate(request, req.ssl);
         ApiResponse response = m_api.handle(request);
         res.status = response.status;
         for (const auto &[name, value] : response.headers)
@@ -156,6 +144,16 @@ HttpTransport::HttpTransport(ApiServer &api, const Authenticator &authenticator,
             res.set_content(response.body, response.contentType);
         }
     };
+    const UpgradeHandler upgrade = [this](Connection &connection, const std::string &head) {
+        serveUpgrade(connection, head, [this, &connection](ApiRequest &request) {
+            authenticate(request, connection.ssl());
+            return m_api.handle(request);
+        });
+    };
+    if (auto *secure = dynamic_cast<UpgradableSslServer *>(m_server.get()))
+        secure->onUpgrade = upgrade;
+    else
+        static_cast<UpgradableServer *>(m_server.get())->onUpgrade = upgrade;
     const std::string any = ".*";
     m_server->Get(any, handler);
     m_server->Post(any, handler);
@@ -165,6 +163,24 @@ HttpTransport::HttpTransport(ApiServer &api, const Authenticator &authenticator,
 }
 
 HttpTransport::~HttpTransport() = default;
+
+void HttpTransport::authenticate(ApiRequest &request, const SSL *ssl) const
+{
+    const std::string authorization = request.header("authorization");
+    if (auto identity = certificateIdentity(ssl, m_authenticator)) {
+        request.identity = *identity;
+        request.authenticated = true;
+    } else if (!authorization.empty()) {
+        if (auto identity = m_authenticator.fromBearer(authorization)) {
+            request.identity = *identity;
+            request.authenticated = true;
+        }
+        // A wrong token is a 401 even where anonymous access would pass.
+    } else if (m_anonymous) {
+        request.identity = *m_anonymous;
+        request.authenticated = true;
+    }
+}
 
 int HttpTransport::bind(const std::string &host, int port)
 {

@@ -10,6 +10,7 @@
 namespace httplib {
 class Server;
 }
+struct ssl_st;
 
 namespace lucent::sandbox {
 
@@ -39,6 +40,10 @@ public:
     void stop();
 
 private:
+    /// Who sent @p request: a verified client certificate on @p ssl, a bearer token, or the
+    /// anonymous identity when there is one.
+    void authenticate(ApiRequest &request, const ssl_st *ssl) const;
+
     ApiServer &m_api;
     const Authenticator &m_authenticator;
     std::optional<Identity> m_anonymous;

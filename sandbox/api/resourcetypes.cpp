@@ -35,7 +35,7 @@ const std::vector<ResourceType> &resourceTypes()
          {"ns"},
          {"status"},
          {}},
-        {"", "v1", "pods", "pod", "Pod", true, AllVerbs, {"po"}, {"status", "log", "proxy"}, {"all"}},
+        {"", "v1", "pods", "pod", "Pod", true, AllVerbs, {"po"}, {"status", "log", "proxy", "exec"}, {"all"}},
         {"",
          "v1",
          "services",

@@ -135,9 +135,11 @@ void fillSecretTemplate(nlohmann::json &secret, std::mt19937_64 &random)
     for (auto &[key, value] : secret["data"].items()) {
         if (!value.is_string() || !value.get<std::string>().empty())
             continue;
+        // A password as an operator would generate one: 24 letters and digits.
+        static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
         std::string raw(24, '\0');
         for (auto &c : raw)
-            c = char(random() & 0xff);
+            c = alphabet[random() % (sizeof alphabet - 1)];
         value = base64(raw);
     }
 }

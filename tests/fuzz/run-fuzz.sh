@@ -11,7 +11,7 @@ flags=(-std=c++17 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-saniti
        -I"$src" -DLUCENT_MANIFESTS_DIR="\"$src/manifests\"")
 # Everything of the sandbox but its HTTP transport (and the server under it) and main(),
 # plus the compiled-in schema that the CMake build generates.
-mapfile -t sources < <(find "$src/sandbox" -name '*.cpp' ! -name main.cpp ! -name httptransport.cpp ! -name upgradableserver.cpp | sort)
+mapfile -t sources < <(find "$src/sandbox" -name '*.cpp' ! -name main.cpp ! -name httptransport.cpp ! -name upgradableserver.cpp ! -name execsession.cpp | sort)
 sources+=("$build/sandbox/kubernetesfields.cpp" "$build/sandbox/kubernetesprotobuf.cpp" "$build/sandbox/smoketestscript.cpp" "$src/tests/fuzz/fuzz_api_request.cpp")
 objects=()
 for file in "${sources[@]}"; do

@@ -51,6 +51,8 @@ private Q_SLOTS:
     void oldestAndNewestKubectl();
     void topFollowsTheWorkload();
     void endpointSlicesFollowTheEndpoints();
+    void execRunsTheSimulatedCommands();
+    void execReadsMountsAndStdin();
 
 private:
     CommandResult kubectl(const QStringList &args, const QByteArray &input = {}) const
@@ -843,6 +845,13 @@ void TestSandboxKubectl::authCanIAnswersPerUser()
     r = secured.kubectl(S({"--user", "lucent-viewer", "auth", "can-i", "list", "pods", "-n", "lucent-platform"}));
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
     QCOMPARE(r.outText().trimmed(), QStringLiteral("yes"));
+    // Reading pods does not allow running commands in them (exec is a create of pods/exec).
+    r = secured.kubectl(
+        S({"--user", "lucent-viewer", "exec", "deploy/wallet-service", "-n", "lucent-platform", "--", "hostname"}));
+    QVERIFY(r.exitCode != 0);
+    QVERIFY2(r.errText().contains(QStringLiteral("cannot create resource \"pods/exec\"")), qPrintable(r.errText()));
+    r = secured.kubectl(S({"exec", "deploy/wallet-service", "-n", "lucent-platform", "--", "hostname"}));
+    QVERIFY2(r.exitCode == 0 && r.outText().startsWith(QStringLiteral("wallet-service-")), qPrintable(r.errText()));
 }
 
 void TestSandboxKubectl::oldestAndNewestKubectl_data()
@@ -947,6 +956,87 @@ void TestSandboxKubectl::endpointSlicesFollowTheEndpoints()
     QCOMPARE(sliced, listed);
     const QJsonObject port = slices.first().toObject().value(QStringLiteral("ports")).toArray().first().toObject();
     QCOMPARE(port.value(QStringLiteral("port")).toInt(), 3002);
+}
+
+// kubectl exec over WebSocket into the simulated containers: the platform's own health check
+// works, a failing one exits non-zero, and what is not there is not pretended.
+void TestSandboxKubectl::execRunsTheSimulatedCommands()
+{
+    const QStringList wallet = S({"exec", "deploy/wallet-service", "-n", "lucent-platform", "--"});
+    CommandResult r = kubectl(wallet + S({"curl", "-f", "http://localhost:3002/health"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QCOMPARE(r.json().object().value(QStringLiteral("status")).toString(), QStringLiteral("ok"));
+
+    r = kubectl(wallet + S({"curl", "-sS", "http://localhost:9999/health"}));
+    QCOMPARE(r.exitCode, 7);
+    QVERIFY2(r.errText().contains(QStringLiteral("Failed to connect to localhost port 9999")), qPrintable(r.errText()));
+    r = kubectl(wallet + S({"curl", "-s", "http://user-service:3001/health"})); // a Service of the namespace
+    QVERIFY2(r.exitCode == 0 && r.outText().contains(QStringLiteral("\"status\":\"ok\"")), qPrintable(r.errText()));
+
+    // The seed's readiness check, on a pod whose readiness fails: curl -f exits 22.
+    const QString pod = names(S({"get", "pods", "-n", "lucent-platform", "-l", "app=wallet-service"})).value(0);
+    QVERIFY(!pod.isEmpty());
+    r = kubectl(S({"annotate", "pod", "-n", "lucent-platform"})
+                << pod << QStringLiteral("lucent-sandbox/fault=unready"));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    r = kubectl(S({"wait", "-n", "lucent-platform", "--for=condition=Ready=false", "--timeout=60s"})
+                << QStringLiteral("pod/") + pod);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    r = kubectl(S({"exec", "-n", "lucent-platform"})
+                << pod << S({"--", "curl", "-f", "http://localhost:3002/health/ready"}));
+    QCOMPARE(r.exitCode, 22);
+    QVERIFY2(r.errText().contains(QStringLiteral("The requested URL returned error: 503")), qPrintable(r.errText()));
+    QVERIFY(kubectl(S({"annotate", "pod", "-n", "lucent-platform"}) << pod << QStringLiteral("lucent-sandbox/fault-"))
+                .exitCode
+            == 0);
+
+    // env resolves the Secret and the $(VAR) reference in MONGODB_URL.
+    const QByteArray password
+        = QByteArray::fromBase64(kubectl(S({"get", "secret", "-n", "lucent-platform", "lucent-secrets", "-o",
+                                            "jsonpath={.data.mongodb-password}"}))
+                                     .out);
+    QVERIFY(!password.isEmpty());
+    r = kubectl(wallet + S({"env"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QVERIFY2(r.out.contains(QByteArray("\nMONGODB_URL=mongodb://lucent:" + password + "@mongodb:27017/")),
+             r.out.constData());
+    QVERIFY(r.out.contains("\nHOSTNAME=wallet-service-"));
+
+    r = kubectl(wallet + S({"wget", "-qO-", "http://localhost:3002/health"}));
+    QCOMPARE(r.exitCode, 127);
+    QVERIFY2(r.errText().contains(QStringLiteral("wget: command not found")), qPrintable(r.errText()));
+    r = kubectl(wallet + S({"sh", "-c", "echo one && false && echo two; hostname"}));
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.outText().startsWith(QStringLiteral("one\nwallet-service-")), qPrintable(r.outText()));
+}
+
+void TestSandboxKubectl::execReadsMountsAndStdin()
+{
+    const QByteArray pod = R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"mounts","namespace":"lucent-staging"},
+      "spec":{"containers":[{"name":"app","image":"lucent/user-service:1.4.0","ports":[{"containerPort":3001}],
+        "volumeMounts":[{"name":"config","mountPath":"/etc/lucent"},{"name":"secret","mountPath":"/run/secrets/db"}]}],
+      "volumes":[{"name":"config","configMap":{"name":"mounted-config"}},
+                 {"name":"secret","secret":{"secretName":"mounted-secret","items":[{"key":"password","path":"pw"}]}}]}})";
+    CommandResult r = kubectl(
+        S({"create", "configmap", "mounted-config", "-n", "lucent-staging", "--from-literal=LOG_LEVEL=debug"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    r = kubectl(S({"create", "secret", "generic", "mounted-secret", "-n", "lucent-staging",
+                   "--from-literal=password=hunter2-mounted"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    r = kubectl(S({"apply", "-f", "-"}), pod);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    r = kubectl(S({"wait", "-n", "lucent-staging", "--for=condition=Ready", "--timeout=60s", "pod/mounts"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    const QStringList in = S({"exec", "-n", "lucent-staging", "mounts", "--"});
+    r = kubectl(in + S({"cat", "/etc/lucent/LOG_LEVEL", "/run/secrets/db/pw"}));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QCOMPARE(r.outText(), QStringLiteral("debughunter2-mounted"));
+    r = kubectl(in + S({"cat", "/run/secrets/db/password"})); // mounted under its item's path only
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.errText().contains(QStringLiteral("No such file or directory")), qPrintable(r.errText()));
+    r = kubectl(S({"exec", "-i", "-n", "lucent-staging", "mounts", "--", "cat"}), "from stdin\n");
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QCOMPARE(r.outText(), QStringLiteral("from stdin\n"));
 }
 
 QTEST_GUILESS_MAIN(TestSandboxKubectl)

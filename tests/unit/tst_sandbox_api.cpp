@@ -6,6 +6,7 @@
 #include "sandbox/api/protobuf.h"
 #include "sandbox/api/requestpath.h"
 #include "sandbox/api/selectors.h"
+#include "sandbox/api/websocket.h"
 #include "sandbox/cluster/platform.h"
 #include "sandbox/cluster/prometheusrunner.h"
 
@@ -43,6 +44,9 @@ private Q_SLOTS:
     void protobufThatCannotBeReadIsNamed_data();
     void protobufThatCannotBeReadIsNamed();
     void protobufOnlyClientsOfOtherKindsAreRefused();
+    void websocketMessagesFromClients();
+    void execIsRefusedWithAReason_data();
+    void execIsRefusedWithAReason();
 
 private:
     ApiResponse call(const std::string &method, const std::string &path, const std::string &body = {},
@@ -592,6 +596,92 @@ void TestSandboxApi::protobufOnlyClientsOfOtherKindsAreRefused()
     r = call("GET", path, {}, Identity::Role::Admin, {}, ProtobufFirst);
     QCOMPARE(r.status, 200);
     QCOMPARE(QString::fromStdString(r.contentType), QStringLiteral("application/json"));
+}
+
+// A client frame as a browser or client-go writes it: FIN, masked with @p mask.
+static std::string clientFrame(websocket::Opcode opcode, const std::string &payload, bool fin = true)
+{
+    const std::string mask = "\x12\x34\x56\x78";
+    std::string out{char((fin ? 0x80 : 0) | int(opcode))};
+    if (payload.size() < 126) {
+        out += char(0x80 | payload.size());
+    } else {
+        out += char(0x80 | 126);
+        out += char(payload.size() >> 8);
+        out += char(payload.size() & 0xff);
+    }
+    out += mask;
+    for (std::size_t i = 0; i < payload.size(); ++i)
+        out += char(payload[i] ^ mask[i % 4]);
+    return out;
+}
+
+void TestSandboxApi::websocketMessagesFromClients()
+{
+    // RFC 6455's own example key and answer.
+    QCOMPARE(QString::fromStdString(websocket::acceptKey("dGhlIHNhbXBsZSBub25jZQ==")),
+             QStringLiteral("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
+    websocket::MessageReader reader(1024);
+    const std::string stdinData = std::string(1, '\0') + std::string(300, 'x');
+    const std::string stream = clientFrame(websocket::Opcode::Binary, stdinData.substr(0, 100), false)
+        + clientFrame(websocket::Opcode::Ping, "are you there")
+        + clientFrame(websocket::Opcode::Continuation, stdinData.substr(100));
+    // Byte by byte: a message comes out only when it is whole; the ping comes in between.
+    std::vector<websocket::Message> messages;
+    for (char c : stream) {
+        reader.feed(std::string_view(&c, 1));
+        while (auto m = reader.take())
+            messages.push_back(*m);
+    }
+    QCOMPARE(int(messages.size()), 2);
+    QVERIFY(messages[0].opcode == websocket::Opcode::Ping);
+    QCOMPARE(QString::fromStdString(messages[0].payload), QStringLiteral("are you there"));
+    QVERIFY(messages[1].opcode == websocket::Opcode::Binary);
+    QVERIFY(messages[1].payload == stdinData);
+    QVERIFY(reader.error().empty());
+
+    websocket::MessageReader unmasked(1024);
+    unmasked.feed(websocket::frame(websocket::Opcode::Binary, "x"));
+    QVERIFY(!unmasked.take());
+    QCOMPARE(QString::fromStdString(unmasked.error()), QStringLiteral("a client frame is not masked"));
+    websocket::MessageReader small(64);
+    small.feed(clientFrame(websocket::Opcode::Binary, std::string(200, 'y')));
+    QVERIFY(!small.take());
+    QVERIFY(small.error().find("larger than 64 bytes") != std::string::npos);
+}
+
+void TestSandboxApi::execIsRefusedWithAReason_data()
+{
+    QTest::addColumn<QString>("query");
+    QTest::addColumn<int>("role");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("says");
+    const int admin = int(Identity::Role::Admin);
+    QTest::addRow("no command") << "container=wallet-service" << admin << 400 << "at least 1 command";
+    QTest::addRow("another container") << "command=env&container=sidecar" << admin << 400
+                                       << "container sidecar is not valid";
+    QTest::addRow("not running") << "command=env" << admin << 400 << "container not found";
+    QTest::addRow("viewer") << "command=env" << int(Identity::Role::Viewer) << 403 << "cannot create resource";
+}
+
+// The refusals come before any protocol switch, as Status answers kubectl prints.
+void TestSandboxApi::execIsRefusedWithAReason()
+{
+    QFETCH(QString, query);
+    QFETCH(int, role);
+    QFETCH(int, status);
+    QFETCH(QString, says);
+    const json deployment
+        = json::parse(call("GET", "/apis/apps/v1/namespaces/lucent-platform/deployments/wallet-service").body);
+    json pod = {{"apiVersion", "v1"}, {"kind", "Pod"}, {"metadata", {{"name", "exec-target"}}}};
+    pod["spec"] = deployment["spec"]["template"]["spec"];
+    QCOMPARE(call("POST", "/api/v1/namespaces/lucent-platform/pods", pod.dump()).status, 201);
+    const ApiResponse r = call("GET", "/api/v1/namespaces/lucent-platform/pods/exec-target/exec?" + query.toStdString(),
+                               {}, Identity::Role(role));
+    QCOMPARE(r.status, status);
+    QVERIFY(!r.exec);
+    const QString message = QString::fromStdString(json::parse(r.body).value("message", ""));
+    QVERIFY2(message.contains(says), qPrintable(message));
 }
 
 QTEST_GUILESS_MAIN(TestSandboxApi)
