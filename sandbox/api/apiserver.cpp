@@ -3,12 +3,14 @@
 #include "sandbox/api/defaults.h"
 #include "sandbox/api/discovery.h"
 #include "sandbox/api/fieldvalidation.h"
+#include "sandbox/api/managedfields.h"
 #include "sandbox/api/patch.h"
 #include "sandbox/api/protobuf.h"
 #include "sandbox/api/selectors.h"
 #include "sandbox/api/tables.h"
 #include "sandbox/api/yamljson.h"
 
+#include <ctime>
 #include <regex>
 #include <thread>
 
@@ -129,6 +131,27 @@ ApiResponse answer(const Result<json> &result, int status, std::vector<std::stri
     ApiResponse response = ApiResponse::json(status, std::get<json>(result));
     response.warnings = std::move(warnings);
     return response;
+}
+
+// Who makes a write, for managedFields: the fieldManager parameter, else the first word of the
+// client's User-Agent, as the API server derives it.
+std::string managerOf(const ApiRequest &request)
+{
+    const std::string manager = request.param("fieldManager");
+    if (!manager.empty())
+        return manager;
+    const std::string agent = request.header("user-agent");
+    return agent.empty() ? std::string("unknown") : agent.substr(0, agent.find('/'));
+}
+
+std::string nowRfc3339()
+{
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buffer;
 }
 
 // The Kubernetes verb of a request, for authorization.
@@ -475,6 +498,10 @@ ApiResponse ApiServer::createObject(const ApiRequest &request, const Target &tar
         return *rejected;
     dropNulls(object);
     applyDefaults(type.kind, object);
+    if (object.contains("metadata") && object["metadata"].is_object()) {
+        object["metadata"].erase("managedFields"); // the server keeps them, not the client
+        managedfields::recordUpdate(type.kind, type.apiVersion(), json(), object, managerOf(request), nowRfc3339());
+    }
     const std::string name = object.value("/metadata/name"_json_pointer, std::string());
     if (!name.empty() && !validName(name))
         return error(ApiError::invalid(
@@ -489,7 +516,8 @@ ApiResponse ApiServer::createObject(const ApiRequest &request, const Target &tar
     return answer(m_store.create(type, target.path.ns, object, isDryRun(request)), 201, std::move(warnings));
 }
 
-ApiResponse ApiServer::store(const ApiRequest &request, const Target &target, json object, const json &current)
+ApiResponse ApiServer::store(const ApiRequest &request, const Target &target, json object, const json &current,
+                             bool ownershipRecorded)
 {
     const ResourceType &type = *target.type;
     if (!object.is_object())
@@ -504,6 +532,12 @@ ApiResponse ApiServer::store(const ApiRequest &request, const Target &target, js
     dropNulls(object);
     if (target.path.subresource.empty())
         applyDefaults(type.kind, object);
+    if (target.path.subresource.empty() && !ownershipRecorded) {
+        object["metadata"].erase("managedFields");
+        if (current.contains("/metadata/managedFields"_json_pointer))
+            object["metadata"]["managedFields"] = current["metadata"]["managedFields"];
+        managedfields::recordUpdate(type.kind, type.apiVersion(), current, object, managerOf(request), nowRfc3339());
+    }
     if (hasStatusSubresource(type)) {
         // The main resource cannot change status, and /status can change nothing but status.
         if (target.path.subresource == "status") {
@@ -543,9 +577,65 @@ ApiResponse ApiServer::updateObject(const ApiRequest &request, const Target &tar
     return store(request, target, std::move(body), current);
 }
 
+ApiResponse ApiServer::serverSideApply(const ApiRequest &request, const Target &target)
+{
+    const ResourceType &type = *target.type;
+    const std::string manager = request.param("fieldManager");
+    if (manager.empty())
+        return error(
+            ApiError::invalid("meta.k8s.io", "PatchOptions", "",
+                              {{"FieldValueRequired", "Required value: is required for apply patch", "fieldManager"}}));
+    auto body = decodeBody(request);
+    if (auto e = std::get_if<ApiError>(&body))
+        return error(*e);
+    json applied = std::get<json>(std::move(body));
+    if (!applied.is_object() || applied.value("kind", "") != type.kind
+        || applied.value("apiVersion", "") != type.apiVersion())
+        return error(ApiError::badRequest("the applied configuration must be a " + type.apiVersion() + " " + type.kind
+                                          + " with apiVersion and kind set"));
+    if (applied.value("/metadata/name"_json_pointer, target.path.name) != target.path.name)
+        return error(ApiError::badRequest("the name of the object does not match the name on the URL ("
+                                          + target.path.name + ")"));
+    dropNulls(applied);
+    applied["metadata"]["name"] = target.path.name;
+    auto current = m_store.get(type, target.path.ns, target.path.name);
+    const bool creating = std::holds_alternative<ApiError>(current);
+    if (creating && std::get<ApiError>(current).code != 404)
+        return error(std::get<ApiError>(current));
+    const json live = creating ? json() : std::get<json>(current);
+    auto outcome = managedfields::apply(type.kind, type.apiVersion(), live, applied, manager, request.flag("force"),
+                                        nowRfc3339());
+    if (!outcome.conflicts.empty()) {
+        json causes = json::array();
+        for (const auto &c : outcome.conflicts)
+            causes.push_back({{"reason", "FieldManagerConflict"},
+                              {"message", "conflict with \"" + c.manager + "\" using " + c.apiVersion},
+                              {"field", c.field}});
+        return ApiResponse::json(409,
+                                 {{"kind", "Status"},
+                                  {"apiVersion", "v1"},
+                                  {"metadata", json::object()},
+                                  {"status", "Failure"},
+                                  {"message", managedfields::conflictMessage(outcome.conflicts)},
+                                  {"reason", "Conflict"},
+                                  {"details", {{"causes", causes}}},
+                                  {"code", 409}});
+    }
+    json object = std::move(outcome.object);
+    if (!creating)
+        return store(request, target, std::move(object), live, true);
+    std::vector<std::string> warnings;
+    if (auto rejected = validateFields(request, type, object, warnings))
+        return *rejected;
+    applyDefaults(type.kind, object);
+    return answer(m_store.create(type, target.path.ns, object, isDryRun(request)), 201, std::move(warnings));
+}
+
 ApiResponse ApiServer::patchObject(const ApiRequest &request, const Target &target)
 {
     const std::string contentType = request.header("content-type");
+    if (contentType.substr(0, contentType.find(';')) == "application/apply-patch+yaml")
+        return serverSideApply(request, target);
     const auto type = patchTypeFor(contentType);
     if (!type)
         return error(ApiError::unsupportedMediaType(contentType.substr(0, contentType.find(';'))));

@@ -92,8 +92,13 @@ private:
 
     /// Writes @p object as the new state of the target (main resource or status), keeping
     /// the half the request may not touch.
+    /// Unless @p ownershipRecorded (a server-side apply did it), the write's field manager takes
+    /// the fields it changed.
     ApiResponse store(const ApiRequest &request, const Target &target, nlohmann::json object,
-                      const nlohmann::json &current);
+                      const nlohmann::json &current, bool ownershipRecorded = false);
+    /// PATCH with application/apply-patch+yaml: server-side apply, creating the object when it
+    /// does not exist.
+    ApiResponse serverSideApply(const ApiRequest &request, const Target &target);
     /// Checks fields as the decoder would: wrong types are a 400 always, unknown fields a 400
     /// under fieldValidation=Strict and a warning under Warn (the default).
     std::optional<ApiResponse> validateFields(const ApiRequest &request, const ResourceType &type,

@@ -42,6 +42,20 @@ std::string mergeKeyFor(const std::string &kind, const std::string &path)
     return {};
 }
 
+} // namespace
+
+std::vector<std::string> listMapKeys(const std::string &kind, const std::string &path)
+{
+    const std::string key = mergeKeyFor(kind, path);
+    if (key == "containerPort" || (key == "port" && kind == "Service"))
+        return {key, "protocol"};
+    if (key.empty())
+        return {};
+    return {key};
+}
+
+namespace {
+
 // Primitive lists that merge rather than replace.
 bool mergesPrimitives(const std::string &path)
 {

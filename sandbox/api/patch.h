@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace lucent::sandbox {
 
@@ -24,6 +25,11 @@ std::optional<PatchType> patchTypeFor(const std::string &contentType);
 ///   port, env by name, volumes by name, volumeMounts by mountPath, ...) and the $patch,
 ///   $setElementOrder and $deleteFromPrimitiveList directives.
 /// Returns the patched object, or a BadRequest / UnprocessableEntity error.
+/// The keys that identify an element of the list at @p path (dotted, "[]" for elements, e.g.
+/// "spec.template.spec.containers[].ports") in @p kind: ["containerPort", "protocol"], ["name"],
+/// or none for a list that is replaced whole. Server-side apply keys its field sets by them.
+std::vector<std::string> listMapKeys(const std::string &kind, const std::string &path);
+
 std::variant<nlohmann::json, ApiError> applyPatch(PatchType type, const std::string &kind,
                                                   const nlohmann::json &original, const nlohmann::json &patch);
 

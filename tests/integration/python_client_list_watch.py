@@ -5,6 +5,7 @@ A second, independent client (besides kubectl): the sandbox must satisfy the gen
 OpenAPI client's decoding of lists, watch events and resource versions.
 usage: python_client_list_watch.py PATH_TO_LUCENT_SANDBOX
 """
+import json
 import os
 import re
 import subprocess
@@ -71,10 +72,37 @@ def main():
                     if len(pod_names) >= 3:
                         stream.stop()
             assert len(pod_names) == 3, sorted(pod_names)
+
+            # Server-side apply through the generated client's ApiClient (its typed patch methods
+            # choose the patch type themselves; JSON is YAML): create, then a second manager that sets another
+            # value conflicts, and force takes the field over.
+            def server_side_apply(body, manager, force=False):
+                query = [("fieldManager", manager)] + ([("force", "true")] if force else [])
+                return core.api_client.call_api(
+                    "/api/v1/namespaces/lucent-platform/configmaps/applied-by-python", "PATCH",
+                    query_params=query, body=json.dumps(body), response_type="V1ConfigMap", auth_settings=["BearerToken"],
+                    header_params={"Content-Type": "application/apply-patch+yaml", "Accept": "application/json"},
+                    _return_http_data_only=True)
+
+            intent = {"apiVersion": "v1", "kind": "ConfigMap",
+                      "metadata": {"name": "applied-by-python", "namespace": "lucent-platform"},
+                      "data": {"LOG_LEVEL": "debug"}}
+            server_side_apply(intent, "python-ssa")
+            intent["data"]["LOG_LEVEL"] = "warn"
+            try:
+                server_side_apply(intent, "python-other")
+                raise AssertionError("a conflicting server-side apply was accepted")
+            except client.exceptions.ApiException as e:
+                assert e.status == 409 and 'conflict with \\"python-ssa\\"' in e.body, e.body
+            applied = server_side_apply(intent, "python-other", force=True)
+            assert applied.data == {"LOG_LEVEL": "warn"}, applied.data
+            managers = {(m.manager, m.operation) for m in applied.metadata.managed_fields}
+            assert managers == {("python-other", "Apply")}, managers
+
             print("python3-kubernetes %s: list of %d deployments at resourceVersion %s, watch saw MODIFIED at %s"
                   % (__import__("kubernetes").__version__, len(names), rv,
                      seen.metadata.resource_version))
-            print("list+watch round passed")
+            print("list+watch round and server-side apply passed")
         finally:
             process.terminate()
             process.wait(timeout=10)

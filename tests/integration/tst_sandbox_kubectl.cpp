@@ -5,6 +5,7 @@
 
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
 #include <QtTest>
@@ -53,6 +54,8 @@ private Q_SLOTS:
     void endpointSlicesFollowTheEndpoints();
     void execRunsTheSimulatedCommands();
     void execReadsMountsAndStdin();
+    void serverSideApplyOwnsRemovesAndDiffs();
+    void serverSideApplyConflictNamesTheOtherManager();
 
 private:
     CommandResult kubectl(const QStringList &args, const QByteArray &input = {}) const
@@ -1037,6 +1040,89 @@ void TestSandboxKubectl::execReadsMountsAndStdin()
     r = kubectl(S({"exec", "-i", "-n", "lucent-staging", "mounts", "--", "cat"}), "from stdin\n");
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
     QCOMPARE(r.outText(), QStringLiteral("from stdin\n"));
+}
+
+void TestSandboxKubectl::serverSideApplyOwnsRemovesAndDiffs()
+{
+    QByteArray config = R"(apiVersion: v1
+kind: ConfigMap
+metadata: {name: ssa-config, namespace: lucent-staging}
+data: {LOG_LEVEL: debug, FEATURE: "on"}
+)";
+    CommandResult r = kubectl(S({"apply", "--server-side", "-f", "-"}), config);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QVERIFY2(r.outText().contains(QStringLiteral("configmap/ssa-config serverside-applied")), qPrintable(r.outText()));
+    // The next intent drops FEATURE and changes LOG_LEVEL: diff shows it, apply does it.
+    config.replace("LOG_LEVEL: debug, FEATURE: \"on\"", "LOG_LEVEL: info");
+    r = kubectl(S({"diff", "--server-side", "-f", "-"}), config);
+    QCOMPARE(r.exitCode, 1); // differences found
+    QVERIFY2(r.outText().contains(QStringLiteral("-  FEATURE: \"on\""))
+                 && r.outText().contains(QStringLiteral("+  LOG_LEVEL: info")),
+             qPrintable(r.outText()));
+    QCOMPARE(
+        getJson(S({"get", "cm", "ssa-config", "-n", "lucent-staging"})).value(QStringLiteral("data")).toObject().size(),
+        2); // the diff changed nothing
+    r = kubectl(S({"apply", "--server-side", "-f", "-"}), config);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    const QJsonObject live = getJson(S({"get", "cm", "ssa-config", "-n", "lucent-staging", "--show-managed-fields"}));
+    QCOMPARE(live.value(QStringLiteral("data")).toObject(),
+             QJsonObject({{QStringLiteral("LOG_LEVEL"), QStringLiteral("info")}}));
+    const QJsonArray managed
+        = live.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("managedFields")).toArray();
+    QCOMPARE(managed.size(), 1);
+    const QJsonObject entry = managed.first().toObject();
+    QCOMPARE(entry.value(QStringLiteral("manager")).toString(), QStringLiteral("kubectl"));
+    QCOMPARE(entry.value(QStringLiteral("operation")).toString(), QStringLiteral("Apply"));
+    QCOMPARE(QJsonDocument(entry.value(QStringLiteral("fieldsV1")).toObject()).toJson(QJsonDocument::Compact),
+             QByteArray(R"({"f:data":{"f:LOG_LEVEL":{}}})"));
+}
+
+// The platform's objects were applied client-side; a server-side apply that changes one of
+// their values meets the other manager, and --force-conflicts takes the field over.
+void TestSandboxKubectl::serverSideApplyConflictNamesTheOtherManager()
+{
+    const QByteArray intent = R"(apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api-gateway, namespace: lucent-platform}
+spec:
+  replicas: 4
+  template:
+    spec:
+      containers:
+      - name: api-gateway
+        image: lucent/api-gateway:9.9.9
+)";
+    CommandResult r = kubectl(S({"apply", "--server-side", "-f", "-"}), intent);
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.errText().contains(QStringLiteral("Apply failed with 2 conflicts: conflicts with "
+                                                 "\"kubectl-client-side-apply\" using apps/v1:")),
+             qPrintable(r.errText()));
+    QVERIFY2(r.errText().contains(QStringLiteral("- .spec.replicas")), qPrintable(r.errText()));
+    QVERIFY2(r.errText().contains(QStringLiteral("- .spec.template.spec.containers[name=\"api-gateway\"].image")),
+             qPrintable(r.errText()));
+    QCOMPARE(getJson(S({"get", "deploy", "api-gateway", "-n", "lucent-platform"}))
+                 .value(QStringLiteral("spec"))
+                 .toObject()
+                 .value(QStringLiteral("replicas")),
+             QJsonValue(3)); // nothing applied
+
+    r = kubectl(S({"apply", "--server-side", "--force-conflicts", "-f", "-"}), intent);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    const QJsonObject live
+        = getJson(S({"get", "deploy", "api-gateway", "-n", "lucent-platform", "--show-managed-fields"}));
+    QCOMPARE(live.value(QStringLiteral("spec")).toObject().value(QStringLiteral("replicas")), QJsonValue(4));
+    for (const auto &value :
+         live.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("managedFields")).toArray()) {
+        const QJsonObject entry = value.toObject();
+        const QJsonObject spec
+            = entry.value(QStringLiteral("fieldsV1")).toObject().value(QStringLiteral("f:spec")).toObject();
+        const bool ownsReplicas = spec.contains(QStringLiteral("f:replicas"));
+        QCOMPARE(ownsReplicas, entry.value(QStringLiteral("manager")).toString() == QStringLiteral("kubectl"));
+    }
+    // The other manager still owns what was not taken: the container's ports, for example.
+    r = kubectl(S({"get", "deploy", "api-gateway", "-n", "lucent-platform", "-o",
+                   "jsonpath={.spec.template.spec.containers[0].ports[0].containerPort}"}));
+    QCOMPARE(r.outText(), QStringLiteral("3000"));
 }
 
 QTEST_GUILESS_MAIN(TestSandboxKubectl)

@@ -47,6 +47,7 @@ private Q_SLOTS:
     void websocketMessagesFromClients();
     void execIsRefusedWithAReason_data();
     void execIsRefusedWithAReason();
+    void writesRecordWhoOwnsWhichField();
 
 private:
     ApiResponse call(const std::string &method, const std::string &path, const std::string &body = {},
@@ -206,8 +207,11 @@ void TestSandboxApi::badRequests_data()
                           << "UnsupportedMediaType";
     QTest::addRow("oversized") << "POST" << cms << QByteArray(4 * 1024 * 1024, 'x') << "application/json" << 413
                                << "RequestEntityTooLarge";
-    QTest::addRow("apply patch") << "PATCH" << cms + QStringLiteral("/x") << QByteArray("{}")
-                                 << "application/apply-patch+yaml" << 415 << "UnsupportedMediaType";
+    QTest::addRow("apply without a field manager") << "PATCH" << cms + QStringLiteral("/x") << QByteArray("{}")
+                                                   << "application/apply-patch+yaml" << 422 << "Invalid";
+    QTest::addRow("apply of another kind")
+        << "PATCH" << cms + QStringLiteral("/x?fieldManager=m") << QByteArray("{apiVersion: v1, kind: Secret}")
+        << "application/apply-patch+yaml" << 400 << "BadRequest";
     QTest::addRow("unknown resource") << "GET" << QStringLiteral("/api/v1/namespaces/lucent-staging/widgets")
                                       << QByteArray() << "" << 404 << "NotFound";
     QTest::addRow("unknown path") << "GET" << QStringLiteral("/nothing/here") << QByteArray() << "" << 404
@@ -682,6 +686,51 @@ void TestSandboxApi::execIsRefusedWithAReason()
     QVERIFY(!r.exec);
     const QString message = QString::fromStdString(json::parse(r.body).value("message", ""));
     QVERIFY2(message.contains(says), qPrintable(message));
+}
+
+// Ownership as the API server tracks it: an update takes the fields it changed; an apply
+// shares a field whose value it agrees with, and meets the owner of one it would change.
+void TestSandboxApi::writesRecordWhoOwnsWhichField()
+{
+    const std::string path = "/apis/apps/v1/namespaces/lucent-staging/deployments/wallet-service";
+    auto owners = [&](const std::string &field) {
+        QStringList found;
+        const json live = json::parse(call("GET", path).body);
+        for (const auto &e : live["metadata"].value("managedFields", json::array()))
+            if (e["fieldsV1"].contains(json::json_pointer(field)))
+                found << QString::fromStdString(e.value("manager", "") + "/" + e.value("operation", ""));
+        return found;
+    };
+    QCOMPARE(owners("/f:spec/f:replicas"), QStringList{QStringLiteral("kubectl-client-side-apply/Update")});
+    QCOMPARE(call("PATCH", path + "?fieldManager=kubectl-edit", R"({"spec":{"replicas":4}})", Identity::Role::Admin,
+                  "application/merge-patch+json")
+                 .status,
+             200);
+    QCOMPARE(owners("/f:spec/f:replicas"), QStringList{QStringLiteral("kubectl-edit/Update")});
+
+    const std::string apply = "application/apply-patch+yaml";
+    const std::string agree
+        = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: wallet-service}\nspec: {replicas: 4}\n";
+    QCOMPARE(call("PATCH", path + "?fieldManager=lucent-console", agree, Identity::Role::Admin, apply).status, 200);
+    QCOMPARE(owners("/f:spec/f:replicas"),
+             (QStringList{QStringLiteral("kubectl-edit/Update"), QStringLiteral("lucent-console/Apply")}));
+
+    const std::string image = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: wallet-service}\n"
+                              "spec:\n  replicas: 4\n  template:\n    spec:\n      containers:\n"
+                              "      - {name: wallet-service, image: lucent/wallet-service:9.0.0}\n";
+    ApiResponse r = call("PATCH", path + "?fieldManager=lucent-console", image, Identity::Role::Admin, apply);
+    QCOMPARE(r.status, 409);
+    const json status = json::parse(r.body);
+    QCOMPARE(QString::fromStdString(status.value("message", "")),
+             QStringLiteral("Apply failed with 1 conflict: conflict with \"kubectl-client-side-apply\" using apps/v1: "
+                            ".spec.template.spec.containers[name=\"wallet-service\"].image"));
+    QCOMPARE(QString::fromStdString(status["details"]["causes"][0].value("reason", "")),
+             QStringLiteral("FieldManagerConflict"));
+    r = call("PATCH", path + "?fieldManager=lucent-console&force=true", image, Identity::Role::Admin, apply);
+    QCOMPARE(r.status, 200);
+    const std::string imageField = "/f:spec/f:template/f:spec/f:containers/k:{\"name\":\"wallet-service\"}/f:image";
+    QCOMPARE(owners(imageField), QStringList{QStringLiteral("lucent-console/Apply")});
+    QCOMPARE(call("PATCH", path, image, Identity::Role::Admin, apply).status, 422); // no fieldManager
 }
 
 QTEST_GUILESS_MAIN(TestSandboxApi)
