@@ -6,6 +6,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 
 namespace Lucent::Core::Apply {
 
@@ -90,6 +91,7 @@ QString resultWord(ApplyOutcome::Result result, bool dryRun)
     case ApplyOutcome::Result::Created: return QStringLiteral("created") + suffix;
     case ApplyOutcome::Result::Configured: return QStringLiteral("configured") + suffix;
     case ApplyOutcome::Result::Unchanged: return QStringLiteral("unchanged") + suffix;
+    case ApplyOutcome::Result::Conflict: return QStringLiteral("conflicts with other field managers");
     case ApplyOutcome::Result::Failed: return QStringLiteral("failed");
     }
     return {};
@@ -104,6 +106,7 @@ QString ApplyOutcome::summary() const
     case Result::Created: word = QStringLiteral("created"); break;
     case Result::Configured: word = QStringLiteral("configured"); break;
     case Result::Unchanged: word = QStringLiteral("unchanged"); break;
+    case Result::Conflict: word = QStringLiteral("conflict"); break;
     case Result::Failed: word = QStringLiteral("failed"); break;
     }
     return object + QLatin1Char(' ') + word;
@@ -123,12 +126,13 @@ void ManifestApplier::setAuditTrail(Audit::AuditTrail *audit)
     m_audit = audit;
 }
 
-void ManifestApplier::start(const QList<Validation::ManifestObject> &objects, bool dryRun)
+void ManifestApplier::start(const QList<Validation::ManifestObject> &objects, bool dryRun, bool forceConflicts)
 {
     m_objects = objects;
     m_outcomes.clear();
     m_index = -1;
     m_dryRun = dryRun;
+    m_force = forceConflicts;
     m_running = true;
     next();
 }
@@ -217,7 +221,19 @@ void ManifestApplier::gotLive(KubeReply *reply)
         request.query.addQueryItem(QStringLiteral("dryRun"), QStringLiteral("All"));
     request.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
     bool create = false;
-    if (reply->error().isNotFound()) {
+    if (m_serverSideApply) {
+        if (reply->error().isError() && !reply->error().isNotFound()) {
+            fail(reply->error().sentence());
+            return;
+        }
+        create = reply->error().isNotFound();
+        m_live = create ? QJsonObject() : reply->json();
+        request.method = QByteArrayLiteral("PATCH");
+        request.path = m_type.objectPath(m_namespace, manifest.name());
+        request.contentType = QByteArrayLiteral("application/apply-patch+yaml"); // JSON is YAML
+        if (m_force)
+            request.query.addQueryItem(QStringLiteral("force"), QStringLiteral("true"));
+    } else if (reply->error().isNotFound()) {
         m_live = {};
         create = true;
         request.method = QByteArrayLiteral("POST");
@@ -239,8 +255,19 @@ void ManifestApplier::gotLive(KubeReply *reply)
 
 void ManifestApplier::gotResult(KubeReply *reply, bool created)
 {
-    if (reply->error().isError()) {
-        fail(reply->error().sentence());
+    const auto &error = reply->error();
+    if (m_serverSideApply && error.httpStatus == 415) {
+        m_serverSideApply = false; // this server has no server-side apply: send it the old way
+        resolved(m_type);
+        return;
+    }
+    if (error.isConflict() && !error.causes.isEmpty()
+        && error.causes.constFirst().reason == QLatin1String("FieldManagerConflict")) {
+        conflicted(error);
+        return;
+    }
+    if (error.isError()) {
+        fail(error.sentence());
         return;
     }
     const QJsonObject stored = reply->json();
@@ -251,11 +278,33 @@ void ManifestApplier::gotResult(KubeReply *reply, bool created)
     const auto result = created ? ApplyOutcome::Result::Created
                                 : (diff.isEmpty() ? ApplyOutcome::Result::Unchanged : ApplyOutcome::Result::Configured);
     m_outcomes.append(
-        {m_objects[m_index].displayName(), m_namespace, result, diff,
+        {m_objects[m_index].displayName(),
+         m_namespace,
+         result,
+         diff,
          QStringLiteral("%1 %2").arg(m_objects[m_index].displayName(), resultWord(result, m_dryRun)),
-         stored.value(QLatin1String("metadata")).toObject().value(QLatin1String("resourceVersion")).toString()});
+         stored.value(QLatin1String("metadata")).toObject().value(QLatin1String("resourceVersion")).toString(),
+         {}});
     record(m_outcomes.constLast(), stored);
     Q_EMIT objectFinished(m_outcomes.constLast());
+    next();
+}
+
+void ManifestApplier::conflicted(const Kube::ApiError &error)
+{
+    ApplyOutcome outcome;
+    outcome.object = m_objects[m_index].displayName();
+    outcome.namespaceName = m_namespace;
+    outcome.result = ApplyOutcome::Result::Conflict;
+    static const QRegularExpression managerInCause(QStringLiteral("^conflict with \"(.*)\""));
+    for (const auto &cause : error.causes) {
+        const auto match = managerInCause.match(cause.message);
+        outcome.conflicts.append({match.hasMatch() ? match.captured(1) : cause.message, cause.field});
+    }
+    outcome.message = QStringLiteral("%1: %2").arg(outcome.object, error.message);
+    m_outcomes.append(outcome);
+    record(outcome, {});
+    Q_EMIT objectFinished(outcome);
     next();
 }
 
@@ -286,8 +335,9 @@ void ManifestApplier::record(const ApplyOutcome &outcome, const QJsonObject &sto
     record.object = manifest.displayName();
     record.uid = uid;
     record.detail = outcome.summary();
-    record.outcome
-        = outcome.result == ApplyOutcome::Result::Failed ? Audit::Outcome::Failed : Audit::Outcome::Succeeded;
+    const bool refused
+        = outcome.result == ApplyOutcome::Result::Failed || outcome.result == ApplyOutcome::Result::Conflict;
+    record.outcome = refused ? Audit::Outcome::Failed : Audit::Outcome::Succeeded;
     record.message = outcome.message;
     // Only a change is news on the object; "unchanged" stays in the local trail.
     std::optional<Audit::EventSubject> subject;

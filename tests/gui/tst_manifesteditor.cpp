@@ -293,6 +293,8 @@ void TestManifestEditor::diffIsADryRun()
              qPrintable(out));
     QVERIFY2(out.contains(QLatin1String("-  replicas: 3")) && out.contains(QLatin1String("+  replicas: 5")),
              qPrintable(out));
+    // The replicas belong to the manager that applied the platform: the diff says whose they are.
+    QVERIFY2(out.contains(QLatin1String("takes over from kubectl-client-side-apply: .spec.replicas")), qPrintable(out));
     QVERIFY2(out.contains(QLatin1String("Service/wallet-service unchanged (server dry run)")), qPrintable(out));
     QCOMPARE(liveReplicas(), QStringLiteral("3")); // a dry run changes nothing
 }
@@ -316,11 +318,24 @@ void TestManifestEditor::applyConfirmsAndReportsTheServer()
     replaceOnLine(editor, image, QStringLiteral("latest"), QStringLiteral("2.1.0"));
     QTRY_COMPARE_WITH_TIMEOUT(m_view->problemsModel()->rowCount(), 0, 10000);
 
-    // The dry run's diff is in the confirmation; staging needs no typed name.
+    // The replicas belong to the manager that applied the platform (kubectl, client-side): the
+    // server-side apply asks first whether to take them over; staging needs no typed name.
     QSignalSpy applied(m_view, &ManifestsView::applyFinished);
     m_view->applyAction()->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(m_view->pendingDialog(), 20000);
+    QPointer<ConfirmActionDialog> takeOver = m_view->pendingDialog();
+    QCOMPARE(takeOver->windowTitle(), QStringLiteral("Take Over Fields"));
+    const auto *owned = takeOver->findChild<QPlainTextEdit *>();
+    QVERIFY2(owned
+                 && owned->toPlainText().contains(
+                     QLatin1String("Deployment/wallet-service .spec.replicas: owned by kubectl-client-side-apply")),
+             owned ? qPrintable(owned->toPlainText()) : "no details");
+    QVERIFY(takeOver->canConfirm());
+    takeOver->accept();
+    // Then the diff of the forced dry run is in the confirmation.
+    QTRY_VERIFY_WITH_TIMEOUT(m_view->pendingDialog() && m_view->pendingDialog() != takeOver, 20000);
     ConfirmActionDialog *dialog = m_view->pendingDialog();
+    QCOMPARE(dialog->windowTitle(), QStringLiteral("Apply Manifests"));
     QVERIFY(dialog->canConfirm());
     const auto *details = dialog->findChild<QPlainTextEdit *>();
     QVERIFY(details && details->toPlainText().contains(QLatin1String("+  replicas: 4")));
@@ -331,6 +346,12 @@ void TestManifestEditor::applyConfirmsAndReportsTheServer()
     QVERIFY2(out.contains(QLatin1String("Applied to staging")), qPrintable(out));
     QVERIFY2(out.contains(QLatin1String("Deployment/wallet-service configured in lucent-staging")), qPrintable(out));
     QCOMPARE(liveReplicas(), QStringLiteral("4"));
+    const QString managers = m_sandbox
+                                 .kubectl(Lucent::Tests::args({"-n", "lucent-staging", "get", "deploy",
+                                                               "wallet-service", "--show-managed-fields", "-o",
+                                                               "jsonpath={.metadata.managedFields[*].manager}"}))
+                                 .outText();
+    QVERIFY2(managers.contains(QLatin1String("lucent-console")), qPrintable(managers));
     // The production copy was not touched.
     QCOMPARE(liveReplicas(QStringLiteral("lucent-platform")), QStringLiteral("3"));
 
@@ -347,10 +368,11 @@ void TestManifestEditor::applyConfirmsAndReportsTheServer()
              qPrintable(m_view->outputText()));
     m_view->openFile(editor->filePath());
 
-    // Cancel sends nothing.
+    // Cancel sends nothing. The console owns the replicas now: no takeover is asked.
     replaceOnLine(editor, line, QStringLiteral("4"), QStringLiteral("6"));
     m_view->applyAction()->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(m_view->pendingDialog(), 20000);
+    QCOMPARE(m_view->pendingDialog()->windowTitle(), QStringLiteral("Apply Manifests"));
     m_view->pendingDialog()->reject();
     QTRY_VERIFY(m_view->outputText().contains(QLatin1String("Apply cancelled; nothing was changed.")));
     QCOMPARE(liveReplicas(), QStringLiteral("4"));
@@ -390,6 +412,8 @@ void TestManifestEditor::productionNeedsTheTypedName()
     m_view->applyAction()->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(m_view->pendingDialog(), 20000);
     ConfirmActionDialog *dialog = m_view->pendingDialog();
+    // Taking fields over is the first question, and on production it needs the typed name too.
+    QCOMPARE(dialog->windowTitle(), QStringLiteral("Take Over Fields"));
     QVERIFY(!dialog->canConfirm());
     auto *typed = dialog->findChild<QLineEdit *>();
     QVERIFY(typed);

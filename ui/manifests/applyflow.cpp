@@ -44,7 +44,7 @@ QString ManifestApplyFlow::environmentName() const
 }
 
 void ManifestApplyFlow::run(const QString &file, const QByteArray &text, bool dryRun,
-                            const std::function<void(const QList<ApplyOutcome> &)> &then)
+                            const std::function<void(const QList<ApplyOutcome> &)> &then, bool force)
 {
     if (!m_session || !m_session->client())
         return;
@@ -67,17 +67,34 @@ void ManifestApplyFlow::run(const QString &file, const QByteArray &text, bool dr
         Q_EMIT busyChanged();
         then(outcomes);
     });
-    applier->start(plan.objects, dryRun);
+    applier->start(plan.objects, dryRun, force);
     Q_EMIT busyChanged();
     Q_EMIT said(dryRun ? tr("Asking the server for a dry run…") : tr("Applying…"), false);
 }
 
 void ManifestApplyFlow::diff(const QString &file, const QByteArray &text)
 {
-    run(file, text, true, [this](const QList<ApplyOutcome> &outcomes) {
+    const auto show = [this](const QList<ApplyOutcome> &outcomes) {
         Q_EMIT outcomesReady(tr("Diff against %1 (server-side dry run; nothing was changed)").arg(environmentName()),
                              outcomes);
         Q_EMIT diffFinished();
+    };
+    run(file, text, true, [this, file, text, show](const QList<ApplyOutcome> &plain) {
+        const bool conflicts = std::any_of(plain.begin(), plain.end(), [](const ApplyOutcome &o) {
+            return o.result == ApplyOutcome::Result::Conflict;
+        });
+        if (!conflicts || !m_session)
+            return show(plain);
+        // What would change if the fields were taken over, and from whom: a second dry run with
+        // force, carrying the first one's conflicts.
+        run(
+            file, text, true,
+            [plain, show](QList<ApplyOutcome> forced) {
+                for (int i = 0; i < forced.size() && i < plain.size(); ++i)
+                    forced[i].conflicts = plain[i].conflicts;
+                show(forced);
+            },
+            true);
     });
 }
 
@@ -95,16 +112,24 @@ void ManifestApplyFlow::apply(const QString &file, const QByteArray &text)
         return;
     }
     // First the dry run: its diff is what the confirmation shows.
-    run(file, text, true, [this, file, text](const QList<ApplyOutcome> &preview) { confirm(file, text, preview); });
+    run(file, text, true,
+        [this, file, text](const QList<ApplyOutcome> &preview) { confirm(file, text, preview, false); });
 }
 
-void ManifestApplyFlow::confirm(const QString &file, const QByteArray &text, const QList<ApplyOutcome> &preview)
+void ManifestApplyFlow::confirm(const QString &file, const QByteArray &text, const QList<ApplyOutcome> &preview,
+                                bool force)
 {
-    const bool refused = std::any_of(preview.begin(), preview.end(),
-                                     [](const ApplyOutcome &o) { return o.result == ApplyOutcome::Result::Failed; });
-    if (refused || !m_session) {
+    auto has = [&preview](ApplyOutcome::Result result) {
+        return std::any_of(preview.begin(), preview.end(),
+                           [result](const ApplyOutcome &o) { return o.result == result; });
+    };
+    if (has(ApplyOutcome::Result::Failed) || !m_session) {
         Q_EMIT outcomesReady(tr("The server refused the dry run; nothing was applied"), preview);
         Q_EMIT applyFinished();
+        return;
+    }
+    if (has(ApplyOutcome::Result::Conflict)) {
+        offerForce(file, text, preview);
         return;
     }
     const auto &env = m_session->environment();
@@ -124,18 +149,62 @@ void ManifestApplyFlow::confirm(const QString &file, const QByteArray &text, con
             .arg(changes),
         env.name, env.isProtected, m_dialogParent);
     dialog->setDetails(details.join(QLatin1Char('\n')));
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
     // What is applied is what was previewed, even if the editor changes meanwhile.
-    connect(dialog, &QDialog::accepted, this, [this, file, text] {
-        run(file, text, false, [this](const QList<ApplyOutcome> &outcomes) {
-            Q_EMIT outcomesReady(tr("Applied to %1").arg(environmentName()), outcomes);
+    openDialog(
+        dialog,
+        [this, file, text, force] {
+            run(
+                file, text, false,
+                [this](const QList<ApplyOutcome> &outcomes) {
+                    Q_EMIT outcomesReady(tr("Applied to %1").arg(environmentName()), outcomes);
+                    Q_EMIT applyFinished();
+                },
+                force);
+        },
+        [this] {
+            Q_EMIT said(tr("Apply cancelled; nothing was changed."), false);
             Q_EMIT applyFinished();
         });
-    });
-    connect(dialog, &QDialog::rejected, this, [this] {
-        Q_EMIT said(tr("Apply cancelled; nothing was changed."), false);
-        Q_EMIT applyFinished();
-    });
+}
+
+void ManifestApplyFlow::offerForce(const QString &file, const QByteArray &text, const QList<ApplyOutcome> &preview)
+{
+    const auto &env = m_session->environment();
+    QStringList details;
+    int fields = 0;
+    for (const auto &o : preview) {
+        for (const auto &c : o.conflicts)
+            details.append(tr("%1 %2: owned by %3").arg(o.object, c.field, c.manager));
+        fields += int(o.conflicts.size());
+    }
+    auto *dialog = new ConfirmActionDialog(
+        tr("Take Over Fields"),
+        tr("%1 of %2 belong to other field managers in %3 (namespace %4), with other values. Take them over for "
+           "lucent-console? Their next apply will conflict in turn. Nothing changes yet: the dry run is asked "
+           "again, and the apply itself is confirmed after.")
+            .arg(fields == 1 ? tr("1 field") : tr("%1 fields").arg(fields), QFileInfo(file).fileName(), env.name,
+                 env.namespaceName),
+        env.name, env.isProtected, m_dialogParent);
+    dialog->setDetails(details.join(QLatin1Char('\n')));
+    openDialog(
+        dialog,
+        [this, file, text] {
+            run(
+                file, text, true,
+                [this, file, text](const QList<ApplyOutcome> &forced) { confirm(file, text, forced, true); }, true);
+        },
+        [this, preview] {
+            Q_EMIT outcomesReady(tr("Other field managers own fields this file changes; nothing was applied"), preview);
+            Q_EMIT applyFinished();
+        });
+}
+
+void ManifestApplyFlow::openDialog(ConfirmActionDialog *dialog, const std::function<void()> &accepted,
+                                   const std::function<void()> &rejected)
+{
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, accepted);
+    connect(dialog, &QDialog::rejected, this, rejected);
     connect(dialog, &QDialog::finished, this, [this] { m_dialog = nullptr; });
     m_dialog = dialog;
     dialog->open();

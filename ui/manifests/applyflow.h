@@ -19,8 +19,10 @@ class ConfirmActionDialog;
 
 /// Diff and apply of one manifest file against the environment's cluster: the guards that
 /// come before anything is sent (templates, other environments' namespaces), the server-side
-/// dry run, the confirmation with its diff, and the real requests. It says what happened
-/// through signals; the Manifests tab shows it.
+/// dry run, the confirmation with its diff, and the real requests. When the dry run meets
+/// fields other managers own, it asks first whether to take them over (typing the environment's
+/// name on a protected one), runs the dry run again with force, and only then asks for the
+/// apply. It says what happened through signals; the Manifests tab shows it.
 class ManifestApplyFlow final : public QObject
 {
     Q_OBJECT
@@ -47,8 +49,13 @@ Q_SIGNALS:
 
 private:
     void run(const QString &file, const QByteArray &text, bool dryRun,
-             const std::function<void(const QList<Lucent::Core::Apply::ApplyOutcome> &)> &then);
-    void confirm(const QString &file, const QByteArray &text, const QList<Lucent::Core::Apply::ApplyOutcome> &preview);
+             const std::function<void(const QList<Lucent::Core::Apply::ApplyOutcome> &)> &then, bool force = false);
+    void confirm(const QString &file, const QByteArray &text, const QList<Lucent::Core::Apply::ApplyOutcome> &preview,
+                 bool force);
+    void offerForce(const QString &file, const QByteArray &text,
+                    const QList<Lucent::Core::Apply::ApplyOutcome> &preview);
+    void openDialog(ConfirmActionDialog *dialog, const std::function<void()> &accepted,
+                    const std::function<void()> &rejected);
     QString environmentName() const;
 
     QWidget *m_dialogParent = nullptr;

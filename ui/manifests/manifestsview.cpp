@@ -627,10 +627,16 @@ void ManifestsView::showOutcomes(const QString &title, const QList<ApplyOutcome>
     QString html = QStringLiteral("<p><b>%1</b></p>").arg(title.toHtmlEscaped());
     for (const auto &o : outcomes) {
         const bool failed = o.result == ApplyOutcome::Result::Failed;
+        const bool refused = failed || o.result == ApplyOutcome::Result::Conflict;
         const QString where = o.namespaceName.isEmpty() ? QString() : tr(" in %1").arg(o.namespaceName);
         const QString line = failed ? tr("%1%2 failed: %3").arg(o.object, where, o.message) : o.message + where;
-        html += failed ? QStringLiteral("<p style=\"color:%1\">%2</p>").arg(removed, line.toHtmlEscaped())
-                       : QStringLiteral("<p><b>%1</b></p>").arg(line.toHtmlEscaped());
+        html += refused ? QStringLiteral("<p style=\"color:%1\">%2</p>").arg(removed, line.toHtmlEscaped())
+                        : QStringLiteral("<p><b>%1</b></p>").arg(line.toHtmlEscaped());
+        for (const auto &c : o.conflicts) {
+            const QString owner = refused ? tr("owned by %1: %2").arg(c.manager, c.field)
+                                          : tr("takes over from %1: %2").arg(c.manager, c.field);
+            html += QStringLiteral("<p style=\"margin:0 0 0 12px\">%1</p>").arg(owner.toHtmlEscaped());
+        }
         if (o.diff.isEmpty())
             continue;
         html += QStringLiteral("<pre style=\"margin:0 0 8px 12px\">");
