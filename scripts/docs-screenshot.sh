@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Renders the README's screenshots (docs/dashboard.png, alerts.png, metrics.png, logs.png, and
-# docs/promotion/: the promotion wizard):
+# Renders the README's screenshots (docs/dashboard.png, alerts.png, metrics.png, logs.png,
+# service-pods-usage.png, and docs/promotion/: the promotion wizard):
 # the console at 1280x800 on a settled sandbox with its Prometheus, while one rollout is in
 # progress, one crashes, one answers with errors and frontend has been switched blue to green
 # with kubectl, so that states, versions and alerts can be told apart. docs/review/ holds the
@@ -93,3 +93,9 @@ for theme in light dark; do
         || { tail -20 "$work/promotion-$theme.out"; exit 1; }
 done
 echo "wrote $here/docs/promotion/"
+# The service detail's pods with CPU and memory from metrics.k8s.io, taken by the dashboard test
+# once two windows of figures have come.
+LUCENT_SCREENSHOT_DIR="$here/docs" QT_QPA_PLATFORM=offscreen LUCENT_SANDBOX="$build/sandbox/lucent-sandbox" \
+    LUCENT_CONSOLE="$build/app/lucent-console" "$build/tests/tst_rolloutdashboard" podsShowCpuAndMemoryFromTheMetricsApi \
+    >"$work/pods-usage.out" 2>&1 || { tail -20 "$work/pods-usage.out"; exit 1; }
+echo "wrote $here/docs/service-pods-usage.png"

@@ -3,6 +3,7 @@
 #include "core/audit/audittrail.h"
 #include "core/kube/clusterconnection.h"
 #include "core/kube/kubeclient.h"
+#include "core/kube/podmetrics.h"
 #include "core/kube/resourcecache.h"
 #include "core/prometheus/alertmanager.h"
 #include "core/prometheus/alertpoller.h"
@@ -117,6 +118,7 @@ void EnvironmentSession::onConnection(const QVariant &connection, const QString 
     if (m_scope == Scope::Everything) {
         m_replicaSets = addCache(QStringLiteral("replicasets"));
         m_events = addCache(QStringLiteral("events"));
+        m_podMetrics = new Kube::PodMetrics(m_client, m_environment.namespaceName, this);
     }
     // Connected once every cache holds a complete list; a failure of any makes it unreachable
     // until that cache syncs again.
@@ -136,6 +138,8 @@ void EnvironmentSession::onConnection(const QVariant &connection, const QString 
     for (ResourceCache *cache : caches)
         cache->start();
     m_promotionLease->start();
+    if (m_podMetrics)
+        m_podMetrics->start();
 }
 
 ResourceCache *EnvironmentSession::addCache(const QString &resource)

@@ -11,6 +11,7 @@
 
 namespace Lucent::Core::Kube {
 class KubeClient;
+class PodMetrics;
 class ResourceCache;
 } // namespace Lucent::Core::Kube
 
@@ -65,6 +66,9 @@ public:
     Kube::ResourceCache *services() const { return m_services; }
     Kube::ResourceCache *endpoints() const { return m_endpoints; }
     Kube::ResourceCache *events() const { return m_events; }
+    /// The pods' CPU and memory from metrics.k8s.io (Everything scope only); it says itself
+    /// when the cluster serves none.
+    Kube::PodMetrics *podMetrics() const { return m_podMetrics; }
     /// The namespace's promotion Lease (lucent-promotion) and its journal: what promotion is
     /// under way. Not part of the session's state: a user who may not read Leases still sees
     /// the rest.
@@ -104,6 +108,7 @@ private:
     Kube::ResourceCache *m_services = nullptr;
     Kube::ResourceCache *m_endpoints = nullptr;
     Kube::ResourceCache *m_events = nullptr;
+    Kube::PodMetrics *m_podMetrics = nullptr;
     Kube::ResourceCache *m_promotionLease = nullptr;
     Prometheus::PrometheusClient *m_prometheus = nullptr;
     Prometheus::AlertPoller *m_alerts = nullptr;

@@ -16,8 +16,10 @@
 #include "ui/common/confirmactiondialog.h"
 #include "ui/common/frozencolumntableview.h"
 #include "ui/common/inlinebanner.h"
+#include "ui/common/itemroles.h"
 #include "ui/environment/environmentoverviewmodel.h"
 #include "ui/rollout/rolloutdashboard.h"
+#include "ui/rollout/servicedetail.h"
 #include "ui/rollout/servicestablemodel.h"
 #include "ui/shell/mainwindow.h"
 
@@ -34,6 +36,7 @@
 #include <QScrollBar>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTextBlock>
 #include <QTextLayout>
@@ -44,6 +47,8 @@ using namespace Lucent::Core;
 using Lucent::Tests::SandboxProcess;
 using Lucent::Ui::ConfirmActionDialog;
 using Lucent::Ui::EnvironmentOverviewModel;
+using Lucent::Ui::ServiceDetail;
+using Lucent::Ui::UsageHistoryRole;
 using Lucent::Ui::RolloutDashboard;
 using Lucent::Ui::ServicesTableModel;
 
@@ -67,6 +72,7 @@ private Q_SLOTS:
     void aPromotionUnderWayShowsItsStepInTheRowAndTheOverview();
     void anUnverifiedClusterIsWarnedAbout();
     void aHostileServerIsNamedAndTheWindowKeepsPainting();
+    void podsShowCpuAndMemoryFromTheMetricsApi();
 };
 
 void TestRolloutDashboard::listsServicesWithCorrectCounts()
@@ -419,6 +425,45 @@ void TestRolloutDashboard::rowsGoStaleWhenTheClusterGoesAndRecover()
     select(QStringLiteral("frontend"));
     QTRY_VERIFY_WITH_TIMEOUT(restart->isEnabled(), 20000);
     m_dashboard->setSession(nullptr);
+}
+
+// The service detail's pods carry CPU (with a sparkline of its history) and memory (a bar
+// against the limit when there is one) from metrics.k8s.io, refreshed every window.
+void TestRolloutDashboard::podsShowCpuAndMemoryFromTheMetricsApi()
+{
+    openSession(QStringLiteral("staging"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_dashboard->model()->rowCount(), 8, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(cell(QStringLiteral("wallet-service"), ServicesTableModel::StateColumn),
+                              QStringLiteral("Complete"), 30000);
+    select(QStringLiteral("wallet-service"));
+    auto *pods = m_dashboard->findChild<QTreeWidget *>(QStringLiteral("podsView"));
+    QVERIFY(pods);
+    QCOMPARE(pods->headerItem()->text(ServiceDetail::CpuColumn), QStringLiteral("CPU"));
+    QCOMPARE(pods->headerItem()->text(ServiceDetail::MemoryColumn), QStringLiteral("Memory"));
+    if (auto *tabs = m_dashboard->findChild<QTabWidget *>(QStringLiteral("serviceDetailTabs")))
+        tabs->setCurrentWidget(pods);
+    static const QRegularExpression cpu(QStringLiteral("^[1-9][0-9]*m$")), memory(QStringLiteral("^[1-9][0-9]* Mi$"));
+    // Two samples (metrics-server's windows are 15 s apart) make a line.
+    const auto measured = [&] {
+        if (pods->topLevelItemCount() == 0)
+            return false;
+        for (int i = 0; i < pods->topLevelItemCount(); ++i) {
+            const QTreeWidgetItem *pod = pods->topLevelItem(i);
+            if (pod->text(1) != QLatin1String("Running"))
+                continue;
+            if (!cpu.match(pod->text(ServiceDetail::CpuColumn)).hasMatch()
+                || !memory.match(pod->text(ServiceDetail::MemoryColumn)).hasMatch()
+                || pod->data(ServiceDetail::CpuColumn, UsageHistoryRole).toList().size() < 2)
+                return false;
+        }
+        return true;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(measured(), 40000);
+    const QTreeWidgetItem *first = pods->topLevelItem(0);
+    QVERIFY2(first->toolTip(ServiceDetail::MemoryColumn).contains(QLatin1String("limit")),
+             qPrintable(first->toolTip(ServiceDetail::MemoryColumn)));
+    if (const QString shots = qEnvironmentVariable("LUCENT_SCREENSHOT_DIR"); !shots.isEmpty())
+        QVERIFY(m_dashboard->grab().save(shots + QStringLiteral("/service-pods-usage.png")));
 }
 
 QTEST_MAIN(TestRolloutDashboard)

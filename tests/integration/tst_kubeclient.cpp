@@ -4,8 +4,10 @@
 
 #include "kubetesthelpers.h"
 #include "sandboxprocess.h"
+#include "scriptedserver.h"
 
 #include "core/kube/logstream.h"
+#include "core/kube/podmetrics.h"
 #include "core/kube/podstatus.h"
 #include "core/kube/resourcecache.h"
 
@@ -46,6 +48,7 @@ private Q_SLOTS:
     void execPluginExpiryAndMissingCommand();
     void podStatusAgreesWithKubectlGetPods();
     void aCertificateThatChangesMidSessionIsRefused();
+    void podMetricsFollowTheClusterAndTheirAbsenceIsQuiet();
 
 private:
     std::unique_ptr<KubeClient> client(const QString &user = {}) const;
@@ -609,6 +612,52 @@ void TestKubeClient::aCertificateThatChangesMidSessionIsRefused()
     // A client from the kubeconfig the new server wrote (its CA) is served.
     answer = waitFor(client()->list(ResourceType::pods(), QStringLiteral("lucent-staging")));
     QVERIFY2(answer.status == 200, qPrintable(answer.error.sentence()));
+}
+
+// metrics.k8s.io: every running pod has figures that parse; a cluster without the API (no
+// metrics-server) leaves them empty with a reason, and nothing fails.
+void TestKubeClient::podMetricsFollowTheClusterAndTheirAbsenceIsQuiet()
+{
+    const auto wait = m_sandbox.kubectl(Lucent::Tests::args(
+        {"wait", "deploy/wallet-service", "-n", "lucent-staging", "--for=condition=Available", "--timeout=60s"}));
+    QVERIFY2(wait.exitCode == 0, qPrintable(wait.errText()));
+    auto kube = client();
+    PodMetrics metrics(kube.get(), QStringLiteral("lucent-staging"));
+    QSignalSpy updated(&metrics, &PodMetrics::updated);
+    metrics.start();
+    QVERIFY(updated.wait(20000));
+    QVERIFY2(metrics.isAvailable(), qPrintable(metrics.unavailableReason()));
+    const Answer pods
+        = waitFor(kube->list(ResourceType::pods(), QStringLiteral("lucent-staging"), selector("app=wallet-service")));
+    const QJsonArray items = pods.json().value(QLatin1String("items")).toArray();
+    QVERIFY(!items.isEmpty());
+    int measured = 0;
+    for (const QJsonValue &pod : items) {
+        const QString name = pod[QLatin1String("metadata")][QLatin1String("name")].toString();
+        if (pod[QLatin1String("status")][QLatin1String("phase")].toString() != QLatin1String("Running"))
+            continue;
+        const PodUsage *usage = metrics.usage(name);
+        QVERIFY2(usage, qPrintable(name));
+        QVERIFY(usage->cpuMillicores > 0 && usage->memoryBytes > 16 * 1024 * 1024);
+        QCOMPARE(metrics.history(name).size(), 1);
+        ++measured;
+    }
+    QVERIFY(measured > 0);
+
+    Lucent::Tests::ScriptedServer none; // a cluster without metrics-server: 404 for the group
+    ClusterConnection connection;
+    connection.server = none.url();
+    KubeClient bare(connection);
+    PodMetrics absent(&bare, QStringLiteral("lucent-staging"));
+    QSignalSpy said(&absent, &PodMetrics::updated);
+    absent.start();
+    QVERIFY(said.wait(20000));
+    QVERIFY(!absent.isAvailable());
+    QVERIFY2(absent.unavailableReason().contains(QLatin1String("metrics-server is not installed")),
+             qPrintable(absent.unavailableReason()));
+    QVERIFY(!absent.usage(QStringLiteral("anything")));
+    QCOMPARE(none.requests.size(), 1);
+    QCOMPARE(none.requests[0].path, QByteArray("/apis/metrics.k8s.io/v1beta1/namespaces/lucent-staging/pods"));
 }
 
 QTEST_GUILESS_MAIN(TestKubeClient)

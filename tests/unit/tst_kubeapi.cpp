@@ -5,6 +5,7 @@
 #include "core/kube/execcredentialplugin.h"
 #include "core/kube/kubeclient.h"
 #include "core/kube/logstream.h"
+#include "core/kube/podmetrics.h"
 #include "core/kube/podstatus.h"
 #include "core/kube/resourcecache.h"
 #include "core/kube/watchevent.h"
@@ -55,6 +56,8 @@ class TestKubeApi : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void quantitiesOfMetrics_data();
+    void quantitiesOfMetrics();
     void podStatusIsWhatKubectlShows_data();
     void podStatusIsWhatKubectlShows();
     void statusBodiesBecomeTypedErrors();
@@ -590,6 +593,32 @@ void TestKubeApi::podStatusIsWhatKubectlShows()
     QCOMPARE(summary.readyContainers, ready);
     QCOMPARE(summary.restarts, restarts);
     QCOMPARE(summary.lastState, lastState);
+}
+
+void TestKubeApi::quantitiesOfMetrics_data()
+{
+    QTest::addColumn<QString>("cpu");
+    QTest::addColumn<qint64>("millicores");
+    QTest::addColumn<QString>("memory");
+    QTest::addColumn<qint64>("bytes");
+    QTest::addRow("metrics-server's") << "12345678n" << qint64(12) << "51200Ki" << qint64(52428800);
+    QTest::addRow("whole and binary") << "2" << qint64(2000) << "64Mi" << qint64(67108864);
+    QTest::addRow("millis and decimal") << "250m" << qint64(250) << "1G" << qint64(1000000000);
+    QTest::addRow("fraction and exponent") << "1.5" << qint64(1500) << "1e6" << qint64(1000000);
+    QTest::addRow("micro and gibi") << "1500u" << qint64(2) << "1Gi" << qint64(1073741824);
+    QTest::addRow("not quantities") << "fast" << qint64(-1) << "12Qi" << qint64(-1);
+    QTest::addRow("negative") << "-1" << qint64(-1) << "-5Mi" << qint64(-1);
+    QTest::addRow("absurd") << "1e400" << qint64(-1) << "1e300" << qint64(-1);
+}
+
+void TestKubeApi::quantitiesOfMetrics()
+{
+    QFETCH(QString, cpu);
+    QFETCH(qint64, millicores);
+    QFETCH(QString, memory);
+    QFETCH(qint64, bytes);
+    QCOMPARE(cpuMillicores(cpu), millicores);
+    QCOMPARE(memoryBytes(memory), bytes);
 }
 
 QTEST_GUILESS_MAIN(TestKubeApi)

@@ -41,6 +41,9 @@ enum ItemRole {
     ProblemSeverityRole,
     ProblemRuleRole,
 
+    UsageHistoryRole, ///< QVariantList of numbers, older to newer: UsageDelegate's sparkline
+    UsageFractionRole, ///< a number in [0, 1]: UsageDelegate's bar
+
     FirstFreeRole ///< the next model's roles start here
 };
 

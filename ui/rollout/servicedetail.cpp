@@ -2,11 +2,14 @@
 
 #include "core/environment/environmentsession.h"
 #include "core/kube/labelselector.h"
+#include "core/kube/podmetrics.h"
 #include "core/kube/podstatus.h"
 #include "core/kube/resourcecache.h"
 #include "core/release/rolloutactions.h"
 #include "core/release/serviceselection.h"
 #include "ui/common/agetext.h"
+#include "ui/common/itemroles.h"
+#include "ui/common/usagedelegate.h"
 
 #include <QHeaderView>
 #include <QJsonArray>
@@ -48,7 +51,8 @@ ServiceDetail::ServiceDetail(QWidget *parent)
     , m_revisions(makeTree(this, QStringLiteral("revisionsView"),
                            {tr("Revision"), tr("ReplicaSet"), tr("Image"), tr("Change cause")}))
     , m_pods(makeTree(this, QStringLiteral("podsView"),
-                      {tr("Pod"), tr("Status"), tr("Ready"), tr("Restarts"), tr("Last state"), tr("Node")}))
+                      {tr("Pod"), tr("Status"), tr("Ready"), tr("Restarts"), tr("CPU"), tr("Memory"), tr("Last state"),
+                       tr("Node")}))
     , m_events(makeTree(this, QStringLiteral("eventsView"),
                         {tr("Type"), tr("Reason"), tr("Object"), tr("Age"), tr("Count"), tr("Message")}))
     , m_selector(new QLabel(this))
@@ -69,6 +73,9 @@ ServiceDetail::ServiceDetail(QWidget *parent)
     layout->addWidget(m_title);
     layout->addWidget(m_selector);
     layout->addWidget(tabs, 1);
+    auto *usage = new UsageDelegate(m_pods);
+    m_pods->setItemDelegateForColumn(CpuColumn, usage);
+    m_pods->setItemDelegateForColumn(MemoryColumn, usage);
     m_refresh->setSingleShot(true);
     m_refresh->setInterval(150);
     connect(m_refresh, &QTimer::timeout, this, &ServiceDetail::refresh);
@@ -88,6 +95,8 @@ void ServiceDetail::setSession(Core::Environment::EnvironmentSession *session)
             connect(cache, &ResourceCache::removed, this, &ServiceDetail::scheduleRefresh);
             connect(cache, &ResourceCache::synced, this, &ServiceDetail::refresh); // a complete picture: at once
         }
+        if (Core::Kube::PodMetrics *metrics = m_session->podMetrics())
+            connect(metrics, &Core::Kube::PodMetrics::updated, this, &ServiceDetail::scheduleRefresh);
     };
     if (session && session->deployments())
         hook();
@@ -160,14 +169,63 @@ void ServiceDetail::fillPods(const QJsonObject &deployment)
             m_pods,
             {meta(pod).value(QLatin1String("name")).toString(), status.status,
              QStringLiteral("%1/%2").arg(status.readyContainers).arg(status.containers),
-             QString::number(status.restarts), status.lastState,
+             QString::number(status.restarts), QString(), QString(), status.lastState,
              pod.value(QLatin1String("spec")).toObject().value(QLatin1String("nodeName")).toString()});
         item->setToolTip(
             1,
             tr("As kubectl get pods shows it; the phase is %1.")
                 .arg(pod.value(QLatin1String("status")).toObject().value(QLatin1String("phase")).toString()));
+        fillUsage(item, pod);
     }
     m_pods->sortItems(0, Qt::AscendingOrder);
+}
+
+void ServiceDetail::fillUsage(QTreeWidgetItem *item, const QJsonObject &pod) const
+{
+    const Core::Kube::PodMetrics *metrics = m_session->podMetrics();
+    const QString name = meta(pod).value(QLatin1String("name")).toString();
+    const Core::Kube::PodUsage *usage = metrics ? metrics->usage(name) : nullptr;
+    if (!usage) {
+        const QString why = !metrics || metrics->isAvailable()
+            ? tr("No figures for this pod yet: metrics-server reports running pods every 15 seconds.")
+            : tr("No figures: %1.").arg(metrics->unavailableReason());
+        for (int column : {CpuColumn, MemoryColumn}) {
+            item->setText(column, QStringLiteral("–"));
+            item->setToolTip(column, why);
+        }
+        return;
+    }
+    QVariantList cpu;
+    for (const auto &sample : metrics->history(name))
+        cpu.append(double(sample.cpuMillicores));
+    item->setText(CpuColumn, tr("%1m").arg(usage->cpuMillicores));
+    item->setData(CpuColumn, UsageHistoryRole, cpu);
+    item->setToolTip(CpuColumn, tr("CPU now, in millicores, and over the last %1 samples of 15 s.").arg(cpu.size()));
+    item->setText(MemoryColumn, tr("%1 Mi").arg(usage->memoryBytes / (1024 * 1024)));
+    // Against the containers' memory limits, where every container has one.
+    qint64 limit = 0;
+    bool limited = true;
+    for (const auto &c : pod.value(QLatin1String("spec")).toObject().value(QLatin1String("containers")).toArray()) {
+        const QString quantity = c.toObject()
+                                     .value(QLatin1String("resources"))
+                                     .toObject()
+                                     .value(QLatin1String("limits"))
+                                     .toObject()
+                                     .value(QLatin1String("memory"))
+                                     .toString();
+        const qint64 bytes = Core::Kube::memoryBytes(quantity);
+        limited = limited && bytes > 0;
+        limit += std::max<qint64>(bytes, 0);
+    }
+    if (limited && limit > 0) {
+        item->setData(MemoryColumn, UsageFractionRole, double(usage->memoryBytes) / double(limit));
+        item->setToolTip(MemoryColumn,
+                         tr("%1 of the %2 Mi limit.")
+                             .arg(QStringLiteral("%1%").arg(100 * usage->memoryBytes / limit))
+                             .arg(limit / (1024 * 1024)));
+    } else {
+        item->setToolTip(MemoryColumn, tr("Memory now; the pod has no memory limit to compare it with."));
+    }
 }
 
 void ServiceDetail::fillEvents(const QJsonObject &deployment)

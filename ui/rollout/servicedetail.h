@@ -4,8 +4,10 @@
 #include <QWidget>
 
 class QLabel;
+class QJsonObject;
 class QTimer;
 class QTreeWidget;
+class QTreeWidgetItem;
 
 namespace Lucent::Core::Environment {
 class EnvironmentSession;
@@ -22,6 +24,8 @@ class ServiceDetail final : public QWidget
     Q_DISABLE_COPY_MOVE(ServiceDetail)
 
 public:
+    enum PodColumn { PodNameColumn, StatusColumn, ReadyColumn, RestartsColumn, CpuColumn, MemoryColumn };
+
     explicit ServiceDetail(QWidget *parent = nullptr);
 
     void setSession(Lucent::Core::Environment::EnvironmentSession *session);
@@ -33,6 +37,9 @@ private:
     void refresh();
     void fillRevisions(const QJsonObject &deployment);
     void fillPods(const QJsonObject &deployment);
+    /// CPU (with its recent history) and memory (against the limits) of @p pod, when the cluster
+    /// serves metrics.k8s.io; a dash that says why when it does not.
+    void fillUsage(QTreeWidgetItem *item, const QJsonObject &pod) const;
     void fillEvents(const QJsonObject &deployment);
     void fillSelector();
 
