@@ -47,6 +47,13 @@ struct ExecResult {
     int exitCode = 0;
 };
 
+/// What a connection forwarded to a pod's port got back.
+struct ForwardAnswer {
+    bool refused = false; ///< nothing listens on the port; error says so
+    std::string bytes; ///< the simulated service's HTTP answer
+    std::string error;
+};
+
 /// Writes one chunk of a streamed response; false when the client has gone. An empty string
 /// writes nothing and only asks whether the client is still there.
 using ChunkWriter = std::function<bool(const std::string &)>;
@@ -65,6 +72,9 @@ struct ApiResponse {
     /// For an exec the server accepts: runs the command on what the client sent to its stdin.
     /// The transport switches protocols (WebSocket) and streams the result.
     std::function<ExecResult(const std::string &stdinText)> exec;
+    /// For a port-forward the server accepts: what the pod answers on @p port to the bytes a
+    /// forwarded connection sent (an HTTP request). The transport speaks SPDY.
+    std::function<ForwardAnswer(int port, const std::string &request)> forward;
 
     static ApiResponse json(int status, const nlohmann::json &value)
     {
@@ -72,6 +82,7 @@ struct ApiResponse {
         return {status,
                 "application/json",
                 value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                {},
                 {},
                 {},
                 {},

@@ -375,6 +375,8 @@ ApiResponse ApiServer::dispatch(const ApiRequest &request, const Target &target)
         return metrics(request, target);
     if (p.subresource == "exec")
         return exec(request, target);
+    if (p.subresource == "portforward")
+        return portForward(request, target);
     if (p.subresource == "scale")
         return scale(request, target);
     if (p.subresource == "log") {
@@ -452,7 +454,7 @@ ApiResponse ApiServer::listObjects(const ApiRequest &request, const Target &targ
             body += *page.items[i];
         }
         body += "]}";
-        return ApiResponse{200, "application/json", std::move(body), {}, {}, {}, {}};
+        return ApiResponse{200, "application/json", std::move(body), {}, {}, {}, {}, {}};
     }
     auto page = m_store.list(*target.type, target.path.ns, std::get<Filters>(filters).predicate(), limit,
                              request.param("continue"));

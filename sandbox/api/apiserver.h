@@ -75,6 +75,10 @@ private:
     ApiResponse metrics(const ApiRequest &request, const Target &target);
     /// pods/exec: checks the request and answers with the command to run (ApiResponse::exec).
     ApiResponse exec(const ApiRequest &request, const Target &target);
+    /// pods/portforward: checks the request and answers with what the pod's ports answer
+    /// (ApiResponse::forward).
+    ApiResponse portForward(const ApiRequest &request, const Target &target);
+    ForwardAnswer forwardTo(const nlohmann::json &pod, int port, const std::string &bytes);
     ExecResult runCommand(const nlohmann::json &pod, const std::string &container, const std::vector<std::string> &argv,
                           const std::string &stdinText);
     ExecResult runScript(const nlohmann::json &pod, const std::string &container, const std::string &script,

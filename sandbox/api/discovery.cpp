@@ -35,8 +35,8 @@ json resourceList(const std::string &group, const std::string &version)
             } else if (sub == "status") {
                 subEntry["kind"] = t.kind;
                 subEntry["verbs"] = {"get", "patch", "update"};
-            } else if (sub == "exec") {
-                subEntry["kind"] = "PodExecOptions";
+            } else if (sub == "exec" || sub == "portforward") {
+                subEntry["kind"] = sub == "exec" ? "PodExecOptions" : "PodPortForwardOptions";
                 subEntry["verbs"] = {"create", "get"};
             } else if (sub == "log") {
                 subEntry["kind"] = "Pod";
@@ -137,7 +137,7 @@ std::optional<ApiResponse> serveDiscovery(const ApiRequest &request)
     if (request.method != "GET")
         return std::nullopt;
     if (path == "/healthz" || path == "/readyz" || path == "/livez")
-        return ApiResponse{200, "text/plain; charset=utf-8", "ok", {}, {}, {}, {}};
+        return ApiResponse{200, "text/plain; charset=utf-8", "ok", {}, {}, {}, {}, {}};
     if (path == "/version")
         return ApiResponse::json(200,
                                  {{"major", "1"},

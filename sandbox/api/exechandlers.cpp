@@ -1,14 +1,17 @@
-// pods/exec: a small, honest command set inside the simulated containers. `curl` reaches the
+// pods/exec and pods/portforward. Exec runs a small, honest command set inside the simulated
+// containers. `curl` reaches the
 // pod's own ports (answered by the simulated service, so the platform's health checks work)
 // and Services of the namespace; `env`, `printenv`, `cat` of mounted ConfigMap and Secret
 // files, `hostname`, `echo`, `true`, `false` and `sh -c` of those. Anything else exits 127
-// with "command not found", as a minimal image would. The transport speaks the WebSocket
-// protocol; this file decides what the command prints.
+// with "command not found", as a minimal image would. A port-forward reaches the ports the
+// pod's containers declare, where the simulated service answers HTTP. The transport speaks
+// WebSocket and SPDY; this file decides what the pod answers.
 
 #include "sandbox/api/apiserver.h"
 #include "sandbox/auth/certificates.h"
 
 #include <algorithm>
+#include <map>
 #include <sstream>
 
 namespace lucent::sandbox {
@@ -165,6 +168,68 @@ ApiResponse ApiServer::exec(const ApiRequest &request, const Target &target)
         return runCommand(std::get<json>(current), container, argv, stdinText);
     };
     return response;
+}
+
+ApiResponse ApiServer::portForward(const ApiRequest &request, const Target &target)
+{
+    if (request.method != "GET" && request.method != "POST")
+        return failure(ApiError::methodNotAllowed("the server does not allow this method on the requested resource"));
+    auto found = m_store.get(*target.type, target.path.ns, target.path.name);
+    if (auto e = std::get_if<ApiError>(&found))
+        return failure(*e);
+    const json pod = std::get<json>(found);
+    const auto run = m_runtime ? m_runtime->run(pod["metadata"].value("uid", ""), false) : std::nullopt;
+    if (!run || run->end >= 0)
+        return failure(ApiError::badRequest("pod " + target.path.name + " is not running"));
+    if (request.header("upgrade").empty())
+        return failure(ApiError::badRequest("Upgrade request required"));
+    ApiResponse response = ApiResponse::json(101, json::object());
+    const std::string ns = target.path.ns, name = target.path.name;
+    response.forward = [this, ns, name](int port, const std::string &bytes) {
+        auto current = m_store.get(*findResource("", "v1", "pods"), ns, name);
+        if (std::holds_alternative<ApiError>(current))
+            return ForwardAnswer{true, "", "pod " + name + " is gone"};
+        return forwardTo(std::get<json>(current), port, bytes);
+    };
+    return response;
+}
+
+ForwardAnswer ApiServer::forwardTo(const json &pod, int port, const std::string &bytes)
+{
+    const std::string name = pod["metadata"].value("name", "");
+    bool listening = false;
+    for (const auto &c : pod.value("/spec/containers"_json_pointer, json::array()))
+        for (const auto &p : c.value("ports", json::array()))
+            listening = listening || p.value("containerPort", 0) == port;
+    if (!listening)
+        return {true, "",
+                "error forwarding port " + std::to_string(port) + " to pod " + name + ": connect: connection refused"};
+    // The request line of the forwarded HTTP request; the simulated service answers GETs.
+    const std::string badRequest = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    const std::string line = bytes.substr(0, bytes.find("\r\n"));
+    const auto first = line.find(' '), second = line.find(' ', first + 1);
+    if (first == std::string::npos || second == std::string::npos)
+        return {false, badRequest, ""};
+    const std::string path = line.substr(first + 1, second - first - 1);
+    ApiRequest inner;
+    inner.method = line.substr(0, first);
+    inner.path = "/api/v1/namespaces/" + pod["metadata"].value("namespace", "") + "/pods/" + name + "/proxy"
+        + (path.empty() || path[0] != '/' ? "/" + path : path.substr(0, path.find('?')));
+    const auto parsed = RequestPath::parse(inner.path);
+    if (!parsed)
+        return {false, badRequest, ""};
+    const ApiResponse answer = proxy(inner, {*parsed, findResource("", "v1", "pods")});
+    const json body = json::parse(answer.body, nullptr, false);
+    if (answer.status >= 500 && body.is_object() && body.value("kind", "") == "Status")
+        return {true, "",
+                "error forwarding port " + std::to_string(port) + " to pod " + name + ": " + body.value("message", "")};
+    static const std::map<int, std::string> reasons{{200, "OK"}, {404, "Not Found"}, {503, "Service Unavailable"}};
+    const auto reason = reasons.find(answer.status);
+    return {false,
+            "HTTP/1.1 " + std::to_string(answer.status) + " " + (reason == reasons.end() ? "Status" : reason->second)
+                + "\r\nContent-Type: " + answer.contentType + "\r\nContent-Length: "
+                + std::to_string(answer.body.size()) + "\r\nConnection: close\r\n\r\n" + answer.body,
+            ""};
 }
 
 ExecResult ApiServer::runCommand(const json &pod, const std::string &container, const std::vector<std::string> &argv,

@@ -1,5 +1,6 @@
 #include "sandbox/api/execsession.h"
 
+#include "sandbox/api/portforwardsession.h"
 #include "sandbox/api/status.h"
 #include "sandbox/api/websocket.h"
 
@@ -189,6 +190,8 @@ void serveUpgrade(Connection &connection, const std::string &head,
     if (!request)
         return answerPlainly(connection, ApiResponse::json(400, ApiError::badRequest("malformed request").toStatus()));
     const ApiResponse response = handle(*request);
+    if (response.forward)
+        return servePortForward(connection, *request, response.forward);
     if (!response.exec)
         return answerPlainly(connection, response);
     const std::string protocol = chooseProtocol(request->header("sec-websocket-protocol"));

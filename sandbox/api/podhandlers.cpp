@@ -293,9 +293,14 @@ ApiResponse ApiServer::proxy(const ApiRequest &request, const Target &target)
         const Workload workload(container.value("name", ""), podName, pod["metadata"].value("uid", ""),
                                 Workload::kindOf(container.value("image", "")));
         const auto lastLine = std::int64_t(std::floor((m_runtime->now() - run->start) * m_runtime->logRate()));
-        return ApiResponse{
-            200, "text/plain; version=0.0.4; charset=utf-8", workload.metrics(accessRequestsUpTo(lastLine)), {}, {}, {},
-            {}};
+        return ApiResponse{200,
+                           "text/plain; version=0.0.4; charset=utf-8",
+                           workload.metrics(accessRequestsUpTo(lastLine)),
+                           {},
+                           {},
+                           {},
+                           {},
+                           {}};
     }
     return ApiResponse::json(404, {{"statusCode", 404}, {"message", "Cannot GET " + path}, {"error", "Not Found"}});
 }

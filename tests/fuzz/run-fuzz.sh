@@ -11,7 +11,7 @@ flags=(-std=c++17 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-saniti
        -I"$src" -DLUCENT_MANIFESTS_DIR="\"$src/manifests\"")
 # Everything of the sandbox but its HTTP transport (and the server under it) and main(),
 # plus the compiled-in schema that the CMake build generates.
-mapfile -t sources < <(find "$src/sandbox" -name '*.cpp' ! -name main.cpp ! -name httptransport.cpp ! -name upgradableserver.cpp ! -name execsession.cpp | sort)
+mapfile -t sources < <(find "$src/sandbox" -name '*.cpp' ! -name main.cpp ! -name httptransport.cpp ! -name upgradableserver.cpp ! -name execsession.cpp ! -name portforwardsession.cpp | sort)
 sources+=("$build/sandbox/kubernetesfields.cpp" "$build/sandbox/kubernetesprotobuf.cpp" "$build/sandbox/smoketestscript.cpp" "$src/tests/fuzz/fuzz_api_request.cpp")
 objects=()
 for file in "${sources[@]}"; do
@@ -24,7 +24,7 @@ for file in "${sources[@]}"; do
     objects+=("$object")
 done
 wait
-clang++ -fsanitize=fuzzer,address,undefined "${objects[@]}" -lyaml-cpp -lyaml -lssl -lcrypto -pthread -o "$out/fuzz_api_request"
+clang++ -fsanitize=fuzzer,address,undefined "${objects[@]}" -lyaml-cpp -lyaml -lssl -lcrypto -lz -pthread -o "$out/fuzz_api_request"
 cp -n "$src"/tests/fuzz/corpus/* "$out/corpus/" 2>/dev/null || true
 export ASAN_OPTIONS=detect_leaks=0
 "$out/fuzz_api_request" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$out/corpus" 2>&1 | tail -n 20

@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QRegularExpression>
 #include <QtTest>
 
@@ -56,13 +57,18 @@ private Q_SLOTS:
     void execReadsMountsAndStdin();
     void serverSideApplyOwnsRemovesAndDiffs();
     void serverSideApplyConflictNamesTheOtherManager();
+    void portForwardReachesTheSimulatedService();
 
 private:
+    /// Starts `kubectl port-forward TARGET :PORT` (a free local port); the local port once kubectl
+    /// says it forwards, or 0.
+    int startPortForward(const QStringList &target, std::unique_ptr<QProcess> &process, const QString &program = {});
     CommandResult kubectl(const QStringList &args, const QByteArray &input = {}) const
     {
         return m_sandbox.kubectl(args, 90000, input);
     }
     QJsonObject getJson(const QStringList &args) const;
+    CommandResult curl(const QString &url) const;
     QStringList names(const QStringList &args) const;
 
     SandboxProcess m_sandbox{
@@ -884,6 +890,15 @@ void TestSandboxKubectl::oldestAndNewestKubectl()
     QVERIFY2(r.outText().contains(QStringLiteral("deployment.apps/wallet-service")), qPrintable(r.errText()));
     r = m_sandbox.kubectl(S({"auth", "can-i", "delete", "pods", "-n", "lucent-staging"}), 60000, {}, program);
     QCOMPARE(r.outText().trimmed(), QStringLiteral("yes"));
+    // port-forward: 1.27 speaks SPDY to the server, 1.33 tunnels it in WebSocket.
+    std::unique_ptr<QProcess> forward;
+    const int port = startPortForward(S({"svc/wallet-service", "-n", "lucent-platform", ":3002"}), forward, program);
+    QVERIFY2(port > 0, forward ? forward->readAllStandardError().constData() : "kubectl did not start");
+    const CommandResult health = curl(QStringLiteral("http://127.0.0.1:%1/health").arg(port));
+    QVERIFY2(health.exitCode == 0 && health.outText().contains(QStringLiteral("\"status\":\"ok\"")),
+             qPrintable(health.errText()));
+    forward->kill();
+    forward->waitForFinished();
 }
 
 // `kubectl top pods` as CPU and memory in millicores and MiB, per pod name.
@@ -1123,6 +1138,74 @@ spec:
     r = kubectl(S({"get", "deploy", "api-gateway", "-n", "lucent-platform", "-o",
                    "jsonpath={.spec.template.spec.containers[0].ports[0].containerPort}"}));
     QCOMPARE(r.outText(), QStringLiteral("3000"));
+}
+
+int TestSandboxKubectl::startPortForward(const QStringList &target, std::unique_ptr<QProcess> &process,
+                                         const QString &program)
+{
+    process.reset(m_sandbox.startKubectl(QStringList{QStringLiteral("port-forward")} + target, program));
+    static const QRegularExpression forwarding(QStringLiteral("Forwarding from 127\\.0\\.0\\.1:(\\d+) ->"));
+    QByteArray said;
+    const bool ready = QTest::qWaitFor(
+        [&] {
+            said += process->readAllStandardOutput();
+            return forwarding.match(QString::fromUtf8(said)).hasMatch() || process->state() == QProcess::NotRunning;
+        },
+        30000);
+    const auto match = forwarding.match(QString::fromUtf8(said));
+    return ready && match.hasMatch() ? match.captured(1).toInt() : 0;
+}
+
+// kubectl port-forward to a Service and to a pod: the simulated service answers /health and
+// /metrics through the tunnel, and a port nothing listens on is an error kubectl reports.
+void TestSandboxKubectl::portForwardReachesTheSimulatedService()
+{
+    std::unique_ptr<QProcess> forward;
+    int port = startPortForward(S({"svc/wallet-service", "-n", "lucent-platform", ":3002"}), forward);
+    QVERIFY2(port > 0, forward->readAllStandardError().constData());
+    CommandResult r = curl(QStringLiteral("http://127.0.0.1:%1/health").arg(port));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    QCOMPARE(r.json().object().value(QStringLiteral("status")).toString(), QStringLiteral("ok"));
+    r = curl(QStringLiteral("http://127.0.0.1:%1/metrics").arg(port));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    // The Prometheus text format: comments, or "name{labels} value".
+    static const QRegularExpression sample(
+        QStringLiteral("^[a-zA-Z_:][a-zA-Z0-9_:]*(\\{[^}]*\\})? [-+0-9.eE]+(Inf|NaN)?$"));
+    int samples = 0;
+    for (const QString &line : r.outText().split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+        if (line.startsWith(QLatin1Char('#')))
+            continue;
+        QVERIFY2(sample.match(line).hasMatch(), qPrintable(line));
+        samples += line.startsWith(QLatin1String("http_requests_total{"));
+    }
+    QVERIFY(samples > 0);
+    forward->kill();
+    forward->waitForFinished();
+
+    const QString pod = names(S({"get", "pods", "-n", "lucent-platform", "-l", "app=user-service"})).value(0);
+    port = startPortForward(QStringList{QStringLiteral("pod/") + pod} + S({"-n", "lucent-platform", ":9999"}), forward);
+    QVERIFY(port > 0);
+    r = curl(QStringLiteral("http://127.0.0.1:%1/health").arg(port));
+    QVERIFY(r.exitCode != 0); // nothing listens on 9999 in the pod
+    const QByteArray refused = "error forwarding port 9999 to pod " + pod.toUtf8() + ": connect: connection refused";
+    QByteArray said;
+    QTRY_VERIFY_WITH_TIMEOUT((said += forward->readAllStandardError()).contains(refused), 10000);
+    forward->kill();
+    forward->waitForFinished();
+}
+
+CommandResult TestSandboxKubectl::curl(const QString &url) const
+{
+    QProcess process;
+    process.start(QStringLiteral("curl"),
+                  {QStringLiteral("-sS"), QStringLiteral("--max-time"), QStringLiteral("20"), url});
+    CommandResult result;
+    if (!process.waitForFinished(30000))
+        return result;
+    result.exitCode = process.exitCode();
+    result.out = process.readAllStandardOutput();
+    result.err = process.readAllStandardError();
+    return result;
 }
 
 QTEST_GUILESS_MAIN(TestSandboxKubectl)

@@ -82,14 +82,14 @@ bool SandboxProcess::start()
     return false;
 }
 
-QProcess *SandboxProcess::startKubectl(const QStringList &arguments) const
+QProcess *SandboxProcess::startKubectl(const QStringList &arguments, const QString &program) const
 {
     auto *process = new QProcess;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("KUBECONFIG"), kubeconfig());
     env.insert(QStringLiteral("HOME"), m_dir.path());
     process->setProcessEnvironment(env);
-    process->start(kubectlPath(), arguments);
+    process->start(program.isEmpty() ? kubectlPath() : program, arguments);
     process->waitForStarted(10000);
     return process;
 }

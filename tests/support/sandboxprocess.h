@@ -54,7 +54,7 @@ public:
     CommandResult kubectl(const QStringList &arguments, int timeoutMs = 60000, const QByteArray &input = {},
                           const QString &program = {}) const;
     /// Starts kubectl without waiting (watches, follows); the caller owns the process.
-    QProcess *startKubectl(const QStringList &arguments) const;
+    QProcess *startKubectl(const QStringList &arguments, const QString &program = {}) const;
 
     /// The kubectl the tests use: $LUCENT_KUBECTL, else kubectl on PATH.
     static QString kubectlPath();

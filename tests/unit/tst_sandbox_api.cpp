@@ -6,6 +6,7 @@
 #include "sandbox/api/protobuf.h"
 #include "sandbox/api/requestpath.h"
 #include "sandbox/api/selectors.h"
+#include "sandbox/api/spdy.h"
 #include "sandbox/api/websocket.h"
 #include "sandbox/cluster/platform.h"
 #include "sandbox/cluster/prometheusrunner.h"
@@ -48,6 +49,8 @@ private Q_SLOTS:
     void execIsRefusedWithAReason_data();
     void execIsRefusedWithAReason();
     void writesRecordWhoOwnsWhichField();
+    void spdyFramesThatCannotBeReadEndTheSession_data();
+    void spdyFramesThatCannotBeReadEndTheSession();
 
 private:
     ApiResponse call(const std::string &method, const std::string &path, const std::string &body = {},
@@ -731,6 +734,48 @@ void TestSandboxApi::writesRecordWhoOwnsWhichField()
     const std::string imageField = "/f:spec/f:template/f:spec/f:containers/k:{\"name\":\"wallet-service\"}/f:image";
     QCOMPARE(owners(imageField), QStringList{QStringLiteral("lucent-console/Apply")});
     QCOMPARE(call("PATCH", path, image, Identity::Role::Admin, apply).status, 422); // no fieldManager
+}
+
+void TestSandboxApi::spdyFramesThatCannotBeReadEndTheSession_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<QString>("error");
+    QTest::addRow("SPDY/2") << QByteArray("\x80\x02\x00\x01\x00\x00\x00\x00", 8) << "SPDY version 2 is not 3";
+    QTest::addRow("a frame of 16 MB and more")
+        << QByteArray("\x00\x00\x00\x01\x00\xff\xff\xff", 8) << "is larger than the sandbox takes";
+    QTest::addRow("cut short") << QByteArray("\x00\x00\x00\x01\x00\x00\x00\x10" "abc", 11) << "";
+    QTest::addRow("headers that are not zlib")
+        << QByteArray("\x80\x03\x00\x01\x00\x00\x00\x0e\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00" "garb", 22)
+        << "a header block does not inflate";
+}
+
+// kubectl's port-forward speaks SPDY to the sandbox (tst_sandbox_kubectl); what it could not
+// have sent ends the session with a reason, never a crash or a wait for bytes that never come.
+void TestSandboxApi::spdyFramesThatCannotBeReadEndTheSession()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(QString, error);
+    std::string input = bytes.toStdString();
+    std::string written;
+    spdy::Session session(
+        [&input](char *buffer, std::size_t size) {
+            const std::size_t n = std::min(size, input.size());
+            std::copy_n(input.data(), n, buffer);
+            input.erase(0, n);
+            return long(n);
+        },
+        [&written](const std::string &out) {
+            written += out;
+            return true;
+        });
+    auto frame = session.next();
+    if (frame && frame->control && frame->type == spdy::ControlType::SynStream) {
+        QVERIFY(!session.readHeaders(std::string_view(frame->payload).substr(10)));
+        frame.reset();
+    }
+    QVERIFY(!frame);
+    QVERIFY2(QString::fromStdString(session.error()).contains(error), session.error().c_str());
+    QVERIFY(written.empty());
 }
 
 QTEST_GUILESS_MAIN(TestSandboxApi)
