@@ -47,10 +47,10 @@ using namespace Lucent::Core;
 using Lucent::Tests::SandboxProcess;
 using Lucent::Ui::ConfirmActionDialog;
 using Lucent::Ui::EnvironmentOverviewModel;
-using Lucent::Ui::ServiceDetail;
-using Lucent::Ui::UsageHistoryRole;
 using Lucent::Ui::RolloutDashboard;
+using Lucent::Ui::ServiceDetail;
 using Lucent::Ui::ServicesTableModel;
+using Lucent::Ui::UsageHistoryRole;
 
 class TestRolloutDashboard : public DashboardTestBase
 {

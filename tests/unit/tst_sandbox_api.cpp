@@ -743,9 +743,14 @@ void TestSandboxApi::spdyFramesThatCannotBeReadEndTheSession_data()
     QTest::addRow("SPDY/2") << QByteArray("\x80\x02\x00\x01\x00\x00\x00\x00", 8) << "SPDY version 2 is not 3";
     QTest::addRow("a frame of 16 MB and more")
         << QByteArray("\x00\x00\x00\x01\x00\xff\xff\xff", 8) << "is larger than the sandbox takes";
-    QTest::addRow("cut short") << QByteArray("\x00\x00\x00\x01\x00\x00\x00\x10" "abc", 11) << "";
+    QTest::addRow("cut short") << QByteArray("\x00\x00\x00\x01\x00\x00\x00\x10"
+                                             "abc",
+                                             11)
+                               << "";
     QTest::addRow("headers that are not zlib")
-        << QByteArray("\x80\x03\x00\x01\x00\x00\x00\x0e\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00" "garb", 22)
+        << QByteArray("\x80\x03\x00\x01\x00\x00\x00\x0e\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00"
+                      "garb",
+                      22)
         << "a header block does not inflate";
 }
 
