@@ -144,16 +144,6 @@ std::string managerOf(const ApiRequest &request)
     return agent.empty() ? std::string("unknown") : agent.substr(0, agent.find('/'));
 }
 
-std::string nowRfc3339()
-{
-    const std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buffer;
-}
-
 // The Kubernetes verb of a request, for authorization.
 std::string verbOf(const ApiRequest &request, const RequestPath &path)
 {
@@ -502,7 +492,7 @@ ApiResponse ApiServer::createObject(const ApiRequest &request, const Target &tar
     applyDefaults(type.kind, object);
     if (object.contains("metadata") && object["metadata"].is_object()) {
         object["metadata"].erase("managedFields"); // the server keeps them, not the client
-        managedfields::recordUpdate(type.kind, type.apiVersion(), json(), object, managerOf(request), nowRfc3339());
+        managedfields::recordUpdate(type.kind, type.apiVersion(), json(), object, managerOf(request), nowTimestamp());
     }
     const std::string name = object.value("/metadata/name"_json_pointer, std::string());
     if (!name.empty() && !validName(name))
@@ -538,7 +528,7 @@ ApiResponse ApiServer::store(const ApiRequest &request, const Target &target, js
         object["metadata"].erase("managedFields");
         if (current.contains("/metadata/managedFields"_json_pointer))
             object["metadata"]["managedFields"] = current["metadata"]["managedFields"];
-        managedfields::recordUpdate(type.kind, type.apiVersion(), current, object, managerOf(request), nowRfc3339());
+        managedfields::recordUpdate(type.kind, type.apiVersion(), current, object, managerOf(request), nowTimestamp());
     }
     if (hasStatusSubresource(type)) {
         // The main resource cannot change status, and /status can change nothing but status.
@@ -606,7 +596,7 @@ ApiResponse ApiServer::serverSideApply(const ApiRequest &request, const Target &
         return error(std::get<ApiError>(current));
     const json live = creating ? json() : std::get<json>(current);
     auto outcome = managedfields::apply(type.kind, type.apiVersion(), live, applied, manager, request.flag("force"),
-                                        nowRfc3339());
+                                        nowTimestamp());
     if (!outcome.conflicts.empty()) {
         json causes = json::array();
         for (const auto &c : outcome.conflicts)

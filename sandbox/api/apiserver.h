@@ -73,6 +73,8 @@ private:
     ApiResponse proxy(const ApiRequest &request, const Target &target);
     /// metrics.k8s.io: PodMetrics and NodeMetrics of the running pods, computed on each read.
     ApiResponse metrics(const ApiRequest &request, const Target &target);
+    /// The pod an exec or port-forward opens a session to, or why there is none.
+    std::variant<nlohmann::json, ApiResponse> sessionPod(const ApiRequest &request, const Target &target) const;
     /// pods/exec: checks the request and answers with the command to run (ApiResponse::exec).
     ApiResponse exec(const ApiRequest &request, const Target &target);
     /// pods/portforward: checks the request and answers with what the pod's ports answer

@@ -124,13 +124,21 @@ std::optional<Url> parseUrl(std::string text)
 
 } // namespace
 
-ApiResponse ApiServer::exec(const ApiRequest &request, const Target &target)
+std::variant<json, ApiResponse> ApiServer::sessionPod(const ApiRequest &request, const Target &target) const
 {
     if (request.method != "GET" && request.method != "POST")
         return failure(ApiError::methodNotAllowed("the server does not allow this method on the requested resource"));
     auto found = m_store.get(*target.type, target.path.ns, target.path.name);
     if (auto e = std::get_if<ApiError>(&found))
         return failure(*e);
+    return std::get<json>(std::move(found));
+}
+
+ApiResponse ApiServer::exec(const ApiRequest &request, const Target &target)
+{
+    auto found = sessionPod(request, target);
+    if (auto refused = std::get_if<ApiResponse>(&found))
+        return *refused;
     const json pod = std::get<json>(found);
     const json containers = pod.value("/spec/containers"_json_pointer, json::array());
     std::string container = request.param("container");
@@ -172,11 +180,9 @@ ApiResponse ApiServer::exec(const ApiRequest &request, const Target &target)
 
 ApiResponse ApiServer::portForward(const ApiRequest &request, const Target &target)
 {
-    if (request.method != "GET" && request.method != "POST")
-        return failure(ApiError::methodNotAllowed("the server does not allow this method on the requested resource"));
-    auto found = m_store.get(*target.type, target.path.ns, target.path.name);
-    if (auto e = std::get_if<ApiError>(&found))
-        return failure(*e);
+    auto found = sessionPod(request, target);
+    if (auto refused = std::get_if<ApiResponse>(&found))
+        return *refused;
     const json pod = std::get<json>(found);
     const auto run = m_runtime ? m_runtime->run(pod["metadata"].value("uid", ""), false) : std::nullopt;
     if (!run || run->end >= 0)

@@ -126,13 +126,8 @@ void applyObject(ObjectStore &store, const Document &doc, const std::string &ns,
         object["metadata"]["namespace"] = target;
     // As a deploy pipeline's `kubectl apply` leaves them: owned by kubectl's client-side apply,
     // so that a server-side apply that changes a value meets a real conflict.
-    const std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char time[32];
-    std::strftime(time, sizeof time, "%Y-%m-%dT%H:%M:%SZ", &tm);
     managedfields::recordUpdate(type->kind, type->apiVersion(), nlohmann::json(), object, "kubectl-client-side-apply",
-                                time);
+                                nowTimestamp());
     auto result = store.create(*type, target, object, false);
     if (auto e = std::get_if<ApiError>(&result))
         problems.push_back(doc.file.string() + ": " + e->message);
