@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <thread>
 
 namespace lucent::sandbox {
 
@@ -18,6 +20,7 @@ enum Channel : char { Stdin = 0, Stdout = 1, Stderr = 2, Error = 3, Resize = 4, 
 // A client message larger than this is a client error (stdin comes in small pieces).
 constexpr std::size_t MaxClientMessage = 1 << 20;
 constexpr std::size_t MaxStdin = 16 << 20;
+constexpr std::chrono::milliseconds ProcessStart{150};
 
 std::string lowered(std::string text)
 {
@@ -214,6 +217,10 @@ void serveUpgrade(Connection &connection, const std::string &head,
     for (auto [it, end] = request->query.equal_range("command"); it != end; ++it)
         argv.push_back(it->second);
     const ExecResult result = response.exec(input);
+    // A container runtime takes a moment to start a process, and client-go counts on it: output
+    // that comes before its stream readers exist is discarded ("Unknown stream id"). The
+    // simulated command is instant; its output waits as long as a real start would take.
+    std::this_thread::sleep_for(ProcessStart);
     sendChannel(connection, Stdout, result.out);
     sendChannel(connection, Stderr, result.err);
     connection.write(
