@@ -72,20 +72,22 @@ void TestRolloutActions::undoThroughTheUiRestoresThePreviousImage()
     auto *undo = m_dashboard->findChild<QPushButton *>(QStringLiteral("actionUndo"));
     QTRY_VERIFY_WITH_TIMEOUT(undo->isEnabled(), 20000);
     auto *revisions = m_dashboard->findChild<QTreeWidget *>(QStringLiteral("revisionsView"));
-    QTRY_VERIFY2_WITH_TIMEOUT(revisions->topLevelItemCount() >= 2,
-                              qPrintable(QStringLiteral("revisions %1; replicasets cache: %2 objects, state %3, %4 "
-                                                        "lists, %5 watches, version %6; kubectl: %7")
-                                             .arg(revisions->topLevelItemCount())
-                                             .arg(m_session->replicaSets()->size())
-                                             .arg(int(m_session->replicaSets()->state()))
-                                             .arg(m_session->replicaSets()->listCount())
-                                             .arg(m_session->replicaSets()->watchCount())
-                                             .arg(m_session->replicaSets()->resourceVersion(),
-                                                  m_sandbox
-                                                      .kubectl(Lucent::Tests::args({"-n", "lucent-staging", "get", "rs",
-                                                                                    "-l", "app=user-service"}))
-                                                      .outText())),
-                              20000);
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        revisions->topLevelItemCount() >= 2,
+        qPrintable(
+            QStringLiteral("detail \"%8\"; revisions %1; replicasets cache: %2 objects, "
+                           "state %3, %4 lists, %5 watches, version %6; kubectl: %7")
+                .arg(revisions->topLevelItemCount())
+                .arg(m_session->replicaSets()->size())
+                .arg(int(m_session->replicaSets()->state()))
+                .arg(m_session->replicaSets()->listCount())
+                .arg(m_session->replicaSets()->watchCount())
+                .arg(m_session->replicaSets()->resourceVersion(),
+                     m_sandbox
+                         .kubectl(Lucent::Tests::args({"-n", "lucent-staging", "get", "rs", "-l", "app=user-service"}))
+                         .outText())
+                .arg(m_dashboard->findChild<QLabel *>(QStringLiteral("serviceDetailTitle"))->text())),
+        20000);
     QTest::mouseClick(undo, Qt::LeftButton);
     ConfirmActionDialog *dialog = m_dashboard->pendingDialog();
     QVERIFY(dialog);
