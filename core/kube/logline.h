@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
+#include <QMetaType>
 #include <QString>
 
 namespace Lucent::Core::Kube {
@@ -12,6 +14,21 @@ struct LogLine {
     QByteArray timestamp; ///< as the server wrote it
     QString text; ///< without the timestamp
     QByteArray utf8; ///< the same, undecoded, instead of text when the stream is utf8Only
+    /// What a LogLineAnnotator found (a consumer's level, filter verdict and the version of
+    /// the filter that gave it); zero without one.
+    quint8 level = 0;
+    quint8 marks = 0;
+    quint32 marksVersion = 0;
+};
+
+/// Work a consumer wants done on each parsed batch on the parsing thread, so that the GUI
+/// thread receives lines it only has to store (say, their level and a filter's verdict).
+/// annotate() runs on the parsing thread; an implementation guards what it shares.
+class LogLineAnnotator
+{
+public:
+    virtual ~LogLineAnnotator() = default;
+    virtual void annotate(QList<LogLine> &lines) const = 0;
 };
 
 /// The longest log line kept whole; a longer one comes in pieces of this size. Loggers write
@@ -22,3 +39,5 @@ constexpr qsizetype MaxLogLineBytes = qsizetype(1) << 20;
 LogLine parseLogLine(const QByteArray &line, bool utf8Only = false);
 
 } // namespace Lucent::Core::Kube
+
+Q_DECLARE_METATYPE(Lucent::Core::Kube::LogLine)

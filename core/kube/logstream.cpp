@@ -1,6 +1,8 @@
 #include "core/kube/logstream.h"
 
+#include "core/kube/backgroundthread.h"
 #include "core/kube/kubeclient.h"
+#include "core/kube/logchunkparser.h"
 
 #include <QJsonArray>
 #include <QRandomGenerator>
@@ -16,15 +18,17 @@ LogStream::LogStream(KubeClient *client, QString namespaceName, QString pod, Log
     , m_pod(std::move(pod))
     , m_options(std::move(options))
     , m_retryTimer(new QTimer(this))
+    , m_epoch(std::make_shared<std::atomic<quint32>>(0))
 {
     m_retryTimer->setSingleShot(true);
     connect(m_retryTimer, &QTimer::timeout, this, &LogStream::checkContainerThenResume);
-    m_splitter.setMaxLineBytes(MaxLogLineBytes);
 }
 
 LogStream::~LogStream()
 {
     stop();
+    if (m_parser)
+        m_parser->deleteLater(); // after the chunks queued to it; its answers find no receiver
 }
 
 void LogStream::setReconnectDelays(int minMs, int maxMs)
@@ -38,15 +42,18 @@ void LogStream::start()
     if (m_running)
         return;
     m_running = true;
+    if (!m_parser) {
+        m_parser = new LogChunkParser(m_utf8Only, m_annotator, m_epoch);
+        m_parser->moveToThread(backgroundThread());
+        connect(m_parser, &LogChunkParser::parsed, this, &LogStream::onParsed, Qt::QueuedConnection);
+    }
     open();
 }
 
 void LogStream::stop()
 {
     m_running = false;
-    m_backlog.clear();
-    m_backlogPosition = 0;
-    m_draining = false;
+    m_epoch->fetch_add(1);
     m_afterDrain = nullptr;
     m_retryTimer->stop();
     if (m_reply) {
@@ -73,10 +80,9 @@ void LogStream::open()
         query.addQueryItem(QStringLiteral("limitBytes"), QString::number(m_options.limitBytes));
     if (m_lastNanos >= 0) {
         // Resume from the second of the last line (the API takes whole seconds); the overlap
-        // is dropped in onData().
+        // is dropped by the parser (restarted below).
         const QDateTime since = QDateTime::fromSecsSinceEpoch(m_lastNanos / 1000000000LL, Qt::UTC);
         query.addQueryItem(QStringLiteral("sinceTime"), since.toString(Qt::ISODate));
-        m_skippingOverlap = true;
     } else {
         if (m_options.tailLines >= 0)
             query.addQueryItem(QStringLiteral("tailLines"), QString::number(m_options.tailLines));
@@ -92,7 +98,7 @@ void LogStream::open()
     } else {
         request.timeoutMs = 120000;
     }
-    m_splitter.clear();
+    QMetaObject::invokeMethod(m_parser, [parser = m_parser, resume = m_lastNanos >= 0] { parser->restart(resume); });
     KubeReply *reply = m_client->send(std::move(request));
     m_reply = reply;
     connect(reply, &KubeReply::dataReceived, this, &LogStream::onData);
@@ -101,74 +107,33 @@ void LogStream::open()
 
 void LogStream::onData(const QByteArray &chunk)
 {
-    // A long backlog can arrive as one read of many megabytes; it is parsed a slice per turn of
-    // the event loop so that the GUI thread is never held for long.
-    m_backlog.append(chunk);
-    if (!m_draining) {
-        m_draining = true;
-        QTimer::singleShot(0, this, &LogStream::drain);
-    }
+    // The GUI thread only hands the bytes over: a backlog of many megabytes is parsed on the
+    // background thread and comes back in batches.
+    sendToParser(chunk);
 }
 
-void LogStream::drain()
+void LogStream::sendToParser(const QByteArray &chunk)
 {
-    m_draining = false;
-    if (m_backlog.isEmpty())
-        return; // stopped meanwhile
-    constexpr qsizetype Slice = 128 * 1024;
-    QByteArray &first = m_backlog.first();
-    const qsizetype end = std::min(first.size(), m_backlogPosition + Slice);
-    const QByteArray slice = m_backlogPosition == 0 && end == first.size()
-        ? first
-        : QByteArray(first.constData() + m_backlogPosition, end - m_backlogPosition);
-    m_backlogPosition = end;
-    if (m_backlogPosition >= first.size()) {
-        m_backlog.removeFirst();
-        m_backlogPosition = 0;
-    }
-    if (!m_backlog.isEmpty()) {
-        m_draining = true;
-        QTimer::singleShot(0, this, &LogStream::drain);
-    }
-    processData(slice);
-    if (!m_draining && m_afterDrain) {
-        const auto after = std::move(m_afterDrain);
-        m_afterDrain = nullptr;
-        after();
-    }
+    ++m_chunksInFlight;
+    QMetaObject::invokeMethod(m_parser,
+                              [parser = m_parser, chunk, epoch = m_epoch->load()] { parser->feed(chunk, epoch); });
 }
 
-void LogStream::processData(const QByteArray &chunk)
+void LogStream::onParsed(const QList<LogLine> &lines, qint64 lastNanos, quint32 epoch, bool lastOfChunk)
 {
-    const QList<QByteArray> rawLines = m_splitter.feed(chunk);
-    QList<LogLine> lines;
-    lines.reserve(rawLines.size());
-    for (const QByteArray &raw : rawLines) {
-        LogLine line = parseLogLine(raw, m_utf8Only);
-        if (line.nanos >= 0 && m_skippingOverlap) {
-            if (line.nanos < m_lastNanos)
-                continue;
-            if (line.nanos == m_lastNanos) {
-                const auto seen = std::find(m_linesAtLast.begin(), m_linesAtLast.end(), raw);
-                if (seen != m_linesAtLast.end()) {
-                    m_linesAtLast.erase(seen); // delivered before the stream dropped
-                    continue;
-                }
-            }
-            m_skippingOverlap = false;
-        }
-        if (line.nanos >= 0) {
-            if (line.nanos != m_lastNanos) {
-                m_lastNanos = line.nanos;
-                m_linesAtLast.clear();
-            }
-            m_linesAtLast.append(raw); // usually one: few lines share a nanosecond
-        }
-        lines.append(std::move(line));
-    }
+    if (lastOfChunk)
+        --m_chunksInFlight;
+    if (epoch != m_epoch->load())
+        return; // parsed for a stream stopped since
+    m_lastNanos = lastNanos;
     if (!lines.isEmpty()) {
         m_delayMs = m_minDelayMs;
         Q_EMIT linesReceived(lines);
+    }
+    if (m_chunksInFlight == 0 && m_afterDrain) {
+        const auto after = std::move(m_afterDrain);
+        m_afterDrain = nullptr;
+        after();
     }
 }
 
@@ -201,7 +166,7 @@ void LogStream::onFinished(KubeReply *reply)
             Q_EMIT errorOccurred(error);
         resumeLater();
     };
-    if (m_draining)
+    if (m_chunksInFlight > 0)
         m_afterDrain = finish;
     else
         finish();

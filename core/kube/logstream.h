@@ -9,7 +9,9 @@
 #include <QObject>
 #include <QPointer>
 
+#include <atomic>
 #include <functional>
+#include <memory>
 
 class QTimer;
 
@@ -17,6 +19,7 @@ namespace Lucent::Core::Kube {
 
 class KubeClient;
 class KubeReply;
+class LogChunkParser;
 
 /// The query of a pod log (PodLogOptions).
 struct LogOptions {
@@ -31,7 +34,8 @@ struct LogOptions {
 
 /// A pod log, optionally followed. When a followed stream drops while the container still
 /// runs, it reconnects with sinceTime set to the last line's second and drops the lines it
-/// already delivered, so nothing is duplicated or lost.
+/// already delivered, so nothing is duplicated or lost. The bytes are parsed on the
+/// background thread (LogChunkParser); this object, on the GUI thread, only moves them.
 class LogStream final : public QObject
 {
     Q_OBJECT
@@ -48,6 +52,8 @@ public:
     void setReconnectDelays(int minMs, int maxMs);
     /// Deliver lines as UTF-8 bytes (LogLine::utf8), for consumers that store them that way.
     void setUtf8Only(bool utf8Only) { m_utf8Only = utf8Only; }
+    /// Work done on every parsed batch on the background thread. Set before start().
+    void setAnnotator(std::shared_ptr<const LogLineAnnotator> annotator) { m_annotator = std::move(annotator); }
 
 Q_SIGNALS:
     void linesReceived(const QList<Lucent::Core::Kube::LogLine> &lines);
@@ -59,8 +65,8 @@ Q_SIGNALS:
 private:
     void open();
     void onData(const QByteArray &chunk);
-    void drain();
-    void processData(const QByteArray &chunk);
+    void onParsed(const QList<LogLine> &lines, qint64 lastNanos, quint32 epoch, bool lastOfChunk);
+    void sendToParser(const QByteArray &chunk);
     void onFinished(KubeReply *reply);
     void checkContainerThenResume();
     void resumeLater();
@@ -72,15 +78,13 @@ private:
     LogOptions m_options;
     QPointer<KubeReply> m_reply;
     QTimer *m_retryTimer = nullptr;
-    LineSplitter m_splitter;
-    qint64 m_lastNanos = -1;
-    QList<QByteArray> m_linesAtLast; ///< lines delivered with the last timestamp
-    bool m_skippingOverlap = false;
+    LogChunkParser *m_parser = nullptr; ///< on the background thread; deleted there
+    std::shared_ptr<std::atomic<quint32>> m_epoch; ///< bumped by stop(): parses in flight are void
+    std::shared_ptr<const LogLineAnnotator> m_annotator;
+    qint64 m_lastNanos = -1; ///< the newest timestamp parsed, as the parser reported it
     bool m_utf8Only = false;
-    QList<QByteArray> m_backlog; ///< received, not yet parsed
-    qsizetype m_backlogPosition = 0; ///< parsed prefix of the first chunk
-    bool m_draining = false;
-    std::function<void()> m_afterDrain; ///< the end or resume, once the backlog is parsed
+    int m_chunksInFlight = 0; ///< sent to the parser, not yet answered
+    std::function<void()> m_afterDrain; ///< the end or resume, once the parser has caught up
     bool m_running = false;
     int m_reconnects = 0;
     int m_minDelayMs = 250;
@@ -89,5 +93,3 @@ private:
 };
 
 } // namespace Lucent::Core::Kube
-
-Q_DECLARE_METATYPE(Lucent::Core::Kube::LogLine)

@@ -28,6 +28,7 @@ struct IncomingLine {
     LogLevel level = LogLevel::Unknown; ///< filled by the buffer, or earlier on a worker thread
     quint8 flags = 0; ///< the consumer's marks (a filter's verdict), kept with the line
     bool levelKnown = false;
+    quint32 flagsVersion = 0; ///< the version of the filter whose verdict flags is; 0: none yet
 };
 
 /// Every line of a log session, ordered by timestamp (ties keep arrival order), in compact

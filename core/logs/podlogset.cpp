@@ -87,13 +87,14 @@ void PodLogSet::openStream(const QString &pod, const QString &container)
     options.container = container;
     auto *stream = new LogStream(m_client, m_target.namespaceName, pod, options, this);
     stream->setUtf8Only(true);
+    stream->setAnnotator(m_classifier);
     m_streams.insert(index, stream);
     connect(stream, &LogStream::linesReceived, this, [this, index](const QList<Kube::LogLine> &lines) {
         setTroubled(index, false);
         QList<IncomingLine> batch;
         batch.reserve(lines.size());
         for (const Kube::LogLine &line : lines)
-            batch.append({index, line.nanos, line.utf8});
+            batch.append({index, line.nanos, line.utf8, LogLevel(line.level), line.marks, true, line.marksVersion});
         Q_EMIT linesArrived(batch);
     });
     connect(stream, &LogStream::errorOccurred, this, [this, index, pod, container](const Kube::ApiError &error) {

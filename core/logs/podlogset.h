@@ -2,6 +2,7 @@
 
 #include "core/kube/apierror.h"
 #include "core/kube/logstream.h"
+#include "core/logs/lineclassifier.h"
 #include "core/logs/logbuffer.h"
 
 #include <QHash>
@@ -29,7 +30,8 @@ struct LogTarget {
 
 /// Streams the logs of a LogTarget: a watch on its pods, and a followed LogStream per running
 /// container, each resuming after a drop without duplicates (core/kube's LogStream).
-/// Lines leave in batches tagged with their source.
+/// Lines leave in batches tagged with their source, parsed and classified (level, and the
+/// verdict of the filter last set) on the background thread.
 class PodLogSet final : public QObject
 {
     Q_OBJECT
@@ -40,6 +42,8 @@ public:
     Q_DISABLE_COPY_MOVE(PodLogSet)
 
     void start();
+    /// Lines parsed from now on carry this filter's verdict, stamped with @p version.
+    void setFilter(const LogFilter &filter, quint32 version) { m_classifier->setFilter(filter, version); }
     const LogTarget &target() const { return m_target; }
     const QList<LogSource> &sources() const { return m_sources; }
     int runningStreams() const;
@@ -63,6 +67,7 @@ private:
     LogTarget m_target;
     Kube::LogOptions m_options;
     Kube::ResourceCache *m_pods = nullptr;
+    std::shared_ptr<LineClassifier> m_classifier = std::make_shared<LineClassifier>();
     QList<LogSource> m_sources;
     QHash<QString, int> m_sourceOf; ///< "pod/container" -> index
     QHash<int, QPointer<Kube::LogStream>> m_streams;

@@ -28,7 +28,7 @@
 using namespace Lucent::Core;
 using Lucent::Tests::SandboxProcess;
 using Lucent::Tests::StallProbe;
-using Lucent::Ui::LogFilter;
+using Lucent::Core::Logs::LogFilter;
 using Lucent::Ui::LogModel;
 
 namespace {

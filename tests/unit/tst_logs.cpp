@@ -1,9 +1,13 @@
 // The log core and model without a cluster: level detection, time order across sources
 // (late and backfilled lines merged in place), the caps, the filter's verdicts, pausing
-// without loss, JSON columns and save.
+// without loss, JSON columns and save; parsing and classifying on the background thread, and
+// the model trusting only verdicts of its current filter.
 
+#include "core/kube/backgroundthread.h"
+#include "core/kube/logchunkparser.h"
+#include "core/logs/lineclassifier.h"
 #include "core/logs/logbuffer.h"
-#include "ui/logs/logfilter.h"
+#include "core/logs/logfilter.h"
 #include "ui/logs/logmodel.h"
 
 #include <QAbstractItemModelTester>
@@ -12,7 +16,7 @@
 #include <QtTest>
 
 using namespace Lucent::Core::Logs;
-using Lucent::Ui::LogFilter;
+using Lucent::Core::Logs::LogFilter;
 using Lucent::Ui::LogModel;
 
 namespace {
@@ -44,6 +48,8 @@ private Q_SLOTS:
     void filterVerdicts();
     void modelFiltersPausesAndSaves();
     void jsonFieldsBecomeColumns();
+    void parsingAndClassifyingRunOnTheBackgroundThread();
+    void modelTrustsOnlyItsCurrentFiltersVerdicts();
 };
 
 void TestLogs::levels_data()
@@ -107,17 +113,18 @@ void TestLogs::filterVerdicts()
     filter.include = QStringLiteral("GET /wallets");
     filter.exclude = QStringLiteral(" 200 ");
     filter.highlight = QStringLiteral("balance");
-    const Lucent::Ui::CompiledLogFilter compiled(filter);
+    const Lucent::Core::Logs::CompiledLogFilter compiled(filter);
     QCOMPARE(compiled.flagsFor(QStringLiteral("GET /wallets/1/balance 500 3ms")),
              quint8(LogFilter::Visible | LogFilter::Highlighted));
     QCOMPARE(compiled.flagsFor(QStringLiteral("GET /wallets/1/balance 200 3ms")), quint8(LogFilter::Highlighted));
     QCOMPARE(compiled.flagsFor(QStringLiteral("POST /users 201")), quint8(0));
     QCOMPARE(compiled.flagsFor(QStringLiteral("get /WALLETS/1 500")), quint8(LogFilter::Visible)); // case-insensitive
     filter.caseSensitive = true;
-    QCOMPARE(Lucent::Ui::CompiledLogFilter(filter).flagsFor(QStringLiteral("get /WALLETS/1 500")), quint8(0));
+    QCOMPARE(Lucent::Core::Logs::CompiledLogFilter(filter).flagsFor(QStringLiteral("get /WALLETS/1 500")), quint8(0));
     filter.include = QStringLiteral("GET (");
     QVERIFY(filter.problem().contains(QStringLiteral("filter expression is not valid")));
-    QCOMPARE(Lucent::Ui::CompiledLogFilter(filter).flagsFor(QStringLiteral("GET (")), quint8(0)); // nothing, not all
+    QCOMPARE(Lucent::Core::Logs::CompiledLogFilter(filter).flagsFor(QStringLiteral("GET (")),
+             quint8(0)); // nothing, not all
 }
 
 void TestLogs::modelFiltersPausesAndSaves()
@@ -182,6 +189,104 @@ void TestLogs::jsonFieldsBecomeColumns()
     QCOMPARE(model.index(0, 4).data().toString(), QStringLiteral("200"));
     QCOMPARE(model.index(1, 2).data().toString(), QStringLiteral("not json at all"));
     QCOMPARE(model.index(1, 3).data().toString(), QString());
+}
+
+void TestLogs::parsingAndClassifyingRunOnTheBackgroundThread()
+{
+    using Lucent::Core::Kube::LogChunkParser;
+    using Lucent::Core::Kube::LogLine;
+    auto classifier = std::make_shared<LineClassifier>();
+    LogFilter filter;
+    filter.include = QStringLiteral("status=5");
+    filter.highlight = QStringLiteral("slow");
+    classifier->setFilter(filter, 7);
+    auto epoch = std::make_shared<std::atomic<quint32>>(1);
+    auto *parser = new LogChunkParser(true, classifier, epoch);
+    QThread *const background = Lucent::Core::Kube::backgroundThread();
+    parser->moveToThread(background);
+    QList<LogLine> received;
+    QList<qsizetype> batchSizes;
+    int chunksAnswered = 0;
+    bool allOnBackground = true;
+    qint64 lastNanos = -1;
+    connect(
+        parser, &LogChunkParser::parsed, this,
+        [&](const QList<LogLine> &lines, qint64 last, quint32, bool lastOfChunk) {
+            allOnBackground = allOnBackground && QThread::currentThread() == background;
+            received += lines;
+            batchSizes.append(lines.size());
+            chunksAnswered += lastOfChunk ? 1 : 0;
+            lastNanos = last;
+        },
+        Qt::DirectConnection);
+    // 10,000 lines, cut into two chunks in the middle of a line.
+    QByteArray log;
+    for (int i = 0; i < 10000; ++i)
+        log += "2026-11-25T10:00:00." + QByteArray::number(100000000 + i) + "Z " + (i % 10 == 0 ? "ERROR " : "INFO ")
+            + "status=" + (i % 4 == 0 ? "500" : "200") + (i % 3 == 0 ? " slow" : "") + '\n';
+    const qsizetype cut = log.size() / 2 + 7;
+    QMetaObject::invokeMethod(parser, [parser, chunk = log.left(cut)] { parser->feed(chunk, 1); });
+    QMetaObject::invokeMethod(parser, [parser, chunk = log.mid(cut)] { parser->feed(chunk, 1); });
+    QTRY_COMPARE_WITH_TIMEOUT(chunksAnswered, 2, 10000);
+    QVERIFY(allOnBackground);
+    QCOMPARE(received.size(), 10000);
+    QVERIFY(*std::max_element(batchSizes.cbegin(), batchSizes.cend()) <= LogChunkParser::BatchLines);
+    QCOMPARE(received[0].level, quint8(LogLevel::Error));
+    QCOMPARE(received[0].marks, quint8(LogFilter::Visible | LogFilter::Highlighted));
+    QCOMPARE(received[1].marks, quint8(0));
+    QCOMPARE(received[1].level, quint8(LogLevel::Info));
+    QCOMPARE(received[4].marks, quint8(LogFilter::Visible));
+    QCOMPARE(received[3].marks, quint8(LogFilter::Highlighted));
+    QCOMPARE(received[9999].marksVersion, quint32(7));
+    QCOMPARE(received[9999].utf8, QByteArray("INFO status=200 slow"));
+    QCOMPARE(lastNanos, received[9999].nanos);
+
+    // A resume fetches from the last line's second again: what was delivered is dropped.
+    received.clear();
+    QMetaObject::invokeMethod(parser, [parser] { parser->restart(true); });
+    const qsizetype lastTwo = log.lastIndexOf('\n', log.lastIndexOf('\n', log.size() - 2) - 1) + 1;
+    QMetaObject::invokeMethod(
+        parser, [parser, chunk = log.mid(lastTwo) + "2026-11-25T10:00:01Z INFO after\n"] { parser->feed(chunk, 1); });
+    QTRY_COMPARE_WITH_TIMEOUT(chunksAnswered, 3, 10000);
+    QCOMPARE(received.size(), 1);
+    QCOMPARE(received[0].utf8, QByteArray("INFO after"));
+
+    // A stream stopped meanwhile (its epoch moved on) gets an answer, and no lines.
+    received.clear();
+    epoch->store(2);
+    QMetaObject::invokeMethod(parser, [parser] { parser->feed("2026-11-25T10:00:02Z INFO late\n", 1); });
+    QTRY_COMPARE_WITH_TIMEOUT(chunksAnswered, 4, 10000);
+    QVERIFY(received.isEmpty());
+    parser->deleteLater();
+}
+
+void TestLogs::modelTrustsOnlyItsCurrentFiltersVerdicts()
+{
+    LogModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.addSource(0, {QStringLiteral("api-1"), QStringLiteral("api"), false});
+    LogFilter filter;
+    filter.include = QStringLiteral("GET");
+    model.setFilter(filter);
+    QSignalSpy applied(&model, &LogModel::filterApplied);
+    QVERIFY(applied.wait(5000));
+    const quint32 current = model.filterVersion();
+    // Judged by this filter on the parsing thread: taken as they are (the text is not looked at).
+    IncomingLine trusted{0, 1, QByteArray("POST /trusted"), LogLevel::Warning, LogFilter::Visible, true, current};
+    // Judged by an older filter: judged again here.
+    IncomingLine stale{0, 2, QByteArray("POST /stale"), LogLevel::Info, LogFilter::Visible, true, current - 1};
+    IncomingLine unjudged{0, 3, QByteArray("GET /unjudged"), LogLevel::Unknown, 0, false, 0};
+    model.appendLines({trusted, stale, unjudged});
+    QTRY_VERIFY(!model.isBusy());
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.index(0, LogModel::MessageColumn).data().toString(), QStringLiteral("POST /trusted"));
+    QCOMPARE(model.index(0, LogModel::LevelColumn).data().toString(), QStringLiteral("warn"));
+    QCOMPARE(model.index(1, LogModel::MessageColumn).data().toString(), QStringLiteral("GET /unjudged"));
+    filter.include = QStringLiteral("POST");
+    model.setFilter(filter);
+    QVERIFY(model.filterVersion() > current);
+    QVERIFY(applied.wait(5000));
+    QCOMPARE(model.rowCount(), 2); // both POST lines, judged again with the new filter
 }
 
 QTEST_MAIN(TestLogs)

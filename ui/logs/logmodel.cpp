@@ -73,6 +73,8 @@ QColor LogModel::colorOf(int source) const
 
 void LogModel::appendLines(const QList<IncomingLine> &lines)
 {
+    if (lines.isEmpty())
+        return;
     m_incoming.append(lines);
     schedule();
 }
@@ -92,59 +94,81 @@ void LogModel::work()
     timer.start();
     // A new filter first: the rows are rebuilt once it has seen every held line.
     if (m_refilterPosition >= 0) {
-        const CompiledLogFilter compiled(m_filter);
-        while (m_refilterPosition < m_buffer.size() && timer.nsecsElapsed() < SliceNs) {
-            const qsizetype end = std::min(m_buffer.size(), m_refilterPosition + ChunkLines);
-            for (qsizetype i = m_refilterPosition; i < end; ++i)
-                m_buffer.setFlags(i, compiled.flagsFor(m_buffer.textString(m_buffer.at(i))));
-            m_refilterPosition = end;
-        }
-        if (m_refilterPosition < m_buffer.size()) {
+        refilterSlice(timer);
+        if (m_refilterPosition >= 0) {
             schedule();
             return;
         }
-        m_refilterPosition = -1;
-        beginResetModel();
-        m_visible.clear();
-        for (qsizetype i = 0; i < m_buffer.size(); ++i) {
-            if (m_buffer.at(i).flags & LogFilter::Visible)
-                m_visible.append(i);
-        }
-        m_jsonCacheRow = -1;
-        endResetModel();
-        Q_EMIT filterApplied();
     }
-    const CompiledLogFilter compiled(m_filter);
-    while (m_incomingStart < m_incoming.size() && timer.nsecsElapsed() < SliceNs) {
-        const qsizetype end = std::min(m_incoming.size(), m_incomingStart + ChunkLines);
-        QList<IncomingLine> chunk(m_incoming.begin() + m_incomingStart, m_incoming.begin() + end);
-        m_incomingStart = end;
-        for (IncomingLine &line : chunk) {
-            line.flags = compiled.flagsFor(QString::fromUtf8(line.text));
+    while (!m_incoming.isEmpty() && timer.nsecsElapsed() < SliceNs)
+        takeIn(nextChunk());
+    if (m_incoming.isEmpty())
+        Q_EMIT idle();
+    else
+        schedule();
+}
+
+void LogModel::refilterSlice(const QElapsedTimer &timer)
+{
+    while (m_refilterPosition < m_buffer.size() && timer.nsecsElapsed() < SliceNs) {
+        const qsizetype end = std::min(m_buffer.size(), m_refilterPosition + ChunkLines);
+        for (qsizetype i = m_refilterPosition; i < end; ++i)
+            m_buffer.setFlags(i, m_compiled.flagsFor(m_buffer.text(m_buffer.at(i))));
+        m_refilterPosition = end;
+    }
+    if (m_refilterPosition < m_buffer.size())
+        return;
+    m_refilterPosition = -1;
+    beginResetModel();
+    m_visible.clear();
+    for (qsizetype i = 0; i < m_buffer.size(); ++i) {
+        if (m_buffer.at(i).flags & LogFilter::Visible)
+            m_visible.append(i);
+    }
+    m_jsonCacheRow = -1;
+    endResetModel();
+    Q_EMIT filterApplied();
+}
+
+QList<IncomingLine> LogModel::nextChunk()
+{
+    QList<IncomingLine> &first = m_incoming.first();
+    const qsizetype end = std::min(first.size(), m_incomingStart + ChunkLines);
+    QList<IncomingLine> chunk = m_incomingStart == 0 && end == first.size()
+        ? std::move(first)
+        : QList<IncomingLine>(first.begin() + m_incomingStart, first.begin() + end);
+    m_incomingStart = end;
+    if (m_incomingStart >= first.size()) {
+        m_incoming.removeFirst();
+        m_incomingStart = 0;
+    }
+    // Lines judged on the parsing thread by this filter are ready; others are judged here.
+    for (IncomingLine &line : chunk) {
+        if (line.flagsVersion != m_filterVersion) {
+            line.flags = m_compiled.flagsFor(line.text);
+            line.flagsVersion = m_filterVersion;
+        }
+        if (!line.levelKnown) {
             line.level = Core::Logs::detectLevel(line.text);
             line.levelKnown = true;
         }
-        takeIn(std::move(chunk));
     }
-    if (m_incomingStart >= m_incoming.size()) {
-        m_incoming.clear();
-        m_incomingStart = 0;
-        Q_EMIT idle();
-    } else {
-        schedule();
-    }
+    return chunk;
 }
 
 void LogModel::takeIn(QList<IncomingLine> chunk)
 {
     if (m_paused) {
-        const qsizetype before = m_held.size();
+        QList<IncomingLine> shown;
         for (IncomingLine &line : chunk) {
             if (line.flags & LogFilter::Visible)
-                m_held.append(std::move(line));
+                shown.append(std::move(line));
         }
-        if (m_held.size() != before)
-            Q_EMIT heldCountChanged(m_held.size());
+        if (!shown.isEmpty()) {
+            m_heldCount += shown.size();
+            m_held.append(std::move(shown));
+            Q_EMIT heldCountChanged(m_heldCount);
+        }
         return;
     }
     const qsizetype position = m_buffer.add(std::move(chunk));
@@ -197,15 +221,27 @@ void LogModel::setFilter(const LogFilter &filter)
     if (filter == m_filter)
         return;
     m_filter = filter;
+    m_compiled = CompiledLogFilter(filter);
+    ++m_filterVersion;
     m_refilterPosition = 0;
     // Held lines were judged by the old filter: they are judged again when they come in.
-    if (!m_held.isEmpty()) {
-        m_incoming = m_held + m_incoming.mid(m_incomingStart);
-        m_incomingStart = 0;
-        m_held.clear();
-        Q_EMIT heldCountChanged(0);
-    }
+    requeueHeld();
     schedule();
+}
+
+void LogModel::requeueHeld()
+{
+    if (m_held.isEmpty())
+        return;
+    // What arrived meanwhile comes in first, in order, before anything newer.
+    if (!m_incoming.isEmpty() && m_incomingStart > 0) {
+        m_incoming.first().remove(0, m_incomingStart);
+        m_incomingStart = 0;
+    }
+    m_incoming = m_held + m_incoming;
+    m_held.clear();
+    m_heldCount = 0;
+    Q_EMIT heldCountChanged(0);
 }
 
 void LogModel::setPaused(bool paused)
@@ -214,11 +250,7 @@ void LogModel::setPaused(bool paused)
         return;
     m_paused = paused;
     if (!paused && !m_held.isEmpty()) {
-        // What arrived meanwhile comes in first, in order, before anything newer.
-        m_incoming = m_held + m_incoming.mid(m_incomingStart);
-        m_incomingStart = 0;
-        m_held.clear();
-        Q_EMIT heldCountChanged(0);
+        requeueHeld();
         schedule();
     }
 }
@@ -229,6 +261,7 @@ void LogModel::clear()
     m_buffer.clear();
     m_visible.clear();
     m_held.clear();
+    m_heldCount = 0;
     m_incoming.clear();
     m_incomingStart = 0;
     m_refilterPosition = -1;

@@ -3,18 +3,25 @@
 #include "ui/common/itemroles.h"
 
 #include "core/logs/logbuffer.h"
-#include "ui/logs/logfilter.h"
+#include "core/logs/logfilter.h"
 
 #include <QAbstractTableModel>
 #include <QColor>
+#include <QElapsedTimer>
 #include <QJsonObject>
 
 namespace Lucent::Ui {
 
+using Core::Logs::CompiledLogFilter;
+using Core::Logs::LogFilter;
+
 /// The merged log of many pods as a table, virtualized over a LogBuffer: one row per line that
-/// passes the filter, ordered by timestamp. Lines are taken in slices of a few milliseconds
-/// per turn of the event loop, so a flood never holds the GUI thread for a frame. Paused, the
-/// model shows nothing new but drops nothing: held lines are counted and come in on resume.
+/// passes the filter, ordered by timestamp. Lines normally arrive classified (level, and the
+/// verdict of this model's filter, judged on the parsing thread: PodLogSet::setFilter with
+/// filterVersion()); a line judged by an older filter is judged again here. Lines are stored
+/// in slices of a few milliseconds per turn of the event loop, so a flood never holds the GUI
+/// thread for a frame. Paused, the model shows nothing new but drops nothing: held lines are
+/// counted and come in on resume.
 class LogModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -40,10 +47,12 @@ public:
     void appendLines(const QList<Lucent::Core::Logs::IncomingLine> &lines);
     void setFilter(const LogFilter &filter);
     const LogFilter &filter() const { return m_filter; }
+    /// Grows with every setFilter(); a line's flagsVersion equal to it carries this filter's verdict.
+    quint32 filterVersion() const { return m_filterVersion; }
     void setPaused(bool paused);
     bool isPaused() const { return m_paused; }
     /// Lines that arrived while paused (and pass the filter, as far as is known).
-    qsizetype heldCount() const { return m_held.size(); }
+    qsizetype heldCount() const { return m_heldCount; }
     /// Lines not yet taken in, plus a filter still being applied.
     bool isBusy() const { return !m_incoming.isEmpty() || m_refilterPosition >= 0; }
     void clear();
@@ -78,6 +87,9 @@ private:
     void schedule();
     void work();
     void takeIn(QList<Lucent::Core::Logs::IncomingLine> chunk);
+    void refilterSlice(const QElapsedTimer &timer);
+    QList<Lucent::Core::Logs::IncomingLine> nextChunk();
+    void requeueHeld();
     void showFrom(qsizetype position);
     void dropFront(qsizetype count);
     QJsonObject jsonOf(const Lucent::Core::Logs::LogBuffer::Entry &entry) const;
@@ -86,10 +98,15 @@ private:
     Lucent::Core::Logs::LogBuffer m_buffer;
     QList<Lucent::Core::Logs::LogSource> m_sources;
     QList<qsizetype> m_visible; ///< buffer positions of the rows
-    QList<Lucent::Core::Logs::IncomingLine> m_incoming;
-    qsizetype m_incomingStart = 0; ///< consumed prefix of m_incoming
-    QList<Lucent::Core::Logs::IncomingLine> m_held;
+    // Queues of batches as they came, never one long list: appending to a list of a million
+    // lines reallocates and copies it all at once, a stall of its own.
+    QList<QList<Lucent::Core::Logs::IncomingLine>> m_incoming;
+    qsizetype m_incomingStart = 0; ///< consumed prefix of the first batch
+    QList<QList<Lucent::Core::Logs::IncomingLine>> m_held;
+    qsizetype m_heldCount = 0;
     LogFilter m_filter;
+    quint32 m_filterVersion = 1;
+    Lucent::Core::Logs::CompiledLogFilter m_compiled{LogFilter{}};
     qsizetype m_refilterPosition = -1;
     QStringList m_jsonFields;
     bool m_paused = false;

@@ -353,6 +353,7 @@ void LogView::restart()
         Q_EMIT streamsChanged();
     });
     connect(set, &PodLogSet::linesArrived, m_model, &LogModel::appendLines);
+    set->setFilter(m_model->filter(), m_model->filterVersion()); // judged where the lines are parsed
     connect(set, &PodLogSet::problem, this,
             [this](const QString &sentence) { m_banner->showMessages(InlineBanner::Severity::Warning, {sentence}); });
     // Once every stream and the pod watch that failed work again, the warning is history.
@@ -383,8 +384,11 @@ void LogView::applyFilter()
                               : QString());
         valid = valid && !wrong;
     }
-    if (valid)
-        m_model->setFilter(filter);
+    if (!valid)
+        return;
+    m_model->setFilter(filter);
+    if (m_logSet)
+        m_logSet->setFilter(filter, m_model->filterVersion());
 }
 
 void LogView::updateColumns()

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/logs/podlogset.h"
-#include "ui/logs/logfilter.h"
+#include "core/logs/logfilter.h"
 
 #include <QPointer>
 #include <QWidget>

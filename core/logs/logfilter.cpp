@@ -1,6 +1,6 @@
-#include "ui/logs/logfilter.h"
+#include "core/logs/logfilter.h"
 
-namespace Lucent::Ui {
+namespace Lucent::Core::Logs {
 
 namespace {
 
@@ -36,7 +36,15 @@ CompiledLogFilter::CompiledLogFilter(const LogFilter &filter)
     , m_exclude(compiled(filter.exclude, filter.caseSensitive))
     , m_highlight(compiled(filter.highlight, filter.caseSensitive))
     , m_valid(filter.problem().isEmpty())
+    , m_empty(filter.include.isEmpty() && filter.exclude.isEmpty() && filter.highlight.isEmpty())
 {
+}
+
+quint8 CompiledLogFilter::flagsFor(const QByteArray &utf8) const
+{
+    if (m_empty)
+        return LogFilter::Visible;
+    return flagsFor(QString::fromUtf8(utf8));
 }
 
 quint8 CompiledLogFilter::flagsFor(const QString &text) const
@@ -52,4 +60,4 @@ quint8 CompiledLogFilter::flagsFor(const QString &text) const
     return flags;
 }
 
-} // namespace Lucent::Ui
+} // namespace Lucent::Core::Logs

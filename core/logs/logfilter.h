@@ -1,11 +1,9 @@
 #pragma once
 
-#include "core/logs/logbuffer.h"
-
 #include <QRegularExpression>
 #include <QString>
 
-namespace Lucent::Ui {
+namespace Lucent::Core::Logs {
 
 /// What the log view shows and marks: lines matching @p include (all when empty) and not
 /// @p exclude, with @p highlight marked. Regular expressions; invalid ones are reported and
@@ -34,12 +32,15 @@ class CompiledLogFilter
 public:
     explicit CompiledLogFilter(const LogFilter &filter);
     quint8 flagsFor(const QString &text) const;
+    /// The same for UTF-8 text; a filter without expressions does not decode the line.
+    quint8 flagsFor(const QByteArray &utf8) const;
 
 private:
     QRegularExpression m_include;
     QRegularExpression m_exclude;
     QRegularExpression m_highlight;
     bool m_valid = true;
+    bool m_empty = false; ///< no expression at all: everything is shown, nothing marked
 };
 
-} // namespace Lucent::Ui
+} // namespace Lucent::Core::Logs
