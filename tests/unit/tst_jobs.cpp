@@ -1,8 +1,11 @@
 // The one background-job pattern (core/jobs' LatestJob): the newest run wins, older runs see
 // their cancellation and are never delivered, and an owner's destruction cancels too. The
-// workers are held on semaphores, so the order of events is forced rather than timed.
+// workers are held on semaphores, so the order of events is forced rather than timed. And the
+// GUI thread's shared slice budget (SliceScheduler): one pass never starts a task after the
+// budget is spent, tasks take turns, and a task dies with its owner.
 
 #include "core/jobs/latestjob.h"
+#include "core/jobs/slicescheduler.h"
 #include "core/validation/validator.h"
 
 #include <QSemaphore>
@@ -24,6 +27,7 @@ private Q_SLOTS:
     void resultsArriveFromTheEventLoopNeverInsideStart();
     void validationStopsWhenCancelled();
     void aRunThatThrowsIsReportedNotFatal();
+    void slicedTasksShareOneBudgetAndTakeTurns();
 };
 
 void TestJobs::onlyTheNewestRunIsDelivered()
@@ -132,6 +136,49 @@ void TestJobs::aRunThatThrowsIsReportedNotFatal()
               [&failures](const QString &why) { failures.append(why); });
     QTRY_COMPARE_WITH_TIMEOUT(delivered, QList<int>{7}, 5000);
     QCOMPARE(failures.size(), 1);
+}
+
+void TestJobs::slicedTasksShareOneBudgetAndTakeTurns()
+{
+    using Lucent::Core::Jobs::SliceScheduler;
+    auto &scheduler = SliceScheduler::current();
+    struct Entry {
+        char task;
+        qint64 elapsedAtEntry;
+    };
+    QList<Entry> entries;
+    // Each task works until the deadline every time, as a flood would: one of them fills a pass.
+    auto greedy = [&entries](char name, int *turnsLeft) {
+        return [&entries, name, turnsLeft](const QElapsedTimer &clock, qint64 deadline) {
+            entries.append({name, clock.nsecsElapsed()});
+            while (clock.nsecsElapsed() < deadline) { }
+            return --*turnsLeft > 0;
+        };
+    };
+    QObject ownerA;
+    auto ownerB = std::make_unique<QObject>();
+    int turnsA = 6;
+    int turnsB = 100;
+    scheduler.request(&ownerA, greedy('A', &turnsA));
+    scheduler.request(ownerB.get(), greedy('B', &turnsB));
+    QVERIFY(scheduler.isPending(&ownerA));
+    // One pass per call: the scheduler posts its next pass from inside the current one.
+    for (int pass = 0; pass < 1000 && entries.size() < 4; ++pass)
+        QCoreApplication::processEvents();
+    QCOMPARE(entries.size(), 4);
+    ownerB.reset(); // its remaining turns are dropped with it
+    QTRY_VERIFY(!scheduler.isPending(&ownerA));
+    QString order;
+    for (const Entry &entry : std::as_const(entries)) {
+        order += QLatin1Char(entry.task);
+        // No task starts once a pass has spent its budget: the greedy one before it took it all.
+        QVERIFY2(entry.elapsedAtEntry < SliceScheduler::BudgetNs, qPrintable(order));
+    }
+    // Turns alternate while both have work; after B's owner went, A alone until it is done.
+    QVERIFY2(order.startsWith(QStringLiteral("ABAB")), qPrintable(order));
+    QCOMPARE(order.count(QLatin1Char('A')), 6);
+    QVERIFY2(order.endsWith(QStringLiteral("AA")), qPrintable(order));
+    QVERIFY(turnsB > 90);
 }
 
 QTEST_GUILESS_MAIN(TestJobs)

@@ -1,12 +1,13 @@
 #include "ui/logs/logmodel.h"
 
+#include "core/jobs/slicescheduler.h"
+
 #include <QBrush>
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QSaveFile>
-#include <QTimer>
 
 #include <algorithm>
 
@@ -81,36 +82,32 @@ void LogModel::appendLines(const QList<IncomingLine> &lines)
 
 void LogModel::schedule()
 {
-    if (m_scheduled)
-        return;
-    m_scheduled = true;
-    QTimer::singleShot(0, this, &LogModel::work);
+    // Sliced under the GUI thread's shared budget: a pass of the event loop holds this work,
+    // the caches' and every other model's together for a few milliseconds, not each of them.
+    auto &scheduler = Core::Jobs::SliceScheduler::current();
+    if (!scheduler.isPending(this))
+        scheduler.request(this, [this](const QElapsedTimer &clock, qint64 deadline) { return work(clock, deadline); });
 }
 
-void LogModel::work()
+bool LogModel::work(const QElapsedTimer &clock, qint64 deadlineNs)
 {
-    m_scheduled = false;
-    QElapsedTimer timer;
-    timer.start();
     // A new filter first: the rows are rebuilt once it has seen every held line.
     if (m_refilterPosition >= 0) {
-        refilterSlice(timer);
-        if (m_refilterPosition >= 0) {
-            schedule();
-            return;
-        }
+        refilterSlice(clock, deadlineNs);
+        if (m_refilterPosition >= 0)
+            return true;
     }
-    while (!m_incoming.isEmpty() && timer.nsecsElapsed() < SliceNs)
+    while (!m_incoming.isEmpty() && clock.nsecsElapsed() < deadlineNs)
         takeIn(nextChunk());
-    if (m_incoming.isEmpty())
-        Q_EMIT idle();
-    else
-        schedule();
+    if (!m_incoming.isEmpty())
+        return true;
+    Q_EMIT idle();
+    return false;
 }
 
-void LogModel::refilterSlice(const QElapsedTimer &timer)
+void LogModel::refilterSlice(const QElapsedTimer &clock, qint64 deadlineNs)
 {
-    while (m_refilterPosition < m_buffer.size() && timer.nsecsElapsed() < SliceNs) {
+    while (m_refilterPosition < m_buffer.size() && clock.nsecsElapsed() < deadlineNs) {
         const qsizetype end = std::min(m_buffer.size(), m_refilterPosition + ChunkLines);
         for (qsizetype i = m_refilterPosition; i < end; ++i)
             m_buffer.setFlags(i, m_compiled.flagsFor(m_buffer.text(m_buffer.at(i))));

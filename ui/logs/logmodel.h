@@ -73,9 +73,6 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-    /// How long one slice of work may hold the GUI thread.
-    static constexpr qint64 SliceNs = 4'000'000;
-
 Q_SIGNALS:
     void heldCountChanged(qsizetype held);
     /// The filter is applied to every held line (rows were reset).
@@ -85,9 +82,9 @@ Q_SIGNALS:
 
 private:
     void schedule();
-    void work();
+    bool work(const QElapsedTimer &clock, qint64 deadlineNs);
     void takeIn(QList<Lucent::Core::Logs::IncomingLine> chunk);
-    void refilterSlice(const QElapsedTimer &timer);
+    void refilterSlice(const QElapsedTimer &clock, qint64 deadlineNs);
     QList<Lucent::Core::Logs::IncomingLine> nextChunk();
     void requeueHeld();
     void showFrom(qsizetype position);
@@ -110,7 +107,6 @@ private:
     qsizetype m_refilterPosition = -1;
     QStringList m_jsonFields;
     bool m_paused = false;
-    bool m_scheduled = false;
     mutable qsizetype m_jsonCacheRow = -1;
     mutable QJsonObject m_jsonCache;
 };
