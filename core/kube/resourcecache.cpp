@@ -1,7 +1,10 @@
 #include "core/kube/resourcecache.h"
 
 #include "core/jobs/latestjob.h"
+#include "core/jobs/slicescheduler.h"
+#include "core/kube/backgroundthread.h"
 #include "core/kube/kubeclient.h"
+#include "core/kube/watchdecoder.h"
 #include "core/logging/logging.h"
 
 #include <QJsonArray>
@@ -35,6 +38,7 @@ ResourceCache::ResourceCache(KubeClient *client, ResourceType type, QString name
     , m_options(std::move(options))
     , m_retryTimer(new QTimer(this))
     , m_decode(std::make_unique<Jobs::LatestJob<ListPage>>(this))
+    , m_decoderGeneration(std::make_shared<std::atomic<int>>(0))
 {
     m_retryTimer->setSingleShot(true);
     m_backoffMs = m_options.minBackoffMs;
@@ -43,6 +47,8 @@ ResourceCache::ResourceCache(KubeClient *client, ResourceType type, QString name
 ResourceCache::~ResourceCache()
 {
     stop();
+    if (m_decoder)
+        m_decoder->deleteLater(); // after the chunks queued to it; its answers find no receiver
 }
 
 QString ResourceCache::keyOf(const QJsonObject &object)
@@ -85,7 +91,11 @@ void ResourceCache::stop()
     }
     m_reply = nullptr;
     m_pending.clear();
-    m_splitter.clear();
+    m_decoderGeneration->store(m_generation);
+    m_queue.clear();
+    m_queueStart = 0;
+    m_decodeProblem.clear();
+    m_afterDrain = nullptr;
     setState(State::Stopped);
 }
 
@@ -173,8 +183,15 @@ void ResourceCache::startWatch()
         return;
     ++m_watches;
     setState(State::Watching);
-    m_splitter.clear();
     m_streamError = ApiError::none();
+    m_decodeProblem.clear();
+    if (!m_decoder) {
+        m_decoderGeneration->store(m_generation);
+        m_decoder = new WatchDecoder(m_decoderGeneration);
+        m_decoder->moveToThread(backgroundThread());
+        connect(m_decoder, &WatchDecoder::decoded, this, &ResourceCache::onDecoded, Qt::QueuedConnection);
+    }
+    QMetaObject::invokeMethod(m_decoder, [decoder = m_decoder] { decoder->restart(); });
     ListOptions options;
     options.labelSelector = m_options.labelSelector;
     options.fieldSelector = m_options.fieldSelector;
@@ -191,42 +208,89 @@ void ResourceCache::startWatch()
             onWatchData(chunk);
     });
     connect(reply, &KubeReply::finished, this, [this, reply, generation] {
-        if (generation == m_generation)
-            onWatchFinished(reply);
+        if (generation != m_generation)
+            return;
+        m_reply = nullptr;
+        // Events still being decoded or applied come first: a resume must start after them.
+        const ApiError error = reply->error();
+        if (m_chunksInFlight > 0 || m_queueStart < m_queue.size())
+            m_afterDrain = [this, error] { onWatchFinished(error); };
+        else
+            onWatchFinished(error);
     });
 }
 
 void ResourceCache::onWatchData(const QByteArray &chunk)
 {
-    if (m_streamError.isError())
+    if (m_streamError.isError() || !m_decodeProblem.isEmpty())
         return; // the stream is being abandoned
-    const QList<QByteArray> lines = m_splitter.feed(chunk);
-    for (const QByteArray &line : lines) {
-        QString why;
-        const std::optional<WatchEvent> event = parseWatchEvent(line, &why);
-        if (!event) {
-            m_streamError = ApiError::decode(why, m_type.collectionPath(m_namespace));
-        } else if (event->type == WatchEvent::Type::Error) {
-            m_streamError
-                = ApiError::fromStatus(event->object, QStringLiteral("WATCH ") + m_type.collectionPath(m_namespace));
-        } else {
-            applyEvent(*event);
-            m_backoffMs = m_options.minBackoffMs; // the watch works: the next failure starts small
-            continue;
-        }
-        if (m_reply)
-            m_reply->abort(); // finished() follows; onWatchFinished acts on m_streamError
-        return;
+    ++m_chunksInFlight;
+    QMetaObject::invokeMethod(
+        m_decoder, [decoder = m_decoder, chunk, generation = m_generation] { decoder->feed(chunk, generation); });
+}
+
+void ResourceCache::onDecoded(const QList<WatchEvent> &events, const QString &problem, int generation, bool lastOfChunk)
+{
+    if (lastOfChunk)
+        --m_chunksInFlight;
+    if (generation != m_generation)
+        return; // decoded for a run stopped since
+    if (m_queueStart > 0 && m_queueStart == m_queue.size()) {
+        m_queue.clear();
+        m_queueStart = 0;
     }
-    if (m_splitter.pendingBytes() > MaxWatchEventBytes) {
-        m_streamError = ApiError::decode(
-            QStringLiteral("a watch event grew past %1 MB without ending; no object is that large, so the server or "
-                           "a proxy in between is sending something else")
-                .arg(MaxWatchEventBytes >> 20),
-            m_type.collectionPath(m_namespace));
-        m_splitter.clear();
-        if (m_reply)
-            m_reply->abort();
+    m_queue.append(events);
+    if (!problem.isEmpty() && m_decodeProblem.isEmpty())
+        m_decodeProblem = problem;
+    auto &scheduler = Jobs::SliceScheduler::current();
+    if (!scheduler.isPending(this))
+        scheduler.request(this,
+                          [this](const QElapsedTimer &clock, qint64 deadline) { return applyQueued(clock, deadline); });
+}
+
+bool ResourceCache::applyQueued(const QElapsedTimer &clock, qint64 deadlineNs)
+{
+    while (m_queueStart < m_queue.size()) {
+        // The clock is read every few events: one event costs a microsecond or two.
+        for (int i = 0; i < 32 && m_queueStart < m_queue.size(); ++i) {
+            const WatchEvent &event = m_queue[m_queueStart++];
+            if (event.type == WatchEvent::Type::Error) {
+                abandonWatch(
+                    ApiError::fromStatus(event.object, QStringLiteral("WATCH ") + m_type.collectionPath(m_namespace)));
+                return false;
+            }
+            applyEvent(event);
+            m_backoffMs = m_options.minBackoffMs; // the watch works: the next failure starts small
+        }
+        if (clock.nsecsElapsed() >= deadlineNs)
+            return true;
+    }
+    m_queue.clear();
+    m_queueStart = 0;
+    if (!m_decodeProblem.isEmpty()) {
+        abandonWatch(ApiError::decode(m_decodeProblem, m_type.collectionPath(m_namespace)));
+        return false;
+    }
+    if (m_chunksInFlight == 0 && m_afterDrain) {
+        const auto after = std::move(m_afterDrain);
+        m_afterDrain = nullptr;
+        after();
+    }
+    return false;
+}
+
+void ResourceCache::abandonWatch(const ApiError &error)
+{
+    m_streamError = error;
+    m_queue.clear();
+    m_queueStart = 0;
+    m_decodeProblem.clear();
+    if (m_reply) {
+        m_reply->abort(); // finished() follows; onWatchFinished acts on m_streamError
+    } else if (m_afterDrain) {
+        const auto after = std::move(m_afterDrain); // it had finished already
+        m_afterDrain = nullptr;
+        after();
     }
 }
 
@@ -260,10 +324,9 @@ void ResourceCache::applyEvent(const WatchEvent &event)
     }
 }
 
-void ResourceCache::onWatchFinished(KubeReply *reply)
+void ResourceCache::onWatchFinished(const ApiError &replyError)
 {
-    m_reply = nullptr;
-    const ApiError error = m_streamError.isError() ? m_streamError : reply->error();
+    const ApiError error = m_streamError.isError() ? m_streamError : replyError;
     m_streamError = ApiError::none();
     if (!error.isError()) {
         startWatch(); // the server ended the watch at its timeout: carry on from where it was

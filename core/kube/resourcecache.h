@@ -10,8 +10,11 @@
 #include <QObject>
 #include <QPointer>
 
+#include <atomic>
+#include <functional>
 #include <memory>
 
+class QElapsedTimer;
 class QTimer;
 
 namespace Lucent::Core::Jobs {
@@ -22,6 +25,7 @@ namespace Lucent::Core::Kube {
 
 class KubeClient;
 class KubeReply;
+class WatchDecoder;
 
 struct ResourceCacheOptions {
     QString labelSelector;
@@ -37,7 +41,9 @@ struct ResourceCacheOptions {
 /// on 410 Gone (or a server behind the asked version) list again; on a dropped or failed
 /// watch, resume from the last version seen after an exponential backoff with jitter.
 /// After a relist the differences go out as added/updated/removed, so item models fed by
-/// these signals stay incremental.
+/// these signals stay incremental. Watch events are decoded on the background thread
+/// (WatchDecoder) and applied here in slices under the GUI thread's shared budget
+/// (Jobs::SliceScheduler), so a storm of events never holds the window for a frame.
 class ResourceCache final : public QObject
 {
     Q_OBJECT
@@ -92,7 +98,10 @@ private:
     void replaceAll(QHash<QString, QJsonObject> fresh, const QString &resourceVersion);
     void startWatch();
     void onWatchData(const QByteArray &chunk);
-    void onWatchFinished(KubeReply *reply);
+    void onDecoded(const QList<WatchEvent> &events, const QString &problem, int generation, bool lastOfChunk);
+    bool applyQueued(const QElapsedTimer &clock, qint64 deadlineNs);
+    void abandonWatch(const ApiError &error);
+    void onWatchFinished(const ApiError &replyError);
     void handleFailure(const ApiError &error, bool relist);
     void scheduleRetry(bool relist);
 
@@ -110,7 +119,13 @@ private:
     QPointer<KubeReply> m_reply;
     QTimer *m_retryTimer = nullptr;
     std::unique_ptr<Jobs::LatestJob<ListPage>> m_decode; ///< the decoding of the newest list page
-    LineSplitter m_splitter;
+    WatchDecoder *m_decoder = nullptr; ///< on the background thread; deleted there
+    std::shared_ptr<std::atomic<int>> m_decoderGeneration; ///< m_generation, for the decoder to read
+    int m_chunksInFlight = 0; ///< sent to the decoder, not yet answered
+    QList<WatchEvent> m_queue; ///< decoded, not yet applied
+    qsizetype m_queueStart = 0; ///< applied prefix of m_queue
+    QString m_decodeProblem; ///< the decoder gave up after the queued events
+    std::function<void()> m_afterDrain; ///< the watch's end, handled once its events are in
     ApiError m_streamError; ///< an ERROR event or a broken line seen on the current watch
     State m_state = State::Stopped;
     int m_backoffMs = 0;

@@ -2,12 +2,14 @@
 // line timestamps, exec-credential output, cache bookkeeping, and the client's retry,
 // timeout and header rules against a scripted local HTTP server.
 
+#include "core/kube/backgroundthread.h"
 #include "core/kube/execcredentialplugin.h"
 #include "core/kube/kubeclient.h"
 #include "core/kube/logstream.h"
 #include "core/kube/podmetrics.h"
 #include "core/kube/podstatus.h"
 #include "core/kube/resourcecache.h"
+#include "core/kube/watchdecoder.h"
 #include "core/kube/watchevent.h"
 #include "scriptedserver.h"
 
@@ -68,6 +70,7 @@ private Q_SLOTS:
     void linesSurviveAnySplit();
     void largeObjectsAcrossManyReads();
     void watchEventsAreValidated();
+    void watchDecodingRunsOnTheBackgroundThread();
     void logTimestampsKeepNanoseconds();
     void execCredentialOutput_data();
     void execCredentialOutput();
@@ -619,6 +622,62 @@ void TestKubeApi::quantitiesOfMetrics()
     QFETCH(qint64, bytes);
     QCOMPARE(cpuMillicores(cpu), millicores);
     QCOMPARE(memoryBytes(memory), bytes);
+}
+
+void TestKubeApi::watchDecodingRunsOnTheBackgroundThread()
+{
+    auto generation = std::make_shared<std::atomic<int>>(1);
+    auto *decoder = new WatchDecoder(generation);
+    QThread *const background = backgroundThread();
+    decoder->moveToThread(background);
+    QList<WatchEvent> events;
+    QList<qsizetype> batches;
+    QStringList problems;
+    int answered = 0;
+    bool allOnBackground = true;
+    connect(
+        decoder, &WatchDecoder::decoded, this,
+        [&](const QList<WatchEvent> &batch, const QString &problem, int, bool last) {
+            allOnBackground = allOnBackground && QThread::currentThread() == background;
+            events += batch;
+            batches.append(batch.size());
+            if (!problem.isEmpty())
+                problems.append(problem);
+            answered += last ? 1 : 0;
+        },
+        Qt::DirectConnection);
+    QByteArray stream;
+    for (int i = 0; i < 1000; ++i)
+        stream += watchLine("MODIFIED", "a", i + 1);
+    // Cut in the middle of an event, then a broken line, then an event that must not be read.
+    const qsizetype cut = stream.size() / 3 + 11;
+    auto feed = [decoder](const QByteArray &chunk, int run) {
+        QMetaObject::invokeMethod(decoder, [decoder, chunk, run] { decoder->feed(chunk, run); });
+    };
+    feed(stream.left(cut), 1);
+    feed(stream.mid(cut) + "{not an event\n" + watchLine("ADDED", "b", 2000), 1);
+    QTRY_COMPARE(answered, 2);
+    QVERIFY(allOnBackground);
+    QCOMPARE(events.size(), 1000);
+    QCOMPARE(events.last().object[QLatin1String("metadata")][QLatin1String("resourceVersion")].toString(),
+             QStringLiteral("1000"));
+    QVERIFY(*std::max_element(batches.cbegin(), batches.cend()) <= WatchDecoder::BatchEvents);
+    QCOMPARE(problems.size(), 1);
+    QVERIFY2(problems.first().contains(QLatin1String("not JSON")), qPrintable(problems.first()));
+    // After a failure nothing is decoded until the next watch restarts it.
+    feed(watchLine("ADDED", "c", 2001), 1);
+    QTRY_COMPARE(answered, 3);
+    QCOMPARE(events.size(), 1000);
+    QMetaObject::invokeMethod(decoder, [decoder] { decoder->restart(); });
+    feed(watchLine("ADDED", "d", 2002), 1);
+    QTRY_COMPARE(answered, 4);
+    QCOMPARE(events.size(), 1001);
+    // A cache that stopped (its generation moved on) gets an answer and no events.
+    generation->store(2);
+    feed(watchLine("ADDED", "e", 2003), 1);
+    QTRY_COMPARE(answered, 5);
+    QCOMPARE(events.size(), 1001);
+    decoder->deleteLater();
 }
 
 QTEST_GUILESS_MAIN(TestKubeApi)
