@@ -54,6 +54,7 @@ void LogStream::stop()
 {
     m_running = false;
     m_epoch->fetch_add(1);
+    m_unsent.clear();
     m_afterDrain = nullptr;
     m_retryTimer->stop();
     if (m_reply) {
@@ -107,9 +108,21 @@ void LogStream::open()
 
 void LogStream::onData(const QByteArray &chunk)
 {
-    // The GUI thread only hands the bytes over: a backlog of many megabytes is parsed on the
-    // background thread and comes back in batches.
-    sendToParser(chunk);
+    // The GUI thread only hands the bytes over, once per turn of the event loop: a server
+    // that flushes line by line delivers thousands of small reads a second, and one hand-over
+    // each would cost more than the parsing they feed.
+    m_unsent += chunk;
+    if (!m_flushScheduled) {
+        m_flushScheduled = true;
+        QTimer::singleShot(0, this, &LogStream::flush);
+    }
+}
+
+void LogStream::flush()
+{
+    m_flushScheduled = false;
+    if (!m_unsent.isEmpty())
+        sendToParser(std::exchange(m_unsent, {}));
 }
 
 void LogStream::sendToParser(const QByteArray &chunk)
@@ -148,8 +161,9 @@ void LogStream::onFinished(KubeReply *reply)
         QByteArray body = reply->body();
         if (!body.isEmpty() && !body.endsWith('\n'))
             body.append('\n');
-        onData(body);
+        m_unsent += body;
     }
+    flush(); // what arrived in this turn goes before the end
     // Lines still being parsed come first: the end, or the resume, follows the last of them.
     auto finish = [this, error] {
         if (!m_options.follow) {

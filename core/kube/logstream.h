@@ -66,6 +66,7 @@ private:
     void open();
     void onData(const QByteArray &chunk);
     void onParsed(const QList<LogLine> &lines, qint64 lastNanos, quint32 epoch, bool lastOfChunk);
+    void flush();
     void sendToParser(const QByteArray &chunk);
     void onFinished(KubeReply *reply);
     void checkContainerThenResume();
@@ -83,6 +84,8 @@ private:
     std::shared_ptr<const LogLineAnnotator> m_annotator;
     qint64 m_lastNanos = -1; ///< the newest timestamp parsed, as the parser reported it
     bool m_utf8Only = false;
+    QByteArray m_unsent; ///< received in this turn of the event loop, not yet handed over
+    bool m_flushScheduled = false;
     int m_chunksInFlight = 0; ///< sent to the parser, not yet answered
     std::function<void()> m_afterDrain; ///< the end or resume, once the parser has caught up
     bool m_running = false;

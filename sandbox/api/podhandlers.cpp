@@ -8,6 +8,7 @@
 #include <cmath>
 #include <ctime>
 #include <thread>
+#include <utility>
 
 namespace lucent::sandbox {
 
@@ -222,9 +223,15 @@ ApiResponse ApiServer::podLog(const ApiRequest &request, const Target &target)
             if (latest && latest->start == current.start)
                 current = *latest;
             const std::int64_t upTo = lastLineAt(current, simNow);
+            // The API server copies the kubelet's stream through a 32 KB buffer and flushes after
+            // each copy: a backlog leaves in pieces of that size, a quiet log line by line.
+            std::string pending;
             for (; next <= upTo; ++next) {
-                if (!emit(render(next, current, upTo)) || left == 0)
-                    return;
+                pending += render(next, current, upTo);
+                if (pending.size() >= 32 * 1024 || next == upTo) {
+                    if (!emit(std::exchange(pending, {})) || left == 0)
+                        return;
+                }
             }
             if (current.end >= 0 || previous)
                 return;

@@ -49,6 +49,7 @@ public:
     /// The console's project file (lucent.yaml) the sandbox wrote for its environments.
     QString projectFile() const { return m_dir.filePath(QStringLiteral("lucent.yaml")); }
     QString directory() const { return m_dir.path(); }
+    qint64 processId() const { return m_process.processId(); }
 
     /// Runs kubectl (@p program, else kubectlPath()) with this sandbox's kubeconfig.
     CommandResult kubectl(const QStringList &arguments, int timeoutMs = 60000, const QByteArray &input = {},

@@ -9,9 +9,16 @@
 #include "core/logs/logbuffer.h"
 #include "core/logs/logfilter.h"
 #include "ui/logs/logmodel.h"
+#include "ui/logs/logtextdelegate.h"
+#include "ui/logs/logview.h"
 
 #include <QAbstractItemModelTester>
 #include <QFile>
+#include <QFontMetricsF>
+#include <QHeaderView>
+#include <QPainter>
+#include <QStandardItemModel>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -50,6 +57,8 @@ private Q_SLOTS:
     void jsonFieldsBecomeColumns();
     void parsingAndClassifyingRunOnTheBackgroundThread();
     void modelTrustsOnlyItsCurrentFiltersVerdicts();
+    void aFloodIsAnnouncedInFewInsertions();
+    void cellsShowWhatFitsWithAnEllipsis();
 };
 
 void TestLogs::levels_data()
@@ -287,6 +296,69 @@ void TestLogs::modelTrustsOnlyItsCurrentFiltersVerdicts()
     QVERIFY(model.filterVersion() > current);
     QVERIFY(applied.wait(5000));
     QCOMPARE(model.rowCount(), 2); // both POST lines, judged again with the new filter
+}
+
+void TestLogs::aFloodIsAnnouncedInFewInsertions()
+{
+    LogModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.addSource(0, {QStringLiteral("api-1"), QStringLiteral("api"), false});
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    // A quiet line is announced at once (well within a frame)...
+    model.appendLines({line(0, 1, "first")});
+    QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 1, 1000);
+    QCOMPARE(inserted.size(), 1);
+    // ...a flood in a handful of insertions, however many batches it came in.
+    for (int batch = 0; batch < 200; ++batch) {
+        QList<IncomingLine> lines;
+        for (int i = 0; i < 50; ++i)
+            lines.append({0, 10 + batch * 50 + i, QByteArray("line ") + QByteArray::number(batch * 50 + i)});
+        model.appendLines(lines);
+        QCoreApplication::processEvents();
+    }
+    QTRY_COMPARE(model.rowCount(), 10001);
+    QVERIFY(!model.isBusy());
+    QVERIFY2(inserted.size() < 40, qPrintable(QString::number(inserted.size())));
+    QCOMPARE(model.index(10000, LogModel::MessageColumn).data().toString(), QStringLiteral("line 9999"));
+}
+
+void TestLogs::cellsShowWhatFitsWithAnEllipsis()
+{
+    Lucent::Ui::LogTextDelegate delegate;
+    QFont font(QStringLiteral("monospace"));
+    const qreal advance = QFontMetricsF(font).horizontalAdvance(QLatin1Char('x'));
+    bool elided = true;
+    const QString ten = QStringLiteral("0123456789");
+    const qsizetype all = delegate.visibleCharacters(font, ten, advance * 10 + 0.5, &elided);
+    if (all < 0)
+        QSKIP("the monospace font lacks an ellipsis glyph here; the text engine draws the cells");
+    QCOMPARE(all, 10);
+    QVERIFY(!elided);
+    // One character too long: the last visible one makes way for the ellipsis.
+    QCOMPARE(delegate.visibleCharacters(font, ten + QLatin1Char('a'), advance * 10 + 0.5, &elided), 9);
+    QVERIFY(elided);
+    QCOMPARE(delegate.visibleCharacters(font, ten, advance * 3, &elided), 2);
+    QVERIFY(elided);
+
+    // Drawn in a table: the ASCII line and the one in another script both put ink in their cells.
+    QStandardItemModel cells(2, 1);
+    cells.setItem(0, 0, new QStandardItem(QStringLiteral("GET /wallets/1 200 12ms")));
+    cells.setItem(1, 0, new QStandardItem(QStringLiteral("Ошибка: кошелёк не найден")));
+    QTableView table;
+    table.setModel(&cells);
+    Lucent::Ui::configureLogTable(&table);
+    table.resize(500, 120);
+    table.horizontalHeader()->resizeSection(0, 480);
+    const QImage shot = table.grab().toImage();
+    for (int row = 0; row < 2; ++row) {
+        const QRect cell = table.visualRect(cells.index(row, 0)).translated(table.viewport()->pos());
+        const QRgb background = shot.pixel(cell.right() - 2, cell.center().y());
+        int ink = 0;
+        for (int x = cell.left(); x < cell.left() + 150; ++x)
+            for (int y = cell.top(); y <= cell.bottom(); ++y)
+                ink += shot.pixel(x, y) != background ? 1 : 0;
+        QVERIFY2(ink > 50, qPrintable(QStringLiteral("row %1: %2 pixels of text").arg(row).arg(ink)));
+    }
 }
 
 QTEST_MAIN(TestLogs)

@@ -8,6 +8,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QSaveFile>
+#include <QTimer>
 
 #include <algorithm>
 
@@ -45,13 +46,18 @@ QColor levelColor(LogLevel level)
 
 // Chunks small enough that one never outlasts a slice on this machine's slowest path.
 constexpr qsizetype ChunkLines = 500;
+// How many queued batches are merged by time: enough for the pods of a Deployment.
+constexpr qsizetype MergeWindow = 16;
 
 } // namespace
 
 LogModel::LogModel(QObject *parent, qsizetype maxLines, qsizetype maxBytes)
     : QAbstractTableModel(parent)
     , m_buffer(maxLines, maxBytes)
+    , m_publishTimer(new QTimer(this))
 {
+    m_publishTimer->setSingleShot(true);
+    connect(m_publishTimer, &QTimer::timeout, this, &LogModel::publish);
 }
 
 void LogModel::addSource(int index, const LogSource &source)
@@ -76,7 +82,7 @@ void LogModel::appendLines(const QList<IncomingLine> &lines)
 {
     if (lines.isEmpty())
         return;
-    m_incoming.append(lines);
+    m_incoming.append({lines, 0});
     schedule();
 }
 
@@ -101,8 +107,31 @@ bool LogModel::work(const QElapsedTimer &clock, qint64 deadlineNs)
         takeIn(nextChunk());
     if (!m_incoming.isEmpty())
         return true;
-    Q_EMIT idle();
+    if (m_published == m_visible.size())
+        Q_EMIT idle(); // else once the rows are announced
     return false;
+}
+
+void LogModel::schedulePublish()
+{
+    if (m_published == m_visible.size() || m_publishTimer->isActive())
+        return;
+    constexpr qint64 frameMs = 1000 / PublishesPerSecond;
+    const qint64 since = m_lastPublish.isValid() ? m_lastPublish.elapsed() : frameMs;
+    // A quiet log shows its line at once; a flood waits for the next frame.
+    m_publishTimer->start(int(std::max<qint64>(0, frameMs - since)));
+}
+
+void LogModel::publish()
+{
+    m_lastPublish.start();
+    if (m_published < m_visible.size()) {
+        beginInsertRows({}, int(m_published), int(m_visible.size()) - 1);
+        m_published = m_visible.size();
+        endInsertRows();
+    }
+    if (m_incoming.isEmpty() && m_refilterPosition < 0)
+        Q_EMIT idle();
 }
 
 void LogModel::refilterSlice(const QElapsedTimer &clock, qint64 deadlineNs)
@@ -122,6 +151,7 @@ void LogModel::refilterSlice(const QElapsedTimer &clock, qint64 deadlineNs)
         if (m_buffer.at(i).flags & LogFilter::Visible)
             m_visible.append(i);
     }
+    m_published = m_visible.size();
     m_jsonCacheRow = -1;
     endResetModel();
     Q_EMIT filterApplied();
@@ -129,16 +159,41 @@ void LogModel::refilterSlice(const QElapsedTimer &clock, qint64 deadlineNs)
 
 QList<IncomingLine> LogModel::nextChunk()
 {
-    QList<IncomingLine> &first = m_incoming.first();
-    const qsizetype end = std::min(first.size(), m_incomingStart + ChunkLines);
-    QList<IncomingLine> chunk = m_incomingStart == 0 && end == first.size()
-        ? std::move(first)
-        : QList<IncomingLine>(first.begin() + m_incomingStart, first.begin() + end);
-    m_incomingStart = end;
-    if (m_incomingStart >= first.size()) {
-        m_incoming.removeFirst();
-        m_incomingStart = 0;
+    // Streams deliver their own lines in order, but batches of different pods overlap in time.
+    // Taken batch by batch, each would be merged into the tail of the one before (a copy of
+    // that tail, and its rows removed and inserted again); taken in time order across the
+    // queued batches' heads, lines mostly append.
+    const qsizetype window = std::min<qsizetype>(m_incoming.size(), MergeWindow);
+    QList<IncomingLine> chunk;
+    if (window == 1) {
+        Batch &only = m_incoming.first();
+        const qsizetype end = std::min(only.lines.size(), only.start + ChunkLines);
+        chunk = only.start == 0 && end == only.lines.size()
+            ? std::move(only.lines)
+            : QList<IncomingLine>(only.lines.cbegin() + only.start, only.lines.cbegin() + end);
+        only.start = end;
+    } else {
+        chunk.reserve(ChunkLines);
+        while (chunk.size() < ChunkLines) {
+            qsizetype earliest = -1;
+            for (qsizetype i = 0; i < window; ++i) {
+                const Batch &batch = m_incoming[i];
+                if (batch.start < batch.lines.size()
+                    && (earliest < 0
+                        || batch.lines[batch.start].nanos
+                            < m_incoming[earliest].lines[m_incoming[earliest].start].nanos))
+                    earliest = i;
+            }
+            if (earliest < 0)
+                break;
+            Batch &from = m_incoming[earliest];
+            chunk.append(std::move(from.lines[from.start++]));
+        }
     }
+    // From the front only, which costs nothing; a spent batch further in waits for its turn
+    // (removing it there would shift every batch queued behind it).
+    while (!m_incoming.isEmpty() && m_incoming.constFirst().start >= m_incoming.constFirst().lines.size())
+        m_incoming.removeFirst();
     // Lines judged on the parsing thread by this filter are ready; others are judged here.
     for (IncomingLine &line : chunk) {
         if (line.flagsVersion != m_filterVersion) {
@@ -163,7 +218,7 @@ void LogModel::takeIn(QList<IncomingLine> chunk)
         }
         if (!shown.isEmpty()) {
             m_heldCount += shown.size();
-            m_held.append(std::move(shown));
+            m_held.append({std::move(shown), 0});
             Q_EMIT heldCountChanged(m_heldCount);
         }
         return;
@@ -179,33 +234,33 @@ void LogModel::showFrom(qsizetype position)
     // Rows at or after the merge point may have moved: they go, and come back in order.
     const auto first = std::lower_bound(m_visible.cbegin(), m_visible.cend(), position);
     const int firstRow = int(first - m_visible.cbegin());
-    if (firstRow < m_visible.size()) {
-        beginRemoveRows({}, firstRow, int(m_visible.size()) - 1);
+    if (firstRow < m_published) {
+        beginRemoveRows({}, firstRow, int(m_published) - 1);
         m_visible.resize(firstRow);
+        m_published = firstRow;
         endRemoveRows();
+    } else {
+        m_visible.resize(firstRow); // rows not announced yet go without a word
     }
-    QList<qsizetype> fresh;
     for (qsizetype i = position; i < m_buffer.size(); ++i) {
         if (m_buffer.at(i).flags & LogFilter::Visible)
-            fresh.append(i);
+            m_visible.append(i);
     }
-    if (fresh.isEmpty())
-        return;
-    beginInsertRows({}, int(m_visible.size()), int(m_visible.size() + fresh.size()) - 1);
-    m_visible.append(fresh);
-    endInsertRows();
     m_jsonCacheRow = -1;
+    schedulePublish();
 }
 
 void LogModel::dropFront(qsizetype count)
 {
     const auto first = std::lower_bound(m_visible.cbegin(), m_visible.cend(), count);
     const int gone = int(first - m_visible.cbegin());
-    if (gone > 0) {
-        beginRemoveRows({}, 0, gone - 1);
-        m_visible.remove(0, gone);
+    const int announced = int(std::min<qsizetype>(gone, m_published));
+    if (announced > 0)
+        beginRemoveRows({}, 0, announced - 1);
+    m_visible.remove(0, gone);
+    m_published -= announced;
+    if (announced > 0)
         endRemoveRows();
-    }
     for (qsizetype &position : m_visible)
         position -= count;
     m_jsonCacheRow = -1;
@@ -230,11 +285,7 @@ void LogModel::requeueHeld()
 {
     if (m_held.isEmpty())
         return;
-    // What arrived meanwhile comes in first, in order, before anything newer.
-    if (!m_incoming.isEmpty() && m_incomingStart > 0) {
-        m_incoming.first().remove(0, m_incomingStart);
-        m_incomingStart = 0;
-    }
+    // What arrived meanwhile comes in first, before anything newer.
     m_incoming = m_held + m_incoming;
     m_held.clear();
     m_heldCount = 0;
@@ -257,10 +308,11 @@ void LogModel::clear()
     beginResetModel();
     m_buffer.clear();
     m_visible.clear();
+    m_published = 0;
+    m_publishTimer->stop();
     m_held.clear();
     m_heldCount = 0;
     m_incoming.clear();
-    m_incomingStart = 0;
     m_refilterPosition = -1;
     m_jsonCacheRow = -1;
     endResetModel();
@@ -282,7 +334,7 @@ QJsonObject LogModel::jsonOf(const Core::Logs::LogBuffer::Entry &entry) const
 
 int LogModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(m_visible.size());
+    return parent.isValid() ? 0 : int(m_published);
 }
 
 int LogModel::columnCount(const QModelIndex &parent) const
@@ -313,7 +365,7 @@ bool LogModel::save(const QString &path, bool onlyShown, bool withTimestamp, QSt
         *error = tr("Cannot write %1: %2.").arg(path, file.errorString());
         return false;
     }
-    const qsizetype count = onlyShown ? m_visible.size() : m_buffer.size();
+    const qsizetype count = onlyShown ? m_published : m_buffer.size();
     for (qsizetype i = 0; i < count; ++i)
         file.write(formatLine(m_buffer.at(onlyShown ? m_visible[i] : i), withTimestamp) + '\n');
     if (!file.commit()) {

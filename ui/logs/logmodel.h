@@ -10,6 +10,8 @@
 #include <QElapsedTimer>
 #include <QJsonObject>
 
+class QTimer;
+
 namespace Lucent::Ui {
 
 using Core::Logs::CompiledLogFilter;
@@ -21,7 +23,9 @@ using Core::Logs::LogFilter;
 /// filterVersion()); a line judged by an older filter is judged again here. Lines are stored
 /// in slices of a few milliseconds per turn of the event loop, so a flood never holds the GUI
 /// thread for a frame. Paused, the model shows nothing new but drops nothing: held lines are
-/// counted and come in on resume.
+/// counted and come in on resume. New rows are announced to views at most PublishesPerSecond
+/// times a second: a view lays out and repaints itself on every insertion, and under a flood
+/// that was hundreds of times a second, more than a screen shows.
 class LogModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -54,7 +58,7 @@ public:
     /// Lines that arrived while paused (and pass the filter, as far as is known).
     qsizetype heldCount() const { return m_heldCount; }
     /// Lines not yet taken in, plus a filter still being applied.
-    bool isBusy() const { return !m_incoming.isEmpty() || m_refilterPosition >= 0; }
+    bool isBusy() const { return !m_incoming.isEmpty() || m_refilterPosition >= 0 || m_published < m_visible.size(); }
     void clear();
 
     /// JSON mode: one column per field (level, msg, route, status, ...); empty for raw lines.
@@ -81,7 +85,11 @@ Q_SIGNALS:
     void idle();
 
 private:
+    static constexpr int PublishesPerSecond = 30;
+
     void schedule();
+    void schedulePublish();
+    void publish();
     bool work(const QElapsedTimer &clock, qint64 deadlineNs);
     void takeIn(QList<Lucent::Core::Logs::IncomingLine> chunk);
     void refilterSlice(const QElapsedTimer &clock, qint64 deadlineNs);
@@ -94,12 +102,18 @@ private:
 
     Lucent::Core::Logs::LogBuffer m_buffer;
     QList<Lucent::Core::Logs::LogSource> m_sources;
-    QList<qsizetype> m_visible; ///< buffer positions of the rows
+    QList<qsizetype> m_visible; ///< buffer positions of the rows, announced or not
+    qsizetype m_published = 0; ///< rows announced to views (a prefix of m_visible)
+    QTimer *m_publishTimer = nullptr;
+    QElapsedTimer m_lastPublish;
+    struct Batch {
+        QList<Lucent::Core::Logs::IncomingLine> lines;
+        qsizetype start = 0; ///< lines before it are taken
+    };
     // Queues of batches as they came, never one long list: appending to a list of a million
     // lines reallocates and copies it all at once, a stall of its own.
-    QList<QList<Lucent::Core::Logs::IncomingLine>> m_incoming;
-    qsizetype m_incomingStart = 0; ///< consumed prefix of the first batch
-    QList<QList<Lucent::Core::Logs::IncomingLine>> m_held;
+    QList<Batch> m_incoming;
+    QList<Batch> m_held;
     qsizetype m_heldCount = 0;
     LogFilter m_filter;
     quint32 m_filterVersion = 1;

@@ -6,6 +6,7 @@
 #include "ui/common/fieldproblem.h"
 #include "ui/common/inlinebanner.h"
 #include "ui/logs/logmodel.h"
+#include "ui/logs/logtextdelegate.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -23,6 +24,19 @@
 #include <QVBoxLayout>
 
 namespace Lucent::Ui {
+
+void configureLogTable(QTableView *table)
+{
+    table->verticalHeader()->hide();
+    table->setFont(QFont(QStringLiteral("monospace")));
+    table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 4);
+    table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed); // a million rows stay cheap
+    table->horizontalHeader()->setStretchLastSection(true);
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->setWordWrap(false);
+    table->setShowGrid(false);
+    table->setItemDelegate(new LogTextDelegate(table));
+}
 
 using Core::Logs::LogTarget;
 using Core::Logs::PodLogSet;
@@ -105,14 +119,7 @@ LogView::LogView(QWidget *parent)
 
     m_table->setObjectName(QStringLiteral("logTable"));
     m_table->setModel(m_model);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 4);
-    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed); // a million rows stay cheap
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setWordWrap(false);
-    m_table->setShowGrid(false);
-    m_table->setFont(QFont(QStringLiteral("monospace")));
+    configureLogTable(m_table);
 
     auto *sourceRow = new QHBoxLayout;
     sourceRow->addWidget(new QLabel(tr("Logs of:"), this));

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/logs/podlogset.h"
 #include "core/logs/logfilter.h"
+#include "core/logs/podlogset.h"
 
 #include <QPointer>
 #include <QWidget>
@@ -23,6 +23,10 @@ namespace Lucent::Ui {
 
 class InlineBanner;
 class LogModel;
+
+/// The log table's settings (fixed row height, no word wrap, monospace), also for benchmarks
+/// that must measure the table the console shows.
+void configureLogTable(QTableView *table);
 
 /// Live logs of a pod, a Deployment, a Service or a label selector: one merged view ordered
 /// by time, a colour per pod, follow and pause, tail and since, the previous container,
