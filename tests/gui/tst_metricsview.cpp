@@ -6,6 +6,7 @@
 
 #include "ui/metrics/metricchart.h"
 #include "ui/metrics/metricsview.h"
+#include "ui/metrics/seriesreduction.h"
 #include "ui/shell/mainwindow.h"
 
 #include <QChart>
@@ -16,6 +17,7 @@
 #include <QLineSeries>
 #include <QSignalSpy>
 #include <QTabWidget>
+#include <QTemporaryDir>
 #include <QValueAxis>
 #include <QtTest>
 
@@ -32,6 +34,7 @@ private Q_SLOTS:
     void chartsAreReadableAndShareColours();
     void timeAxisLabelsAreDrawn();
     void promqlBoxChartsAndShowsErrors();
+    void denseSeriesAreCutToTheirEnvelope();
 
 private:
     SandboxProcess m_sandbox{{QStringLiteral("--prometheus"), QStringLiteral("--speed"), QStringLiteral("20"),
@@ -249,4 +252,55 @@ void TestMetricsView::promqlBoxChartsAndShowsErrors()
 }
 
 QTEST_MAIN(TestMetricsView)
+void TestMetricsView::denseSeriesAreCutToTheirEnvelope()
+{
+    // 10,000 points over 100 columns, with one spike up and one down in column 42.
+    QList<QPointF> points;
+    for (int i = 0; i < 10000; ++i)
+        points.append(QPointF(i, 10 + (i % 7)));
+    points[4213].setY(99);
+    points[4277].setY(-5);
+    const QList<QPointF> envelope = Lucent::Ui::envelopeOf(points, 0, 10000, 100);
+    QVERIFY2(envelope.size() <= 200, qPrintable(QString::number(envelope.size())));
+    QVERIFY(std::is_sorted(envelope.cbegin(), envelope.cend(),
+                           [](const QPointF &a, const QPointF &b) { return a.x() < b.x(); }));
+    QVERIFY(envelope.contains(QPointF(4213, 99))); // spikes survive, at their exact place
+    QVERIFY(envelope.contains(QPointF(4277, -5)));
+    for (const QPointF &point : envelope)
+        QVERIFY(points.contains(point)); // nothing invented
+    // Few points: kept whole.
+    QCOMPARE(Lucent::Ui::envelopeOf(points.mid(0, 150), 0, 10000, 100), points.mid(0, 150));
+
+    // A chart given 50 x 2,000 points draws about two a column, and its CSV keeps them all.
+    Lucent::Core::Prometheus::QueryResult result;
+    result.type = Lucent::Core::Prometheus::QueryResult::Type::Matrix;
+    for (int s = 0; s < 50; ++s) {
+        Lucent::Core::Prometheus::Series series;
+        series.labels.insert(QStringLiteral("pod"), QStringLiteral("p%1").arg(s));
+        for (int i = 0; i < 2000; ++i)
+            series.samples.append({1764064800.0 + i * 15, double((i * 7919 + s) % 100)});
+        result.series.append(series);
+    }
+    Lucent::Ui::MetricChart chart(QStringLiteral("dense"), QStringLiteral("req/s"));
+    chart.resize(900, 500);
+    chart.show();
+    QSignalSpy loaded(&chart, &Lucent::Ui::MetricChart::loaded);
+    const QDateTime from = QDateTime::fromSecsSinceEpoch(1764064800);
+    chart.setResult(result, from, from.addSecs(2000 * 15));
+    QVERIFY(loaded.wait(10000));
+    QVERIFY2(chart.drawnPointCount() < 50 * 1000, qPrintable(QString::number(chart.drawnPointCount())));
+    QCOMPARE(chart.pointCount(), 100000);
+    QTemporaryDir dir;
+    QVERIFY(chart.exportCsv(dir.filePath(QStringLiteral("dense.csv"))));
+    QFile csv(dir.filePath(QStringLiteral("dense.csv")));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    QCOMPARE(csv.readAll().count('\n'), 2001); // a header and every time stamp
+
+    // The tooltip's value is the exact sample nearest to the pointer.
+    const auto *sample = Lucent::Ui::nearestSample(result.series[3], 1764064800.0 + 100 * 15 + 6);
+    QVERIFY(sample);
+    QCOMPARE(sample->time, 1764064800.0 + 100 * 15);
+    QCOMPARE(sample->value, double((100 * 7919 + 3) % 100));
+}
+
 #include "tst_metricsview.moc"

@@ -1,6 +1,7 @@
 #include "ui/metrics/metricchart.h"
 
 #include "ui/common/seriescolours.h"
+#include "ui/metrics/seriesreduction.h"
 
 #include <QDateTimeAxis>
 #include <QElapsedTimer>
@@ -27,39 +28,6 @@ QString valueText(double value)
     if (std::isinf(value))
         return value > 0 ? QStringLiteral("+Inf") : QStringLiteral("-Inf");
     return QString::number(value, 'g', 6);
-}
-
-// More points than pixels only cost drawing time: keep the first, the lowest, the highest and
-// the last point of each pixel column, so that spikes survive and the shape is exact.
-QList<QPointF> decimated(const QList<QPointF> &points, int columns)
-{
-    if (points.size() <= 4 * qsizetype(columns))
-        return points;
-    const double first = points.constFirst().x();
-    const double span = std::max(1.0, points.constLast().x() - first);
-    QList<QPointF> out;
-    out.reserve(4 * columns);
-    qsizetype i = 0;
-    while (i < points.size()) {
-        const int column = int((points[i].x() - first) / span * (columns - 1));
-        qsizetype low = i;
-        qsizetype high = i;
-        qsizetype last = i;
-        for (; last < points.size() && int((points[last].x() - first) / span * (columns - 1)) == column; ++last) {
-            if (points[last].y() < points[low].y())
-                low = last;
-            if (points[last].y() > points[high].y())
-                high = last;
-        }
-        --last;
-        QList<qsizetype> keep{i, low, high, last};
-        std::sort(keep.begin(), keep.end());
-        keep.erase(std::unique(keep.begin(), keep.end()), keep.end());
-        for (qsizetype index : keep)
-            out.append(points[index]);
-        i = last + 1;
-    }
-    return out;
 }
 
 } // namespace
@@ -161,6 +129,13 @@ void MetricChart::setResult(const Core::Prometheus::QueryResult &result, const Q
     bool any = false;
     QList<QList<QPointF>> lines;
     qsizetype drawn = 0;
+    // More points than pixels only cost drawing time (and Qt Charts strokes every line once
+    // more for hit-testing): a line is cut to its envelope per column of two pixels, which
+    // a one-pixel line draws alike. Tooltips and CSV export read the exact samples.
+    const double from = double(start.toMSecsSinceEpoch());
+    const double to = double(end.toMSecsSinceEpoch());
+    const int plotWidth = chart->plotArea().width() > 0 ? int(chart->plotArea().width()) : width() - 100;
+    const int buckets = std::max(100, plotWidth / 2);
     for (const auto &series : result.series) {
         QList<QPointF> points;
         points.reserve(series.samples.size());
@@ -172,7 +147,7 @@ void MetricChart::setResult(const Core::Prometheus::QueryResult &result, const Q
             high = any ? std::max(high, sample.value) : sample.value;
             any = true;
         }
-        lines.append(decimated(points, std::max(200, width())));
+        lines.append(envelopeOf(points, from, to, buckets));
         drawn += lines.constLast().size();
     }
     if (std::isfinite(m_threshold))
@@ -180,11 +155,12 @@ void MetricChart::setResult(const Core::Prometheus::QueryResult &result, const Q
     m_valueSpan = {std::min(0.0, low), high > low ? high * 1.1 : low + 1};
     // Antialiased two-pixel lines go through the stroker; past some tens of thousands of points
     // that costs frames, and one-pixel plain lines take the raster engine's fast path instead.
+    m_drawnPoints = int(drawn);
     m_busy = drawn >= BusyPoints;
     setRenderHint(QPainter::Antialiasing, !m_busy);
     m_pending.clear();
     for (int i = 0; i < result.series.size(); ++i)
-        m_pending.append({seriesName(result.series[i].labels), lines[i]});
+        m_pending.append({seriesName(result.series[i].labels), lines[i], i});
     m_thresholdSpan = {double(start.toMSecsSinceEpoch()), double(end.toMSecsSinceEpoch())};
     const int generation = ++m_loadGeneration;
     if (!m_busy) {
@@ -222,14 +198,19 @@ void MetricChart::addPendingSeries(int generation, qint64 budgetNs)
         }
         line->setPen(pen);
         line->replace(pending.points);
-        connect(line, &QLineSeries::hovered, this, [this, name = pending.name](const QPointF &point, bool state) {
-            if (!state)
+        connect(line, &QLineSeries::hovered, this, [this, pending](const QPointF &point, bool state) {
+            if (!state || pending.seriesIndex >= m_result.series.size())
                 return;
-            QToolTip::showText(
-                QCursor::pos(),
-                tr("%1\n%2: %3 %4")
-                    .arg(name, QDateTime::fromMSecsSinceEpoch(qint64(point.x())).toString(QStringLiteral("HH:mm:ss")),
-                         valueText(point.y()), m_unit));
+            // The exact sample nearest to the pointer, not a point of the drawn envelope.
+            const auto *sample = nearestSample(m_result.series[pending.seriesIndex], point.x() / 1000.0);
+            if (!sample)
+                return;
+            QToolTip::showText(QCursor::pos(),
+                               tr("%1\n%2: %3 %4")
+                                   .arg(pending.name,
+                                        QDateTime::fromMSecsSinceEpoch(qint64(sample->time * 1000))
+                                            .toString(QStringLiteral("HH:mm:ss")),
+                                        valueText(sample->value), m_unit));
         });
         connectLegendMarker(line);
         slowest = std::max(slowest, timer.nsecsElapsed() - before);

@@ -32,6 +32,8 @@ public:
     void resetZoom();
     int seriesCount() const;
     int pointCount() const;
+    /// Points handed to Qt Charts: each series cut to what the plot's columns can show.
+    int drawnPointCount() const { return m_drawnPoints; }
 
     bool exportPng(const QString &path);
     /// time, then one column per series; NaN and infinities as Prometheus writes them.
@@ -44,7 +46,8 @@ Q_SIGNALS:
 private:
     struct PendingLine {
         QString name;
-        QList<QPointF> points;
+        QList<QPointF> points; ///< what is drawn: the series' envelope
+        int seriesIndex = 0; ///< its exact samples in m_result
     };
     /// Above this many points a chart draws thin plain lines and loads in slices.
     static constexpr qsizetype BusyPoints = 20000;
@@ -73,6 +76,7 @@ private:
     QPair<double, double> m_valueSpan{0, 1};
     QStringList m_distinctLabels; ///< labels whose values differ between the result's series
     int m_loadGeneration = 0;
+    int m_drawnPoints = 0;
     bool m_busy = false;
 };
 
