@@ -42,6 +42,9 @@ ApiError::Kind transportKind(QNetworkReply::NetworkError error)
 }
 
 // Retry-After is either delay-seconds or an HTTP date.
+// What a stream may hold unread before the socket waits: a few passes' worth of chunks.
+constexpr qint64 StreamBufferBytes = 4 * 1024 * 1024;
+
 int retryAfterSeconds(const QNetworkReply *reply)
 {
     const QByteArray value = reply->rawHeader("Retry-After").trimmed();
@@ -280,6 +283,11 @@ void KubeClient::startAttempt(KubeReply *reply)
     QNetworkReply *network
         = manager->sendCustomRequest(networkRequest(reply->m_request), reply->m_request.method, reply->m_request.body);
     reply->m_network = network;
+    // A stream is read as fast as its consumer takes it: without a bound, a server faster
+    // than the decoding (a watch storm, a log backlog) piled hundreds of megabytes up in
+    // memory, and the end of the stream then handed all of it over in one piece.
+    if (reply->m_request.stream)
+        network->setReadBufferSize(StreamBufferBytes);
 
     if (!reply->m_timer) {
         reply->m_timer = new QTimer(reply);

@@ -213,7 +213,7 @@ void ResourceCache::startWatch()
         m_reply = nullptr;
         // Events still being decoded or applied come first: a resume must start after them.
         const ApiError error = reply->error();
-        if (m_chunksInFlight > 0 || m_queueStart < m_queue.size())
+        if (m_chunksInFlight > 0 || !m_queue.isEmpty())
             m_afterDrain = [this, error] { onWatchFinished(error); };
         else
             onWatchFinished(error);
@@ -235,11 +235,8 @@ void ResourceCache::onDecoded(const QList<WatchEvent> &events, const QString &pr
         --m_chunksInFlight;
     if (generation != m_generation)
         return; // decoded for a run stopped since
-    if (m_queueStart > 0 && m_queueStart == m_queue.size()) {
-        m_queue.clear();
-        m_queueStart = 0;
-    }
-    m_queue.append(events);
+    if (!events.isEmpty())
+        m_queue.append(events);
     if (!problem.isEmpty() && m_decodeProblem.isEmpty())
         m_decodeProblem = problem;
     auto &scheduler = Jobs::SliceScheduler::current();
@@ -250,10 +247,11 @@ void ResourceCache::onDecoded(const QList<WatchEvent> &events, const QString &pr
 
 bool ResourceCache::applyQueued(const QElapsedTimer &clock, qint64 deadlineNs)
 {
-    while (m_queueStart < m_queue.size()) {
+    while (!m_queue.isEmpty()) {
         // The clock is read every few events: one event costs a microsecond or two.
-        for (int i = 0; i < 32 && m_queueStart < m_queue.size(); ++i) {
-            const WatchEvent &event = m_queue[m_queueStart++];
+        QList<WatchEvent> &batch = m_queue.first();
+        for (int i = 0; i < 32 && m_queueStart < batch.size(); ++i) {
+            const WatchEvent event = std::move(batch[m_queueStart++]);
             if (event.type == WatchEvent::Type::Error) {
                 abandonWatch(
                     ApiError::fromStatus(event.object, QStringLiteral("WATCH ") + m_type.collectionPath(m_namespace)));
@@ -262,11 +260,13 @@ bool ResourceCache::applyQueued(const QElapsedTimer &clock, qint64 deadlineNs)
             applyEvent(event);
             m_backoffMs = m_options.minBackoffMs; // the watch works: the next failure starts small
         }
-        if (clock.nsecsElapsed() >= deadlineNs)
+        if (m_queueStart >= batch.size()) {
+            m_queue.removeFirst();
+            m_queueStart = 0;
+        }
+        if (clock.nsecsElapsed() >= deadlineNs && !m_queue.isEmpty())
             return true;
     }
-    m_queue.clear();
-    m_queueStart = 0;
     if (!m_decodeProblem.isEmpty()) {
         abandonWatch(ApiError::decode(m_decodeProblem, m_type.collectionPath(m_namespace)));
         return false;

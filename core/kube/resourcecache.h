@@ -122,8 +122,11 @@ private:
     WatchDecoder *m_decoder = nullptr; ///< on the background thread; deleted there
     std::shared_ptr<std::atomic<int>> m_decoderGeneration; ///< m_generation, for the decoder to read
     int m_chunksInFlight = 0; ///< sent to the decoder, not yet answered
-    QList<WatchEvent> m_queue; ///< decoded, not yet applied
-    qsizetype m_queueStart = 0; ///< applied prefix of m_queue
+    // Decoded batches not yet applied. Each event is moved out as it is applied, and a batch
+    // goes once spent: an event kept until the whole queue drained was a burst of thousands
+    // of objects freed at once.
+    QList<QList<WatchEvent>> m_queue;
+    qsizetype m_queueStart = 0; ///< applied prefix of the first batch
     QString m_decodeProblem; ///< the decoder gave up after the queued events
     std::function<void()> m_afterDrain; ///< the watch's end, handled once its events are in
     ApiError m_streamError; ///< an ERROR event or a broken line seen on the current watch

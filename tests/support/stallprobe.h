@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QCoreApplication>
+#include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
@@ -52,5 +54,21 @@ private:
     double m_worst = 0;
     std::vector<float> m_gaps;
 };
+
+/// Runs the event loop until @p predicate holds or @p timeoutMs pass; true when it holds. Unlike
+/// QTest::qWaitFor it never sleeps between passes, so a probe running meanwhile measures the
+/// code under test, not the wait.
+template<typename Predicate> bool runEventsUntil(Predicate predicate, int timeoutMs)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    QTimer wake; // a pass at least every 5 ms, so the predicate is seen soon after it holds
+    wake.start(5);
+    while (!predicate()) {
+        if (deadline.hasExpired())
+            return false;
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+    }
+    return true;
+}
 
 } // namespace Lucent::Tests

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <QCoreApplication>
+#ifdef QT_WIDGETS_LIB
 #include <QApplication>
+#endif
 #include <QElapsedTimer>
 #include <QEvent>
 #include <QHash>
@@ -12,21 +15,21 @@
 
 namespace Lucent::Tests {
 
-/// A QApplication that times every event it delivers at the top level, by receiver class and
+/// An application that times every event it delivers at the top level, by receiver class and
 /// event type, to name what a stall was made of (LUCENT_BENCH_EVENTS=1 prints the longest).
-class TimedApplication : public QApplication
+template<typename Base> class Timed : public Base
 {
 public:
-    using QApplication::QApplication;
+    using Base::Base;
 
     bool notify(QObject *receiver, QEvent *event) override
     {
         // Only the GUI thread's deliveries (other threads deliver through here too).
-        if (!m_enabled || QThread::currentThread() != thread())
-            return QApplication::notify(receiver, event);
+        if (!m_enabled || QThread::currentThread() != this->thread())
+            return Base::notify(receiver, event);
         if (m_depth > 0) {
             ++m_depth;
-            const bool result = QApplication::notify(receiver, event);
+            const bool result = Base::notify(receiver, event);
             --m_depth;
             return result;
         }
@@ -35,7 +38,7 @@ public:
         ++m_depth;
         QElapsedTimer clock;
         clock.start();
-        const bool result = QApplication::notify(receiver, event);
+        const bool result = Base::notify(receiver, event);
         const double ms = clock.nsecsElapsed() / 1e6;
         --m_depth;
         Cost &cost = m_costs[QByteArray(className) + " / event " + QByteArray::number(type)];
@@ -70,5 +73,10 @@ private:
     int m_depth = 0;
     bool m_enabled = false;
 };
+
+#ifdef QT_WIDGETS_LIB
+using TimedApplication = Timed<QApplication>;
+#endif
+using TimedCoreApplication = Timed<QCoreApplication>;
 
 } // namespace Lucent::Tests
