@@ -11,6 +11,7 @@
 #include "core/logging/logging.h"
 #include "ui/shell/mainwindow.h"
 #include "ui/shell/screenshotter.h"
+#include "ui/shell/startuptrace.h"
 #include "ui/shell/theme.h"
 
 #include <QApplication>
@@ -135,6 +136,9 @@ int main(int argc, char **argv)
             window->openLogs(options.logs);
         if (!options.openFile.isEmpty())
             window->openManifest(options.openFile);
+        // For the start-up benchmark: when the window and the live dashboard were first painted.
+        if (const QByteArray trace = qgetenv("LUCENT_STARTUP_TRACE"); !trace.isEmpty())
+            new Lucent::Ui::StartupTrace(window.get(), trace == "exit");
         window->show();
         if (options.screenshot.isEmpty())
             return;
