@@ -59,6 +59,7 @@ void usage(FILE *to)
         "                       are written next to the kubeconfig, which then also has a client-certificate user\n"
         "  --speed X            run simulated time X times faster (probe delays, back-off, deadlines)\n"
         "  --extra-pods N       add N pods of a load generator in namespace lucent-load (scale tests)\n"
+        "  --extra-pods-namespace NS  put them in namespace NS instead (an environment's, say)\n"
         "  --log-rate R         log lines each container writes per simulated second (default 2)\n"
         "Fault injection, for testing clients:\n"
         "  --error-rate R       answer a share R (0..1) of resource requests with 500 or 429 + Retry-After\n"
@@ -93,6 +94,7 @@ int main(int argc, char **argv)
     bool tls = false;
     double logRate = 2.0;
     int extraPods = 0;
+    std::string extraPodsNamespace = "lucent-load";
     ApiServerOptions apiOptions;
     std::uint64_t seed = std::random_device{}();
     for (int i = 1; i < argc; ++i) {
@@ -121,6 +123,8 @@ int main(int argc, char **argv)
             projectOut = value("--project-out");
         } else if (arg == "--manifests") {
             manifests = value("--manifests");
+        } else if (arg == "--extra-pods-namespace") {
+            extraPodsNamespace = value("--extra-pods-namespace");
         } else if (arg == "--extra-pods") {
             try {
                 extraPods = std::stoi(value("--extra-pods"));
@@ -195,7 +199,7 @@ int main(int argc, char **argv)
     for (const auto &problem : applyPlatform(store, manifests))
         std::fprintf(stderr, "lucent-sandbox: %s\n", problem.c_str());
     if (extraPods > 0)
-        addExtraPods(store, extraPods);
+        addExtraPods(store, extraPods, extraPodsNamespace);
 
     // The deployer may write where mistakes are cheap: the unprotected environments.
     std::vector<std::string> namespaces, deployerNamespaces;

@@ -136,6 +136,16 @@ void KubeReply::abort()
         m_client->abortReply(this);
 }
 
+void KubeReply::setReadingPaused(bool paused)
+{
+    if (paused == m_readingPaused)
+        return;
+    m_readingPaused = paused;
+    auto *network = qobject_cast<QNetworkReply *>(m_network);
+    if (!paused && network && network->isOpen() && network->bytesAvailable() > 0)
+        QTimer::singleShot(0, network, [network] { Q_EMIT network->readyRead(); });
+}
+
 // --- KubeClient --------------------------------------------------------------------------
 
 KubeClient::KubeClient(ClusterConnection connection, QObject *parent)
@@ -341,6 +351,8 @@ void KubeClient::startAttempt(KubeReply *reply)
         }
         if (reply->m_request.stream && status >= 200 && status < 300) {
             reply->m_streaming = true;
+            if (reply->m_readingPaused)
+                return; // setReadingPaused(false) reads on
             reply->m_httpStatus = status;
             // At most a megabyte per turn of the event loop: a backlog of tens of megabytes
             // would otherwise be copied, and handed on, in one piece.

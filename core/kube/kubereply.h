@@ -45,6 +45,11 @@ public:
 
     /// Gives up: finished() follows with a Cancelled error unless it has already come.
     void abort();
+    /// A stream's consumer that cannot keep up stops reading: the bytes wait in a bounded
+    /// buffer, then in the socket, and the server slows down instead of the process growing.
+    /// Reading again delivers what waited.
+    void setReadingPaused(bool paused);
+    bool isReadingPaused() const { return m_readingPaused; }
 
 Q_SIGNALS:
     void dataReceived(const QByteArray &chunk);
@@ -76,6 +81,7 @@ private:
     bool m_tooLarge = false; ///< the answer passed MaxAnswerBytes and was dropped
     bool m_aborted = false;
     bool m_streaming = false; ///< a 2xx stream is delivering data
+    bool m_readingPaused = false;
 };
 
 } // namespace Lucent::Core::Kube

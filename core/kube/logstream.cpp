@@ -128,14 +128,20 @@ void LogStream::flush()
 void LogStream::sendToParser(const QByteArray &chunk)
 {
     ++m_chunksInFlight;
+    m_chunkSizes.append(chunk.size());
+    m_bytesInFlight += chunk.size();
+    updateBackpressure();
     QMetaObject::invokeMethod(m_parser,
                               [parser = m_parser, chunk, epoch = m_epoch->load()] { parser->feed(chunk, epoch); });
 }
 
 void LogStream::onParsed(const QList<LogLine> &lines, qint64 lastNanos, quint32 epoch, bool lastOfChunk)
 {
-    if (lastOfChunk)
+    if (lastOfChunk) {
         --m_chunksInFlight;
+        m_bytesInFlight -= m_chunkSizes.isEmpty() ? 0 : m_chunkSizes.takeFirst();
+        updateBackpressure();
+    }
     if (epoch != m_epoch->load())
         return; // parsed for a stream stopped since
     m_lastNanos = lastNanos;
@@ -148,6 +154,20 @@ void LogStream::onParsed(const QList<LogLine> &lines, qint64 lastNanos, quint32 
         m_afterDrain = nullptr;
         after();
     }
+}
+
+void LogStream::updateBackpressure()
+{
+    // Bytes wait for the parser at most this much: past it the stream stops reading, and the
+    // server is slowed instead of a queue growing without end while the cores are busy.
+    constexpr qsizetype PauseBytes = 8 * 1024 * 1024;
+    constexpr qsizetype ResumeBytes = 2 * 1024 * 1024;
+    if (!m_reply)
+        return;
+    if (m_bytesInFlight > PauseBytes)
+        m_reply->setReadingPaused(true);
+    else if (m_bytesInFlight < ResumeBytes)
+        m_reply->setReadingPaused(false);
 }
 
 void LogStream::onFinished(KubeReply *reply)

@@ -87,6 +87,9 @@ private:
     QByteArray m_unsent; ///< received in this turn of the event loop, not yet handed over
     bool m_flushScheduled = false;
     int m_chunksInFlight = 0; ///< sent to the parser, not yet answered
+    QList<qsizetype> m_chunkSizes; ///< the sizes of those chunks, oldest first
+    qsizetype m_bytesInFlight = 0;
+    void updateBackpressure();
     std::function<void()> m_afterDrain; ///< the end or resume, once the parser has caught up
     bool m_running = false;
     int m_reconnects = 0;

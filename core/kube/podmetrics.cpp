@@ -1,5 +1,6 @@
 #include "core/kube/podmetrics.h"
 
+#include "core/jobs/latestjob.h"
 #include "core/kube/kubeclient.h"
 #include "core/kube/kubereply.h"
 
@@ -80,6 +81,7 @@ PodMetrics::PodMetrics(KubeClient *client, QString namespaceName, QObject *paren
     , m_client(client)
     , m_namespace(std::move(namespaceName))
     , m_timer(new QTimer(this))
+    , m_decode(std::make_unique<Jobs::LatestJob<QHash<QString, PodUsage>>>(this))
 {
     m_timer->setSingleShot(true);
     connect(m_timer, &QTimer::timeout, this, &PodMetrics::poll);
@@ -107,38 +109,53 @@ void PodMetrics::poll()
     KubeReply *reply = m_client->send(request);
     m_inFlight = true;
     connect(reply, &KubeReply::finished, this, [this, reply] {
-        m_inFlight = false;
-        if (reply->error().isError())
+        if (reply->error().isError()) {
+            m_inFlight = false;
             failed(reply->error());
-        else
-            received(reply->body());
+            return;
+        }
+        m_decode->start([body = reply->body()](
+                            QPromise<QHash<QString, PodUsage>> &promise) { promise.addResult(decodeUsage(body)); },
+                        [this](const QHash<QString, PodUsage> &usage) {
+                            m_inFlight = false;
+                            received(usage);
+                        });
     });
 }
 
-void PodMetrics::received(const QByteArray &body)
+QHash<QString, PodUsage> decodeUsage(const QByteArray &body)
 {
+    QHash<QString, PodUsage> usage;
     const QJsonArray items = QJsonDocument::fromJson(body).object().value(QLatin1String("items")).toArray();
-    QHash<QString, QList<PodUsage>> next;
     for (const auto &value : items) {
         const QJsonObject item = value.toObject();
         const QString name = item.value(QLatin1String("metadata")).toObject().value(QLatin1String("name")).toString();
         PodUsage total;
         bool valid = !name.isEmpty();
         for (const auto &container : item.value(QLatin1String("containers")).toArray()) {
-            const QJsonObject usage = container.toObject().value(QLatin1String("usage")).toObject();
-            const qint64 cpu = cpuMillicores(usage.value(QLatin1String("cpu")).toString());
-            const qint64 memory = memoryBytes(usage.value(QLatin1String("memory")).toString());
+            const QJsonObject figures = container.toObject().value(QLatin1String("usage")).toObject();
+            const qint64 cpu = cpuMillicores(figures.value(QLatin1String("cpu")).toString());
+            const qint64 memory = memoryBytes(figures.value(QLatin1String("memory")).toString());
             valid = valid && cpu >= 0 && memory >= 0;
             total.cpuMillicores += cpu;
             total.memoryBytes += memory;
         }
-        if (!valid)
-            continue;
-        QList<PodUsage> history = m_history.value(name);
-        history.append(total);
+        if (valid)
+            usage.insert(name, total);
+    }
+    return usage;
+}
+
+void PodMetrics::received(const QHash<QString, PodUsage> &usage)
+{
+    QHash<QString, QList<PodUsage>> next;
+    next.reserve(usage.size());
+    for (auto it = usage.cbegin(); it != usage.cend(); ++it) {
+        QList<PodUsage> history = m_history.value(it.key());
+        history.append(it.value());
         if (history.size() > HistoryLength)
             history.removeFirst();
-        next.insert(name, history); // pods that are gone leave with their history
+        next.insert(it.key(), history); // pods that are gone leave with their history
     }
     m_history = std::move(next);
     m_available = true;

@@ -7,7 +7,13 @@
 #include <QObject>
 #include <QPointer>
 
+#include <memory>
+
 class QTimer;
+
+namespace Lucent::Core::Jobs {
+template<typename T> class LatestJob;
+}
 
 namespace Lucent::Core::Kube {
 
@@ -24,6 +30,9 @@ struct PodUsage {
 qint64 cpuMillicores(const QString &quantity);
 /// Bytes of a Kubernetes quantity ("51200Ki", "64Mi", "1G", "1e6"); -1 when it is not one.
 qint64 memoryBytes(const QString &quantity);
+/// The usage of each pod in a metrics.k8s.io PodMetricsList answer (containers summed); pods
+/// whose figures cannot be read are left out.
+QHash<QString, PodUsage> decodeUsage(const QByteArray &body);
 
 /// The pods' CPU and memory in one namespace, read from metrics.k8s.io (metrics-server) every
 /// window, with a short history per pod for sparklines. A cluster that does not serve the API
@@ -56,7 +65,7 @@ Q_SIGNALS:
 
 private:
     void poll();
-    void received(const QByteArray &body);
+    void received(const QHash<QString, PodUsage> &usage);
     void failed(const ApiError &error);
 
     QPointer<KubeClient> m_client;
@@ -66,6 +75,9 @@ private:
     bool m_inFlight = false;
     QString m_reason;
     QHash<QString, QList<PodUsage>> m_history;
+    /// Decodes an answer off the GUI thread: for a namespace of ten thousand pods it is
+    /// megabytes of JSON, every window.
+    std::unique_ptr<Jobs::LatestJob<QHash<QString, PodUsage>>> m_decode;
 };
 
 } // namespace Lucent::Core::Kube

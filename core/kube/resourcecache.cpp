@@ -231,8 +231,11 @@ void ResourceCache::onWatchData(const QByteArray &chunk)
 
 void ResourceCache::onDecoded(const QList<WatchEvent> &events, const QString &problem, int generation, bool lastOfChunk)
 {
-    if (lastOfChunk)
+    if (lastOfChunk) {
         --m_chunksInFlight;
+        m_bytesInFlight -= m_chunkSizes.isEmpty() ? 0 : m_chunkSizes.takeFirst();
+        updateBackpressure();
+    }
     if (generation != m_generation)
         return; // decoded for a run stopped since
     if (!events.isEmpty())
@@ -277,6 +280,20 @@ bool ResourceCache::applyQueued(const QElapsedTimer &clock, qint64 deadlineNs)
         after();
     }
     return false;
+}
+
+void ResourceCache::updateBackpressure()
+{
+    // As for logs: past this much waiting for the decoder the watch stops reading, and the
+    // server waits, instead of a queue growing without end.
+    constexpr qsizetype PauseBytes = 8 * 1024 * 1024;
+    constexpr qsizetype ResumeBytes = 2 * 1024 * 1024;
+    if (!m_reply)
+        return;
+    if (m_bytesInFlight > PauseBytes)
+        m_reply->setReadingPaused(true);
+    else if (m_bytesInFlight < ResumeBytes)
+        m_reply->setReadingPaused(false);
 }
 
 void ResourceCache::abandonWatch(const ApiError &error)

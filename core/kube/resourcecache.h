@@ -122,6 +122,9 @@ private:
     WatchDecoder *m_decoder = nullptr; ///< on the background thread; deleted there
     std::shared_ptr<std::atomic<int>> m_decoderGeneration; ///< m_generation, for the decoder to read
     int m_chunksInFlight = 0; ///< sent to the decoder, not yet answered
+    QList<qsizetype> m_chunkSizes; ///< the sizes of those chunks, oldest first
+    qsizetype m_bytesInFlight = 0;
+    void updateBackpressure();
     // Decoded batches not yet applied. Each event is moved out as it is applied, and a batch
     // goes once spent: an event kept until the whole queue drained was a burst of thousands
     // of objects freed at once.

@@ -258,12 +258,13 @@ std::vector<std::string> applyPlatform(ObjectStore &store, const std::string &ma
     return problems;
 }
 
-void addExtraPods(ObjectStore &store, int count)
+void addExtraPods(ObjectStore &store, int count, const std::string &ns)
 {
     const ResourceType *namespaces = findResource("", "v1", "namespaces");
     const ResourceType *pods = findResource("", "v1", "pods");
-    store.create(*namespaces, "",
-                 {{"metadata", {{"name", "lucent-load"}, {"labels", {{"lucent.com/environment", "load"}}}}}}, false);
+    if (std::holds_alternative<ApiError>(store.get(*namespaces, "", ns)))
+        store.create(*namespaces, "", {{"metadata", {{"name", ns}, {"labels", {{"lucent.com/environment", "load"}}}}}},
+                     false);
     for (int i = 0; i < count; ++i) {
         const std::string shard = std::to_string(i % 50);
         nlohmann::json pod
@@ -277,7 +278,7 @@ void addExtraPods(ObjectStore &store, int count)
                                           {"resources", {{"requests", {{"cpu", "10m"}, {"memory", "32Mi"}}}}}}})},
                  {"restartPolicy", "Always"}}}};
         applyDefaults("Pod", pod);
-        store.create(*pods, "lucent-load", pod, false);
+        store.create(*pods, ns, pod, false);
     }
 }
 

@@ -27,9 +27,9 @@ const std::vector<Environment> &environments();
 /// Returns a sentence per problem (an unreadable file, an unknown kind, a rejected object).
 std::vector<std::string> applyPlatform(ObjectStore &store, const std::string &manifestsDir);
 
-/// Adds @p count standalone pods of the simulated load-generator service to the namespace
-/// lucent-load (created when missing), for scale tests.
-void addExtraPods(ObjectStore &store, int count);
+/// Adds @p count standalone pods of the simulated load-generator service to namespace @p ns
+/// (created when missing; lucent-load unless asked otherwise), for scale tests.
+void addExtraPods(ObjectStore &store, int count, const std::string &ns = "lucent-load");
 
 /// What the written kubeconfig says.
 struct KubeconfigSpec {

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include <QDeadlineTimer>
 #include <QRegularExpression>
@@ -57,7 +58,11 @@ bool SandboxProcess::start()
     m_process.setArguments(args);
     m_process.setProcessChannelMode(QProcess::SeparateChannels);
     // A test killed by a timeout or a crash must not leave its sandbox (and Prometheus) running.
-    m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
+    m_process.setChildProcessModifier([niceness = m_niceness] {
+        ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (niceness != 0)
+            ::setpriority(PRIO_PROCESS, 0, niceness); // every thread it starts inherits it
+    });
     m_process.start();
     if (!m_process.waitForStarted(10000)) {
         m_error = QStringLiteral("cannot start %1: %2").arg(binary, m_process.errorString());

@@ -50,6 +50,10 @@ public:
     QString projectFile() const { return m_dir.filePath(QStringLiteral("lucent.yaml")); }
     QString directory() const { return m_dir.path(); }
     qint64 processId() const { return m_process.processId(); }
+    /// Runs the sandbox at this nice value (from the next start): a benchmark of the console
+    /// then measures the console, not how the scheduler shares two cores with a server that in
+    /// real use runs on other machines.
+    void setNiceness(int niceness) { m_niceness = niceness; }
 
     /// Runs kubectl (@p program, else kubectlPath()) with this sandbox's kubeconfig.
     CommandResult kubectl(const QStringList &arguments, int timeoutMs = 60000, const QByteArray &input = {},
@@ -67,6 +71,7 @@ private:
     QString m_url;
     QString m_port = QStringLiteral("0");
     QString m_error;
+    int m_niceness = 0;
 };
 
 } // namespace Lucent::Tests

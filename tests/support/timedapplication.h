@@ -33,7 +33,10 @@ public:
             --m_depth;
             return result;
         }
-        const char *className = receiver->metaObject()->className();
+        QByteArray className = receiver->metaObject()->className();
+        // A timer or a reply says little by itself: its owner says whose work it was.
+        if (receiver->parent())
+            className += QByteArray(" in ") + receiver->parent()->metaObject()->className();
         const int type = event->type();
         ++m_depth;
         QElapsedTimer clock;
@@ -41,7 +44,7 @@ public:
         const bool result = Base::notify(receiver, event);
         const double ms = clock.nsecsElapsed() / 1e6;
         --m_depth;
-        Cost &cost = m_costs[QByteArray(className) + " / event " + QByteArray::number(type)];
+        Cost &cost = m_costs[className + " / event " + QByteArray::number(type)];
         cost.worstMs = std::max(cost.worstMs, ms);
         cost.totalMs += ms;
         ++cost.count;
@@ -59,7 +62,7 @@ public:
         std::sort(sorted.begin(), sorted.end(),
                   [](const auto &a, const auto &b) { return a.second.worstMs > b.second.worstMs; });
         for (int i = 0; i < std::min<int>(count, int(sorted.size())); ++i)
-            std::printf("    %-60s worst %6.1f ms, total %8.1f ms, %lld times\n", sorted[i].first.constData(),
+            std::printf("    %-70s worst %6.1f ms, total %8.1f ms, %lld times\n", sorted[i].first.constData(),
                         sorted[i].second.worstMs, sorted[i].second.totalMs, sorted[i].second.count);
     }
 

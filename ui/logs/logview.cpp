@@ -75,6 +75,7 @@ LogView::LogView(QWidget *parent)
     , m_banner(new InlineBanner(this))
     , m_table(new QTableView(this))
     , m_filterDelay(new QTimer(this))
+    , m_statusDelay(new QTimer(this))
 {
     setObjectName(QStringLiteral("logView"));
     m_source->setObjectName(QStringLiteral("logSource"));
@@ -165,11 +166,16 @@ LogView::LogView(QWidget *parent)
         m_pause->setText(paused ? tr("Follow") : tr("Pause"));
         updateStatus();
     });
-    connect(m_model, &LogModel::heldCountChanged, this, &LogView::updateStatus);
-    connect(m_model, &LogModel::idle, this, &LogView::updateStatus);
-    connect(m_model, &QAbstractItemModel::rowsInserted, this, &LogView::updateStatus);
-    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &LogView::updateStatus);
-    connect(m_model, &QAbstractItemModel::modelReset, this, &LogView::updateStatus);
+    // The counts under a flood change on every turn of the event loop; a status line redrawn
+    // (and the row laid out again) that often is only cost: four times a second is enough.
+    m_statusDelay->setSingleShot(true);
+    connect(m_statusDelay, &QTimer::timeout, this, &LogView::updateStatus);
+    for (auto signal : {&LogModel::idle, &LogModel::filterApplied})
+        connect(m_model, signal, this, &LogView::scheduleStatus);
+    connect(m_model, &LogModel::heldCountChanged, this, &LogView::scheduleStatus);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &LogView::scheduleStatus);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &LogView::scheduleStatus);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &LogView::scheduleStatus);
     // JSON logs read better as fields: switch to them when the first lines are JSON, unless
     // the user has chosen.
     connect(m_json, &QCheckBox::clicked, this, [this] { m_jsonDecided = true; });
@@ -426,8 +432,18 @@ void LogView::followTail()
         m_table->scrollToBottom();
 }
 
+void LogView::scheduleStatus()
+{
+    if (m_statusDelay->isActive())
+        return;
+    constexpr qint64 intervalMs = 250;
+    const qint64 since = m_lastStatus.isValid() ? m_lastStatus.elapsed() : intervalMs;
+    m_statusDelay->start(int(std::max<qint64>(0, intervalMs - since)));
+}
+
 void LogView::updateStatus()
 {
+    m_lastStatus.start();
     const qsizetype held = m_model->heldCount();
     m_held->setText(m_model->isPaused() ? tr("%n new line(s) held", nullptr, int(held)) : QString());
     int running = 0;

@@ -3,6 +3,7 @@
 #include "core/logs/logfilter.h"
 #include "core/logs/podlogset.h"
 
+#include <QElapsedTimer>
 #include <QPointer>
 #include <QWidget>
 
@@ -58,6 +59,7 @@ private:
     void restart();
     void applyFilter();
     void updateStatus();
+    void scheduleStatus();
     void updateColumns();
     void followTail();
     void fillSources();
@@ -83,6 +85,8 @@ private:
     InlineBanner *m_banner = nullptr;
     QTableView *m_table = nullptr;
     QTimer *m_filterDelay = nullptr;
+    QTimer *m_statusDelay = nullptr;
+    QElapsedTimer m_lastStatus;
     QString m_pendingSource; ///< asked for before the session could resolve it
     bool m_atBottom = true;
     bool m_jsonDecided = false; ///< JSON columns were switched by the user or by the first lines

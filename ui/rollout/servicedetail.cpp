@@ -1,6 +1,7 @@
 #include "ui/rollout/servicedetail.h"
 
 #include "core/environment/environmentsession.h"
+#include "core/jobs/latestjob.h"
 #include "core/kube/labelselector.h"
 #include "core/kube/podmetrics.h"
 #include "core/kube/podstatus.h"
@@ -24,6 +25,30 @@ namespace Lucent::Ui {
 using Core::Kube::ResourceCache;
 
 namespace {
+
+// When an event last happened (events.k8s.io-style events carry only eventTime).
+QDateTime lastSeen(const QJsonObject &event)
+{
+    const QString last = event.value(QLatin1String("lastTimestamp")).toString();
+    return QDateTime::fromString(last.isEmpty() ? event.value(QLatin1String("eventTime")).toString() : last,
+                                 Qt::ISODateWithMs);
+}
+
+// The 50 newest events about the Deployment @p service, its ReplicaSets and its pods: their
+// names start with it.
+QList<QJsonObject> eventsAbout(const QString &service, const QHash<QString, QJsonObject> &all)
+{
+    QList<QJsonObject> events;
+    for (const QJsonObject &event : all) {
+        const QString object
+            = event.value(QLatin1String("involvedObject")).toObject().value(QLatin1String("name")).toString();
+        if (object == service || object.startsWith(service + QLatin1Char('-')))
+            events.append(event);
+    }
+    std::sort(events.begin(), events.end(),
+              [](const QJsonObject &a, const QJsonObject &b) { return lastSeen(a) > lastSeen(b); });
+    return events.mid(0, 50);
+}
 
 QJsonObject meta(const QJsonObject &object)
 {
@@ -57,6 +82,7 @@ ServiceDetail::ServiceDetail(QWidget *parent)
                         {tr("Type"), tr("Reason"), tr("Object"), tr("Age"), tr("Count"), tr("Message")}))
     , m_selector(new QLabel(this))
     , m_refresh(new QTimer(this))
+    , m_podScan(std::make_unique<Core::Jobs::LatestJob<Scan>>(this))
 {
     setObjectName(QStringLiteral("serviceDetail"));
     m_title->setObjectName(QStringLiteral("serviceDetailTitle"));
@@ -82,6 +108,8 @@ ServiceDetail::ServiceDetail(QWidget *parent)
     refresh();
 }
 
+ServiceDetail::~ServiceDetail() = default;
+
 void ServiceDetail::setSession(Core::Environment::EnvironmentSession *session)
 {
     if (m_session)
@@ -90,9 +118,17 @@ void ServiceDetail::setSession(Core::Environment::EnvironmentSession *session)
     m_service.clear();
     auto hook = [this] {
         for (ResourceCache *cache : m_session->findChildren<ResourceCache *>()) {
-            connect(cache, &ResourceCache::added, this, &ServiceDetail::scheduleRefresh);
-            connect(cache, &ResourceCache::updated, this, &ServiceDetail::scheduleRefresh);
-            connect(cache, &ResourceCache::removed, this, &ServiceDetail::scheduleRefresh);
+            auto changed = [this, cache](const QJsonObject &object) {
+                if (concerns(cache, object))
+                    scheduleRefresh();
+            };
+            connect(cache, &ResourceCache::added, this, changed);
+            connect(cache, &ResourceCache::updated, this,
+                    [changed](const QJsonObject &previous, const QJsonObject &current) {
+                        changed(previous); // labels may have changed: either side may matter
+                        changed(current);
+                    });
+            connect(cache, &ResourceCache::removed, this, changed);
             connect(cache, &ResourceCache::synced, this, &ServiceDetail::refresh); // a complete picture: at once
         }
         if (Core::Kube::PodMetrics *metrics = m_session->podMetrics())
@@ -108,6 +144,7 @@ void ServiceDetail::setSession(Core::Environment::EnvironmentSession *session)
 void ServiceDetail::setService(const QString &name)
 {
     m_service = name;
+    m_matchLabels = {};
     refresh();
 }
 
@@ -117,15 +154,34 @@ void ServiceDetail::scheduleRefresh()
         m_refresh->start();
 }
 
+bool ServiceDetail::concerns(const ResourceCache *cache, const QJsonObject &object) const
+{
+    if (m_service.isEmpty() || !m_session)
+        return false;
+    const QJsonObject metadata = meta(object);
+    if (cache == m_session->pods() || cache == m_session->replicaSets()) {
+        // Pods and ReplicaSets carry the pod template's labels, which the selector matches.
+        return m_matchLabels.isEmpty()
+            || Core::Kube::selectorMatches(m_matchLabels, metadata.value(QLatin1String("labels")).toObject());
+    }
+    if (cache == m_session->events()) {
+        const QString name
+            = object.value(QLatin1String("involvedObject")).toObject().value(QLatin1String("name")).toString();
+        return name == m_service || name.startsWith(m_service + QLatin1Char('-'));
+    }
+    return metadata.value(QLatin1String("name")).toString() == m_service; // the Deployment, Service, ...
+}
+
 void ServiceDetail::refresh()
 {
     m_revisions->clear();
-    m_pods->clear();
-    m_events->clear();
+    m_events->clear(); // the pods stay until their new list is ready
     const bool ready = m_session && m_session->deployments();
     const QJsonObject deployment
         = ready ? m_session->deployments()->object(m_session->environment().namespaceName, m_service) : QJsonObject();
     if (m_service.isEmpty() || deployment.isEmpty()) {
+        m_podScan->cancel();
+        m_pods->clear();
         m_title->setText(tr("Select a service to see its history, pods and events."));
         m_selector->clear();
         return;
@@ -134,7 +190,6 @@ void ServiceDetail::refresh()
     fillRevisions(deployment);
     fillPods(deployment);
     fillEvents(deployment);
-    fillSelector();
 }
 
 void ServiceDetail::fillRevisions(const QJsonObject &deployment)
@@ -160,9 +215,54 @@ void ServiceDetail::fillPods(const QJsonObject &deployment)
                                      .toObject()
                                      .value(QLatin1String("matchLabels"))
                                      .toObject();
-    for (const QJsonObject &pod : m_session->pods()->objects()) {
-        if (!Core::Kube::selectorMatches(selector, meta(pod).value(QLatin1String("labels")).toObject()))
-            continue;
+    m_matchLabels = selector;
+    // The pods, the Service's selection and the events are picked out on a worker: in a
+    // namespace of ten thousand pods each scan took a tenth of a second of the GUI thread.
+    // The copies of the caches' tables are free (shared until written).
+    const bool selectionKnown
+        = m_session->services() && m_session->services()->isSynced() && m_session->pods()->isSynced();
+    m_podScan->start(
+        [pods = m_session->pods()->objectsByKey(),
+         services = m_session->services() ? m_session->services()->objects() : QList<QJsonObject>(),
+         events = m_session->events() ? m_session->events()->objectsByKey() : QHash<QString, QJsonObject>(), selector,
+         service = m_service, selectionKnown](QPromise<Scan> &promise) {
+            Scan scan;
+            QList<QJsonObject> all;
+            all.reserve(pods.size());
+            for (const QJsonObject &pod : pods) {
+                if (promise.isCanceled())
+                    return;
+                all.append(pod);
+                if (Core::Kube::selectorMatches(selector, meta(pod).value(QLatin1String("labels")).toObject()))
+                    scan.pods.append(pod);
+            }
+            if (selectionKnown)
+                scan.selection = Core::Release::serviceSelection(service, services, all);
+            scan.selectionKnown = selectionKnown;
+            scan.events = eventsAbout(service, events);
+            promise.addResult(scan);
+        },
+        [this](const Scan &scan) { showScan(scan); });
+}
+
+void ServiceDetail::showScan(const Scan &scan)
+{
+    showPods(scan.pods);
+    showSelection(scan);
+    for (const QJsonObject &event : scan.events) {
+        new QTreeWidgetItem(
+            m_events,
+            {event.value(QLatin1String("type")).toString(), event.value(QLatin1String("reason")).toString(),
+             event.value(QLatin1String("involvedObject")).toObject().value(QLatin1String("name")).toString(),
+             ageText(lastSeen(event)), QString::number(std::max(1, event.value(QLatin1String("count")).toInt())),
+             event.value(QLatin1String("message")).toString()});
+    }
+}
+
+void ServiceDetail::showPods(const QList<QJsonObject> &pods)
+{
+    m_pods->clear();
+    for (const QJsonObject &pod : pods) {
         // What kubectl get pods says: CrashLoopBackOff, not the phase "Running" it has meanwhile.
         const auto status = Core::Kube::PodStatus::of(pod);
         auto *item = new QTreeWidgetItem(
@@ -242,46 +342,20 @@ void ServiceDetail::fillEvents(const QJsonObject &deployment)
              ageText(QDateTime::fromString(c.value(QLatin1String("lastUpdateTime")).toString(), Qt::ISODate)),
              QString(), c.value(QLatin1String("message")).toString()});
     }
-    if (!m_session->events())
-        return;
-    // Events about the Deployment, its ReplicaSets and its pods: their names start with it.
-    QList<QJsonObject> events;
-    for (const QJsonObject &event : m_session->events()->objects()) {
-        const QString object
-            = event.value(QLatin1String("involvedObject")).toObject().value(QLatin1String("name")).toString();
-        if (object == m_service || object.startsWith(m_service + QLatin1Char('-')))
-            events.append(event);
-    }
-    // Newest first, by when each last happened (events.k8s.io-style events carry only eventTime).
-    auto lastSeen = [](const QJsonObject &event) {
-        const QString last = event.value(QLatin1String("lastTimestamp")).toString();
-        return QDateTime::fromString(last.isEmpty() ? event.value(QLatin1String("eventTime")).toString() : last,
-                                     Qt::ISODateWithMs);
-    };
-    std::sort(events.begin(), events.end(),
-              [&lastSeen](const QJsonObject &a, const QJsonObject &b) { return lastSeen(a) > lastSeen(b); });
-    for (const QJsonObject &event : events.mid(0, 50)) {
-        new QTreeWidgetItem(
-            m_events,
-            {event.value(QLatin1String("type")).toString(), event.value(QLatin1String("reason")).toString(),
-             event.value(QLatin1String("involvedObject")).toObject().value(QLatin1String("name")).toString(),
-             ageText(lastSeen(event)), QString::number(std::max(1, event.value(QLatin1String("count")).toInt())),
-             event.value(QLatin1String("message")).toString()});
-    }
+    // The events follow with the pods (showScan), found on a worker.
 }
 
-void ServiceDetail::fillSelector()
+void ServiceDetail::showSelection(const Scan &scan)
 {
-    if (!m_session->services() || !m_session->pods()) {
+    if (!m_session || !m_session->services() || !m_session->pods()) {
         m_selector->clear();
         return;
     }
-    if (!m_session->services()->isSynced() || !m_session->pods()->isSynced()) {
+    if (!scan.selectionKnown) {
         m_selector->setText(tr("Loading the Service and its pods…"));
         return;
     }
-    const auto selection
-        = Core::Release::serviceSelection(m_service, m_session->services()->objects(), m_session->pods()->objects());
+    const auto &selection = scan.selection;
     if (!selection.serviceFound) {
         m_selector->setText(tr("No Service named %1 selects this Deployment's pods.").arg(m_service));
         return;

@@ -55,6 +55,8 @@ public:
     /// Shows @p name's rollouts; the previous environment's requests end.
     void selectEnvironment(const QString &name);
     QString currentEnvironment() const;
+    /// The current environment's session (its caches), or nullptr before one is open.
+    Lucent::Core::Environment::EnvironmentSession *session() const { return m_session; }
     /// Opens on a view: "rollouts", "alerts", "metrics" or "kubeconfig". For a screenshot the
     /// data counts as arrived once that view has its first answer.
     void showView(const QString &view);
