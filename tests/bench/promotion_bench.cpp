@@ -6,6 +6,7 @@
 // seed script's way by hand with kubectl (create the standby, `rollout status`, patch the
 // selector), which checks nothing and has no rollback.
 
+#include "benchreport.h"
 #include "kubetesthelpers.h"
 #include "promotionfixture.h"
 #include "sandboxprocess.h"
@@ -199,6 +200,6 @@ int main(int argc, char **argv)
         if (t.exitCode != 0 || t.failedProbes != 0)
             return 1;
     }
-    std::printf("BENCH %s\n", QJsonDocument(bench).toJson(QJsonDocument::Compact).constData());
+    Lucent::Tests::printBench("promotion", bench);
     return 0;
 }
