@@ -130,11 +130,12 @@ qsizetype LogBuffer::add(QList<IncomingLine> lines)
         m_entries.append(fresh);
         return position;
     }
-    // A late or backfilled batch: merge it into the tail it overlaps.
-    QList<Entry> tail(m_entries.begin() + position, m_entries.end());
-    m_entries.resize(position);
-    m_entries.reserve(position + tail.size() + fresh.size());
-    std::merge(tail.cbegin(), tail.cend(), fresh.cbegin(), fresh.cend(), std::back_inserter(m_entries), byTime);
+    // A late or backfilled batch: merged into the tail it overlaps, in place. (Rebuilding the
+    // list with reserve() for the exact new size reallocated and copied all of a million
+    // entries on every late batch: reserve() gives up the list's geometric growth.)
+    const qsizetype held = m_entries.size();
+    m_entries.append(fresh);
+    std::inplace_merge(m_entries.begin() + position, m_entries.begin() + held, m_entries.end(), byTime);
     return position;
 }
 

@@ -297,6 +297,10 @@ void LogModel::setPaused(bool paused)
     if (paused == m_paused)
         return;
     m_paused = paused;
+    if (paused) {
+        m_publishTimer->stop();
+        publish(); // what was taken in before the pause is shown; nothing after it
+    }
     if (!paused && !m_held.isEmpty()) {
         requeueHeld();
         schedule();

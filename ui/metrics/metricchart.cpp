@@ -159,6 +159,9 @@ void MetricChart::setResult(const Core::Prometheus::QueryResult &result, const Q
     m_busy = drawn >= BusyPoints;
     setRenderHint(QPainter::Antialiasing, !m_busy);
     m_pending.clear();
+    m_created.clear();
+    m_filled = 0;
+    m_rangesSet = false;
     for (int i = 0; i < result.series.size(); ++i)
         m_pending.append({seriesName(result.series[i].labels), lines[i], i});
     m_thresholdSpan = {double(start.toMSecsSinceEpoch()), double(end.toMSecsSinceEpoch())};
@@ -178,13 +181,50 @@ void MetricChart::addPendingSeries(int generation, qint64 budgetNs)
 {
     if (generation != m_loadGeneration)
         return; // a newer answer replaced this one
-    QChart *chart = this->chart();
     QElapsedTimer timer;
     timer.start();
+    // First every line, empty, and then the axes' ranges: attaching a series resets the ranges,
+    // and a range set while lines hold points recomputes every line's geometry (Qt Charts
+    // strokes each line once more for hit-testing). Then the points, a few lines a slice, each
+    // costing only its own geometry.
+    if (!m_rangesSet) {
+        createLines(timer, budgetNs);
+        if (m_created.size() < m_pending.size()) {
+            QTimer::singleShot(0, this, [this, generation] { addPendingSeries(generation, LoadSliceNs); });
+            return;
+        }
+        m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(qint64(m_thresholdSpan.first)),
+                             QDateTime::fromMSecsSinceEpoch(qint64(m_thresholdSpan.second)));
+        m_timeAxis->setTickCount(std::clamp(width() / 120, 3, 8));
+        m_valueAxis->setRange(m_valueSpan.first, m_valueSpan.second);
+        m_rangesSet = true;
+    }
     qint64 slowest = 0; // stop before the next line would overrun the budget
-    while (!m_pending.isEmpty() && timer.nsecsElapsed() + slowest < budgetNs) {
+    while (m_filled < m_pending.size() && timer.nsecsElapsed() + slowest < budgetNs) {
         const qint64 before = timer.nsecsElapsed();
-        const PendingLine pending = m_pending.takeFirst();
+        m_created[m_filled]->replace(m_pending[m_filled].points);
+        ++m_filled;
+        slowest = std::max(slowest, timer.nsecsElapsed() - before);
+    }
+    if (m_filled < m_pending.size()) {
+        QTimer::singleShot(0, this, [this, generation] { addPendingSeries(generation, LoadSliceNs); });
+        return;
+    }
+    m_pending.clear();
+    m_created.clear();
+    m_filled = 0;
+    // Fifty legend entries are laid out slowly and read by nobody: past MaxLegendEntries the
+    // legend stays hidden, and a line's name is in its tooltip.
+    chart()->legend()->setVisible(chart()->series().size() <= MaxLegendEntries);
+    viewport()->setUpdatesEnabled(true);
+    Q_EMIT loaded();
+}
+
+void MetricChart::createLines(const QElapsedTimer &timer, qint64 budgetNs)
+{
+    QChart *chart = this->chart();
+    while (m_created.size() < m_pending.size() && timer.nsecsElapsed() < budgetNs) {
+        const PendingLine &pending = m_pending[m_created.size()];
         auto *line = new QLineSeries;
         line->setName(pending.name);
         chart->addSeries(line);
@@ -197,50 +237,37 @@ void MetricChart::addPendingSeries(int generation, qint64 budgetNs)
             pen.setCosmetic(true);
         }
         line->setPen(pen);
-        line->replace(pending.points);
-        connect(line, &QLineSeries::hovered, this, [this, pending](const QPointF &point, bool state) {
-            if (!state || pending.seriesIndex >= m_result.series.size())
-                return;
-            // The exact sample nearest to the pointer, not a point of the drawn envelope.
-            const auto *sample = nearestSample(m_result.series[pending.seriesIndex], point.x() / 1000.0);
-            if (!sample)
-                return;
-            QToolTip::showText(QCursor::pos(),
-                               tr("%1\n%2: %3 %4")
-                                   .arg(pending.name,
-                                        QDateTime::fromMSecsSinceEpoch(qint64(sample->time * 1000))
-                                            .toString(QStringLiteral("HH:mm:ss")),
-                                        valueText(sample->value), m_unit));
-        });
+        connect(line, &QLineSeries::hovered, this,
+                [this, name = pending.name, index = pending.seriesIndex](const QPointF &point, bool state) {
+                    if (!state || index >= m_result.series.size())
+                        return;
+                    // The exact sample nearest to the pointer, not a point of the drawn envelope.
+                    const auto *sample = nearestSample(m_result.series[index], point.x() / 1000.0);
+                    if (!sample)
+                        return;
+                    QToolTip::showText(QCursor::pos(),
+                                       tr("%1\n%2: %3 %4")
+                                           .arg(name,
+                                                QDateTime::fromMSecsSinceEpoch(qint64(sample->time * 1000))
+                                                    .toString(QStringLiteral("HH:mm:ss")),
+                                                valueText(sample->value), m_unit));
+                });
         connectLegendMarker(line);
-        slowest = std::max(slowest, timer.nsecsElapsed() - before);
+        m_created.append(line);
     }
-    if (!m_pending.isEmpty()) {
-        QTimer::singleShot(0, this, [this, generation] { addPendingSeries(generation, LoadSliceNs); });
+    if (m_created.size() < m_pending.size() || !std::isfinite(m_threshold))
         return;
-    }
-    if (std::isfinite(m_threshold)) {
-        auto *line = new QLineSeries;
-        line->setName(m_thresholdName);
-        QPen pen(QColor(0xd1, 0x3b, 0x3b));
-        pen.setStyle(Qt::DashLine);
-        line->setPen(pen);
-        chart->addSeries(line);
-        line->attachAxis(m_timeAxis);
-        line->attachAxis(m_valueAxis);
-        line->append(m_thresholdSpan.first, m_threshold);
-        line->append(m_thresholdSpan.second, m_threshold);
-        connectLegendMarker(line);
-    }
-    // Attaching a series resets the axes' ranges (a time axis then draws no labels at all):
-    // the ranges go in last.
-    m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(qint64(m_thresholdSpan.first)),
-                         QDateTime::fromMSecsSinceEpoch(qint64(m_thresholdSpan.second)));
-    m_timeAxis->setTickCount(std::clamp(width() / 120, 3, 8));
-    m_valueAxis->setRange(m_valueSpan.first, m_valueSpan.second);
-    chart->legend()->show();
-    viewport()->setUpdatesEnabled(true);
-    Q_EMIT loaded();
+    auto *line = new QLineSeries;
+    line->setName(m_thresholdName);
+    QPen pen(QColor(0xd1, 0x3b, 0x3b));
+    pen.setStyle(Qt::DashLine);
+    line->setPen(pen);
+    chart->addSeries(line);
+    line->attachAxis(m_timeAxis);
+    line->attachAxis(m_valueAxis);
+    line->append(m_thresholdSpan.first, m_threshold);
+    line->append(m_thresholdSpan.second, m_threshold);
+    connectLegendMarker(line);
 }
 
 void MetricChart::connectLegendMarker(QLineSeries *line)
@@ -258,7 +285,7 @@ void MetricChart::connectLegendMarker(QLineSeries *line)
 
 bool MetricChart::isLoading() const
 {
-    return !m_pending.isEmpty();
+    return !m_pending.isEmpty() || !m_created.isEmpty();
 }
 
 void MetricChart::resetZoom()

@@ -7,6 +7,7 @@
 #include <QPointF>
 
 class QDateTimeAxis;
+class QElapsedTimer;
 class QLineSeries;
 class QValueAxis;
 
@@ -55,6 +56,9 @@ private:
     static constexpr qint64 LoadSliceNs = 8'000'000;
 
     void addPendingSeries(int generation, qint64 budgetNs);
+    void createLines(const QElapsedTimer &timer, qint64 budgetNs);
+    /// Past this many lines the legend is hidden (names are in the tooltips).
+    static constexpr qsizetype MaxLegendEntries = 20;
     void connectLegendMarker(QLineSeries *line);
     /// What tells the series apart: the legend label if given, else the labels whose values
     /// differ between the series (all of them for a single series).
@@ -72,6 +76,9 @@ private:
     QDateTimeAxis *m_timeAxis = nullptr;
     QValueAxis *m_valueAxis = nullptr;
     QList<PendingLine> m_pending;
+    QList<QLineSeries *> m_created; ///< the pending lines' series, created (empty) so far
+    qsizetype m_filled = 0; ///< of those, the ones holding their points
+    bool m_rangesSet = false; ///< every line is created and the axes have their ranges
     QPair<double, double> m_thresholdSpan;
     QPair<double, double> m_valueSpan{0, 1};
     QStringList m_distinctLabels; ///< labels whose values differ between the result's series
