@@ -1,9 +1,11 @@
 // libFuzzer target: any bytes as a followed container log, cut into chunks where the input
-// says: lines split, timestamps parsed, levels detected (words and JSON fields) and the lines
-// stored in a small buffer that must evict, then read back.
+// says, through what the background thread does with them (LogChunkParser: lines split,
+// timestamps parsed, a resume's overlap dropped after a restart the input places; then the
+// LineClassifier: levels from words and JSON fields, a filter's verdict) and the lines stored
+// in a small buffer that must evict (merging late lines in place), then read back.
 
-#include "core/kube/logline.h"
-#include "core/kube/watchevent.h"
+#include "core/kube/logchunkparser.h"
+#include "core/logs/lineclassifier.h"
 #include "core/logs/logbuffer.h"
 
 #include <fuzzer/FuzzedDataProvider.h>
@@ -17,19 +19,29 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     FuzzedDataProvider input(data, size);
     const std::size_t chunkSize = input.ConsumeIntegralInRange<std::size_t>(1, 4096);
     const bool utf8Only = input.ConsumeBool();
+    const std::size_t restartAt = input.ConsumeIntegral<std::size_t>();
     const std::string log = input.ConsumeRemainingBytesAsString();
-    Kube::LineSplitter splitter;
+    Logs::LineClassifier classifier;
+    Logs::LogFilter filter;
+    filter.include = QStringLiteral(R"("status":(4|5)\d\d|error)");
+    filter.highlight = QStringLiteral("latency_ms\":8\\d");
+    classifier.setFilter(filter, 1);
+    Kube::LogChunkParser parser(utf8Only, nullptr, std::make_shared<std::atomic<quint32>>(0));
     Logs::LogBuffer buffer(64, 4096);
     for (std::size_t at = 0; at < log.size(); at += chunkSize) {
+        if (at / chunkSize == restartAt % 64)
+            parser.restart(true); // a resume: the lines up to the last timestamp come again
         const std::string chunk = log.substr(at, chunkSize);
+        QList<Kube::LogLine> parsed = parser.parse(QByteArray(chunk.data(), qsizetype(chunk.size())));
+        classifier.annotate(parsed);
         QList<Logs::IncomingLine> lines;
-        for (const QByteArray &raw : splitter.feed(QByteArray(chunk.data(), qsizetype(chunk.size())))) {
-            const Kube::LogLine line = Kube::parseLogLine(raw, utf8Only);
+        for (const Kube::LogLine &line : std::as_const(parsed)) {
             Logs::IncomingLine incoming;
             incoming.nanos = line.nanos;
             incoming.text = utf8Only ? line.utf8 : line.text.toUtf8();
-            incoming.level = Logs::detectLevel(incoming.text);
+            incoming.level = Logs::LogLevel(line.level);
             incoming.levelKnown = true;
+            incoming.flags = line.marks;
             lines.append(incoming);
         }
         buffer.add(lines);

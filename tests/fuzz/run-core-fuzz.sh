@@ -46,7 +46,8 @@ exec_credential)
     ;;
 log_lines)
     modules=(kube logs)
-    sources=("$src"/core/kube/{logline,watchevent}.cpp "$src/core/logs/logbuffer.cpp")
+    sources=("$src"/core/kube/{logline,logchunkparser,watchevent}.cpp "$src"/core/logs/{logbuffer,logfilter,lineclassifier}.cpp
+             "$(find "$build/core/lucent_core_kube_autogen" -name moc_logchunkparser.cpp)")
     ;;
 prometheus_answers)
     modules=(prometheus)
