@@ -146,6 +146,16 @@ void KubeReply::setReadingPaused(bool paused)
         QTimer::singleShot(0, network, [network] { Q_EMIT network->readyRead(); });
 }
 
+void KubeReply::applyBackpressure(qsizetype bytesWaiting)
+{
+    constexpr qsizetype PauseBytes = 8 * 1024 * 1024;
+    constexpr qsizetype ResumeBytes = 2 * 1024 * 1024;
+    if (bytesWaiting > PauseBytes)
+        setReadingPaused(true);
+    else if (bytesWaiting < ResumeBytes)
+        setReadingPaused(false);
+}
+
 // --- KubeClient --------------------------------------------------------------------------
 
 KubeClient::KubeClient(ClusterConnection connection, QObject *parent)

@@ -50,6 +50,9 @@ public:
     /// Reading again delivers what waited.
     void setReadingPaused(bool paused);
     bool isReadingPaused() const { return m_readingPaused; }
+    /// The consumers' one rule: pause past 8 MB of @p bytesWaiting (received, not yet parsed
+    /// or decoded on the background thread), read again below 2 MB.
+    void applyBackpressure(qsizetype bytesWaiting);
 
 Q_SIGNALS:
     void dataReceived(const QByteArray &chunk);

@@ -158,16 +158,10 @@ void LogStream::onParsed(const QList<LogLine> &lines, qint64 lastNanos, quint32 
 
 void LogStream::updateBackpressure()
 {
-    // Bytes wait for the parser at most this much: past it the stream stops reading, and the
-    // server is slowed instead of a queue growing without end while the cores are busy.
-    constexpr qsizetype PauseBytes = 8 * 1024 * 1024;
-    constexpr qsizetype ResumeBytes = 2 * 1024 * 1024;
-    if (!m_reply)
-        return;
-    if (m_bytesInFlight > PauseBytes)
-        m_reply->setReadingPaused(true);
-    else if (m_bytesInFlight < ResumeBytes)
-        m_reply->setReadingPaused(false);
+    // Past a few megabytes waiting for the background thread the stream stops reading, and
+    // the server is slowed instead of a queue growing without end while the cores are busy.
+    if (m_reply)
+        m_reply->applyBackpressure(m_bytesInFlight);
 }
 
 void LogStream::onFinished(KubeReply *reply)

@@ -284,16 +284,10 @@ bool ResourceCache::applyQueued(const QElapsedTimer &clock, qint64 deadlineNs)
 
 void ResourceCache::updateBackpressure()
 {
-    // As for logs: past this much waiting for the decoder the watch stops reading, and the
-    // server waits, instead of a queue growing without end.
-    constexpr qsizetype PauseBytes = 8 * 1024 * 1024;
-    constexpr qsizetype ResumeBytes = 2 * 1024 * 1024;
-    if (!m_reply)
-        return;
-    if (m_bytesInFlight > PauseBytes)
-        m_reply->setReadingPaused(true);
-    else if (m_bytesInFlight < ResumeBytes)
-        m_reply->setReadingPaused(false);
+    // Past a few megabytes waiting for the background thread the stream stops reading, and
+    // the server is slowed instead of a queue growing without end while the cores are busy.
+    if (m_reply)
+        m_reply->applyBackpressure(m_bytesInFlight);
 }
 
 void ResourceCache::abandonWatch(const ApiError &error)

@@ -38,26 +38,6 @@ using Lucent::Tests::SandboxProcess;
 
 namespace {
 
-qint64 procStatusKb(const char *field)
-{
-    QFile file(QStringLiteral("/proc/self/status"));
-    if (!file.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : file.readAll().split('\n')) {
-        if (line.startsWith(field))
-            return line.mid(qsizetype(qstrlen(field))).trimmed().split(' ').value(0).toLongLong();
-    }
-    return -1;
-}
-
-// VmHWM can be reset (Linux 4.0+), so each phase's peak is its own.
-void resetPeak()
-{
-    QFile clear(QStringLiteral("/proc/self/clear_refs"));
-    if (clear.open(QIODevice::WriteOnly))
-        clear.write("5");
-}
-
 double median(QList<double> values)
 {
     std::sort(values.begin(), values.end());
@@ -196,8 +176,8 @@ int main(int argc, char **argv)
     qint64 peakKb = 0;
     int cached = 0;
     for (int run = 0; run < 3; ++run) {
-        const qint64 before = procStatusKb("VmRSS:");
-        resetPeak();
+        const qint64 before = Lucent::Tests::procStatusKb("VmRSS:");
+        Lucent::Tests::resetPeakMemory();
         auto cache = std::make_unique<ResourceCache>(&kube, ResourceType::pods(), QString());
         QElapsedTimer timer;
         timer.start();
@@ -208,8 +188,8 @@ int main(int argc, char **argv)
         cache->stop();
         if (run == 0) {
             cached = cache->size();
-            cacheKb = procStatusKb("VmRSS:") - before;
-            peakKb = procStatusKb("VmHWM:") - before;
+            cacheKb = Lucent::Tests::procStatusKb("VmRSS:") - before;
+            peakKb = Lucent::Tests::procStatusKb("VmHWM:") - before;
         }
     }
 

@@ -42,14 +42,7 @@ int fail(const QString &what)
 
 double statusMegabytes(const char *field)
 {
-    QFile file(QStringLiteral("/proc/self/status"));
-    if (!file.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : file.readAll().split('\n')) {
-        if (line.startsWith(field))
-            return line.mid(qsizetype(qstrlen(field))).trimmed().split(' ').value(0).toDouble() / 1024.0;
-    }
-    return -1;
+    return Lucent::Tests::procStatusKb(field) / 1024.0;
 }
 
 QByteArray deployment(const char *name, int replicas, const char *image)
@@ -145,10 +138,7 @@ int main(int argc, char **argv)
     const qint64 linesBefore = logs->model()->buffer().size();
     const double rssBefore = statusMegabytes("VmRSS:");
     const qint64 eventsBefore = eventsApplied(session);
-    QFile clear(QStringLiteral("/proc/self/clear_refs"));
-    if (clear.open(QIODevice::WriteOnly))
-        clear.write("5"); // VmHWM from here
-    clear.close();
+    Lucent::Tests::resetPeakMemory(); // VmHWM from here
     Lucent::Tests::StallProbe probe;
     app.setEnabled(showEvents);
     probe.start();
