@@ -1,6 +1,7 @@
 #pragma once
 
-#include <QException>
+#include "core/jobs/jobfailure.h"
+
 #include <QFutureWatcher>
 #include <QObject>
 #include <QPointer>
@@ -50,7 +51,7 @@ public:
                                  return;
                              m_watcher = nullptr;
                              QFuture<T> future = watcher->future();
-                             if (const QString why = failure(future); !why.isEmpty())
+                             if (const QString why = failureOf(future); !why.isEmpty())
                                  failed(why);
                              else if (!future.isCanceled() && future.resultCount() > 0)
                                  done(future.result());
@@ -73,28 +74,6 @@ public:
     bool isRunning() const { return !m_watcher.isNull(); }
 
 private:
-    // QtConcurrent keeps what the work threw; waiting on the future throws it again, here.
-    static QString failure(QFuture<T> &future)
-    {
-        try {
-            future.waitForFinished();
-        } catch (const QUnhandledException &unhandled) {
-            try {
-                if (unhandled.exception())
-                    std::rethrow_exception(unhandled.exception());
-            } catch (const std::exception &e) {
-                return QString::fromLocal8Bit(e.what());
-            } catch (...) {
-            }
-            return QStringLiteral("an exception of an unknown kind");
-        } catch (const std::exception &e) {
-            return QString::fromLocal8Bit(e.what());
-        } catch (...) {
-            return QStringLiteral("an exception of an unknown kind");
-        }
-        return {};
-    }
-
     QObject *m_owner;
     QPointer<QFutureWatcher<T>> m_watcher;
 };

@@ -39,4 +39,21 @@ std::optional<QByteArray> gunzip(const QByteArray &compressed, qsizetype limit)
     return out;
 }
 
+QByteArray gunzipPrefix(const QByteArray &compressed, qsizetype bytes)
+{
+    z_stream stream{};
+    if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK)
+        return {};
+    QByteArray out(bytes, Qt::Uninitialized);
+    stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(compressed.constData()));
+    stream.avail_in = uInt(compressed.size());
+    stream.next_out = reinterpret_cast<Bytef *>(out.data());
+    stream.avail_out = uInt(out.size());
+    const int status = inflate(&stream, Z_SYNC_FLUSH);
+    const bool usable = status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR;
+    out.resize(usable ? qsizetype(stream.total_out) : 0);
+    inflateEnd(&stream);
+    return out;
+}
+
 } // namespace Lucent::Core::Kube

@@ -32,4 +32,38 @@ ListPage decodeListPage(const QByteArray &raw, bool gzip, const QString &operati
     return page;
 }
 
+QString peekContinueToken(const QByteArray &raw, bool gzip)
+{
+    // Metadata (selfLink, resourceVersion, continue, remainingItemCount) is a few hundred bytes.
+    constexpr qsizetype HeadBytes = 4096;
+    const QByteArray head = gzip ? gunzipPrefix(raw, HeadBytes) : raw.left(HeadBytes);
+    const qsizetype items = head.indexOf("\"items\"");
+    const qsizetype metadata = head.indexOf("\"metadata\"");
+    if (items < 0 || metadata < 0 || metadata > items)
+        return {};
+    const QByteArrayView before = QByteArrayView(head).first(items);
+    qsizetype at = before.indexOf("\"continue\"");
+    if (at < metadata)
+        return {};
+    at += qsizetype(sizeof "\"continue\"") - 1;
+    auto skipSpaces = [&] {
+        while (at < before.size()
+               && (before[at] == ' ' || before[at] == '\n' || before[at] == '\r' || before[at] == '\t'))
+            ++at;
+    };
+    skipSpaces();
+    if (at >= before.size() || before[at++] != ':')
+        return {};
+    skipSpaces();
+    if (at >= before.size() || before[at++] != '"')
+        return {};
+    const qsizetype end = before.indexOf('"', at);
+    if (end < 0)
+        return {};
+    const QByteArrayView token = before.sliced(at, end - at);
+    if (token.contains('\\'))
+        return {}; // escaped: leave it to the decoder
+    return QString::fromUtf8(token);
+}
+
 } // namespace Lucent::Core::Kube

@@ -20,4 +20,10 @@ struct ListPage {
 /// not JSON, or has no items array, gives a Decode error naming @p operation.
 ListPage decodeListPage(const QByteArray &raw, bool gzip, const QString &operation);
 
+/// The continue token of a list answer, read from the metadata at its start without decoding
+/// the items (the API server writes a list's metadata before its items), so that the next page
+/// can be asked for while this one decodes. Empty when there is none, or when it is not a
+/// plain string there; the decoded page is the authority either way.
+QString peekContinueToken(const QByteArray &raw, bool gzip);
+
 } // namespace Lucent::Core::Kube

@@ -1,6 +1,6 @@
 #include "core/kube/resourcecache.h"
 
-#include "core/jobs/latestjob.h"
+#include "core/jobs/orderedjobs.h"
 #include "core/jobs/slicescheduler.h"
 #include "core/kube/backgroundthread.h"
 #include "core/kube/kubeclient.h"
@@ -37,7 +37,12 @@ ResourceCache::ResourceCache(KubeClient *client, ResourceType type, QString name
     , m_namespace(std::move(namespaceName))
     , m_options(std::move(options))
     , m_retryTimer(new QTimer(this))
-    , m_decode(std::make_unique<Jobs::LatestJob<ListPage>>(this))
+    , m_pageDecodes(std::make_unique<Jobs::OrderedJobs<ListPage>>(
+          this,
+          [this](const QString &why) {
+              abandonList();
+              handleFailure(ApiError::decode(why, m_type.collectionPath(m_namespace)), true);
+          }))
     , m_decoderGeneration(std::make_shared<std::atomic<int>>(0))
 {
     m_retryTimer->setSingleShot(true);
@@ -82,7 +87,7 @@ void ResourceCache::start()
 void ResourceCache::stop()
 {
     ++m_generation;
-    m_decode->cancel();
+    m_pageDecodes->cancel();
     m_retryTimer->stop();
     m_retryTimer->disconnect();
     if (m_reply) {
@@ -105,6 +110,7 @@ void ResourceCache::listPage(const QString &continueToken)
         return;
     setState(State::Listing);
     if (continueToken.isEmpty()) {
+        abandonList(); // a relist replaces a list in progress, pages and all
         m_pending.clear();
         m_listVersion.clear();
         ++m_lists;
@@ -118,33 +124,65 @@ void ResourceCache::listPage(const QString &continueToken)
     m_reply = reply;
     const int generation = m_generation;
     connect(reply, &KubeReply::finished, this, [this, reply, generation] {
-        if (generation != m_generation)
+        if (generation != m_generation || reply != m_reply)
             return;
         m_reply = nullptr;
         if (reply->error().isError()) {
             // An expired continue token is a 410 as well: start the list over.
+            abandonList();
             handleFailure(reply->error(), true);
             return;
         }
-        // Decoding thousands of objects is CPU work: keep it off the GUI thread.
-        // stop() cancels it: a page decoded for a run that ended is never applied.
-        m_decode->start(
-            [raw = reply->rawBody(), gzip = reply->isCompressed(), operation = reply->request().operation()](
-                QPromise<ListPage> &promise) { promise.addResult(decodeListPage(raw, gzip, operation)); },
-            [this](const ListPage &page) { onListPage(page); });
+        // Decoding thousands of objects is CPU work: keep it off the GUI thread. Pages are
+        // applied in order; stop() and a relist drop those not applied yet.
+        const QByteArray raw = reply->rawBody();
+        const bool gzip = reply->isCompressed();
+        // The token precedes the items: ask for the next page while this one decodes, so
+        // that fetching and decoding overlap instead of taking turns.
+        const QString next = peekContinueToken(raw, gzip);
+        m_pageDecodes->start(
+            [raw, gzip, operation = reply->request().operation()](QPromise<ListPage> &promise) {
+                promise.addResult(decodeListPage(raw, gzip, operation));
+            },
+            [this, next](const ListPage &page) { onListPage(page, next); });
+        if (!next.isEmpty())
+            listPage(next);
     });
 }
 
-void ResourceCache::onListPage(ListPage page)
+void ResourceCache::abandonList()
+{
+    m_pageDecodes->cancel();
+    if (m_reply) {
+        m_reply->disconnect(this);
+        m_reply->abort();
+        m_reply = nullptr;
+    }
+}
+
+void ResourceCache::onListPage(const ListPage &page, const QString &askedAhead)
 {
     if (page.apiError.isError()) {
+        abandonList();
         handleFailure(page.apiError, true);
+        return;
+    }
+    if (page.continueToken != askedAhead && !askedAhead.isEmpty()) {
+        // What was read ahead is not what the page says: the pages asked for since are not
+        // this list's. Never seen from an API server; start over (after a pause) rather than
+        // mix lists.
+        abandonList();
+        handleFailure(ApiError::decode(QStringLiteral("a list page's continue token is not the one read ahead"),
+                                       m_type.collectionPath(m_namespace)),
+                      true);
         return;
     }
     for (const QJsonObject &item : std::as_const(page.items))
         m_pending.insert(keyOf(item), item);
     if (m_listVersion.isEmpty())
         m_listVersion = page.resourceVersion;
+    if (!askedAhead.isEmpty())
+        return; // the next page is on its way already
     if (!page.continueToken.isEmpty()) {
         listPage(page.continueToken);
         return;

@@ -18,7 +18,7 @@ class QElapsedTimer;
 class QTimer;
 
 namespace Lucent::Core::Jobs {
-template<typename T> class LatestJob;
+template<typename T> class OrderedJobs;
 }
 
 namespace Lucent::Core::Kube {
@@ -94,7 +94,8 @@ Q_SIGNALS:
 private:
     void setState(State state);
     void listPage(const QString &continueToken);
-    void onListPage(ListPage page);
+    void abandonList();
+    void onListPage(const ListPage &page, const QString &askedAhead);
     void replaceAll(QHash<QString, QJsonObject> fresh, const QString &resourceVersion);
     void startWatch();
     void onWatchData(const QByteArray &chunk);
@@ -118,7 +119,8 @@ private:
     QString m_resourceVersion;
     QPointer<KubeReply> m_reply;
     QTimer *m_retryTimer = nullptr;
-    std::unique_ptr<Jobs::LatestJob<ListPage>> m_decode; ///< the decoding of the newest list page
+    /// The list's pages being decoded, delivered in order; the next page is fetched meanwhile.
+    std::unique_ptr<Jobs::OrderedJobs<ListPage>> m_pageDecodes;
     WatchDecoder *m_decoder = nullptr; ///< on the background thread; deleted there
     std::shared_ptr<std::atomic<int>> m_decoderGeneration; ///< m_generation, for the decoder to read
     int m_chunksInFlight = 0; ///< sent to the decoder, not yet answered

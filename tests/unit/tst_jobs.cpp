@@ -1,10 +1,12 @@
 // The one background-job pattern (core/jobs' LatestJob): the newest run wins, older runs see
-// their cancellation and are never delivered, and an owner's destruction cancels too. The
+// their cancellation and are never delivered, and an owner's destruction cancels too. Ordered
+// runs (OrderedJobs) overlap but are delivered in start order, and a failure ends them. The
 // workers are held on semaphores, so the order of events is forced rather than timed. And the
 // GUI thread's shared slice budget (SliceScheduler): one pass never starts a task after the
 // budget is spent, tasks take turns, and a task dies with its owner.
 
 #include "core/jobs/latestjob.h"
+#include "core/jobs/orderedjobs.h"
 #include "core/jobs/slicescheduler.h"
 #include "core/validation/validator.h"
 
@@ -15,6 +17,7 @@
 #include <atomic>
 
 using Lucent::Core::Jobs::LatestJob;
+using Lucent::Core::Jobs::OrderedJobs;
 
 class TestJobs : public QObject
 {
@@ -28,6 +31,9 @@ private Q_SLOTS:
     void validationStopsWhenCancelled();
     void aRunThatThrowsIsReportedNotFatal();
     void slicedTasksShareOneBudgetAndTakeTurns();
+    void orderedRunsAreDeliveredInStartOrder();
+    void orderedRunsCanBeCancelledFromADelivery();
+    void aFailedOrderedRunEndsTheSequence();
 };
 
 void TestJobs::onlyTheNewestRunIsDelivered()
@@ -119,6 +125,86 @@ void TestJobs::validationStopsWhenCancelled()
 
 // A worker's exception reaches the owner as a failure with its text; nothing is delivered and
 // the process goes on (before, QtConcurrent kept it and the result simply never came).
+// The first run finishes last; it is still delivered first, and the later runs wait for it.
+void TestJobs::orderedRunsAreDeliveredInStartOrder()
+{
+    QObject owner;
+    OrderedJobs<int> jobs(&owner);
+    QSemaphore releaseFirst;
+    std::atomic_int finished{0};
+    QList<int> delivered;
+    jobs.start(
+        [&](QPromise<int> &promise) {
+            releaseFirst.acquire();
+            promise.addResult(1);
+            ++finished;
+        },
+        [&delivered](int value) { delivered.append(value); });
+    for (int value : {2, 3})
+        jobs.start(
+            [&, value](QPromise<int> &promise) {
+                promise.addResult(value);
+                ++finished;
+            },
+            [&delivered](int value) { delivered.append(value); });
+    QCOMPARE(jobs.pending(), 3);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.load(), 2, 5000);
+    QCoreApplication::processEvents();
+    QVERIFY(delivered.isEmpty()); // 2 and 3 are done, but 1 is not
+    releaseFirst.release();
+    QTRY_COMPARE_WITH_TIMEOUT(delivered, (QList<int>{1, 2, 3}), 5000);
+    QCOMPARE(jobs.pending(), 0);
+}
+
+// A delivery that cancels (a relist) drops the runs after it, finished or not, and a run
+// started from a delivery is delivered in its turn.
+void TestJobs::orderedRunsCanBeCancelledFromADelivery()
+{
+    QObject owner;
+    OrderedJobs<int> jobs(&owner);
+    QList<int> delivered;
+    QSemaphore releaseFirst;
+    jobs.start(
+        [&](QPromise<int> &promise) {
+            releaseFirst.acquire();
+            promise.addResult(1);
+        },
+        [&](int value) {
+            delivered.append(value);
+            jobs.cancel();
+            jobs.start([](QPromise<int> &promise) { promise.addResult(10); },
+                       [&delivered](int value) { delivered.append(value); });
+        });
+    jobs.start([](QPromise<int> &promise) { promise.addResult(2); },
+               [&delivered](int value) { delivered.append(value); });
+    releaseFirst.release();
+    QTRY_COMPARE_WITH_TIMEOUT(delivered, (QList<int>{1, 10}), 5000);
+    QVERIFY(QThreadPool::globalInstance()->waitForDone(5000));
+    QCoreApplication::processEvents();
+    QCOMPARE(delivered, (QList<int>{1, 10}));
+    QCOMPARE(jobs.pending(), 0);
+}
+
+// A run that throws ends the sequence: one failure, nothing after it delivered.
+void TestJobs::aFailedOrderedRunEndsTheSequence()
+{
+    QObject owner;
+    QStringList failures;
+    OrderedJobs<int> jobs(&owner, [&failures](const QString &why) { failures.append(why); });
+    QList<int> delivered;
+    jobs.start([](QPromise<int> &promise) { promise.addResult(1); },
+               [&delivered](int value) { delivered.append(value); });
+    jobs.start([](QPromise<int> &) { throw std::runtime_error("page 2 was not JSON"); },
+               [&delivered](int value) { delivered.append(value); });
+    jobs.start([](QPromise<int> &promise) { promise.addResult(3); },
+               [&delivered](int value) { delivered.append(value); });
+    QTRY_COMPARE_WITH_TIMEOUT(failures, QStringList{QStringLiteral("page 2 was not JSON")}, 5000);
+    QVERIFY(QThreadPool::globalInstance()->waitForDone(5000));
+    QCoreApplication::processEvents();
+    QCOMPARE(delivered, QList<int>{1});
+    QCOMPARE(jobs.pending(), 0);
+}
+
 void TestJobs::aRunThatThrowsIsReportedNotFatal()
 {
     QObject owner;

@@ -5,6 +5,7 @@
 #include "core/kube/backgroundthread.h"
 #include "core/kube/execcredentialplugin.h"
 #include "core/kube/kubeclient.h"
+#include "core/kube/listpage.h"
 #include "core/kube/logstream.h"
 #include "core/kube/podmetrics.h"
 #include "core/kube/podstatus.h"
@@ -76,6 +77,9 @@ private Q_SLOTS:
     void execCredentialOutput();
     void cacheAppliesEventsAndSignals();
     void cacheWatchesFromTheFirstPagesVersion();
+    void continueTokensAreReadAhead_data();
+    void continueTokensAreReadAhead();
+    void cacheAsksForTheNextPageFromTheTokenReadAhead();
     void execPluginRunsWithoutAShell();
     void execPluginFailuresAreSentences();
     void readsRetryHonouringRetryAfter();
@@ -321,6 +325,84 @@ void TestKubeApi::cacheWatchesFromTheFirstPagesVersion()
     QVERIFY2(server.requests.at(2).path.contains("resourceVersion=100&"), server.requests.at(2).path.constData());
     QTRY_VERIFY_WITH_TIMEOUT(cache.object(QStringLiteral("ns"), QStringLiteral("a")).isEmpty(), 10000);
     QCOMPARE(cache.size(), 2); // b and c
+    cache.stop();
+}
+
+void TestKubeApi::continueTokensAreReadAhead_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("api server") << QByteArray(
+        R"({"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"9","continue":"eyJ2IjoibWV0YS5rOHMuaW8vdjEifQ==","remainingItemCount":3},"items":[{"metadata":{"name":"a"}}]})")
+                                << QStringLiteral("eyJ2IjoibWV0YS5rOHMuaW8vdjEifQ==");
+    QTest::newRow("last page") << QByteArray(R"({"metadata":{"resourceVersion":"9"},"items":[]})") << QString();
+    QTest::newRow("spaces") << QByteArray("{\"metadata\": {\"continue\" :\n \"t1\"}, \"items\": []}")
+                            << QStringLiteral("t1");
+    // Escaped or out of place: the decoder decides, nothing is read ahead.
+    QTest::newRow("escaped") << QByteArray(R"({"metadata":{"continue":"a\u003db"},"items":[]})") << QString();
+    QTest::newRow("only in an item") << QByteArray(
+        R"({"metadata":{"resourceVersion":"9"},"items":[{"metadata":{"continue":"x"}}]})")
+                                     << QString();
+    QTest::newRow("no items yet") << QByteArray(R"({"metadata":{"continue":"t1"})") << QString();
+    QTest::newRow("not json") << QByteArray("<html>502 Bad Gateway</html>") << QString();
+    QTest::newRow("unterminated") << QByteArray(R"({"metadata":{"continue":"t1)") << QString();
+}
+
+// The next page is asked for as soon as a page has arrived, from its token read off the
+// start of the body, plain or gzip-compressed; anything unusual is left to the decoder.
+void TestKubeApi::continueTokensAreReadAhead()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QString, expected);
+    QCOMPARE(peekContinueToken(body, false), expected);
+    QProcess gzip;
+    gzip.start(QStringLiteral("gzip"), {QStringLiteral("-c")});
+    gzip.write(body);
+    gzip.closeWriteChannel();
+    QVERIFY(gzip.waitForFinished(10000));
+    QCOMPARE(gzip.exitCode(), 0);
+    const QByteArray compressed = gzip.readAllStandardOutput();
+    QCOMPARE(peekContinueToken(compressed, true), expected);
+    if (!expected.isEmpty())
+        QCOMPARE(decodeListPage(compressed, true, QStringLiteral("GET")).continueToken, expected);
+}
+
+// A list whose first page's metadata holds "continue" twice: reading ahead finds the first,
+// the decoder keeps the second. The second request proves the next page was asked for from
+// the token read ahead (nothing else knows "ahead"); the disagreement is then caught, and
+// the cache lists again rather than mixing pages of two lists.
+void TestKubeApi::cacheAsksForTheNextPageFromTheTokenReadAhead()
+{
+    const QByteArray pod = R"({"metadata":{"name":"a","namespace":"ns","resourceVersion":"5"}})";
+    ScriptedServer server;
+    ScriptedServer::Response hold;
+    hold.custom = [](QTcpSocket *) {}; // never answers
+    server.script
+        = {{200,
+            R"({"metadata":{"resourceVersion":"5","continue":"ahead","continue":"real"},"items":[)" + pod + "]}",
+            {},
+            0},
+           hold,
+           {200, R"({"metadata":{"resourceVersion":"6"},"items":[)" + pod + "]}", {}, 0},
+           hold};
+    ClusterConnection connection;
+    connection.server = server.url();
+    KubeClient kube(connection);
+    ResourceCacheOptions options;
+    options.pageSize = 1;
+    options.minBackoffMs = 10;
+    ResourceCache cache(&kube, ResourceType::pods(), QStringLiteral("ns"), options);
+    QSignalSpy errors(&cache, &ResourceCache::errorOccurred);
+    cache.start();
+    QTRY_VERIFY_WITH_TIMEOUT(server.requests.size() >= 2, 10000);
+    QVERIFY2(server.requests.at(1).path.contains("continue=ahead"), server.requests.at(1).path.constData());
+    QTRY_COMPARE_WITH_TIMEOUT(errors.size(), 1, 10000);
+    QVERIFY2(errors.at(0).at(0).value<ApiError>().message.contains(QLatin1String("read ahead")),
+             qPrintable(errors.at(0).at(0).value<ApiError>().message));
+    QTRY_VERIFY_WITH_TIMEOUT(cache.isSynced(), 10000); // listed again from the start
+    QVERIFY2(!server.requests.at(2).path.contains("continue="), server.requests.at(2).path.constData());
+    QCOMPARE(cache.size(), 1);
+    QCOMPARE(cache.listCount(), 2);
     cache.stop();
 }
 
