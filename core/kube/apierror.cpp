@@ -62,7 +62,8 @@ bool ApiError::isTransient() const
     case Kind::Status: return httpStatus == 429 || httpStatus >= 500;
     case Kind::Timeout:
     case Kind::ConnectionRefused:
-    case Kind::Network: return true;
+    case Kind::Network:
+    case Kind::FellBehind: return true;
     default: return false;
     }
 }
@@ -97,6 +98,11 @@ QString ApiError::sentence() const
         return withOperation(operation,
                              QStringLiteral("the connection to the cluster failed (%1). Check the network and try "
                                             "again.")
+                                 .arg(message));
+    case Kind::FellBehind:
+        return withOperation(operation,
+                             QStringLiteral("the server sent faster than the console could take in (%1); the "
+                                            "stream was dropped and resumes from where it was.")
                                  .arg(message));
     case Kind::Decode:
         return withOperation(operation,

@@ -32,6 +32,7 @@ public:
         Credentials, ///< the kubeconfig's credentials cannot be used (exec plugin, files)
         Decode, ///< the answer was not what the API promises
         Cancelled, ///< the caller gave up on the request
+        FellBehind, ///< a stream came faster than the console took it in; it was dropped to resume
     };
 
     Kind kind = Kind::None;

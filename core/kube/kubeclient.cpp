@@ -16,6 +16,8 @@
 #include <QTimer>
 #include <QtConcurrent>
 
+#include <algorithm>
+
 namespace Lucent::Core::Kube {
 
 namespace {
@@ -42,8 +44,12 @@ ApiError::Kind transportKind(QNetworkReply::NetworkError error)
 }
 
 // Retry-After is either delay-seconds or an HTTP date.
-// What a stream may hold unread before the socket waits: a few passes' worth of chunks.
-constexpr qint64 StreamBufferBytes = 4 * 1024 * 1024;
+// What a stream may hold unread inside QtNetwork before it is dropped and resumed. QtNetwork
+// reads the socket whatever the reply's read buffer size (measured with Qt 6.4: a 4 MB limit
+// kept 800 MB in its HTTP thread under a log flood), so the server is never slowed by TCP; a
+// stream this far behind is closed instead, and its owner resumes from its last line or
+// resourceVersion, as after a dropped connection.
+constexpr qint64 StreamBehindBytes = 4 * 1024 * 1024;
 
 int retryAfterSeconds(const QNetworkReply *reply)
 {
@@ -148,8 +154,9 @@ void KubeReply::setReadingPaused(bool paused)
 
 void KubeReply::applyBackpressure(qsizetype bytesWaiting)
 {
-    constexpr qsizetype PauseBytes = 8 * 1024 * 1024;
-    constexpr qsizetype ResumeBytes = 2 * 1024 * 1024;
+    // Two megabytes keep the background thread busy for several passes; more only waits.
+    constexpr qsizetype PauseBytes = 2 * 1024 * 1024;
+    constexpr qsizetype ResumeBytes = 512 * 1024;
     if (bytesWaiting > PauseBytes)
         setReadingPaused(true);
     else if (bytesWaiting < ResumeBytes)
@@ -285,6 +292,7 @@ void KubeClient::startAttempt(KubeReply *reply)
     ++reply->m_attempts;
     reply->m_timedOut = false;
     reply->m_tooLarge = false;
+    reply->m_fellBehindBytes = 0;
     reply->m_tlsErrors.clear();
     reply->m_body.clear();
     reply->m_decoded.clear();
@@ -303,12 +311,6 @@ void KubeClient::startAttempt(KubeReply *reply)
     QNetworkReply *network
         = manager->sendCustomRequest(networkRequest(reply->m_request), reply->m_request.method, reply->m_request.body);
     reply->m_network = network;
-    // A stream is read as fast as its consumer takes it: without a bound, a server faster
-    // than the decoding (a watch storm, a log backlog) piled hundreds of megabytes up in
-    // memory, and the end of the stream then handed all of it over in one piece.
-    if (reply->m_request.stream)
-        network->setReadBufferSize(StreamBufferBytes);
-
     if (!reply->m_timer) {
         reply->m_timer = new QTimer(reply);
         reply->m_timer->setSingleShot(true);
@@ -361,12 +363,20 @@ void KubeClient::startAttempt(KubeReply *reply)
         }
         if (reply->m_request.stream && status >= 200 && status < 300) {
             reply->m_streaming = true;
+            if (network->bytesAvailable() > StreamBehindBytes) {
+                reply->m_fellBehindBytes = network->bytesAvailable();
+                network->abort(); // finished() follows, with the FellBehind error
+                return;
+            }
             if (reply->m_readingPaused)
                 return; // setReadingPaused(false) reads on
             reply->m_httpStatus = status;
             // At most a megabyte per turn of the event loop: a backlog of tens of megabytes
-            // would otherwise be copied, and handed on, in one piece.
-            const QByteArray chunk = network->isOpen() ? network->read(1024 * 1024) : QByteArray();
+            // would otherwise be copied, and handed on, in one piece. Never ask for more than
+            // is there: read(n) allocates n bytes and keeps them as the chunk's capacity, so a
+            // 2 KB chunk held a megabyte while it waited for the parser (gigabytes under a flood).
+            const qint64 size = std::min<qint64>(network->bytesAvailable(), 1024 * 1024);
+            const QByteArray chunk = network->isOpen() && size > 0 ? network->read(size) : QByteArray();
             if (!chunk.isEmpty())
                 Q_EMIT reply->dataReceived(chunk);
             if (network->isOpen() && network->bytesAvailable() > 0)
@@ -403,6 +413,9 @@ void KubeClient::onNetworkFinished(KubeReply *reply)
                                                 "was dropped; the server or a proxy in between sends something else")
                                      .arg(MaxAnswerBytes >> 20),
                                  operation);
+    } else if (reply->m_fellBehindBytes > 0) {
+        error = ApiError::transport(ApiError::Kind::FellBehind,
+                                    QStringLiteral("%1 MB unread").arg(reply->m_fellBehindBytes >> 20), operation);
     } else if (reply->m_timedOut) {
         error = ApiError::transport(ApiError::Kind::Timeout, QStringLiteral("timed out"), operation);
     } else if (status == 0) {

@@ -50,8 +50,9 @@ public:
     /// Reading again delivers what waited.
     void setReadingPaused(bool paused);
     bool isReadingPaused() const { return m_readingPaused; }
-    /// The consumers' one rule: pause past 8 MB of @p bytesWaiting (received, not yet parsed
-    /// or decoded on the background thread), read again below 2 MB.
+    /// The consumers' one rule: pause past 2 MB of @p bytesWaiting (received, not yet parsed
+    /// or decoded on the background thread), read again below 512 KB. A stream that gets
+    /// 4 MB ahead of its reader inside QtNetwork meanwhile ends with ApiError::FellBehind.
     void applyBackpressure(qsizetype bytesWaiting);
 
 Q_SIGNALS:
@@ -82,6 +83,7 @@ private:
     bool m_authRetried = false; ///< a 401 has been answered with fresh credentials once
     bool m_timedOut = false;
     bool m_tooLarge = false; ///< the answer passed MaxAnswerBytes and was dropped
+    qint64 m_fellBehindBytes = 0; ///< a stream had this much unread when it was dropped
     bool m_aborted = false;
     bool m_streaming = false; ///< a 2xx stream is delivering data
     bool m_readingPaused = false;

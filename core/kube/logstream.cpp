@@ -3,6 +3,7 @@
 #include "core/kube/backgroundthread.h"
 #include "core/kube/kubeclient.h"
 #include "core/kube/logchunkparser.h"
+#include "core/logging/logging.h"
 
 #include <QJsonArray>
 #include <QRandomGenerator>
@@ -10,6 +11,16 @@
 #include <algorithm>
 
 namespace Lucent::Core::Kube {
+
+namespace {
+
+std::shared_ptr<spdlog::logger> log()
+{
+    static auto logger = Logging::logger("lucent.core.kube.logs");
+    return logger;
+}
+
+} // namespace
 
 LogStream::LogStream(KubeClient *client, QString namespaceName, QString pod, LogOptions options, QObject *parent)
     : QObject(parent)
@@ -188,6 +199,13 @@ void LogStream::onFinished(KubeReply *reply)
         // after the resume, so it is dropped here (open() clears the splitter).
         if (error.isError() && !error.isTransient()) {
             finishWith(error); // 404 pod gone, 400 container not running, 403: resuming would not help
+            return;
+        }
+        if (error.kind == ApiError::Kind::FellBehind) {
+            // Routine under a flood, not a fault: carry on from the last line at once. The
+            // lines already taken in stay; the overlap is dropped as after any resume.
+            log()->info("{}", error.sentence().toStdString());
+            checkContainerThenResume();
             return;
         }
         if (error.isError())

@@ -137,6 +137,7 @@ int main(int argc, char **argv)
     // Everything at once, measured.
     const qint64 linesBefore = logs->model()->buffer().size();
     const double rssBefore = statusMegabytes("VmRSS:");
+    const Lucent::Tests::HeapFigures heapBefore = Lucent::Tests::heapFigures();
     const qint64 eventsBefore = eventsApplied(session);
     Lucent::Tests::resetPeakMemory(); // VmHWM from here
     Lucent::Tests::StallProbe probe;
@@ -170,6 +171,7 @@ int main(int argc, char **argv)
     logs->model()->clear();
     malloc_trim(0);
     const double withoutLines = statusMegabytes("VmRSS:");
+    const Lucent::Tests::HeapFigures heapAfter = Lucent::Tests::heapFigures();
 
     std::printf(
         "the console for %.1f s on staging (%d pods watched), a 200-replica Deployment created and rolled, "
@@ -183,6 +185,10 @@ int main(int argc, char **argv)
                 "%.0f MB without them (target 150 MB)\n",
                 peak, withLines, static_cast<long long>(held), logMegabytes, withoutLines);
     std::printf("  (RSS when the measured stretch began, the pods listed and the logs opened: %.0f MB)\n", rssBefore);
+    std::printf("  malloc: in use %.0f MB, freed but held %.0f MB at the start; in use %.0f MB, freed but held %.0f MB "
+                "without the log lines\n",
+                heapBefore.inUseMegabytes, heapBefore.freeHeldMegabytes, heapAfter.inUseMegabytes,
+                heapAfter.freeHeldMegabytes);
     if (storm->waitForFinished(1000) && storm->exitCode() != 0)
         std::printf("  the storm's kubectl failed: %s\n", storm->readAllStandardError().constData());
     if (showEvents) {
@@ -199,6 +205,7 @@ int main(int argc, char **argv)
                                {QStringLiteral("rssWithLinesMegabytes"), withLines},
                                {QStringLiteral("linesHeld"), double(held)},
                                {QStringLiteral("rssWithoutLinesMegabytes"), withoutLines},
+                               {QStringLiteral("heapInUseWithoutLinesMegabytes"), heapAfter.inUseMegabytes},
                                {QStringLiteral("podsWatched"), session->pods()->size()}});
     return 0;
 }

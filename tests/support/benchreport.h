@@ -1,8 +1,10 @@
 #pragma once
 
 #include <QFile>
+
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <malloc.h>
 
 #include <cstdio>
 
@@ -36,6 +38,19 @@ inline void resetPeakMemory()
     QFile clear(QStringLiteral("/proc/self/clear_refs"));
     if (clear.open(QIODevice::WriteOnly))
         clear.write("5");
+}
+
+/// What malloc holds: the bytes handed out and not freed (arenas and mmapped blocks), and the
+/// bytes freed but kept by the arenas, in MB. RSS minus the first is not the program's data.
+struct HeapFigures {
+    double inUseMegabytes = 0;
+    double freeHeldMegabytes = 0;
+};
+
+inline HeapFigures heapFigures()
+{
+    const struct mallinfo2 info = mallinfo2();
+    return {double(info.uordblks + info.hblkhd) / (1024.0 * 1024.0), double(info.fordblks) / (1024.0 * 1024.0)};
 }
 
 } // namespace Lucent::Tests
