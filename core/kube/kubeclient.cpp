@@ -44,12 +44,6 @@ ApiError::Kind transportKind(QNetworkReply::NetworkError error)
 }
 
 // Retry-After is either delay-seconds or an HTTP date.
-// What a stream may hold unread inside QtNetwork before it is dropped and resumed. QtNetwork
-// reads the socket whatever the reply's read buffer size (measured with Qt 6.4: a 4 MB limit
-// kept 800 MB in its HTTP thread under a log flood), so the server is never slowed by TCP; a
-// stream this far behind is closed instead, and its owner resumes from its last line or
-// resourceVersion, as after a dropped connection.
-constexpr qint64 StreamBehindBytes = 4 * 1024 * 1024;
 
 int retryAfterSeconds(const QNetworkReply *reply)
 {
@@ -154,9 +148,8 @@ void KubeReply::setReadingPaused(bool paused)
 
 void KubeReply::applyBackpressure(qsizetype bytesWaiting)
 {
-    // Two megabytes keep the background thread busy for several passes; more only waits.
-    constexpr qsizetype PauseBytes = 2 * 1024 * 1024;
-    constexpr qsizetype ResumeBytes = 512 * 1024;
+    constexpr qsizetype PauseBytes = 8 * 1024 * 1024;
+    constexpr qsizetype ResumeBytes = 2 * 1024 * 1024;
     if (bytesWaiting > PauseBytes)
         setReadingPaused(true);
     else if (bytesWaiting < ResumeBytes)
@@ -363,7 +356,11 @@ void KubeClient::startAttempt(KubeReply *reply)
         }
         if (reply->m_request.stream && status >= 200 && status < 300) {
             reply->m_streaming = true;
-            if (network->bytesAvailable() > StreamBehindBytes) {
+            // QtNetwork reads the socket whatever the reply's read buffer size (measured with
+            // Qt 6.4: a 4 MB limit still let 800 MB pile up in its HTTP thread under a log
+            // flood), so TCP never slows the server; a stream this far behind ends instead.
+            const qint64 behindLimit = reply->m_request.dropWhenBehindBytes;
+            if (behindLimit > 0 && network->bytesAvailable() > behindLimit) {
                 reply->m_fellBehindBytes = network->bytesAvailable();
                 network->abort(); // finished() follows, with the FellBehind error
                 return;

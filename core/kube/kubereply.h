@@ -50,9 +50,9 @@ public:
     /// Reading again delivers what waited.
     void setReadingPaused(bool paused);
     bool isReadingPaused() const { return m_readingPaused; }
-    /// The consumers' one rule: pause past 2 MB of @p bytesWaiting (received, not yet parsed
-    /// or decoded on the background thread), read again below 512 KB. A stream that gets
-    /// 4 MB ahead of its reader inside QtNetwork meanwhile ends with ApiError::FellBehind.
+    /// The consumers' one rule: pause past 8 MB of @p bytesWaiting (received, not yet parsed
+    /// or decoded on the background thread), read again below 2 MB. QtNetwork keeps reading
+    /// meanwhile; see KubeRequest::dropWhenBehindBytes.
     void applyBackpressure(qsizetype bytesWaiting);
 
 Q_SIGNALS:

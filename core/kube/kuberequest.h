@@ -27,6 +27,11 @@ struct KubeRequest {
     /// A long-running answer (watch, log follow): delivered piece by piece, outside the
     /// concurrency limit, never retried by the client (the caller resumes).
     bool stream = false;
+    /// Streams whose owner resumes cheaply (a log, from its last line): past this many bytes
+    /// unread inside QtNetwork the stream ends with ApiError::FellBehind (0: never). QtNetwork
+    /// reads the socket whatever the reply's read buffer size (Qt 6.4), so without this a
+    /// server faster than the reader fills memory instead of being slowed down.
+    qint64 dropWhenBehindBytes = 0;
 
     /// Reads may be retried; writes never are.
     bool isIdempotent() const { return method == "GET" || method == "HEAD"; }

@@ -107,6 +107,9 @@ void LogStream::open()
         query.addQueryItem(QStringLiteral("follow"), QStringLiteral("true"));
         request.stream = true;
         request.timeoutMs = 0; // a quiet container is not a dead connection
+        // A log resumes from its last line at the cost of one second's overlap: cheaper than
+        // holding a flood that outpaces the parser in memory.
+        request.dropWhenBehindBytes = 16 * 1024 * 1024;
     } else {
         request.timeoutMs = 120000;
     }

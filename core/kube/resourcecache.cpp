@@ -388,14 +388,6 @@ void ResourceCache::handleFailure(const ApiError &error, bool relist)
 {
     if (error.kind == ApiError::Kind::Cancelled)
         return;
-    if (error.kind == ApiError::Kind::FellBehind && m_synced) {
-        // The watch came faster than it was applied and was dropped: resume from the last
-        // version applied, at once and without a banner.
-        log()->info("{} {}: {}", m_type.resource.toStdString(), m_namespace.toStdString(),
-                    error.sentence().toStdString());
-        startWatch();
-        return;
-    }
     if (error.isGone()) {
         // Expected from time to time: the history moved on. List again at once.
         log()->info("{} {}: {}; listing again", m_type.resource.toStdString(), m_namespace.toStdString(),

@@ -229,7 +229,8 @@ void TestKubeApi::streamChunksHoldOnlyTheirBytes()
 
 // QtNetwork reads a socket whatever the reply's read buffer size, so a consumer that stops
 // reading (backpressure) does not slow the server: the bytes pile up inside QtNetwork. Past
-// 4 MB unread, the stream is dropped with FellBehind (transient), for its owner to resume.
+// the request's limit unread (a log's), the stream is dropped with FellBehind (transient), for
+// its owner to resume. Watches have no limit: their owner's resume replays from a version.
 void TestKubeApi::aStreamFarBehindIsDroppedToResume()
 {
     ScriptedServer server;
@@ -243,7 +244,11 @@ void TestKubeApi::aStreamFarBehindIsDroppedToResume()
     ClusterConnection connection;
     connection.server = server.url();
     KubeClient kube(connection);
-    KubeReply *reply = kube.watch(ResourceType::pods(), QStringLiteral("ns"), {});
+    KubeRequest request;
+    request.path = QStringLiteral("/api/v1/namespaces/ns/pods/pod/log");
+    request.stream = true;
+    request.dropWhenBehindBytes = 4 * 1024 * 1024;
+    KubeReply *reply = kube.send(request);
     qint64 received = 0;
     connect(reply, &KubeReply::dataReceived, this, [&](const QByteArray &chunk) {
         received += chunk.size();
