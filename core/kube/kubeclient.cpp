@@ -44,7 +44,6 @@ ApiError::Kind transportKind(QNetworkReply::NetworkError error)
 }
 
 // Retry-After is either delay-seconds or an HTTP date.
-
 int retryAfterSeconds(const QNetworkReply *reply)
 {
     const QByteArray value = reply->rawHeader("Retry-After").trimmed();

@@ -45,9 +45,9 @@ public:
 
     /// Gives up: finished() follows with a Cancelled error unless it has already come.
     void abort();
-    /// A stream's consumer that cannot keep up stops reading: the bytes wait in a bounded
-    /// buffer, then in the socket, and the server slows down instead of the process growing.
-    /// Reading again delivers what waited.
+    /// A stream's consumer that cannot keep up stops reading: the bytes wait inside QtNetwork,
+    /// which keeps reading the socket (Qt 6.4), so the server is not slowed; a request's
+    /// dropWhenBehindBytes bounds that wait. Reading again delivers what waited.
     void setReadingPaused(bool paused);
     bool isReadingPaused() const { return m_readingPaused; }
     /// The consumers' one rule: pause past 8 MB of @p bytesWaiting (received, not yet parsed
