@@ -69,6 +69,7 @@ private Q_SLOTS:
     void mainWindowShowsEveryEnvironmentAndSwitches();
     void unreachableClusterShowsInTheBanner();
     void rowsGoStaleWhenTheClusterGoesAndRecover();
+    void theSelectionStaysOnItsServiceThroughAStorm();
     void aPromotionUnderWayShowsItsStepInTheRowAndTheOverview();
     void anUnverifiedClusterIsWarnedAbout();
     void aHostileServerIsNamedAndTheWindowKeepsPainting();
@@ -424,6 +425,138 @@ void TestRolloutDashboard::rowsGoStaleWhenTheClusterGoesAndRecover()
         60000);
     select(QStringLiteral("frontend"));
     QTRY_VERIFY_WITH_TIMEOUT(restart->isEnabled(), 20000);
+    m_dashboard->setSession(nullptr);
+}
+
+// The selection is the user's. Through a Deployment listed after its Service, re-sorts, a
+// scale of every service, edits, a neighbour deleted and created anew, and a restart of the
+// API server (a relist of everything), the table and the detail stay on the Service the user
+// chose; a Service that goes and comes back is chosen again, and nothing stands in meanwhile.
+void TestRolloutDashboard::theSelectionStaysOnItsServiceThroughAStorm()
+{
+    SandboxProcess own{{QStringLiteral("--speed"), QStringLiteral("20")}}; // plain HTTP: restarts keep access
+    QVERIFY2(own.start(), qPrintable(own.error()));
+    const auto kubectl = [&own](const QStringList &arguments, const QByteArray &input = {}) {
+        const auto result = own.kubectl(QStringList{QStringLiteral("-n"), QStringLiteral("lucent-staging")} + arguments,
+                                        60000, input);
+        if (result.exitCode != 0)
+            qWarning("kubectl %s: %s", qPrintable(arguments.join(QLatin1Char(' '))), qPrintable(result.errText()));
+        return result.exitCode == 0 ? result.out : QByteArray();
+    };
+    const auto saved = [&](const char *kind, const char *name) {
+        QJsonObject object
+            = QJsonDocument::fromJson(kubectl(Lucent::Tests::args({"get", kind, name, "-o", "json"}))).object();
+        QJsonObject meta = object[QLatin1String("metadata")].toObject();
+        for (const char *field : {"uid", "resourceVersion", "creationTimestamp", "generation", "managedFields"})
+            meta.remove(QLatin1String(field));
+        object.insert(QStringLiteral("metadata"), meta);
+        object.remove(QStringLiteral("status"));
+        return QJsonDocument(object).toJson();
+    };
+    const QByteArray userDeployment = saved("deployment", "user-service");
+    QVERIFY(!userDeployment.isEmpty());
+    QVERIFY(!kubectl(Lucent::Tests::args({"delete", "deployment", "user-service", "--wait=false"})).isEmpty());
+
+    const auto project = Environment::ProjectConfig::load(own.projectFile());
+    Environment::EnvironmentSession session(*project.environment(QStringLiteral("staging")),
+                                            Kube::Kubeconfig::load({own.kubeconfig()}, true),
+                                            Environment::EnvironmentSession::Scope::Everything);
+    m_dashboard->setSession(&session);
+    session.start();
+    QTRY_COMPARE_WITH_TIMEOUT(m_dashboard->model()->rowCount(), 8, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(session.deployments()->isSynced(), 20000);
+    auto *view = m_dashboard->findChild<QTableView *>(QStringLiteral("servicesView"));
+    auto *title = m_dashboard->findChild<QLabel *>(QStringLiteral("serviceDetailTitle"));
+    QVERIFY(view && title);
+    const QString chosen = QStringLiteral("user-service");
+    select(chosen);
+    QCOMPARE(m_dashboard->currentService(), chosen);
+    // Chosen while no Deployment of it is known: the detail says so, and follows it once it is.
+    QTRY_VERIFY2_WITH_TIMEOUT(title->text().contains(QStringLiteral("no Deployment")), qPrintable(title->text()),
+                              20000);
+    const QString shown = QStringLiteral("<b>user-service</b> in lucent-staging");
+
+    // From here on, every change of the table or the cursor is checked on the spot.
+    QStringList violations;
+    int resorts = 0;
+    const auto check = [&](const char *event) {
+        if (m_dashboard->currentService() != chosen && violations.size() < 10)
+            violations.append(QStringLiteral("after %1 the current service was \"%2\"")
+                                  .arg(QLatin1String(event), m_dashboard->currentService()));
+    };
+    QAbstractItemModel *proxy = m_dashboard->proxy();
+    QObject guard; // the connections end with the storm
+    connect(proxy, &QAbstractItemModel::layoutChanged, &guard, [&] {
+        ++resorts;
+        check("a re-sort");
+    });
+    connect(proxy, &QAbstractItemModel::rowsInserted, &guard, [&] { check("an insertion"); });
+    connect(proxy, &QAbstractItemModel::rowsRemoved, &guard, [&] { check("a removal"); });
+    connect(proxy, &QAbstractItemModel::modelReset, &guard, [&] { check("a reset"); });
+    connect(proxy, &QAbstractItemModel::dataChanged, &guard, [&] { check("an update"); });
+    connect(view->selectionModel(), &QItemSelectionModel::currentChanged, &guard, [&] { check("a cursor move"); });
+    const auto readyCells = [this](const QString &wanted) {
+        for (int row = 0; row < m_dashboard->model()->rowCount(); ++row) {
+            const QString ready = m_dashboard->model()->index(row, ServicesTableModel::ReadyColumn).data().toString();
+            if (!ready.isEmpty() && ready != wanted)
+                return false;
+        }
+        return true;
+    };
+
+    QVERIFY(!kubectl({QStringLiteral("create"), QStringLiteral("-f"), QStringLiteral("-")}, userDeployment).isEmpty());
+    QTRY_VERIFY2_WITH_TIMEOUT(title->text().contains(shown), qPrintable(title->text()), 20000);
+
+    // Sorted by Ready, most first: scaling the chosen service to the top and the bottom moves it.
+    view->sortByColumn(ServicesTableModel::ReadyColumn, Qt::DescendingOrder);
+    for (const char *replicas : {"--replicas=6", "--replicas=0"}) {
+        QVERIFY(!kubectl(Lucent::Tests::args({"scale", "deployment", "user-service", replicas})).isEmpty());
+        const QString ready = QStringLiteral("%1/%1").arg(QString::fromLatin1(replicas).section(QLatin1Char('='), 1));
+        QTRY_COMPARE_WITH_TIMEOUT(cell(chosen, ServicesTableModel::ReadyColumn), ready, 30000);
+    }
+    QVERIFY2(resorts >= 2, qPrintable(QString::number(resorts)));
+    // Every service scaled, twice: every row changes, over and over.
+    for (const char *replicas : {"--replicas=1", "--replicas=2"}) {
+        QVERIFY(!kubectl(Lucent::Tests::args({"scale", "deployment", "--all", replicas})).isEmpty());
+        const QString ready = QStringLiteral("%1/%1").arg(QString::fromLatin1(replicas).section(QLatin1Char('='), 1));
+        QTRY_VERIFY2_WITH_TIMEOUT(readyCells(ready), replicas, 60000);
+    }
+    // Edits of every Service and Deployment, and a new version of the chosen one.
+    QVERIFY(!kubectl(Lucent::Tests::args({"annotate", "service", "--all", "storm=1", "--overwrite"})).isEmpty());
+    QVERIFY(!kubectl(Lucent::Tests::args({"label", "deployment", "--all", "storm=1", "--overwrite"})).isEmpty());
+    QVERIFY(!kubectl(Lucent::Tests::args(
+                         {"set", "image", "deployment/user-service", "user-service=lucent/user-service:1.5.0"}))
+                 .isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(cell(chosen, ServicesTableModel::VersionColumn), QStringLiteral("1.5.0"), 30000);
+    // A neighbour deleted and created anew: its row goes and comes back.
+    const QByteArray frontend = saved("service", "frontend");
+    QVERIFY(!kubectl(Lucent::Tests::args({"delete", "service", "frontend"})).isEmpty());
+    QVERIFY(!kubectl({QStringLiteral("create"), QStringLiteral("-f"), QStringLiteral("-")}, frontend).isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(m_dashboard->model()->rowOf(QStringLiteral("frontend")) >= 0, 20000);
+    QTRY_VERIFY2_WITH_TIMEOUT(title->text().contains(shown), qPrintable(title->text()), 20000);
+    // The API server restarts with its seed: every cache lists again and every row changes.
+    const int lists = session.services()->listCount();
+    QVERIFY2(own.restart(), qPrintable(own.error()));
+    QTRY_VERIFY_WITH_TIMEOUT(session.services()->listCount() > lists
+                                 && session.state() == Environment::EnvironmentSession::State::Connected,
+                             60000);
+    QTRY_COMPARE_WITH_TIMEOUT(cell(chosen, ServicesTableModel::VersionColumn), QStringLiteral("1.4.2"), 30000);
+    QTRY_VERIFY2_WITH_TIMEOUT(title->text().contains(shown), qPrintable(title->text()), 20000);
+    auto *revisions = m_dashboard->findChild<QTreeWidget *>(QStringLiteral("revisionsView"));
+    QTRY_VERIFY_WITH_TIMEOUT(revisions->topLevelItemCount() >= 1, 20000);
+    guard.disconnect();
+    QVERIFY2(violations.isEmpty(), qPrintable(violations.join(QStringLiteral("; "))));
+    QCOMPARE(m_dashboard->currentService(), chosen);
+
+    // The chosen Service itself goes: no neighbour stands in for it. It comes back: chosen again.
+    const QByteArray userService = saved("service", "user-service");
+    QVERIFY(!kubectl(Lucent::Tests::args({"delete", "service", "user-service"})).isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(m_dashboard->model()->rowOf(chosen) < 0, 20000);
+    QCOMPARE(m_dashboard->currentService(), QString());
+    QVERIFY2(title->text().startsWith(QStringLiteral("Select a service")), qPrintable(title->text()));
+    QVERIFY(!kubectl({QStringLiteral("create"), QStringLiteral("-f"), QStringLiteral("-")}, userService).isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(m_dashboard->currentService(), chosen, 20000);
+    QTRY_VERIFY2_WITH_TIMEOUT(title->text().contains(shown), qPrintable(title->text()), 20000);
     m_dashboard->setSession(nullptr);
 }
 

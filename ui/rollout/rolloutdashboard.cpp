@@ -9,6 +9,7 @@
 #include "ui/common/frozencolumntableview.h"
 #include "ui/common/inlinebanner.h"
 #include "ui/common/itemroles.h"
+#include "ui/common/selectionkeeper.h"
 #include "ui/rollout/servicedetail.h"
 #include "ui/rollout/servicestablemodel.h"
 
@@ -55,6 +56,7 @@ RolloutDashboard::RolloutDashboard(QWidget *parent)
     : QWidget(parent)
     , m_model(new ServicesTableModel(this))
     , m_proxy(new QSortFilterProxyModel(this))
+    , m_keeper(new SelectionKeeper(m_proxy, ServicesTableModel::NameRole, this))
     , m_filter(new QLineEdit(this))
     , m_view(new FrozenColumnTableView(this))
     , m_detail(new ServiceDetail(this))
@@ -125,16 +127,24 @@ RolloutDashboard::RolloutDashboard(QWidget *parent)
     connect(m_model, &QAbstractItemModel::rowsInserted, this, updateColourColumn);
     connect(m_model, &QAbstractItemModel::dataChanged, this, updateColourColumn);
     connect(m_model, &QAbstractItemModel::modelReset, this, updateColourColumn);
-    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
-        m_detail->setService(currentDeployment());
+    // The selection stays on the Service the user chose through relists, re-sorts and
+    // filtering; the detail follows that Service's Deployment of the live colour, which may
+    // become known, or change, after the row was chosen.
+    m_keeper->follow(m_view->selectionModel());
+    connect(m_keeper, &SelectionKeeper::currentKeyChanged, this, [this] {
+        showDetail();
         updateButtons();
     });
-    connect(m_model, &QAbstractItemModel::dataChanged, this, &RolloutDashboard::updateButtons);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, [this] {
+        showDetail();
+        updateButtons();
+    });
     // Like k9s: a selection from the start, so that the keyboard and the detail have a target.
     connect(m_proxy, &QAbstractItemModel::rowsInserted, this, [this] {
         // After the burst of a first list, so that the top row in sorted order is the one.
         QTimer::singleShot(0, this, [this] {
-            if (!m_view->selectionModel()->currentIndex().isValid() && m_proxy->rowCount() > 0)
+            if (m_keeper->wanted().isEmpty() && !m_view->selectionModel()->currentIndex().isValid()
+                && m_proxy->rowCount() > 0)
                 m_view->setCurrentIndex(m_proxy->index(0, 0));
         });
     });
@@ -214,8 +224,10 @@ void RolloutDashboard::setSession(EnvironmentSession *session)
         m_tlsWarning->clear();
     m_followed.reset();
     m_permissionNote->hide();
+    m_keeper->forget(); // a choice in the old environment names nothing in the new one
     m_model->setSession(session);
     m_detail->setSession(session);
+    showDetail();
     updateButtons();
     if (!session)
         return;
@@ -269,6 +281,14 @@ QString RolloutDashboard::currentService() const
 {
     const QModelIndex current = m_view->selectionModel()->currentIndex();
     return current.isValid() ? current.siblingAtColumn(0).data(ServicesTableModel::NameRole).toString() : QString();
+}
+
+void RolloutDashboard::showDetail()
+{
+    const QString service = currentService();
+    const QString deployment = currentDeployment();
+    if (service != m_detail->serviceName() || deployment != m_detail->service())
+        m_detail->setService(deployment, service);
 }
 
 QString RolloutDashboard::currentDeployment() const

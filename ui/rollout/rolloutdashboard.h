@@ -33,6 +33,7 @@ namespace Lucent::Ui {
 class FrozenColumnTableView;
 class InlineBanner;
 class ServiceDetail;
+class SelectionKeeper;
 class ServicesTableModel;
 
 /// One environment's rollouts: the services table with a filter, the selected service's
@@ -69,6 +70,9 @@ private:
     void onSessionReady();
     void updateButtons();
     void updatePromotionNotice();
+    /// Points the detail at the selected Service's Deployment of the live colour, when either
+    /// changed: the Deployment may be listed, created or switched after the row was chosen.
+    void showDetail();
     /// The selected service's Deployment of the live colour: what the actions act on.
     QString currentDeployment() const;
     /// The selected Deployment as the cache has it now: what a question is about.
@@ -91,6 +95,7 @@ private:
     QPointer<Lucent::Core::Environment::EnvironmentSession> m_session;
     ServicesTableModel *m_model = nullptr;
     QSortFilterProxyModel *m_proxy = nullptr;
+    SelectionKeeper *m_keeper = nullptr; ///< made before the view gets the proxy: it must hear first
     QLineEdit *m_filter = nullptr;
     FrozenColumnTableView *m_view = nullptr;
     ServiceDetail *m_detail = nullptr;

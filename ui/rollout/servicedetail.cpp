@@ -116,6 +116,7 @@ void ServiceDetail::setSession(Core::Environment::EnvironmentSession *session)
         m_session->disconnect(this);
     m_session = session;
     m_service.clear();
+    m_serviceName.clear();
     auto hook = [this] {
         for (ResourceCache *cache : m_session->findChildren<ResourceCache *>()) {
             auto changed = [this, cache](const QJsonObject &object) {
@@ -141,9 +142,10 @@ void ServiceDetail::setSession(Core::Environment::EnvironmentSession *session)
     refresh();
 }
 
-void ServiceDetail::setService(const QString &name)
+void ServiceDetail::setService(const QString &deployment, const QString &service)
 {
-    m_service = name;
+    m_service = deployment;
+    m_serviceName = service;
     m_matchLabels = {};
     refresh();
 }
@@ -182,7 +184,11 @@ void ServiceDetail::refresh()
     if (m_service.isEmpty() || deployment.isEmpty()) {
         m_podScan->cancel();
         m_pods->clear();
-        m_title->setText(tr("Select a service to see its history, pods and events."));
+        if (m_serviceName.isEmpty() || !m_session)
+            m_title->setText(tr("Select a service to see its history, pods and events."));
+        else
+            m_title->setText(tr("<b>%1</b> in %2: no Deployment of its live colour is known yet.")
+                                 .arg(m_serviceName.toHtmlEscaped(), m_session->environment().namespaceName));
         m_selector->clear();
         return;
     }

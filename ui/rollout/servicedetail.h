@@ -42,8 +42,11 @@ public:
     ~ServiceDetail() override;
 
     void setSession(Lucent::Core::Environment::EnvironmentSession *session);
-    void setService(const QString &name);
+    /// Shows @p deployment, the Deployment of the live colour of the Service @p service; an
+    /// empty @p deployment with a @p service says that none of its Deployments is known yet.
+    void setService(const QString &deployment, const QString &service = {});
     QString service() const { return m_service; }
+    QString serviceName() const { return m_serviceName; }
 
 private:
     void scheduleRefresh();
@@ -68,7 +71,8 @@ private:
     void fillEvents(const QJsonObject &deployment);
 
     QPointer<Lucent::Core::Environment::EnvironmentSession> m_session;
-    QString m_service;
+    QString m_service; ///< the Deployment shown
+    QString m_serviceName; ///< the Service it serves, as the table names it
     QJsonObject m_matchLabels; ///< the shown Deployment's selector, as of the last refresh
     QLabel *m_title = nullptr;
     QTreeWidget *m_revisions = nullptr;
