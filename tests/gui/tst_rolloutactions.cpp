@@ -68,6 +68,19 @@ void TestRolloutActions::undoThroughTheUiRestoresThePreviousImage()
         Lucent::Tests::args({"-n", "lucent-staging", "rollout", "status", "deploy/user-service", "--timeout=60s"}),
         70000);
     QVERIFY2(rollout.exitCode == 0, qPrintable(rollout.errText()));
+    // Undo asks about the Deployment as the console's cache holds it, and refuses to act on one
+    // that changed since: wait until the cache holds the generation kubectl rolled out.
+    const qint64 generation
+        = deployment(QStringLiteral("lucent-staging"),
+                     QStringLiteral("user-service"))[QLatin1String("metadata")][QLatin1String("generation")]
+              .toInteger();
+    QVERIFY(generation >= 2);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_session->deployments()
+            ->object(QStringLiteral("lucent-staging"),
+                     QStringLiteral("user-service"))[QLatin1String("metadata")][QLatin1String("generation")]
+            .toInteger(),
+        generation, 20000);
     select(QStringLiteral("user-service"));
     auto *undo = m_dashboard->findChild<QPushButton *>(QStringLiteral("actionUndo"));
     QTRY_VERIFY_WITH_TIMEOUT(undo->isEnabled(), 20000);
