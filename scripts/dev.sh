@@ -11,6 +11,8 @@
 #   scripts/dev.sh fuzz-long [TARGET...]   core's fuzz targets to 10 million executions or an hour each
 #   scripts/dev.sh soak [ROUNDS]           the fault soak: ROUNDS (1000) randomised rounds of faults and
 #                                          sandbox restarts, caches against fresh lists, logs whole
+#   scripts/dev.sh isolation [REGEX]       every Qt Test function alone, one process each (with ctest's
+#                                          environment): no function may rely on what another left
 # LUCENT_PRESET picks another CMake preset (dev, asan, release); dev is the default.
 set -euo pipefail
 
@@ -113,8 +115,12 @@ soak)
     LUCENT_SOAK_ROUNDS=$rounds QTEST_FUNCTION_TIMEOUT=$((rounds * 60000 + 600000)) \
         LUCENT_SANDBOX="$build/sandbox/lucent-sandbox" QT_QPA_PLATFORM=offscreen "$build/tests/tst_kubefaults" soak
     ;;
+isolation)
+    prepare
+    python3 "$here/tests/isolation/run-functions-alone.py" "$build" "$@"
+    ;;
 *)
-    echo "usage: scripts/dev.sh run|test|package|lint|bench|fuzz|fuzz-long|soak [arguments]" >&2
+    echo "usage: scripts/dev.sh run|test|package|lint|bench|fuzz|fuzz-long|soak|isolation [arguments]" >&2
     exit 2
     ;;
 esac
