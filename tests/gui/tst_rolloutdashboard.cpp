@@ -348,11 +348,12 @@ void TestRolloutDashboard::mainWindowShowsEveryEnvironmentAndSwitches()
         QCOMPARE(index.data(EnvironmentOverviewModel::VersionsRole).toStringList().size(), 8);
     }
     QVERIFY(model->index(1, 0).data(EnvironmentOverviewModel::ProtectedRole).toBool());
-    // production still runs user-service 1.4.2, whatever staging runs.
-    QVERIFY(model->index(1, 0)
-                .data(EnvironmentOverviewModel::VersionsRole)
-                .toStringList()
-                .contains(QStringLiteral("user-service 1.4.2")));
+    // production still runs user-service 1.4.2, whatever staging runs. On a sandbox just
+    // started, its pods become ready (and so serve a version) some seconds after the lists.
+    const auto productionVersions
+        = [model] { return model->index(1, 0).data(EnvironmentOverviewModel::VersionsRole).toStringList(); };
+    QTRY_VERIFY2_WITH_TIMEOUT(productionVersions().contains(QStringLiteral("user-service 1.4.2")),
+                              qPrintable(productionVersions().join(QStringLiteral(", "))), 30000);
 
     auto *selector = window.findChild<QComboBox *>(QStringLiteral("environmentSelector"));
     QCOMPARE(selector->count(), 2);

@@ -282,8 +282,58 @@ void TestSandboxKubectl::rolloutToCrashTagExceedsDeadline()
 
 void TestSandboxKubectl::rolloutUndoRestartPauseResume()
 {
-    const QStringList deploy = S({"deploy/user-service", "-n", "lucent-staging"});
-    CommandResult r = kubectl(S({"rollout", "undo"}) + deploy);
+    // A Deployment of its own, with a history made here: healthy 1.5.0, then a crashing tag,
+    // then undo. user-service's history depends on which tests ran before; this one does not.
+    QJsonObject copy = getJson(S({"get", "deploy/user-service", "-n", "lucent-staging"}));
+    QVERIFY(!copy.isEmpty());
+    copy.insert(QStringLiteral("metadata"),
+                QJsonObject{{QStringLiteral("name"), QStringLiteral("undo-probe")},
+                            {QStringLiteral("namespace"), QStringLiteral("lucent-staging")}});
+    copy.remove(QStringLiteral("status"));
+    QJsonObject spec = copy[QStringLiteral("spec")].toObject();
+    const QJsonObject labels{{QStringLiteral("app"), QStringLiteral("undo-probe")}};
+    spec.insert(QStringLiteral("selector"), QJsonObject{{QStringLiteral("matchLabels"), labels}});
+    QJsonObject podTemplate = spec[QStringLiteral("template")].toObject();
+    QJsonObject templateMeta = podTemplate[QStringLiteral("metadata")].toObject();
+    templateMeta.insert(QStringLiteral("labels"), labels);
+    templateMeta.remove(QStringLiteral("annotations"));
+    podTemplate.insert(QStringLiteral("metadata"), templateMeta);
+    QJsonObject podSpec = podTemplate[QStringLiteral("spec")].toObject();
+    QJsonArray containers = podSpec[QStringLiteral("containers")].toArray();
+    QJsonObject container = containers.at(0).toObject();
+    container.insert(QStringLiteral("image"), QStringLiteral("lucent/user-service:1.4.2"));
+    containers.replace(0, container);
+    podSpec.insert(QStringLiteral("containers"), containers);
+    podTemplate.insert(QStringLiteral("spec"), podSpec);
+    spec.insert(QStringLiteral("template"), podTemplate);
+    copy.insert(QStringLiteral("spec"), spec);
+    CommandResult r = kubectl(S({"create", "-f", "-"}), QJsonDocument(copy).toJson());
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+    const QStringList deploy = S({"deploy/undo-probe", "-n", "lucent-staging"});
+    const auto removeProbe = qScopeGuard([this] {
+        const CommandResult removed = kubectl(S({"delete", "deploy/undo-probe", "-n", "lucent-staging"}));
+        if (removed.exitCode != 0)
+            QFAIL(qPrintable(QStringLiteral("deleting deploy/undo-probe: ") + removed.errText()));
+    });
+    const QString container0 = container[QStringLiteral("name")].toString();
+    const auto observed = [&] {
+        const QJsonObject d = getJson(S({"get"}) + deploy);
+        return d[QStringLiteral("status")][QStringLiteral("observedGeneration")].toInteger()
+            == d[QStringLiteral("metadata")][QStringLiteral("generation")].toInteger();
+    };
+    QVERIFY2(kubectl(S({"rollout", "status", "--timeout=90s"}) + deploy).exitCode == 0,
+             "the first rollout did not complete");
+    for (const char *tag : {"1.5.0", "1.6.0-crash"}) {
+        r = kubectl(S({"set", "image"}) + deploy
+                    + QStringList{container0 + QStringLiteral("=lucent/user-service:") + QString::fromLatin1(tag)});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
+        QTRY_VERIFY_WITH_TIMEOUT(observed(), 20000); // its ReplicaSet exists: a revision of the history
+        if (QByteArrayView(tag) == "1.5.0")
+            QVERIFY2(kubectl(S({"rollout", "status", "--timeout=90s"}) + deploy).exitCode == 0,
+                     "the rollout to 1.5.0 did not complete");
+    }
+
+    r = kubectl(S({"rollout", "undo"}) + deploy);
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
     QVERIFY2(kubectl(S({"rollout", "status", "--timeout=90s"}) + deploy).exitCode == 0,
              "undo rollout did not complete");
@@ -310,18 +360,12 @@ void TestSandboxKubectl::rolloutUndoRestartPauseResume()
     QVERIFY(kubectl(S({"rollout", "pause"}) + deploy).exitCode == 0);
     object = getJson(S({"get"}) + deploy);
     QVERIFY(object[QStringLiteral("spec")][QStringLiteral("paused")].toBool());
-    kubectl(
-        S({"set", "image", "deploy/user-service", "-n", "lucent-staging", "user-service=lucent/user-service:1.7.0"}));
+    r = kubectl(S({"set", "image"}) + deploy + QStringList{container0 + QStringLiteral("=lucent/user-service:1.7.0")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
     // The controller has seen the new template once it reports that generation as observed.
-    QTRY_VERIFY_WITH_TIMEOUT(
-        [&] {
-            const QJsonObject d = getJson(S({"get"}) + deploy);
-            return d[QStringLiteral("status")][QStringLiteral("observedGeneration")].toInteger()
-                == d[QStringLiteral("metadata")][QStringLiteral("generation")].toInteger();
-        }(),
-        20000);
-    QCOMPARE(names(S({"get", "rs", "-n", "lucent-staging", "-l", "app=user-service"})).size(),
-             4); // no new ReplicaSet while paused
+    QTRY_VERIFY_WITH_TIMEOUT(observed(), 20000);
+    // 1.4.2, 1.5.0, the crashing tag and the restart: no new ReplicaSet while paused.
+    QCOMPARE(names(S({"get", "rs", "-n", "lucent-staging", "-l", "app=undo-probe"})).size(), 4);
     QVERIFY(kubectl(S({"rollout", "resume"}) + deploy).exitCode == 0);
     r = kubectl(S({"rollout", "status", "--timeout=90s"}) + deploy);
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
