@@ -404,7 +404,7 @@ void TestRolloutDashboard::rowsGoStaleWhenTheClusterGoesAndRecover()
     auto stateCell = [this, row] { return m_dashboard->model()->index(row, ServicesTableModel::StateColumn); };
     QVERIFY(!stateCell().data(ServicesTableModel::StaleRole).toBool());
 
-    own.stop();
+    QVERIFY2(own.stop(), qPrintable(own.error()));
     QTRY_VERIFY_WITH_TIMEOUT(stateCell().data(ServicesTableModel::StaleRole).toBool(), 30000);
     QVERIFY2(stateCell().data().toString().contains(QStringLiteral("(as of ")),
              qPrintable(stateCell().data().toString()));

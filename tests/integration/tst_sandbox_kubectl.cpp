@@ -390,6 +390,7 @@ void TestSandboxKubectl::watchReportsChanges()
     std::unique_ptr<QProcess> watch(
         m_sandbox.startKubectl(S({"get", "configmaps", "-n", "lucent-platform", "-w", "--output-watch-events", "-o",
                                   "jsonpath={.type} {.object.metadata.name}{\"\\n\"}"})));
+    QVERIFY2(watch, "kubectl get -w did not start");
     // The existing ConfigMaps come first as ADDED: the list is done, and what follows is watched.
     QByteArray seen;
     QTRY_VERIFY_WITH_TIMEOUT((seen += watch->readAllStandardOutput()).contains("ADDED "), 20000);
@@ -403,7 +404,7 @@ void TestSandboxKubectl::watchReportsChanges()
     QTRY_VERIFY_WITH_TIMEOUT((seen += watch->readAllStandardOutput()).contains("DELETED watched"), 10000);
     QVERIFY2(seen.contains("ADDED watched\nMODIFIED watched\nDELETED watched"), seen.constData());
     watch->kill();
-    watch->waitForFinished();
+    QVERIFY(watch->waitForFinished(10000));
 }
 
 void TestSandboxKubectl::watchResumesFromResourceVersion()
@@ -561,12 +562,13 @@ void TestSandboxKubectl::logsFollowStreams()
     std::unique_ptr<QProcess> follow(
         m_sandbox.startKubectl({QStringLiteral("logs"), QStringLiteral("-f"), QStringLiteral("--tail=0"), pod,
                                 QStringLiteral("-n"), QStringLiteral("lucent-platform")}));
+    QVERIFY2(follow, "kubectl logs -f did not start");
     // 2 lines per simulated second at --speed 20: dozens of lines arrive within a second.
     QByteArray seen;
     QTRY_VERIFY_WITH_TIMEOUT((seen += follow->readAllStandardOutput()).count('\n') >= 20, 10000);
     QCOMPARE(follow->state(), QProcess::Running);
     follow->kill();
-    follow->waitForFinished();
+    QVERIFY(follow->waitForFinished(10000));
 }
 
 void TestSandboxKubectl::logsOfCrashLoopingPodAndPrevious()
