@@ -13,8 +13,13 @@ QJsonObject TestSandboxKubectl::getJson(const QStringList &args) const
 
 QStringList TestSandboxKubectl::names(const QStringList &args) const
 {
+    const CommandResult r = kubectl(args + S({"-o", "json"}));
+    // A failed kubectl lists nothing, which must not pass for "none left": its one entry says
+    // what failed, and equals no name a test expects.
+    if (r.exitCode != 0)
+        return {QStringLiteral("(kubectl %1 failed: %2)").arg(args.join(QLatin1Char(' ')), r.errText().trimmed())};
     QStringList result;
-    for (const auto &item : getJson(args).value(QStringLiteral("items")).toArray())
+    for (const auto &item : r.json().object().value(QStringLiteral("items")).toArray())
         result.append(
             item.toObject().value(QStringLiteral("metadata")).toObject().value(QStringLiteral("name")).toString());
     result.sort();
@@ -365,7 +370,9 @@ void TestSandboxKubectl::recreateStrategyAndStatefulSetUpdate()
 
 void TestSandboxKubectl::deleteCollectsGarbage()
 {
-    QVERIFY(!names(S({"get", "pods", "-n", "lucent-staging", "-l", "app=task-service"})).isEmpty());
+    const QStringList pods = names(S({"get", "pods", "-n", "lucent-staging", "-l", "app=task-service"}));
+    QVERIFY2(!pods.isEmpty() && pods.filter(QRegularExpression(QStringLiteral("^task-service-"))) == pods,
+             qPrintable(pods.join(QLatin1Char(' '))));
     CommandResult r = kubectl(S({"delete", "deploy/task-service", "-n", "lucent-staging"}));
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
     // Background propagation: dependents go right away or, when a controller raced the
@@ -378,11 +385,35 @@ void TestSandboxKubectl::deleteCollectsGarbage()
     // Orphan keeps the ReplicaSet and its pods, without the owner reference.
     r = kubectl(S({"delete", "deploy/portfolio-service", "-n", "lucent-staging", "--cascade=orphan"}));
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
-    const QJsonArray rs = getJson(S({"get", "rs", "-n", "lucent-staging", "-l", "app=portfolio-service"}))
-                              .value(QStringLiteral("items"))
-                              .toArray();
-    QCOMPARE(rs.size(), 1);
-    QVERIFY(!rs[0][QStringLiteral("metadata")].toObject().contains(QStringLiteral("ownerReferences")));
+    // As with Background, a controller that read the Deployment just before the delete may
+    // still make a ReplicaSet for it, which the garbage collector removes at its next round:
+    // wait until the one orphan, without an owner reference, is all that is left.
+    QString left;
+    const auto oneOrphan = [&] {
+        const CommandResult listed
+            = kubectl(S({"get", "rs", "-n", "lucent-staging", "-l", "app=portfolio-service", "-o", "json"}));
+        if (listed.exitCode != 0) {
+            left = QStringLiteral("kubectl get rs failed: ") + listed.errText();
+            return false;
+        }
+        const QJsonArray items = listed.json().object().value(QStringLiteral("items")).toArray();
+        QStringList described;
+        for (const QJsonValue &item : items) {
+            const QJsonObject metadata = item[QStringLiteral("metadata")].toObject();
+            described.append(metadata.value(QStringLiteral("name")).toString()
+                             + (metadata.contains(QStringLiteral("ownerReferences")) ? QStringLiteral(" (owned)")
+                                                                                     : QStringLiteral(" (orphan)")));
+        }
+        left = QStringLiteral("ReplicaSets: ") + described.join(QStringLiteral(", "));
+        return items.size() == 1
+            && !items[0][QStringLiteral("metadata")].toObject().contains(QStringLiteral("ownerReferences"));
+    };
+    QVERIFY2(QTest::qWaitFor(oneOrphan, 20000), qPrintable(left));
+    // Its pods stay with it, still its own.
+    const QStringList orphanPods = names(S({"get", "pods", "-n", "lucent-staging", "-l", "app=portfolio-service"}));
+    QVERIFY2(!orphanPods.isEmpty()
+                 && orphanPods.filter(QRegularExpression(QStringLiteral("^portfolio-service-"))) == orphanPods,
+             qPrintable(orphanPods.join(QLatin1Char(' '))));
 }
 
 void TestSandboxKubectl::watchReportsChanges()

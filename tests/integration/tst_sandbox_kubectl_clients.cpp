@@ -241,7 +241,7 @@ void TestSandboxKubectl::execRunsTheSimulatedCommands()
 
     // The seed's readiness check, on a pod whose readiness fails: curl -f exits 22.
     const QString pod = names(S({"get", "pods", "-n", "lucent-platform", "-l", "app=wallet-service"})).value(0);
-    QVERIFY(!pod.isEmpty());
+    QVERIFY2(pod.startsWith(QLatin1String("wallet-service-")), qPrintable(pod));
     r = kubectl(S({"annotate", "pod", "-n", "lucent-platform"})
                 << pod << QStringLiteral("lucent-sandbox/fault=unready"));
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
@@ -433,6 +433,7 @@ void TestSandboxKubectl::portForwardReachesTheSimulatedService()
     QVERIFY(forward->waitForFinished(10000));
 
     const QString pod = names(S({"get", "pods", "-n", "lucent-platform", "-l", "app=user-service"})).value(0);
+    QVERIFY2(pod.startsWith(QLatin1String("user-service-")), qPrintable(pod));
     port = startPortForward(QStringList{QStringLiteral("pod/") + pod} + S({"-n", "lucent-platform", ":9999"}), forward);
     QVERIFY2(port > 0, forward ? forward->readAllStandardError().constData() : "kubectl did not start");
     r = curl(QStringLiteral("http://127.0.0.1:%1/health").arg(port));
