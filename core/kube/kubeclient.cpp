@@ -281,6 +281,11 @@ void KubeClient::startAttempt(KubeReply *reply)
         m_exec->request();
         return;
     }
+    sendAttempt(reply);
+}
+
+void KubeClient::sendAttempt(KubeReply *reply)
+{
     ++reply->m_attempts;
     reply->m_timedOut = false;
     reply->m_tooLarge = false;
@@ -508,23 +513,24 @@ void KubeClient::refreshCredentialsThenRetry(KubeReply *reply)
     }));
 }
 
-void KubeClient::onExecCredential()
+void KubeClient::onExecCredential(const ExecCredential &credential)
 {
-    const std::optional<ExecCredential> credential = m_exec->cached();
-    if (credential) {
-        m_bearer = credential->token;
-        m_execCertificate = QSslCertificate();
-        m_execKey = QSslKey();
-        if (!credential->clientCertificatePem.isEmpty()) {
-            const auto chain = QSslCertificate::fromData(credential->clientCertificatePem, QSsl::Pem);
-            m_execCertificate = chain.isEmpty() ? QSslCertificate() : chain.constFirst();
-            m_execKey = ConnectionResolver::readPrivateKey(credential->clientKeyPem);
-        }
+    m_bearer = credential.token;
+    m_execCertificate = QSslCertificate();
+    m_execKey = QSslKey();
+    if (!credential.clientCertificatePem.isEmpty()) {
+        const auto chain = QSslCertificate::fromData(credential.clientCertificatePem, QSsl::Pem);
+        m_execCertificate = chain.isEmpty() ? QSslCertificate() : chain.constFirst();
+        m_execKey = ConnectionResolver::readPrivateKey(credential.clientKeyPem);
     }
+    // The requests that waited for this run are sent with what it handed out, even when its
+    // expirationTimestamp has passed already (a clock behind the issuer's, or a plugin that
+    // hands out short-lived tokens), as kubectl does: asking again at once would run the plugin
+    // for ever. A later request finds no valid credential and runs the plugin again.
     const auto waiting = std::exchange(m_waitingForCredentials, {});
     for (const QPointer<KubeReply> &reply : waiting) {
         if (reply && !reply->m_finished)
-            startAttempt(reply);
+            sendAttempt(reply);
     }
 }
 

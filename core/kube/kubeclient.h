@@ -18,6 +18,7 @@ class QNetworkRequest;
 namespace Lucent::Core::Kube {
 
 class ExecCredentialPlugin;
+struct ExecCredential;
 
 /// How reads are retried on 429, 5xx and transport failures. Writes never are.
 struct RetryPolicy {
@@ -78,13 +79,16 @@ Q_SIGNALS:
 private:
     friend class KubeReply;
     void pump();
+    /// Sends @p reply's next attempt, once the exec plugin (if any) has a valid credential.
     void startAttempt(KubeReply *reply);
+    /// Sends @p reply's next attempt with the credentials held now.
+    void sendAttempt(KubeReply *reply);
     void onNetworkFinished(KubeReply *reply);
     void retryLater(KubeReply *reply, int delayMs);
     void finish(KubeReply *reply, const ApiError &error);
     void abortReply(KubeReply *reply);
     void refreshCredentialsThenRetry(KubeReply *reply);
-    void onExecCredential();
+    void onExecCredential(const ExecCredential &credential);
     void onExecFailed(const ApiError &error);
     int backoffDelayMs(int attempt) const;
     QNetworkRequest networkRequest(const KubeRequest &request) const;

@@ -677,12 +677,24 @@ ApiResponse ApiServer::deleteObject(const ApiRequest &request, const Target &tar
                                          "Unsupported value: \"" + propagation
                                              + "\": supported values: \"Foreground\", \"Background\", \"Orphan\"",
                                          "propagationPolicy"}}));
+    const bool orphan = propagation == "Orphan";
+    if (orphan && !isDryRun(request)) {
+        // The dependents let go of their owner before it goes, as with Kubernetes' orphan
+        // finalizer. The other way round, the simulator's garbage collector could run between
+        // the two, find dependents naming an owner that no longer exists, and delete them.
+        auto current = m_store.get(*target.type, target.path.ns, target.path.name);
+        if (const json *owner = std::get_if<json>(&current);
+            owner && (uid.empty() || uid == (*owner)["metadata"].value("uid", ""))) {
+            collectGarbage(*owner, true);
+            uid = (*owner)["metadata"].value("uid", ""); // remove the owner that was orphaned, no other
+        }
+    }
     auto removed = m_store.remove(*target.type, target.path.ns, target.path.name, isDryRun(request), uid);
     if (auto e = failed(removed))
         return error(*e);
     const json &object = std::get<json>(removed);
-    if (!isDryRun(request))
-        collectGarbage(object, propagation == "Orphan");
+    if (!isDryRun(request) && !orphan)
+        collectGarbage(object, false);
     if (!isDryRun(request) && target.type->kind == "Namespace")
         emptyNamespace(target.path.name);
     return ApiResponse::json(200, object);

@@ -147,6 +147,8 @@ int main(int argc, char **argv)
     std::unique_ptr<QProcess> storm(
         sandbox.startKubectl({QStringLiteral("-n"), QStringLiteral("lucent-staging"), QStringLiteral("apply"),
                               QStringLiteral("-f"), QStringLiteral("-")}));
+    if (!storm)
+        return fail(QStringLiteral("kubectl apply did not start"));
     storm->write(deployment("storm", 200, "lucent/load-generator:1.0.0"));
     storm->closeWriteChannel();
     std::unique_ptr<QProcess> roll;

@@ -237,7 +237,7 @@ void TestLogView::stoppedBannerClearsWhenStreamsRecover()
     auto *banner = w.logs->findChild<Lucent::Ui::InlineBanner *>();
     QVERIFY(banner);
     QVERIFY(banner->text().isEmpty());
-    own.stop();
+    QVERIFY2(own.stop(), qPrintable(own.error()));
     QTRY_VERIFY_WITH_TIMEOUT(
         banner->text().contains(QStringLiteral("stopped")) || banner->text().contains(QStringLiteral("failed")), 30000);
     QVERIFY2(own.restart(), qPrintable(own.error()));

@@ -77,16 +77,29 @@ QPushButton *button(const PromotionWizard &wizard, const char *name)
     return wizard.findChild<QPushButton *>(QLatin1String(name));
 }
 
-/// With LUCENT_SCREENSHOT_DIR set (scripts/docs-screenshot.sh), saves @p widget as
-/// <dir>/<name>-<LUCENT_THEME>.png for the README; true when saved or not asked for.
+/// Grabs @p widget as it is drawn now, and with LUCENT_SCREENSHOT_DIR set
+/// (scripts/docs-screenshot.sh) saves the picture as <dir>/<name>-<LUCENT_THEME>.png for the
+/// README. True when the grab is a picture of the whole widget (not null, the widget's size)
+/// and, when asked for, saved.
 bool shoot(QWidget *widget, const char *name)
 {
     const QString dir = qEnvironmentVariable("LUCENT_SCREENSHOT_DIR");
+    if (!dir.isEmpty())
+        QCoreApplication::processEvents(); // the last layout and paint before a picture for the README
+    const QPixmap shot = widget->grab();
+    if (shot.isNull() || shot.deviceIndependentSize().toSize() != widget->size()) {
+        qWarning("%s: the grab is %dx%d (device pixel ratio %g), the widget %dx%d", name, shot.width(), shot.height(),
+                 shot.devicePixelRatio(), widget->width(), widget->height());
+        return false;
+    }
     if (dir.isEmpty())
         return true;
-    QCoreApplication::processEvents(); // the last layout and paint before the grab
     const QString theme = qEnvironmentVariable("LUCENT_THEME", QStringLiteral("light"));
-    return widget->grab().save(QStringLiteral("%1/%2-%3.png").arg(dir, QLatin1String(name), theme));
+    const QString path = QStringLiteral("%1/%2-%3.png").arg(dir, QLatin1String(name), theme);
+    if (shot.save(path))
+        return true;
+    qWarning("%s: cannot save %s", name, qPrintable(path));
+    return false;
 }
 
 /// Clicks Start on the plan page once the preflight checks let it; false if they never do.

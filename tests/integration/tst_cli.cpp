@@ -63,7 +63,8 @@ TestCli::Run TestCli::run(const QStringList &args, bool withDisplay) const
     Run result;
     if (!process.waitForFinished(60000)) {
         process.kill();
-        process.waitForFinished();
+        result.err = process.waitForFinished(5000) ? QStringLiteral("timed out after 60 s")
+                                                   : QStringLiteral("timed out, and did not end on SIGKILL");
         return result;
     }
     result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;

@@ -96,7 +96,11 @@ private:
     bool startWatching(Watching &watching) const;
     std::unique_ptr<KubeClient> client(int attempts = 8) const;
     bool converge(ResourceCache &cache, KubeClient &lister, QString *why) const;
-    void randomChanges(KubeClient &kube, int count);
+    /// Writes @p count random ConfigMap changes; false when their answers do not all come.
+    bool randomChanges(KubeClient &kube, int count);
+    /// Scales play-service to @p replicas, asking again while injected faults refuse it; the
+    /// last refusal in @p why when none gets through.
+    bool scalePlayService(KubeClient &kube, int replicas, QString *why);
     /// Follows a running wallet-service pod until @p reconnects resumes and @p minLines lines,
     /// then compares what came with the whole log: empty when every line came exactly once.
     QString followedLogIsWhole(KubeClient &kube, int reconnects, int minLines);
@@ -162,10 +166,11 @@ bool TestKubeFaults::converge(ResourceCache &cache, KubeClient &lister, QString 
         30000);
 }
 
-void TestKubeFaults::randomChanges(KubeClient &kube, int count)
+bool TestKubeFaults::randomChanges(KubeClient &kube, int count)
 {
     const QString ns = QStringLiteral("lucent-staging");
-    int pending = 0;
+    // Shared with the replies: one that answers after a timed-out wait finds it still there.
+    auto pending = std::make_shared<int>(0);
     for (int i = 0; i < count; ++i) {
         const QString name = QStringLiteral("fault-cm-%1").arg(m_random.bounded(12));
         KubeReply *reply = nullptr;
@@ -183,10 +188,30 @@ void TestKubeFaults::randomChanges(KubeClient &kube, int count)
             break;
         default: reply = kube.remove(ResourceType::configMaps(), ns, name); break;
         }
-        ++pending;
-        connect(reply, &KubeReply::finished, this, [&pending] { --pending; });
+        ++*pending;
+        connect(reply, &KubeReply::finished, this, [pending] { --*pending; });
     }
-    QVERIFY(QTest::qWaitFor([&] { return pending == 0; }, 30000));
+    // Writes are never retried: some meet an injected fault and fail, as they would; but every
+    // one must be answered.
+    if (QTest::qWaitFor([&] { return *pending == 0; }, 30000))
+        return true;
+    qWarning("%d of %d writes were not answered in 30 s", *pending, count);
+    return false;
+}
+
+bool TestKubeFaults::scalePlayService(KubeClient &kube, int replicas, QString *why)
+{
+    // Scaling is a write, never retried by the client; it is idempotent, so the test asks again.
+    for (int attempt = 0; attempt < 10; ++attempt) {
+        const Answer answer = waitFor(kube.scale(ResourceType::deployments(), QStringLiteral("lucent-staging"),
+                                                 QStringLiteral("play-service"), replicas));
+        if (!answer.error.isError())
+            return true;
+        *why = QStringLiteral("scaling play-service to %1: %2").arg(replicas).arg(answer.error.sentence());
+        if (!answer.arrived)
+            return false; // no answer in 30 s is no injected fault
+    }
+    return false;
 }
 
 void TestKubeFaults::cacheConvergesUnderFaults()
@@ -203,12 +228,12 @@ void TestKubeFaults::cacheConvergesUnderFaults()
             [&seenKeys](const QJsonObject &o) { seenKeys.insert(ResourceCache::keyOf(o)); });
     const int rounds = 8;
     for (int round = 0; round < rounds; ++round) {
-        randomChanges(writer, 15);
+        QVERIFY2(randomChanges(writer, 15), qPrintable(QStringLiteral("round %1").arg(round)));
         // Scaling makes the simulator create and delete pods while the pod cache watches.
         const int replicas = 1 + int(m_random.bounded(4));
-        waitFor(writer.scale(ResourceType::deployments(), QStringLiteral("lucent-staging"),
-                             QStringLiteral("play-service"), replicas));
         QString why;
+        QVERIFY2(scalePlayService(writer, replicas, &why),
+                 qPrintable(QStringLiteral("round %1: %2").arg(round).arg(why)));
         QVERIFY2(converge(configMaps, lister, &why), qPrintable(QStringLiteral("round %1: %2").arg(round).arg(why)));
         QVERIFY2(converge(pods, lister, &why), qPrintable(QStringLiteral("round %1 pods: %2").arg(round).arg(why)));
     }
@@ -368,15 +393,15 @@ void TestKubeFaults::soak()
             QVERIFY2(m_sandbox.restart(), qPrintable(m_sandbox.error()));
             ++restarts;
         }
-        randomChanges(writer, 5 + int(m_random.bounded(15)));
-        waitFor(writer.scale(ResourceType::deployments(), QStringLiteral("lucent-staging"),
-                             QStringLiteral("play-service"), 1 + int(m_random.bounded(4))));
         const QString where
             = QStringLiteral("round %1 (seed %2%3)")
                   .arg(round)
                   .arg(seed)
                   .arg(restart ? QStringLiteral(", restarted with ") + faults.join(QLatin1Char(' ')) : QString());
+        QVERIFY2(randomChanges(writer, 5 + int(m_random.bounded(15))), qPrintable(where));
         QString why;
+        QVERIFY2(scalePlayService(writer, 1 + int(m_random.bounded(4)), &why),
+                 qPrintable(where + QStringLiteral(": ") + why));
         QVERIFY2(converge(configMaps, lister, &why), qPrintable(where + QStringLiteral(" configmaps: ") + why));
         QVERIFY2(converge(pods, lister, &why), qPrintable(where + QStringLiteral(" pods: ") + why));
         why = followedLogIsWhole(lister, 0, 20);

@@ -109,14 +109,27 @@ void TestPromotionFailures::initTestCase()
 
 Release::PromotionPlan TestPromotionFailures::plan(const QList<Release::RequestedImage> &images) const
 {
-    for (const Release::RequestedImage &image : images) {
-        if (!Lucent::Tests::rolledOut(m_sandbox, Namespace, image.service))
-            qWarning("%s is not rolled out", qPrintable(image.service));
+    const auto planNow = [&] {
+        return Release::planPromotion({QStringLiteral("p-%1").arg(QDateTime::currentMSecsSinceEpoch()),
+                                       QStringLiteral("staging"), Namespace, images},
+                                      Lucent::Tests::listed(m_sandbox, Namespace, "services"),
+                                      Lucent::Tests::listed(m_sandbox, Namespace, "deployments"));
+    };
+    // Each service's serving Deployment (whichever colour the tests before left serving) must
+    // have finished rolling out before the plan is made on it; one that does not is a problem
+    // of the plan, which fails the test.
+    const Release::PromotionPlan first = planNow();
+    if (!first.isValid())
+        return first;
+    QStringList notRolledOut;
+    for (const Release::PlannedService &service : first.services) {
+        if (!Lucent::Tests::rolledOut(m_sandbox, Namespace, service.activeDeployment))
+            notRolledOut.append(
+                QStringLiteral("deployment/%1 did not finish rolling out in 60 s").arg(service.activeDeployment));
     }
-    return Release::planPromotion(
-        {QStringLiteral("p-%1").arg(QDateTime::currentMSecsSinceEpoch()), QStringLiteral("staging"), Namespace, images},
-        Lucent::Tests::listed(m_sandbox, Namespace, "services"),
-        Lucent::Tests::listed(m_sandbox, Namespace, "deployments"));
+    Release::PromotionPlan planned = planNow(); // on what the roll-outs left
+    planned.problems += notRolledOut;
+    return planned;
 }
 
 TestPromotionFailures::Watched TestPromotionFailures::watch(const QStringList &services) const
@@ -239,6 +252,7 @@ void TestPromotionFailures::aFaultInTheMonitorWindowRollsBackWithTheOldColourAtF
     const Watched watched = watch({service.service});
     const ReadySampler oldColour(m_client.get(), service.activeDeployment);
     QString faulted;
+    bool annotated = false;
     Release::PromotionEngine engine(m_client.get(), planned,
                                     Lucent::Tests::quickPromotionOptions(QStringLiteral("ci@runner-5"), 60));
     connect(&engine, &Release::PromotionEngine::stepChanged, &engine, [&](Release::PromotionStep step) {
@@ -252,11 +266,17 @@ void TestPromotionFailures::aFaultInTheMonitorWindowRollsBackWithTheOldColourAtF
                 break;
             }
         }
-        m_sandbox.kubectl(QStringList{QStringLiteral("-n"), Namespace, QStringLiteral("annotate"),
-                                      QStringLiteral("pod"), faulted, QStringLiteral("lucent-sandbox/fault=unready")});
+        annotated = !faulted.isEmpty()
+            && m_sandbox
+                    .kubectl(QStringList{QStringLiteral("-n"), Namespace, QStringLiteral("annotate"),
+                                         QStringLiteral("pod"), faulted,
+                                         QStringLiteral("lucent-sandbox/fault=unready")})
+                    .exitCode
+                == 0;
     });
     const auto [outcome, sentence] = Lucent::Tests::runPromotion(engine);
     QVERIFY2(!faulted.isEmpty(), "no pod of the new colour to break");
+    QVERIFY2(annotated, qPrintable(QStringLiteral("kubectl annotate pod %1 failed").arg(faulted)));
     QVERIFY2(outcome == Release::PromotionOutcome::RolledBack, qPrintable(sentence));
     QVERIFY2(sentence.contains(QStringLiteral("during the monitor window")), qPrintable(sentence));
     QCOMPARE(Lucent::Tests::selectorColour(Lucent::Tests::fetched(m_sandbox, Namespace, "service", service.service)),

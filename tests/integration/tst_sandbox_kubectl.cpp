@@ -13,8 +13,13 @@ QJsonObject TestSandboxKubectl::getJson(const QStringList &args) const
 
 QStringList TestSandboxKubectl::names(const QStringList &args) const
 {
+    const CommandResult r = kubectl(args + S({"-o", "json"}));
+    // A failed kubectl lists nothing, which must not pass for "none left": its one entry says
+    // what failed, and equals no name a test expects.
+    if (r.exitCode != 0)
+        return {QStringLiteral("(kubectl %1 failed: %2)").arg(args.join(QLatin1Char(' ')), r.errText().trimmed())};
     QStringList result;
-    for (const auto &item : getJson(args).value(QStringLiteral("items")).toArray())
+    for (const auto &item : r.json().object().value(QStringLiteral("items")).toArray())
         result.append(
             item.toObject().value(QStringLiteral("metadata")).toObject().value(QStringLiteral("name")).toString());
     result.sort();
@@ -409,7 +414,9 @@ void TestSandboxKubectl::recreateStrategyAndStatefulSetUpdate()
 
 void TestSandboxKubectl::deleteCollectsGarbage()
 {
-    QVERIFY(!names(S({"get", "pods", "-n", "lucent-staging", "-l", "app=task-service"})).isEmpty());
+    const QStringList pods = names(S({"get", "pods", "-n", "lucent-staging", "-l", "app=task-service"}));
+    QVERIFY2(!pods.isEmpty() && pods.filter(QRegularExpression(QStringLiteral("^task-service-"))) == pods,
+             qPrintable(pods.join(QLatin1Char(' '))));
     CommandResult r = kubectl(S({"delete", "deploy/task-service", "-n", "lucent-staging"}));
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
     // Background propagation: dependents go right away or, when a controller raced the
@@ -422,11 +429,35 @@ void TestSandboxKubectl::deleteCollectsGarbage()
     // Orphan keeps the ReplicaSet and its pods, without the owner reference.
     r = kubectl(S({"delete", "deploy/portfolio-service", "-n", "lucent-staging", "--cascade=orphan"}));
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
-    const QJsonArray rs = getJson(S({"get", "rs", "-n", "lucent-staging", "-l", "app=portfolio-service"}))
-                              .value(QStringLiteral("items"))
-                              .toArray();
-    QCOMPARE(rs.size(), 1);
-    QVERIFY(!rs[0][QStringLiteral("metadata")].toObject().contains(QStringLiteral("ownerReferences")));
+    // As with Background, a controller that read the Deployment just before the delete may
+    // still make a ReplicaSet for it, which the garbage collector removes at its next round:
+    // wait until the one orphan, without an owner reference, is all that is left.
+    QString left;
+    const auto oneOrphan = [&] {
+        const CommandResult listed
+            = kubectl(S({"get", "rs", "-n", "lucent-staging", "-l", "app=portfolio-service", "-o", "json"}));
+        if (listed.exitCode != 0) {
+            left = QStringLiteral("kubectl get rs failed: ") + listed.errText();
+            return false;
+        }
+        const QJsonArray items = listed.json().object().value(QStringLiteral("items")).toArray();
+        QStringList described;
+        for (const QJsonValue &item : items) {
+            const QJsonObject metadata = item[QStringLiteral("metadata")].toObject();
+            described.append(metadata.value(QStringLiteral("name")).toString()
+                             + (metadata.contains(QStringLiteral("ownerReferences")) ? QStringLiteral(" (owned)")
+                                                                                     : QStringLiteral(" (orphan)")));
+        }
+        left = QStringLiteral("ReplicaSets: ") + described.join(QStringLiteral(", "));
+        return items.size() == 1
+            && !items[0][QStringLiteral("metadata")].toObject().contains(QStringLiteral("ownerReferences"));
+    };
+    QVERIFY2(QTest::qWaitFor(oneOrphan, 20000), qPrintable(left));
+    // Its pods stay with it, still its own.
+    const QStringList orphanPods = names(S({"get", "pods", "-n", "lucent-staging", "-l", "app=portfolio-service"}));
+    QVERIFY2(!orphanPods.isEmpty()
+                 && orphanPods.filter(QRegularExpression(QStringLiteral("^portfolio-service-"))) == orphanPods,
+             qPrintable(orphanPods.join(QLatin1Char(' '))));
 }
 
 void TestSandboxKubectl::watchReportsChanges()
@@ -434,6 +465,7 @@ void TestSandboxKubectl::watchReportsChanges()
     std::unique_ptr<QProcess> watch(
         m_sandbox.startKubectl(S({"get", "configmaps", "-n", "lucent-platform", "-w", "--output-watch-events", "-o",
                                   "jsonpath={.type} {.object.metadata.name}{\"\\n\"}"})));
+    QVERIFY2(watch, "kubectl get -w did not start");
     // The existing ConfigMaps come first as ADDED: the list is done, and what follows is watched.
     QByteArray seen;
     QTRY_VERIFY_WITH_TIMEOUT((seen += watch->readAllStandardOutput()).contains("ADDED "), 20000);
@@ -447,7 +479,7 @@ void TestSandboxKubectl::watchReportsChanges()
     QTRY_VERIFY_WITH_TIMEOUT((seen += watch->readAllStandardOutput()).contains("DELETED watched"), 10000);
     QVERIFY2(seen.contains("ADDED watched\nMODIFIED watched\nDELETED watched"), seen.constData());
     watch->kill();
-    watch->waitForFinished();
+    QVERIFY(watch->waitForFinished(10000));
 }
 
 void TestSandboxKubectl::watchResumesFromResourceVersion()
@@ -605,12 +637,13 @@ void TestSandboxKubectl::logsFollowStreams()
     std::unique_ptr<QProcess> follow(
         m_sandbox.startKubectl({QStringLiteral("logs"), QStringLiteral("-f"), QStringLiteral("--tail=0"), pod,
                                 QStringLiteral("-n"), QStringLiteral("lucent-platform")}));
+    QVERIFY2(follow, "kubectl logs -f did not start");
     // 2 lines per simulated second at --speed 20: dozens of lines arrive within a second.
     QByteArray seen;
     QTRY_VERIFY_WITH_TIMEOUT((seen += follow->readAllStandardOutput()).count('\n') >= 20, 10000);
     QCOMPARE(follow->state(), QProcess::Running);
     follow->kill();
-    follow->waitForFinished();
+    QVERIFY(follow->waitForFinished(10000));
 }
 
 void TestSandboxKubectl::logsOfCrashLoopingPodAndPrevious()

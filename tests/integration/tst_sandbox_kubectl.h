@@ -75,6 +75,7 @@ private:
     }
     QJsonObject getJson(const QStringList &args) const;
     CommandResult curl(const QString &url) const;
+    /// The names kubectl lists, sorted; when kubectl fails, one entry that says so.
     QStringList names(const QStringList &args) const;
 
     SandboxProcess m_sandbox{

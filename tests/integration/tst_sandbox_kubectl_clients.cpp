@@ -146,7 +146,7 @@ void TestSandboxKubectl::oldestAndNewestKubectl()
     QVERIFY2(health.exitCode == 0 && health.outText().contains(QStringLiteral("\"status\":\"ok\"")),
              qPrintable(health.errText()));
     forward->kill();
-    forward->waitForFinished();
+    QVERIFY(forward->waitForFinished(10000));
 }
 
 // `kubectl top pods` as CPU and memory in millicores and MiB, per pod name.
@@ -241,7 +241,7 @@ void TestSandboxKubectl::execRunsTheSimulatedCommands()
 
     // The seed's readiness check, on a pod whose readiness fails: curl -f exits 22.
     const QString pod = names(S({"get", "pods", "-n", "lucent-platform", "-l", "app=wallet-service"})).value(0);
-    QVERIFY(!pod.isEmpty());
+    QVERIFY2(pod.startsWith(QLatin1String("wallet-service-")), qPrintable(pod));
     r = kubectl(S({"annotate", "pod", "-n", "lucent-platform"})
                 << pod << QStringLiteral("lucent-sandbox/fault=unready"));
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
@@ -392,6 +392,8 @@ int TestSandboxKubectl::startPortForward(const QStringList &target, std::unique_
                                          const QString &program)
 {
     process.reset(m_sandbox.startKubectl(QStringList{QStringLiteral("port-forward")} + target, program));
+    if (!process)
+        return 0;
     static const QRegularExpression forwarding(QStringLiteral("Forwarding from 127\\.0\\.0\\.1:(\\d+) ->"));
     QByteArray said;
     const bool ready = QTest::qWaitFor(
@@ -410,7 +412,7 @@ void TestSandboxKubectl::portForwardReachesTheSimulatedService()
 {
     std::unique_ptr<QProcess> forward;
     int port = startPortForward(S({"svc/wallet-service", "-n", "lucent-platform", ":3002"}), forward);
-    QVERIFY2(port > 0, forward->readAllStandardError().constData());
+    QVERIFY2(port > 0, forward ? forward->readAllStandardError().constData() : "kubectl did not start");
     CommandResult r = curl(QStringLiteral("http://127.0.0.1:%1/health").arg(port));
     QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
     QCOMPARE(r.json().object().value(QStringLiteral("status")).toString(), QStringLiteral("ok"));
@@ -428,18 +430,19 @@ void TestSandboxKubectl::portForwardReachesTheSimulatedService()
     }
     QVERIFY(samples > 0);
     forward->kill();
-    forward->waitForFinished();
+    QVERIFY(forward->waitForFinished(10000));
 
     const QString pod = names(S({"get", "pods", "-n", "lucent-platform", "-l", "app=user-service"})).value(0);
+    QVERIFY2(pod.startsWith(QLatin1String("user-service-")), qPrintable(pod));
     port = startPortForward(QStringList{QStringLiteral("pod/") + pod} + S({"-n", "lucent-platform", ":9999"}), forward);
-    QVERIFY(port > 0);
+    QVERIFY2(port > 0, forward ? forward->readAllStandardError().constData() : "kubectl did not start");
     r = curl(QStringLiteral("http://127.0.0.1:%1/health").arg(port));
     QVERIFY(r.exitCode != 0); // nothing listens on 9999 in the pod
     const QByteArray refused = "error forwarding port 9999 to pod " + pod.toUtf8() + ": connect: connection refused";
     QByteArray said;
     QTRY_VERIFY_WITH_TIMEOUT((said += forward->readAllStandardError()).contains(refused), 10000);
     forward->kill();
-    forward->waitForFinished();
+    QVERIFY(forward->waitForFinished(10000));
 }
 
 CommandResult TestSandboxKubectl::curl(const QString &url) const

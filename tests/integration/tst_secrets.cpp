@@ -199,7 +199,11 @@ void TestSecrets::inProcessSession()
     QVERIFY2(certified, qPrintable(error));
     Kube::KubeClient basic(*connection);
     basic.setRetryPolicy({1, 10, 20, 100});
-    Lucent::Tests::waitFor(basic.list(Kube::ResourceType::pods(), QStringLiteral("lucent-staging")));
+    // The sandbox takes bearer tokens only: the request must reach it (so that the header
+    // went out, and was logged at trace) and come back 401; anything else sent less to leak.
+    const Lucent::Tests::Answer refused
+        = Lucent::Tests::waitFor(basic.list(Kube::ResourceType::pods(), QStringLiteral("lucent-staging")));
+    QVERIFY2(refused.arrived && refused.status == 401, qPrintable(refused.error.sentence()));
     Kube::KubeClient client(*certified);
     qputenv("XDG_STATE_HOME", m_root.filePath(QStringLiteral("state")).toUtf8());
     Audit::AuditTrail audit(QStringLiteral("via-cert"));
@@ -214,29 +218,36 @@ void TestSecrets::inProcessSession()
     QSignalSpy applied(&applier, &Apply::ManifestApplier::finished);
     applier.start(objects, false);
     QVERIFY(applied.wait(20000));
+    QCOMPARE(applied.size(), 1);
     const auto outcomes = applied.first().first().value<QList<Apply::ApplyOutcome>>();
     QCOMPARE(outcomes.size(), 1);
     QVERIFY2(outcomes.first().result != Apply::ApplyOutcome::Result::Failed, qPrintable(outcomes.first().message));
     const auto stored = m_sandbox.kubectl(
         Lucent::Tests::args({"get", "secret", "session-credentials", "-n", "lucent-staging", "-o", "json"}));
+    QVERIFY2(stored.exitCode == 0, qPrintable(stored.errText()));
     QCOMPARE(
         QByteArray::fromBase64(stored.json()[QLatin1String("data")][QLatin1String("password")].toString().toUtf8()),
         ManifestPassword); // the apply did send the values
 
     const auto deployment
         = m_sandbox.kubectl(Lucent::Tests::args({"get", "deploy", "frontend", "-n", "lucent-staging", "-o", "json"}));
+    QVERIFY2(deployment.exitCode == 0, qPrintable(deployment.errText()));
     Release::OperationRunner runner(&client, &audit);
     QSignalSpy scaled(&runner, &Release::OperationRunner::finished);
     runner.run(Release::RolloutOperation::scale(Release::OperationTarget::of(deployment.json().object()), 3));
     QVERIFY(scaled.wait(20000));
+    const auto result = scaled.first().first().value<Release::OperationResult>();
+    QVERIFY2(result.succeeded(), qPrintable(result.sentence)); // a refused scale logs less
 
     Kube::LogOptions follow;
     follow.follow = true;
     follow.tailLines = 5;
     const auto pods = m_sandbox.kubectl(
         Lucent::Tests::args({"get", "pods", "-n", "lucent-staging", "-l", "app=wallet-service", "-o", "json"}));
+    QVERIFY2(pods.exitCode == 0, qPrintable(pods.errText()));
     const QString pod
         = pods.json()[QLatin1String("items")][0][QLatin1String("metadata")][QLatin1String("name")].toString();
+    QVERIFY2(pod.startsWith(QLatin1String("wallet-service")), qPrintable(pods.outText().left(2000)));
     Kube::LogStream stream(&client, QStringLiteral("lucent-staging"), pod, follow);
     QSignalSpy lines(&stream, &Kube::LogStream::linesReceived);
     stream.start();
@@ -257,10 +268,11 @@ void TestSecrets::aWholeSessionWritesNoSecret()
                                       QStringLiteral("--screenshot-timeout"), QStringLiteral("20")});
         QVERIFY2(shown.exitCode == 0, shown.text.right(2000).constData());
     }
-    console(QStringLiteral("logs"),
-            {QStringLiteral("--env"), QStringLiteral("via-cert"), QStringLiteral("--logs"),
-             QStringLiteral("deployment/wallet-service"), QStringLiteral("--screenshot"),
-             m_root.filePath(QStringLiteral("state/logs.png"))});
+    const Output logs = console(QStringLiteral("logs"),
+                                {QStringLiteral("--env"), QStringLiteral("via-cert"), QStringLiteral("--logs"),
+                                 QStringLiteral("deployment/wallet-service"), QStringLiteral("--screenshot"),
+                                 m_root.filePath(QStringLiteral("state/logs.png"))});
+    QVERIFY2(logs.exitCode == 0, logs.text.right(2000).constData());
     const Output promoted = console(
         QStringLiteral("promote"),
         {QStringLiteral("promote"), QStringLiteral("--env"), QStringLiteral("via-exec"), QStringLiteral("--image"),
@@ -277,6 +289,8 @@ void TestSecrets::aWholeSessionWritesNoSecret()
         = console(QStringLiteral("validate"), {QStringLiteral("validate"), input(QStringLiteral("secret.yaml"))});
     QVERIFY2(validated.exitCode == 0 || validated.exitCode == 1, validated.text.constData());
     inProcessSession();
+    if (QTest::currentTestFailed())
+        return; // the session stopped short: there is less to search, and the failure says why
 
     // Every file written under the session's home and XDG folders, and every output.
     QList<Output> written = m_outputs;

@@ -17,23 +17,30 @@ SandboxProcess::SandboxProcess(QStringList extraArguments)
 
 SandboxProcess::~SandboxProcess()
 {
-    stop();
+    if (!stop())
+        qWarning("%s", qPrintable(m_error));
 }
 
-void SandboxProcess::stop()
+bool SandboxProcess::stop()
 {
-    if (m_process.state() != QProcess::NotRunning) {
-        m_process.terminate();
-        if (!m_process.waitForFinished(5000))
-            m_process.kill();
-        m_process.waitForFinished(2000);
-    }
+    if (m_process.state() == QProcess::NotRunning)
+        return true;
+    m_process.terminate();
+    if (m_process.waitForFinished(5000))
+        return true;
+    m_process.kill();
+    if (m_process.waitForFinished(5000))
+        return true;
+    m_error = QStringLiteral("the sandbox (pid %1) did not end on SIGTERM nor on SIGKILL").arg(m_process.processId());
+    return false;
 }
 
 bool SandboxProcess::restart()
 {
     const QString port = m_url.section(QLatin1Char(':'), -1);
-    stop();
+    // A sandbox still running would keep the port, and the new one could not listen on it.
+    if (!stop())
+        return false;
     m_port = port;
     return start();
 }
@@ -72,14 +79,16 @@ bool SandboxProcess::start()
     QByteArray seen;
     QDeadlineTimer deadline(15000);
     while (!deadline.hasExpired()) {
-        m_process.waitForReadyRead(200);
+        // Nothing to read in 200 ms is no answer yet: the deadline, the output and the
+        // process's state below decide.
+        const bool readable = m_process.waitForReadyRead(200);
         seen += m_process.readAllStandardOutput();
         const auto match = listening.match(QString::fromUtf8(seen));
         if (match.hasMatch()) {
             m_url = match.captured(1);
             return true;
         }
-        if (m_process.state() == QProcess::NotRunning)
+        if (!readable && m_process.state() == QProcess::NotRunning)
             break;
     }
     m_error = QStringLiteral("the sandbox did not report its address; stderr: %1")
@@ -95,7 +104,12 @@ QProcess *SandboxProcess::startKubectl(const QStringList &arguments, const QStri
     env.insert(QStringLiteral("HOME"), m_dir.path());
     process->setProcessEnvironment(env);
     process->start(program.isEmpty() ? kubectlPath() : program, arguments);
-    process->waitForStarted(10000);
+    if (!process->waitForStarted(10000)) {
+        qWarning("kubectl %s did not start: %s", qPrintable(arguments.join(QLatin1Char(' '))),
+                 qPrintable(process->errorString()));
+        delete process;
+        return nullptr;
+    }
     return process;
 }
 
@@ -116,8 +130,7 @@ CommandResult SandboxProcess::kubectl(const QStringList &arguments, int timeoutM
     process.closeWriteChannel();
     if (!process.waitForFinished(timeoutMs)) {
         process.kill();
-        process.waitForFinished();
-        result.err = "timed out";
+        result.err = process.waitForFinished(5000) ? "timed out" : "timed out, and did not end on SIGKILL";
         return result;
     }
     result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;

@@ -36,11 +36,11 @@ public:
     Q_DISABLE_COPY_MOVE(SandboxProcess)
 
     /// Starts the sandbox and waits until it listens; false (and error()) when it does not.
-    bool start();
-    /// Stops the sandbox (SIGTERM, then SIGKILL).
-    void stop();
+    [[nodiscard]] bool start();
+    /// Stops the sandbox (SIGTERM, then SIGKILL); false (and error()) when it is still running.
+    [[nodiscard]] bool stop();
     /// Stops it and starts a fresh one on the same port: a restarted API server with new state.
-    bool restart();
+    [[nodiscard]] bool restart();
     /// The extra arguments of the next start or restart (fault injection, speed).
     void setArguments(QStringList extraArguments) { m_arguments = std::move(extraArguments); }
     QString error() const { return m_error; }
@@ -58,8 +58,9 @@ public:
     /// Runs kubectl (@p program, else kubectlPath()) with this sandbox's kubeconfig.
     CommandResult kubectl(const QStringList &arguments, int timeoutMs = 60000, const QByteArray &input = {},
                           const QString &program = {}) const;
-    /// Starts kubectl without waiting (watches, follows); the caller owns the process.
-    QProcess *startKubectl(const QStringList &arguments, const QString &program = {}) const;
+    /// Starts kubectl without waiting (watches, follows); the caller owns the process. Null
+    /// (with a warning that says why) when it did not start.
+    [[nodiscard]] QProcess *startKubectl(const QStringList &arguments, const QString &program = {}) const;
 
     /// The kubectl the tests use: $LUCENT_KUBECTL, else kubectl on PATH.
     static QString kubectlPath();

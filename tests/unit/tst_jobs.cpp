@@ -54,7 +54,7 @@ void TestJobs::onlyTheNewestRunIsDelivered()
     QTRY_COMPARE_WITH_TIMEOUT(delivered, QList<int>{2}, 5000);
     QTRY_VERIFY_WITH_TIMEOUT(!job.isRunning(), 5000);
     // The first run finished too; its result must still not arrive after the second's.
-    QThreadPool::globalInstance()->waitForDone(5000);
+    QVERIFY(QThreadPool::globalInstance()->waitForDone(5000));
     QCoreApplication::processEvents();
     QCOMPARE(delivered, QList<int>{2});
 }

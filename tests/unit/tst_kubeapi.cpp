@@ -357,20 +357,39 @@ void TestKubeApi::readsRetryHonouringRetryAfter()
 void TestKubeApi::writesAreNeverRetried()
 {
     ScriptedServer server;
-    server.script = {{503, "{}", {}, 0}, {201, "{}", {}, 0}};
+    server.script = {{503, "{}", {}, 0}, {200, PodList, {}, 0}};
     ClusterConnection connection;
     connection.server = server.url();
     KubeClient kube(connection);
     kube.setRetryPolicy({4, 10, 20, 100});
+    // One request at a time: a reply keeps its slot through its retries, so the read queued
+    // behind the write goes out only once the write is done for good, retries and all.
+    kube.setMaxConcurrentRequests(1);
     QSignalSpy failed(&kube, &KubeClient::requestFailed);
     KubeReply *reply = kube.create(ResourceType::configMaps(), QStringLiteral("ns"), QJsonObject{});
     int status = 0;
-    connect(reply, &KubeReply::finished, this, [&] { status = reply->error().httpStatus; });
-    QTRY_COMPARE_WITH_TIMEOUT(status, 503, 10000);
-    // A short settle that proves nothing happened: with this policy a retry would come within
-    // 10-20 ms, so 200 ms without a second request means there is none.
-    QTest::qWait(200);
-    QCOMPARE(server.requests.size(), 1);
+    int attempts = 0;
+    connect(reply, &KubeReply::finished, this, [&] {
+        status = reply->error().httpStatus;
+        attempts = reply->attempts();
+    });
+    KubeReply *marker = kube.list(ResourceType::pods(), QStringLiteral("ns"));
+    QCOMPARE(kube.queuedRequests(), 1);
+    ApiError markerError;
+    bool markerDone = false;
+    connect(marker, &KubeReply::finished, this, [&] {
+        markerError = marker->error();
+        markerDone = true;
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(markerDone, 10000);
+    QCOMPARE(status, 503);
+    QCOMPARE(attempts, 1);
+    // The read took the second answer of the script: no retry of the write came before it,
+    // and none can come after, since the write had ended.
+    QVERIFY2(!markerError.isError(), qPrintable(markerError.sentence()));
+    QCOMPARE(server.requests.size(), 2);
+    QCOMPARE(server.requests[0].method, QByteArray("POST"));
+    QCOMPARE(server.requests[1].method, QByteArray("GET"));
     QCOMPARE(failed.size(), 1);
 }
 

@@ -228,13 +228,25 @@ void TestKubeconfig::loaderAnswersAsynchronouslyAndDropsStaleLoads()
     loader.load({fixture()}, true);
     QCOMPARE(spy.count(), 0); // never answered synchronously
     QTRY_COMPARE_WITH_TIMEOUT(spy.count(), 1, 5000);
-    // A short settle that proves nothing happened: the first load reads a missing file and
-    // is long finished by then; its stale answer must never arrive.
-    QTest::qWait(100);
-    QCOMPARE(spy.count(), 1); // the first, stale load was dropped
-    const auto config = spy.first().first().value<Kubeconfig>();
+    // The first, stale load must never be answered. Once every load has run, a stale answer
+    // would already be posted to this thread, ahead of a third load's: when the third's
+    // answer comes, one from the first would have come before it.
+    QVERIFY(QThreadPool::globalInstance()->waitForDone(5000));
+    const QString marker = write(QStringLiteral("marker.yaml"), R"(
+clusters: [{name: m, cluster: {server: "https://10.0.0.9:6443"}}]
+users: [{name: m, user: {token: t}}]
+contexts: [{name: marker, context: {cluster: m, user: m}}]
+)");
+    QVERIFY(!marker.isEmpty());
+    loader.load({marker}, true);
+    QTRY_COMPARE_WITH_TIMEOUT(spy.count(), 2, 5000);
+    const auto config = spy.at(0).first().value<Kubeconfig>();
     QCOMPARE(config.contexts.size(), 3);
     QVERIFY(config.problems.isEmpty());
+    const auto third = spy.at(1).first().value<Kubeconfig>(); // not the first load's missing file
+    QCOMPARE(third.contexts.size(), 1);
+    QCOMPARE(third.contexts.first().name, QStringLiteral("marker"));
+    QVERIFY(third.problems.isEmpty());
 }
 
 void TestKubeconfig::credentialsResolveRelativeToTheFile_data()

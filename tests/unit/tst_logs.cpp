@@ -16,11 +16,15 @@
 #include <QFile>
 #include <QFontMetricsF>
 #include <QHeaderView>
+#include <QMutex>
 #include <QPainter>
+#include <QScopeGuard>
 #include <QStandardItemModel>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <utility>
 
 using namespace Lucent::Core::Logs;
 using Lucent::Core::Logs::LogFilter;
@@ -213,21 +217,40 @@ void TestLogs::parsingAndClassifyingRunOnTheBackgroundThread()
     auto *parser = new LogChunkParser(true, classifier, epoch);
     QThread *const background = Lucent::Core::Kube::backgroundThread();
     parser->moveToThread(background);
-    QList<LogLine> received;
-    QList<qsizetype> batchSizes;
-    int chunksAnswered = 0;
-    bool allOnBackground = true;
-    qint64 lastNanos = -1;
+    const auto dropParser = qScopeGuard([parser] { parser->deleteLater(); }); // on every way out
+    // What the parse thread delivers, written there and read here: behind a mutex, and owned
+    // by the connection too, so that a delivery still running when this function ends (a
+    // failed check returns early) writes into memory that is still there.
+    struct Received {
+        QMutex mutex;
+        QList<LogLine> lines;
+        QList<qsizetype> batchSizes;
+        int chunksAnswered = 0;
+        bool allOnBackground = true;
+        qint64 lastNanos = -1;
+    };
+    const auto seen = std::make_shared<Received>();
     connect(
-        parser, &LogChunkParser::parsed, this,
-        [&](const QList<LogLine> &lines, qint64 last, quint32, bool lastOfChunk) {
-            allOnBackground = allOnBackground && QThread::currentThread() == background;
-            received += lines;
-            batchSizes.append(lines.size());
-            chunksAnswered += lastOfChunk ? 1 : 0;
-            lastNanos = last;
+        parser, &LogChunkParser::parsed, parser,
+        [seen, background](const QList<LogLine> &lines, qint64 last, quint32, bool lastOfChunk) {
+            const QMutexLocker lock(&seen->mutex);
+            seen->allOnBackground = seen->allOnBackground && QThread::currentThread() == background;
+            seen->lines += lines;
+            seen->batchSizes.append(lines.size());
+            seen->chunksAnswered += lastOfChunk ? 1 : 0;
+            seen->lastNanos = last;
         },
         Qt::DirectConnection);
+    // A chunk's last batch is delivered whole before its count shows here, and nothing more
+    // comes until the next feed: what is read after the count went up is complete.
+    const auto chunksAnswered = [&seen] {
+        const QMutexLocker lock(&seen->mutex);
+        return seen->chunksAnswered;
+    };
+    const auto takeLines = [&seen] {
+        const QMutexLocker lock(&seen->mutex);
+        return std::exchange(seen->lines, {});
+    };
     // 10,000 lines, cut into two chunks in the middle of a line.
     QByteArray log;
     for (int i = 0; i < 10000; ++i)
@@ -236,7 +259,17 @@ void TestLogs::parsingAndClassifyingRunOnTheBackgroundThread()
     const qsizetype cut = log.size() / 2 + 7;
     QMetaObject::invokeMethod(parser, [parser, chunk = log.left(cut)] { parser->feed(chunk, 1); });
     QMetaObject::invokeMethod(parser, [parser, chunk = log.mid(cut)] { parser->feed(chunk, 1); });
-    QTRY_COMPARE_WITH_TIMEOUT(chunksAnswered, 2, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(chunksAnswered(), 2, 10000);
+    QList<LogLine> received = takeLines();
+    QList<qsizetype> batchSizes;
+    bool allOnBackground = false;
+    qint64 lastNanos = -1;
+    {
+        const QMutexLocker lock(&seen->mutex);
+        batchSizes = seen->batchSizes;
+        allOnBackground = seen->allOnBackground;
+        lastNanos = seen->lastNanos;
+    }
     QVERIFY(allOnBackground);
     QCOMPARE(received.size(), 10000);
     QVERIFY(*std::max_element(batchSizes.cbegin(), batchSizes.cend()) <= LogChunkParser::BatchLines);
@@ -251,22 +284,20 @@ void TestLogs::parsingAndClassifyingRunOnTheBackgroundThread()
     QCOMPARE(lastNanos, received[9999].nanos);
 
     // A resume fetches from the last line's second again: what was delivered is dropped.
-    received.clear();
     QMetaObject::invokeMethod(parser, [parser] { parser->restart(true); });
     const qsizetype lastTwo = log.lastIndexOf('\n', log.lastIndexOf('\n', log.size() - 2) - 1) + 1;
     QMetaObject::invokeMethod(
         parser, [parser, chunk = log.mid(lastTwo) + "2026-11-25T10:00:01Z INFO after\n"] { parser->feed(chunk, 1); });
-    QTRY_COMPARE_WITH_TIMEOUT(chunksAnswered, 3, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(chunksAnswered(), 3, 10000);
+    received = takeLines();
     QCOMPARE(received.size(), 1);
     QCOMPARE(received[0].utf8, QByteArray("INFO after"));
 
     // A stream stopped meanwhile (its epoch moved on) gets an answer, and no lines.
-    received.clear();
     epoch->store(2);
     QMetaObject::invokeMethod(parser, [parser] { parser->feed("2026-11-25T10:00:02Z INFO late\n", 1); });
-    QTRY_COMPARE_WITH_TIMEOUT(chunksAnswered, 4, 10000);
-    QVERIFY(received.isEmpty());
-    parser->deleteLater();
+    QTRY_COMPARE_WITH_TIMEOUT(chunksAnswered(), 4, 10000);
+    QVERIFY(takeLines().isEmpty());
 }
 
 void TestLogs::modelTrustsOnlyItsCurrentFiltersVerdicts()

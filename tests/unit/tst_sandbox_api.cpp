@@ -39,6 +39,7 @@ private Q_SLOTS:
     void injectedFaults();
     void seedMakesUidsRepeatable();
     void deletingANamespaceEmptiesIt();
+    void orphanDeletionKeepsTheDependentsWithoutTheirOwner();
     void protobufAnswersDecodeToTheirJson_data();
     void protobufAnswersDecodeToTheirJson();
     void protobufBodiesAreCreated();
@@ -467,6 +468,56 @@ void TestSandboxApi::deletingANamespaceEmptiesIt()
     QCOMPARE(json::parse(call("GET", "/api/v1/namespaces/lucent-staging/services").body)["items"].size(),
              std::size_t(0));
     QCOMPARE(call("GET", "/apis/apps/v1/namespaces/lucent-platform/deployments/user-service").status, 200);
+}
+
+// --cascade=orphan: the dependents stay, without the owner reference (taken before the owner
+// goes, so that the simulator's garbage collector never sees them naming a missing owner); a
+// uid precondition that does not hold deletes nothing and orphans nothing.
+void TestSandboxApi::orphanDeletionKeepsTheDependentsWithoutTheirOwner()
+{
+    const std::string deployment = "/apis/apps/v1/namespaces/lucent-staging/deployments/user-service";
+    const std::string replicaSets = "/apis/apps/v1/namespaces/lucent-staging/replicasets";
+    const ApiResponse owner = call("GET", deployment);
+    QCOMPARE(owner.status, 200);
+    const std::string uid = json::parse(owner.body)["metadata"].value("uid", "");
+    QVERIFY(!uid.empty());
+    const json labels = {{"app", "user-service"}};
+    const json rs
+        = {{"apiVersion", "apps/v1"},
+           {"kind", "ReplicaSet"},
+           {"metadata",
+            {{"name", "user-service-orphan"},
+             {"labels", labels},
+             {"ownerReferences",
+              json::array({{{"apiVersion", "apps/v1"},
+                            {"kind", "Deployment"},
+                            {"name", "user-service"},
+                            {"uid", uid},
+                            {"controller", true}}})}}},
+           {"spec",
+            {{"replicas", 0},
+             {"selector", {{"matchLabels", labels}}},
+             {"template",
+              {{"metadata", {{"labels", labels}}},
+               {"spec",
+                {{"containers", json::array({{{"name", "user-service"}, {"image", "lucent/user-service:1"}}})}}}}}}}};
+    const ApiResponse created = call("POST", replicaSets, rs.dump());
+    QVERIFY2(created.status == 201, created.body.c_str());
+    const std::string dependent = replicaSets + "/user-service-orphan";
+
+    const ApiResponse refused
+        = call("DELETE", deployment,
+               json{{"propagationPolicy", "Orphan"}, {"preconditions", {{"uid", "another-uid"}}}}.dump());
+    QVERIFY2(refused.status == 409, refused.body.c_str());
+    QCOMPARE(call("GET", deployment).status, 200);
+    QVERIFY(json::parse(call("GET", dependent).body)["metadata"].contains("ownerReferences"));
+
+    const ApiResponse deleted = call("DELETE", deployment, json{{"propagationPolicy", "Orphan"}}.dump());
+    QVERIFY2(deleted.status == 200, deleted.body.c_str());
+    QCOMPARE(call("GET", deployment).status, 404);
+    const ApiResponse kept = call("GET", dependent);
+    QCOMPARE(kept.status, 200);
+    QVERIFY2(!json::parse(kept.body)["metadata"].contains("ownerReferences"), kept.body.c_str());
 }
 
 void TestSandboxApi::alertRulesComeFromTheManifests()
