@@ -381,6 +381,9 @@ void TestPromotion::aHeldLockRefusesThePromotionUntouched()
     QSignalSpy acquired(other.get(), &PromotionLock::acquired);
     other->acquire();
     QVERIFY(acquired.wait(10000));
+    // Rolled out, or the engine refuses before it asks for the lock (alone, on a sandbox just
+    // started, play-service is still starting its pods).
+    QVERIFY(rolledOut(QStringLiteral("play-service")));
     const auto planned = plan(QStringLiteral("play-service"), QStringLiteral("lucent/play-service:1.3.0"));
     QVERIFY(planned.isValid());
     const auto before = items("deployments").size();
