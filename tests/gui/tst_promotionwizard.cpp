@@ -13,6 +13,7 @@
 #include "core/kube/kubeconfig.h"
 #include "core/kube/resourcecache.h"
 #include "core/release/promotionjournal.h"
+#include "core/release/promotionlock.h"
 #include "core/release/servicestatus.h"
 #include "ui/metrics/metricchart.h"
 #include "ui/promotion/promotionhistory.h"
@@ -169,6 +170,8 @@ class TestPromotionWizard : public QObject
 
 private Q_SLOTS:
     void initTestCase();
+    void init();
+    void cleanup();
     void aReleaseOfTwoServicesSwitchesOnlyOnPromote();
     void rollBackOfAFinishedPromotion();
     void abortAtTheDeployStepRollsBack();
@@ -191,18 +194,41 @@ private:
     QString colourOf(const QString &ns, const QString &service) const;
 
     SandboxProcess m_sandbox{{QStringLiteral("--prometheus"), QStringLiteral("--speed"), QStringLiteral("20")}};
-    QTemporaryDir m_state; ///< XDG_STATE_HOME: the promotions' journals and audit records
+    /// Staging and production as the sandbox made them, put back after each function.
+    Lucent::Tests::NamespaceSnapshot m_staging{m_sandbox, QStringLiteral("lucent-staging")};
+    Lucent::Tests::NamespaceSnapshot m_production{m_sandbox, QStringLiteral("lucent-platform")};
+    /// XDG_STATE_HOME, the promotions' journals and audit records: a new one for each function.
+    std::unique_ptr<QTemporaryDir> m_state;
     Environment::ProjectConfig m_project;
     Kube::Kubeconfig m_kubeconfig;
 };
 
 void TestPromotionWizard::initTestCase()
 {
-    QVERIFY(m_state.isValid());
-    qputenv("XDG_STATE_HOME", m_state.path().toUtf8());
     QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.error()));
     m_project = Environment::ProjectConfig::load(m_sandbox.projectFile());
     m_kubeconfig = Kube::Kubeconfig::load({m_sandbox.kubeconfig()}, true);
+    QString error;
+    QVERIFY2(m_staging.take(&error), qPrintable(error));
+    QVERIFY2(m_production.take(&error), qPrintable(error));
+}
+
+// A function's journals are its own: none lists or resumes another's.
+void TestPromotionWizard::init()
+{
+    m_state = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_state->isValid());
+    qputenv("XDG_STATE_HOME", m_state->path().toUtf8());
+}
+
+// Each function starts on the environments as the sandbox made them, alone or after any other:
+// what one leaves (a standby, a switched Service, the Lease) is put back, and checked.
+void TestPromotionWizard::cleanup()
+{
+    const QString staging = m_staging.restore();
+    QVERIFY2(staging.isEmpty(), qPrintable(staging));
+    const QString production = m_production.restore();
+    QVERIFY2(production.isEmpty(), qPrintable(production));
 }
 
 std::unique_ptr<Environment::EnvironmentSession> TestPromotionWizard::session(const QString &environment) const
@@ -280,11 +306,19 @@ void TestPromotionWizard::aReleaseOfTwoServicesSwitchesOnlyOnPromote()
              0);
 }
 
-// After the promotion above: Roll back... offers the services that have a standby colour, with
-// the version each goes back to (not editable), and brings wallet-service back to it.
+// After a promotion of two services: Roll back... offers the services that have a standby colour,
+// with the version each goes back to (not editable), and brings wallet-service back to it.
 void TestPromotionWizard::rollBackOfAFinishedPromotion()
 {
     const QString ns = QStringLiteral("lucent-staging");
+    // The release of the first test, as it ends: what a rollback starts from, made with kubectl
+    // (the promotion itself is that test's subject).
+    for (const auto &[service, image] : {std::pair{"wallet-service", "lucent/wallet-service:2.5.0"},
+                                         std::pair{"user-service", "lucent/user-service:1.8.0"}}) {
+        const QString failure = Lucent::Tests::promoteByHand(m_sandbox, QStringLiteral("staging"), ns,
+                                                             QLatin1String(service), QLatin1String(image));
+        QVERIFY2(failure.isEmpty(), qPrintable(failure));
+    }
     const QString before = colourOf(ns, QStringLiteral("wallet-service"));
     const auto staging = session(QStringLiteral("staging"));
     QVERIFY(staging);
@@ -618,9 +652,54 @@ void TestPromotionWizard::anInterruptedPromotionIsOfferedAndResumed()
     QTRY_VERIFY_WITH_TIMEOUT(!notice->isVisible(), 20000);
 }
 
-// Everything above ran here: the history lists it, newest first, with each one's detail.
+// The history lists an environment's promotions, newest first, with each one's detail. Its
+// subject is the list, not the promotions: their journals are written as the engine writes them
+// (the file writer; the Lease's annotations through the lock), in milliseconds rather than the
+// minutes of four promotions. This function's state directory holds no other journal.
 void TestPromotionWizard::historyListsThePromotionsNewestFirst()
 {
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const auto journal = [&now](const char *id, const char *environment, const char *outcome, int minutesAgo,
+                                const char *service, const char *image) {
+        Release::PromotionJournal made;
+        made.promotionId = QLatin1String(id);
+        made.environment = QLatin1String(environment);
+        made.outcome = QLatin1String(outcome);
+        made.step = made.outcome == QLatin1String("promoted") ? QStringLiteral("done") : QStringLiteral("rollback");
+        made.switched = made.outcome == QLatin1String("promoted") ? 1 : 0;
+        made.started = now.addSecs(-60 * minutesAgo - 42).toString(Qt::ISODateWithMs);
+        made.updated = now.addSecs(-60 * minutesAgo).toString(Qt::ISODateWithMs);
+        made.by = QStringLiteral("ci@runner-%1").arg(minutesAgo);
+        made.services
+            = {{QLatin1String(service), QStringLiteral("blue"), QStringLiteral("green"), QLatin1String(service),
+                QLatin1String(service) + QStringLiteral("-green"), QLatin1String(service), QLatin1String(image), 2}};
+        return made;
+    };
+    const QList<Release::PromotionJournal> journals{
+        journal("p-history-1", "staging", "promoted", 40, "wallet-service", "lucent/wallet-service:2.5.0"),
+        journal("p-history-2", "staging", "rolled-back", 30, "portfolio-service",
+                "lucent/portfolio-service:2.0.0-errors"),
+        journal("p-history-3", "production", "promoted", 25, "frontend", "lucent/frontend:3.3.0"), // not listed
+        journal("p-history-4", "staging", "rolled-back", 20, "task-service", "lucent/task-service:1.3.0"),
+        journal("p-history-5", "staging", "promoted", 1, "notification-service", "lucent/notification-service:6.0.0")};
+    for (const Release::PromotionJournal &written : journals)
+        Release::writePromotionJournalFile(written, Release::promotionJournalDirectory());
+    Release::flushPromotionJournalFiles();
+    // The last one is the cluster's too, in the Lease that its promotion released.
+    QString error;
+    const auto client = Lucent::Tests::environmentClient(m_sandbox, QStringLiteral("staging"), &error);
+    QVERIFY2(client, qPrintable(error));
+    Release::PromotionLock lock(client.get(), QStringLiteral("lucent-staging"), journals.constLast().by);
+    QSignalSpy acquired(&lock, &Release::PromotionLock::acquired);
+    lock.acquire();
+    QVERIFY(acquired.wait(10000));
+    QSignalSpy written(&lock, &Release::PromotionLock::annotationsWritten);
+    lock.writeAnnotations(journals.constLast().annotations());
+    QVERIFY(written.wait(10000));
+    QSignalSpy released(&lock, &Release::PromotionLock::released);
+    lock.release();
+    QVERIFY(released.wait(10000));
+
     const QJsonObject lease = Lucent::Tests::fetched(m_sandbox, QStringLiteral("lucent-staging"), "lease",
                                                      QStringLiteral("lucent-promotion"));
     const auto current = Release::PromotionJournal::fromLease(lease);
@@ -630,8 +709,9 @@ void TestPromotionWizard::historyListsThePromotionsNewestFirst()
     QVERIFY(loaded.wait(10000));
     history.resize(1280, 800);
     auto *table = history.findChild<QTableWidget *>(QStringLiteral("historyTable"));
-    QVERIFY2(history.promotionCount() >= 4, qPrintable(QString::number(history.promotionCount())));
-    QCOMPARE(table->item(0, 1)->text(), current.promotionId); // the resumed one, last
+    QCOMPARE(history.promotionCount(), 4); // staging's, not production's
+    QCOMPARE(current.promotionId, journals.constLast().promotionId);
+    QCOMPARE(table->item(0, 1)->text(), current.promotionId); // the last one
     QCOMPARE(table->item(0, 2)->text(), QStringLiteral("promoted"));
     QVERIFY2(table->item(0, 3)->text().contains(QLatin1Char('@')), qPrintable(table->item(0, 3)->text())); // by
     QVERIFY2(table->item(0, 4)->text().endsWith(QStringLiteral(" s")), qPrintable(table->item(0, 4)->text())); // took
@@ -694,6 +774,12 @@ void TestPromotionWizard::promoteOnTheCommandLineOpensTheWizard()
 // services that change), and per service the manifests' image and staging's.
 void TestPromotionWizard::suggestionsOfferWhatStagingServes()
 {
+    // Staging promoted notification-service to 6.0.0; production still serves what the sandbox
+    // made. How staging came to serve it is not this test's subject: made with kubectl.
+    const QString failure = Lucent::Tests::promoteByHand(
+        m_sandbox, QStringLiteral("staging"), QStringLiteral("lucent-staging"), QStringLiteral("notification-service"),
+        QStringLiteral("lucent/notification-service:6.0.0"));
+    QVERIFY2(failure.isEmpty(), qPrintable(failure));
     const auto staging = session(QStringLiteral("staging"));
     const auto production = session(QStringLiteral("production"));
     QVERIFY(staging && production);
@@ -701,7 +787,7 @@ void TestPromotionWizard::suggestionsOfferWhatStagingServes()
         QStringLiteral("staging"),
         Release::servingImages(staging->services()->objects(), staging->deployments()->objects())};
     QCOMPARE(stagingImages.images.value(QStringLiteral("notification-service")),
-             QStringLiteral("lucent/notification-service:6.0.0")); // resumed above
+             QStringLiteral("lucent/notification-service:6.0.0"));
     PromotionWizard wizard(production.get(), QStringList());
     wizard.setSuggestionSources({stagingImages}, QStringLiteral(LUCENT_SOURCE_MANIFESTS_DIR));
     wizard.show();

@@ -42,6 +42,7 @@ class TestPromotion : public QObject
 
 private Q_SLOTS:
     void initTestCase();
+    void cleanup();
     void oneHolderAtATimeAndTheSecondIsToldWho();
     void anExpiredLockIsTakenOverAndSaidSo();
     void aRenewalThatFindsTheLockTakenSaysLost();
@@ -60,8 +61,6 @@ private:
     QJsonObject lease() const;
     std::unique_ptr<PromotionLock> lock(const QString &identity, int durationSeconds = 60) const;
     QList<QJsonObject> items(const char *resource) const;
-    /// Deploys wallet-service's standby (green, 2.2.0) as a plan makes it, and waits until ready.
-    bool deployGreenWallet();
     Release::PromotionPlan plan(const QString &service, const QString &image) const;
     QJsonObject object(const char *resource, const QString &name) const;
     /// Waits until @p deployment's rollout is complete (a fresh sandbox is still starting pods).
@@ -71,6 +70,8 @@ private:
     QStringList m_progress; ///< the last run's progress lines
 
     SandboxProcess m_sandbox{{QStringLiteral("--speed"), QStringLiteral("20")}};
+    /// Staging as the sandbox made it, put back after each function.
+    Lucent::Tests::NamespaceSnapshot m_staging{m_sandbox, QStringLiteral("lucent-staging")};
     std::unique_ptr<Kube::KubeClient> m_client;
 };
 
@@ -86,6 +87,16 @@ void TestPromotion::initTestCase()
     QString error;
     m_client = Lucent::Tests::environmentClient(m_sandbox, QStringLiteral("staging"), &error);
     QVERIFY2(m_client, qPrintable(error));
+    QVERIFY2(m_staging.take(&error), qPrintable(error));
+}
+
+// Each function starts on staging as the sandbox made it, alone or after any other: what one
+// leaves (a standby, a switched Service, an annotation, the Lease and whoever holds it) is put
+// back, and checked.
+void TestPromotion::cleanup()
+{
+    const QString failures = m_staging.restore();
+    QVERIFY2(failures.isEmpty(), qPrintable(failures));
 }
 
 QJsonObject TestPromotion::lease() const
@@ -188,6 +199,7 @@ void TestPromotion::aRenewalThatFindsTheLockTakenSaysLost()
     QVERIFY(lost.wait(10000));
     QVERIFY(!erin->isHeld());
     QCOMPARE(LeaseHolder::of(lease()).identity, QStringLiteral("mallory@elsewhere")); // not overwritten back
+    // mallory's Lease stays until the cleanup deletes it, as the namespace had none.
 }
 
 QList<QJsonObject> TestPromotion::items(const char *resource) const
@@ -195,38 +207,18 @@ QList<QJsonObject> TestPromotion::items(const char *resource) const
     return Lucent::Tests::listed(m_sandbox, Namespace, resource);
 }
 
-bool TestPromotion::deployGreenWallet()
-{
-    if (!rolledOut(QStringLiteral("wallet-service")))
-        return false;
-    const auto plan = Release::planPromotion(
-        {QStringLiteral("p-test"),
-         QStringLiteral("staging"),
-         Namespace,
-         {{QStringLiteral("wallet-service"), QStringLiteral("lucent/wallet-service:2.2.0"), {}}}},
-        items("services"), items("deployments"));
-    if (!plan.isValid()) {
-        qWarning("plan: %s", qPrintable(plan.problems.join(QLatin1Char('\n'))));
-        return false;
-    }
-    auto r = m_sandbox.kubectl(Lucent::Tests::args({"create", "-f", "-"}), 60000,
-                               QJsonDocument(plan.services.constFirst().standby).toJson());
-    if (r.exitCode != 0) {
-        qWarning("create: %s", qPrintable(r.errText()));
-        return false;
-    }
-    r = m_sandbox.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "rollout", "status",
-                                               "deploy/wallet-service-green", "--timeout=60s"}),
-                          70000);
-    return r.exitCode == 0;
-}
-
 using Lucent::Tests::InvariantSampler;
 using Lucent::Tests::ServiceProber;
 
 void TestPromotion::switchChangesOnlyTheColourAndKeepsTheInvariant()
 {
-    QVERIFY(deployGreenWallet());
+    // wallet-service's standby (green, 2.2.0) as a plan makes it; the cleanup deletes it.
+    QString error;
+    const auto standby = Lucent::Tests::deployStandby(m_sandbox, QStringLiteral("staging"), Namespace,
+                                                      QStringLiteral("wallet-service"),
+                                                      QStringLiteral("lucent/wallet-service:2.2.0"), &error);
+    QVERIFY2(standby, qPrintable(error));
+    QCOMPARE(standby->standbyDeployment, QStringLiteral("wallet-service-green"));
     const auto service = [this] {
         return m_sandbox
             .kubectl(Lucent::Tests::args({"-n", "lucent-staging", "get", "service", "wallet-service", "-o", "json"}))
@@ -389,6 +381,9 @@ void TestPromotion::aHeldLockRefusesThePromotionUntouched()
     QSignalSpy acquired(other.get(), &PromotionLock::acquired);
     other->acquire();
     QVERIFY(acquired.wait(10000));
+    // Rolled out, or the engine refuses before it asks for the lock (alone, on a sandbox just
+    // started, play-service is still starting its pods).
+    QVERIFY(rolledOut(QStringLiteral("play-service")));
     const auto planned = plan(QStringLiteral("play-service"), QStringLiteral("lucent/play-service:1.3.0"));
     QVERIFY(planned.isValid());
     const auto before = items("deployments").size();

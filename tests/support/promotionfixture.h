@@ -1,7 +1,7 @@
 #pragma once
 
-// What the promotion tests share: objects read with kubectl, quick engine options, and running
-// an engine to its end.
+// What the promotion tests share: objects read with kubectl, quick engine options, running an
+// engine to its end, and the setup and cleanup that let each test function stand alone.
 
 #include "kubetesthelpers.h"
 #include "sandboxprocess.h"
@@ -10,13 +10,19 @@
 #include "core/kube/kubeclient.h"
 
 #include "core/release/promotionengine.h"
+#include "core/release/promotionplan.h"
 
+#include <QDateTime>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QSignalSpy>
+#include <QTest>
 
+#include <algorithm>
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace Lucent::Tests {
 
@@ -106,5 +112,296 @@ inline std::pair<Core::Release::PromotionOutcome, QString> runPromotion(Core::Re
     return {finished.constFirst().at(0).value<Core::Release::PromotionOutcome>(),
             finished.constFirst().at(1).toString()};
 }
+
+/// Runs kubectl against @p sandbox: empty when it succeeded, else the command and what it said.
+/// For setup and cleanup steps, whose every result a test checks.
+inline QString kubectlFailure(const SandboxProcess &sandbox, const QStringList &arguments, const QByteArray &input = {},
+                              int timeoutMs = 60000)
+{
+    const CommandResult r = sandbox.kubectl(arguments, timeoutMs, input);
+    if (r.exitCode == 0)
+        return {};
+    return QStringLiteral("kubectl %1: %2 %3")
+        .arg(arguments.join(QLatin1Char(' ')),
+             r.exitCode < 0 ? QStringLiteral("did not finish") : QStringLiteral("exit %1").arg(r.exitCode),
+             r.errText().trimmed());
+}
+
+/// Creates @p service's standby Deployment with @p image as a plan makes it (the other colour's,
+/// its labels and replicas), once the active colour is rolled out, and waits until the standby
+/// is: the planned service, or nothing with @p error.
+inline std::optional<Core::Release::PlannedService> deployStandby(const SandboxProcess &sandbox,
+                                                                  const QString &environment, const QString &ns,
+                                                                  const QString &service, const QString &image,
+                                                                  QString *error)
+{
+    const auto plan
+        = Core::Release::planPromotion({QStringLiteral("p-setup-%1").arg(QDateTime::currentMSecsSinceEpoch()),
+                                        environment,
+                                        ns,
+                                        {{service, image, {}}}},
+                                       listed(sandbox, ns, "services"), listed(sandbox, ns, "deployments"));
+    if (!plan.isValid()) {
+        *error = QStringLiteral("the plan of %1: %2").arg(service, plan.problems.join(QLatin1Char(' ')));
+        return std::nullopt;
+    }
+    const Core::Release::PlannedService planned = plan.services.constFirst();
+    if (!rolledOut(sandbox, ns, planned.activeDeployment)) {
+        *error = QStringLiteral("%1 is not rolled out").arg(planned.activeDeployment);
+        return std::nullopt;
+    }
+    *error = kubectlFailure(sandbox, {QStringLiteral("create"), QStringLiteral("-f"), QStringLiteral("-")},
+                            QJsonDocument(planned.standby).toJson());
+    if (!error->isEmpty())
+        return std::nullopt;
+    if (!rolledOut(sandbox, ns, planned.standbyDeployment)) {
+        *error = QStringLiteral("the standby %1 is not rolled out").arg(planned.standbyDeployment);
+        return std::nullopt;
+    }
+    return planned;
+}
+
+/// Leaves @p service as a finished promotion to @p image leaves it, without running one, for a
+/// test of what comes after (a rollback, what an environment serves): the standby deployed and
+/// rolled out, the Service switched to its colour with the annotations a promotion writes, the
+/// old colour at 0 replicas, kept for a rollback. Empty when done, else the step that failed.
+inline QString promoteByHand(const SandboxProcess &sandbox, const QString &environment, const QString &ns,
+                             const QString &service, const QString &image)
+{
+    QString error;
+    const auto planned = deployStandby(sandbox, environment, ns, service, image, &error);
+    if (!planned)
+        return error;
+    QJsonObject patch = QJsonDocument::fromJson(
+                            Core::Release::promotedServicePatch(*planned, QStringLiteral("p-by-hand"),
+                                                                QDateTime::currentDateTimeUtc().toString(Qt::ISODate)))
+                            .object();
+    patch.insert(
+        QStringLiteral("spec"),
+        QJsonObject{{QStringLiteral("selector"), QJsonObject{{QStringLiteral("color"), planned->standbyColour}}}});
+    error = kubectlFailure(sandbox,
+                           {QStringLiteral("-n"), ns, QStringLiteral("patch"), QStringLiteral("service"), service,
+                            QStringLiteral("--type=merge"), QStringLiteral("-p"),
+                            QString::fromUtf8(QJsonDocument(patch).toJson(QJsonDocument::Compact))});
+    if (!error.isEmpty())
+        return error;
+    return kubectlFailure(sandbox,
+                          {QStringLiteral("-n"), ns, QStringLiteral("scale"), QStringLiteral("deployment"),
+                           planned->activeDeployment, QStringLiteral("--replicas=0")});
+}
+
+/// A namespace's Deployments, Services and Leases as they were when taken, put back after each
+/// test function: so that none relies on what another left (a standby, a switched Service, a
+/// Lease held by someone else) and each passes alone. What is compared and put back: a
+/// Deployment's replicas, pod template and annotations (not the revision its controller counts),
+/// a Service's selector and annotations. What was not there is deleted: standbys, previews, the
+/// promotion Lease.
+class NamespaceSnapshot
+{
+public:
+    NamespaceSnapshot(const SandboxProcess &sandbox, QString ns)
+        : m_sandbox(sandbox)
+        , m_namespace(std::move(ns))
+    {
+    }
+
+    /// Reads the namespace as it is now; false with @p error when it cannot.
+    bool take(QString *error)
+    {
+        const auto objects = read(error);
+        if (objects)
+            m_objects = *objects;
+        return objects.has_value();
+    }
+
+    /// Puts the namespace back as taken and waits until each Deployment is rolled out: empty when
+    /// it is, else every step that failed and what still differs.
+    QString restore() const
+    {
+        QString error;
+        auto now = read(&error);
+        if (!now)
+            return error;
+        QStringList failures;
+        // The Deployments first, rolled out before a Service selects them again: no Service is
+        // left without a ready pod, not even during a cleanup.
+        QStringList restored;
+        for (auto it = m_objects.cbegin(); it != m_objects.cend(); ++it) {
+            if (kindOf(*it) != QLatin1String("Deployment"))
+                continue;
+            const QJsonObject current = now->value(it.key());
+            if (current.isEmpty()) {
+                failures.append(QStringLiteral("%1 was deleted").arg(it.key()));
+                continue;
+            }
+            if (compared(current) == compared(*it))
+                continue;
+            QJsonObject annotations = compared(*it).value(QLatin1String("annotations")).toObject();
+            const QJsonValue revision = at(current, {"metadata", "annotations", RevisionAnnotation});
+            if (revision.isString())
+                annotations.insert(QLatin1String(RevisionAnnotation), revision);
+            failures += patch(it.key(),
+                              {operation("replace", "/spec/replicas", at(*it, {"spec", "replicas"})),
+                               operation("replace", "/spec/template", at(*it, {"spec", "template"})),
+                               operation("add", "/metadata/annotations", annotations)});
+            restored.append(it.key());
+        }
+        if (!restored.isEmpty()
+            && !waitUntil(
+                [&restored](const Objects &objects) {
+                    return std::all_of(restored.cbegin(), restored.cend(),
+                                       [&objects](const QString &key) { return rolledOutNow(objects.value(key)); });
+                },
+                &*now, &error))
+            failures.append(error.isEmpty()
+                                ? QStringLiteral("%1 did not roll out").arg(restored.join(QStringLiteral(", ")))
+                                : error);
+        for (auto it = m_objects.cbegin(); it != m_objects.cend(); ++it) {
+            if (kindOf(*it) != QLatin1String("Service"))
+                continue;
+            const QJsonObject current = now->value(it.key());
+            if (current.isEmpty()) {
+                failures.append(QStringLiteral("%1 was deleted").arg(it.key()));
+                continue;
+            }
+            if (compared(current) == compared(*it))
+                continue;
+            const QJsonObject annotations = compared(*it).value(QLatin1String("annotations")).toObject();
+            failures += patch(it.key(),
+                              {operation("add", "/spec/selector", at(*it, {"spec", "selector"})),
+                               operation("add", "/metadata/annotations", annotations)});
+        }
+        for (auto it = now->cbegin(); it != now->cend(); ++it) {
+            if (m_objects.contains(it.key()))
+                continue;
+            const QString failure
+                = kubectlFailure(m_sandbox,
+                                 {QStringLiteral("-n"), m_namespace, QStringLiteral("delete"), kindOf(*it).toLower(),
+                                  at(*it, {"metadata", "name"}).toString(), QStringLiteral("--wait=false")});
+            if (!failure.isEmpty())
+                failures.append(failure);
+        }
+        // Checked, not assumed: read again until the namespace is as taken and settled.
+        if (!waitUntil([this](const Objects &objects) { return differences(objects).isEmpty(); }, &*now, &error))
+            failures.append(error.isEmpty() ? differences(*now).join(QStringLiteral("; ")) : error);
+        return failures.join(QLatin1Char('\n'));
+    }
+
+private:
+    using Objects = QHash<QString, QJsonObject>; ///< by "Kind/name"
+    static constexpr char RevisionAnnotation[] = "deployment.kubernetes.io/revision";
+
+    static QJsonValue at(const QJsonObject &object, std::initializer_list<const char *> path)
+    {
+        QJsonValue value = object;
+        for (const char *key : path)
+            value = value.toObject().value(QLatin1String(key));
+        return value;
+    }
+
+    static QString kindOf(const QJsonObject &object) { return object.value(QLatin1String("kind")).toString(); }
+
+    /// What a test may change and a cleanup puts back.
+    static QJsonObject compared(const QJsonObject &object)
+    {
+        QJsonObject annotations = at(object, {"metadata", "annotations"}).toObject();
+        if (kindOf(object) == QLatin1String("Deployment")) {
+            annotations.remove(QLatin1String(RevisionAnnotation));
+            return {{QStringLiteral("replicas"), at(object, {"spec", "replicas"})},
+                    {QStringLiteral("template"), at(object, {"spec", "template"})},
+                    {QStringLiteral("annotations"), annotations}};
+        }
+        if (kindOf(object) == QLatin1String("Service"))
+            return {{QStringLiteral("selector"), at(object, {"spec", "selector"})},
+                    {QStringLiteral("annotations"), annotations}};
+        return {};
+    }
+
+    /// As kubectl rollout status judges it: the controller saw the spec, and every replica is
+    /// updated and available, none of an older template left.
+    static bool rolledOutNow(const QJsonObject &deployment)
+    {
+        const auto count = [&deployment](const char *field) { return at(deployment, {"status", field}).toInt(); };
+        const int replicas = at(deployment, {"spec", "replicas"}).toInt();
+        return at(deployment, {"status", "observedGeneration"}).toInteger()
+            >= at(deployment, {"metadata", "generation"}).toInteger()
+            && count("updatedReplicas") == replicas && count("replicas") == replicas
+            && count("availableReplicas") == replicas;
+    }
+
+    static QJsonObject operation(const char *op, const char *path, const QJsonValue &value)
+    {
+        return {{QStringLiteral("op"), QLatin1String(op)},
+                {QStringLiteral("path"), QLatin1String(path)},
+                {QStringLiteral("value"), value}};
+    }
+
+    QStringList patch(const QString &key, const QJsonArray &operations) const
+    {
+        const QString failure = kubectlFailure(
+            m_sandbox,
+            {QStringLiteral("-n"), m_namespace, QStringLiteral("patch"), key.section(QLatin1Char('/'), 0, 0).toLower(),
+             key.section(QLatin1Char('/'), 1), QStringLiteral("--type=json"), QStringLiteral("-p"),
+             QString::fromUtf8(QJsonDocument(operations).toJson(QJsonDocument::Compact))});
+        return failure.isEmpty() ? QStringList() : QStringList{failure};
+    }
+
+    std::optional<Objects> read(QString *error) const
+    {
+        const CommandResult r = m_sandbox.kubectl({QStringLiteral("-n"), m_namespace, QStringLiteral("get"),
+                                                   QStringLiteral("deployments,services,leases"), QStringLiteral("-o"),
+                                                   QStringLiteral("json")});
+        if (r.exitCode != 0 || !r.json().isObject()) {
+            *error = QStringLiteral("kubectl get in %1: exit %2 %3").arg(m_namespace).arg(r.exitCode).arg(r.errText());
+            return std::nullopt;
+        }
+        Objects objects;
+        for (const auto &item : r.json()[QLatin1String("items")].toArray()) {
+            const QJsonObject object = item.toObject();
+            objects.insert(kindOf(object) + QLatin1Char('/') + at(object, {"metadata", "name"}).toString(), object);
+        }
+        return objects;
+    }
+
+    /// What differs in @p objects from the snapshot, and each Deployment not yet rolled out.
+    QStringList differences(const Objects &objects) const
+    {
+        QStringList found;
+        for (auto it = objects.cbegin(); it != objects.cend(); ++it) {
+            if (!m_objects.contains(it.key()))
+                found.append(QStringLiteral("%1 is left").arg(it.key()));
+            else if (compared(*it) != compared(m_objects.value(it.key())))
+                found.append(QStringLiteral("%1 is changed").arg(it.key()));
+            else if (kindOf(*it) == QLatin1String("Deployment") && !rolledOutNow(*it))
+                found.append(QStringLiteral("%1 is not rolled out").arg(it.key()));
+        }
+        for (auto it = m_objects.cbegin(); it != m_objects.cend(); ++it) {
+            if (!objects.contains(it.key()))
+                found.append(QStringLiteral("%1 is gone").arg(it.key()));
+        }
+        found.sort();
+        return found;
+    }
+
+    /// Reads the namespace until @p done says so (90 s at most), the last read in @p last.
+    bool waitUntil(const std::function<bool(const Objects &)> &done, Objects *last, QString *error) const
+    {
+        error->clear();
+        return QTest::qWaitFor(
+            [&] {
+                auto objects = read(error);
+                if (!objects)
+                    return false;
+                error->clear(); // a read that failed once and then worked is no failure
+                *last = std::move(*objects);
+                return done(*last);
+            },
+            90000);
+    }
+
+    const SandboxProcess &m_sandbox;
+    QString m_namespace;
+    Objects m_objects;
+};
 
 } // namespace Lucent::Tests
