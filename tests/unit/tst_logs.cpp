@@ -286,8 +286,12 @@ void TestLogs::parsingAndClassifyingRunOnTheBackgroundThread()
     // A resume fetches from the last line's second again: what was delivered is dropped.
     QMetaObject::invokeMethod(parser, [parser] { parser->restart(true); });
     const qsizetype lastTwo = log.lastIndexOf('\n', log.lastIndexOf('\n', log.size() - 2) - 1) + 1;
-    QMetaObject::invokeMethod(
-        parser, [parser, chunk = log.mid(lastTwo) + "2026-11-25T10:00:01Z INFO after\n"] { parser->feed(chunk, 1); });
+    // A QByteArray, not the QStringBuilder that + makes (QT_USE_QSTRINGBUILDER): that one would
+    // keep a reference to the temporary log.mid(), gone before the parse thread reads it.
+    QMetaObject::invokeMethod(parser,
+                              [parser, chunk = QByteArray(log.mid(lastTwo) + "2026-11-25T10:00:01Z INFO after\n")] {
+                                  parser->feed(chunk, 1);
+                              });
     QTRY_COMPARE_WITH_TIMEOUT(chunksAnswered(), 3, 10000);
     received = takeLines();
     QCOMPARE(received.size(), 1);
