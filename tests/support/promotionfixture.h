@@ -40,12 +40,19 @@ inline std::unique_ptr<Core::Kube::KubeClient> environmentClient(const SandboxPr
     return connection ? std::make_unique<Core::Kube::KubeClient>(*connection) : nullptr;
 }
 
-inline QList<QJsonObject> listed(const SandboxProcess &sandbox, const QString &ns, const char *resource)
+/// @p resource's objects in @p ns; when kubectl fails, none, and what it said in @p error.
+inline QList<QJsonObject> listed(const SandboxProcess &sandbox, const QString &ns, const char *resource,
+                                 QString *error = nullptr)
 {
     QList<QJsonObject> list;
     const auto r
         = sandbox.kubectl(QStringList{QStringLiteral("-n"), ns, QStringLiteral("get"), QString::fromLatin1(resource),
                                       QStringLiteral("-o"), QStringLiteral("json")});
+    if (r.exitCode != 0 && error)
+        *error = QStringLiteral("kubectl get %1 in %2: exit %3 %4")
+                     .arg(QLatin1String(resource), ns)
+                     .arg(r.exitCode)
+                     .arg(r.errText().trimmed());
     for (const auto &item : r.json()[QLatin1String("items")].toArray())
         list.append(item.toObject());
     return list;
@@ -135,9 +142,14 @@ inline std::optional<Core::Release::PromotionPlan> deployStandbys(const SandboxP
                                                                   const QList<Core::Release::RequestedImage> &images,
                                                                   QString *error)
 {
+    error->clear();
+    const QList<QJsonObject> services = listed(sandbox, ns, "services", error);
+    const QList<QJsonObject> deployments = listed(sandbox, ns, "deployments", error);
+    if (!error->isEmpty())
+        return std::nullopt;
     const auto plan = Core::Release::planPromotion(
-        {QStringLiteral("p-setup-%1").arg(QDateTime::currentMSecsSinceEpoch()), environment, ns, images},
-        listed(sandbox, ns, "services"), listed(sandbox, ns, "deployments"));
+        {QStringLiteral("p-setup-%1").arg(QDateTime::currentMSecsSinceEpoch()), environment, ns, images}, services,
+        deployments);
     if (!plan.isValid()) {
         *error = QStringLiteral("the plan: %1").arg(plan.problems.join(QLatin1Char(' ')));
         return std::nullopt;
