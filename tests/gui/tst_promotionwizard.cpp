@@ -313,12 +313,11 @@ void TestPromotionWizard::rollBackOfAFinishedPromotion()
     const QString ns = QStringLiteral("lucent-staging");
     // The release of the first test, as it ends: what a rollback starts from, made with kubectl
     // (the promotion itself is that test's subject).
-    for (const auto &[service, image] : {std::pair{"wallet-service", "lucent/wallet-service:2.5.0"},
-                                         std::pair{"user-service", "lucent/user-service:1.8.0"}}) {
-        const QString failure = Lucent::Tests::promoteByHand(m_sandbox, QStringLiteral("staging"), ns,
-                                                             QLatin1String(service), QLatin1String(image));
-        QVERIFY2(failure.isEmpty(), qPrintable(failure));
-    }
+    const QString failure = Lucent::Tests::promoteByHand(
+        m_sandbox, QStringLiteral("staging"), ns,
+        {{QStringLiteral("wallet-service"), QStringLiteral("lucent/wallet-service:2.5.0"), {}},
+         {QStringLiteral("user-service"), QStringLiteral("lucent/user-service:1.8.0"), {}}});
+    QVERIFY2(failure.isEmpty(), qPrintable(failure));
     const QString before = colourOf(ns, QStringLiteral("wallet-service"));
     const auto staging = session(QStringLiteral("staging"));
     QVERIFY(staging);
@@ -777,8 +776,8 @@ void TestPromotionWizard::suggestionsOfferWhatStagingServes()
     // Staging promoted notification-service to 6.0.0; production still serves what the sandbox
     // made. How staging came to serve it is not this test's subject: made with kubectl.
     const QString failure = Lucent::Tests::promoteByHand(
-        m_sandbox, QStringLiteral("staging"), QStringLiteral("lucent-staging"), QStringLiteral("notification-service"),
-        QStringLiteral("lucent/notification-service:6.0.0"));
+        m_sandbox, QStringLiteral("staging"), QStringLiteral("lucent-staging"),
+        {{QStringLiteral("notification-service"), QStringLiteral("lucent/notification-service:6.0.0"), {}}});
     QVERIFY2(failure.isEmpty(), qPrintable(failure));
     const auto staging = session(QStringLiteral("staging"));
     const auto production = session(QStringLiteral("production"));

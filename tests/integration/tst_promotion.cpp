@@ -214,11 +214,11 @@ void TestPromotion::switchChangesOnlyTheColourAndKeepsTheInvariant()
 {
     // wallet-service's standby (green, 2.2.0) as a plan makes it; the cleanup deletes it.
     QString error;
-    const auto standby = Lucent::Tests::deployStandby(m_sandbox, QStringLiteral("staging"), Namespace,
-                                                      QStringLiteral("wallet-service"),
-                                                      QStringLiteral("lucent/wallet-service:2.2.0"), &error);
+    const auto standby = Lucent::Tests::deployStandbys(
+        m_sandbox, QStringLiteral("staging"), Namespace,
+        {{QStringLiteral("wallet-service"), QStringLiteral("lucent/wallet-service:2.2.0"), {}}}, &error);
     QVERIFY2(standby, qPrintable(error));
-    QCOMPARE(standby->standbyDeployment, QStringLiteral("wallet-service-green"));
+    QCOMPARE(standby->services.constFirst().standbyDeployment, QStringLiteral("wallet-service-green"));
     const auto service = [this] {
         return m_sandbox
             .kubectl(Lucent::Tests::args({"-n", "lucent-staging", "get", "service", "wallet-service", "-o", "json"}))

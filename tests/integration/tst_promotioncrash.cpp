@@ -107,7 +107,8 @@ void TestPromotionCrash::init()
 }
 
 // What a function (each row of one) leaves is put back: the Services on the colour the sandbox
-// made, no standby, no Lease. So every row starts where it would alone.
+// made, no standby, no Lease. So every row starts where it would alone; before, a row started
+// from whatever the row before it left.
 void TestPromotionCrash::cleanup()
 {
     const QString failures = m_staging.restore();

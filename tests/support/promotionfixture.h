@@ -40,12 +40,19 @@ inline std::unique_ptr<Core::Kube::KubeClient> environmentClient(const SandboxPr
     return connection ? std::make_unique<Core::Kube::KubeClient>(*connection) : nullptr;
 }
 
-inline QList<QJsonObject> listed(const SandboxProcess &sandbox, const QString &ns, const char *resource)
+/// @p resource's objects in @p ns; when kubectl fails, none, and what it said in @p error.
+inline QList<QJsonObject> listed(const SandboxProcess &sandbox, const QString &ns, const char *resource,
+                                 QString *error = nullptr)
 {
     QList<QJsonObject> list;
     const auto r
         = sandbox.kubectl(QStringList{QStringLiteral("-n"), ns, QStringLiteral("get"), QString::fromLatin1(resource),
                                       QStringLiteral("-o"), QStringLiteral("json")});
+    if (r.exitCode != 0 && error)
+        *error = QStringLiteral("kubectl get %1 in %2: exit %3 %4")
+                     .arg(QLatin1String(resource), ns)
+                     .arg(r.exitCode)
+                     .arg(r.errText().trimmed());
     for (const auto &item : r.json()[QLatin1String("items")].toArray())
         list.append(item.toObject());
     return list;
@@ -127,67 +134,77 @@ inline QString kubectlFailure(const SandboxProcess &sandbox, const QStringList &
              r.errText().trimmed());
 }
 
-/// Creates @p service's standby Deployment with @p image as a plan makes it (the other colour's,
-/// its labels and replicas), once the active colour is rolled out, and waits until the standby
-/// is: the planned service, or nothing with @p error.
-inline std::optional<Core::Release::PlannedService> deployStandby(const SandboxProcess &sandbox,
+/// Creates the standby Deployments of @p images as a plan makes them (each the other colour's,
+/// with its labels and replicas), once the active colours are rolled out, and waits until every
+/// standby is (they start together): the plan, or nothing with @p error.
+inline std::optional<Core::Release::PromotionPlan> deployStandbys(const SandboxProcess &sandbox,
                                                                   const QString &environment, const QString &ns,
-                                                                  const QString &service, const QString &image,
+                                                                  const QList<Core::Release::RequestedImage> &images,
                                                                   QString *error)
 {
-    const auto plan
-        = Core::Release::planPromotion({QStringLiteral("p-setup-%1").arg(QDateTime::currentMSecsSinceEpoch()),
-                                        environment,
-                                        ns,
-                                        {{service, image, {}}}},
-                                       listed(sandbox, ns, "services"), listed(sandbox, ns, "deployments"));
-    if (!plan.isValid()) {
-        *error = QStringLiteral("the plan of %1: %2").arg(service, plan.problems.join(QLatin1Char(' ')));
-        return std::nullopt;
-    }
-    const Core::Release::PlannedService planned = plan.services.constFirst();
-    if (!rolledOut(sandbox, ns, planned.activeDeployment)) {
-        *error = QStringLiteral("%1 is not rolled out").arg(planned.activeDeployment);
-        return std::nullopt;
-    }
-    *error = kubectlFailure(sandbox, {QStringLiteral("create"), QStringLiteral("-f"), QStringLiteral("-")},
-                            QJsonDocument(planned.standby).toJson());
+    error->clear();
+    const QList<QJsonObject> services = listed(sandbox, ns, "services", error);
+    const QList<QJsonObject> deployments = listed(sandbox, ns, "deployments", error);
     if (!error->isEmpty())
         return std::nullopt;
-    if (!rolledOut(sandbox, ns, planned.standbyDeployment)) {
-        *error = QStringLiteral("the standby %1 is not rolled out").arg(planned.standbyDeployment);
+    const auto plan = Core::Release::planPromotion(
+        {QStringLiteral("p-setup-%1").arg(QDateTime::currentMSecsSinceEpoch()), environment, ns, images}, services,
+        deployments);
+    if (!plan.isValid()) {
+        *error = QStringLiteral("the plan: %1").arg(plan.problems.join(QLatin1Char(' ')));
         return std::nullopt;
     }
-    return planned;
+    for (const Core::Release::PlannedService &planned : plan.services) {
+        if (!rolledOut(sandbox, ns, planned.activeDeployment)) {
+            *error = QStringLiteral("%1 is not rolled out").arg(planned.activeDeployment);
+            return std::nullopt;
+        }
+        *error = kubectlFailure(sandbox, {QStringLiteral("create"), QStringLiteral("-f"), QStringLiteral("-")},
+                                QJsonDocument(planned.standby).toJson());
+        if (!error->isEmpty())
+            return std::nullopt;
+    }
+    for (const Core::Release::PlannedService &planned : plan.services) {
+        if (!rolledOut(sandbox, ns, planned.standbyDeployment)) {
+            *error = QStringLiteral("the standby %1 is not rolled out").arg(planned.standbyDeployment);
+            return std::nullopt;
+        }
+    }
+    return plan;
 }
 
-/// Leaves @p service as a finished promotion to @p image leaves it, without running one, for a
-/// test of what comes after (a rollback, what an environment serves): the standby deployed and
-/// rolled out, the Service switched to its colour with the annotations a promotion writes, the
-/// old colour at 0 replicas, kept for a rollback. Empty when done, else the step that failed.
+/// Leaves the services of @p images as a finished promotion leaves them, without running one,
+/// for a test of what comes after (a rollback, what an environment serves): the standbys
+/// deployed and rolled out, each Service switched to its standby's colour with the annotations
+/// a promotion writes, the old colours at 0 replicas, kept for a rollback. Empty when done, else
+/// the step that failed.
 inline QString promoteByHand(const SandboxProcess &sandbox, const QString &environment, const QString &ns,
-                             const QString &service, const QString &image)
+                             const QList<Core::Release::RequestedImage> &images)
 {
     QString error;
-    const auto planned = deployStandby(sandbox, environment, ns, service, image, &error);
-    if (!planned)
+    const auto plan = deployStandbys(sandbox, environment, ns, images, &error);
+    if (!plan)
         return error;
-    QJsonObject patch = QJsonDocument::fromJson(
-                            Core::Release::promotedServicePatch(*planned, QStringLiteral("p-by-hand"),
-                                                                QDateTime::currentDateTimeUtc().toString(Qt::ISODate)))
-                            .object();
-    patch.insert(
-        QStringLiteral("spec"),
-        QJsonObject{{QStringLiteral("selector"), QJsonObject{{QStringLiteral("color"), planned->standbyColour}}}});
-    error = kubectlFailure(sandbox,
-                           {QStringLiteral("-n"), ns, QStringLiteral("patch"), QStringLiteral("service"), service,
-                            QStringLiteral("--type=merge"), QStringLiteral("-p"),
-                            QString::fromUtf8(QJsonDocument(patch).toJson(QJsonDocument::Compact))});
-    if (!error.isEmpty())
-        return error;
-    return kubectlFailure(sandbox,
-                          {QStringLiteral("-n"), ns, QStringLiteral("scale"), QStringLiteral("deployment"),
-                           planned->activeDeployment, QStringLiteral("--replicas=0")});
+    for (const Core::Release::PlannedService &planned : plan->services) {
+        QJsonObject patch = QJsonDocument::fromJson(Core::Release::promotedServicePatch(
+                                                        planned, plan->request.promotionId,
+                                                        QDateTime::currentDateTimeUtc().toString(Qt::ISODate)))
+                                .object();
+        patch.insert(
+            QStringLiteral("spec"),
+            QJsonObject{{QStringLiteral("selector"), QJsonObject{{QStringLiteral("color"), planned.standbyColour}}}});
+        error = kubectlFailure(sandbox,
+                               {QStringLiteral("-n"), ns, QStringLiteral("patch"), QStringLiteral("service"),
+                                planned.service, QStringLiteral("--type=merge"), QStringLiteral("-p"),
+                                QString::fromUtf8(QJsonDocument(patch).toJson(QJsonDocument::Compact))});
+        if (error.isEmpty())
+            error = kubectlFailure(sandbox,
+                                   {QStringLiteral("-n"), ns, QStringLiteral("scale"), QStringLiteral("deployment"),
+                                    planned.activeDeployment, QStringLiteral("--replicas=0")});
+        if (!error.isEmpty())
+            return error;
+    }
+    return {};
 }
 
 /// A namespace's Deployments, Services and Leases as they were when taken, put back after each
@@ -271,13 +288,16 @@ public:
                               {operation("add", "/spec/selector", at(*it, {"spec", "selector"})),
                                operation("add", "/metadata/annotations", annotations)});
         }
+        QStringList extra; // kind/name, all deleted by one kubectl
         for (auto it = now->cbegin(); it != now->cend(); ++it) {
-            if (m_objects.contains(it.key()))
-                continue;
-            const QString failure
-                = kubectlFailure(m_sandbox,
-                                 {QStringLiteral("-n"), m_namespace, QStringLiteral("delete"), kindOf(*it).toLower(),
-                                  at(*it, {"metadata", "name"}).toString(), QStringLiteral("--wait=false")});
+            if (!m_objects.contains(it.key()))
+                extra.append(kindOf(*it).toLower() + QLatin1Char('/') + at(*it, {"metadata", "name"}).toString());
+        }
+        if (!extra.isEmpty()) {
+            const QString failure = kubectlFailure(
+                m_sandbox,
+                QStringList{QStringLiteral("-n"), m_namespace, QStringLiteral("delete"), QStringLiteral("--wait=false")}
+                    + extra);
             if (!failure.isEmpty())
                 failures.append(failure);
         }
