@@ -32,6 +32,9 @@ class LogModel final : public QAbstractTableModel
     Q_DISABLE_COPY_MOVE(LogModel)
 
 public:
+    /// How often, at most, new rows are announced to views: a flood is shown a frame at a time.
+    static constexpr int PublishesPerSecond = 30;
+
     enum Column { TimeColumn, PodColumn, LevelColumn, MessageColumn };
     enum Role {
         SourceRole = LogSourceRole,
@@ -85,8 +88,6 @@ Q_SIGNALS:
     void idle();
 
 private:
-    static constexpr int PublishesPerSecond = 30;
-
     void schedule();
     void schedulePublish();
     void publish();
