@@ -175,8 +175,7 @@ void PromotionEngine::locked()
         finish(PromotionOutcome::RolledBack, tr("Aborted before any change: %1").arg(m_failure));
         return;
     case LockedAction::Deploy: deploy(); return;
-    case LockedAction::RollBackStandby: rollBack(reason); return;
-    case LockedAction::RestoreOldColour: restoreOldColour(reason); return;
+    case LockedAction::RollBack: rollBack(reason); return;
     case LockedAction::Complete:
     case LockedAction::VerifyThenSwitch: break;
     }
@@ -561,7 +560,34 @@ void PromotionEngine::confirmSwitch()
 {
     if (!std::exchange(m_awaitingSwitch, false) || m_finished || m_rollingBack)
         return;
-    startSwitch();
+    // The gate may have waited for hours: the new colour is judged as it is now, before anything
+    // is written, and a refusal leaves the gate open rather than switching to pods that left.
+    observe([this](const ReleaseObservation &now) {
+        if (m_finished || m_rollingBack)
+            return;
+        if (const QString problem = lockRefusal(now, lockHolder()); !problem.isEmpty()) {
+            stopRefused(tr("Refused to switch: %1").arg(problem));
+            return;
+        }
+        QStringList refusals;
+        for (const PlannedService &planned : std::as_const(m_plan.services)) {
+            const GuardedWrite write{
+                GuardedWrite::Kind::Select, planned.service, planned.standbyColour, {}, planned.replicas};
+            if (const QString refusal = writeRefusal(write, now, lockHolder()); !refusal.isEmpty())
+                refusals.append(refusal);
+        }
+        if (refusals.isEmpty()) {
+            startSwitch();
+            return;
+        }
+        m_awaitingSwitch = true;
+        const QString sentence = tr("Not switched: %1 Promote again once the new colour is ready, or abort.")
+                                     .arg(refusals.join(QLatin1Char(' ')));
+        m_audit.record(QStringLiteral("switch-refused"), QStringLiteral("lease/lucent-promotion"),
+                       tr("Promote confirmed over a standby that is not ready"), false, sentence);
+        Q_EMIT progress(sentence);
+        Q_EMIT switchRefused(sentence);
+    });
 }
 
 void PromotionEngine::continueDespiteInconclusive()
@@ -589,45 +615,27 @@ void PromotionEngine::startSwitch()
 void PromotionEngine::switchServices(int index)
 {
     if (!m_failure.isEmpty()) { // aborted during the switch
-        if (switchedCount() > 0)
-            switchBack(int(m_plan.services.size()) - 1, m_failure, true);
-        else
-            rollBack(m_failure);
+        rollBack(m_failure);
         return;
     }
     if (index == m_plan.services.size()) {
         monitor();
         return;
     }
-    if (m_onNewColour[index]) { // switched before an interruption
-        switchServices(index + 1);
-        return;
-    }
     const PlannedService &planned = m_plan.services[index];
-    auto *serviceSwitch = new ServiceSwitch(m_client, m_plan.request.namespaceName, this);
-    connect(serviceSwitch, &ServiceSwitch::finished, this,
-            [this, serviceSwitch, index, planned](bool ok, bool switched, const QString &sentence) {
-                serviceSwitch->deleteLater();
-                m_audit.record(QStringLiteral("switch"), QStringLiteral("service/") + planned.service,
-                               tr("selector color %1 to %2").arg(planned.activeColour, planned.standbyColour), ok,
-                               sentence);
-                if (switched) {
-                    m_serviceVersions[index] = serviceSwitch->resourceVersion();
-                    m_onNewColour[index] = true;
-                    journal();
-                }
-                Q_EMIT progress(sentence);
-                if (ok)
-                    m_audit.service(planned, QStringLiteral("promotion-switched"), QStringLiteral("Switched"),
-                                    sentence);
-                if (ok)
-                    switchServices(index + 1);
-                else if (switchedCount() > 0)
-                    switchBack(int(m_plan.services.size()) - 1, sentence, true);
-                else
-                    rollBack(sentence);
-            });
-    serviceSwitch->run(planned.service, planned.activeColour, planned.standbyColour, planned.serviceResourceVersion);
+    switchGuarded(index, false, [this, index, planned](WriteResult result, bool switched, const QString &sentence) {
+        if (switched)
+            journal();
+        Q_EMIT progress(sentence);
+        if (result == WriteResult::Written)
+            m_audit.service(planned, QStringLiteral("promotion-switched"), QStringLiteral("Switched"), sentence);
+        if (m_finished)
+            return; // the lock was lost meanwhile: no further write
+        if (result == WriteResult::Written)
+            switchServices(index + 1);
+        else
+            rollBack(sentence); // it reads which Services were switched, and switches them back
+    });
 }
 
 void PromotionEngine::monitor()
@@ -643,8 +651,8 @@ void PromotionEngine::monitor()
         connect(m_monitorAnalysis, &AnalysisRunner::finished, this,
                 [this](AnalysisVerdict verdict, const QString &why) {
                     if (verdict != AnalysisVerdict::Passed && m_step == PromotionStep::Monitoring)
-                        restoreOldColour(tr("The analysis of the new colour is %1 during the monitor window: %2.")
-                                             .arg(analysisVerdictName(verdict), why));
+                        rollBack(tr("The analysis of the new colour is %1 during the monitor window: %2.")
+                                     .arg(analysisVerdictName(verdict), why));
                 });
         m_monitorAnalysis->start(std::min(m_options.analysisIntervalSeconds, m_options.monitorSeconds),
                                  m_options.analysisIntervalSeconds);
@@ -653,7 +661,7 @@ void PromotionEngine::monitor()
     runSmokeTests(QStringLiteral("monitor"), [this](bool passed, const QString &why) {
         m_monitorSmokeRunning = false;
         if (!passed && m_step == PromotionStep::Monitoring && !m_finished)
-            restoreOldColour(why);
+            rollBack(why);
     });
     pollMonitor();
 }
@@ -676,7 +684,7 @@ void PromotionEngine::pollMonitor()
                 return;
             const bool analysisDone = (!m_monitorAnalysis || m_monitorAnalysis->isFinished()) && !m_monitorSmokeRunning;
             if (!failure->isEmpty())
-                restoreOldColour(*failure);
+                rollBack(*failure);
             else if (m_stepClock.elapsed() >= qint64(m_options.monitorSeconds) * 1000 && analysisDone)
                 scaleDown();
             else
@@ -693,11 +701,18 @@ void PromotionEngine::scaleDown()
     QTimer::singleShot(m_options.scaleDownDelaySeconds * 1000, this, [this] {
         if (m_finished || m_rollingBack)
             return;
-        scaleAll(activeNames(), QList<int>(m_plan.services.size(), 0), [this](bool ok, const QString &problem) {
-            if (!ok)
-                Q_EMIT progress(tr("The old colour could not be scaled down: %1").arg(problem));
-            complete();
-        });
+        scaleGuarded(scaleWrites(false, QList<int>(m_plan.services.size(), 0)),
+                     [this](WriteResult result, const QString &problem) {
+                         if (m_finished || m_rollingBack)
+                             return; // a rollback began meanwhile: it decides what is left
+                         if (result == WriteResult::Refused) {
+                             stopRefused(problem);
+                             return;
+                         }
+                         if (result == WriteResult::Failed)
+                             Q_EMIT progress(tr("The old colour could not be scaled down: %1").arg(problem));
+                         complete();
+                     });
     });
 }
 
@@ -725,17 +740,6 @@ void PromotionEngine::complete()
                 finish(PromotionOutcome::Promoted, sentence);
         });
     }
-}
-
-void PromotionEngine::scaleAll(const QStringList &deployments, const QList<int> &replicas, const Done &done)
-{
-    DeploymentBatch::scale(
-        m_client, m_plan.request.namespaceName, deployments, replicas, this,
-        [this](const QString &name, int count, const Kube::ApiError &error) {
-            m_audit.record(QStringLiteral("scale"), QStringLiteral("deployment/") + name,
-                           tr("to %1 replicas").arg(count), !error.isError(), error.message);
-        },
-        done);
 }
 
 void PromotionEngine::finish(PromotionOutcome outcome, const QString &sentence)

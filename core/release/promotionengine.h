@@ -6,6 +6,7 @@
 #include "core/release/promotionjournal.h"
 #include "core/release/promotionplan.h"
 #include "core/release/promotiontransitions.h"
+#include "core/release/writesafety.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -130,6 +131,9 @@ Q_SIGNALS:
     void finished(Lucent::Core::Release::PromotionOutcome outcome, const QString &sentence);
     /// Everything is verified; the switch waits for confirmSwitch(). @p summary says what changes.
     void switchAwaitingConfirmation(const QString &summary);
+    /// confirmSwitch() found the new colour not ready as read now: nothing was switched and the
+    /// switch still waits (confirm again once it is ready, or abort). @p sentence says what is not.
+    void switchRefused(const QString &sentence);
     /// The analysis was inconclusive: continueDespiteInconclusive() or abort().
     void decisionNeeded(const QString &sentence);
     /// After each round of measurements: every metric's values and verdict so far; @p monitor
@@ -168,16 +172,43 @@ private:
     void readyToSwitch();
     void startSwitch();
     void switchServices(int index);
-    void switchBack(int index, const QString &reason, bool thenRollBack);
+    /// Switches back, from the last Service down, every one the rollback's read found on the new
+    /// colour; then the new colour to 0.
+    void switchBack(int index, const QString &reason);
     void monitor();
     void pollMonitor();
     void scaleDown();
     void complete();
     /// Marks the rollback as started (once) and says why; false when one already runs or it ended.
     bool beginRollBack(const QString &reason);
+    /// Journals the rollback, reads which colour each Service selects, and goes back from there:
+    /// the same whatever the step, the journal or memory say.
     void rollBack(const QString &reason);
+    /// The old colour up to its replicas and ready, then switchBack().
     void restoreOldColour(const QString &reason);
-    void scaleAll(const QStringList &deployments, const QList<int> &replicas, const Done &done);
+    /// The last act of a rollback: the new colour to 0, once no Service selects it.
+    void scaleStandbyDown(const QString &reason, const QString &serving);
+
+    // Writes: every one goes through writeRefusal() against a read made just before it
+    // (promotionwrites.cpp).
+    enum class WriteResult { Written, Refused, Failed };
+    using WriteDone = std::function<void(WriteResult result, const QString &sentence)>;
+    /// Reads the release's Services, Deployments and the Lease; retried while a read fails
+    /// when @p persist (a rollback must not give up on one failed read).
+    void observe(const std::function<void(const ReleaseObservation &now)> &then, bool persist = false);
+    LockHolder lockHolder() const;
+    /// The Deployments of every service of the plan, of the standby (else the active) colour, to
+    /// @p replicas (one each).
+    QList<GuardedWrite> scaleWrites(bool standby, const QList<int> &replicas) const;
+    /// Each write checked against a fresh read (all refused if one is), then made with the
+    /// resourceVersion read as its precondition; a conflict reads and checks again.
+    void scaleGuarded(const QList<GuardedWrite> &writes, const WriteDone &done, int attempt = 1);
+    using SwitchDone = std::function<void(WriteResult result, bool switched, const QString &sentence)>;
+    /// Points service @p index's selector at the standby colour (or back at the active one when
+    /// @p back), checked against a fresh read; a Service already there counts as switched.
+    void switchGuarded(int index, bool back, const SwitchDone &done);
+    /// A refused write stops the run: inconsistent, with what was refused and what to do.
+    void stopRefused(const QString &refusal);
     void forEachDeployment(const QStringList &names, const std::function<void(const QJsonObject &)> &each,
                            const std::function<void(bool allRead)> &done);
     void finish(PromotionOutcome outcome, const QString &sentence);

@@ -160,6 +160,8 @@ QJsonObject PromotionJournal::annotations() const
 
 QJsonObject PromotionJournal::toJson() const
 {
+    // Every field fromJson() reads: a paused promotion's decision and the smoke output survive
+    // the local file and `promotion status --output json`.
     return {{QStringLiteral("promotionId"), promotionId},
             {QStringLiteral("environment"), environment},
             {QStringLiteral("step"), step},
@@ -169,6 +171,8 @@ QJsonObject PromotionJournal::toJson() const
             {QStringLiteral("updated"), updated},
             {QStringLiteral("started"), started},
             {QStringLiteral("by"), by},
+            {QStringLiteral("paused"), paused},
+            {QStringLiteral("smoke"), smoke},
             {QStringLiteral("services"), servicesJson(services)}};
 }
 

@@ -46,6 +46,8 @@ QJsonObject spec(const QJsonObject &lease)
     return lease.value(QLatin1String("spec")).toObject();
 }
 
+} // namespace
+
 QString holderProcess(const QJsonObject &lease)
 {
     return lease.value(QLatin1String("metadata"))
@@ -55,6 +57,8 @@ QString holderProcess(const QJsonObject &lease)
         .value(QLatin1String(HolderProcessAnnotation))
         .toString();
 }
+
+namespace {
 
 /// Exited, or a zombie its parent has not reaped yet.
 bool processExited(qint64 pid)
@@ -259,10 +263,17 @@ void PromotionLock::writeAnnotations(const QJsonObject &annotations, std::functi
             return held(current);
         },
         [this, written = std::move(written)](bool ok, const Kube::ApiError &error) {
-            if (ok)
+            if (ok) {
                 Q_EMIT annotationsWritten();
-            else
+            } else if (error.isConflict() && m_held) {
+                // Only someone else's write changes the Lease between two of ours.
+                m_held = false;
+                m_renewal.stop();
+                Q_EMIT lost(tr("The promotion lock of %1 was taken by someone else; stop changing the cluster.")
+                                .arg(m_namespace));
+            } else {
                 Q_EMIT failed(error.sentence());
+            }
             if (written)
                 written(ok);
         });

@@ -42,6 +42,9 @@ QJsonObject heldLease(QJsonObject existing, const QString &name, const QString &
 /// The annotation naming the process that holds a promotion Lease: "host/pid/token".
 inline constexpr char HolderProcessAnnotation[] = "lucent.com/holder-process";
 
+/// The process named in @p lease's holder annotation ("host/pid/token"); empty when none.
+QString holderProcess(const QJsonObject &lease);
+
 /// Whether the process named in @p lease's holder annotation ran on this host and has exited
 /// (killed, say): its lock may be taken over at once rather than after the Lease's duration,
 /// as editors do with the swap files of a dead process.
@@ -71,6 +74,9 @@ public:
     /// Gives it up (holder cleared; the object and its annotations stay for status and history).
     void release();
     bool isHeld() const { return m_held; }
+    QString identity() const { return m_identity; }
+    /// This object's "host/pid/token": what the Lease names while this object holds it.
+    QString process() const { return m_process; }
     /// The Lease as last written or read; its resourceVersion is the next write's precondition.
     QJsonObject lease() const { return m_lease; }
     /// Replaces the Lease's annotations with @p annotations (the promotion's journal) in the

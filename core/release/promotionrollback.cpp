@@ -20,61 +20,8 @@ void PromotionEngine::abort(const QString &reason)
     if (m_finished || m_rollingBack)
         return;
     m_failure = reason; // what is under way sees it when it is answered
-    switch (abortAction(m_step)) {
-    case AbortAction::RollBackStandby: rollBack(reason); return;
-    case AbortAction::RestoreOldColour: restoreOldColour(reason); return;
-    case AbortAction::Later:
-    case AbortAction::Ignored: return;
-    }
-}
-
-void PromotionEngine::switchBack(int index, const QString &reason, bool thenRollBack)
-{
-    m_rollingBack = true;
-    if (m_step != PromotionStep::RollingBack)
-        setStep(PromotionStep::RollingBack);
-    while (index >= 0 && !m_onNewColour[index])
-        --index;
-    if (index < 0) {
-        Q_EMIT progress(tr("Every Service serves its old colour again."));
-        if (thenRollBack) {
-            scaleAll(
-                standbyNames(), QList<int>(m_plan.services.size(), 0), [this, reason](bool ok, const QString &problem) {
-                    finish(
-                        PromotionOutcome::RolledBack,
-                        ok ? tr("Rolled back: %1 Every Service serves its old colour, and the new colour is scaled to "
-                                "0.")
-                                 .arg(reason)
-                           : tr("Rolled back: %1 Every Service serves its old colour, but the new colour could not be "
-                                "scaled down: %2")
-                                 .arg(reason, problem));
-                });
-        }
-        return;
-    }
-    const PlannedService &planned = m_plan.services[index];
-    auto *serviceSwitch = new ServiceSwitch(m_client, m_plan.request.namespaceName, this);
-    connect(serviceSwitch, &ServiceSwitch::finished, this,
-            [this, serviceSwitch, index, planned, reason, thenRollBack](bool ok, bool, const QString &sentence) {
-                serviceSwitch->deleteLater();
-                m_audit.record(QStringLiteral("switch-back"), QStringLiteral("service/") + planned.service,
-                               tr("selector color %1 to %2").arg(planned.standbyColour, planned.activeColour), ok,
-                               sentence);
-                Q_EMIT progress(sentence);
-                if (!ok) {
-                    finish(PromotionOutcome::Inconsistent,
-                           tr("%1 Switching back failed: %2 Restore it by hand: kubectl -n %3 patch service %4 -p "
-                              "'{\"spec\":{\"selector\":{\"color\":\"%5\"}}}', or run 'lucent-console promotion "
-                              "abort --env %6'.")
-                               .arg(reason, sentence, m_plan.request.namespaceName, planned.service,
-                                    planned.activeColour, m_plan.request.environment));
-                    return;
-                }
-                m_onNewColour[index] = false;
-                journal();
-                switchBack(index - 1, reason, thenRollBack);
-            });
-    serviceSwitch->run(planned.service, planned.standbyColour, planned.activeColour, m_serviceVersions.value(index));
+    if (abortAction(m_step) == AbortAction::RollBack)
+        rollBack(reason);
 }
 
 bool PromotionEngine::beginRollBack(const QString &reason)
@@ -83,9 +30,14 @@ bool PromotionEngine::beginRollBack(const QString &reason)
         return false;
     m_rollingBack = true;
     m_failure = reason;
+    m_awaitingSwitch = false;
+    m_awaitingDecision = false;
+    m_poll.stop();
     if (m_monitorAnalysis)
         m_monitorAnalysis->cancel();
-    setStep(PromotionStep::RollingBack);
+    m_step = PromotionStep::RollingBack;
+    m_stepClock.restart();
+    Q_EMIT stepChanged(m_step);
     Q_EMIT progress(tr("Rolling back: %1").arg(reason));
     return true;
 }
@@ -94,25 +46,55 @@ void PromotionEngine::rollBack(const QString &reason)
 {
     if (!beginRollBack(reason))
         return;
-    scaleAll(standbyNames(), QList<int>(m_plan.services.size(), 0), [this, reason](bool ok, const QString &problem) {
-        finish(PromotionOutcome::RolledBack,
-               ok ? tr("Rolled back: %1 No Service was switched; the new colour is scaled to 0.").arg(reason)
-                  : tr("Rolled back: %1 No Service was switched, but the new colour could not be scaled down: %2")
-                        .arg(reason, problem));
+    // The decision is in the cluster's journal before the first write that serves it, so that a
+    // kill from here on is resumed as a rollback.
+    journal([this, reason](bool journalled) {
+        if (m_finished)
+            return;
+        if (!journalled) {
+            finish(PromotionOutcome::Inconsistent,
+                   tr("%1 The rollback could not be written to the promotion's journal, so nothing was rolled back. "
+                      "Run 'lucent-console promotion abort --env %2' once the cluster answers.")
+                       .arg(reason, m_plan.request.environment));
+            return;
+        }
+        observe(
+            [this, reason](const ReleaseObservation &now) {
+                if (!now.problem.isEmpty()) {
+                    stopRefused(tr("Refused to roll back: %1.").arg(now.problem));
+                    return;
+                }
+                for (int i = 0; i < m_plan.services.size(); ++i) {
+                    const PlannedService &planned = m_plan.services[i];
+                    const ObservedService service = now.services.value(planned.service);
+                    m_onNewColour[i] = service.exists && service.colour == planned.standbyColour;
+                    m_serviceVersions[i] = service.resourceVersion;
+                }
+                if (switchedCount() > 0)
+                    restoreOldColour(reason);
+                else
+                    scaleStandbyDown(reason, tr("No Service selects the new colour"));
+            },
+            true);
     });
 }
 
 void PromotionEngine::restoreOldColour(const QString &reason)
 {
-    if (!beginRollBack(reason))
-        return;
     // The old colour takes the traffic back only once it is ready: scaled up first if it was
     // already scaled down.
     QList<int> replicas;
     for (const PlannedService &planned : std::as_const(m_plan.services))
         replicas.append(planned.replicas);
-    scaleAll(activeNames(), replicas, [this, reason](bool ok, const QString &problem) {
-        if (!ok) {
+    Q_EMIT progress(tr("%1 of %2 Services select the new colour now: the old colour comes back first.")
+                        .arg(switchedCount())
+                        .arg(m_plan.services.size()));
+    scaleGuarded(scaleWrites(false, replicas), [this, reason](WriteResult result, const QString &problem) {
+        if (result == WriteResult::Refused) {
+            stopRefused(problem);
+            return;
+        }
+        if (result == WriteResult::Failed) {
             finish(PromotionOutcome::Inconsistent,
                    tr("%1 The old colour could not be scaled back up (%2); the Services still serve the new colour.")
                        .arg(reason, problem));
@@ -124,8 +106,10 @@ void PromotionEngine::restoreOldColour(const QString &reason)
             forEachDeployment(
                 activeNames(), [ready](const QJsonObject &d) { *ready += isRolledOut(d) ? 1 : 0; },
                 [this, reason, ready, waitOld](bool) {
+                    if (m_finished)
+                        return;
                     if (*ready == m_plan.services.size())
-                        switchBack(int(m_plan.services.size()) - 1, reason, true);
+                        switchBack(int(m_plan.services.size()) - 1, reason);
                     else if (m_stepClock.elapsed() > qint64(m_options.readyTimeoutSeconds) * 1000)
                         finish(PromotionOutcome::Inconsistent,
                                tr("%1 The old colour did not become ready again; the Services still serve the new "
@@ -137,6 +121,57 @@ void PromotionEngine::restoreOldColour(const QString &reason)
         };
         (*waitOld)();
     });
+}
+
+void PromotionEngine::switchBack(int index, const QString &reason)
+{
+    while (index >= 0 && !m_onNewColour[index])
+        --index;
+    if (index < 0) {
+        Q_EMIT progress(tr("Every Service serves its old colour again."));
+        scaleStandbyDown(reason, tr("Every Service serves its old colour"));
+        return;
+    }
+    const PlannedService planned = m_plan.services[index];
+    switchGuarded(
+        index, true, [this, index, planned, reason](WriteResult result, bool switched, const QString &sentence) {
+            Q_EMIT progress(sentence);
+            if (switched)
+                journal();
+            if (m_finished)
+                return;
+            if (result == WriteResult::Refused) {
+                stopRefused(tr("%1 %2").arg(reason, sentence));
+                return;
+            }
+            if (result == WriteResult::Failed) {
+                finish(PromotionOutcome::Inconsistent,
+                       tr("%1 Switching back failed: %2 Restore it by hand: kubectl -n %3 patch service %4 -p "
+                          "'{\"spec\":{\"selector\":{\"color\":\"%5\"}}}', or run 'lucent-console promotion "
+                          "abort --env %6'.")
+                           .arg(reason, sentence, m_plan.request.namespaceName, planned.service, planned.activeColour,
+                                m_plan.request.environment));
+                return;
+            }
+            m_onNewColour[index] = false;
+            switchBack(index - 1, reason);
+        });
+}
+
+void PromotionEngine::scaleStandbyDown(const QString &reason, const QString &serving)
+{
+    scaleGuarded(scaleWrites(true, QList<int>(m_plan.services.size(), 0)),
+                 [this, reason, serving](WriteResult result, const QString &problem) {
+                     if (result == WriteResult::Refused)
+                         stopRefused(tr("%1 %2, but: %3").arg(reason, serving, problem));
+                     else if (result == WriteResult::Failed)
+                         finish(PromotionOutcome::RolledBack,
+                                tr("Rolled back: %1 %2, but the new colour could not be scaled down: %3")
+                                    .arg(reason, serving, problem));
+                     else
+                         finish(PromotionOutcome::RolledBack,
+                                tr("Rolled back: %1 %2, and the new colour is scaled to 0.").arg(reason, serving));
+                 });
 }
 
 } // namespace Lucent::Core::Release

@@ -9,7 +9,7 @@ LockedAction lockedAction(PromotionMode mode, PromotionStep journalled, int swit
     // Ctrl+C while a resume waited for the lock rolls the interrupted promotion back, as an abort.
     const bool rollingBack = mode == PromotionMode::Abort || aborted || journalled == PromotionStep::RollingBack;
     if (rollingBack)
-        return switched > 0 ? LockedAction::RestoreOldColour : LockedAction::RollBackStandby;
+        return LockedAction::RollBack;
     if (journalled < PromotionStep::Switching && switched == 0)
         return LockedAction::Deploy;
     if (journalled == PromotionStep::Done && switched == services)
@@ -26,9 +26,9 @@ AbortAction abortAction(PromotionStep step)
     case PromotionStep::Switching: return AbortAction::Later;
     case PromotionStep::WaitingReady:
     case PromotionStep::CheckingHealth:
-    case PromotionStep::Analysing: return AbortAction::RollBackStandby;
+    case PromotionStep::Analysing:
     case PromotionStep::Monitoring:
-    case PromotionStep::ScalingDown: return AbortAction::RestoreOldColour;
+    case PromotionStep::ScalingDown: return AbortAction::RollBack;
     case PromotionStep::Done:
     case PromotionStep::RollingBack: return AbortAction::Ignored;
     }

@@ -60,6 +60,7 @@ private Q_SLOTS:
     void cleanup();
     void killedThenRecovered_data();
     void killedThenRecovered();
+    void anInterruptedResumeAfterTheSwitchBringsTheOldColourBackFirst();
     void historyListsThisMachinesPromotions();
     void cleanupTestCase();
 
@@ -69,6 +70,9 @@ private:
     /// (after SIGINT once one matches @p interruptAt), or after @p killAfterMs.
     Killed promoteAndKill(const QStringList &images, const QRegularExpression &killAt,
                           const QRegularExpression &interruptAt, int killAfterMs, int monitorSeconds);
+    /// Runs the console with @p arguments, signalled as promoteAndKill() says.
+    Killed runAndSignal(const QStringList &arguments, const QRegularExpression &killAt,
+                        const QRegularExpression &interruptAt, int killAfterMs);
     Lucent::Tests::CommandResult console(const QStringList &arguments, int timeoutMs = 180000) const;
     QJsonObject status() const;
     QList<QJsonObject> items(const char *resource) const;
@@ -147,6 +151,12 @@ Killed TestPromotionCrash::promoteAndKill(const QStringList &images, const QRegu
     arguments += {QStringLiteral("--monitor"), QString::number(monitorSeconds)};
     for (const QString &image : images)
         arguments += {QStringLiteral("--image"), image};
+    return runAndSignal(arguments, killAt, interruptAt, killAfterMs);
+}
+
+Killed TestPromotionCrash::runAndSignal(const QStringList &arguments, const QRegularExpression &killAt,
+                                        const QRegularExpression &interruptAt, int killAfterMs)
+{
     QProcess process;
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(QStringLiteral("XDG_STATE_HOME"), m_state->path());
@@ -364,6 +374,55 @@ void TestPromotionCrash::killedThenRecovered()
         m_samples += samplers[std::size_t(i)]->samples;
         m_probes += probers[std::size_t(i)]->probes;
     }
+}
+
+// Issue 31's first path, as an operator met it: killed after the switch, one pod of the new
+// colour made unready, then a resume interrupted (Ctrl+C) while it waits for the new colour. The
+// rollback must read that the Service selects the new colour, bring the old one back and switch
+// to it before it scales anything down. Before, it went by the step it was at, scaled the serving
+// colour to 0 and said "No Service was switched": the Service stayed dark.
+void TestPromotionCrash::anInterruptedResumeAfterTheSwitchBringsTheOldColourBackFirst()
+{
+    const QString service = QStringLiteral("user-service");
+    QTRY_VERIFY2_WITH_TIMEOUT(isSettled(service), "user-service did not settle", 90000);
+    const QString from = liveColour(service);
+    const QString to = Release::otherColour(from);
+    const int replicas = deploymentOf(service, from)[QLatin1String("spec")][QLatin1String("replicas")].toInt();
+    InvariantSampler sampler(m_client.get(), Namespace, service);
+
+    const Killed killed = promoteAndKill({QStringLiteral("user-service=lucent/user-service:9.60.0")},
+                                         QRegularExpression(QStringLiteral("^step: monitor$")), {}, -1, 60);
+    QVERIFY2(killed.killed, qPrintable(QStringLiteral("never killed:\n") + killed.output));
+    QCOMPARE(liveColour(service), to);
+    const auto pods = m_sandbox.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "get", "pods", "-o", "name", "-l"})
+                                        << QStringLiteral("app=%1,color=%2").arg(service, to));
+    const QString pod = pods.outText().section(QLatin1Char('\n'), 0, 0);
+    QVERIFY2(!pod.isEmpty(), qPrintable(pods.errText()));
+    const auto annotated = m_sandbox.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "annotate"})
+                                             << pod << QStringLiteral("lucent-sandbox/fault=unready"));
+    QVERIFY2(annotated.exitCode == 0, qPrintable(annotated.errText()));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        deploymentOf(service, to)[QLatin1String("status")][QLatin1String("readyReplicas")].toInt() < replicas, 30000);
+
+    QStringList arguments{QStringLiteral("promotion"), QStringLiteral("resume")};
+    arguments += commonArguments();
+    arguments += {QStringLiteral("--monitor"), QStringLiteral("60")};
+    const Killed resumed = runAndSignal(arguments, {}, QRegularExpression(QStringLiteral("^step: ready$")), -1);
+    qInfo("%s", qPrintable(resumed.output));
+    QVERIFY2(resumed.exitCode == 1, qPrintable(resumed.output)); // rolled back
+    QVERIFY2(resumed.output.contains(QStringLiteral("Every Service serves its old colour, and the new colour is "
+                                                    "scaled to 0.")),
+             qPrintable(resumed.output));
+    QCOMPARE(liveColour(service), from);
+    const QJsonObject serving = deploymentOf(service, from);
+    QCOMPARE(serving[QLatin1String("spec")][QLatin1String("replicas")].toInt(), replicas);
+    QCOMPARE(serving[QLatin1String("status")][QLatin1String("readyReplicas")].toInt(), replicas);
+    QCOMPARE(deploymentOf(service, to)[QLatin1String("spec")][QLatin1String("replicas")].toInt(), 0);
+    const QJsonObject after = status();
+    QCOMPARE(after[QLatin1String("state")].toString(), QStringLiteral("finished"));
+    QCOMPARE(after[QLatin1String("outcome")].toString(), QStringLiteral("rolled-back"));
+    QVERIFY(sampler.samples > 0);
+    QVERIFY2(sampler.violations.isEmpty(), qPrintable(sampler.violations.join(QLatin1Char('\n'))));
 }
 
 // The journals this machine's promotions left, newest first: two of its own, killed once their

@@ -29,7 +29,7 @@ class TestPromotionTransitions : public QObject
 
 private Q_SLOTS:
     void stepNamesRoundTrip();
-    void theJournalKeepsWhoStartedItAndWhen();
+    void theJournalKeepsEveryFieldInBothForms();
     void afterTheLock_data();
     void afterTheLock();
     void anAbortedRunNeverGoesForward();
@@ -78,16 +78,16 @@ void TestPromotionTransitions::afterTheLock_data()
     QTest::newRow("resume at done, one switched back by hand")
         << M::Resume << S::Done << 1 << false << A::VerifyThenSwitch;
     // A rollback that was interrupted is completed, whichever command picks it up.
-    QTest::newRow("resume a rollback, none switched")
-        << M::Resume << S::RollingBack << 0 << false << A::RollBackStandby;
-    QTest::newRow("resume a rollback, one switched")
-        << M::Resume << S::RollingBack << 1 << false << A::RestoreOldColour;
-    QTest::newRow("resume, Ctrl+C while locking") << M::Resume << S::Monitoring << 2 << true << A::RestoreOldColour;
+    // A rollback reads the Services before it acts, so the count seen at the start does not pick
+    // a different rollback: a Service switched since the resume began must be switched back too.
+    QTest::newRow("resume a rollback, none switched") << M::Resume << S::RollingBack << 0 << false << A::RollBack;
+    QTest::newRow("resume a rollback, one switched") << M::Resume << S::RollingBack << 1 << false << A::RollBack;
+    QTest::newRow("resume, Ctrl+C while locking") << M::Resume << S::Monitoring << 2 << true << A::RollBack;
     for (const S step : AllSteps) {
         QTest::addRow("abort at %s, none switched", qPrintable(promotionStepName(step)))
-            << M::Abort << step << 0 << false << A::RollBackStandby;
+            << M::Abort << step << 0 << false << A::RollBack;
         QTest::addRow("abort at %s, some switched", qPrintable(promotionStepName(step)))
-            << M::Abort << step << 1 << false << A::RestoreOldColour;
+            << M::Abort << step << 1 << false << A::RollBack;
     }
 }
 
@@ -109,10 +109,8 @@ void TestPromotionTransitions::anAbortedRunNeverGoesForward()
             for (int switched = 0; switched <= 2; ++switched) {
                 const bool aborted = mode != PromotionMode::Abort;
                 const LockedAction action = lockedAction(mode, step, switched, 2, aborted);
-                const bool back = action == LockedAction::AbortBeforeChange || action == LockedAction::RollBackStandby
-                    || action == LockedAction::RestoreOldColour;
+                const bool back = action == LockedAction::AbortBeforeChange || action == LockedAction::RollBack;
                 QVERIFY2(back, qPrintable(promotionStepName(step)));
-                QVERIFY(switched == 0 || action != LockedAction::RollBackStandby); // never leaves a Service on it
             }
         }
     }
@@ -128,12 +126,14 @@ void TestPromotionTransitions::abortAtEveryStep_data()
         {S::CheckingAccess, A::Later},
         {S::Locking, A::Later},
         {S::Deploying, A::Later},
-        {S::WaitingReady, A::RollBackStandby},
-        {S::CheckingHealth, A::RollBackStandby},
-        {S::Analysing, A::RollBackStandby},
+        // Whatever the step: the rollback reads which colour each Service selects first. A resume
+        // at monitor waits at WaitingReady with every Service on the new colour.
+        {S::WaitingReady, A::RollBack},
+        {S::CheckingHealth, A::RollBack},
+        {S::Analysing, A::RollBack},
         {S::Switching, A::Later},
-        {S::Monitoring, A::RestoreOldColour},
-        {S::ScalingDown, A::RestoreOldColour},
+        {S::Monitoring, A::RollBack},
+        {S::ScalingDown, A::RollBack},
         {S::Done, A::Ignored},
         {S::RollingBack, A::Ignored},
     };
@@ -152,18 +152,22 @@ void TestPromotionTransitions::abortAtEveryStep()
 QTEST_GUILESS_MAIN(TestPromotionTransitions)
 // Who ran a promotion and how long it took survive both of the journal's forms (the Lease's
 // annotations and the local file), for the history.
-void TestPromotionTransitions::theJournalKeepsWhoStartedItAndWhen()
+void TestPromotionTransitions::theJournalKeepsEveryFieldInBothForms()
 {
     Lucent::Core::Release::PromotionJournal journal;
     journal.promotionId = QStringLiteral("p-1");
     journal.started = QStringLiteral("2026-11-30T10:00:00.000Z");
     journal.updated = QStringLiteral("2026-11-30T10:02:13.500Z");
     journal.by = QStringLiteral("alice@ws-12");
+    journal.paused = QStringLiteral("The analysis was inconclusive: no data.");
+    journal.smoke = QStringLiteral("smoke passed (preview): ok");
     for (const auto &copy : {Lucent::Core::Release::PromotionJournal::fromAnnotations(journal.annotations()),
                              Lucent::Core::Release::PromotionJournal::fromJson(journal.toJson())}) {
         QCOMPARE(copy.by, QStringLiteral("alice@ws-12"));
         QCOMPARE(copy.started, journal.started);
         QCOMPARE(copy.duration(), QStringLiteral("2 min 13 s"));
+        QCOMPARE(copy.paused, journal.paused); // the local file and `status --output json` dropped these
+        QCOMPARE(copy.smoke, journal.smoke);
     }
     journal.started.clear(); // written before the start was journalled
     QCOMPARE(journal.duration(), QString());

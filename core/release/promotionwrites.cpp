@@ -1,0 +1,173 @@
+// The writing half of PromotionEngine: every write to a Service's selector or a Deployment's
+// replicas is checked by writeRefusal() against the cluster as read just before it.
+
+#include "core/release/promotionengine.h"
+
+#include "core/kube/kubeclient.h"
+#include "core/kube/kubereply.h"
+#include "core/kube/resourcetype.h"
+#include "core/release/promotionlock.h"
+#include "core/release/serviceswitch.h"
+
+#include <QTimer>
+
+#include <memory>
+
+namespace Lucent::Core::Release {
+
+namespace {
+/// Conflicts in a row before a scale gives up: each one means the Deployment changed between the
+/// read and the write (its controller writes status often), so it is read and judged again.
+constexpr int MaxScaleAttempts = 5;
+} // namespace
+
+LockHolder PromotionEngine::lockHolder() const
+{
+    return {m_options.identity, m_lock->process()};
+}
+
+void PromotionEngine::observe(const std::function<void(const ReleaseObservation &)> &then, bool persist)
+{
+    QStringList services;
+    for (const PlannedService &planned : std::as_const(m_plan.services))
+        services.append(planned.service);
+    observeRelease(m_client, m_plan.request.namespaceName, services, this,
+                   [this, then, persist](const ReleaseObservation &now) {
+                       const bool givingUp = m_stepClock.elapsed() > qint64(m_options.readyTimeoutSeconds) * 1000;
+                       if (now.problem.isEmpty() || !persist || givingUp) {
+                           then(now);
+                           return;
+                       }
+                       Q_EMIT progress(tr("Reading the cluster again: %1").arg(now.problem));
+                       QTimer::singleShot(m_options.pollMs, this, [this, then] { observe(then, true); });
+                   });
+}
+
+QList<GuardedWrite> PromotionEngine::scaleWrites(bool standby, const QList<int> &replicas) const
+{
+    QList<GuardedWrite> writes;
+    for (int i = 0; i < m_plan.services.size(); ++i) {
+        const PlannedService &planned = m_plan.services[i];
+        writes.append({GuardedWrite::Kind::Scale, planned.service,
+                       standby ? planned.standbyColour : planned.activeColour,
+                       standby ? planned.standbyDeployment : planned.activeDeployment, replicas.value(i)});
+    }
+    return writes;
+}
+
+void PromotionEngine::scaleGuarded(const QList<GuardedWrite> &writes, const WriteDone &done, int attempt)
+{
+    if (m_finished) {
+        done(WriteResult::Refused, tr("Refused to scale: the promotion has already ended."));
+        return;
+    }
+    observe([this, writes, done, attempt](const ReleaseObservation &now) {
+        QStringList refusals;
+        for (const GuardedWrite &write : writes) {
+            if (const QString refusal = writeRefusal(write, now, lockHolder()); !refusal.isEmpty()) {
+                m_audit.record(QStringLiteral("scale"), QStringLiteral("deployment/") + write.deployment,
+                               tr("to %1 replicas").arg(write.replicas), false, refusal);
+                refusals.append(refusal);
+            }
+        }
+        if (!refusals.isEmpty() || m_finished) {
+            done(WriteResult::Refused,
+                 m_finished ? tr("Refused to scale: the promotion has already ended.")
+                            : refusals.join(QLatin1Char(' ')));
+            return;
+        }
+        auto pending = std::make_shared<int>(int(writes.size()) + 1); // one more: the loop's own
+        auto problems = std::make_shared<QStringList>();
+        auto conflicted = std::make_shared<bool>(false);
+        const auto answered = [this, writes, done, attempt, pending, problems, conflicted] {
+            if (--*pending > 0)
+                return;
+            if (*conflicted && attempt < MaxScaleAttempts)
+                scaleGuarded(writes, done, attempt + 1); // the writes already made are no-ops now
+            else if (!problems->isEmpty() || *conflicted)
+                done(WriteResult::Failed,
+                     *conflicted ? tr("the Deployments kept changing under the write")
+                                 : problems->join(QLatin1Char(' ')));
+            else
+                done(WriteResult::Written, {});
+        };
+        for (const GuardedWrite &write : writes) {
+            const ObservedColour colour = now.services.value(write.service).colours.value(write.colour);
+            if (colour.deployments.isEmpty() || colour.replicas == write.replicas) {
+                answered(); // nothing to scale down, or already there: idempotent
+                continue;
+            }
+            Kube::KubeReply *reply
+                = m_client->patch(Kube::ResourceType::deployments(), m_plan.request.namespaceName, write.deployment,
+                                  Kube::PatchType::Json, replicasPatch(write.replicas, colour.resourceVersion));
+            connect(reply, &Kube::KubeReply::finished, this, [this, reply, write, problems, conflicted, answered] {
+                const Kube::ApiError &error = reply->error();
+                const bool conflict = error.isConflict() || error.httpStatus == 422;
+                if (!conflict)
+                    m_audit.record(QStringLiteral("scale"), QStringLiteral("deployment/") + write.deployment,
+                                   tr("to %1 replicas").arg(write.replicas), !error.isError(), error.message);
+                if (conflict)
+                    *conflicted = true;
+                else if (error.isError())
+                    problems->append(QStringLiteral("deployment/%1: %2").arg(write.deployment, error.sentence()));
+                answered();
+            });
+        }
+        answered();
+    });
+}
+
+void PromotionEngine::switchGuarded(int index, bool back, const SwitchDone &done)
+{
+    const PlannedService planned = m_plan.services[index];
+    const QString from = back ? planned.standbyColour : planned.activeColour;
+    const QString to = back ? planned.activeColour : planned.standbyColour;
+    observe([this, index, back, planned, from, to, done](const ReleaseObservation &now) {
+        const ObservedService service = now.services.value(planned.service);
+        if (service.exists && service.colour == to && now.problem.isEmpty()) {
+            m_onNewColour[index] = !back;
+            m_serviceVersions[index] = service.resourceVersion;
+            done(WriteResult::Written, false, tr("service/%1 selects %2 already.").arg(planned.service, to));
+            return;
+        }
+        const GuardedWrite write{GuardedWrite::Kind::Select, planned.service, to, {}, planned.replicas};
+        QString refusal = m_finished ? tr("Refused to %1: the promotion has already ended.").arg(write.describe())
+                                     : writeRefusal(write, now, lockHolder());
+        if (!refusal.isEmpty()) {
+            m_audit.record(back ? QStringLiteral("switch-back") : QStringLiteral("switch"),
+                           QStringLiteral("service/") + planned.service, tr("selector color %1 to %2").arg(from, to),
+                           false, refusal);
+            done(WriteResult::Refused, false, refusal);
+            return;
+        }
+        // Forward, the precondition is the Service the plan read (a hand edit since is never
+        // overwritten); back, it is the Service as just read, which this rollback judged.
+        const QString precondition = back ? service.resourceVersion : planned.serviceResourceVersion;
+        auto *serviceSwitch = new ServiceSwitch(m_client, m_plan.request.namespaceName, this);
+        connect(serviceSwitch, &ServiceSwitch::finished, this,
+                [this, serviceSwitch, index, back, planned, from, to, done](bool ok, bool switched,
+                                                                            const QString &sentence) {
+                    serviceSwitch->deleteLater();
+                    m_audit.record(back ? QStringLiteral("switch-back") : QStringLiteral("switch"),
+                                   QStringLiteral("service/") + planned.service,
+                                   tr("selector color %1 to %2").arg(from, to), ok, sentence);
+                    if (switched) {
+                        m_serviceVersions[index] = serviceSwitch->resourceVersion();
+                        m_onNewColour[index] = !back;
+                    }
+                    done(ok ? WriteResult::Written : WriteResult::Failed, switched, sentence);
+                });
+        serviceSwitch->run(planned.service, from, to, precondition);
+    });
+}
+
+void PromotionEngine::stopRefused(const QString &refusal)
+{
+    finish(PromotionOutcome::Inconsistent,
+           tr("%1 The promotion stopped there and changed nothing more. Look at the Services and their colours "
+              "('lucent-console promotion status --env %2'), then run 'lucent-console promotion abort --env %2' "
+              "or 'resume'.")
+               .arg(refusal, m_plan.request.environment));
+}
+
+} // namespace Lucent::Core::Release

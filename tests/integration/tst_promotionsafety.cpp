@@ -1,0 +1,279 @@
+// The promotion engine acts on what it reads now, not on what it remembers: the cluster is
+// changed behind its back while it waits (pods that stop being ready at the Promote gate, a lock
+// taken over by a second console), and every Service's Endpoints are sampled throughout (never
+// empty, never two colours).
+
+#include "kubetesthelpers.h"
+#include "promotionfixture.h"
+#include "sandboxprocess.h"
+#include "servicewatchers.h"
+
+#include "core/kube/kubeclient.h"
+#include "core/release/promotionengine.h"
+#include "core/release/promotionlock.h"
+#include "core/release/promotionplan.h"
+
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QtTest>
+
+#include <memory>
+#include <vector>
+
+using namespace Lucent::Core;
+using Lucent::Tests::InvariantSampler;
+using Lucent::Tests::SandboxProcess;
+
+namespace {
+
+const QString Namespace = QStringLiteral("lucent-staging");
+
+} // namespace
+
+class TestPromotionSafety : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanup();
+    void thePromoteGateRefusesPodsThatStoppedBeingReady();
+    void aLockTakenOverAtTheGateStopsEveryWrite();
+    void aLockTakenOverInTheMonitorWindowStopsTheRollback();
+
+private:
+    /// Writes the promotion Lease as bob's console takes it over; its resourceVersion after.
+    QString takeOverAsBob() const;
+    /// The promotion Lease now.
+    QJsonObject lease() const;
+    /// The plan of @p services to version @p version, read now; each active colour rolled out first.
+    std::optional<Release::PromotionPlan> plan(const QStringList &services, const QString &version) const;
+    /// Sets the sandbox's readiness fault on every pod of @p service's @p colour (or clears it).
+    QString makeUnready(const QString &service, const QString &colour, bool unready) const;
+    int readyReplicas(const QString &deployment) const;
+    QString selects(const QString &service) const;
+
+    SandboxProcess m_sandbox{{QStringLiteral("--speed"), QStringLiteral("20")}};
+    /// Staging as the sandbox made it, put back after each function.
+    Lucent::Tests::NamespaceSnapshot m_staging{m_sandbox, Namespace};
+    std::unique_ptr<Kube::KubeClient> m_client;
+};
+
+void TestPromotionSafety::initTestCase()
+{
+    QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.error()));
+    QString error;
+    m_client = Lucent::Tests::environmentClient(m_sandbox, QStringLiteral("staging"), &error);
+    QVERIFY2(m_client, qPrintable(error));
+    QVERIFY2(m_staging.take(&error), qPrintable(error));
+}
+
+void TestPromotionSafety::cleanup()
+{
+    const QString failures = m_staging.restore();
+    QVERIFY2(failures.isEmpty(), qPrintable(failures));
+}
+
+std::optional<Release::PromotionPlan> TestPromotionSafety::plan(const QStringList &services,
+                                                                const QString &version) const
+{
+    Release::PromotionRequest request{
+        QStringLiteral("p-%1").arg(QDateTime::currentMSecsSinceEpoch()), QStringLiteral("staging"), Namespace, {}};
+    for (const QString &service : services)
+        request.images.append({service, QStringLiteral("lucent/%1:%2").arg(service, version), {}});
+    QString error;
+    const auto services_ = Lucent::Tests::listed(m_sandbox, Namespace, "services", &error);
+    const auto deployments = Lucent::Tests::listed(m_sandbox, Namespace, "deployments", &error);
+    if (!error.isEmpty())
+        return std::nullopt;
+    Release::PromotionPlan planned = Release::planPromotion(request, services_, deployments);
+    for (const Release::PlannedService &service : std::as_const(planned.services)) {
+        if (!Lucent::Tests::rolledOut(m_sandbox, Namespace, service.activeDeployment))
+            return std::nullopt;
+    }
+    return planned;
+}
+
+QString TestPromotionSafety::makeUnready(const QString &service, const QString &colour, bool unready) const
+{
+    const auto pods = m_sandbox.kubectl({QStringLiteral("-n"), Namespace, QStringLiteral("get"), QStringLiteral("pods"),
+                                         QStringLiteral("-l"), QStringLiteral("app=%1,color=%2").arg(service, colour),
+                                         QStringLiteral("-o"), QStringLiteral("name")});
+    const QStringList names = pods.outText().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    if (pods.exitCode != 0 || names.isEmpty())
+        return QStringLiteral("no pods of %1 %2: %3").arg(service, colour, pods.errText());
+    QStringList arguments{QStringLiteral("-n"), Namespace, QStringLiteral("annotate"), QStringLiteral("--overwrite")};
+    arguments += names;
+    arguments.append(unready ? QStringLiteral("lucent-sandbox/fault=unready")
+                             : QStringLiteral("lucent-sandbox/fault-"));
+    const auto annotated = m_sandbox.kubectl(arguments);
+    return annotated.exitCode == 0 ? QString() : annotated.errText();
+}
+
+int TestPromotionSafety::readyReplicas(const QString &deployment) const
+{
+    return Lucent::Tests::fetched(m_sandbox, Namespace, "deployment",
+                                  deployment)[QLatin1String("status")][QLatin1String("readyReplicas")]
+        .toInt();
+}
+
+QString TestPromotionSafety::selects(const QString &service) const
+{
+    return Lucent::Tests::selectorColour(Lucent::Tests::fetched(m_sandbox, Namespace, "service", service));
+}
+
+// Issue 31's second path: at "Verified: waiting for Promote" every pod of the new colour stops
+// being ready. Promote must refuse with a sentence and switch nothing; once the pods are ready
+// again, the same gate goes on and promotes.
+void TestPromotionSafety::thePromoteGateRefusesPodsThatStoppedBeingReady()
+{
+    const QStringList services{QStringLiteral("user-service"), QStringLiteral("wallet-service")};
+    const auto planned = plan(services, QStringLiteral("7.1.0"));
+    QVERIFY(planned && planned->isValid());
+    std::vector<std::unique_ptr<InvariantSampler>> samplers;
+    for (const QString &service : services)
+        samplers.push_back(std::make_unique<InvariantSampler>(m_client.get(), Namespace, service));
+    Release::PromotionOptions options = Lucent::Tests::quickPromotionOptions(QStringLiteral("alice@ws-12"), 1);
+    options.confirmBeforeSwitch = true;
+    Release::PromotionEngine engine(m_client.get(), *planned, options);
+    QSignalSpy awaiting(&engine, &Release::PromotionEngine::switchAwaitingConfirmation);
+    QSignalSpy refused(&engine, &Release::PromotionEngine::switchRefused);
+    QSignalSpy finished(&engine, &Release::PromotionEngine::finished);
+    engine.start();
+    QVERIFY2(awaiting.wait(120000), "the gate was never reached");
+
+    for (const Release::PlannedService &service : planned->services) {
+        const QString problem = makeUnready(service.service, service.standbyColour, true);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    }
+    for (const Release::PlannedService &service : planned->services)
+        QTRY_COMPARE_WITH_TIMEOUT(readyReplicas(service.standbyDeployment), 0, 30000);
+    engine.confirmSwitch();
+    QVERIFY2(refused.wait(30000), "Promote was not refused");
+    const QString sentence = refused.constFirst().constFirst().toString();
+    QVERIFY2(sentence.contains(QStringLiteral("Refused to switch service/user-service to"))
+                 && sentence.contains(QStringLiteral("has 0 of "))
+                 && sentence.contains(QStringLiteral("replicas ready now")),
+             qPrintable(sentence));
+    QVERIFY2(finished.isEmpty(), "a refused Promote ended the promotion");
+    for (const Release::PlannedService &service : planned->services)
+        QCOMPARE(selects(service.service), service.activeColour);
+
+    // Ready again: Promote goes on from the same gate.
+    for (const Release::PlannedService &service : planned->services) {
+        const QString problem = makeUnready(service.service, service.standbyColour, false);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    }
+    for (const Release::PlannedService &service : planned->services)
+        QVERIFY(Lucent::Tests::rolledOut(m_sandbox, Namespace, service.standbyDeployment));
+    engine.confirmSwitch();
+    QVERIFY2(finished.wait(120000), "the promotion did not end");
+    QVERIFY2(finished.constFirst().constFirst().value<Release::PromotionOutcome>()
+                 == Release::PromotionOutcome::Promoted,
+             qPrintable(finished.constFirst().at(1).toString()));
+    for (const Release::PlannedService &service : planned->services)
+        QCOMPARE(selects(service.service), service.standbyColour);
+    for (const auto &sampler : samplers) {
+        QVERIFY(sampler->samples > 0);
+        QVERIFY2(sampler->violations.isEmpty(), qPrintable(sampler->violations.join(QLatin1Char('\n'))));
+    }
+}
+
+QJsonObject TestPromotionSafety::lease() const
+{
+    return Lucent::Tests::fetched(m_sandbox, Namespace, "lease", QStringLiteral("lucent-promotion"));
+}
+
+QString TestPromotionSafety::takeOverAsBob() const
+{
+    // kubectl replace keeps the resourceVersion read as its precondition, as a takeover does.
+    const QJsonObject bobs
+        = Release::heldLease(lease(), QStringLiteral("lucent-promotion"), Namespace, QStringLiteral("bob@ws-7"), 60,
+                             QDateTime::currentDateTimeUtc(), QStringLiteral("ws-7/99/123456789abc"));
+    const auto replaced = m_sandbox.kubectl({QStringLiteral("replace"), QStringLiteral("-f"), QStringLiteral("-")},
+                                            60000, QJsonDocument(bobs).toJson());
+    if (replaced.exitCode != 0)
+        return {};
+    return lease()[QLatin1String("metadata")][QLatin1String("resourceVersion")].toString();
+}
+
+// A second console takes the lock over while the first waits at the gate. The first must make no
+// further write: not the switch, not a rollback's scale, not its journal over the new holder's Lease.
+void TestPromotionSafety::aLockTakenOverAtTheGateStopsEveryWrite()
+{
+    const auto planned = plan({QStringLiteral("wallet-service")}, QStringLiteral("7.2.0"));
+    QVERIFY(planned && planned->isValid());
+    const Release::PlannedService &service = planned->services.constFirst();
+    InvariantSampler sampler(m_client.get(), Namespace, service.service);
+    Release::PromotionOptions options = Lucent::Tests::quickPromotionOptions(QStringLiteral("alice@ws-12"), 1);
+    options.confirmBeforeSwitch = true;
+    Release::PromotionEngine engine(m_client.get(), *planned, options);
+    QSignalSpy awaiting(&engine, &Release::PromotionEngine::switchAwaitingConfirmation);
+    QSignalSpy finished(&engine, &Release::PromotionEngine::finished);
+    engine.start();
+    QVERIFY2(awaiting.wait(120000), "the gate was never reached");
+    QVERIFY(Lucent::Tests::rolledOut(m_sandbox, Namespace, service.standbyDeployment));
+
+    const QString bobsVersion = takeOverAsBob();
+    QVERIFY(!bobsVersion.isEmpty());
+
+    engine.confirmSwitch();
+    QVERIFY2(finished.wait(30000), "the promotion did not stop");
+    const auto outcome = finished.constFirst().constFirst().value<Release::PromotionOutcome>();
+    const QString sentence = finished.constFirst().at(1).toString();
+    QVERIFY2(outcome == Release::PromotionOutcome::Inconsistent && sentence.contains(QStringLiteral("bob@ws-7")),
+             qPrintable(sentence));
+    // Nothing written after the takeover: the Service, the standby's size, bob's Lease.
+    QCOMPARE(selects(service.service), service.activeColour);
+    QCOMPARE(Lucent::Tests::specReplicas(
+                 Lucent::Tests::fetched(m_sandbox, Namespace, "deployment", service.standbyDeployment)),
+             service.replicas);
+    QCOMPARE(Release::LeaseHolder::of(lease()).identity, QStringLiteral("bob@ws-7"));
+    QCOMPARE(lease()[QLatin1String("metadata")][QLatin1String("resourceVersion")].toString(), bobsVersion);
+    QVERIFY2(sampler.violations.isEmpty(), qPrintable(sampler.violations.join(QLatin1Char('\n'))));
+}
+
+// The lock is taken over while the new colour serves, then one of its pods stops being ready: the
+// monitor wants to roll back, but this process no longer owns the promotion. It must not switch
+// the Service back nor scale anything: the journal's write finds the Lease changed and stops it
+// before any other write. (Before, the rollback's writes went on until a renewal noticed.)
+void TestPromotionSafety::aLockTakenOverInTheMonitorWindowStopsTheRollback()
+{
+    const auto planned = plan({QStringLiteral("wallet-service")}, QStringLiteral("7.3.0"));
+    QVERIFY(planned && planned->isValid());
+    const Release::PlannedService &service = planned->services.constFirst();
+    InvariantSampler sampler(m_client.get(), Namespace, service.service);
+    Release::PromotionEngine engine(m_client.get(), *planned,
+                                    Lucent::Tests::quickPromotionOptions(QStringLiteral("alice@ws-12"), 60));
+    QSignalSpy finished(&engine, &Release::PromotionEngine::finished);
+    engine.start();
+    QTRY_VERIFY_WITH_TIMEOUT(engine.step() == Release::PromotionStep::Monitoring || !finished.isEmpty(), 120000);
+    QVERIFY2(finished.isEmpty(), qPrintable(finished.value(0).value(1).toString()));
+    const QString bobsVersion = takeOverAsBob();
+    QVERIFY(!bobsVersion.isEmpty());
+    const auto pods = m_sandbox.kubectl({QStringLiteral("-n"), Namespace, QStringLiteral("get"), QStringLiteral("pods"),
+                                         QStringLiteral("-l"),
+                                         QStringLiteral("app=%1,color=%2").arg(service.service, service.standbyColour),
+                                         QStringLiteral("-o"), QStringLiteral("name")});
+    const QString pod = pods.outText().section(QLatin1Char('\n'), 0, 0);
+    QVERIFY2(!pod.isEmpty(), qPrintable(pods.errText()));
+    const auto annotated = m_sandbox.kubectl({QStringLiteral("-n"), Namespace, QStringLiteral("annotate"), pod,
+                                              QStringLiteral("lucent-sandbox/fault=unready")});
+    QVERIFY2(annotated.exitCode == 0, qPrintable(annotated.errText()));
+
+    QVERIFY2(finished.wait(60000), "the promotion did not stop");
+    const QString sentence = finished.constFirst().at(1).toString();
+    QVERIFY2(finished.constFirst().constFirst().value<Release::PromotionOutcome>()
+                 == Release::PromotionOutcome::Inconsistent,
+             qPrintable(sentence));
+    QCOMPARE(selects(service.service), service.standbyColour); // bob's to decide now
+    QCOMPARE(Lucent::Tests::specReplicas(
+                 Lucent::Tests::fetched(m_sandbox, Namespace, "deployment", service.standbyDeployment)),
+             service.replicas);
+    QCOMPARE(Release::LeaseHolder::of(lease()).identity, QStringLiteral("bob@ws-7"));
+    QCOMPARE(lease()[QLatin1String("metadata")][QLatin1String("resourceVersion")].toString(), bobsVersion);
+    QVERIFY2(sampler.violations.isEmpty(), qPrintable(sampler.violations.join(QLatin1Char('\n'))));
+}
+
+QTEST_GUILESS_MAIN(TestPromotionSafety)
+#include "tst_promotionsafety.moc"
