@@ -51,6 +51,7 @@ struct CommandLine {
     bool preview = false; ///< --preview: a <service>-preview Service on the standby colour
     QString outputFormat = QStringLiteral("text"); ///< text or json (JSON lines)
     bool promoteAnalysis = true; ///< --analysis default|none
+    bool analysisSet = false; ///< given on the command line: a resume does not take the journal's
     bool pauseOnInconclusive = false; ///< --on-inconclusive pause
     bool acknowledgeAlerts = false;
     QString prometheusTokenFile; ///< --prometheus-token-file: the analysis' bearer token ///< --acknowledge-alerts:

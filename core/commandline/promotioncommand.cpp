@@ -7,6 +7,7 @@
 #include "core/kube/kubeclient.h"
 #include "core/kube/resourcetype.h"
 #include "core/prometheus/prometheusclient.h"
+#include "core/release/projectpromotion.h"
 #include "core/release/promotionengine.h"
 #include "core/release/promotionjournal.h"
 #include "core/release/promotionlock.h"
@@ -161,12 +162,18 @@ int recover(const Target &target, const CommandLine &options, std::FILE *out, st
                     QStringLiteral("The journalled promotion no longer matches the cluster: %1 Check the Services' "
                                    "colours by hand.")
                         .arg(plan.problems.join(QLatin1Char(' '))));
-    const Release::PromotionOptions engineOptions = PromotionSupport::engineOptions(target, options);
+    // As it was started (with or without analysis and previews), unless this command says otherwise.
+    Release::PromotionOptions engineOptions = PromotionSupport::engineOptions(target, options);
+    Release::applyJournalledOptions(engineOptions, journal.options,
+                                    {options.analysisSet, options.monitorSet, options.scaleDownDelaySet});
+    CommandLine asJournalled = options;
+    asJournalled.promoteAnalysis = engineOptions.analysis;
     Audit::AuditTrail audit(target.environment.context);
     audit.attach(&client, target.user());
     Release::PromotionEngine engine(&client, plan, engineOptions, &audit);
     QString prometheusProblem;
-    const std::unique_ptr<Prometheus::PrometheusClient> prometheus = prometheusFor(target, options, &prometheusProblem);
+    const std::unique_ptr<Prometheus::PrometheusClient> prometheus
+        = prometheusFor(target, asJournalled, &prometheusProblem);
     if (!prometheusProblem.isEmpty())
         return fail(err, UsageOrConfiguration, prometheusProblem);
     engine.setPrometheus(prometheus.get());

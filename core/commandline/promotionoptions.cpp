@@ -78,6 +78,7 @@ QString PromotionOptionSet::readInto(const QCommandLineParser &parser, CommandLi
     if (analysis != QLatin1String("default") && analysis != QLatin1String("none"))
         return QStringLiteral("--analysis takes default or none, not '%1'.").arg(analysis);
     result.promoteAnalysis = analysis == QLatin1String("default");
+    result.analysisSet = parser.isSet(m_analysis);
     if (m_forPromote) {
         const QString inconclusive = parser.value(m_onInconclusive);
         if (inconclusive != QLatin1String("rollback") && inconclusive != QLatin1String("pause"))

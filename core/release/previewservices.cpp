@@ -41,6 +41,29 @@ QJsonObject portsWithoutNodePorts(const QJsonArray &ports)
     return {{QStringLiteral("ports"), kept}};
 }
 
+void retarget(Kube::KubeClient *client, const QString &ns, const QJsonObject &existing, const QJsonObject &preview,
+              QObject *context, const std::shared_ptr<Tally> &tally)
+{
+    const QString name = preview[QLatin1String("metadata")][QLatin1String("name")].toString();
+    QJsonObject metadata = preview[QLatin1String("metadata")].toObject();
+    // The Service as just read is the precondition: a change since answers 409.
+    metadata.insert(QStringLiteral("resourceVersion"),
+                    existing[QLatin1String("metadata")][QLatin1String("resourceVersion")].toString());
+    const QJsonObject patch{
+        {QStringLiteral("metadata"), metadata},
+        {QStringLiteral("spec"),
+         QJsonObject{{QStringLiteral("selector"), preview[QLatin1String("spec")][QLatin1String("selector")]}}}};
+    Kube::KubeReply *patched = client->patch(Kube::ResourceType::services(), ns, name, Kube::PatchType::Merge,
+                                             QJsonDocument(patch).toJson(QJsonDocument::Compact));
+    QObject::connect(patched, &Kube::KubeReply::finished, context, [patched, name, tally] {
+        const Kube::ApiError &patchError = patched->error();
+        tally->answer(name,
+                      patchError.isError()
+                          ? QStringLiteral("service/%1 could not be updated: %2").arg(name, patchError.sentence())
+                          : QString());
+    });
+}
+
 void createOne(Kube::KubeClient *client, const QString &ns, const QJsonObject &preview, QObject *context,
                const std::shared_ptr<Tally> &tally)
 {
@@ -56,25 +79,41 @@ void createOne(Kube::KubeClient *client, const QString &ns, const QJsonObject &p
                                   : QString());
                 return;
             }
-            // Left by an interrupted run: point it at this promotion's standby colour.
-            const QJsonObject patch{
-                {QStringLiteral("metadata"), preview[QLatin1String("metadata")]},
-                {QStringLiteral("spec"),
-                 QJsonObject{{QStringLiteral("selector"), preview[QLatin1String("spec")][QLatin1String("selector")]}}}};
-            Kube::KubeReply *patched = client->patch(Kube::ResourceType::services(), ns, name, Kube::PatchType::Merge,
-                                                     QJsonDocument(patch).toJson(QJsonDocument::Compact));
-            QObject::connect(patched, &Kube::KubeReply::finished, context, [patched, name, tally] {
-                const Kube::ApiError &patchError = patched->error();
-                tally->answer(
-                    name,
-                    patchError.isError()
-                        ? QStringLiteral("service/%1 could not be updated: %2").arg(name, patchError.sentence())
-                        : QString());
-            });
+            // Left by an interrupted run: point it at this promotion's standby colour. Someone
+            // else's Service of that name is never taken over.
+            Kube::KubeReply *existing = client->get(Kube::ResourceType::services(), ns, name);
+            QObject::connect(
+                existing, &Kube::KubeReply::finished, context, [client, ns, name, preview, existing, context, tally] {
+                    if (existing->error().isError()) {
+                        tally->answer(
+                            name,
+                            QStringLiteral("service/%1 could not be read: %2").arg(name, existing->error().sentence()));
+                        return;
+                    }
+                    const QString service = preview[QLatin1String("metadata")][QLatin1String("annotations")]
+                                                   [QLatin1String(PreviewOfAnnotation)]
+                                                       .toString();
+                    if (!isPreviewOf(existing->json(), service)) {
+                        tally->answer(name,
+                                      QStringLiteral("service/%1 already exists and is not a "
+                                                     "preview this console made (no %2 label); "
+                                                     "rename it, or promote without previews.")
+                                          .arg(name, QLatin1String(PreviewLabel)));
+                        return;
+                    }
+                    retarget(client, ns, existing->json(), preview, context, tally);
+                });
         });
 }
 
 } // namespace
+
+bool isPreviewOf(const QJsonObject &object, const QString &service)
+{
+    const QJsonObject metadata = object[QLatin1String("metadata")].toObject();
+    return metadata[QLatin1String("labels")][QLatin1String(PreviewLabel)].toString() == QLatin1String("true")
+        && metadata[QLatin1String("annotations")][QLatin1String(PreviewOfAnnotation)].toString() == service;
+}
 
 QString nameOf(const QString &service)
 {
@@ -90,7 +129,7 @@ QJsonObject previewOf(const QJsonObject &service, const PlannedService &planned,
     previewSpec.insert(QStringLiteral("type"), QStringLiteral("ClusterIP"));
     previewSpec.insert(QStringLiteral("selector"), selector);
     QJsonObject labels = service[QLatin1String("metadata")][QLatin1String("labels")].toObject();
-    labels.insert(QStringLiteral("lucent.com/preview"), QStringLiteral("true"));
+    labels.insert(QLatin1String(PreviewLabel), QStringLiteral("true"));
     return {{QStringLiteral("apiVersion"), QStringLiteral("v1")},
             {QStringLiteral("kind"), QStringLiteral("Service")},
             {QStringLiteral("metadata"),
@@ -98,7 +137,7 @@ QJsonObject previewOf(const QJsonObject &service, const PlannedService &planned,
                          {QStringLiteral("labels"), labels},
                          {QStringLiteral("annotations"),
                           QJsonObject{{QLatin1String(PromotionIdAnnotation), promotionId},
-                                      {QStringLiteral("lucent.com/preview-of"), planned.service}}}}},
+                                      {QLatin1String(PreviewOfAnnotation), planned.service}}}}},
             {QStringLiteral("spec"), previewSpec}};
 }
 
@@ -124,18 +163,35 @@ void create(Kube::KubeClient *client, const PromotionPlan &plan, QObject *contex
 void remove(Kube::KubeClient *client, const PromotionPlan &plan, QObject *context, const Each &each, const Done &done)
 {
     auto tally = std::make_shared<Tally>(Tally{int(plan.services.size()), {}, each, done});
+    const QString ns = plan.request.namespaceName;
     for (const PlannedService &planned : plan.services) {
         const QString name = nameOf(planned.service);
-        Kube::KubeReply *reply = client->remove(Kube::ResourceType::services(), plan.request.namespaceName, name);
-        QObject::connect(reply, &Kube::KubeReply::finished, context, [reply, tally, name] {
-            const Kube::ApiError &error = reply->error();
-            // One that was never created (or is gone already) is not worth an audit record.
-            tally->answer(name,
-                          error.isError() && !error.isNotFound()
-                              ? QStringLiteral("service/%1 could not be deleted: %2").arg(name, error.sentence())
-                              : QString(),
-                          !error.isNotFound());
-        });
+        // Only a preview this console made for this service is deleted: read first, by label.
+        Kube::KubeReply *existing = client->get(Kube::ResourceType::services(), ns, name);
+        QObject::connect(
+            existing, &Kube::KubeReply::finished, context,
+            [client, ns, existing, tally, name, service = planned.service, context] {
+                const Kube::ApiError &readError = existing->error();
+                if (readError.isNotFound() || (!readError.isError() && !isPreviewOf(existing->json(), service))) {
+                    tally->answer(name, {}, false); // none of ours: nothing to delete
+                    return;
+                }
+                if (readError.isError()) {
+                    tally->answer(name,
+                                  QStringLiteral("service/%1 could not be read: %2").arg(name, readError.sentence()));
+                    return;
+                }
+                Kube::KubeReply *reply = client->remove(Kube::ResourceType::services(), ns, name);
+                QObject::connect(reply, &Kube::KubeReply::finished, context, [reply, tally, name] {
+                    const Kube::ApiError &error = reply->error();
+                    tally->answer(
+                        name,
+                        error.isError() && !error.isNotFound()
+                            ? QStringLiteral("service/%1 could not be deleted: %2").arg(name, error.sentence())
+                            : QString(),
+                        !error.isNotFound());
+                });
+            });
     }
 }
 

@@ -23,4 +23,19 @@ void applyProjectSettings(PromotionOptions &options, const Environment::Promotio
                                           metric.failureLimit, metric.inconclusiveLimit});
 }
 
+void applyJournalledOptions(PromotionOptions &options, const JournalOptions &journalled, ChosenOptions chosen)
+{
+    if (!journalled.known)
+        return;
+    if (!chosen.analysis)
+        options.analysis = journalled.analysis;
+    if (!chosen.monitor)
+        options.monitorSeconds = journalled.monitorSeconds;
+    if (!chosen.scaleDownDelay)
+        options.scaleDownDelaySeconds = journalled.scaleDownDelaySeconds;
+    // The previews it made are its to remove, and a pause it asked for stays its way to decide.
+    options.preview = journalled.preview;
+    options.pauseOnInconclusive = journalled.pauseOnInconclusive;
+}
+
 } // namespace Lucent::Core::Release

@@ -12,4 +12,16 @@ namespace Lucent::Core::Release {
 void applyProjectSettings(PromotionOptions &options, const Environment::PromotionSettings &settings,
                           const QString &projectDirectory);
 
+/// What the caller of a resume or abort chose itself, which the journal does not override.
+struct ChosenOptions {
+    bool analysis = false; ///< --analysis given
+    bool monitor = false; ///< --monitor given
+    bool scaleDownDelay = false; ///< --scale-down-delay given
+};
+
+/// A resumed or aborted promotion runs with the options it was started with (@p journalled),
+/// wherever the caller did not choose otherwise: with or without analysis and previews, the same
+/// windows. A journal written before options were kept changes nothing.
+void applyJournalledOptions(PromotionOptions &options, const JournalOptions &journalled, ChosenOptions chosen = {});
+
 } // namespace Lucent::Core::Release

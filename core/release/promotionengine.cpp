@@ -248,6 +248,12 @@ PromotionJournal PromotionEngine::journalNow() const
     journal.updated = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
     journal.started = m_started;
     journal.by = m_options.identity;
+    journal.options = {true,
+                       m_options.analysis,
+                       m_options.preview,
+                       m_options.pauseOnInconclusive,
+                       m_options.monitorSeconds,
+                       m_options.scaleDownDelaySeconds};
     for (const PlannedService &planned : m_plan.services)
         journal.services.append({planned.service, planned.activeColour, planned.standbyColour, planned.activeDeployment,
                                  planned.standbyDeployment, planned.container, planned.toImage, planned.replicas});

@@ -34,6 +34,7 @@ const QLatin1String StartedKey("lucent.com/promotion-started");
 const QLatin1String ByKey("lucent.com/promotion-by");
 const QLatin1String SmokeKey("lucent.com/promotion-smoke");
 const QLatin1String PlanKey("lucent.com/promotion-plan");
+const QLatin1String OptionsKey("lucent.com/promotion-options");
 
 const std::pair<PromotionStep, const char *> StepNames[] = {
     {PromotionStep::CheckingAccess, "access"},  {PromotionStep::Locking, "lock"},
@@ -137,6 +138,31 @@ QString PromotionJournal::duration() const
                         : QStringLiteral("%1 min %2 s").arg(seconds / 60).arg(seconds % 60);
 }
 
+QJsonObject JournalOptions::toJson() const
+{
+    if (!known)
+        return {};
+    return {{QStringLiteral("analysis"), analysis},
+            {QStringLiteral("preview"), preview},
+            {QStringLiteral("pauseOnInconclusive"), pauseOnInconclusive},
+            {QStringLiteral("monitorSeconds"), monitorSeconds},
+            {QStringLiteral("scaleDownDelaySeconds"), scaleDownDelaySeconds}};
+}
+
+JournalOptions JournalOptions::fromJson(const QJsonObject &json)
+{
+    JournalOptions options;
+    if (json.isEmpty())
+        return options;
+    options.known = true;
+    options.analysis = json.value(QLatin1String("analysis")).toBool(true);
+    options.preview = json.value(QLatin1String("preview")).toBool();
+    options.pauseOnInconclusive = json.value(QLatin1String("pauseOnInconclusive")).toBool();
+    options.monitorSeconds = std::max(0, json.value(QLatin1String("monitorSeconds")).toInt(60));
+    options.scaleDownDelaySeconds = std::max(0, json.value(QLatin1String("scaleDownDelaySeconds")).toInt(30));
+    return options;
+}
+
 QJsonObject PromotionJournal::annotations() const
 {
     QJsonObject a{{IdKey, promotionId},
@@ -155,6 +181,8 @@ QJsonObject PromotionJournal::annotations() const
         a.insert(PausedKey, paused);
     if (!smoke.isEmpty())
         a.insert(SmokeKey, smoke);
+    if (options.known)
+        a.insert(OptionsKey, QString::fromUtf8(QJsonDocument(options.toJson()).toJson(QJsonDocument::Compact)));
     return a;
 }
 
@@ -173,6 +201,7 @@ QJsonObject PromotionJournal::toJson() const
             {QStringLiteral("by"), by},
             {QStringLiteral("paused"), paused},
             {QStringLiteral("smoke"), smoke},
+            {QStringLiteral("options"), options.toJson()},
             {QStringLiteral("services"), servicesJson(services)}};
 }
 
@@ -190,6 +219,8 @@ PromotionJournal PromotionJournal::fromAnnotations(const QJsonObject &a)
     journal.by = a.value(ByKey).toString();
     journal.paused = a.value(PausedKey).toString();
     journal.smoke = a.value(SmokeKey).toString();
+    journal.options
+        = JournalOptions::fromJson(QJsonDocument::fromJson(a.value(OptionsKey).toString().toUtf8()).object());
     journal.services = servicesFrom(QJsonDocument::fromJson(a.value(PlanKey).toString().toUtf8()).array());
     return journal;
 }
@@ -214,6 +245,7 @@ PromotionJournal PromotionJournal::fromJson(const QJsonObject &json)
     journal.by = json.value(QLatin1String("by")).toString();
     journal.paused = json.value(QLatin1String("paused")).toString();
     journal.smoke = json.value(QLatin1String("smoke")).toString();
+    journal.options = JournalOptions::fromJson(json.value(QLatin1String("options")).toObject());
     journal.services = servicesFrom(json.value(QLatin1String("services")).toArray());
     return journal;
 }

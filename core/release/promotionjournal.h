@@ -44,6 +44,21 @@ struct JournalService {
     int replicas = 0; ///< the from colour's, which a rollback restores
 };
 
+/// The options a promotion was started with, journalled so that `promotion resume` and `abort`
+/// (from any machine) finish it as it was asked: with or without analysis and previews, the same
+/// monitor window. Absent (`known` false) in journals written before they were kept.
+struct JournalOptions {
+    bool known = false;
+    bool analysis = true;
+    bool preview = false;
+    bool pauseOnInconclusive = false;
+    int monitorSeconds = 60;
+    int scaleDownDelaySeconds = 30;
+
+    QJsonObject toJson() const;
+    static JournalOptions fromJson(const QJsonObject &json);
+};
+
 /// A promotion's journal: written at every step boundary into the annotations of the
 /// namespace's promotion Lease (the truth, readable from any machine) and into a local file
 /// (a convenience, for history). Never holds a secret: names, colours, images, counts.
@@ -63,6 +78,7 @@ struct PromotionJournal {
     QString updated; ///< when this was written (UTC, ISO 8601)
     QString started; ///< when the promotion began (UTC, ISO 8601); kept when it is resumed
     QString by; ///< who runs it: user@host, the lock holder's identity (a resume names its own)
+    JournalOptions options;
     QList<JournalService> services;
 
     bool isEmpty() const { return promotionId.isEmpty(); }

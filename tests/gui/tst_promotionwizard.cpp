@@ -7,6 +7,7 @@
 
 #include "promotionfixture.h"
 #include "sandboxprocess.h"
+#include "screenshot.h"
 
 #include "core/environment/environmentsession.h"
 #include "core/environment/projectconfig.h"
@@ -49,6 +50,7 @@
 
 using namespace Lucent::Core;
 using Lucent::Tests::SandboxProcess;
+using Lucent::Tests::shoot;
 using Lucent::Ui::PromotionWizard;
 
 namespace {
@@ -76,31 +78,6 @@ bool choose(PromotionWizard &wizard, const QMap<QString, QString> &images, bool 
 QPushButton *button(const PromotionWizard &wizard, const char *name)
 {
     return wizard.findChild<QPushButton *>(QLatin1String(name));
-}
-
-/// Grabs @p widget as it is drawn now, and with LUCENT_SCREENSHOT_DIR set
-/// (scripts/docs-screenshot.sh) saves the picture as <dir>/<name>-<LUCENT_THEME>.png for the
-/// README. True when the grab is a picture of the whole widget (not null, the widget's size)
-/// and, when asked for, saved.
-bool shoot(QWidget *widget, const char *name)
-{
-    const QString dir = qEnvironmentVariable("LUCENT_SCREENSHOT_DIR");
-    if (!dir.isEmpty())
-        QCoreApplication::processEvents(); // the last layout and paint before a picture for the README
-    const QPixmap shot = widget->grab();
-    if (shot.isNull() || shot.deviceIndependentSize().toSize() != widget->size()) {
-        qWarning("%s: the grab is %dx%d (device pixel ratio %g), the widget %dx%d", name, shot.width(), shot.height(),
-                 shot.devicePixelRatio(), widget->width(), widget->height());
-        return false;
-    }
-    if (dir.isEmpty())
-        return true;
-    const QString theme = qEnvironmentVariable("LUCENT_THEME", QStringLiteral("light"));
-    const QString path = QStringLiteral("%1/%2-%3.png").arg(dir, QLatin1String(name), theme);
-    if (shot.save(path))
-        return true;
-    qWarning("%s: cannot save %s", name, qPrintable(path));
-    return false;
 }
 
 /// Clicks Start on the plan page once the preflight checks let it; false if they never do.
@@ -156,7 +133,11 @@ int promoteUntilKilled(int argc, char **argv)
     button(wizard, "nextButton")->click();
     if (!start(wizard))
         return 6;
-    if (!QTest::qWaitFor([&] { return button(wizard, "promoteButton")->isVisible(); }, 90000))
+    if (!QTest::qWaitFor(
+            [&] {
+                return button(wizard, "promoteButton")->isVisible() && button(wizard, "promoteButton")->isEnabled();
+            },
+            90000))
         return 5;
     button(wizard, "promoteButton")->click();
     return app.exec();
@@ -281,7 +262,7 @@ void TestPromotionWizard::aReleaseOfTwoServicesSwitchesOnlyOnPromote()
     QVERIFY(start(wizard));
     QVERIFY(wizard.isRunning());
     QPushButton *promote = button(wizard, "promoteButton");
-    QTRY_VERIFY_WITH_TIMEOUT(promote->isVisible(), 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(promote->isVisible() && promote->isEnabled(), 60000);
     // Verified, waiting: nothing switched yet.
     QCOMPARE(colourOf(ns, QStringLiteral("wallet-service")), QStringLiteral("blue"));
     QCOMPARE(colourOf(ns, QStringLiteral("user-service")), QStringLiteral("blue"));
@@ -343,7 +324,7 @@ void TestPromotionWizard::rollBackOfAFinishedPromotion()
     button(wizard, "nextButton")->click();
     QVERIFY(start(wizard));
     QPushButton *promote = button(wizard, "promoteButton");
-    QTRY_VERIFY_WITH_TIMEOUT(promote->isVisible(), 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(promote->isVisible() && promote->isEnabled(), 60000);
     promote->click();
     auto *outcome = wizard.findChild<QLabel *>(QStringLiteral("outcomeLabel"));
     QTRY_VERIFY_WITH_TIMEOUT(outcome->text().contains(QStringLiteral("Promoted.")), 60000);
@@ -462,7 +443,7 @@ void TestPromotionWizard::anInconclusiveAnalysisAnsweredWithContinuePromotes()
     QVERIFY(shoot(&wizard, "3-verify"));
     goOn->click();
     QPushButton *promote = button(wizard, "promoteButton");
-    QTRY_VERIFY_WITH_TIMEOUT(promote->isVisible(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(promote->isVisible() && promote->isEnabled(), 30000);
     promote->click();
     auto *outcome = wizard.findChild<QLabel *>(QStringLiteral("outcomeLabel"));
     QTRY_VERIFY_WITH_TIMEOUT(outcome->isVisible(), 120000);
@@ -488,7 +469,7 @@ void TestPromotionWizard::abortAfterTheSwitchBringsTheOldColourBack()
     button(wizard, "nextButton")->click();
     QVERIFY(start(wizard));
     QPushButton *promote = button(wizard, "promoteButton");
-    QTRY_VERIFY_WITH_TIMEOUT(promote->isVisible(), 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(promote->isVisible() && promote->isEnabled(), 60000);
     promote->click();
     auto *step = wizard.findChild<QLabel *>(QStringLiteral("stepLabel"));
     QTRY_VERIFY_WITH_TIMEOUT(step->text().contains(QStringLiteral("s left in the monitor window")), 30000);
@@ -573,6 +554,9 @@ void TestPromotionWizard::aProtectedEnvironmentNeedsItsNameTyped()
     QTRY_VERIFY2_WITH_TIMEOUT(
         promote->isVisible(),
         qPrintable(wizard.findChild<QPlainTextEdit *>(QStringLiteral("progressLog"))->toPlainText()), 60000);
+    // Once the new colour is seen ready, only the typed name stands between Enter and the switch.
+    auto *summary = wizard.findChild<QLabel *>(QStringLiteral("switchSummary"));
+    QTRY_VERIFY_WITH_TIMEOUT(summary->text().contains(QStringLiteral("Everything is verified")), 30000);
     QVERIFY(!promote->isEnabled());
     auto *name = wizard.findChild<QLineEdit *>(QStringLiteral("confirmName"));
     QVERIFY(name->isVisible());
@@ -635,7 +619,9 @@ void TestPromotionWizard::anInterruptedPromotionIsOfferedAndResumed()
     wizard.resize(1280, 800);
     wizard.show();
     QVERIFY(shoot(&wizard, "resume"));
-    wizard.findChild<QCheckBox *>(QStringLiteral("analysisCheck"))->setChecked(false); // as it was started
+    // The page offers what the promotion was started with (the journal's monitor window).
+    QCOMPARE(wizard.findChild<QSpinBox *>(QStringLiteral("monitorSpin"))->value(), 300);
+    wizard.findChild<QCheckBox *>(QStringLiteral("analysisCheck"))->setChecked(false);
     wizard.findChild<QSpinBox *>(QStringLiteral("monitorSpin"))->setValue(1);
     wizard.findChild<QSpinBox *>(QStringLiteral("scaleDownSpin"))->setValue(1);
     button(wizard, "resumeButton")->click();

@@ -61,6 +61,7 @@ private Q_SLOTS:
     void killedThenRecovered_data();
     void killedThenRecovered();
     void anInterruptedResumeAfterTheSwitchBringsTheOldColourBackFirst();
+    void aResumeRunsWithTheOptionsItWasStartedWith();
     void historyListsThisMachinesPromotions();
     void cleanupTestCase();
 
@@ -423,6 +424,29 @@ void TestPromotionCrash::anInterruptedResumeAfterTheSwitchBringsTheOldColourBack
     QCOMPARE(after[QLatin1String("outcome")].toString(), QStringLiteral("rolled-back"));
     QVERIFY(sampler.samples > 0);
     QVERIFY2(sampler.violations.isEmpty(), qPrintable(sampler.violations.join(QLatin1Char('\n'))));
+}
+
+// Started with --analysis none, a promotion is resumed without it: the journal says how it was
+// started (the staging of this sandbox has no Prometheus, so a resume with analysis would be
+// refused; before, the options had to be given again).
+void TestPromotionCrash::aResumeRunsWithTheOptionsItWasStartedWith()
+{
+    QTRY_VERIFY2_WITH_TIMEOUT(isSettled(QStringLiteral("wallet-service")), "wallet-service did not settle", 90000);
+    const QString from = liveColour(QStringLiteral("wallet-service"));
+    const Killed killed = promoteAndKill({QStringLiteral("wallet-service=lucent/wallet-service:9.70.0")},
+                                         QRegularExpression(QStringLiteral("^step: ready$")), {}, -1, 1);
+    QVERIFY2(killed.killed, qPrintable(QStringLiteral("never killed:\n") + killed.output));
+    const QJsonObject journalled = status()[QLatin1String("options")].toObject();
+    QVERIFY2(journalled[QLatin1String("analysis")] == QJsonValue(false),
+             QJsonDocument(journalled).toJson().constData());
+    QStringList arguments{QStringLiteral("promotion"), QStringLiteral("resume")};
+    arguments += commonArguments();
+    arguments.removeAt(arguments.indexOf(QStringLiteral("--analysis")) + 1);
+    arguments.removeOne(QStringLiteral("--analysis"));
+    const auto resumed = console(arguments);
+    QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.outText() + resumed.errText()));
+    QCOMPARE(liveColour(QStringLiteral("wallet-service")), Release::otherColour(from));
+    QCOMPARE(status()[QLatin1String("outcome")].toString(), QStringLiteral("promoted"));
 }
 
 // The journals this machine's promotions left, newest first: two of its own, killed once their

@@ -40,6 +40,7 @@ private Q_SLOTS:
     void thePromoteGateRefusesPodsThatStoppedBeingReady();
     void aLockTakenOverAtTheGateStopsEveryWrite();
     void aLockTakenOverInTheMonitorWindowStopsTheRollback();
+    void aServiceNamedLikeAPreviewIsNeverTakenOverOrDeleted();
 
 private:
     /// Writes the promotion Lease as bob's console takes it over; its resourceVersion after.
@@ -273,6 +274,40 @@ void TestPromotionSafety::aLockTakenOverInTheMonitorWindowStopsTheRollback()
     QCOMPARE(Release::LeaseHolder::of(lease()).identity, QStringLiteral("bob@ws-7"));
     QCOMPARE(lease()[QLatin1String("metadata")][QLatin1String("resourceVersion")].toString(), bobsVersion);
     QVERIFY2(sampler.violations.isEmpty(), qPrintable(sampler.violations.join(QLatin1Char('\n'))));
+}
+
+// A team's own Service that happens to be called <service>-preview: a promotion with previews must
+// neither point it at its standby nor delete it at the end. Before, a 409 on create took it over
+// and the end of the promotion deleted it.
+void TestPromotionSafety::aServiceNamedLikeAPreviewIsNeverTakenOverOrDeleted()
+{
+    const QByteArray theirs = R"({"apiVersion":"v1","kind":"Service",
+        "metadata":{"name":"wallet-service-preview","namespace":"lucent-staging","labels":{"team":"payments"}},
+        "spec":{"selector":{"app":"wallet-service","color":"blue"},"ports":[{"name":"http","port":80,"targetPort":3000}]}})";
+    const auto created
+        = m_sandbox.kubectl({QStringLiteral("create"), QStringLiteral("-f"), QStringLiteral("-")}, 60000, theirs);
+    QVERIFY2(created.exitCode == 0, qPrintable(created.errText()));
+    const QString uid = Lucent::Tests::fetched(
+                            m_sandbox, Namespace, "service",
+                            QStringLiteral("wallet-service-preview"))[QLatin1String("metadata")][QLatin1String("uid")]
+                            .toString();
+    QVERIFY(!uid.isEmpty());
+    const auto planned = plan({QStringLiteral("wallet-service")}, QStringLiteral("7.4.0"));
+    QVERIFY(planned && planned->isValid());
+    Release::PromotionOptions options = Lucent::Tests::quickPromotionOptions(QStringLiteral("alice@ws-12"), 1);
+    options.preview = true;
+    Release::PromotionEngine engine(m_client.get(), *planned, options);
+    const auto [outcome, sentence] = Lucent::Tests::runPromotion(engine);
+    QVERIFY2(outcome == Release::PromotionOutcome::RolledBack
+                 && sentence.contains(QStringLiteral("is not a preview this console made")),
+             qPrintable(sentence));
+    const QJsonObject after
+        = Lucent::Tests::fetched(m_sandbox, Namespace, "service", QStringLiteral("wallet-service-preview"));
+    QCOMPARE(after[QLatin1String("metadata")][QLatin1String("uid")].toString(), uid); // not deleted
+    QCOMPARE(Lucent::Tests::selectorColour(after), QStringLiteral("blue")); // not pointed at the standby
+    QVERIFY(!after[QLatin1String("metadata")][QLatin1String("labels")].toObject().contains(
+        QLatin1String("lucent.com/preview")));
+    QCOMPARE(selects(QStringLiteral("wallet-service")), planned->services.constFirst().activeColour);
 }
 
 QTEST_GUILESS_MAIN(TestPromotionSafety)

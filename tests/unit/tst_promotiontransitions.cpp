@@ -161,6 +161,7 @@ void TestPromotionTransitions::theJournalKeepsEveryFieldInBothForms()
     journal.by = QStringLiteral("alice@ws-12");
     journal.paused = QStringLiteral("The analysis was inconclusive: no data.");
     journal.smoke = QStringLiteral("smoke passed (preview): ok");
+    journal.options = {true, false, true, true, 5, 2};
     for (const auto &copy : {Lucent::Core::Release::PromotionJournal::fromAnnotations(journal.annotations()),
                              Lucent::Core::Release::PromotionJournal::fromJson(journal.toJson())}) {
         QCOMPARE(copy.by, QStringLiteral("alice@ws-12"));
@@ -168,6 +169,10 @@ void TestPromotionTransitions::theJournalKeepsEveryFieldInBothForms()
         QCOMPARE(copy.duration(), QStringLiteral("2 min 13 s"));
         QCOMPARE(copy.paused, journal.paused); // the local file and `status --output json` dropped these
         QCOMPARE(copy.smoke, journal.smoke);
+        QVERIFY(copy.options.known && !copy.options.analysis && copy.options.preview
+                && copy.options.pauseOnInconclusive);
+        QCOMPARE(copy.options.monitorSeconds, 5);
+        QCOMPARE(copy.options.scaleDownDelaySeconds, 2);
     }
     journal.started.clear(); // written before the start was journalled
     QCOMPARE(journal.duration(), QString());

@@ -97,17 +97,52 @@ QWidget *PromotionRunView::buildSwitchGate()
     confirmRow->addWidget(m_promote);
     gate->addLayout(confirmRow);
     m_switchGate->hide();
-    // On a protected environment the switch needs the name typed; Enter never promotes there.
-    const auto updatePromote
-        = [this] { m_promote->setEnabled(!m_environment.isProtected || m_confirmName->text() == m_environment.name); };
-    connect(m_confirmName, &QLineEdit::textChanged, this, updatePromote);
+    connect(m_confirmName, &QLineEdit::textChanged, this, &PromotionRunView::updatePromote);
     updatePromote();
     connect(m_promote, &QPushButton::clicked, this, [this] {
+        m_gateOpen = false;
         m_switchGate->hide();
         if (m_engine)
             m_engine->confirmSwitch();
     });
     return m_switchGate;
+}
+
+void PromotionRunView::updatePromote()
+{
+    // On a protected environment the switch needs the name typed; Enter never promotes there. And
+    // never over a new colour that is not ready now: the engine would refuse it anyway.
+    const bool named = !m_environment.isProtected || m_confirmName->text() == m_environment.name;
+    m_promote->setEnabled(named && m_progress->notReady().isEmpty());
+}
+
+void PromotionRunView::showGate()
+{
+    if (!m_gateOpen)
+        return;
+    const QString notReady = m_progress->notReady();
+    if (notReady.isEmpty())
+        m_refusal.clear();
+    const QString changes = m_gateSummary.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>"));
+    if (notReady.isEmpty()) {
+        m_switchSummary->setText(tr("<b>Everything is verified.</b> Promote switches:<br>%1").arg(changes));
+        m_step->setText(tr("<b>Verified:</b> waiting for Promote"));
+    } else {
+        m_switchSummary->setText(
+            tr("<b>Not ready now:</b> %1. Promote waits until every pod of the new colour is ready again; Abort "
+               "rolls back.%2<br>Promote would switch:<br>%3")
+                .arg(notReady.toHtmlEscaped(),
+                     m_refusal.isEmpty() ? QString() : QStringLiteral("<br>") + m_refusal.toHtmlEscaped(), changes));
+        m_step->setText(tr("<b>Waiting:</b> the new colour is not ready"));
+    }
+    Q_EMIT statusChanged(notReady.isEmpty()
+                             ? tr("Promotion in %1: verified, waiting for Promote").arg(m_environment.name)
+                             : tr("Promotion in %1: the new colour is not ready").arg(m_environment.name));
+    updatePromote();
+    const bool wasHidden = m_switchGate->isHidden();
+    m_switchGate->show();
+    if (wasHidden)
+        (m_environment.isProtected ? static_cast<QWidget *>(m_confirmName) : m_promote)->setFocus();
 }
 
 QWidget *PromotionRunView::buildDecisionGate()
@@ -155,17 +190,23 @@ void PromotionRunView::attach(PromotionEngine *engine, Core::Kube::KubeClient *c
     // The charts show what the measurements just saw.
     connect(engine, &PromotionEngine::analysisMeasured, m_comparison, &ColourComparison::refresh);
     connect(engine, &PromotionEngine::switchAwaitingConfirmation, this, [this](const QString &summary) {
-        m_switchSummary->setText(tr("<b>Everything is verified.</b> Promote switches:<br>%1")
-                                     .arg(summary.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>"))));
-        m_step->setText(tr("<b>Verified:</b> waiting for Promote"));
-        m_switchGate->show();
-        (m_environment.isProtected ? static_cast<QWidget *>(m_confirmName) : m_promote)->setFocus();
+        m_gateSummary = summary;
+        m_refusal.clear();
+        m_gateOpen = true;
+        showGate();
     });
+    connect(engine, &PromotionEngine::switchRefused, this, [this](const QString &sentence) {
+        m_refusal = sentence;
+        m_gateOpen = true;
+        showGate();
+    });
+    connect(m_progress, &StandbyProgress::refreshed, this, &PromotionRunView::showGate);
     connect(engine, &PromotionEngine::decisionNeeded, this, [this](const QString &sentence) {
         m_decision->setText(tr("%1 Continue to the switch, or abort and roll back.").arg(sentence.toHtmlEscaped()));
         m_decisionGate->show();
     });
     connect(engine, &PromotionEngine::finished, this, [this] {
+        m_gateOpen = false;
         m_switchGate->hide();
         m_decisionGate->hide();
         m_countdown.stop();
@@ -175,6 +216,8 @@ void PromotionRunView::attach(PromotionEngine *engine, Core::Kube::KubeClient *c
 
 void PromotionRunView::onStep(PromotionStep step)
 {
+    m_gateOpen = false; // the engine left the gate (a rollback, say)
+    m_switchGate->hide();
     // The previous step's time; "done" is the end, not a step that takes any.
     if (!m_stepName.isEmpty() && m_stepName != promotionStepName(PromotionStep::Done))
         m_timings.append({m_stepName, m_stepClock.elapsed()});

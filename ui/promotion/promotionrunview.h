@@ -52,6 +52,10 @@ private:
     QWidget *buildSwitchGate();
     QWidget *buildDecisionGate();
     void onStep(Core::Release::PromotionStep step);
+    /// The Promote gate as the new colour is watched now: "Everything is verified" and Promote
+    /// only while every standby pod is ready; otherwise what is not, and Promote disabled.
+    void showGate();
+    void updatePromote();
     void showCountdown();
 
     Core::Environment::Environment m_environment;
@@ -66,6 +70,9 @@ private:
     QLabel *m_switchSummary = nullptr;
     QLineEdit *m_confirmName = nullptr;
     QPushButton *m_promote = nullptr;
+    bool m_gateOpen = false; ///< the engine waits for Promote
+    QString m_gateSummary; ///< what Promote switches
+    QString m_refusal; ///< why the last Promote was refused, until the new colour is ready again
     QWidget *m_decisionGate = nullptr;
     QLabel *m_decision = nullptr;
     QTimer m_countdown;

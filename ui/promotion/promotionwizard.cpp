@@ -114,6 +114,13 @@ PromotionWizard::PromotionWizard(Core::Environment::EnvironmentSession *session,
                      .replace(QStringLiteral("&lt;br&gt;"), QStringLiteral("<br>")),
                  journal.started.isEmpty() ? tr("(when: not journalled)") : journal.started.toHtmlEscaped(),
                  journal.by.isEmpty() ? tr("(who: not journalled)") : journal.by.toHtmlEscaped()));
+    // The choices it was started with, shown to be kept or changed, rather than this page's defaults.
+    if (journal.options.known) {
+        m_analysis->setChecked(journal.options.analysis && m_analysis->isEnabled());
+        m_preview->setChecked(journal.options.preview);
+        m_monitor->setValue(journal.options.monitorSeconds);
+        m_scaleDownDelay->setValue(journal.options.scaleDownDelaySeconds);
+    }
     showPage(RecoverPage);
 }
 
@@ -480,6 +487,7 @@ void PromotionWizard::start()
 {
     if (!m_plan.isValid())
         return;
+    m_recovering = false;
     runEngine([](PromotionEngine &engine) { engine.start(); });
 }
 
@@ -498,6 +506,7 @@ void PromotionWizard::recover(bool resume)
     }
     const PromotionJournal journal = m_interrupted;
     const QString who = m_session->userName();
+    m_recovering = true;
     runEngine([resume, journal, switched, who](PromotionEngine &engine) {
         if (resume)
             engine.resume(journal, switched);
@@ -517,7 +526,11 @@ void PromotionWizard::runEngine(const std::function<void(PromotionEngine &)> &be
         m_prometheus = std::make_unique<Core::Prometheus::PrometheusClient>(shared->baseUrl(), shared->auth());
     m_audit = std::make_unique<Core::Audit::AuditTrail>(m_environment.context);
     m_audit->attach(m_client.get(), m_session->userName());
-    const PromotionOptions options = engineOptions();
+    PromotionOptions options = engineOptions();
+    // The controls were filled from the journal and are the user's to change; previews and a pause
+    // stay as the promotion was started (its previews are its to remove).
+    if (m_recovering)
+        applyJournalledOptions(options, m_interrupted.options, {true, true, true});
     m_engine = std::make_unique<PromotionEngine>(m_client.get(), m_plan, options, m_audit.get());
     m_engine->setPrometheus(m_prometheus.get());
     m_run->attach(m_engine.get(), m_client.get(), m_prometheus.get(), options);

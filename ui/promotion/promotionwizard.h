@@ -120,6 +120,7 @@ private:
     std::unique_ptr<Core::Release::PromotionEngine> m_engine;
     Core::Release::PromotionPlan m_plan;
     Core::Release::PromotionJournal m_interrupted;
+    bool m_recovering = false; ///< the engine resumes or aborts m_interrupted, with its journalled options
     Kind m_kind = Kind::Promote;
     QLabel *m_recoverText = nullptr;
     QLineEdit *m_recoverName = nullptr;

@@ -3,6 +3,7 @@
 #include "core/kube/podstatus.h"
 #include "core/kube/resourcecache.h"
 #include "core/kube/resourcetype.h"
+#include "core/release/rolloutsummary.h"
 
 #include <QHeaderView>
 #include <QJsonObject>
@@ -144,6 +145,22 @@ void StandbyProgress::fill()
     }
     m_table->resizeColumnsToContents();
     m_table->horizontalHeader()->setSectionResizeMode(EventColumn, QHeaderView::Stretch);
+    Q_EMIT refreshed();
+}
+
+QString StandbyProgress::notReady() const
+{
+    if (!m_deployments || !m_deployments->isSynced())
+        return tr("the new colour's Deployments are not read yet");
+    QStringList parts;
+    for (const PlannedService &planned : m_plan.services) {
+        const QJsonObject deployment = m_deployments->object(m_plan.request.namespaceName, planned.standbyDeployment);
+        const int ready = deployment[QLatin1String("status")][QLatin1String("readyReplicas")].toInt();
+        if (deployment.isEmpty() || !Core::Release::isRolledOut(deployment) || ready < planned.replicas)
+            parts.append(
+                tr("%1 %2 %3/%4 ready").arg(planned.service, planned.standbyColour).arg(ready).arg(planned.replicas));
+    }
+    return parts.join(QStringLiteral(", "));
 }
 
 QString StandbyProgress::podsText(const PlannedService &planned) const

@@ -40,8 +40,13 @@ public:
     /// The promotion runs without analysis: its column says so.
     void setAnalysisOff(bool off);
     QTableWidget *table() const { return m_table; }
+    /// What of the new colour is not ready as watched now ("user-service green 0/3 ready"); empty
+    /// when every service's standby is rolled out with all its planned replicas ready.
+    QString notReady() const;
 
 Q_SIGNALS:
+    /// The table was filled again from what the watches saw.
+    void refreshed();
     /// The logs of the chosen service's standby pods: a label selector ("app=x,color=green").
     void logsRequested(const QString &selector);
 
