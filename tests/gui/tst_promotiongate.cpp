@@ -114,7 +114,11 @@ void TestPromotionGate::theGateFollowsTheNewColoursReadiness()
     // A Promote that raced the watch (or a script) is refused by the engine: nothing switches.
     engine.confirmSwitch();
     QVERIFY2(refused.wait(30000), "Promote over unready pods was not refused");
-    QTRY_VERIFY(summary->text().contains(QStringLiteral("Refused to switch service/user-service")));
+    QVERIFY2(
+        refused.constFirst().constFirst().toString().contains(QStringLiteral("Refused to switch service/user-service")),
+        qPrintable(refused.constFirst().constFirst().toString()));
+    auto *step = view.findChild<QLabel *>(QStringLiteral("stepLabel"));
+    QTRY_VERIFY(step->text().contains(QStringLiteral("Promote was refused")));
     QVERIFY(promote->isVisible() && !promote->isEnabled());
     QVERIFY(shoot(&view, "gate-not-ready"));
     QCOMPARE(Lucent::Tests::selectorColour(Lucent::Tests::fetched(m_sandbox, Namespace, "service", Service)),

@@ -128,12 +128,15 @@ void PromotionRunView::showGate()
         m_switchSummary->setText(tr("<b>Everything is verified.</b> Promote switches:<br>%1").arg(changes));
         m_step->setText(tr("<b>Verified:</b> waiting for Promote"));
     } else {
-        m_switchSummary->setText(
-            tr("<b>Not ready now:</b> %1. Promote waits until every pod of the new colour is ready again; Abort "
-               "rolls back.%2<br>Promote would switch:<br>%3")
-                .arg(notReady.toHtmlEscaped(),
-                     m_refusal.isEmpty() ? QString() : QStringLiteral("<br>") + m_refusal.toHtmlEscaped(), changes));
-        m_step->setText(tr("<b>Waiting:</b> the new colour is not ready"));
+        // Short, so that it is read whole at any size; the refusal's full sentence is in the
+        // "Every step" log.
+        m_switchSummary->setText(tr("<b>Not ready now:</b> %1. Promote waits until every pod of the new colour is "
+                                    "ready again; Abort rolls back.")
+                                     .arg(notReady.toHtmlEscaped()));
+        m_step->setText(m_refusal.isEmpty()
+                            ? tr("<b>Waiting:</b> the new colour is not ready")
+                            : tr("<b>Waiting:</b> the new colour is not ready. <b>Promote was refused</b>: nothing "
+                                 "was switched."));
     }
     Q_EMIT statusChanged(notReady.isEmpty()
                              ? tr("Promotion in %1: verified, waiting for Promote").arg(m_environment.name)
