@@ -161,6 +161,40 @@ void PromotionEngine::switchGuarded(int index, bool back, const SwitchDone &done
     });
 }
 
+void PromotionEngine::confirmSwitch()
+{
+    if (!std::exchange(m_awaitingSwitch, false) || m_finished || m_rollingBack)
+        return;
+    // The gate may have waited for hours: the new colour is judged as it is now, before anything
+    // is written, and a refusal leaves the gate open rather than switching to pods that left.
+    observe([this](const ReleaseObservation &now) {
+        if (m_finished || m_rollingBack)
+            return;
+        if (const QString problem = lockRefusal(now, lockHolder()); !problem.isEmpty()) {
+            stopRefused(tr("Refused to switch: %1").arg(problem));
+            return;
+        }
+        QStringList refusals;
+        for (const PlannedService &planned : std::as_const(m_plan.services)) {
+            const GuardedWrite write{
+                GuardedWrite::Kind::Select, planned.service, planned.standbyColour, {}, planned.replicas};
+            if (const QString refusal = writeRefusal(write, now, lockHolder()); !refusal.isEmpty())
+                refusals.append(refusal);
+        }
+        if (refusals.isEmpty()) {
+            startSwitch();
+            return;
+        }
+        m_awaitingSwitch = true;
+        const QString sentence = tr("Not switched: %1 Promote again once the new colour is ready, or abort.")
+                                     .arg(refusals.join(QLatin1Char(' ')));
+        m_audit.record(QStringLiteral("switch-refused"), QStringLiteral("lease/lucent-promotion"),
+                       tr("Promote confirmed over a standby that is not ready"), false, sentence);
+        Q_EMIT progress(sentence);
+        Q_EMIT switchRefused(sentence);
+    });
+}
+
 void PromotionEngine::stopRefused(const QString &refusal)
 {
     finish(PromotionOutcome::Inconsistent,
