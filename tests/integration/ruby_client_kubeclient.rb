@@ -72,7 +72,15 @@ def exercise(kubeconfig)
 
   # A watch of pods from the list's version, through /api/v1/watch/namespaces/NS/pods: a pod
   # changed after the list is seen.
+  # A sandbox that has just started may not have made its pods yet (a sanitizer build is slow):
+  # wait until the list holds one, as a client of a new namespace would.
   pods = core.get_pods(namespace: ns)
+  deadline = Time.now + 60
+  while pods.empty? && Time.now < deadline
+    sleep 0.2
+    pods = core.get_pods(namespace: ns)
+  end
+  check(!pods.empty?, "list pods: none in #{ns} after 60 s")
   pod = pods.first.metadata.name
   watcher = core.watch_pods(namespace: ns, resource_version: pods.resourceVersion)
   core.patch_pod(pod, { metadata: { labels: { 'watched-by' => 'ruby' } } }, ns)

@@ -71,6 +71,7 @@ class TestPromotionFailures : public QObject
 
 private Q_SLOTS:
     void initTestCase();
+    void cleanup();
     void analysisRollsBackErrorsAndSlownessAndPassesAHealthyColour();
     void aReleaseOfSixServicesPassesItsAnalysisTogether();
     void aFaultInTheMonitorWindowRollsBackWithTheOldColourAtFullScale();
@@ -105,6 +106,17 @@ void TestPromotionFailures::initTestCase()
     m_client = Lucent::Tests::environmentClient(m_sandbox, QStringLiteral("staging"), &error);
     QVERIFY2(m_client, qPrintable(error));
     m_prometheus = std::make_unique<Prometheus::PrometheusClient>(QUrl(staging->prometheusUrl));
+}
+
+// The functions start from whichever colour the one before left serving (plan() waits for it to
+// roll out), but never from its Lease: an engine that a failed function left mid-run holds it
+// until it expires, and every function after would be refused.
+void TestPromotionFailures::cleanup()
+{
+    const auto r
+        = m_sandbox.kubectl({QStringLiteral("-n"), Namespace, QStringLiteral("delete"), QStringLiteral("lease"),
+                             QStringLiteral("lucent-promotion"), QStringLiteral("--ignore-not-found")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
 }
 
 Release::PromotionPlan TestPromotionFailures::plan(const QList<Release::RequestedImage> &images) const

@@ -107,6 +107,11 @@ void TestSandboxKubectl::authCanIAnswersPerUser()
         S({"--user", "lucent-viewer", "exec", "deploy/wallet-service", "-n", "lucent-platform", "--", "hostname"}));
     QVERIFY(r.exitCode != 0);
     QVERIFY2(r.errText().contains(QStringLiteral("cannot create resource \"pods/exec\"")), qPrintable(r.errText()));
+    // A fresh sandbox is still starting its pods, and a container that is not running yet cannot
+    // take an exec (as on a real cluster: "container not found"): wait for the rollout first.
+    r = secured.kubectl(S({"rollout", "status", "deploy/wallet-service", "-n", "lucent-platform", "--timeout=60s"}),
+                        70000);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.errText()));
     r = secured.kubectl(S({"exec", "deploy/wallet-service", "-n", "lucent-platform", "--", "hostname"}));
     QVERIFY2(r.exitCode == 0 && r.outText().startsWith(QStringLiteral("wallet-service-")), qPrintable(r.errText()));
 }

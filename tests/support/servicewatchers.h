@@ -15,20 +15,30 @@
 #include <QSet>
 #include <QTimer>
 
+#include <memory>
+
 namespace Lucent::Tests {
 
-/// Samples a Service's Endpoints every 200 ms: each sample's ready pods must be one or more,
-/// all of one colour (read from the pods' labels).
+/// Samples a Service's Endpoints 200 ms after the previous sample was answered: each sample's
+/// ready pods must be one or more, all of one colour (read from the pods' labels).
+///
+/// Watchers use their own client (a copy of @p client's connection), and one request at a time:
+/// a slow server (a loaded host, a sanitizer build) must slow the sampling, never build a backlog
+/// in the client that the promotion under test shares. Before, six samplers and six probers
+/// queued 120 requests a second on the engine's own client, and a switch's verification waited
+/// behind them for 30 s.
 class InvariantSampler : public QObject
 {
 public:
     InvariantSampler(Lucent::Core::Kube::KubeClient *client, QString ns, QString service)
-        : m_client(client)
+        : m_client(std::make_unique<Lucent::Core::Kube::KubeClient>(client->connection()))
         , m_namespace(std::move(ns))
         , m_service(std::move(service))
     {
+        m_timer.setSingleShot(true);
+        m_timer.setInterval(200);
         connect(&m_timer, &QTimer::timeout, this, &InvariantSampler::sample);
-        m_timer.start(200);
+        m_timer.start();
     }
     int samples = 0;
     QStringList violations;
@@ -39,13 +49,16 @@ private:
         // A reply lives until its finished() returns: read each in its own handler.
         auto *endpoints = m_client->get(Lucent::Core::Kube::ResourceType::endpoints(), m_namespace, m_service);
         connect(endpoints, &Lucent::Core::Kube::KubeReply::finished, this, [this, endpoints] {
-            if (endpoints->error().isError())
-                return; // a sample the server did not answer proves nothing either way
+            if (endpoints->error().isError()) {
+                m_timer.start(); // a sample the server did not answer proves nothing either way
+                return;
+            }
             const QJsonObject served = endpoints->json();
             auto *pods = m_client->list(Lucent::Core::Kube::ResourceType::pods(), m_namespace, {});
             connect(pods, &Lucent::Core::Kube::KubeReply::finished, this, [this, pods, served] {
                 if (!pods->error().isError())
                     judge(served, pods->json());
+                m_timer.start();
             });
         });
     }
@@ -72,24 +85,27 @@ private:
                                   .arg(QStringList(colours.cbegin(), colours.cend()).join(QLatin1Char(','))));
     }
 
-    Lucent::Core::Kube::KubeClient *m_client;
+    std::unique_ptr<Lucent::Core::Kube::KubeClient> m_client;
     QString m_namespace;
     QString m_service;
     QTimer m_timer;
 };
 
-/// Probes a Service through the API server's service proxy, GET /health ten times a second:
-/// what a client of the Service sees. Every failed probe is kept.
+/// Probes a Service through the API server's service proxy, GET /health 100 ms after the
+/// previous probe was answered: what a client of the Service sees. Every failed probe is kept.
+/// Its own client, one request at a time, as InvariantSampler says why.
 class ServiceProber : public QObject
 {
 public:
     ServiceProber(Lucent::Core::Kube::KubeClient *client, QString ns, QString service)
-        : m_client(client)
+        : m_client(std::make_unique<Lucent::Core::Kube::KubeClient>(client->connection()))
         , m_namespace(std::move(ns))
         , m_service(std::move(service))
     {
+        m_timer.setSingleShot(true);
+        m_timer.setInterval(100);
         connect(&m_timer, &QTimer::timeout, this, &ServiceProber::probe);
-        m_timer.start(100);
+        m_timer.start();
     }
     int probes = 0;
     QStringList failures;
@@ -103,10 +119,11 @@ private:
             ++probes;
             if (reply->error().isError())
                 failures.append(reply->error().sentence());
+            m_timer.start();
         });
     }
 
-    Lucent::Core::Kube::KubeClient *m_client;
+    std::unique_ptr<Lucent::Core::Kube::KubeClient> m_client;
     QString m_namespace;
     QString m_service;
     QTimer m_timer;
