@@ -11,6 +11,10 @@
 #   scripts/dev.sh fuzz-long [TARGET...]   core's fuzz targets to 10 million executions or an hour each
 #   scripts/dev.sh soak [ROUNDS]           the fault soak: ROUNDS (1000) randomised rounds of faults and
 #                                          sandbox restarts, caches against fresh lists, logs whole
+#   scripts/dev.sh chaos [ROUNDS] [SEED]   the promotion chaos run: ROUNDS (1000) randomised rounds of
+#                                          promotions disturbed at random moments, round i drawn from
+#                                          SEED+i (SEED: the time); LUCENT_CHAOS_WORKERS (2) processes,
+#                                          each with its own sandbox; logs in build/<preset>/chaos/
 #   scripts/dev.sh isolation [REGEX]       every Qt Test function alone, one process each (with ctest's
 #                                          environment): no function may rely on what another left
 # LUCENT_PRESET picks another CMake preset (dev, asan, release); dev is the default.
@@ -114,6 +118,27 @@ soak)
     # Qt Test ends a function after 5 minutes unless told otherwise; a round takes about 2 s.
     LUCENT_SOAK_ROUNDS=$rounds QTEST_FUNCTION_TIMEOUT=$((rounds * 60000 + 600000)) \
         LUCENT_SANDBOX="$build/sandbox/lucent-sandbox" QT_QPA_PLATFORM=offscreen "$build/tests/tst_kubefaults" soak
+    ;;
+chaos)
+    prepare
+    rounds=${1:-1000}
+    seed=${2:-$(date +%s)}
+    workers=${LUCENT_CHAOS_WORKERS:-2}
+    mkdir -p "$build/chaos"
+    echo "[dev] chaos: $rounds rounds from seed $seed in $workers workers; logs in $build/chaos" >&2
+    pids=()
+    for worker in $(seq 0 $((workers - 1))); do
+        # A round takes seconds; Qt Test's 5-minute limit per function is lifted for the run.
+        LUCENT_CHAOS_ROUNDS=$rounds LUCENT_CHAOS_SEED=$seed LUCENT_CHAOS_WORKER=$worker LUCENT_CHAOS_WORKERS=$workers \
+            QTEST_FUNCTION_TIMEOUT=$((rounds * 120000 + 600000)) QT_QPA_PLATFORM=offscreen \
+            LUCENT_SANDBOX="$build/sandbox/lucent-sandbox" LUCENT_CONSOLE="$build/app/lucent-console" \
+            "$build/tests/tst_promotionchaos" >"$build/chaos/worker-$worker.log" 2>&1 &
+        pids+=($!)
+    done
+    status=0
+    for pid in "${pids[@]}"; do wait "$pid" || status=1; done
+    grep -h '^CHAOS \|BROKEN' "$build"/chaos/worker-*.log
+    exit $status
     ;;
 isolation)
     prepare

@@ -150,6 +150,9 @@ void parsePromotionSettings(const YAML::Node &node, PromotionSettings &settings,
             settings.monitorSeconds = wholeNumber(value, "monitorSeconds", 0, problem);
         } else if (key == QLatin1String("scaleDownDelaySeconds")) {
             settings.scaleDownDelaySeconds = wholeNumber(value, "scaleDownDelaySeconds", 0, problem);
+        } else if (key == QLatin1String("leaseSeconds")) {
+            // The lock is renewed every third of it: below 3 s a busy host could miss a renewal.
+            settings.leaseSeconds = wholeNumber(value, "leaseSeconds", 3, problem);
         } else if (key == QLatin1String("smokeTestTimeoutSeconds")) {
             settings.smokeTestTimeoutSeconds = wholeNumber(value, "smokeTestTimeoutSeconds", 1, problem).value_or(120);
         } else if (key == QLatin1String("smokeTest")) {
@@ -170,7 +173,7 @@ void parsePromotionSettings(const YAML::Node &node, PromotionSettings &settings,
         } else {
             problem(pair.first,
                     QStringLiteral("unknown 'promotion' key '%1' (known: preview, monitorSeconds, "
-                                   "scaleDownDelaySeconds, smokeTest, smokeTestTimeoutSeconds, analysis).")
+                                   "scaleDownDelaySeconds, smokeTest, smokeTestTimeoutSeconds, leaseSeconds, analysis).")
                         .arg(key));
         }
     }

@@ -33,6 +33,7 @@ struct AnalysisMetricSettings {
 ///       scaleDownDelaySeconds: 60
 ///       smokeTest: [./smoke-test.sh, --quick]   # run without a shell, relative to this file
 ///       smokeTestTimeoutSeconds: 120
+///       leaseSeconds: 60               # a lock not renewed for this long may be taken over
 ///       analysis:                      # replaces the default error ratio, p95 and request rate
 ///         initialDelaySeconds: 30
 ///         intervalSeconds: 10
@@ -49,6 +50,7 @@ struct PromotionSettings {
     std::optional<int> scaleDownDelaySeconds;
     QStringList smokeTest; ///< argv; the program relative to the project file's directory
     int smokeTestTimeoutSeconds = 120;
+    std::optional<int> leaseSeconds;
     std::optional<int> analysisInitialDelaySeconds;
     std::optional<int> analysisIntervalSeconds;
     std::optional<int> analysisCount;

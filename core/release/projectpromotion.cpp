@@ -8,6 +8,7 @@ void applyProjectSettings(PromotionOptions &options, const Environment::Promotio
     options.preview = options.preview || settings.preview;
     options.monitorSeconds = settings.monitorSeconds.value_or(options.monitorSeconds);
     options.scaleDownDelaySeconds = settings.scaleDownDelaySeconds.value_or(options.scaleDownDelaySeconds);
+    options.leaseSeconds = settings.leaseSeconds.value_or(options.leaseSeconds);
     options.smokeTest = settings.smokeTest;
     options.smokeTestDirectory = projectDirectory;
     options.smokeTestTimeoutSeconds = settings.smokeTestTimeoutSeconds;

@@ -9,6 +9,7 @@
 #include "core/release/promotionlock.h"
 #include "core/release/serviceswitch.h"
 
+#include <QElapsedTimer>
 #include <QTimer>
 
 #include <memory>
@@ -31,8 +32,18 @@ void PromotionEngine::observe(const std::function<void(const ReleaseObservation 
     QStringList services;
     for (const PlannedService &planned : std::as_const(m_plan.services))
         services.append(planned.service);
+    QElapsedTimer asked;
+    asked.start();
     observeRelease(m_client, m_plan.request.namespaceName, services, this,
-                   [this, then, persist](const ReleaseObservation &now) {
+                   [this, then, persist, asked](const ReleaseObservation &now) {
+                       // A read answered long after it was asked (this process stopped, the host
+                       // stalled) may predate a takeover of the lock: read again rather than write
+                       // on it. The writes go out in this same handler, so what they judge stays
+                       // younger than a third of the Lease, the holder's renewal period.
+                       if (asked.elapsed() > qint64(m_options.leaseSeconds) * 1000 / 3) {
+                           observe(then, persist);
+                           return;
+                       }
                        const bool givingUp = m_stepClock.elapsed() > qint64(m_options.readyTimeoutSeconds) * 1000;
                        if (now.problem.isEmpty() || !persist || givingUp) {
                            then(now);
