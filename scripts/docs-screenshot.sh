@@ -91,6 +91,10 @@ for theme in light dark; do
         LUCENT_SANDBOX="$build/sandbox/lucent-sandbox" LUCENT_CONSOLE="$build/app/lucent-console" \
         "$build/tests/tst_promotionwizard" >"$work/promotion-$theme.out" 2>&1 \
         || { tail -20 "$work/promotion-$theme.out"; exit 1; }
+    LUCENT_SCREENSHOT_DIR="$here/docs/promotion" LUCENT_THEME=$theme QT_QPA_PLATFORM=offscreen \
+        LUCENT_SANDBOX="$build/sandbox/lucent-sandbox" LUCENT_CONSOLE="$build/app/lucent-console" \
+        "$build/tests/tst_promotionwizardrecovery" >"$work/promotion-recovery-$theme.out" 2>&1 \
+        || { tail -20 "$work/promotion-recovery-$theme.out"; exit 1; }
 done
 echo "wrote $here/docs/promotion/"
 # The service detail's pods with CPU and memory from metrics.k8s.io, taken by the dashboard test

@@ -112,6 +112,10 @@ int history(const Target &target, const CommandLine &options, std::FILE *out)
                          .arg(journal.updated, journal.promotionId,
                               journal.outcome.isEmpty() ? QStringLiteral("(at %1)").arg(journal.step) : journal.outcome,
                               services.join(QStringLiteral(", "))));
+        // What a failed colour said, indented under its promotion; --output json has it whole.
+        const QString evidence = journal.evidenceSummary();
+        if (!evidence.isEmpty())
+            lines.append(QStringLiteral("    ") + evidence.split(QLatin1Char('\n')).join(QStringLiteral("\n    ")));
     }
     if (lines.isEmpty() && options.outputFormat != QLatin1String("json"))
         lines.append(QStringLiteral("This machine has run no promotion in %1 (journals in %2); 'promotion status' "

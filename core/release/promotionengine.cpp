@@ -269,6 +269,7 @@ void PromotionEngine::journal(const std::function<void(bool ok)> &then)
     }
     PromotionJournal journal = journalNow();
     journal.smoke = m_smokeOutput.join(QLatin1Char('\n'));
+    journal.evidence = m_evidence;
     if (m_finished && m_outcome == PromotionOutcome::Paused) {
         journal.paused = m_paused;
     } else if (m_finished) {
@@ -517,6 +518,7 @@ void PromotionEngine::analyse()
     connect(runner, &AnalysisRunner::measured, this, [this, runner](const QStringList &sentences) {
         for (const QString &sentence : sentences)
             Q_EMIT progress(sentence);
+        keepMeasurements(runner->runs(), false);
         Q_EMIT analysisMeasured(runner->runs(), false);
     });
     connect(runner, &AnalysisRunner::finished, this, [this, runner](AnalysisVerdict verdict, const QString &why) {
@@ -619,7 +621,10 @@ void PromotionEngine::monitor()
         const int count = std::max(1, m_options.monitorSeconds / std::max(1, m_options.analysisIntervalSeconds));
         m_monitorAnalysis = new AnalysisRunner(m_prometheus, analysisMetrics(count), this);
         connect(m_monitorAnalysis, &AnalysisRunner::measured, this,
-                [this] { Q_EMIT analysisMeasured(m_monitorAnalysis->runs(), true); });
+                [this] {
+                    keepMeasurements(m_monitorAnalysis->runs(), true);
+                    Q_EMIT analysisMeasured(m_monitorAnalysis->runs(), true);
+                });
         connect(m_monitorAnalysis, &AnalysisRunner::finished, this,
                 [this](AnalysisVerdict verdict, const QString &why) {
                     if (verdict != AnalysisVerdict::Passed && m_step == PromotionStep::Monitoring)

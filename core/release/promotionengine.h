@@ -2,6 +2,7 @@
 
 #include "core/prometheus/prometheusclient.h"
 #include "core/release/analysis.h"
+#include "core/release/failureevidence.h"
 #include "core/release/promotionaudit.h"
 #include "core/release/promotionjournal.h"
 #include "core/release/promotionplan.h"
@@ -123,6 +124,8 @@ public:
     /// Goes on despite an inconclusive analysis, when it asks.
     void continueDespiteInconclusive();
     const PromotionPlan &plan() const { return m_plan; }
+    /// What the failed colour said before a rollback scaled it to 0; empty when none was kept.
+    const FailureEvidence &evidence() const { return m_evidence; }
 
 Q_SIGNALS:
     void stepChanged(Lucent::Core::Release::PromotionStep step);
@@ -186,8 +189,15 @@ private:
     void rollBack(const QString &reason);
     /// The old colour up to its replicas and ready, then switchBack().
     void restoreOldColour(const QString &reason);
-    /// The last act of a rollback: the new colour to 0, once no Service selects it.
+    /// The last act of a rollback: the new colour to 0, once no Service selects it; its logs and
+    /// events are kept first (keepEvidence()).
     void scaleStandbyDown(const QString &reason, const QString &serving);
+    /// Reads what the new colour's pods said, their events and the measurements into the
+    /// journal (the whole of it in the local record), then @p then, also when nothing could be
+    /// read: the evidence never holds a rollback up for long.
+    void keepEvidence(const std::function<void()> &then);
+    /// The analysis' sentences so far, for the evidence: @p monitor measured the serving colour.
+    void keepMeasurements(const QList<MetricRun> &runs, bool monitor);
 
     // Writes: every one goes through writeRefusal() against a read made just before it
     // (promotionwrites.cpp).
@@ -237,6 +247,8 @@ private:
     QString m_started; ///< when the promotion began (a resumed one: when it first began)
     QString m_paused; ///< why it paused for a human
     QStringList m_smokeOutput; ///< the smoke tests' sentences and output, for the journal
+    QStringList m_measurements; ///< the analysis' last sentences, for the evidence
+    FailureEvidence m_evidence; ///< what the failed colour said, kept before it went to 0
     bool m_monitorSmokeRunning = false;
     bool m_awaitingSwitch = false;
     bool m_awaitingDecision = false;

@@ -33,6 +33,7 @@ const QLatin1String PausedKey("lucent.com/promotion-paused");
 const QLatin1String StartedKey("lucent.com/promotion-started");
 const QLatin1String ByKey("lucent.com/promotion-by");
 const QLatin1String SmokeKey("lucent.com/promotion-smoke");
+const QLatin1String EvidenceKey("lucent.com/promotion-evidence");
 const QLatin1String PlanKey("lucent.com/promotion-plan");
 const QLatin1String OptionsKey("lucent.com/promotion-options");
 
@@ -181,6 +182,9 @@ QJsonObject PromotionJournal::annotations() const
         a.insert(PausedKey, paused);
     if (!smoke.isEmpty())
         a.insert(SmokeKey, smoke);
+    // The summary only: a Lease's annotations are small, and the logs are the local record's.
+    if (!evidence.isEmpty())
+        a.insert(EvidenceKey, evidence.summary());
     if (options.known)
         a.insert(OptionsKey, QString::fromUtf8(QJsonDocument(options.toJson()).toJson(QJsonDocument::Compact)));
     return a;
@@ -201,6 +205,8 @@ QJsonObject PromotionJournal::toJson() const
             {QStringLiteral("by"), by},
             {QStringLiteral("paused"), paused},
             {QStringLiteral("smoke"), smoke},
+            {QStringLiteral("evidenceSummary"), evidenceSummary()},
+            {QStringLiteral("evidence"), evidence.isEmpty() ? QJsonValue() : QJsonValue(evidence.toJson())},
             {QStringLiteral("options"), options.toJson()},
             {QStringLiteral("services"), servicesJson(services)}};
 }
@@ -219,6 +225,7 @@ PromotionJournal PromotionJournal::fromAnnotations(const QJsonObject &a)
     journal.by = a.value(ByKey).toString();
     journal.paused = a.value(PausedKey).toString();
     journal.smoke = a.value(SmokeKey).toString();
+    journal.evidenceNote = a.value(EvidenceKey).toString();
     journal.options
         = JournalOptions::fromJson(QJsonDocument::fromJson(a.value(OptionsKey).toString().toUtf8()).object());
     journal.services = servicesFrom(QJsonDocument::fromJson(a.value(PlanKey).toString().toUtf8()).array());
@@ -245,6 +252,8 @@ PromotionJournal PromotionJournal::fromJson(const QJsonObject &json)
     journal.by = json.value(QLatin1String("by")).toString();
     journal.paused = json.value(QLatin1String("paused")).toString();
     journal.smoke = json.value(QLatin1String("smoke")).toString();
+    journal.evidence = FailureEvidence::fromJson(json.value(QLatin1String("evidence")).toObject());
+    journal.evidenceNote = json.value(QLatin1String("evidenceSummary")).toString();
     journal.options = JournalOptions::fromJson(json.value(QLatin1String("options")).toObject());
     journal.services = servicesFrom(json.value(QLatin1String("services")).toArray());
     return journal;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/release/failureevidence.h"
 #include "core/release/promotionplan.h"
 
 #include <QJsonObject>
@@ -75,6 +76,12 @@ struct PromotionJournal {
     /// pause): `promotion resume` switches, `promotion abort` rolls back.
     QString paused;
     QString smoke; ///< the smoke tests' verdicts and the end of their output (redacted)
+    /// What the failed colour said before it was scaled to 0 (logs, events, measurements): whole
+    /// in the local file, its summary alone (evidenceNote) in the cluster's journal.
+    FailureEvidence evidence;
+    QString evidenceNote; ///< the summary as read from the cluster's journal
+    /// The evidence's summary: from the evidence when it is here, else as journalled.
+    QString evidenceSummary() const { return evidence.isEmpty() ? evidenceNote : evidence.summary(); }
     QString updated; ///< when this was written (UTC, ISO 8601)
     QString started; ///< when the promotion began (UTC, ISO 8601); kept when it is resumed
     QString by; ///< who runs it: user@host, the lock holder's identity (a resume names its own)

@@ -158,8 +158,42 @@ void PromotionEngine::switchBack(int index, const QString &reason)
         });
 }
 
+void PromotionEngine::keepMeasurements(const QList<MetricRun> &runs, bool monitor)
+{
+    m_measurements.clear();
+    for (const MetricRun &run : runs)
+        m_measurements.append(monitor ? tr("Serving: %1").arg(run.sentence())
+                                      : tr("Standby: %1").arg(run.sentence()));
+}
+
+void PromotionEngine::keepEvidence(const std::function<void()> &then)
+{
+    QStringList services;
+    for (const PlannedService &planned : std::as_const(m_plan.services))
+        services.append(planned.service);
+    const QString colour = m_plan.services.isEmpty() ? QString() : m_plan.services.constFirst().standbyColour;
+    auto *collector = new EvidenceCollector(m_client, m_plan.request.namespaceName, this);
+    Q_EMIT progress(tr("Keeping the %1 colour's logs and events before it is scaled to 0.").arg(colour));
+    collector->collect(services, colour, standbyNames(), [this, collector, then](const FailureEvidence &evidence) {
+        collector->deleteLater();
+        m_evidence = evidence;
+        m_evidence.measurements = m_measurements;
+        if (!m_evidence.logs.isEmpty() || !m_evidence.events.isEmpty())
+            Q_EMIT progress(m_evidence.summary().section(QLatin1Char('\n'), 0, 0));
+        // Journalled before the scale-down: a kill during it still leaves the evidence behind.
+        journal([then](bool) { then(); });
+    });
+}
+
 void PromotionEngine::scaleStandbyDown(const QString &reason, const QString &serving)
 {
+    if (m_evidence.collected.isEmpty() && !m_finished) {
+        keepEvidence([this, reason, serving] {
+            if (!m_finished)
+                scaleStandbyDown(reason, serving);
+        });
+        return;
+    }
     scaleGuarded(scaleWrites(true, QList<int>(m_plan.services.size(), 0)),
                  [this, reason, serving](WriteResult result, const QString &problem) {
                      if (result == WriteResult::Refused)

@@ -1,235 +1,37 @@
-// The promotion wizard driven as a release engineer would, against lucent-sandbox and its real
-// Prometheus: a release of two services promoted (nothing switches before Promote), a -errors
-// image whose analysis fails and rolls back by itself, an inconclusive analysis answered with
-// Continue, Abort at the deploy step and after the switch, a protected environment whose Promote
-// needs its name typed, Roll back..., and a console process killed after the switch whose
-// promotion is resumed. The cluster is checked with kubectl, not through the console's models.
+// The promotion wizard driven forward as a release engineer would, against lucent-sandbox and its
+// real Prometheus: a release of two services promoted (nothing switches before Promote), a -errors
+// image whose analysis fails and rolls back by itself (its logs and events kept), an inconclusive
+// analysis answered with Continue, Abort at the deploy step and after the switch, a protected
+// environment whose Promote needs its name typed, and the release page's suggestions and keys.
+// The cluster is checked with kubectl, not through the console's models.
 
-#include "promotionfixture.h"
-#include "sandboxprocess.h"
-#include "screenshot.h"
-
-#include "core/environment/environmentsession.h"
-#include "core/environment/projectconfig.h"
-#include "core/kube/kubeconfig.h"
-#include "core/kube/resourcecache.h"
-#include "core/release/promotionjournal.h"
-#include "core/release/promotionlock.h"
-#include "core/release/servicestatus.h"
-#include "ui/metrics/metricchart.h"
-#include "ui/promotion/promotionhistory.h"
-#include "ui/promotion/promotionwizard.h"
-#include "ui/rollout/rolloutdashboard.h"
-#include "ui/rollout/servicestablemodel.h"
-#include "ui/shell/mainwindow.h"
-#include "ui/shell/theme.h"
-
-#include <QApplication>
-#include <QCheckBox>
-#include <QFrame>
-#include <QLabel>
-#include <QLineEdit>
-#include <QMenu>
-#include <QMessageBox>
-#include <QPlainTextEdit>
-#include <QProcess>
-#include <QPushButton>
-#include <QRegularExpression>
-#include <QSignalSpy>
-#include <QSpinBox>
-#include <QTabWidget>
-#include <QTableView>
-#include <QTableWidget>
-#include <QTemporaryDir>
-#include <QTimer>
-#include <QToolButton>
-#include <QtTest>
-
-#include <cstdio>
-#include <memory>
+#include "promotionwizardfixture.h"
 
 using namespace Lucent::Core;
+using Lucent::Tests::button;
+using Lucent::Tests::choose;
 using Lucent::Tests::SandboxProcess;
 using Lucent::Tests::shoot;
+using Lucent::Tests::start;
 using Lucent::Ui::PromotionWizard;
 
-namespace {
-
-/// Ticks @p images' services in the wizard's first page and gives each its image; the analysis on
-/// or off, monitor window and scale-down delay 1 s.
-bool choose(PromotionWizard &wizard, const QMap<QString, QString> &images, bool analysis = false)
-{
-    wizard.findChild<QCheckBox *>(QStringLiteral("analysisCheck"))->setChecked(analysis);
-    auto *table = wizard.findChild<QTableWidget *>(QStringLiteral("releaseTable"));
-    int chosen = 0;
-    for (int row = 0; table && row < table->rowCount(); ++row) {
-        const QString service = table->item(row, 1)->text();
-        table->item(row, 0)->setCheckState(images.contains(service) ? Qt::Checked : Qt::Unchecked);
-        if (images.contains(service)) {
-            table->item(row, 3)->setText(images[service]);
-            ++chosen;
-        }
-    }
-    wizard.findChild<QSpinBox *>(QStringLiteral("monitorSpin"))->setValue(1);
-    wizard.findChild<QSpinBox *>(QStringLiteral("scaleDownSpin"))->setValue(1);
-    return chosen == images.size();
-}
-
-QPushButton *button(const PromotionWizard &wizard, const char *name)
-{
-    return wizard.findChild<QPushButton *>(QLatin1String(name));
-}
-
-/// Clicks Start on the plan page once the preflight checks let it; false if they never do.
-bool start(PromotionWizard &wizard)
-{
-    QPushButton *next = button(wizard, "nextButton");
-    if (!QTest::qWaitFor([next] { return next->isEnabled(); }, 20000))
-        return false;
-    next->click();
-    return true;
-}
-
-/// A session on @p environment with its Services and Deployments listed; null if they never are.
-std::unique_ptr<Environment::EnvironmentSession> openedSession(const Environment::Environment &environment,
-                                                               const Kube::Kubeconfig &kubeconfig)
-{
-    auto opened = std::make_unique<Environment::EnvironmentSession>(environment, kubeconfig,
-                                                                    Environment::EnvironmentSession::Scope::Serving);
-    opened->start();
-    if (!QTest::qWaitFor(
-            [&] {
-                return opened->services() && opened->deployments() && opened->services()->isSynced()
-                    && opened->deployments()->isSynced();
-            },
-            20000))
-        return nullptr;
-    return opened;
-}
-
-/// The console's side of the kill test, run as a process of its own (this executable with
-/// --promote-until-killed PROJECT KUBECONFIG SERVICE IMAGE): a wizard in staging promotes the
-/// service with a long monitor window, prints each status line, and waits to be killed.
-int promoteUntilKilled(int argc, char **argv)
-{
-    QApplication app(argc, argv);
-    const QStringList args = app.arguments();
-    if (args.size() != 6)
-        return 2;
-    const auto project = Environment::ProjectConfig::load(args[2]);
-    const auto staging
-        = openedSession(*project.environment(QStringLiteral("staging")), Kube::Kubeconfig::load({args[3]}, true));
-    if (!staging)
-        return 3;
-    PromotionWizard wizard(staging.get(), QStringList());
-    QObject::connect(&wizard, &PromotionWizard::statusChanged, [](const QString &status) {
-        std::printf("status: %s\n", qPrintable(status));
-        std::fflush(stdout);
-    });
-    wizard.show();
-    if (!choose(wizard, {{args[4], args[5]}}))
-        return 4;
-    wizard.findChild<QSpinBox *>(QStringLiteral("monitorSpin"))->setValue(300);
-    button(wizard, "nextButton")->click();
-    if (!start(wizard))
-        return 6;
-    if (!QTest::qWaitFor(
-            [&] {
-                return button(wizard, "promoteButton")->isVisible() && button(wizard, "promoteButton")->isEnabled();
-            },
-            90000))
-        return 5;
-    button(wizard, "promoteButton")->click();
-    return app.exec();
-}
-
-} // namespace
-
-class TestPromotionWizard : public QObject
+class TestPromotionWizard : public QObject, public Lucent::Tests::WizardFixture
 {
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase();
-    void init();
-    void cleanup();
+    void initTestCase() { initFixture(); }
+    void init() { initState(); }
+    void cleanup() { cleanupState(); }
     void aReleaseOfTwoServicesSwitchesOnlyOnPromote();
-    void rollBackOfAFinishedPromotion();
     void abortAtTheDeployStepRollsBack();
     void anErrorsImageFailsItsAnalysisAndRollsBackByItself();
     void anInconclusiveAnalysisAnsweredWithContinuePromotes();
     void abortAfterTheSwitchBringsTheOldColourBack();
     void aProtectedEnvironmentNeedsItsNameTyped();
-    void anInterruptedPromotionIsOfferedAndResumed();
-    void historyListsThePromotionsNewestFirst();
-    void promoteOnTheCommandLineOpensTheWizard();
     void suggestionsOfferWhatStagingServes();
     void theKeyboardDrivesTheReleasePage();
-
-private:
-    /// A session on @p environment with its Services and Deployments listed.
-    std::unique_ptr<Environment::EnvironmentSession> session(const QString &environment) const;
-    /// The project's promotion settings with an analysis short enough for a test: two
-    /// measurements 4 s apart after 15 s (discovery and two scrapes of the new pods at 5 s).
-    Environment::PromotionSettings quickAnalysis() const;
-    QString colourOf(const QString &ns, const QString &service) const;
-
-    SandboxProcess m_sandbox{{QStringLiteral("--prometheus"), QStringLiteral("--speed"), QStringLiteral("20")}};
-    /// Staging and production as the sandbox made them, put back after each function.
-    Lucent::Tests::NamespaceSnapshot m_staging{m_sandbox, QStringLiteral("lucent-staging")};
-    Lucent::Tests::NamespaceSnapshot m_production{m_sandbox, QStringLiteral("lucent-platform")};
-    /// XDG_STATE_HOME, the promotions' journals and audit records: a new one for each function.
-    std::unique_ptr<QTemporaryDir> m_state;
-    Environment::ProjectConfig m_project;
-    Kube::Kubeconfig m_kubeconfig;
 };
-
-void TestPromotionWizard::initTestCase()
-{
-    QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.error()));
-    m_project = Environment::ProjectConfig::load(m_sandbox.projectFile());
-    m_kubeconfig = Kube::Kubeconfig::load({m_sandbox.kubeconfig()}, true);
-    QString error;
-    QVERIFY2(m_staging.take(&error), qPrintable(error));
-    QVERIFY2(m_production.take(&error), qPrintable(error));
-}
-
-// A function's journals are its own: none lists or resumes another's.
-void TestPromotionWizard::init()
-{
-    m_state = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_state->isValid());
-    qputenv("XDG_STATE_HOME", m_state->path().toUtf8());
-}
-
-// Each function starts on the environments as the sandbox made them, alone or after any other:
-// what one leaves (a standby, a switched Service, the Lease) is put back, and checked.
-void TestPromotionWizard::cleanup()
-{
-    const QString staging = m_staging.restore();
-    QVERIFY2(staging.isEmpty(), qPrintable(staging));
-    const QString production = m_production.restore();
-    QVERIFY2(production.isEmpty(), qPrintable(production));
-}
-
-std::unique_ptr<Environment::EnvironmentSession> TestPromotionWizard::session(const QString &environment) const
-{
-    return openedSession(*m_project.environment(environment), m_kubeconfig);
-}
-
-Environment::PromotionSettings TestPromotionWizard::quickAnalysis() const
-{
-    Environment::PromotionSettings settings = m_project.promotion;
-    settings.analysisInitialDelaySeconds = 15;
-    settings.analysisIntervalSeconds = 4;
-    settings.analysisCount = 2;
-    return settings;
-}
-
-QString TestPromotionWizard::colourOf(const QString &ns, const QString &service) const
-{
-    return Lucent::Tests::selectorColour(Lucent::Tests::fetched(m_sandbox, ns, "service", service));
-}
 
 void TestPromotionWizard::aReleaseOfTwoServicesSwitchesOnlyOnPromote()
 {
@@ -285,56 +87,6 @@ void TestPromotionWizard::aReleaseOfTwoServicesSwitchesOnlyOnPromote()
     QCOMPARE(Lucent::Tests::specReplicas(
                  Lucent::Tests::fetched(m_sandbox, ns, "deployment", QStringLiteral("wallet-service"))),
              0);
-}
-
-// After a promotion of two services: Roll back... offers the services that have a standby colour,
-// with the version each goes back to (not editable), and brings wallet-service back to it.
-void TestPromotionWizard::rollBackOfAFinishedPromotion()
-{
-    const QString ns = QStringLiteral("lucent-staging");
-    // The release of the first test, as it ends: what a rollback starts from, made with kubectl
-    // (the promotion itself is that test's subject).
-    const QString failure = Lucent::Tests::promoteByHand(
-        m_sandbox, QStringLiteral("staging"), ns,
-        {{QStringLiteral("wallet-service"), QStringLiteral("lucent/wallet-service:2.5.0"), {}},
-         {QStringLiteral("user-service"), QStringLiteral("lucent/user-service:1.8.0"), {}}});
-    QVERIFY2(failure.isEmpty(), qPrintable(failure));
-    const QString before = colourOf(ns, QStringLiteral("wallet-service"));
-    const auto staging = session(QStringLiteral("staging"));
-    QVERIFY(staging);
-    PromotionWizard wizard(staging.get(), QStringList{QStringLiteral("wallet-service")},
-                           PromotionWizard::Kind::RollBack);
-    wizard.show();
-    auto *table = wizard.findChild<QTableWidget *>(QStringLiteral("releaseTable"));
-    QStringList offered;
-    QString backTo;
-    for (int row = 0; row < table->rowCount(); ++row) {
-        offered.append(table->item(row, 1)->text());
-        if (table->item(row, 1)->text() == QLatin1String("wallet-service")) {
-            backTo = table->item(row, 3)->text();
-            QVERIFY(!(table->item(row, 3)->flags() & Qt::ItemIsEditable));
-        }
-    }
-    QVERIFY2(offered.contains(QStringLiteral("wallet-service")) && offered.contains(QStringLiteral("user-service")),
-             qPrintable(offered.join(QLatin1Char(','))));
-    QCOMPARE(backTo, QStringLiteral("lucent/wallet-service:2.1.0"));
-    wizard.findChild<QCheckBox *>(QStringLiteral("analysisCheck"))->setChecked(false);
-    wizard.findChild<QSpinBox *>(QStringLiteral("monitorSpin"))->setValue(1);
-    wizard.findChild<QSpinBox *>(QStringLiteral("scaleDownSpin"))->setValue(1);
-    button(wizard, "nextButton")->click();
-    QVERIFY(start(wizard));
-    QPushButton *promote = button(wizard, "promoteButton");
-    QTRY_VERIFY_WITH_TIMEOUT(promote->isVisible() && promote->isEnabled(), 60000);
-    promote->click();
-    auto *outcome = wizard.findChild<QLabel *>(QStringLiteral("outcomeLabel"));
-    QTRY_VERIFY_WITH_TIMEOUT(outcome->text().contains(QStringLiteral("Promoted.")), 60000);
-    QCOMPARE(colourOf(ns, QStringLiteral("wallet-service")), Release::otherColour(before));
-    const QJsonObject serving = Lucent::Tests::fetched(m_sandbox, ns, "deployment", QStringLiteral("wallet-service"));
-    QCOMPARE(serving[QLatin1String("spec")][QLatin1String("template")][QLatin1String("spec")]
-                    [QLatin1String("containers")][0][QLatin1String("image")]
-                        .toString(),
-             QStringLiteral("lucent/wallet-service:2.1.0"));
-    QCOMPARE(Lucent::Tests::specReplicas(serving), 3);
 }
 
 // Abort while the new colour is being deployed: it is scaled back to 0, nothing switched.
@@ -404,7 +156,23 @@ void TestPromotionWizard::anErrorsImageFailsItsAnalysisAndRollsBackByItself()
     auto *standby = wizard.findChild<QTableWidget *>(QStringLiteral("standbyTable"));
     QVERIFY2(standby->item(0, 5)->text().contains(QStringLiteral("error-ratio failed")),
              qPrintable(standby->item(0, 5)->text()));
+    // What the failed colour said, kept before it went to 0: on the Done page and in the history.
+    auto *evidence = wizard.findChild<QPlainTextEdit *>(QStringLiteral("evidenceText"));
+    QVERIFY(evidence && evidence->isVisible());
+    for (const char *expected : {"Kept before the green colour was scaled to 0", "Standby: portfolio-service error-ratio",
+                                 "Log of portfolio-service-green", "Scheduled"})
+        QVERIFY2(evidence->toPlainText().contains(QLatin1String(expected)),
+                 qPrintable(QLatin1String(expected) + QLatin1Char('\n') + evidence->toPlainText().left(2000)));
     QVERIFY(shoot(&wizard, "6-rolled-back"));
+    Release::flushPromotionJournalFiles();
+    Lucent::Ui::PromotionHistory history(QStringLiteral("staging"), {}, Release::promotionJournalDirectory());
+    QSignalSpy loaded(&history, &Lucent::Ui::PromotionHistory::loaded);
+    history.show();
+    QVERIFY(loaded.wait(10000));
+    const QString detail = history.findChild<QPlainTextEdit *>(QStringLiteral("historyDetail"))->toPlainText();
+    QVERIFY2(detail.contains(QLatin1String("Log of portfolio-service-green"))
+                 && detail.contains(QLatin1String("Standby: portfolio-service error-ratio")),
+             qPrintable(detail.left(2000)));
     QCOMPARE(colourOf(ns, QStringLiteral("portfolio-service")), QStringLiteral("blue"));
     QCOMPARE(Lucent::Tests::specReplicas(
                  Lucent::Tests::fetched(m_sandbox, ns, "deployment", QStringLiteral("portfolio-service-green"))),
@@ -574,187 +342,6 @@ void TestPromotionWizard::aProtectedEnvironmentNeedsItsNameTyped()
              0);
 }
 
-// The console killed after the switch (SIGKILL in the monitor window, its wizard's Promote
-// clicked): the dashboard of the console started again says so and offers to finish it; the
-// wizard resumes it from the cluster's journal, and it completes.
-void TestPromotionWizard::anInterruptedPromotionIsOfferedAndResumed()
-{
-    const QString ns = QStringLiteral("lucent-staging");
-    QVERIFY(Lucent::Tests::rolledOut(m_sandbox, ns, QStringLiteral("notification-service")));
-    const QString before = colourOf(ns, QStringLiteral("notification-service"));
-    QProcess console;
-    console.start(QCoreApplication::applicationFilePath(),
-                  {QStringLiteral("--promote-until-killed"), m_sandbox.projectFile(), m_sandbox.kubeconfig(),
-                   QStringLiteral("notification-service"), QStringLiteral("lucent/notification-service:6.0.0")});
-    QByteArray seen;
-    QVERIFY(QTest::qWaitFor(
-        [&] {
-            seen += console.readAllStandardOutput();
-            return seen.contains("monitor,") || console.state() == QProcess::NotRunning;
-        },
-        90000));
-    QVERIFY2(seen.contains("monitor,"), QByteArray(seen + console.readAllStandardError()).constData());
-    console.kill(); // SIGKILL, after the switch
-    QVERIFY(console.waitForFinished(10000)); // reaped: its pid is gone
-    QCOMPARE(colourOf(ns, QStringLiteral("notification-service")), Release::otherColour(before));
-
-    const auto staging = session(QStringLiteral("staging"));
-    QVERIFY(staging);
-    Lucent::Ui::RolloutDashboard dashboard;
-    dashboard.setSession(staging.get());
-    dashboard.show();
-    auto *notice = dashboard.findChild<QFrame *>(QStringLiteral("promotionNotice"));
-    QTRY_VERIFY_WITH_TIMEOUT(notice->isVisible(), 20000);
-    QVERIFY2(dashboard.findChild<QLabel *>(QStringLiteral("promotionNoticeText"))
-                 ->text()
-                 .contains(QStringLiteral("interrupted")),
-             qPrintable(dashboard.findChild<QLabel *>(QStringLiteral("promotionNoticeText"))->text()));
-    QSignalSpy requested(&dashboard, &Lucent::Ui::RolloutDashboard::promotionRecoveryRequested);
-    dashboard.findChild<QPushButton *>(QStringLiteral("recoverPromotionButton"))->click();
-    QCOMPARE(requested.size(), 1);
-    const auto journal = requested.constFirst().constFirst().value<Release::PromotionJournal>();
-    QCOMPARE(journal.services.value(0).service, QStringLiteral("notification-service"));
-
-    PromotionWizard wizard(staging.get(), journal);
-    wizard.resize(1280, 800);
-    wizard.show();
-    QVERIFY(shoot(&wizard, "resume"));
-    // The page offers what the promotion was started with (the journal's monitor window).
-    QCOMPARE(wizard.findChild<QSpinBox *>(QStringLiteral("monitorSpin"))->value(), 300);
-    wizard.findChild<QCheckBox *>(QStringLiteral("analysisCheck"))->setChecked(false);
-    wizard.findChild<QSpinBox *>(QStringLiteral("monitorSpin"))->setValue(1);
-    wizard.findChild<QSpinBox *>(QStringLiteral("scaleDownSpin"))->setValue(1);
-    button(wizard, "resumeButton")->click();
-    auto *outcome = wizard.findChild<QLabel *>(QStringLiteral("outcomeLabel"));
-    QTRY_VERIFY2_WITH_TIMEOUT(outcome->text().contains(QStringLiteral("Promoted.")), qPrintable(outcome->text()),
-                              90000);
-    QCOMPARE(colourOf(ns, QStringLiteral("notification-service")), Release::otherColour(before));
-    const QJsonObject old
-        = Lucent::Tests::fetched(m_sandbox, ns, "deployment",
-                                 QStringLiteral("notification-service")
-                                     + (before == QLatin1String("blue") ? QString() : QStringLiteral("-green")));
-    QCOMPARE(Lucent::Tests::specReplicas(old), 0);
-    QTRY_VERIFY_WITH_TIMEOUT(!notice->isVisible(), 20000);
-}
-
-// The history lists an environment's promotions, newest first, with each one's detail. Its
-// subject is the list, not the promotions: their journals are written as the engine writes them
-// (the file writer; the Lease's annotations through the lock), in milliseconds rather than the
-// minutes of four promotions. This function's state directory holds no other journal.
-void TestPromotionWizard::historyListsThePromotionsNewestFirst()
-{
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    const auto journal = [&now](const char *id, const char *environment, const char *outcome, int minutesAgo,
-                                const char *service, const char *image) {
-        Release::PromotionJournal made;
-        made.promotionId = QLatin1String(id);
-        made.environment = QLatin1String(environment);
-        made.outcome = QLatin1String(outcome);
-        made.step = made.outcome == QLatin1String("promoted") ? QStringLiteral("done") : QStringLiteral("rollback");
-        made.switched = made.outcome == QLatin1String("promoted") ? 1 : 0;
-        made.started = now.addSecs(-60 * minutesAgo - 42).toString(Qt::ISODateWithMs);
-        made.updated = now.addSecs(-60 * minutesAgo).toString(Qt::ISODateWithMs);
-        made.by = QStringLiteral("ci@runner-%1").arg(minutesAgo);
-        made.services
-            = {{QLatin1String(service), QStringLiteral("blue"), QStringLiteral("green"), QLatin1String(service),
-                QLatin1String(service) + QStringLiteral("-green"), QLatin1String(service), QLatin1String(image), 2}};
-        return made;
-    };
-    const QList<Release::PromotionJournal> journals{
-        journal("p-history-1", "staging", "promoted", 40, "wallet-service", "lucent/wallet-service:2.5.0"),
-        journal("p-history-2", "staging", "rolled-back", 30, "portfolio-service",
-                "lucent/portfolio-service:2.0.0-errors"),
-        journal("p-history-3", "production", "promoted", 25, "frontend", "lucent/frontend:3.3.0"), // not listed
-        journal("p-history-4", "staging", "rolled-back", 20, "task-service", "lucent/task-service:1.3.0"),
-        journal("p-history-5", "staging", "promoted", 1, "notification-service", "lucent/notification-service:6.0.0")};
-    for (const Release::PromotionJournal &written : journals)
-        Release::writePromotionJournalFile(written, Release::promotionJournalDirectory());
-    Release::flushPromotionJournalFiles();
-    // The last one is the cluster's too, in the Lease that its promotion released.
-    QString error;
-    const auto client = Lucent::Tests::environmentClient(m_sandbox, QStringLiteral("staging"), &error);
-    QVERIFY2(client, qPrintable(error));
-    Release::PromotionLock lock(client.get(), QStringLiteral("lucent-staging"), journals.constLast().by);
-    QSignalSpy acquired(&lock, &Release::PromotionLock::acquired);
-    lock.acquire();
-    QVERIFY(acquired.wait(10000));
-    QSignalSpy written(&lock, &Release::PromotionLock::annotationsWritten);
-    lock.writeAnnotations(journals.constLast().annotations());
-    QVERIFY(written.wait(10000));
-    QSignalSpy released(&lock, &Release::PromotionLock::released);
-    lock.release();
-    QVERIFY(released.wait(10000));
-
-    const QJsonObject lease = Lucent::Tests::fetched(m_sandbox, QStringLiteral("lucent-staging"), "lease",
-                                                     QStringLiteral("lucent-promotion"));
-    const auto current = Release::PromotionJournal::fromLease(lease);
-    Lucent::Ui::PromotionHistory history(QStringLiteral("staging"), current, Release::promotionJournalDirectory());
-    QSignalSpy loaded(&history, &Lucent::Ui::PromotionHistory::loaded);
-    history.show();
-    QVERIFY(loaded.wait(10000));
-    history.resize(1280, 800);
-    auto *table = history.findChild<QTableWidget *>(QStringLiteral("historyTable"));
-    QCOMPARE(history.promotionCount(), 4); // staging's, not production's
-    QCOMPARE(current.promotionId, journals.constLast().promotionId);
-    QCOMPARE(table->item(0, 1)->text(), current.promotionId); // the last one
-    QCOMPARE(table->item(0, 2)->text(), QStringLiteral("promoted"));
-    QVERIFY2(table->item(0, 3)->text().contains(QLatin1Char('@')), qPrintable(table->item(0, 3)->text())); // by
-    QVERIFY2(table->item(0, 4)->text().endsWith(QStringLiteral(" s")), qPrintable(table->item(0, 4)->text())); // took
-    for (int row = 1; row < table->rowCount(); ++row)
-        QVERIFY(table->item(row - 1, 0)->text() >= table->item(row, 0)->text());
-    QStringList outcomes;
-    for (int row = 0; row < table->rowCount(); ++row)
-        outcomes.append(table->item(row, 2)->text());
-    QVERIFY2(outcomes.contains(QStringLiteral("rolled-back")), qPrintable(outcomes.join(QLatin1Char(','))));
-    QVERIFY(history.findChild<QPlainTextEdit *>(QStringLiteral("historyDetail"))
-                ->toPlainText()
-                .contains(current.promotionId));
-    QVERIFY(shoot(&history, "history"));
-}
-
-// lucent-console --env production --promote frontend: the main window opens on production and,
-// once its Services are listed, the wizard with frontend ticked.
-void TestPromotionWizard::promoteOnTheCommandLineOpensTheWizard()
-{
-    Lucent::Ui::MainWindow window({m_sandbox.kubeconfig()}, true, m_sandbox.projectFile());
-    window.setStartEnvironment(QStringLiteral("production"));
-    window.promoteWhenConnected({QStringLiteral("frontend")});
-    window.show();
-    PromotionWizard *wizard = nullptr;
-    QTRY_VERIFY_WITH_TIMEOUT((wizard = window.findChild<PromotionWizard *>()) && wizard->isVisible(), 30000);
-    QVERIFY2(wizard->windowTitle().contains(QStringLiteral("production")), qPrintable(wizard->windowTitle()));
-    auto *table = wizard->findChild<QTableWidget *>(QStringLiteral("releaseTable"));
-    QStringList ticked;
-    for (int row = 0; row < table->rowCount(); ++row) {
-        if (table->item(row, 0)->checkState() == Qt::Checked)
-            ticked.append(table->item(row, 1)->text());
-    }
-    QCOMPARE(ticked, QStringList{QStringLiteral("frontend")});
-
-    // Quitting while it runs asks first; No (the default) keeps the window and the promotion.
-    QVERIFY(Lucent::Tests::rolledOut(m_sandbox, QStringLiteral("lucent-platform"), QStringLiteral("frontend")));
-    QVERIFY(choose(*wizard, {{QStringLiteral("frontend"), QStringLiteral("lucent/frontend:3.3.0")}}));
-    button(*wizard, "nextButton")->click();
-    QVERIFY(start(*wizard));
-    QTRY_VERIFY_WITH_TIMEOUT(button(*wizard, "promoteButton")->isVisible(), 60000);
-    bool asked = false;
-    QTimer::singleShot(0, &window, [&asked] {
-        auto *question = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
-        asked = question && question->objectName() == QLatin1String("quitWhilePromoting")
-            && question->defaultButton() == question->button(QMessageBox::No);
-        if (question)
-            question->button(QMessageBox::No)->click();
-    });
-    QVERIFY(!window.close());
-    QVERIFY(asked);
-    QVERIFY(window.isVisible() && wizard->isRunning());
-    button(*wizard, "abortButton")->click();
-    QTRY_VERIFY_WITH_TIMEOUT(
-        wizard->findChild<QLabel *>(QStringLiteral("outcomeLabel"))->text().contains(QStringLiteral("Not promoted.")),
-        60000);
-    QCOMPARE(colourOf(QStringLiteral("lucent-platform"), QStringLiteral("frontend")), QStringLiteral("blue"));
-}
-
 // Production's wizard offers what staging serves now (one click takes all of it, ticking the
 // services that change), and per service the manifests' image and staging's.
 void TestPromotionWizard::suggestionsOfferWhatStagingServes()
@@ -841,16 +428,6 @@ void TestPromotionWizard::theKeyboardDrivesTheReleasePage()
 
 int main(int argc, char **argv)
 {
-    if (argc > 1 && qstrcmp(argv[1], "--promote-until-killed") == 0)
-        return promoteUntilKilled(argc, argv);
-    QApplication app(argc, argv);
-    app.setAttribute(Qt::AA_Use96Dpi, true);
-    if (qEnvironmentVariable("LUCENT_THEME") == QLatin1String("dark"))
-        Lucent::Ui::applyTheme(Lucent::Core::CommandLine::Theme::Dark);
-    else if (qEnvironmentVariableIsSet("LUCENT_SCREENSHOT_DIR"))
-        Lucent::Ui::applyTheme(Lucent::Core::CommandLine::Theme::Light);
-    TestPromotionWizard test;
-    QTEST_SET_MAIN_SOURCE_PATH
-    return QTest::qExec(&test, argc, argv);
+    return Lucent::Tests::runWizardTest<TestPromotionWizard>(argc, argv, __FILE__);
 }
 #include "tst_promotionwizard.moc"

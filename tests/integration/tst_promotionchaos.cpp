@@ -338,7 +338,8 @@ bool TestPromotionChaos::disrupt(const ChaosRound &round, Console &console, bool
         return true;
     case Disruption::Interrupt:
         console.signal(SIGINT);
-        return false;
+        // Before its handler is installed (the first milliseconds), Ctrl+C ends it as a kill does.
+        return console.waitEnded(CommandTimeoutMs) && console.exitCode() == -1;
     case Disruption::Stall:
         console.signal(SIGSTOP);
         *stalled = true;
@@ -390,16 +391,15 @@ QString TestPromotionChaos::recover(const ChaosRound &round)
     Console console(m_state->path(),
                     QStringList{QStringLiteral("promotion"), resume ? QStringLiteral("resume") : QStringLiteral("abort")}
                         + commonArguments());
-    bool killed = false;
     if (round.recovery == Recovery::ResumeInterrupted || round.recovery == Recovery::ResumeKilled) {
-        if (!console.waitEnded(round.recoveryAtMs)) {
-            killed = round.recovery == Recovery::ResumeKilled;
-            console.signal(killed ? SIGKILL : SIGINT);
-        }
+        if (!console.waitEnded(round.recoveryAtMs))
+            console.signal(round.recovery == Recovery::ResumeKilled ? SIGKILL : SIGINT);
     }
     if (!console.waitEnded(CommandTimeoutMs))
         return QStringLiteral("the recovery still ran after %1 s").arg(CommandTimeoutMs / 1000);
     const int exit = console.exitCode();
+    // Killed, or interrupted before its handler was installed: an abort finishes it.
+    const bool killed = exit == -1 && round.recovery != Recovery::Resume && round.recovery != Recovery::Abort;
     ++m_tally[QStringLiteral("recovery-exit-%1").arg(exit < 0 ? QStringLiteral("signal") : QString::number(exit))];
     if (killed) {
         Console abort(m_state->path(),

@@ -12,6 +12,7 @@
 
 #include "core/environment/projectconfig.h"
 #include "core/kube/kubeclient.h"
+#include "core/release/failureevidence.h"
 #include "core/release/servicestatus.h"
 
 #include <QFileInfo>
@@ -62,6 +63,7 @@ private Q_SLOTS:
     void killedThenRecovered();
     void anInterruptedResumeAfterTheSwitchBringsTheOldColourBackFirst();
     void aResumeRunsWithTheOptionsItWasStartedWith();
+    void aCrashingColourLeavesItsLogsAndEventsInTheRecord();
     void historyListsThisMachinesPromotions();
     void cleanupTestCase();
 
@@ -447,6 +449,57 @@ void TestPromotionCrash::aResumeRunsWithTheOptionsItWasStartedWith()
     QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.outText() + resumed.errText()));
     QCOMPARE(liveColour(QStringLiteral("wallet-service")), Release::otherColour(from));
     QCOMPARE(status()[QLatin1String("outcome")].toString(), QStringLiteral("promoted"));
+}
+
+// A colour that crashes is rolled back and scaled to 0, and its pods' logs go with them: the
+// record keeps their last lines (the previous container's too, after a restart) and the events,
+// for `promotion history` (whole in JSON) and the cluster's journal (a summary).
+void TestPromotionCrash::aCrashingColourLeavesItsLogsAndEventsInTheRecord()
+{
+    QTRY_VERIFY2_WITH_TIMEOUT(isSettled(QStringLiteral("wallet-service")), "wallet-service did not settle", 90000);
+    const QString from = liveColour(QStringLiteral("wallet-service"));
+    QStringList arguments{QStringLiteral("promote")};
+    arguments += commonArguments();
+    arguments += {QStringLiteral("--image"), QStringLiteral("wallet-service=lucent/wallet-service:9.80.0-crash")};
+    const auto promoted = console(arguments);
+    QVERIFY2(promoted.exitCode == 1, qPrintable(promoted.outText() + promoted.errText())); // rolled back
+    QCOMPARE(liveColour(QStringLiteral("wallet-service")), from);
+    QCOMPARE(deploymentOf(QStringLiteral("wallet-service"), Release::otherColour(from))[QLatin1String("spec")]
+                 [QLatin1String("replicas")]
+                     .toInt(),
+             0);
+
+    QStringList history{QStringLiteral("promotion"), QStringLiteral("history")};
+    history += commonArguments().mid(0, 6);
+    const auto json = console(history + QStringList{QStringLiteral("--output"), QStringLiteral("json")}, 30000);
+    QCOMPARE(json.exitCode, 0);
+    const QJsonObject record = QJsonDocument::fromJson(json.out.split('\n').constFirst()).object();
+    QCOMPARE(record[QLatin1String("outcome")].toString(), QStringLiteral("rolled-back"));
+    const auto evidence = Release::FailureEvidence::fromJson(record[QLatin1String("evidence")].toObject());
+    QCOMPARE(evidence.colour, Release::otherColour(from));
+    int previous = 0;
+    for (const Release::ContainerLog &log : evidence.logs) {
+        QVERIFY2(!log.lines.isEmpty(), qPrintable(log.pod + QLatin1Char(' ') + log.problem));
+        QVERIFY(log.lines.size() <= Release::FailureEvidence::LinesPerContainer);
+        previous += log.previous ? 1 : 0;
+        // The sandbox's -crash container ends on a fatal line: the reason someone looks for.
+        if (log.previous)
+            QVERIFY2(log.lines.constLast().contains(QLatin1String("fatal")), qPrintable(log.lines.constLast()));
+    }
+    QVERIFY2(previous > 0, qPrintable(evidence.summary())); // it restarted before it was given up
+    QVERIFY2(std::any_of(evidence.events.cbegin(), evidence.events.cend(),
+                         [](const Release::EvidenceEvent &e) {
+                             return e.reason == QLatin1String("BackOff") && e.type == QLatin1String("Warning");
+                         }),
+             qPrintable(evidence.text().left(3000)));
+    QVERIFY2(record[QLatin1String("evidenceSummary")].toString().startsWith(QLatin1String("Kept before the")),
+             qPrintable(record[QLatin1String("evidenceSummary")].toString()));
+
+    const auto text = console(history, 30000);
+    QVERIFY2(text.outText().contains(QLatin1String("Warning: pod/wallet-service")), qPrintable(text.outText()));
+    // The cluster's journal carries the summary, for another machine's `promotion status`.
+    QVERIFY2(status()[QLatin1String("evidenceSummary")].toString().contains(QLatin1String("BackOff")),
+             QJsonDocument(status()).toJson().constData());
 }
 
 // The journals this machine's promotions left, newest first: two of its own, killed once their

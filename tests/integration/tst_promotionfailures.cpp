@@ -207,7 +207,20 @@ void TestPromotionFailures::analysisRollsBackErrorsAndSlownessAndPassesAHealthyC
             QVERIFY2(sentence.contains(QLatin1String(c.failingMetric)) && sentence.contains(QStringLiteral("failed")),
                      qPrintable(sentence));
             QCOMPARE(colour, planned.services.constFirst().activeColour);
+            // What the failed colour said and measured is kept, though its pods are gone now.
+            const Release::FailureEvidence &evidence = engine.evidence();
+            QVERIFY2(evidence.measurements.join(QLatin1Char('\n')).contains(QLatin1String(c.failingMetric)),
+                     qPrintable(evidence.summary()));
+            QCOMPARE(evidence.colour, planned.services.constFirst().standbyColour);
+            QCOMPARE(evidence.logs.size(), planned.services.constFirst().replicas);
+            for (const Release::ContainerLog &log : evidence.logs)
+                QVERIFY2(!log.lines.isEmpty() && log.pod.startsWith(planned.services.constFirst().standbyDeployment),
+                         qPrintable(log.pod + log.problem));
+            QVERIFY2(std::any_of(evidence.events.cbegin(), evidence.events.cend(),
+                                 [](const Release::EvidenceEvent &e) { return e.reason == QLatin1String("Scheduled"); }),
+                     qPrintable(evidence.text().left(3000)));
         } else {
+            QVERIFY2(engine.evidence().isEmpty(), qPrintable(engine.evidence().summary()));
             QVERIFY2(outcome == Release::PromotionOutcome::Promoted, qPrintable(sentence));
             QCOMPARE(colour, planned.services.constFirst().standbyColour);
         }

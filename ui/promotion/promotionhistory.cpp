@@ -41,8 +41,7 @@ PromotionHistory::PromotionHistory(const QString &environment, const PromotionJo
     layout->addWidget(splitter, 1);
     connect(m_table, &QTableWidget::currentCellChanged, this, [this](int row) {
         if (row >= 0 && row < m_journals.size())
-            m_detail->setPlainText(
-                QString::fromUtf8(QJsonDocument(m_journals[row].toJson()).toJson(QJsonDocument::Indented)));
+            m_detail->setPlainText(detailOf(m_journals[row]));
     });
     m_read.start(
         [directory, environment, clusterJournal](QPromise<QList<PromotionJournal>> &promise) {
@@ -56,6 +55,25 @@ PromotionHistory::PromotionHistory(const QString &environment, const PromotionJo
             promise.addResult(journals);
         },
         [this](const QList<PromotionJournal> &journals) { display(journals); });
+}
+
+QString PromotionHistory::detailOf(const PromotionJournal &journal)
+{
+    // What a reader asks first (how it ended, and why), then what the failed colour said, then
+    // the journal whole.
+    QStringList parts{journal.describe()};
+    if (!journal.message.isEmpty())
+        parts.append(journal.message);
+    if (!journal.evidence.isEmpty())
+        parts.append(journal.evidence.text());
+    else if (!journal.evidenceNote.isEmpty())
+        parts.append(journal.evidenceNote);
+    if (!journal.smoke.isEmpty())
+        parts.append(tr("Smoke tests:\n%1").arg(journal.smoke));
+    PromotionJournal rest = journal;
+    rest.evidence = {}; // shown above, readably
+    parts.append(tr("The journal:\n%1").arg(QString::fromUtf8(QJsonDocument(rest.toJson()).toJson(QJsonDocument::Indented))));
+    return parts.join(QStringLiteral("\n\n"));
 }
 
 int PromotionHistory::promotionCount() const

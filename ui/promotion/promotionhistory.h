@@ -25,6 +25,9 @@ public:
                      const QString &directory, QWidget *parent = nullptr);
 
     int promotionCount() const;
+    /// What the detail pane says of @p journal: its outcome and message, the failed colour's
+    /// logs and events, the smoke tests, then the journal.
+    static QString detailOf(const Core::Release::PromotionJournal &journal);
 
 Q_SIGNALS:
     void loaded();

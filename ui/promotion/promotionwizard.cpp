@@ -299,8 +299,15 @@ QWidget *PromotionWizard::buildDonePage()
 {
     auto *page = new QWidget;
     m_outcome = wrapping({}, QStringLiteral("outcomeLabel"));
+    // A rollback's evidence: the failed colour's logs and events, kept before it went to 0.
+    m_evidence = new QPlainTextEdit;
+    m_evidence->setObjectName(QStringLiteral("evidenceText"));
+    m_evidence->setReadOnly(true);
+    m_evidence->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_evidence->hide();
     auto *layout = new QVBoxLayout(page);
     layout->addWidget(m_outcome);
+    layout->addWidget(m_evidence, 1);
     layout->addStretch();
     return page;
 }
@@ -576,6 +583,10 @@ void PromotionWizard::onFinished(PromotionOutcome outcome, const QString &senten
                                     .arg(Core::Audit::AuditLog::defaultPath(), m_environment.namespaceName)
                                     .toHtmlEscaped(),
                                 nextSteps(outcome).toHtmlEscaped()));
+    const Core::Release::FailureEvidence evidence
+        = m_engine ? m_engine->evidence() : Core::Release::FailureEvidence();
+    m_evidence->setVisible(!evidence.isEmpty());
+    m_evidence->setPlainText(evidence.isEmpty() ? QString() : evidence.text());
     showPage(DonePage);
     Q_EMIT statusChanged({});
 }

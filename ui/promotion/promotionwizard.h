@@ -13,6 +13,7 @@
 
 class QCheckBox;
 class QHBoxLayout;
+class QPlainTextEdit;
 class QLabel;
 class QMenu;
 class QLineEdit;
@@ -144,6 +145,7 @@ private:
     Core::Environment::PromotionSettings m_settings;
     QString m_projectDirectory;
     QLabel *m_outcome = nullptr;
+    QPlainTextEdit *m_evidence = nullptr; ///< the Done page's logs and events of a failed colour
     QPushButton *m_back = nullptr;
     QPushButton *m_next = nullptr;
     QPushButton *m_abort = nullptr;
