@@ -5,6 +5,7 @@
 
 #include "core/kube/kubeclient.h"
 #include "core/release/analysisrunner.h"
+#include "core/release/promotionlock.h"
 #include "core/release/promotiontransitions.h"
 #include "core/release/rolloutsummary.h"
 #include "core/release/serviceswitch.h"
@@ -51,6 +52,15 @@ void PromotionEngine::rollBack(const QString &reason)
     journal([this, reason](bool journalled) {
         if (m_finished)
             return;
+        if (!journalled && !m_lock->isHeld()) {
+            // Taken over (this process was stopped past its Lease, say): the promotion is the new
+            // holder's now, and nothing more is this process's to change.
+            finish(PromotionOutcome::Inconsistent,
+                   tr("%1 This console no longer holds the promotion lock of %2: another one took it over, and "
+                      "nothing more was changed from here. See 'lucent-console promotion status --env %3'.")
+                       .arg(reason, m_plan.request.namespaceName, m_plan.request.environment));
+            return;
+        }
         if (!journalled) {
             finish(PromotionOutcome::Inconsistent,
                    tr("%1 The rollback could not be written to the promotion's journal, so nothing was rolled back. "

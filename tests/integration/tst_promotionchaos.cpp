@@ -59,6 +59,18 @@ int envInt(const char *name, int fallback)
     return ok ? value : fallback;
 }
 
+/// The last progress message of a console's JSON lines.
+QString lastMessage(const QString &output)
+{
+    const QStringList lines = output.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    for (auto it = lines.crbegin(); it != lines.crend(); ++it) {
+        const QString message = QJsonDocument::fromJson(it->toUtf8()).object().value(QLatin1String("message")).toString();
+        if (!message.isEmpty())
+            return message;
+    }
+    return output.right(300);
+}
+
 /// One run of the console, signalled while it runs.
 class Console
 {
@@ -274,6 +286,8 @@ QString TestPromotionChaos::run(const ChaosRound &round)
         firstOutput = console.output();
     }
     ++m_tally[QStringLiteral("exit-%1").arg(firstExit < 0 ? QStringLiteral("signal") : QString::number(firstExit))];
+    if (firstExit == 6) // for a human: what it said, to tell a needed stop from a needless one
+        qInfo("exit 6: %s", qPrintable(lastMessage(firstOutput)));
     // A stalled console whose lock was taken over must stop (6); 0 or 1 when it had ended
     // before it was stopped. Whether it wrote after the takeover, the checks below judge.
     if (stalled && firstExit != 6 && firstExit != 0 && firstExit != 1)
@@ -412,6 +426,8 @@ QString TestPromotionChaos::recover(const ChaosRound &round)
                 .arg(abort.output());
         return {};
     }
+    if (exit == 6)
+        qInfo("recovery exit 6: %s", qPrintable(lastMessage(console.output())));
     if (exit < 0 || (exit > 1 && exit != 6))
         return QStringLiteral("the recovery ended with %1:\n%2").arg(exit).arg(console.output());
     return {};
