@@ -105,7 +105,21 @@ void TestPromotionGate::theGateFollowsTheNewColoursReadiness()
     QTRY_VERIFY_WITH_TIMEOUT(promote->isVisible() && promote->isEnabled(), 120000);
     QVERIFY2(summary->text().contains(QStringLiteral("Everything is verified")), qPrintable(summary->text()));
 
-    // Every pod of the new colour stops being ready while the gate waits.
+    // One pod of the three stops being ready while the gate waits: not verified any more.
+    const auto pods = m_sandbox.kubectl({QStringLiteral("-n"), Namespace, QStringLiteral("get"), QStringLiteral("pods"),
+                                         QStringLiteral("-l"),
+                                         QStringLiteral("app=%1,color=%2").arg(Service, planned.standbyColour),
+                                         QStringLiteral("-o"), QStringLiteral("name")});
+    const QStringList names = pods.outText().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QVERIFY2(names.size() == 3, qPrintable(pods.outText() + pods.errText()));
+    const auto one = m_sandbox.kubectl({QStringLiteral("-n"), Namespace, QStringLiteral("annotate"), names.constFirst(),
+                                        QStringLiteral("lucent-sandbox/fault=unready")});
+    QVERIFY2(one.exitCode == 0, qPrintable(one.errText()));
+    QTRY_VERIFY_WITH_TIMEOUT(!promote->isEnabled(), 30000);
+    QVERIFY2(!summary->text().contains(QStringLiteral("Everything is verified"))
+                 && summary->text().contains(QStringLiteral("Not ready now:")),
+             qPrintable(summary->text()));
+    // Then every pod of the new colour.
     QVERIFY(setFault(planned.standbyColour, true));
     QTRY_VERIFY_WITH_TIMEOUT(!promote->isEnabled(), 30000);
     QVERIFY2(!summary->text().contains(QStringLiteral("Everything is verified"))

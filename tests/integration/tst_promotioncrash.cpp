@@ -13,6 +13,7 @@
 #include "core/environment/projectconfig.h"
 #include "core/kube/kubeclient.h"
 #include "core/release/failureevidence.h"
+#include "core/release/promotionlock.h"
 #include "core/release/servicestatus.h"
 
 #include <QFileInfo>
@@ -64,6 +65,7 @@ private Q_SLOTS:
     void anInterruptedResumeAfterTheSwitchBringsTheOldColourBackFirst();
     void aResumeRunsWithTheOptionsItWasStartedWith();
     void aCrashingColourLeavesItsLogsAndEventsInTheRecord();
+    void aStoppedConsoleWhoseLockWasTakenOverEndsWithExit6();
     void historyListsThisMachinesPromotions();
     void cleanupTestCase();
 
@@ -282,6 +284,13 @@ void TestPromotionCrash::killedThenRecovered_data()
         << two << QStringLiteral("^step: rollback$") << monitoring << -1 << QStringLiteral("resume");
     QTest::newRow("mid-switch-back, then abort")
         << two << QStringLiteral("^service/user-service switched from") << monitoring << -1 << QStringLiteral("abort");
+    // After the rollback is journalled and before its first write: before the switch (the new
+    // colour's evidence being kept) and after it (the old colour about to come back).
+    QTest::newRow("rollback journalled before the switch, then resume")
+        << one << QStringLiteral("^Keeping the") << QStringLiteral("^step: health$") << -1 << QStringLiteral("resume");
+    QTest::newRow("rollback journalled after the switch, then abort")
+        << two << QStringLiteral("^\\d+ of \\d+ Services select the new colour now") << monitoring << -1
+        << QStringLiteral("abort");
     // At arbitrary moments.
     for (int ms : {600, 900, 1300, 1700, 2200, 2800}) {
         const char *recovery = ms % 200 ? "abort" : "resume";
@@ -360,6 +369,16 @@ void TestPromotionCrash::killedThenRecovered()
         const QString expected = toNew || promotedBefore ? Release::otherColour(from[service]) : from[service];
         QVERIFY2(colour == expected,
                  qPrintable(QStringLiteral("%1 serves %2, expected %3\n%4").arg(service, colour, expected, output)));
+        // What was said matches what is, whatever the journal said before: the expectation above
+        // is derived from it, so a journal that lied (rolled back, the Service on the new colour)
+        // would move the expectation with it; these do not.
+        const QString reported = after[QLatin1String("outcome")].toString();
+        if (reported == QLatin1String("rolled-back") || (recovered.exitCode == 1 && !finishedBefore))
+            QVERIFY2(colour == from[service], qPrintable(QStringLiteral("%1 reported rolled back, serves %2\n%3")
+                                                             .arg(service, colour, output)));
+        if (reported == QLatin1String("promoted"))
+            QVERIFY2(colour == Release::otherColour(from[service]),
+                     qPrintable(QStringLiteral("%1 reported promoted, serves %2\n%3").arg(service, colour, output)));
         const QJsonObject serving = deploymentOf(service, colour);
         QCOMPARE(serving[QLatin1String("spec")][QLatin1String("replicas")].toInt(), replicas[service]);
         QCOMPARE(serving[QLatin1String("status")][QLatin1String("readyReplicas")].toInt(), replicas[service]);
@@ -500,6 +519,77 @@ void TestPromotionCrash::aCrashingColourLeavesItsLogsAndEventsInTheRecord()
     // The cluster's journal carries the summary, for another machine's `promotion status`.
     QVERIFY2(status()[QLatin1String("evidenceSummary")].toString().contains(QLatin1String("BackOff")),
              QJsonDocument(status()).toJson().constData());
+}
+
+// A console stopped (SIGSTOP: a suspended laptop, a frozen VM) in the monitor window until its
+// Lease expires; a second holder takes the lock over; then it goes on. It must make no further
+// write (not the scale-down of the old colour, not its journal over the new holder's Lease) and
+// end with exit 6 and a sentence for a human.
+void TestPromotionCrash::aStoppedConsoleWhoseLockWasTakenOverEndsWithExit6()
+{
+    const QString service = QStringLiteral("wallet-service");
+    QTRY_VERIFY2_WITH_TIMEOUT(isSettled(service), "wallet-service did not settle", 90000);
+    const QString from = liveColour(service);
+    const int replicas = deploymentOf(service, from)[QLatin1String("spec")][QLatin1String("replicas")].toInt();
+    // The sandbox's project with a Lease of 3 s, so that it expires within the test.
+    QFile original(m_sandbox.projectFile());
+    QVERIFY(original.open(QIODevice::ReadOnly));
+    const QByteArray project = original.readAll().replace(QByteArray("promotion:\n"),
+                                                          QByteArray("promotion:\n  leaseSeconds: 3\n"));
+    const QString shortLease = QFileInfo(m_sandbox.projectFile()).dir().filePath(QStringLiteral("short-lease.yaml"));
+    QFile file(shortLease);
+    QVERIFY(file.open(QIODevice::WriteOnly) && file.write(project) == project.size());
+    file.close();
+    InvariantSampler sampler(m_client.get(), Namespace, service);
+
+    QStringList arguments{QStringLiteral("promote")};
+    arguments += commonArguments();
+    arguments[arguments.indexOf(QStringLiteral("--config")) + 1] = shortLease;
+    arguments += {QStringLiteral("--monitor"), QStringLiteral("60"), QStringLiteral("--image"),
+                  QStringLiteral("wallet-service=lucent/wallet-service:9.90.0")};
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("XDG_STATE_HOME"), m_state->path());
+    process.setProcessEnvironment(environment);
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(qEnvironmentVariable("LUCENT_CONSOLE"), arguments);
+    QByteArray output;
+    QVERIFY2(QTest::qWaitFor(
+                 [&] {
+                     output += process.readAll();
+                     return output.contains("\"step: monitor\"") || process.state() == QProcess::NotRunning;
+                 },
+                 120000),
+             output.constData());
+    QVERIFY2(process.state() == QProcess::Running, output.constData());
+    ::kill(pid_t(process.processId()), SIGSTOP);
+    const auto leaseNow = [this] {
+        const auto r = m_sandbox.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "get", "lease", "lucent-promotion",
+                                                               "-o", "json"}));
+        return r.json().object();
+    };
+    QVERIFY2(QTest::qWaitFor([&] { return Release::LeaseHolder::of(leaseNow()).isExpired(
+                                           QDateTime::currentDateTimeUtc()); },
+                             15000),
+             "the stopped console's Lease did not expire");
+    const QJsonObject bobs = Release::heldLease(leaseNow(), QStringLiteral("lucent-promotion"), Namespace,
+                                                QStringLiteral("bob@ws-7"), 60, QDateTime::currentDateTimeUtc());
+    const auto replaced = m_sandbox.kubectl(Lucent::Tests::args({"replace", "-f", "-"}), 60000,
+                                            QJsonDocument(bobs).toJson());
+    QVERIFY2(replaced.exitCode == 0, qPrintable(replaced.errText()));
+    const QString bobsVersion = leaseNow()[QLatin1String("metadata")][QLatin1String("resourceVersion")].toString();
+
+    ::kill(pid_t(process.processId()), SIGCONT);
+    QVERIFY2(process.waitForFinished(60000), "the console went on after the takeover");
+    output += process.readAll();
+    QVERIFY2(process.exitStatus() == QProcess::NormalExit && process.exitCode() == 6, output.constData());
+    QVERIFY2(output.contains("someone else") || output.contains("bob@ws-7"), output.constData());
+    // Nothing written after the takeover: the new colour serves, the old one keeps its replicas
+    // (the scale-down is bob's now), bob's Lease is as he wrote it.
+    QCOMPARE(liveColour(service), Release::otherColour(from));
+    QCOMPARE(deploymentOf(service, from)[QLatin1String("spec")][QLatin1String("replicas")].toInt(), replicas);
+    QCOMPARE(leaseNow()[QLatin1String("metadata")][QLatin1String("resourceVersion")].toString(), bobsVersion);
+    QVERIFY2(sampler.violations.isEmpty(), qPrintable(sampler.violations.join(QLatin1Char('\n'))));
 }
 
 // The journals this machine's promotions left, newest first: two of its own, killed once their

@@ -40,6 +40,7 @@ private Q_SLOTS:
     void thePromoteGateRefusesPodsThatStoppedBeingReady();
     void aLockTakenOverAtTheGateStopsEveryWrite();
     void aLockTakenOverInTheMonitorWindowStopsTheRollback();
+    void aLockTakenOverBetweenTwoSwitchesStopsTheRest();
     void aServiceNamedLikeAPreviewIsNeverTakenOverOrDeleted();
 
 private:
@@ -292,6 +293,44 @@ void TestPromotionSafety::aLockTakenOverInTheMonitorWindowStopsTheRollback()
     const QString written = writtenSinceTheTakeover(service, service.standbyColour, bobsVersion);
     QVERIFY2(written.isEmpty(), qPrintable(written));
     QVERIFY2(sampler.violations.isEmpty(), qPrintable(sampler.violations.join(QLatin1Char('\n'))));
+}
+
+// A release of two services: the lock is taken over the moment the first Service has switched,
+// while the switch of the release is under way. The second Service must not switch, and nothing
+// is rolled back from here either: each Service stays on one ready colour, bob's to decide.
+void TestPromotionSafety::aLockTakenOverBetweenTwoSwitchesStopsTheRest()
+{
+    const auto planned = plan({QStringLiteral("wallet-service"), QStringLiteral("user-service")}, QStringLiteral("7.4.0"));
+    QVERIFY(planned && planned->isValid());
+    const Release::PlannedService &first = planned->services[0];
+    const Release::PlannedService &second = planned->services[1];
+    InvariantSampler firstSampler(m_client.get(), Namespace, first.service);
+    InvariantSampler secondSampler(m_client.get(), Namespace, second.service);
+    Release::PromotionEngine engine(m_client.get(), *planned,
+                                    Lucent::Tests::quickPromotionOptions(QStringLiteral("alice@ws-12"), 60));
+    QSignalSpy finished(&engine, &Release::PromotionEngine::finished);
+    QString bobsVersion;
+    connect(&engine, &Release::PromotionEngine::progress, this, [&](const QString &sentence) {
+        if (bobsVersion.isEmpty() && sentence.startsWith(QStringLiteral("service/%1 switched").arg(first.service)))
+            bobsVersion = takeOverAsBob(); // before the engine's next turn: between the two switches
+    });
+    engine.start();
+    QVERIFY2(finished.wait(120000), "the promotion did not stop");
+    QVERIFY2(!bobsVersion.isEmpty(), qPrintable(finished.constFirst().at(1).toString()));
+    const QString sentence = finished.constFirst().at(1).toString();
+    QVERIFY2(finished.constFirst().constFirst().value<Release::PromotionOutcome>()
+                 == Release::PromotionOutcome::Inconsistent,
+             qPrintable(sentence));
+    QVERIFY2(sentence.contains(QStringLiteral("bob@ws-7")) || sentence.contains(QStringLiteral("someone else")),
+             qPrintable(sentence));
+    // The first stays switched (nothing rolled back behind bob's back), the second never was.
+    QString written = writtenSinceTheTakeover(first, first.standbyColour, bobsVersion);
+    QVERIFY2(written.isEmpty(), qPrintable(written));
+    written = writtenSinceTheTakeover(second, second.activeColour, bobsVersion);
+    QVERIFY2(written.isEmpty(), qPrintable(written));
+    QCOMPARE(readyReplicas(first.activeDeployment), first.replicas); // the old colour was not scaled down
+    QVERIFY2(firstSampler.violations.isEmpty(), qPrintable(firstSampler.violations.join(QLatin1Char('\n'))));
+    QVERIFY2(secondSampler.violations.isEmpty(), qPrintable(secondSampler.violations.join(QLatin1Char('\n'))));
 }
 
 // A team's own Service that happens to be called <service>-preview: a promotion with previews must
