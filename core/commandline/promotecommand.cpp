@@ -149,9 +149,7 @@ int runPromoteCommand(const CommandLine &options, std::FILE *out, std::FILE *err
                         QStringLiteral("No service of %1 has a standby colour to roll back to; nothing was changed.")
                             .arg(environment->name));
     }
-    const QString id
-        = QStringLiteral("%1-%2").arg(rollback ? QStringLiteral("r") : QStringLiteral("p"),
-                                      QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz")));
+    const QString id = Release::newPromotionId(rollback);
     const auto plan = Release::planPromotion({id, environment->name, ns, images}, services, deployments);
     const Printer print(out, options.outputFormat == QLatin1String("json"));
     print.line(QStringLiteral("plan"), Release::describePlan(plan).trimmed());

@@ -155,17 +155,14 @@ int recover(const Target &target, const CommandLine &options, std::FILE *out, st
                                   options.promotionCommand));
         return Promoted;
     }
-    QList<bool> switched;
-    const Release::PromotionPlan plan = Release::resumePlan(journal, ns, services, deployments, &switched);
+    const Release::RecoveryPlan recovery = Release::planRecovery(journal, ns, services, deployments);
+    const Release::PromotionPlan &plan = recovery.plan;
     print.line(QStringLiteral("plan"),
                QStringLiteral("%1 of %2\n%3")
                    .arg(resuming ? QStringLiteral("Resuming") : QStringLiteral("Rolling back"), journal.describe(),
                         Release::describePlan(plan).trimmed()));
-    if (!plan.isValid())
-        return fail(err, Inconsistent,
-                    QStringLiteral("The journalled promotion no longer matches the cluster: %1 Check the Services' "
-                                   "colours by hand.")
-                        .arg(plan.problems.join(QLatin1Char(' '))));
+    if (!recovery.problem.isEmpty())
+        return fail(err, Inconsistent, recovery.problem);
     // As it was started (with or without analysis and previews), unless this command says otherwise.
     Release::PromotionOptions engineOptions = PromotionSupport::engineOptions(target, options);
     Release::applyJournalledOptions(engineOptions, journal.options,
@@ -181,12 +178,8 @@ int recover(const Target &target, const CommandLine &options, std::FILE *out, st
     if (!prometheusProblem.isEmpty())
         return fail(err, UsageOrConfiguration, prometheusProblem);
     engine.setPrometheus(prometheus.get());
-    return runEngine(engine, print, [&] {
-        if (resuming)
-            engine.resume(journal, switched);
-        else
-            engine.abortInterrupted(switched, QStringLiteral("Aborted by %1.").arg(target.identity()));
-    });
+    return runEngine(engine, print,
+                     [&] { Release::beginRecovery(engine, journal, recovery.switched, resuming, target.identity()); });
 }
 
 } // namespace

@@ -66,7 +66,7 @@ QString Target::user() const
 
 QString Target::identity() const
 {
-    return user() + QLatin1Char('@') + QSysInfo::machineHostName();
+    return promotionTarget().identity();
 }
 
 std::optional<Target> resolveEnvironment(const CommandLine &options, QString *problem)
@@ -111,29 +111,25 @@ QString missingConfirmation(const Environment::Environment &environment, const C
     return {};
 }
 
+Release::PromotionTarget Target::promotionTarget() const
+{
+    return {environment, user(), kubeconfigFiles,
+            connection.server.toString(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash), promotion, projectDirectory};
+}
+
 Release::PromotionOptions engineOptions(const Target &target, const CommandLine &options)
 {
-    Release::PromotionOptions engine;
-    engine.monitorSeconds = options.monitorSeconds;
-    engine.scaleDownDelaySeconds = options.scaleDownDelaySeconds;
-    engine.preview = options.preview; // --preview, or the project's
-    Release::applyProjectSettings(engine, target.promotion, target.projectDirectory);
+    Release::PromotionChoices choices;
     if (options.monitorSet)
-        engine.monitorSeconds = options.monitorSeconds;
+        choices.monitorSeconds = options.monitorSeconds;
     if (options.scaleDownDelaySet)
-        engine.scaleDownDelaySeconds = options.scaleDownDelaySeconds;
-    engine.identity = target.identity();
-    engine.analysis = options.promoteAnalysis;
-    engine.alertsAcknowledged = options.acknowledgeAlerts;
-    engine.pauseOnInconclusive = options.pauseOnInconclusive;
-    engine.journalDirectory = Release::promotionJournalDirectory();
-    QStringList kubeconfigs;
-    for (const QString &file : target.kubeconfigFiles)
-        kubeconfigs.append(QFileInfo(file).absoluteFilePath());
-    engine.kubeconfigPath = kubeconfigs.join(QLatin1Char(':'));
-    engine.kubeContext = target.environment.context;
-    engine.apiServer = target.connection.server.toString(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash);
-    return engine;
+        choices.scaleDownDelaySeconds = options.scaleDownDelaySeconds;
+    if (options.preview)
+        choices.preview = true; // --preview; without it, the project's
+    choices.analysis = options.promoteAnalysis;
+    choices.alertsAcknowledged = options.acknowledgeAlerts;
+    choices.pauseOnInconclusive = options.pauseOnInconclusive;
+    return Release::promotionOptions(target.promotionTarget(), choices);
 }
 
 std::unique_ptr<Prometheus::PrometheusClient> prometheusFor(const Target &target, const CommandLine &options,

@@ -4,6 +4,7 @@
 #include "core/environment/projectconfig.h"
 #include "core/kube/clusterconnection.h"
 #include "core/kube/kubeconfig.h"
+#include "core/release/projectpromotion.h"
 
 #include <QJsonObject>
 
@@ -61,6 +62,8 @@ struct Target {
     /// user@host: who holds the promotion lock.
     QString identity() const;
     QString user() const;
+    /// What the shared promotion setup (projectpromotion.h) needs of it.
+    Release::PromotionTarget promotionTarget() const;
 };
 
 /// The environment named on the command line and a connection to its cluster.

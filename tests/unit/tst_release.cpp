@@ -2,6 +2,7 @@
 // (their requests are in tst_operations).
 
 #include "core/environment/projectconfig.h"
+#include "core/release/projectpromotion.h"
 #include "core/release/rolloutactions.h"
 #include "core/release/rolloutsummary.h"
 
@@ -59,6 +60,7 @@ private Q_SLOTS:
     void projectFileProblemsHaveLines_data();
     void projectFileProblemsHaveLines();
     void promotionSectionIsRead();
+    void bothFrontEndsGetTheSameOptions();
     void alertScopeIsTheNamespaceUnlessLabelsAreGiven();
     void projectFileIsLocated();
     void withoutProjectFileEveryContextIsAnEnvironment();
@@ -342,6 +344,46 @@ void TestRelease::templateDiffShowsOnlyTheChange()
                                                 json(R"({"spec":{"containers":[{"image":"u:1","name":"u"}]}})"));
     QCOMPARE(diff, QStringLiteral("- \"image\": \"u:2\",\n+ \"image\": \"u:1\","));
     QVERIFY(Release::RolloutActions::templateDiff(json("{}"), json("{}")).isEmpty());
+}
+
+// The command line and the wizard go through promotionOptions(): the project's settings first,
+// then what the person chose, and one identity for the lock, whichever front end asks.
+void TestRelease::bothFrontEndsGetTheSameOptions()
+{
+    Release::PromotionTarget target;
+    target.environment.name = QStringLiteral("staging");
+    target.environment.context = QStringLiteral("staging-ctx");
+    target.user = QStringLiteral("alice");
+    target.kubeconfigFiles = {QStringLiteral("/home/alice/.kube/config")};
+    target.apiServer = QStringLiteral("https://10.0.0.1:6443");
+    target.settings.preview = true;
+    target.settings.monitorSeconds = 120;
+    target.settings.leaseSeconds = 15;
+    target.projectDirectory = QStringLiteral("/srv/project");
+
+    const Release::PromotionOptions fromProject = Release::promotionOptions(target, {});
+    QCOMPARE(fromProject.monitorSeconds, 120);
+    QCOMPARE(fromProject.scaleDownDelaySeconds, Release::PromotionOptions().scaleDownDelaySeconds);
+    QVERIFY(fromProject.preview);
+    QCOMPARE(fromProject.leaseSeconds, 15);
+    QCOMPARE(fromProject.identity, QStringLiteral("alice@") + QSysInfo::machineHostName());
+    QCOMPARE(fromProject.kubeconfigPath, QStringLiteral("/home/alice/.kube/config"));
+    QCOMPARE(fromProject.kubeContext, QStringLiteral("staging-ctx"));
+    QCOMPARE(fromProject.smokeTestDirectory, QStringLiteral("/srv/project"));
+
+    Release::PromotionChoices chosen;
+    chosen.monitorSeconds = 5;
+    chosen.preview = false; // the wizard's box unticked wins over the project
+    chosen.analysis = false;
+    chosen.confirmBeforeSwitch = true;
+    const Release::PromotionOptions fromPerson = Release::promotionOptions(target, chosen);
+    QCOMPARE(fromPerson.monitorSeconds, 5);
+    QVERIFY(!fromPerson.preview);
+    QVERIFY(!fromPerson.analysis);
+    QVERIFY(fromPerson.confirmBeforeSwitch);
+    QCOMPARE(fromPerson.identity, fromProject.identity);
+    QVERIFY(Release::newPromotionId(true).startsWith(QStringLiteral("r-")));
+    QVERIFY(Release::newPromotionId(false).startsWith(QStringLiteral("p-")));
 }
 
 QTEST_GUILESS_MAIN(TestRelease)

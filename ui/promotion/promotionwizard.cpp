@@ -458,9 +458,7 @@ void PromotionWizard::plan()
     }
     const QList<QJsonObject> deployments = m_session->deployments()->objects();
     m_plan = planPromotion(
-        {QStringLiteral("%1-%2").arg(m_kind == Kind::RollBack ? QStringLiteral("r") : QStringLiteral("p"),
-                                     QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz"))),
-         m_environment.name, m_environment.namespaceName, images},
+        {newPromotionId(m_kind == Kind::RollBack), m_environment.name, m_environment.namespaceName, images},
         m_session->services()->objects(), deployments);
     // The summary's "- service: ..." lines would read as removed lines in the diff colours.
     QStringList text{describePlan(m_plan).trimmed().replace(QStringLiteral("\n- "), QStringLiteral("\n• "))};
@@ -502,23 +500,18 @@ void PromotionWizard::recover(bool resume)
 {
     if (!m_session || !m_session->services() || !m_session->deployments())
         return;
-    QList<bool> switched;
-    m_plan = resumePlan(m_interrupted, m_environment.namespaceName, m_session->services()->objects(),
-                        m_session->deployments()->objects(), &switched);
-    if (!m_plan.isValid()) {
-        m_recoverText->setText(tr("The journalled promotion no longer matches the cluster: %1 Check the Services' "
-                                  "colours by hand.")
-                                   .arg(m_plan.problems.join(QLatin1Char(' ')).toHtmlEscaped()));
+    const RecoveryPlan recovery = planRecovery(m_interrupted, m_environment.namespaceName,
+                                               m_session->services()->objects(), m_session->deployments()->objects());
+    if (!recovery.problem.isEmpty()) {
+        m_recoverText->setText(recovery.problem.toHtmlEscaped());
         return;
     }
+    m_plan = recovery.plan;
     const PromotionJournal journal = m_interrupted;
-    const QString who = m_session->userName();
+    const QString who = promotionTarget().identity();
     m_recovering = true;
-    runEngine([resume, journal, switched, who](PromotionEngine &engine) {
-        if (resume)
-            engine.resume(journal, switched);
-        else
-            engine.abortInterrupted(switched, tr("Rolled back by %1 in the wizard.").arg(who));
+    runEngine([resume, journal, recovery, who](PromotionEngine &engine) {
+        beginRecovery(engine, journal, recovery.switched, resume, who);
     });
 }
 
@@ -547,28 +540,27 @@ void PromotionWizard::runEngine(const std::function<void(PromotionEngine &)> &be
     begin(*m_engine);
 }
 
+PromotionTarget PromotionWizard::promotionTarget() const
+{
+    return {m_environment,
+            m_session->userName(),
+            m_session->kubeconfig().files,
+            m_session->client()->connection().server.toString(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash),
+            m_settings,
+            m_projectDirectory};
+}
+
 PromotionOptions PromotionWizard::engineOptions() const
 {
-    PromotionOptions options;
-    applyProjectSettings(options, m_settings, m_projectDirectory);
-    options.identity = m_session->userName() + QLatin1Char('@') + QSysInfo::machineHostName();
-    options.monitorSeconds = m_monitor->value();
-    options.scaleDownDelaySeconds = m_scaleDownDelay->value();
-    options.analysis = m_analysis->isChecked();
-    options.preview = m_preview->isChecked();
-    options.alertsAcknowledged = m_preflight->alertsAcknowledged();
-    options.askOnInconclusive = true;
-    options.confirmBeforeSwitch = true;
-    options.journalDirectory = promotionJournalDirectory();
-    // What the smoke test is told to reach the cluster with: the kubeconfig's path, no credential.
-    QStringList kubeconfigs;
-    for (const QString &file : m_session->kubeconfig().files)
-        kubeconfigs.append(QFileInfo(file).absoluteFilePath());
-    options.kubeconfigPath = kubeconfigs.join(QLatin1Char(':'));
-    options.kubeContext = m_environment.context;
-    options.apiServer
-        = m_session->client()->connection().server.toString(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash);
-    return options;
+    PromotionChoices choices;
+    choices.monitorSeconds = m_monitor->value();
+    choices.scaleDownDelaySeconds = m_scaleDownDelay->value();
+    choices.preview = m_preview->isChecked();
+    choices.analysis = m_analysis->isChecked();
+    choices.alertsAcknowledged = m_preflight->alertsAcknowledged();
+    choices.askOnInconclusive = true; // a person is at the console to answer
+    choices.confirmBeforeSwitch = true;
+    return promotionOptions(promotionTarget(), choices);
 }
 
 void PromotionWizard::onFinished(PromotionOutcome outcome, const QString &sentence)

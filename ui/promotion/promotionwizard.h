@@ -3,6 +3,7 @@
 #include "core/environment/projectconfig.h"
 #include "core/jobs/latestjob.h"
 #include "core/release/imagesuggestions.h"
+#include "core/release/projectpromotion.h"
 #include "core/release/promotionengine.h"
 
 #include <QDialog>
@@ -107,6 +108,8 @@ private:
     /// Start is enabled when the plan validates and no preflight check stops it.
     void updateStart();
     void start();
+    /// Where this wizard promotes, for the shared setup (projectpromotion.h).
+    Core::Release::PromotionTarget promotionTarget() const;
     /// The engine's options: the project's, then what the first page says.
     Core::Release::PromotionOptions engineOptions() const;
     void onFinished(Core::Release::PromotionOutcome outcome, const QString &sentence);
