@@ -113,8 +113,9 @@ QString missingConfirmation(const Environment::Environment &environment, const C
 
 Release::PromotionTarget Target::promotionTarget() const
 {
-    return {environment, user(), kubeconfigFiles,
-            connection.server.toString(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash), promotion, projectDirectory};
+    return {environment,     user(),
+            kubeconfigFiles, connection.server.toString(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash),
+            promotion,       projectDirectory};
 }
 
 Release::PromotionOptions engineOptions(const Target &target, const CommandLine &options)

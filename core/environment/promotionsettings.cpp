@@ -171,10 +171,11 @@ void parsePromotionSettings(const YAML::Node &node, PromotionSettings &settings,
         } else if (key == QLatin1String("analysis")) {
             parseAnalysis(value, settings, problem);
         } else {
-            problem(pair.first,
-                    QStringLiteral("unknown 'promotion' key '%1' (known: preview, monitorSeconds, "
-                                   "scaleDownDelaySeconds, smokeTest, smokeTestTimeoutSeconds, leaseSeconds, analysis).")
-                        .arg(key));
+            problem(
+                pair.first,
+                QStringLiteral("unknown 'promotion' key '%1' (known: preview, monitorSeconds, "
+                               "scaleDownDelaySeconds, smokeTest, smokeTestTimeoutSeconds, leaseSeconds, analysis).")
+                    .arg(key));
         }
     }
 }

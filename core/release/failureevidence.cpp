@@ -1,5 +1,6 @@
 #include "core/release/failureevidence.h"
 
+#include "core/kube/jsonat.h"
 #include "core/kube/kubeclient.h"
 #include "core/kube/kubereply.h"
 #include "core/kube/kuberequest.h"
@@ -15,14 +16,6 @@ namespace Lucent::Core::Release {
 
 namespace {
 
-QJsonValue at(const QJsonObject &object, std::initializer_list<const char *> path)
-{
-    QJsonValue value = object;
-    for (const char *key : path)
-        value = value.toObject().value(QLatin1String(key));
-    return value;
-}
-
 /// The last @p count lines of @p text, redacted; a timestamp the API put first is kept.
 QStringList lastLines(const QByteArray &text, int count)
 {
@@ -37,7 +30,7 @@ QStringList lastLines(const QByteArray &text, int count)
 QString logName(const ContainerLog &log)
 {
     return QStringLiteral("%1/%2%3").arg(log.pod, log.container,
-                                        log.previous ? QStringLiteral(" (before its last restart)") : QString());
+                                         log.previous ? QStringLiteral(" (before its last restart)") : QString());
 }
 
 } // namespace
@@ -194,7 +187,7 @@ void EvidenceCollector::collect(const QStringList &services, const QString &colo
     auto *replicaSets = m_client->list(Kube::ResourceType::replicaSets(), m_namespace, byLabels);
     connect(replicaSets, &Kube::KubeReply::finished, this, [this, replicaSets] {
         for (const QJsonValue &item : replicaSets->json().value(QLatin1String("items")).toArray())
-            m_replicaSets.append(at(item.toObject(), {"metadata", "name"}).toString());
+            m_replicaSets.append(Kube::jsonAt(item.toObject(), {"metadata", "name"}).toString());
         answered();
     });
     auto *events = m_client->list(Kube::ResourceType::events(), m_namespace, {});
@@ -227,11 +220,11 @@ void EvidenceCollector::listed()
 
 void EvidenceCollector::readLogs(const QJsonObject &pod)
 {
-    const QString name = at(pod, {"metadata", "name"}).toString();
+    const QString name = Kube::jsonAt(pod, {"metadata", "name"}).toString();
     QHash<QString, int> restarts;
-    for (const QJsonValue &status : at(pod, {"status", "containerStatuses"}).toArray())
+    for (const QJsonValue &status : Kube::jsonAt(pod, {"status", "containerStatuses"}).toArray())
         restarts.insert(status[QLatin1String("name")].toString(), status[QLatin1String("restartCount")].toInt());
-    for (const QJsonValue &container : at(pod, {"spec", "containers"}).toArray()) {
+    for (const QJsonValue &container : Kube::jsonAt(pod, {"spec", "containers"}).toArray()) {
         const QString containerName = container[QLatin1String("name")].toString();
         if (restarts.value(containerName) > 0)
             readLog(name, containerName, true);
@@ -274,17 +267,18 @@ void EvidenceCollector::pickEvents(const QJsonObject &list)
     for (const QString &replicaSet : std::as_const(m_replicaSets))
         objects.insert(QStringLiteral("ReplicaSet/") + replicaSet);
     for (const QJsonObject &pod : std::as_const(m_pods))
-        objects.insert(QStringLiteral("Pod/") + at(pod, {"metadata", "name"}).toString());
+        objects.insert(QStringLiteral("Pod/") + Kube::jsonAt(pod, {"metadata", "name"}).toString());
     for (const QJsonValue &item : list.value(QLatin1String("items")).toArray()) {
         const QJsonObject event = item.toObject();
-        const QString kind = at(event, {"involvedObject", "kind"}).toString();
-        const QString name = at(event, {"involvedObject", "name"}).toString();
+        const QString kind = Kube::jsonAt(event, {"involvedObject", "kind"}).toString();
+        const QString name = Kube::jsonAt(event, {"involvedObject", "name"}).toString();
         if (!objects.contains(kind + QLatin1Char('/') + name))
             continue;
         QString last = event.value(QLatin1String("lastTimestamp")).toString();
         if (last.isEmpty())
             last = event.value(QLatin1String("eventTime")).toString();
-        m_evidence.events.append({kind.toLower() + QLatin1Char('/') + name, event.value(QLatin1String("type")).toString(),
+        m_evidence.events.append({kind.toLower() + QLatin1Char('/') + name,
+                                  event.value(QLatin1String("type")).toString(),
                                   event.value(QLatin1String("reason")).toString(),
                                   Redaction::redact(event.value(QLatin1String("message")).toString()),
                                   qMax(1, event.value(QLatin1String("count")).toInt()), last});

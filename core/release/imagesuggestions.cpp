@@ -1,7 +1,7 @@
 #include "core/release/imagesuggestions.h"
 
 #include "core/bounds/filebounds.h"
-
+#include "core/kube/jsonat.h"
 #include "core/release/servicestatus.h"
 
 #include <QDir>
@@ -15,14 +15,6 @@
 namespace Lucent::Core::Release {
 
 namespace {
-
-QJsonValue at(const QJsonObject &object, std::initializer_list<const char *> path)
-{
-    QJsonValue value = object;
-    for (const char *key : path)
-        value = value.toObject().value(QLatin1String(key));
-    return value;
-}
 
 /// The repository's last path segment: "registry:5000/lucent/wallet-service:2.1.0" -> "wallet-service".
 QString repositoryName(const QString &image)
@@ -53,17 +45,17 @@ QList<ImageSuggestion> replicaSetImages(const QString &service, const QList<QJso
 {
     QList<QJsonObject> own;
     for (const QJsonObject &replicaSet : replicaSets) {
-        if (at(replicaSet, {"metadata", "labels", "app"}).toString() == service)
+        if (Kube::jsonAt(replicaSet, {"metadata", "labels", "app"}).toString() == service)
             own.append(replicaSet);
     }
     std::sort(own.begin(), own.end(), [](const QJsonObject &a, const QJsonObject &b) {
-        return at(a, {"metadata", "creationTimestamp"}).toString()
-            > at(b, {"metadata", "creationTimestamp"}).toString();
+        return Kube::jsonAt(a, {"metadata", "creationTimestamp"}).toString()
+            > Kube::jsonAt(b, {"metadata", "creationTimestamp"}).toString();
     });
     QList<ImageSuggestion> suggestions;
     QStringList seen;
     for (const QJsonObject &replicaSet : std::as_const(own)) {
-        const QString image = at(replicaSet, {"spec", "template", "spec", "containers"})
+        const QString image = Kube::jsonAt(replicaSet, {"spec", "template", "spec", "containers"})
                                   .toArray()
                                   .first()[QLatin1String("image")]
                                   .toString();
@@ -71,8 +63,8 @@ QList<ImageSuggestion> replicaSetImages(const QString &service, const QList<QJso
             continue;
         seen.append(image);
         const QString revision
-            = at(replicaSet, {"metadata", "annotations", "deployment.kubernetes.io/revision"}).toString();
-        const QString name = at(replicaSet, {"metadata", "name"}).toString();
+            = Kube::jsonAt(replicaSet, {"metadata", "annotations", "deployment.kubernetes.io/revision"}).toString();
+        const QString name = Kube::jsonAt(replicaSet, {"metadata", "name"}).toString();
         suggestions.append({image,
                             revision.isEmpty() ? QStringLiteral("ReplicaSet %1").arg(name)
                                                : QStringLiteral("ReplicaSet %1 (revision %2)").arg(name, revision)});

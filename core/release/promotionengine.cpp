@@ -620,11 +620,10 @@ void PromotionEngine::monitor()
         // The same analysis, now on the colour that takes the traffic, measured through the window.
         const int count = std::max(1, m_options.monitorSeconds / std::max(1, m_options.analysisIntervalSeconds));
         m_monitorAnalysis = new AnalysisRunner(m_prometheus, analysisMetrics(count), this);
-        connect(m_monitorAnalysis, &AnalysisRunner::measured, this,
-                [this] {
-                    keepMeasurements(m_monitorAnalysis->runs(), true);
-                    Q_EMIT analysisMeasured(m_monitorAnalysis->runs(), true);
-                });
+        connect(m_monitorAnalysis, &AnalysisRunner::measured, this, [this] {
+            keepMeasurements(m_monitorAnalysis->runs(), true);
+            Q_EMIT analysisMeasured(m_monitorAnalysis->runs(), true);
+        });
         connect(m_monitorAnalysis, &AnalysisRunner::finished, this,
                 [this](AnalysisVerdict verdict, const QString &why) {
                     if (verdict != AnalysisVerdict::Passed && m_step == PromotionStep::Monitoring)

@@ -241,22 +241,21 @@ void PromotionLock::renew()
 {
     if (!m_held)
         return;
-    write(
-        [this](const QJsonObject &current) { return held(current); },
-        [this](bool ok, const Kube::ApiError &error) {
-            if (ok || !(error.isConflict() || error.isNotFound()))
-                return; // a transient failure: the next renewal tries again, well within the duration
-            m_held = false;
-            m_renewal.stop();
-            // Gone: deleted by hand, or the cluster behind the address is not the one it was taken
-            // in (restored, replaced). Either way this promotion no longer holds it.
-            Q_EMIT lost(error.isNotFound()
-                            ? tr("The promotion lock of %1 is gone (deleted, or the cluster was replaced); stop "
-                                 "changing the cluster.")
-                                  .arg(m_namespace)
-                            : tr("The promotion lock of %1 was taken by someone else; stop changing the cluster.")
-                                  .arg(m_namespace));
-        });
+    write([this](const QJsonObject &current) { return held(current); },
+          [this](bool ok, const Kube::ApiError &error) {
+              if (ok || !(error.isConflict() || error.isNotFound()))
+                  return; // a transient failure: the next renewal tries again, well within the duration
+              m_held = false;
+              m_renewal.stop();
+              // Gone: deleted by hand, or the cluster behind the address is not the one it was taken
+              // in (restored, replaced). Either way this promotion no longer holds it.
+              Q_EMIT lost(error.isNotFound()
+                              ? tr("The promotion lock of %1 is gone (deleted, or the cluster was replaced); stop "
+                                   "changing the cluster.")
+                                    .arg(m_namespace)
+                              : tr("The promotion lock of %1 was taken by someone else; stop changing the cluster.")
+                                    .arg(m_namespace));
+          });
 }
 
 void PromotionLock::writeAnnotations(const QJsonObject &annotations, std::function<void(bool ok)> written)

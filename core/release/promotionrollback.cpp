@@ -172,8 +172,7 @@ void PromotionEngine::keepMeasurements(const QList<MetricRun> &runs, bool monito
 {
     m_measurements.clear();
     for (const MetricRun &run : runs)
-        m_measurements.append(monitor ? tr("Serving: %1").arg(run.sentence())
-                                      : tr("Standby: %1").arg(run.sentence()));
+        m_measurements.append(monitor ? tr("Serving: %1").arg(run.sentence()) : tr("Standby: %1").arg(run.sentence()));
 }
 
 void PromotionEngine::keepEvidence(const std::function<void()> &then)

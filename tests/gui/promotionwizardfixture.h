@@ -47,12 +47,10 @@
 #include <cstdio>
 #include <memory>
 
-
 namespace Lucent::Tests {
 
 using namespace Lucent::Core;
 using Lucent::Ui::PromotionWizard;
-
 
 /// Ticks @p images' services in the wizard's first page and gives each its image; the analysis on
 /// or off, monitor window and scale-down delay 1 s.
@@ -91,7 +89,7 @@ inline bool start(PromotionWizard &wizard)
 
 /// A session on @p environment with its Services and Deployments listed; null if they never are.
 inline std::unique_ptr<Environment::EnvironmentSession> openedSession(const Environment::Environment &environment,
-                                                               const Kube::Kubeconfig &kubeconfig)
+                                                                      const Kube::Kubeconfig &kubeconfig)
 {
     auto opened = std::make_unique<Environment::EnvironmentSession>(environment, kubeconfig,
                                                                     Environment::EnvironmentSession::Scope::Serving);
@@ -141,7 +139,6 @@ inline int promoteUntilKilled(int argc, char **argv)
     button(wizard, "promoteButton")->click();
     return app.exec();
 }
-
 
 /// The sandbox, the environments' snapshots and the state directory; the test classes call
 /// initFixture() from initTestCase(), initState() from init() and cleanupState() from cleanup().
@@ -205,8 +202,7 @@ protected:
 
 /// The tests' main: this executable is also the console process a kill test kills
 /// (--promote-until-killed), and LUCENT_THEME=dark takes its screenshots dark.
-template <class Test>
-int runWizardTest(int argc, char **argv, const char *source)
+template<class Test> int runWizardTest(int argc, char **argv, const char *source)
 {
     if (argc > 1 && qstrcmp(argv[1], "--promote-until-killed") == 0)
         return promoteUntilKilled(argc, argv);

@@ -159,8 +159,9 @@ void TestPromotionWizard::anErrorsImageFailsItsAnalysisAndRollsBackByItself()
     // What the failed colour said, kept before it went to 0: on the Done page and in the history.
     auto *evidence = wizard.findChild<QPlainTextEdit *>(QStringLiteral("evidenceText"));
     QVERIFY(evidence && evidence->isVisible());
-    for (const char *expected : {"Kept before the green colour was scaled to 0", "Standby: portfolio-service error-ratio",
-                                 "Log of portfolio-service-green", "Scheduled"})
+    for (const char *expected :
+         {"Kept before the green colour was scaled to 0", "Standby: portfolio-service error-ratio",
+          "Log of portfolio-service-green", "Scheduled"})
         QVERIFY2(evidence->toPlainText().contains(QLatin1String(expected)),
                  qPrintable(QLatin1String(expected) + QLatin1Char('\n') + evidence->toPlainText().left(2000)));
     QVERIFY(shoot(&wizard, "6-rolled-back"));

@@ -54,20 +54,18 @@ struct ChaosRound {
         for (const QString &service : std::as_const(round.services)) {
             const int kind = int(random.bounded(10));
             const char *suffix = kind < 6 ? "" : kind < 8 ? "-crash" : kind < 9 ? "-unready" : "-errors";
-            round.images.append(QStringLiteral("%1=lucent/%1:7.%2.0%3")
-                                    .arg(service)
-                                    .arg(seed % 100000)
-                                    .arg(QLatin1String(suffix)));
+            round.images.append(
+                QStringLiteral("%1=lucent/%1:7.%2.0%3").arg(service).arg(seed % 100000).arg(QLatin1String(suffix)));
         }
         const int pick = int(random.bounded(100));
-        round.disruption = pick < 8     ? Disruption::None
-                           : pick < 40  ? Disruption::Kill
-                           : pick < 52  ? Disruption::Interrupt
-                           : pick < 66  ? Disruption::Stall
-                           : pick < 78  ? Disruption::PodUnready
-                           : pick < 88  ? Disruption::PodDeleted
-                           : pick < 96  ? Disruption::ServiceEdited
-                                        : Disruption::SandboxRestarted;
+        round.disruption = pick < 8 ? Disruption::None
+            : pick < 40             ? Disruption::Kill
+            : pick < 52             ? Disruption::Interrupt
+            : pick < 66             ? Disruption::Stall
+            : pick < 78             ? Disruption::PodUnready
+            : pick < 88             ? Disruption::PodDeleted
+            : pick < 96             ? Disruption::ServiceEdited
+                                    : Disruption::SandboxRestarted;
         round.atMs = int(random.bounded(5000));
         round.recovery = static_cast<Recovery>(random.bounded(4));
         round.recoveryAtMs = int(random.bounded(3000));
@@ -77,9 +75,14 @@ struct ChaosRound {
 
     QString describe() const
     {
-        static const char *const disruptions[]
-            = {"none", "SIGKILL", "SIGINT", "SIGSTOP past the lease", "a pod unready", "a pod deleted",
-               "a Service edited by hand", "the sandbox restarted"};
+        static const char *const disruptions[] = {"none",
+                                                  "SIGKILL",
+                                                  "SIGINT",
+                                                  "SIGSTOP past the lease",
+                                                  "a pod unready",
+                                                  "a pod deleted",
+                                                  "a Service edited by hand",
+                                                  "the sandbox restarted"};
         static const char *const recoveries[]
             = {"resume", "abort", "resume, SIGINT during it", "resume, SIGKILL during it, then abort"};
         QString text = QStringLiteral("seed %1: %2 %3; %4 at %5 ms")

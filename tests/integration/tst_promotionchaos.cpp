@@ -17,6 +17,7 @@
 #include "sandboxprocess.h"
 #include "servicewatchers.h"
 
+#include "core/kube/jsonat.h"
 #include "core/kube/kubeclient.h"
 
 #include <QDateTime>
@@ -44,14 +45,6 @@ const QStringList Pool{QStringLiteral("wallet-service"), QStringLiteral("user-se
 constexpr int LeaseSeconds = 3;
 constexpr int CommandTimeoutMs = 120000;
 
-QJsonValue at(const QJsonObject &object, std::initializer_list<const char *> path)
-{
-    QJsonValue value = object;
-    for (const char *key : path)
-        value = value.toObject().value(QLatin1String(key));
-    return value;
-}
-
 int envInt(const char *name, int fallback)
 {
     bool ok = false;
@@ -64,7 +57,8 @@ QString lastMessage(const QString &output)
 {
     const QStringList lines = output.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     for (auto it = lines.crbegin(); it != lines.crend(); ++it) {
-        const QString message = QJsonDocument::fromJson(it->toUtf8()).object().value(QLatin1String("message")).toString();
+        const QString message
+            = QJsonDocument::fromJson(it->toUtf8()).object().value(QLatin1String("message")).toString();
         if (!message.isEmpty())
             return message;
     }
@@ -177,8 +171,8 @@ void TestPromotionChaos::initTestCase()
     QVERIFY2(m_staging.take(&error), qPrintable(error));
     for (const QString &service : Pool) {
         QVERIFY2(Lucent::Tests::rolledOut(m_sandbox, Namespace, service), qPrintable(service));
-        m_fullSize.insert(service,
-                          Lucent::Tests::specReplicas(Lucent::Tests::fetched(m_sandbox, Namespace, "deployments", service)));
+        m_fullSize.insert(
+            service, Lucent::Tests::specReplicas(Lucent::Tests::fetched(m_sandbox, Namespace, "deployments", service)));
         QVERIFY(m_fullSize[service] > 0);
     }
     // The sandbox's project, with a lease short enough that a stalled console loses it in
@@ -196,10 +190,21 @@ void TestPromotionChaos::initTestCase()
 
 QStringList TestPromotionChaos::commonArguments() const
 {
-    return {QStringLiteral("--config"), m_project, QStringLiteral("--kubeconfig"), m_sandbox.kubeconfig(),
-            QStringLiteral("--env"),    QStringLiteral("staging"), QStringLiteral("--yes"), QStringLiteral("--output"),
-            QStringLiteral("json"),     QStringLiteral("--analysis"), QStringLiteral("none"),
-            QStringLiteral("--monitor"), QStringLiteral("1"), QStringLiteral("--scale-down-delay"), QStringLiteral("1")};
+    return {QStringLiteral("--config"),
+            m_project,
+            QStringLiteral("--kubeconfig"),
+            m_sandbox.kubeconfig(),
+            QStringLiteral("--env"),
+            QStringLiteral("staging"),
+            QStringLiteral("--yes"),
+            QStringLiteral("--output"),
+            QStringLiteral("json"),
+            QStringLiteral("--analysis"),
+            QStringLiteral("none"),
+            QStringLiteral("--monitor"),
+            QStringLiteral("1"),
+            QStringLiteral("--scale-down-delay"),
+            QStringLiteral("1")};
 }
 
 QStringList TestPromotionChaos::commandFor(const ChaosRound &round) const
@@ -255,8 +260,8 @@ void TestPromotionChaos::rounds()
 
 QString TestPromotionChaos::run(const ChaosRound &round)
 {
-    if (QString settled = QTest::qWaitFor([this] { return inconsistency().isEmpty(); }, 60000) ? QString()
-                                                                                                 : inconsistency();
+    if (QString settled
+        = QTest::qWaitFor([this] { return inconsistency().isEmpty(); }, 60000) ? QString() : inconsistency();
         !settled.isEmpty())
         return QStringLiteral("the round did not start settled: ") + settled;
     if (round.rollback) {
@@ -302,8 +307,7 @@ QString TestPromotionChaos::run(const ChaosRound &round)
                 broken.append(problem);
         }
     }
-    if (const QString state = journalState();
-        state != QLatin1String("finished") && state != QLatin1String("none"))
+    if (const QString state = journalState(); state != QLatin1String("finished") && state != QLatin1String("none"))
         broken.append(QStringLiteral("the journal has not ended: ") + state);
     if (!QTest::qWaitFor([this] { return inconsistency().isEmpty(); }, 60000))
         broken.append(QStringLiteral("left inconsistent: ") + inconsistency());
@@ -321,7 +325,7 @@ QString TestPromotionChaos::prepareRollback(const ChaosRound &round)
     for (const QString &service : round.services) {
         int colours = 0;
         for (const QJsonObject &deployment : deployments)
-            colours += at(deployment, {"metadata", "labels", "app"}).toString() == service;
+            colours += Kube::jsonAt(deployment, {"metadata", "labels", "app"}).toString() == service;
         if (colours < 2)
             images += {QStringLiteral("--image"), QStringLiteral("%1=lucent/%1:6.%2.0").arg(service).arg(round.seed)};
     }
@@ -337,15 +341,14 @@ QString TestPromotionChaos::prepareRollback(const ChaosRound &round)
 
 bool TestPromotionChaos::disrupt(const ChaosRound &round, Console &console, bool *stalled, QStringList *broken)
 {
-    static const char *const names[] = {"none", "kill", "interrupt", "stall", "pod-unready", "pod-deleted",
-                                        "service-edited", "sandbox-restarted"};
+    static const char *const names[]
+        = {"none", "kill", "interrupt", "stall", "pod-unready", "pod-deleted", "service-edited", "sandbox-restarted"};
     ++m_tally[QLatin1String(names[int(round.disruption)])];
     if (console.waitEnded(round.atMs) || round.disruption == Disruption::None)
         return false;
     QRandomGenerator random(round.seed ^ 0x5eed);
     switch (round.disruption) {
-    case Disruption::None:
-        return false;
+    case Disruption::None: return false;
     case Disruption::Kill:
         console.signal(SIGKILL);
         console.waitEnded(10000);
@@ -402,9 +405,10 @@ bool TestPromotionChaos::disrupt(const ChaosRound &round, Console &console, bool
 QString TestPromotionChaos::recover(const ChaosRound &round)
 {
     const bool resume = round.recovery != Recovery::Abort;
-    Console console(m_state->path(),
-                    QStringList{QStringLiteral("promotion"), resume ? QStringLiteral("resume") : QStringLiteral("abort")}
-                        + commonArguments());
+    Console console(
+        m_state->path(),
+        QStringList{QStringLiteral("promotion"), resume ? QStringLiteral("resume") : QStringLiteral("abort")}
+            + commonArguments());
     if (round.recovery == Recovery::ResumeInterrupted || round.recovery == Recovery::ResumeKilled) {
         if (!console.waitEnded(round.recoveryAtMs))
             console.signal(round.recovery == Recovery::ResumeKilled ? SIGKILL : SIGINT);
@@ -444,7 +448,7 @@ QString TestPromotionChaos::inconsistency() const
     for (const QString &service : Pool) {
         QString colour;
         for (const QJsonObject &object : services) {
-            const QString name = at(object, {"metadata", "name"}).toString();
+            const QString name = Kube::jsonAt(object, {"metadata", "name"}).toString();
             if (name == service)
                 colour = Lucent::Tests::selectorColour(object);
             else if (name == service + QStringLiteral("-preview"))
@@ -456,18 +460,18 @@ QString TestPromotionChaos::inconsistency() const
         }
         int serving = 0;
         for (const QJsonObject &deployment : deployments) {
-            if (at(deployment, {"metadata", "labels", "app"}).toString() != service)
+            if (Kube::jsonAt(deployment, {"metadata", "labels", "app"}).toString() != service)
                 continue;
-            const QString name = at(deployment, {"metadata", "name"}).toString();
+            const QString name = Kube::jsonAt(deployment, {"metadata", "name"}).toString();
             const int replicas = Lucent::Tests::specReplicas(deployment);
-            if (at(deployment, {"metadata", "labels", "color"}).toString() != colour) {
+            if (Kube::jsonAt(deployment, {"metadata", "labels", "color"}).toString() != colour) {
                 if (replicas != 0)
                     problems.append(QStringLiteral("%1 (not selected) has %2 replicas").arg(name).arg(replicas));
                 continue;
             }
             ++serving;
-            const int ready = at(deployment, {"status", "readyReplicas"}).toInt();
-            const int updated = at(deployment, {"status", "updatedReplicas"}).toInt();
+            const int ready = Kube::jsonAt(deployment, {"status", "readyReplicas"}).toInt();
+            const int updated = Kube::jsonAt(deployment, {"status", "updatedReplicas"}).toInt();
             if (replicas != m_fullSize[service] || ready != replicas || updated != replicas)
                 problems.append(QStringLiteral("%1 (serving %2) has %3 replicas, %4 ready, %5 updated, of %6")
                                     .arg(name, colour)
@@ -500,9 +504,9 @@ QString TestPromotionChaos::journalState() const
 bool TestPromotionChaos::leaseExpired() const
 {
     const QJsonObject lease = Lucent::Tests::fetched(m_sandbox, Namespace, "lease", QStringLiteral("lucent-promotion"));
-    const QString renewed = at(lease, {"spec", "renewTime"}).toString();
-    const int duration = at(lease, {"spec", "leaseDurationSeconds"}).toInt();
-    if (lease.isEmpty() || renewed.isEmpty() || at(lease, {"spec", "holderIdentity"}).toString().isEmpty())
+    const QString renewed = Kube::jsonAt(lease, {"spec", "renewTime"}).toString();
+    const int duration = Kube::jsonAt(lease, {"spec", "leaseDurationSeconds"}).toInt();
+    if (lease.isEmpty() || renewed.isEmpty() || Kube::jsonAt(lease, {"spec", "holderIdentity"}).toString().isEmpty())
         return true; // none, or released: nothing to wait for
     const QDateTime last = QDateTime::fromString(renewed, Qt::ISODateWithMs);
     return last.isValid() && last.addSecs(duration) < QDateTime::currentDateTimeUtc();
@@ -512,8 +516,8 @@ QString TestPromotionChaos::randomPod(const ChaosRound &round, quint64 pick) con
 {
     QStringList pods;
     for (const QJsonObject &pod : Lucent::Tests::listed(m_sandbox, Namespace, "pods", nullptr)) {
-        if (round.services.contains(at(pod, {"metadata", "labels", "app"}).toString()))
-            pods.append(QStringLiteral("pod/") + at(pod, {"metadata", "name"}).toString());
+        if (round.services.contains(Kube::jsonAt(pod, {"metadata", "labels", "app"}).toString()))
+            pods.append(QStringLiteral("pod/") + Kube::jsonAt(pod, {"metadata", "name"}).toString());
     }
     pods.sort();
     return pods.isEmpty() ? QString() : pods[int(pick % quint64(pods.size()))];

@@ -374,8 +374,8 @@ void TestPromotionCrash::killedThenRecovered()
         // would move the expectation with it; these do not.
         const QString reported = after[QLatin1String("outcome")].toString();
         if (reported == QLatin1String("rolled-back") || (recovered.exitCode == 1 && !finishedBefore))
-            QVERIFY2(colour == from[service], qPrintable(QStringLiteral("%1 reported rolled back, serves %2\n%3")
-                                                             .arg(service, colour, output)));
+            QVERIFY2(colour == from[service],
+                     qPrintable(QStringLiteral("%1 reported rolled back, serves %2\n%3").arg(service, colour, output)));
         if (reported == QLatin1String("promoted"))
             QVERIFY2(colour == Release::otherColour(from[service]),
                      qPrintable(QStringLiteral("%1 reported promoted, serves %2\n%3").arg(service, colour, output)));
@@ -483,9 +483,9 @@ void TestPromotionCrash::aCrashingColourLeavesItsLogsAndEventsInTheRecord()
     const auto promoted = console(arguments);
     QVERIFY2(promoted.exitCode == 1, qPrintable(promoted.outText() + promoted.errText())); // rolled back
     QCOMPARE(liveColour(QStringLiteral("wallet-service")), from);
-    QCOMPARE(deploymentOf(QStringLiteral("wallet-service"), Release::otherColour(from))[QLatin1String("spec")]
-                 [QLatin1String("replicas")]
-                     .toInt(),
+    QCOMPARE(deploymentOf(QStringLiteral("wallet-service"),
+                          Release::otherColour(from))[QLatin1String("spec")][QLatin1String("replicas")]
+                 .toInt(),
              0);
 
     QStringList history{QStringLiteral("promotion"), QStringLiteral("history")};
@@ -534,8 +534,8 @@ void TestPromotionCrash::aStoppedConsoleWhoseLockWasTakenOverEndsWithExit6()
     // The sandbox's project with a Lease of 3 s, so that it expires within the test.
     QFile original(m_sandbox.projectFile());
     QVERIFY(original.open(QIODevice::ReadOnly));
-    const QByteArray project = original.readAll().replace(QByteArray("promotion:\n"),
-                                                          QByteArray("promotion:\n  leaseSeconds: 3\n"));
+    const QByteArray project
+        = original.readAll().replace(QByteArray("promotion:\n"), QByteArray("promotion:\n  leaseSeconds: 3\n"));
     const QString shortLease = QFileInfo(m_sandbox.projectFile()).dir().filePath(QStringLiteral("short-lease.yaml"));
     QFile file(shortLease);
     QVERIFY(file.open(QIODevice::WriteOnly) && file.write(project) == project.size());
@@ -564,18 +564,18 @@ void TestPromotionCrash::aStoppedConsoleWhoseLockWasTakenOverEndsWithExit6()
     QVERIFY2(process.state() == QProcess::Running, output.constData());
     ::kill(pid_t(process.processId()), SIGSTOP);
     const auto leaseNow = [this] {
-        const auto r = m_sandbox.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "get", "lease", "lucent-promotion",
-                                                               "-o", "json"}));
+        const auto r = m_sandbox.kubectl(
+            Lucent::Tests::args({"-n", "lucent-staging", "get", "lease", "lucent-promotion", "-o", "json"}));
         return r.json().object();
     };
-    QVERIFY2(QTest::qWaitFor([&] { return Release::LeaseHolder::of(leaseNow()).isExpired(
-                                           QDateTime::currentDateTimeUtc()); },
-                             15000),
-             "the stopped console's Lease did not expire");
+    QVERIFY2(
+        QTest::qWaitFor([&] { return Release::LeaseHolder::of(leaseNow()).isExpired(QDateTime::currentDateTimeUtc()); },
+                        15000),
+        "the stopped console's Lease did not expire");
     const QJsonObject bobs = Release::heldLease(leaseNow(), QStringLiteral("lucent-promotion"), Namespace,
                                                 QStringLiteral("bob@ws-7"), 60, QDateTime::currentDateTimeUtc());
-    const auto replaced = m_sandbox.kubectl(Lucent::Tests::args({"replace", "-f", "-"}), 60000,
-                                            QJsonDocument(bobs).toJson());
+    const auto replaced
+        = m_sandbox.kubectl(Lucent::Tests::args({"replace", "-f", "-"}), 60000, QJsonDocument(bobs).toJson());
     QVERIFY2(replaced.exitCode == 0, qPrintable(replaced.errText()));
     const QString bobsVersion = leaseNow()[QLatin1String("metadata")][QLatin1String("resourceVersion")].toString();
 

@@ -216,9 +216,10 @@ void TestPromotionFailures::analysisRollsBackErrorsAndSlownessAndPassesAHealthyC
             for (const Release::ContainerLog &log : evidence.logs)
                 QVERIFY2(!log.lines.isEmpty() && log.pod.startsWith(planned.services.constFirst().standbyDeployment),
                          qPrintable(log.pod + log.problem));
-            QVERIFY2(std::any_of(evidence.events.cbegin(), evidence.events.cend(),
-                                 [](const Release::EvidenceEvent &e) { return e.reason == QLatin1String("Scheduled"); }),
-                     qPrintable(evidence.text().left(3000)));
+            QVERIFY2(
+                std::any_of(evidence.events.cbegin(), evidence.events.cend(),
+                            [](const Release::EvidenceEvent &e) { return e.reason == QLatin1String("Scheduled"); }),
+                qPrintable(evidence.text().left(3000)));
         } else {
             QVERIFY2(engine.evidence().isEmpty(), qPrintable(engine.evidence().summary()));
             QVERIFY2(outcome == Release::PromotionOutcome::Promoted, qPrintable(sentence));

@@ -300,7 +300,8 @@ void TestPromotionSafety::aLockTakenOverInTheMonitorWindowStopsTheRollback()
 // is rolled back from here either: each Service stays on one ready colour, bob's to decide.
 void TestPromotionSafety::aLockTakenOverBetweenTwoSwitchesStopsTheRest()
 {
-    const auto planned = plan({QStringLiteral("wallet-service"), QStringLiteral("user-service")}, QStringLiteral("7.4.0"));
+    const auto planned
+        = plan({QStringLiteral("wallet-service"), QStringLiteral("user-service")}, QStringLiteral("7.4.0"));
     QVERIFY(planned && planned->isValid());
     const Release::PlannedService &first = planned->services[0];
     const Release::PlannedService &second = planned->services[1];

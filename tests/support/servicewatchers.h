@@ -76,7 +76,8 @@ private:
                 ++ready;
                 // A pod deleted between the two reads has no colour left to judge: the address
                 // still counts as ready (it was), its colour is unknown rather than a second one.
-                const auto pod = colour.constFind(address[QLatin1String("targetRef")][QLatin1String("name")].toString());
+                const auto pod
+                    = colour.constFind(address[QLatin1String("targetRef")][QLatin1String("name")].toString());
                 if (pod != colour.cend())
                     colours.insert(*pod);
             }

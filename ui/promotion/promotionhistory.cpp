@@ -72,7 +72,8 @@ QString PromotionHistory::detailOf(const PromotionJournal &journal)
         parts.append(tr("Smoke tests:\n%1").arg(journal.smoke));
     PromotionJournal rest = journal;
     rest.evidence = {}; // shown above, readably
-    parts.append(tr("The journal:\n%1").arg(QString::fromUtf8(QJsonDocument(rest.toJson()).toJson(QJsonDocument::Indented))));
+    parts.append(
+        tr("The journal:\n%1").arg(QString::fromUtf8(QJsonDocument(rest.toJson()).toJson(QJsonDocument::Indented))));
     return parts.join(QStringLiteral("\n\n"));
 }
 

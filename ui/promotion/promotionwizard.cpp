@@ -575,8 +575,7 @@ void PromotionWizard::onFinished(PromotionOutcome outcome, const QString &senten
                                     .arg(Core::Audit::AuditLog::defaultPath(), m_environment.namespaceName)
                                     .toHtmlEscaped(),
                                 nextSteps(outcome).toHtmlEscaped()));
-    const Core::Release::FailureEvidence evidence
-        = m_engine ? m_engine->evidence() : Core::Release::FailureEvidence();
+    const Core::Release::FailureEvidence evidence = m_engine ? m_engine->evidence() : Core::Release::FailureEvidence();
     m_evidence->setVisible(!evidence.isEmpty());
     m_evidence->setPlainText(evidence.isEmpty() ? QString() : evidence.text());
     showPage(DonePage);
