@@ -442,25 +442,39 @@ void PromotionEngine::verifyStandby()
                            problem.isEmpty(), problem);
         };
     };
-    PreviewServices::create(m_client, m_plan, this, audited(QStringLiteral("create-preview")),
-                            [this](bool ok, const QString &problems) {
-                                if (m_finished || m_rollingBack)
-                                    return;
-                                if (!ok) {
-                                    rollBack(problems);
-                                    return;
-                                }
-                                Q_EMIT progress(tr("The preview Services (%1-preview, ...) select the standby colour.")
-                                                    .arg(m_plan.services.constFirst().service));
-                                runSmokeTests(QStringLiteral("preview"), [this](bool passed, const QString &why) {
-                                    if (m_finished || m_rollingBack)
-                                        return;
-                                    if (passed)
-                                        analyse();
-                                    else
-                                        rollBack(why);
-                                });
-                            });
+    // A preview is a write like the others: made only while the Lease is this process's as read
+    // now (a console stopped here and taken over must not create one behind the new holder).
+    observe([this, audited](const ReleaseObservation &now) {
+        if (m_finished || m_rollingBack)
+            return;
+        if (const QString problem = lockRefusal(now, lockHolder()); !problem.isEmpty()) {
+            stopRefused(tr("Refused to create the preview Services: %1").arg(problem));
+            return;
+        }
+        createPreviews(audited(QStringLiteral("create-preview")));
+    });
+}
+
+void PromotionEngine::createPreviews(const std::function<void(const QString &, const QString &)> &audited)
+{
+    PreviewServices::create(m_client, m_plan, this, audited, [this](bool ok, const QString &problems) {
+        if (m_finished || m_rollingBack)
+            return;
+        if (!ok) {
+            rollBack(problems);
+            return;
+        }
+        Q_EMIT progress(tr("The preview Services (%1-preview, ...) select the standby colour.")
+                            .arg(m_plan.services.constFirst().service));
+        runSmokeTests(QStringLiteral("preview"), [this](bool passed, const QString &why) {
+            if (m_finished || m_rollingBack)
+                return;
+            if (passed)
+                analyse();
+            else
+                rollBack(why);
+        });
+    });
 }
 
 void PromotionEngine::runSmokeTests(const QString &phase, const std::function<void(bool, const QString &)> &done)
@@ -724,7 +738,9 @@ void PromotionEngine::finish(PromotionOutcome outcome, const QString &sentence)
         return;
     const bool changedSomething = outcome != PromotionOutcome::LockHeld && outcome != PromotionOutcome::Forbidden
         && outcome != PromotionOutcome::Refused && outcome != PromotionOutcome::Paused;
-    if (m_options.preview && changedSomething && !m_previewsRemoved) {
+    // Only while the lock is still this process's: after a takeover the previews are the new
+    // holder's to keep or remove.
+    if (m_options.preview && changedSomething && !m_previewsRemoved && m_lock->isHeld()) {
         m_previewsRemoved = true; // the previews go first; a paused promotion keeps them for the decision
         const auto audited = [this](const QString &name, const QString &problem) {
             m_audit.record(QStringLiteral("delete-preview"), QStringLiteral("service/") + name,

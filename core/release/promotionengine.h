@@ -167,6 +167,7 @@ private:
     QList<AnalysisMetric> analysisMetrics(int count) const;
     /// After the health check: the previews and their smoke test, then the analysis.
     void verifyStandby();
+    void createPreviews(const std::function<void(const QString &name, const QString &problem)> &audited);
     /// Runs the smoke test of every service in @p phase ("preview" or "monitor"); without one,
     /// @p done at once.
     void runSmokeTests(const QString &phase, const std::function<void(bool ok, const QString &why)> &done);
