@@ -41,6 +41,7 @@ private Q_SLOTS:
     void aLockTakenOverAtTheGateStopsEveryWrite();
     void aLockTakenOverInTheMonitorWindowStopsTheRollback();
     void aLockTakenOverBetweenTwoSwitchesStopsTheRest();
+    void aLockTakenOverBeforeThePreviewsCreatesNone();
     void aServiceNamedLikeAPreviewIsNeverTakenOverOrDeleted();
 
 private:
@@ -332,6 +333,41 @@ void TestPromotionSafety::aLockTakenOverBetweenTwoSwitchesStopsTheRest()
     QCOMPARE(readyReplicas(first.activeDeployment), first.replicas); // the old colour was not scaled down
     QVERIFY2(firstSampler.violations.isEmpty(), qPrintable(firstSampler.violations.join(QLatin1Char('\n'))));
     QVERIFY2(secondSampler.violations.isEmpty(), qPrintable(secondSampler.violations.join(QLatin1Char('\n'))));
+}
+
+// Found by the chaos run: a console stopped before it made its previews, taken over, then let go
+// on, created them behind the new holder, and nobody removed them. The lock is taken over as the
+// health check passes: no preview may appear, and none of bob's objects may be touched.
+void TestPromotionSafety::aLockTakenOverBeforeThePreviewsCreatesNone()
+{
+    const auto planned = plan({QStringLiteral("wallet-service")}, QStringLiteral("7.5.0"));
+    QVERIFY(planned && planned->isValid());
+    const Release::PlannedService &service = planned->services.constFirst();
+    Release::PromotionOptions options = Lucent::Tests::quickPromotionOptions(QStringLiteral("alice@ws-12"), 1);
+    options.preview = true;
+    Release::PromotionEngine engine(m_client.get(), *planned, options);
+    QSignalSpy finished(&engine, &Release::PromotionEngine::finished);
+    QString bobsVersion;
+    // After the health step is journalled, as the check passes: the moment the previews are next.
+    connect(&engine, &Release::PromotionEngine::progress, this, [&](const QString &sentence) {
+        if (sentence.contains(QStringLiteral("answered /health")) && bobsVersion.isEmpty())
+            bobsVersion = takeOverAsBob();
+    });
+    engine.start();
+    QVERIFY2(finished.wait(120000), "the promotion did not stop");
+    QVERIFY(!bobsVersion.isEmpty());
+    const QString sentence = finished.constFirst().at(1).toString();
+    QVERIFY2(finished.constFirst().constFirst().value<Release::PromotionOutcome>()
+                 == Release::PromotionOutcome::Inconsistent,
+             qPrintable(sentence));
+    const auto previews
+        = m_sandbox.kubectl({QStringLiteral("-n"), Namespace, QStringLiteral("get"), QStringLiteral("services"),
+                             QStringLiteral("--ignore-not-found"), QStringLiteral("-o"), QStringLiteral("name"),
+                             QStringLiteral("wallet-service-preview")});
+    QVERIFY2(previews.exitCode == 0 && previews.outText().trimmed().isEmpty(),
+             qPrintable(previews.outText() + previews.errText()));
+    const QString written = writtenSinceTheTakeover(service, service.activeColour, bobsVersion);
+    QVERIFY2(written.isEmpty(), qPrintable(written));
 }
 
 // A team's own Service that happens to be called <service>-preview: a promotion with previews must
