@@ -80,6 +80,8 @@ private Q_SLOTS:
     void aFailingSmokeTestOnThePreviewRollsBackBeforeTheSwitch();
     void anAbortAtEveryStepRollsBack_data();
     void anAbortAtEveryStepRollsBack();
+    void anAbortWhileTheOldColourGoesDownEndsAsItSays_data();
+    void anAbortWhileTheOldColourGoesDownEndsAsItSays();
 
 private:
     Release::PromotionPlan plan(const QList<Release::RequestedImage> &images) const;
@@ -498,6 +500,54 @@ void TestPromotionFailures::anAbortAtEveryStepRollsBack()
     QCOMPARE(Lucent::Tests::specReplicas(active), service.replicas);
     const QJsonObject standby = Lucent::Tests::fetched(m_sandbox, Namespace, "deployment", service.standbyDeployment);
     QVERIFY(standby.isEmpty() || Lucent::Tests::specReplicas(standby) == 0);
+    QString why;
+    QVERIFY2(clean(watched, &why), qPrintable(why));
+}
+
+void TestPromotionFailures::anAbortWhileTheOldColourGoesDownEndsAsItSays_data()
+{
+    QTest::addColumn<int>("delayMs");
+    for (int delay : {0, 15, 40, 90})
+        QTest::addRow("%d ms into the scale-down", delay) << delay;
+}
+
+// An abort that lands while the old colour's scale-down is in flight (the delays spread it
+// before, during and after the write): the promotion must end as it says. Before, the
+// scale-down's answer completed the promotion ("Promoted") after a rollback had begun, which
+// then brought the old colour back. Rolled back: the old colour serves at full size, the new is
+// at 0; promoted (the abort came after the write was answered): the reverse.
+void TestPromotionFailures::anAbortWhileTheOldColourGoesDownEndsAsItSays()
+{
+    QFETCH(int, delayMs);
+    static int version = 0;
+    const auto planned
+        = plan({{QStringLiteral("task-service"), QStringLiteral("lucent/task-service:5.%1.0").arg(++version), {}}});
+    QVERIFY2(planned.isValid(), qPrintable(planned.problems.join(QLatin1Char('\n'))));
+    const auto &service = planned.services.constFirst();
+    const Watched watched = watch({service.service});
+    auto options = Lucent::Tests::quickPromotionOptions(QStringLiteral("ci@runner-9"), 1);
+    options.scaleDownDelaySeconds = 0;
+    Release::PromotionEngine engine(m_client.get(), planned, options);
+    connect(&engine, &Release::PromotionEngine::stepChanged, &engine, [&](Release::PromotionStep now) {
+        if (now == Release::PromotionStep::ScalingDown)
+            QTimer::singleShot(delayMs, &engine, [&engine] { engine.abort(QStringLiteral("Aborted by the test.")); });
+    });
+    const auto [outcome, sentence] = Lucent::Tests::runPromotion(engine);
+    QVERIFY2(outcome == Release::PromotionOutcome::RolledBack || outcome == Release::PromotionOutcome::Promoted,
+             qPrintable(sentence));
+    const bool promoted = outcome == Release::PromotionOutcome::Promoted;
+    qInfo("%s", promoted ? "promoted: the abort came after the scale-down" : "rolled back");
+    const QString serving = promoted ? service.standbyDeployment : service.activeDeployment;
+    const QString other = promoted ? service.activeDeployment : service.standbyDeployment;
+    QCOMPARE(Lucent::Tests::selectorColour(Lucent::Tests::fetched(m_sandbox, Namespace, "service", service.service)),
+             promoted ? service.standbyColour : service.activeColour);
+    QVERIFY2(Lucent::Tests::rolledOut(m_sandbox, Namespace, serving), qPrintable(serving));
+    QCOMPARE(Lucent::Tests::specReplicas(Lucent::Tests::fetched(m_sandbox, Namespace, "deployment", serving)),
+             service.replicas);
+    QCOMPARE(Lucent::Tests::specReplicas(Lucent::Tests::fetched(m_sandbox, Namespace, "deployment", other)), 0);
+    const auto journal = Release::PromotionJournal::fromLease(
+        Lucent::Tests::fetched(m_sandbox, Namespace, "lease", QStringLiteral("lucent-promotion")));
+    QCOMPARE(journal.outcome, promoted ? QStringLiteral("promoted") : QStringLiteral("rolled-back"));
     QString why;
     QVERIFY2(clean(watched, &why), qPrintable(why));
 }
