@@ -124,6 +124,7 @@ chaos)
     rounds=${1:-1000}
     seed=${2:-$(date +%s)}
     workers=${LUCENT_CHAOS_WORKERS:-2}
+    [ "$workers" -gt "$rounds" ] && workers=$rounds # one round again: one sandbox
     mkdir -p "$build/chaos"
     echo "[dev] chaos: $rounds rounds from seed $seed in $workers workers; logs in $build/chaos" >&2
     pids=()
