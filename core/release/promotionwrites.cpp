@@ -40,11 +40,23 @@ void PromotionEngine::observe(const std::function<void(const ReleaseObservation 
                        // stalled) may predate a takeover of the lock: read again rather than write
                        // on it. The writes go out in this same handler, so what they judge stays
                        // younger than a third of the Lease, the holder's renewal period.
+                       const bool givingUp = m_stepClock.elapsed() > qint64(m_options.readyTimeoutSeconds) * 1000;
                        if (asked.elapsed() > qint64(m_options.leaseSeconds) * 1000 / 3) {
+                           // Never written on, and never read again forever: a server this slow
+                           // for the whole ready timeout stops the run with a sentence.
+                           const QString slow = tr("the read took %1 ms, longer than a third of the lock's %2 s")
+                                                    .arg(asked.elapsed())
+                                                    .arg(m_options.leaseSeconds);
+                           if (givingUp) {
+                               ReleaseObservation stale = now;
+                               stale.problem = tr("every read was too slow to write on: %1").arg(slow);
+                               then(stale);
+                               return;
+                           }
+                           Q_EMIT progress(tr("Reading the cluster again: %1.").arg(slow));
                            observe(then, persist);
                            return;
                        }
-                       const bool givingUp = m_stepClock.elapsed() > qint64(m_options.readyTimeoutSeconds) * 1000;
                        if (now.problem.isEmpty() || !persist || givingUp) {
                            then(now);
                            return;
