@@ -179,7 +179,7 @@ int recover(const Target &target, const CommandLine &options, std::FILE *out, st
         return fail(err, UsageOrConfiguration, prometheusProblem);
     engine.setPrometheus(prometheus.get());
     return runEngine(engine, print,
-                     [&] { Release::beginRecovery(engine, journal, recovery.switched, resuming, target.identity()); });
+                     [&] { Release::beginRecovery(engine, journal, resuming, target.identity()); });
 }
 
 } // namespace

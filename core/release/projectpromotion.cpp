@@ -81,7 +81,8 @@ RecoveryPlan planRecovery(const PromotionJournal &journal, const QString &namesp
                           const QList<QJsonObject> &services, const QList<QJsonObject> &deployments)
 {
     RecoveryPlan recovery;
-    recovery.plan = resumePlan(journal, namespaceName, services, deployments, &recovery.switched);
+    QList<bool> switched; // the reconciler reads the Services again before it acts
+    recovery.plan = resumePlan(journal, namespaceName, services, deployments, &switched);
     if (!recovery.plan.isValid())
         recovery.problem = QObject::tr("The journalled promotion no longer matches the cluster: %1 Check the "
                                        "Services' colours by hand.")
@@ -89,13 +90,12 @@ RecoveryPlan planRecovery(const PromotionJournal &journal, const QString &namesp
     return recovery;
 }
 
-void beginRecovery(PromotionEngine &engine, const PromotionJournal &journal, const QList<bool> &switched, bool resume,
-                   const QString &who)
+void beginRecovery(PromotionEngine &engine, const PromotionJournal &journal, bool resume, const QString &who)
 {
     if (resume)
-        engine.resume(journal, switched);
+        engine.resume(journal);
     else
-        engine.abortInterrupted(switched, QObject::tr("Rolled back by %1.").arg(who));
+        engine.abortInterrupted(QObject::tr("Rolled back by %1.").arg(who));
 }
 
 } // namespace Lucent::Core::Release

@@ -46,7 +46,6 @@ QString newPromotionId(bool rollback);
 /// An interrupted promotion planned again from its journal and the live objects.
 struct RecoveryPlan {
     PromotionPlan plan;
-    QList<bool> switched; ///< per service: its Service selects the new colour now
     /// Why it cannot be recovered (the journal no longer matches the cluster); empty when it can.
     QString problem;
 };
@@ -54,8 +53,7 @@ RecoveryPlan planRecovery(const PromotionJournal &journal, const QString &namesp
                           const QList<QJsonObject> &services, const QList<QJsonObject> &deployments);
 /// Starts @p engine (made with the recovery's plan) on the journal: resumed, or rolled back in
 /// the name of @p who.
-void beginRecovery(PromotionEngine &engine, const PromotionJournal &journal, const QList<bool> &switched, bool resume,
-                   const QString &who);
+void beginRecovery(PromotionEngine &engine, const PromotionJournal &journal, bool resume, const QString &who);
 
 /// @p options with what lucent.yaml's `promotion:` section says (@p projectDirectory being where
 /// the file is: the smoke test runs there): preview, monitor window, scale-down delay, smoke

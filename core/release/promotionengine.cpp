@@ -67,8 +67,9 @@ PromotionEngine::PromotionEngine(Kube::KubeClient *client, PromotionPlan plan, P
         m_audit.record(QStringLiteral("unlock"), QStringLiteral("lease/lucent-promotion"), tr("released"), true, {});
     });
     m_lock->setGuard([this](const QJsonObject &lease) { return lockGuard(lease); });
-    m_onNewColour = QList<bool>(m_plan.services.size(), false);
-    m_serviceVersions = QStringList(m_plan.services.size(), QString());
+    m_nextPass.setSingleShot(true);
+    m_nextPass.setInterval(m_options.pollMs);
+    connect(&m_nextPass, &QTimer::timeout, this, &PromotionEngine::reconcile);
     connect(m_lock, &PromotionLock::refused, this,
             [this](const LeaseHolder &, const QString &sentence) { finish(PromotionOutcome::LockHeld, sentence); });
     connect(m_lock, &PromotionLock::failed, this, [this](const QString &sentence) {
@@ -105,24 +106,22 @@ void PromotionEngine::start()
     begin(PromotionMode::Fresh);
 }
 
-void PromotionEngine::resume(const PromotionJournal &journal, const QList<bool> &switched)
+void PromotionEngine::resume(const PromotionJournal &journal)
 {
     m_started
         = journal.started.isEmpty() ? QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs) : journal.started;
-    m_resumeStep = promotionStepFromName(journal.step).value_or(PromotionStep::Deploying);
+    m_resumedAt = journal.step;
+    m_intent = journal.intent;
+    m_onNewCount = journal.switched;
     if (!journal.paused.isEmpty()) { // a human decided to go on after an inconclusive analysis
-        m_resumeStep = PromotionStep::Switching;
+        m_intent.verified = true;
         m_paused = journal.paused;
     }
-    for (int i = 0; i < m_plan.services.size(); ++i)
-        m_onNewColour[i] = switched.value(i);
     begin(PromotionMode::Resume);
 }
 
-void PromotionEngine::abortInterrupted(const QList<bool> &switched, const QString &reason)
+void PromotionEngine::abortInterrupted(const QString &reason)
 {
-    for (int i = 0; i < m_plan.services.size(); ++i)
-        m_onNewColour[i] = switched.value(i);
     m_failure = reason;
     m_started = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs); // the rollback's own start
     begin(PromotionMode::Abort);
@@ -131,11 +130,6 @@ void PromotionEngine::abortInterrupted(const QList<bool> &switched, const QStrin
 void PromotionEngine::begin(PromotionMode mode)
 {
     m_mode = mode;
-    // A Service already switched by the interrupted run: its precondition is what it is now.
-    for (int i = 0; i < m_plan.services.size(); ++i) {
-        if (m_onNewColour[i])
-            m_serviceVersions[i] = m_plan.services[i].serviceResourceVersion;
-    }
     if (!m_plan.isValid()) {
         finish(PromotionOutcome::RolledBack,
                tr("The plan has problems; nothing was changed. %1").arg(m_plan.problems.join(QLatin1Char(' '))));
@@ -169,29 +163,33 @@ QString PromotionEngine::lockGuard(const QJsonObject &lease) const
 
 void PromotionEngine::locked()
 {
-    const QString reason = m_failure.isEmpty() ? tr("The interrupted rollback is completed.") : m_failure;
-    switch (lockedAction(m_mode, m_resumeStep, switchedCount(), int(m_plan.services.size()), !m_failure.isEmpty())) {
+    switch (lockedAction(m_mode, m_intent, !m_failure.isEmpty())) {
     case LockedAction::AbortBeforeChange:
         finish(PromotionOutcome::RolledBack, tr("Aborted before any change: %1").arg(m_failure));
         return;
-    case LockedAction::Deploy: deploy(); return;
-    case LockedAction::RollBack: rollBack(reason); return;
-    case LockedAction::Complete:
+    case LockedAction::RollBack: {
+        const QString journalled = m_intent.rollsBack() ? m_intent.reason : QString();
+        rollBack(!m_failure.isEmpty() ? m_failure
+                 : journalled.isEmpty() ? tr("The interrupted rollback is completed.")
+                                        : tr("%1 (The interrupted rollback is completed.)").arg(journalled));
+        return;
+    }
+    case LockedAction::Reconcile:
     case LockedAction::VerifyThenSwitch: break;
     }
-    if (!m_paused.isEmpty())
-        Q_EMIT progress(tr("Resuming promotion %1, paused before (%2), on to the switch as decided.")
-                            .arg(m_plan.request.promotionId, m_paused));
+    if (m_mode == PromotionMode::Resume) {
+        Q_EMIT progress(!m_paused.isEmpty()
+                            ? tr("Resuming promotion %1, paused before (%2), on to the switch as decided.")
+                                  .arg(m_plan.request.promotionId, m_paused)
+                            : tr("Resuming promotion %1 from its step %2 (intent: %3); what is left is read from the "
+                                 "cluster.")
+                                  .arg(m_plan.request.promotionId, m_resumedAt, m_intent.describe()));
+        m_paused.clear();
+    }
+    if (m_intent.verified && !m_intent.monitored)
+        waitReady(); // then health, then the reconciler: the analysis passed already
     else
-        Q_EMIT progress(tr("Resuming promotion %1 after its step %2: %3 of %4 Services already serve the new colour.")
-                            .arg(m_plan.request.promotionId, promotionStepName(m_resumeStep))
-                            .arg(switchedCount())
-                            .arg(m_plan.services.size()));
-    m_paused.clear();
-    if (m_resumeStep == PromotionStep::Done && switchedCount() == m_plan.services.size())
-        complete();
-    else
-        waitReady(); // then health, then the switch of what is left: the analysis passed already
+        reconcile(); // unverified: the verification from the deploy on; monitored: the scale-down
 }
 
 void PromotionEngine::checkAccess()
@@ -244,7 +242,8 @@ PromotionJournal PromotionEngine::journalNow() const
     journal.promotionId = m_plan.request.promotionId;
     journal.environment = m_plan.request.environment;
     journal.step = promotionStepName(m_step);
-    journal.switched = switchedCount();
+    journal.switched = m_onNewCount;
+    journal.intent = m_intent;
     journal.updated = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
     journal.started = m_started;
     journal.by = m_options.identity;
@@ -513,7 +512,7 @@ void PromotionEngine::runSmokeTests(const QString &phase, const std::function<vo
 
 void PromotionEngine::analyse()
 {
-    const bool resumedPastIt = m_mode == PromotionMode::Resume && m_resumeStep >= PromotionStep::Switching;
+    const bool resumedPastIt = m_intent.verified;
     if (!m_options.analysis || !m_prometheus || resumedPastIt) {
         // Switched off: the preflight said so already.
         if (resumedPastIt || m_options.analysis)
@@ -588,41 +587,23 @@ void PromotionEngine::continueDespiteInconclusive()
 
 void PromotionEngine::startSwitch()
 {
-    // The switch is announced in the cluster's journal before the first Service changes.
+    // Verified: the intent says so in the cluster's journal before the first Service changes.
+    m_intent.verified = true;
+    m_intentConfirmed = false;
     m_step = PromotionStep::Switching;
     m_stepClock.restart();
     Q_EMIT stepChanged(m_step);
     journal([this](bool ok) {
-        if (ok)
-            switchServices(0);
-        else
+        if (m_finished || m_rollingBack)
+            return;
+        if (!ok) {
+            m_intent.verified = false;
+            m_intentConfirmed = true;
             rollBack(tr("The promotion's journal could not be written to the lock before the switch."));
-    });
-}
-
-void PromotionEngine::switchServices(int index)
-{
-    if (!m_failure.isEmpty()) { // aborted during the switch
-        rollBack(m_failure);
-        return;
-    }
-    if (index == m_plan.services.size()) {
-        monitor();
-        return;
-    }
-    const PlannedService &planned = m_plan.services[index];
-    switchGuarded(index, false, [this, index, planned](WriteResult result, bool switched, const QString &sentence) {
-        if (switched)
-            journal();
-        Q_EMIT progress(sentence);
-        if (result == WriteResult::Written)
-            m_audit.service(planned, QStringLiteral("promotion-switched"), QStringLiteral("Switched"), sentence);
-        if (m_finished)
-            return; // the lock was lost meanwhile: no further write
-        if (result == WriteResult::Written)
-            switchServices(index + 1);
-        else
-            rollBack(sentence); // it reads which Services were switched, and switches them back
+            return;
+        }
+        m_intentConfirmed = true;
+        reconcile();
     });
 }
 
@@ -676,34 +657,20 @@ void PromotionEngine::pollMonitor()
             if (!failure->isEmpty())
                 rollBack(*failure);
             else if (m_stepClock.elapsed() >= qint64(m_options.monitorSeconds) * 1000 && analysisDone)
-                scaleDown();
+                monitorHeld();
             else
                 m_poll.start();
         });
 }
 
-void PromotionEngine::scaleDown()
+void PromotionEngine::monitorHeld()
 {
+    m_intent.monitored = true; // a permission only: journalled late, a resume watches the window again
     setStep(PromotionStep::ScalingDown);
     Q_EMIT progress(tr("The new colour held for %1 s; the old colour goes to 0 replicas in %2 s.")
                         .arg(m_options.monitorSeconds)
                         .arg(m_options.scaleDownDelaySeconds));
-    QTimer::singleShot(m_options.scaleDownDelaySeconds * 1000, this, [this] {
-        if (m_finished || m_rollingBack)
-            return;
-        scaleGuarded(scaleWrites(false, QList<int>(m_plan.services.size(), 0)),
-                     [this](WriteResult result, const QString &problem) {
-                         if (m_finished || m_rollingBack)
-                             return; // a rollback began meanwhile: it decides what is left
-                         if (result == WriteResult::Refused) {
-                             stopRefused(problem);
-                             return;
-                         }
-                         if (result == WriteResult::Failed)
-                             Q_EMIT progress(tr("The old colour could not be scaled down: %1").arg(problem));
-                         complete();
-                     });
-    });
+    QTimer::singleShot(m_options.scaleDownDelaySeconds * 1000, this, &PromotionEngine::reconcile);
 }
 
 void PromotionEngine::complete()

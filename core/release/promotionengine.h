@@ -6,6 +6,7 @@
 #include "core/release/promotionaudit.h"
 #include "core/release/promotionjournal.h"
 #include "core/release/promotionplan.h"
+#include "core/release/promotionreconcile.h"
 #include "core/release/promotiontransitions.h"
 #include "core/release/writesafety.h"
 
@@ -88,12 +89,15 @@ struct PromotionOptions {
 };
 
 /// Runs a PromotionPlan (or resumes or rolls back an interrupted one from its journal): checks every permission it
-/// needs, takes the namespace's lock, deploys each service's standby Deployment (never touching the active one), waits
-/// until each is Complete as `kubectl rollout status` judges it, switches each Service's selector colour (all or none:
-/// one that fails switches the others back), watches the new colour for the monitor window, and after the delay scales
-/// the old colour to 0 (kept for the next rollback). Any failure, or abort(), rolls back: before the switch the standby
-/// is scaled to 0; after it the old colour is brought back to its replicas and ready before the Services switch back.
-/// The step is journalled in the lock's annotations at every boundary, and every change is audited.
+/// needs, takes the namespace's lock, and journals its intent (PromotionIntent) in the lock's annotations. It verifies
+/// the standby first: deploys each service's standby Deployment (never touching the active one), waits until each is
+/// Complete as `kubectl rollout status` judges it, checks its health, previews, smoke test and analysis, and waits
+/// for the Promote when asked. From there a reconciler drives it: each pass reads the release (Services, both colours'
+/// Deployments, the Lease), asks nextAction() for the one next step towards the intent, and takes it through the one
+/// safety check (writeRefusal()): switch a Service, watch the monitor window, scale the old colour to 0. Any failure,
+/// or abort(), changes the intent to a rollback, journalled before anything else is written, and the same loop brings
+/// the old colour back to its replicas and ready, switches back what selects the new colour, and scales it to 0.
+/// Every change is audited.
 class PromotionEngine final : public QObject
 {
     Q_OBJECT
@@ -108,14 +112,14 @@ public:
     void setPrometheus(Prometheus::PrometheusClient *prometheus) { m_prometheus = prometheus; }
     void start();
     /// Completes an interrupted promotion whose journal is @p journal (the plan being
-    /// resumePlan()'s, @p switched its Services already on the new colour): after the lock is
-    /// taken over, it goes on from the journalled step. Steps before the switch run again
-    /// (each is idempotent); from the switch on, the standby is checked ready and healthy,
-    /// the remaining Services switch, and the monitor window starts again.
-    void resume(const PromotionJournal &journal, const QList<bool> &switched);
+    /// resumePlan()'s): after the lock is taken over, it drives on towards the journalled intent.
+    /// Not verified yet: every check runs again (each step is idempotent). Verified: the standby
+    /// is checked ready and healthy again, then the reconciler switches what is left and
+    /// monitors. Monitored: the reconciler finishes the scale-down. A rollback intent rolls back.
+    void resume(const PromotionJournal &journal);
     /// Rolls an interrupted promotion back: the old colour brought back to its replicas and
     /// ready, every switched Service switched back, the new colour scaled to 0.
-    void abortInterrupted(const QList<bool> &switched, const QString &reason);
+    void abortInterrupted(const QString &reason);
     /// Rolls back from wherever the promotion is; ignored once it is done.
     void abort(const QString &reason);
     PromotionStep step() const { return m_step; }
@@ -174,25 +178,35 @@ private:
     void analyse();
     /// Verified: on to the switch, or first to the confirmation when one is wanted.
     void readyToSwitch();
+    /// Verified: the intent says so in the cluster's journal, then the reconciler takes over.
     void startSwitch();
-    void switchServices(int index);
-    /// Switches back, from the last Service down, every one the rollback's read found on the new
-    /// colour; then the new colour to 0.
-    void switchBack(int index, const QString &reason);
     void monitor();
     void pollMonitor();
-    void scaleDown();
+    /// The new colour held through the window: journalled, then the old colour goes after the delay.
+    void monitorHeld();
     void complete();
     /// Marks the rollback as started (once) and says why; false when one already runs or it ended.
     bool beginRollBack(const QString &reason);
-    /// Journals the rollback, reads which colour each Service selects, and goes back from there:
-    /// the same whatever the step, the journal or memory say.
+    /// Changes the intent to a rollback, journals it (confirmed before anything else is written),
+    /// then reconciles: the same whatever the step, the journal or memory say.
     void rollBack(const QString &reason);
-    /// The old colour up to its replicas and ready, then switchBack().
-    void restoreOldColour(const QString &reason);
-    /// The last act of a rollback: the new colour to 0, once no Service selects it; its logs and
-    /// events are kept first (keepEvidence()).
-    void scaleStandbyDown(const QString &reason, const QString &serving);
+
+    // The reconciler (promotionreconciler.cpp): one pass at a time reads the release, asks
+    // nextAction() what the intent needs next on what was read, and takes that one action.
+    enum class Next {
+        Now, ///< a write was made: read again at once
+        Poll, ///< waiting for the cluster: read again after the poll interval
+        Handed, ///< a phase of its own (the verification, the monitor window) calls reconcile() at its end
+    };
+    void reconcile();
+    void act(const ReconcileAction &action);
+    void passEnded(Next next);
+    /// A wait for pods to become ready: polled until the ready timeout, then @p action's end.
+    void waitFor(const ReconcileAction &action);
+    void switchOne(int index, bool back);
+    void scaleColour(const ReconcileAction &action);
+    /// Rolled back: every Service on its old colour and the new one at 0, as just read.
+    void rolledBack();
     /// Reads what the new colour's pods said, their events and the measurements into the
     /// journal (the whole of it in the local record), then @p then, also when nothing could be
     /// read: the evidence never holds a rollback up for long.
@@ -225,7 +239,6 @@ private:
     void finish(PromotionOutcome outcome, const QString &sentence);
     QStringList standbyNames() const;
     QStringList activeNames() const;
-    int switchedCount() const { return int(m_onNewColour.count(true)); }
 
     QPointer<Kube::KubeClient> m_client;
     PromotionPlan m_plan;
@@ -236,12 +249,23 @@ private:
     PromotionLock *m_lock = nullptr;
     PromotionMode m_mode = PromotionMode::Fresh;
     PromotionStep m_step = PromotionStep::CheckingAccess;
-    PromotionStep m_resumeStep = PromotionStep::CheckingAccess;
+    QString m_resumedAt; ///< the journalled step a resume began from, for its first sentence
     PromotionOutcome m_outcome = PromotionOutcome::Promoted;
     bool m_finished = false;
-    bool m_rollingBack = false;
-    QList<bool> m_onNewColour; ///< per service of the plan: its Service selects the new colour
-    QStringList m_serviceVersions; ///< per service: its resourceVersion after the switch
+    bool m_rollingBack = false; ///< this process runs the rollback (the intent says roll back)
+    /// What the run is driven towards, as journalled; every decision past the verification is
+    /// nextAction() of it and a fresh read.
+    PromotionIntent m_intent;
+    /// The intent in memory is the one in the cluster's journal: a pass never acts on an intent
+    /// that is not written yet.
+    bool m_intentConfirmed = true;
+    bool m_passRunning = false;
+    bool m_passAgain = false; ///< reconcile() was asked during a pass: another follows it
+    ReconcileStep m_waitingFor = ReconcileStep::Stop; ///< the wait under way, if any
+    QElapsedTimer m_waitClock; ///< since that wait began
+    QTimer m_nextPass;
+    int m_onNewCount = 0; ///< Services on the new colour at the last read: for the journal's readers only
+    bool m_sawNewColourServing = false; ///< the rollback found a Service on the new colour: its last sentence
     QTimer m_poll;
     QElapsedTimer m_stepClock;
     QString m_failure; ///< why a rollback started

@@ -36,6 +36,12 @@ const QLatin1String SmokeKey("lucent.com/promotion-smoke");
 const QLatin1String EvidenceKey("lucent.com/promotion-evidence");
 const QLatin1String PlanKey("lucent.com/promotion-plan");
 const QLatin1String OptionsKey("lucent.com/promotion-options");
+const QLatin1String IntentKey("lucent.com/promotion-intent");
+
+QString compactJson(const QJsonObject &object)
+{
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
 
 const std::pair<PromotionStep, const char *> StepNames[] = {
     {PromotionStep::CheckingAccess, "access"},  {PromotionStep::Locking, "lock"},
@@ -139,6 +145,46 @@ QString PromotionJournal::duration() const
                         : QStringLiteral("%1 min %2 s").arg(seconds / 60).arg(seconds % 60);
 }
 
+QString PromotionIntent::describe() const
+{
+    if (rollsBack())
+        return QCoreApplication::translate("Lucent::Core::Release::PromotionIntent", "roll back: %1").arg(reason);
+    if (monitored)
+        return QCoreApplication::translate("Lucent::Core::Release::PromotionIntent", "promote, verified and monitored");
+    if (verified)
+        return QCoreApplication::translate("Lucent::Core::Release::PromotionIntent", "promote, verified");
+    return QCoreApplication::translate("Lucent::Core::Release::PromotionIntent", "promote");
+}
+
+QJsonObject PromotionIntent::toJson() const
+{
+    QJsonObject json{{QStringLiteral("goal"), rollsBack() ? QStringLiteral("roll-back") : QStringLiteral("promote")},
+                     {QStringLiteral("verified"), verified},
+                     {QStringLiteral("monitored"), monitored}};
+    if (!reason.isEmpty())
+        json.insert(QStringLiteral("reason"), reason);
+    return json;
+}
+
+PromotionIntent PromotionIntent::fromJson(const QJsonObject &json, const QString &step)
+{
+    PromotionIntent intent;
+    if (json.isEmpty()) {
+        // Written before intents were journalled: the step says as much.
+        const PromotionStep at = promotionStepFromName(step).value_or(PromotionStep::Deploying);
+        intent.goal = at == PromotionStep::RollingBack ? Goal::RollBack : Goal::Promote;
+        intent.verified = at >= PromotionStep::Switching && at != PromotionStep::RollingBack;
+        intent.monitored = at >= PromotionStep::ScalingDown && at != PromotionStep::RollingBack;
+        return intent;
+    }
+    intent.goal = json.value(QLatin1String("goal")).toString() == QLatin1String("roll-back") ? Goal::RollBack
+                                                                                             : Goal::Promote;
+    intent.verified = json.value(QLatin1String("verified")).toBool();
+    intent.monitored = intent.verified && json.value(QLatin1String("monitored")).toBool();
+    intent.reason = json.value(QLatin1String("reason")).toString();
+    return intent;
+}
+
 QJsonObject JournalOptions::toJson() const
 {
     if (!known)
@@ -173,6 +219,7 @@ QJsonObject PromotionJournal::annotations() const
                   {UpdatedKey, updated},
                   {StartedKey, started},
                   {ByKey, by},
+                  {IntentKey, compactJson(intent.toJson())},
                   {PlanKey, QString::fromUtf8(QJsonDocument(servicesJson(services)).toJson(QJsonDocument::Compact))}};
     if (!outcome.isEmpty()) {
         a.insert(OutcomeKey, outcome);
@@ -198,6 +245,7 @@ QJsonObject PromotionJournal::toJson() const
             {QStringLiteral("environment"), environment},
             {QStringLiteral("step"), step},
             {QStringLiteral("switched"), switched},
+            {QStringLiteral("intent"), intent.toJson()},
             {QStringLiteral("outcome"), outcome},
             {QStringLiteral("message"), message},
             {QStringLiteral("updated"), updated},
@@ -229,6 +277,8 @@ PromotionJournal PromotionJournal::fromAnnotations(const QJsonObject &a)
     journal.options
         = JournalOptions::fromJson(QJsonDocument::fromJson(a.value(OptionsKey).toString().toUtf8()).object());
     journal.services = servicesFrom(QJsonDocument::fromJson(a.value(PlanKey).toString().toUtf8()).array());
+    journal.intent = PromotionIntent::fromJson(QJsonDocument::fromJson(a.value(IntentKey).toString().toUtf8()).object(),
+                                               journal.step);
     return journal;
 }
 
@@ -256,6 +306,8 @@ PromotionJournal PromotionJournal::fromJson(const QJsonObject &json)
     journal.evidenceNote = json.value(QLatin1String("evidenceSummary")).toString();
     journal.options = JournalOptions::fromJson(json.value(QLatin1String("options")).toObject());
     journal.services = servicesFrom(json.value(QLatin1String("services")).toArray());
+    journal.intent
+        = PromotionIntent::fromJson(json.value(QLatin1String("intent")).toObject(), journal.step);
     return journal;
 }
 

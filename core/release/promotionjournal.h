@@ -60,6 +60,30 @@ struct JournalOptions {
     static JournalOptions fromJson(const QJsonObject &json);
 };
 
+/// What a promotion is driven towards: journalled, and confirmed in the cluster, before any write
+/// that serves it. Each pass of the engine's reconciler derives its one next action from this and
+/// from the cluster as read now (promotionreconcile.h); nothing that decides is kept only in memory.
+struct PromotionIntent {
+    enum class Goal {
+        Promote, ///< every Service onto the new colour, then the old colour to 0
+        RollBack, ///< every Service back onto the old colour at its replicas, then the new colour to 0
+    };
+    Goal goal = Goal::Promote;
+    /// The new colour passed every check before the switch (ready, health, previews and smoke test,
+    /// analysis, and the Promote of a human when one was asked): the Services may switch to it.
+    bool verified = false;
+    /// The new colour held through the monitor window: the old colour may go to 0.
+    bool monitored = false;
+    QString reason; ///< why it rolls back
+
+    bool rollsBack() const { return goal == Goal::RollBack; }
+    /// "promote", "promote, verified", "roll back: <reason>"
+    QString describe() const;
+    QJsonObject toJson() const;
+    /// @p step: what a journal written before intents were kept says instead.
+    static PromotionIntent fromJson(const QJsonObject &json, const QString &step);
+};
+
 /// A promotion's journal: written at every step boundary into the annotations of the
 /// namespace's promotion Lease (the truth, readable from any machine) and into a local file
 /// (a convenience, for history). Never holds a secret: names, colours, images, counts.
@@ -67,7 +91,8 @@ struct PromotionJournal {
     QString promotionId;
     QString environment;
     QString step; ///< promotionStepName()
-    int switched = 0; ///< Services switched so far, as last journalled
+    int switched = 0; ///< Services on the new colour when it was last written (for people: never decides)
+    PromotionIntent intent;
     /// "promoted", "rolled-back" or "inconsistent" once it ended; empty while it runs (or
     /// when its process died).
     QString outcome;

@@ -1,5 +1,6 @@
-// The rolling-back half of PromotionEngine: abort, and the ways back to the old colour, before
-// and after the switch.
+// The rolling-back half of PromotionEngine: abort, the change of intent, and what the failed
+// colour said, kept before it goes to 0. The way back itself is the reconciler's
+// (promotionreconciler.cpp).
 
 #include "core/release/promotionengine.h"
 
@@ -47,8 +48,11 @@ void PromotionEngine::rollBack(const QString &reason)
 {
     if (!beginRollBack(reason))
         return;
-    // The decision is in the cluster's journal before the first write that serves it, so that a
-    // kill from here on is resumed as a rollback.
+    // The new intent is in the cluster's journal before the first write that serves it, so that
+    // a kill from here on is resumed as a rollback; no pass acts on it until then.
+    m_intent.goal = PromotionIntent::Goal::RollBack;
+    m_intent.reason = reason;
+    m_intentConfirmed = false;
     journal([this, reason](bool journalled) {
         if (m_finished)
             return;
@@ -68,104 +72,9 @@ void PromotionEngine::rollBack(const QString &reason)
                        .arg(reason, m_plan.request.environment));
             return;
         }
-        observe(
-            [this, reason](const ReleaseObservation &now) {
-                if (!now.problem.isEmpty()) {
-                    stopRefused(tr("Refused to roll back: %1.").arg(now.problem));
-                    return;
-                }
-                for (int i = 0; i < m_plan.services.size(); ++i) {
-                    const PlannedService &planned = m_plan.services[i];
-                    const ObservedService service = now.services.value(planned.service);
-                    m_onNewColour[i] = service.exists && service.colour == planned.standbyColour;
-                    m_serviceVersions[i] = service.resourceVersion;
-                }
-                if (switchedCount() > 0)
-                    restoreOldColour(reason);
-                else
-                    scaleStandbyDown(reason, tr("No Service selects the new colour"));
-            },
-            true);
+        m_intentConfirmed = true;
+        reconcile();
     });
-}
-
-void PromotionEngine::restoreOldColour(const QString &reason)
-{
-    // The old colour takes the traffic back only once it is ready: scaled up first if it was
-    // already scaled down.
-    QList<int> replicas;
-    for (const PlannedService &planned : std::as_const(m_plan.services))
-        replicas.append(planned.replicas);
-    Q_EMIT progress(tr("%1 of %2 Services select the new colour now: the old colour comes back first.")
-                        .arg(switchedCount())
-                        .arg(m_plan.services.size()));
-    scaleGuarded(scaleWrites(false, replicas), [this, reason](WriteResult result, const QString &problem) {
-        if (result == WriteResult::Refused) {
-            stopRefused(problem);
-            return;
-        }
-        if (result == WriteResult::Failed) {
-            finish(PromotionOutcome::Inconsistent,
-                   tr("%1 The old colour could not be scaled back up (%2); the Services still serve the new colour.")
-                       .arg(reason, problem));
-            return;
-        }
-        auto waitOld = std::make_shared<std::function<void()>>();
-        *waitOld = [this, reason, waitOld] {
-            auto ready = std::make_shared<int>(0);
-            forEachDeployment(
-                activeNames(), [ready](const QJsonObject &d) { *ready += isRolledOut(d) ? 1 : 0; },
-                [this, reason, ready, waitOld](bool) {
-                    if (m_finished)
-                        return;
-                    if (*ready == m_plan.services.size())
-                        switchBack(int(m_plan.services.size()) - 1, reason);
-                    else if (m_stepClock.elapsed() > qint64(m_options.readyTimeoutSeconds) * 1000)
-                        finish(PromotionOutcome::Inconsistent,
-                               tr("%1 The old colour did not become ready again; the Services still serve the new "
-                                  "colour.")
-                                   .arg(reason));
-                    else
-                        QTimer::singleShot(m_options.pollMs, this, [waitOld] { (*waitOld)(); });
-                });
-        };
-        (*waitOld)();
-    });
-}
-
-void PromotionEngine::switchBack(int index, const QString &reason)
-{
-    while (index >= 0 && !m_onNewColour[index])
-        --index;
-    if (index < 0) {
-        Q_EMIT progress(tr("Every Service serves its old colour again."));
-        scaleStandbyDown(reason, tr("Every Service serves its old colour"));
-        return;
-    }
-    const PlannedService planned = m_plan.services[index];
-    switchGuarded(
-        index, true, [this, index, planned, reason](WriteResult result, bool switched, const QString &sentence) {
-            Q_EMIT progress(sentence);
-            if (switched)
-                journal();
-            if (m_finished)
-                return;
-            if (result == WriteResult::Refused) {
-                stopRefused(tr("%1 %2").arg(reason, sentence));
-                return;
-            }
-            if (result == WriteResult::Failed) {
-                finish(PromotionOutcome::Inconsistent,
-                       tr("%1 Switching back failed: %2 Restore it by hand: kubectl -n %3 patch service %4 -p "
-                          "'{\"spec\":{\"selector\":{\"color\":\"%5\"}}}', or run 'lucent-console promotion "
-                          "abort --env %6'.")
-                           .arg(reason, sentence, m_plan.request.namespaceName, planned.service, planned.activeColour,
-                                m_plan.request.environment));
-                return;
-            }
-            m_onNewColour[index] = false;
-            switchBack(index - 1, reason);
-        });
 }
 
 void PromotionEngine::keepMeasurements(const QList<MetricRun> &runs, bool monitor)
@@ -192,29 +101,6 @@ void PromotionEngine::keepEvidence(const std::function<void()> &then)
         // Journalled before the scale-down: a kill during it still leaves the evidence behind.
         journal([then](bool) { then(); });
     });
-}
-
-void PromotionEngine::scaleStandbyDown(const QString &reason, const QString &serving)
-{
-    if (m_evidence.collected.isEmpty() && !m_finished) {
-        keepEvidence([this, reason, serving] {
-            if (!m_finished)
-                scaleStandbyDown(reason, serving);
-        });
-        return;
-    }
-    scaleGuarded(scaleWrites(true, QList<int>(m_plan.services.size(), 0)),
-                 [this, reason, serving](WriteResult result, const QString &problem) {
-                     if (result == WriteResult::Refused)
-                         stopRefused(tr("%1 %2, but: %3").arg(reason, serving, problem));
-                     else if (result == WriteResult::Failed)
-                         finish(PromotionOutcome::RolledBack,
-                                tr("Rolled back: %1 %2, but the new colour could not be scaled down: %3")
-                                    .arg(reason, serving, problem));
-                     else
-                         finish(PromotionOutcome::RolledBack,
-                                tr("Rolled back: %1 %2, and the new colour is scaled to 0.").arg(reason, serving));
-                 });
 }
 
 } // namespace Lucent::Core::Release

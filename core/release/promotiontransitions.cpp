@@ -2,19 +2,16 @@
 
 namespace Lucent::Core::Release {
 
-LockedAction lockedAction(PromotionMode mode, PromotionStep journalled, int switched, int services, bool aborted)
+LockedAction lockedAction(PromotionMode mode, const PromotionIntent &intent, bool aborted)
 {
     if (mode == PromotionMode::Fresh)
-        return aborted ? LockedAction::AbortBeforeChange : LockedAction::Deploy;
+        return aborted ? LockedAction::AbortBeforeChange : LockedAction::Reconcile;
     // Ctrl+C while a resume waited for the lock rolls the interrupted promotion back, as an abort.
-    const bool rollingBack = mode == PromotionMode::Abort || aborted || journalled == PromotionStep::RollingBack;
-    if (rollingBack)
+    if (mode == PromotionMode::Abort || aborted || intent.rollsBack())
         return LockedAction::RollBack;
-    if (journalled < PromotionStep::Switching && switched == 0)
-        return LockedAction::Deploy;
-    if (journalled == PromotionStep::Done && switched == services)
-        return LockedAction::Complete;
-    return LockedAction::VerifyThenSwitch;
+    if (intent.verified && !intent.monitored)
+        return LockedAction::VerifyThenSwitch;
+    return LockedAction::Reconcile;
 }
 
 AbortAction abortAction(PromotionStep step)
@@ -22,8 +19,8 @@ AbortAction abortAction(PromotionStep step)
     switch (step) {
     case PromotionStep::CheckingAccess:
     case PromotionStep::Locking:
-    case PromotionStep::Deploying:
-    case PromotionStep::Switching: return AbortAction::Later;
+    case PromotionStep::Deploying: return AbortAction::Later;
+    case PromotionStep::Switching: // the reconciler: a write in flight is answered before the next pass
     case PromotionStep::WaitingReady:
     case PromotionStep::CheckingHealth:
     case PromotionStep::Analysing:

@@ -16,24 +16,27 @@ enum class PromotionMode {
 
 enum class LockedAction {
     AbortBeforeChange, ///< aborted while the lock was being taken: nothing was changed
-    Deploy, ///< from the start: a fresh promotion, or one resumed before its switch
-    VerifyThenSwitch, ///< resumed from the switch on: ready and healthy, then the rest of the switch
-    Complete, ///< resumed at done with every Service switched: annotate and release
-    /// Rolled back: which colour each Service selects is read first, never taken from the journal
-    /// or from memory; then the old colour up and ready, what selects the new colour switched back,
-    /// and the new colour to 0.
+    /// The reconciler, from the intent and what it reads: a fresh promotion, or one resumed before
+    /// its verification, verifies from the deploy on; one resumed after its monitor window
+    /// finishes the scale-down.
+    Reconcile,
+    /// Resumed after its verification, before the monitor window held: the standby checked ready
+    /// and healthy again (nobody watched it meanwhile), then the reconciler.
+    VerifyThenSwitch,
+    /// Rolled back: the intent changed (journalled first), then the reconciler, which reads which
+    /// colour each Service selects before it acts, never taking it from the journal or memory.
     RollBack,
 };
 
-/// @p journalled: the step the journal says; @p switched: Services on the new colour as read when
-/// the resume began (it picks between resuming and completing; a rollback reads again);
-/// @p aborted: abort() was called while the lock was being taken.
-LockedAction lockedAction(PromotionMode mode, PromotionStep journalled, int switched, int services, bool aborted);
+/// @p intent: as journalled (a fresh promotion's is promote, unverified); @p aborted: abort() was
+/// called while the lock was being taken.
+LockedAction lockedAction(PromotionMode mode, const PromotionIntent &intent, bool aborted);
 
 enum class AbortAction {
-    Later, ///< nothing changed yet, or writes under way: acted on when they are answered
-    /// From any step where no write is in flight: the rollback reads which colour each Service
-    /// selects before it acts, so it is the same before, during and after the switch.
+    Later, ///< nothing changed yet, or the deploy's writes under way: acted on when they are answered
+    /// The intent turns to a rollback at once (journalled first); a reconciler pass in flight ends
+    /// its one write, and the next pass reads which colour each Service selects before it acts, so
+    /// it is the same before, during and after the switch.
     RollBack,
     Ignored, ///< done, or already rolling back
 };

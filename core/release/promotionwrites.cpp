@@ -145,11 +145,9 @@ void PromotionEngine::switchGuarded(int index, bool back, const SwitchDone &done
     const PlannedService planned = m_plan.services[index];
     const QString from = back ? planned.standbyColour : planned.activeColour;
     const QString to = back ? planned.activeColour : planned.standbyColour;
-    observe([this, index, back, planned, from, to, done](const ReleaseObservation &now) {
+    observe([this, back, planned, from, to, done](const ReleaseObservation &now) {
         const ObservedService service = now.services.value(planned.service);
         if (service.exists && service.colour == to && now.problem.isEmpty()) {
-            m_onNewColour[index] = !back;
-            m_serviceVersions[index] = service.resourceVersion;
             done(WriteResult::Written, false, tr("service/%1 selects %2 already.").arg(planned.service, to));
             return;
         }
@@ -168,16 +166,12 @@ void PromotionEngine::switchGuarded(int index, bool back, const SwitchDone &done
         const QString precondition = back ? service.resourceVersion : planned.serviceResourceVersion;
         auto *serviceSwitch = new ServiceSwitch(m_client, m_plan.request.namespaceName, this);
         connect(serviceSwitch, &ServiceSwitch::finished, this,
-                [this, serviceSwitch, index, back, planned, from, to, done](bool ok, bool switched,
-                                                                            const QString &sentence) {
+                [this, serviceSwitch, back, planned, from, to, done](bool ok, bool switched,
+                                                                     const QString &sentence) {
                     serviceSwitch->deleteLater();
                     m_audit.record(back ? QStringLiteral("switch-back") : QStringLiteral("switch"),
                                    QStringLiteral("service/") + planned.service,
                                    tr("selector color %1 to %2").arg(from, to), ok, sentence);
-                    if (switched) {
-                        m_serviceVersions[index] = serviceSwitch->resourceVersion();
-                        m_onNewColour[index] = !back;
-                    }
                     done(ok ? WriteResult::Written : WriteResult::Failed, switched, sentence);
                 });
         serviceSwitch->run(planned.service, from, to, precondition);

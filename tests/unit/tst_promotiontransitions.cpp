@@ -1,5 +1,5 @@
 // The promotion engine's branching points without a server: what it does once it holds the
-// lock, for every journalled step of a fresh, resumed and aborted promotion, and what abort()
+// lock, for every journalled intent of a fresh, resumed and aborted promotion, and what abort()
 // does at every step.
 
 #include "core/release/promotionjournal.h"
@@ -33,6 +33,7 @@ private Q_SLOTS:
     void afterTheLock_data();
     void afterTheLock();
     void anAbortedRunNeverGoesForward();
+    void theIntentIsJournalled();
     void abortAtEveryStep_data();
     void abortAtEveryStep();
 };
@@ -53,52 +54,41 @@ void TestPromotionTransitions::stepNamesRoundTrip()
 void TestPromotionTransitions::afterTheLock_data()
 {
     QTest::addColumn<PromotionMode>("mode");
-    QTest::addColumn<PromotionStep>("journalled");
-    QTest::addColumn<int>("switched"); // of 2 services
+    QTest::addColumn<PromotionStep>("journalled"); // a journal written before intents were kept
     QTest::addColumn<bool>("aborted");
     QTest::addColumn<LockedAction>("expected");
     using M = PromotionMode;
     using S = PromotionStep;
     using A = LockedAction;
-    QTest::newRow("fresh") << M::Fresh << S::Locking << 0 << false << A::Deploy;
-    QTest::newRow("fresh, aborted while locking") << M::Fresh << S::Locking << 0 << true << A::AbortBeforeChange;
-    // Resumed before the switch: every step again, from the deploy.
+    QTest::newRow("fresh") << M::Fresh << S::Locking << false << A::Reconcile;
+    QTest::newRow("fresh, aborted while locking") << M::Fresh << S::Locking << true << A::AbortBeforeChange;
+    // Resumed before the switch: the reconciler verifies from the deploy on.
     for (const S step : {S::CheckingAccess, S::Locking, S::Deploying, S::WaitingReady, S::CheckingHealth, S::Analysing})
-        QTest::addRow("resume at %s", qPrintable(promotionStepName(step)))
-            << M::Resume << step << 0 << false << A::Deploy;
-    // From the switch on: checked again, then the rest of the switch.
-    QTest::newRow("resume at switch, none switched") << M::Resume << S::Switching << 0 << false << A::VerifyThenSwitch;
-    QTest::newRow("resume at switch, one switched") << M::Resume << S::Switching << 1 << false << A::VerifyThenSwitch;
-    QTest::newRow("resume at monitor") << M::Resume << S::Monitoring << 2 << false << A::VerifyThenSwitch;
-    QTest::newRow("resume at scale-down") << M::Resume << S::ScalingDown << 2 << false << A::VerifyThenSwitch;
-    QTest::newRow("resume at done") << M::Resume << S::Done << 2 << false << A::Complete;
-    // The journal lags the cluster: a Service switched before the step was written.
-    QTest::newRow("resume at health, one switched")
-        << M::Resume << S::CheckingHealth << 1 << false << A::VerifyThenSwitch;
-    QTest::newRow("resume at done, one switched back by hand")
-        << M::Resume << S::Done << 1 << false << A::VerifyThenSwitch;
+        QTest::addRow("resume at %s", qPrintable(promotionStepName(step))) << M::Resume << step << false << A::Reconcile;
+    // Verified, not yet monitored: checked again, then the reconciler.
+    QTest::newRow("resume at switch") << M::Resume << S::Switching << false << A::VerifyThenSwitch;
+    QTest::newRow("resume at monitor") << M::Resume << S::Monitoring << false << A::VerifyThenSwitch;
+    // Monitored: the reconciler finishes (scale-down, annotations).
+    QTest::newRow("resume at scale-down") << M::Resume << S::ScalingDown << false << A::Reconcile;
+    QTest::newRow("resume at done") << M::Resume << S::Done << false << A::Reconcile;
     // A rollback that was interrupted is completed, whichever command picks it up.
-    // A rollback reads the Services before it acts, so the count seen at the start does not pick
-    // a different rollback: a Service switched since the resume began must be switched back too.
-    QTest::newRow("resume a rollback, none switched") << M::Resume << S::RollingBack << 0 << false << A::RollBack;
-    QTest::newRow("resume a rollback, one switched") << M::Resume << S::RollingBack << 1 << false << A::RollBack;
-    QTest::newRow("resume, Ctrl+C while locking") << M::Resume << S::Monitoring << 2 << true << A::RollBack;
-    for (const S step : AllSteps) {
-        QTest::addRow("abort at %s, none switched", qPrintable(promotionStepName(step)))
-            << M::Abort << step << 0 << false << A::RollBack;
-        QTest::addRow("abort at %s, some switched", qPrintable(promotionStepName(step)))
-            << M::Abort << step << 1 << false << A::RollBack;
-    }
+    QTest::newRow("resume a rollback") << M::Resume << S::RollingBack << false << A::RollBack;
+    QTest::newRow("resume, Ctrl+C while locking") << M::Resume << S::Monitoring << true << A::RollBack;
+    for (const S step : AllSteps)
+        QTest::addRow("abort at %s", qPrintable(promotionStepName(step))) << M::Abort << step << false << A::RollBack;
 }
 
 void TestPromotionTransitions::afterTheLock()
 {
     QFETCH(PromotionMode, mode);
     QFETCH(PromotionStep, journalled);
-    QFETCH(int, switched);
     QFETCH(bool, aborted);
     QFETCH(LockedAction, expected);
-    QCOMPARE(lockedAction(mode, journalled, switched, 2, aborted), expected);
+    const PromotionIntent intent = PromotionIntent::fromJson({}, promotionStepName(journalled));
+    QCOMPARE(lockedAction(mode, intent, aborted), expected);
+    // The same intent, journalled as such, decides the same.
+    const PromotionIntent kept = PromotionIntent::fromJson(intent.toJson(), QStringLiteral("deploy"));
+    QCOMPARE(lockedAction(mode, kept, aborted), expected);
 }
 
 // Whatever the journal says, an aborted run and an abort command only ever go back.
@@ -106,14 +96,40 @@ void TestPromotionTransitions::anAbortedRunNeverGoesForward()
 {
     for (const PromotionMode mode : {PromotionMode::Fresh, PromotionMode::Resume, PromotionMode::Abort}) {
         for (const PromotionStep step : AllSteps) {
-            for (int switched = 0; switched <= 2; ++switched) {
+            for (const bool verified : {false, true}) {
+                PromotionIntent intent = PromotionIntent::fromJson({}, promotionStepName(step));
+                intent.verified = verified;
                 const bool aborted = mode != PromotionMode::Abort;
-                const LockedAction action = lockedAction(mode, step, switched, 2, aborted);
+                const LockedAction action = lockedAction(mode, intent, aborted);
                 const bool back = action == LockedAction::AbortBeforeChange || action == LockedAction::RollBack;
                 QVERIFY2(back, qPrintable(promotionStepName(step)));
             }
         }
     }
+}
+
+// The intent survives both of the journal's forms; a journal written before intents were kept
+// reads its intent from the step.
+void TestPromotionTransitions::theIntentIsJournalled()
+{
+    PromotionJournal journal;
+    journal.promotionId = QStringLiteral("p-2");
+    journal.step = QStringLiteral("rollback");
+    journal.intent = {PromotionIntent::Goal::RollBack, true, false, QStringLiteral("Aborted by ci@runner-1.")};
+    for (const PromotionJournal &read :
+         {PromotionJournal::fromAnnotations(journal.annotations()), PromotionJournal::fromJson(journal.toJson())}) {
+        QVERIFY(read.intent.rollsBack());
+        QVERIFY(read.intent.verified);
+        QVERIFY(!read.intent.monitored);
+        QCOMPARE(read.intent.reason, journal.intent.reason);
+    }
+    QJsonObject old = journal.annotations();
+    old.remove(QStringLiteral("lucent.com/promotion-intent"));
+    old.insert(QStringLiteral("lucent.com/promotion-step"), QStringLiteral("monitor"));
+    const PromotionIntent derived = PromotionJournal::fromAnnotations(old).intent;
+    QVERIFY(!derived.rollsBack());
+    QVERIFY(derived.verified);
+    QVERIFY(!derived.monitored);
 }
 
 void TestPromotionTransitions::abortAtEveryStep_data()
@@ -131,7 +147,7 @@ void TestPromotionTransitions::abortAtEveryStep_data()
         {S::WaitingReady, A::RollBack},
         {S::CheckingHealth, A::RollBack},
         {S::Analysing, A::RollBack},
-        {S::Switching, A::Later},
+        {S::Switching, A::RollBack},
         {S::Monitoring, A::RollBack},
         {S::ScalingDown, A::RollBack},
         {S::Done, A::Ignored},

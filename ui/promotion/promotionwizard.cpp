@@ -511,7 +511,7 @@ void PromotionWizard::recover(bool resume)
     const QString who = promotionTarget().identity();
     m_recovering = true;
     runEngine([resume, journal, recovery, who](PromotionEngine &engine) {
-        beginRecovery(engine, journal, recovery.switched, resume, who);
+        beginRecovery(engine, journal, resume, who);
     });
 }
 
