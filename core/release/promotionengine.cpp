@@ -457,6 +457,15 @@ void PromotionEngine::verifyStandby()
 void PromotionEngine::createPreviews(const std::function<void(const QString &, const QString &)> &audited)
 {
     PreviewServices::create(m_client, m_plan, this, audited, [this](bool ok, const QString &problems) {
+        if (m_finished && m_lock->isGone()) {
+            // Fenced by a read of a cluster that was replaced before the create landed: the
+            // previews went to one where nobody holds the lock. They are this promotion's alone.
+            PreviewServices::remove(m_client, m_plan, this, [this](const QString &name, const QString &problem) {
+                m_audit.record(QStringLiteral("delete-preview"), QStringLiteral("service/") + name,
+                               tr("preview made after the lock was gone"), problem.isEmpty(), problem);
+            }, [](bool, const QString &) {});
+            return;
+        }
         if (m_finished || m_rollingBack)
             return;
         if (!ok) {
@@ -705,9 +714,9 @@ void PromotionEngine::finish(PromotionOutcome outcome, const QString &sentence)
         return;
     const bool changedSomething = outcome != PromotionOutcome::LockHeld && outcome != PromotionOutcome::Forbidden
         && outcome != PromotionOutcome::Refused && outcome != PromotionOutcome::Paused;
-    // Only while the lock is still this process's: after a takeover the previews are the new
-    // holder's to keep or remove.
-    if (m_options.preview && changedSomething && !m_previewsRemoved && m_lock->isHeld()) {
+    // Only while the lock is still this process's, or nobody's (its Lease gone with the cluster it
+    // was taken in): after a takeover the previews are the new holder's to keep or remove.
+    if (m_options.preview && changedSomething && !m_previewsRemoved && (m_lock->isHeld() || m_lock->isGone())) {
         m_previewsRemoved = true; // the previews go first; a paused promotion keeps them for the decision
         const auto audited = [this](const QString &name, const QString &problem) {
             m_audit.record(QStringLiteral("delete-preview"), QStringLiteral("service/") + name,

@@ -246,6 +246,7 @@ void PromotionLock::renew()
               if (ok || !(error.isConflict() || error.isNotFound()))
                   return; // a transient failure: the next renewal tries again, well within the duration
               m_held = false;
+              m_gone = error.isNotFound();
               m_renewal.stop();
               // Gone: deleted by hand, or the cluster behind the address is not the one it was taken
               // in (restored, replaced). Either way this promotion no longer holds it.

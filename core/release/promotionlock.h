@@ -74,6 +74,9 @@ public:
     /// Gives it up (holder cleared; the object and its annotations stay for status and history).
     void release();
     bool isHeld() const { return m_held; }
+    /// A renewal found no Lease at all (deleted by hand, or the cluster behind the address was
+    /// replaced): nobody holds it, so what this promotion made there is nobody else's either.
+    bool isGone() const { return m_gone; }
     QString identity() const { return m_identity; }
     /// This object's "host/pid/token": what the Lease names while this object holds it.
     QString process() const { return m_process; }
@@ -115,6 +118,7 @@ private:
     Guard m_guard;
     QJsonObject m_lease;
     bool m_held = false;
+    bool m_gone = false;
     QTimer m_renewal;
     QList<std::pair<Build, Written>> m_writes;
     bool m_writing = false;

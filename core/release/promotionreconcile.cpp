@@ -166,7 +166,7 @@ ReconcileAction nextAction(const PromotionIntent &intent, const PromotionPlan &p
                            const LockHolder &holder)
 {
     if (const QString problem = lockRefusal(now, holder); !problem.isEmpty())
-        return action(ReconcileStep::Stop, {}, problem);
+        return action(ReconcileStep::Stop, {}, tr("Refused to go on: %1").arg(problem));
     for (const PlannedService &planned : plan.services) {
         if (const QString why = misfit(planned, now.services.value(planned.service)); !why.isEmpty())
             return action(ReconcileStep::Stop, {}, why);

@@ -11,6 +11,13 @@
 
 namespace Lucent::Core::Release {
 
+namespace {
+/// Writes refused in a row before the run stops: the pass decided on one read and the write's own
+/// read refused it, so the cluster moved in between (a pod deleted, say); the next pass judges
+/// again. The same refusal every time is no transient.
+constexpr int MaxRefusedInARow = 3;
+} // namespace
+
 void PromotionEngine::reconcile()
 {
     // One pass at a time; one asked for meanwhile follows it. None acts on an intent that is not
@@ -58,6 +65,7 @@ void PromotionEngine::act(const ReconcileAction &action)
     switch (action.step) {
     case ReconcileStep::Verify:
         passEnded(Next::Handed);
+        m_verifyBegun = true;
         deploy(); // the verification ends in startSwitch(), which journals it and reconciles
         return;
     case ReconcileStep::WaitForNewColour:
@@ -86,7 +94,10 @@ void PromotionEngine::act(const ReconcileAction &action)
         return;
     case ReconcileStep::Stop:
         passEnded(Next::Handed);
-        stopRefused(action.sentence);
+        if (m_mode == PromotionMode::Fresh && !m_verifyBegun) // this run has written nothing yet
+            finish(PromotionOutcome::RolledBack, tr("Stopped before any change: %1").arg(action.sentence));
+        else
+            stopRefused(action.sentence);
         return;
     }
 }
@@ -131,7 +142,10 @@ void PromotionEngine::switchOne(int index, bool back)
             return;
         }
         if (result == WriteResult::Written) {
+            m_refusedInARow = 0;
             passEnded(Next::Now);
+        } else if (result == WriteResult::Refused && ++m_refusedInARow < MaxRefusedInARow) {
+            passEnded(Next::Now); // the cluster changed between the pass's read and the write's: judge again
         } else if (result == WriteResult::Refused) {
             passEnded(Next::Handed);
             stopRefused(back ? tr("%1 %2").arg(m_failure, sentence) : sentence);
@@ -173,7 +187,12 @@ void PromotionEngine::scaleColour(const ReconcileAction &action)
             return;
         }
         if (result == WriteResult::Written) {
+            m_refusedInARow = 0;
             passEnded(Next::Now);
+            return;
+        }
+        if (result == WriteResult::Refused && ++m_refusedInARow < MaxRefusedInARow) {
+            passEnded(Next::Now); // the cluster changed between the pass's read and the write's: judge again
             return;
         }
         passEnded(Next::Handed);

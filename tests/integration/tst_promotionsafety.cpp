@@ -43,6 +43,7 @@ private Q_SLOTS:
     void aLockTakenOverBetweenTwoSwitchesStopsTheRest();
     void aLockTakenOverBeforeThePreviewsCreatesNone();
     void aServiceNamedLikeAPreviewIsNeverTakenOverOrDeleted();
+    void aServerTooSlowToWriteOnStopsTheRunWithASentence();
 
 private:
     /// Writes the promotion Lease as bob's console takes it over; its resourceVersion after.
@@ -402,6 +403,46 @@ void TestPromotionSafety::aServiceNamedLikeAPreviewIsNeverTakenOverOrDeleted()
     QVERIFY(!after[QLatin1String("metadata")][QLatin1String("labels")].toObject().contains(
         QLatin1String("lucent.com/preview")));
     QCOMPARE(selects(QStringLiteral("wallet-service")), planned->services.constFirst().activeColour);
+}
+
+
+// A server that answers every read later than a third of the Lease (the holder's renewal period)
+// never gives a read young enough to write on: the run must not read again forever, nor write on
+// a stale read. After the ready timeout it stops with a sentence, and nothing was written.
+void TestPromotionSafety::aServerTooSlowToWriteOnStopsTheRunWithASentence()
+{
+    SandboxProcess slow{{QStringLiteral("--speed"), QStringLiteral("20"), QStringLiteral("--latency"),
+                         QStringLiteral("1100")}};
+    QVERIFY2(slow.start(), qPrintable(slow.error()));
+    QVERIFY(Lucent::Tests::rolledOut(slow, Namespace, QStringLiteral("task-service")));
+    QString error;
+    const auto client = Lucent::Tests::environmentClient(slow, QStringLiteral("staging"), &error);
+    QVERIFY2(client, qPrintable(error));
+    const Release::PromotionPlan planned = Release::planPromotion(
+        {QStringLiteral("p-slow"), QStringLiteral("staging"), Namespace,
+         {{QStringLiteral("task-service"), QStringLiteral("lucent/task-service:8.1.0"), {}}}},
+        Lucent::Tests::listed(slow, Namespace, "services"), Lucent::Tests::listed(slow, Namespace, "deployments"));
+    QVERIFY2(planned.isValid(), qPrintable(planned.problems.join(QLatin1Char(' '))));
+    Release::PromotionOptions options = Lucent::Tests::quickPromotionOptions(QStringLiteral("alice@ws-12"), 1);
+    options.leaseSeconds = 3; // reads of 1.1 s or more are older than a third of it
+    options.readyTimeoutSeconds = 3;
+    Release::PromotionEngine engine(client.get(), planned, options);
+    QStringList progress;
+    const auto [outcome, sentence] = Lucent::Tests::runPromotion(engine, &progress);
+    // Its first read decides: nothing was written, so it ends as a run that changed nothing.
+    QVERIFY2(outcome == Release::PromotionOutcome::RolledBack, qPrintable(sentence));
+    QVERIFY2(sentence.startsWith(QStringLiteral("Stopped before any change: Refused to go on")), qPrintable(sentence));
+    QVERIFY2(sentence.contains(QStringLiteral("every read was too slow to write on")), qPrintable(sentence));
+    QVERIFY2(sentence.contains(QStringLiteral("longer than a third of the lock's 3 s")), qPrintable(sentence));
+    // Nothing was written: no standby made, the Service on its colour.
+    const auto standby = slow.kubectl({QStringLiteral("-n"), Namespace, QStringLiteral("get"),
+                                       QStringLiteral("deployments"), QStringLiteral("-l"),
+                                       QStringLiteral("app=task-service,color=%1").arg(planned.services[0].standbyColour),
+                                       QStringLiteral("-o"), QStringLiteral("name")});
+    QVERIFY2(standby.exitCode == 0 && standby.outText().trimmed().isEmpty(),
+             qPrintable(standby.outText() + standby.errText()));
+    QCOMPARE(Lucent::Tests::selectorColour(Lucent::Tests::fetched(slow, Namespace, "service", QStringLiteral("task-service"))),
+             planned.services[0].activeColour);
 }
 
 QTEST_GUILESS_MAIN(TestPromotionSafety)
