@@ -185,6 +185,18 @@ protected:
         settings.analysisCount = 2;
         return settings;
     }
+    /// The staging history's detail of its newest promotion, as the history view shows it once
+    /// loaded (empty when it did not load).
+    static QString newestHistoryDetail()
+    {
+        Release::flushPromotionJournalFiles();
+        Lucent::Ui::PromotionHistory history(QStringLiteral("staging"), {}, Release::promotionJournalDirectory());
+        QSignalSpy loaded(&history, &Lucent::Ui::PromotionHistory::loaded);
+        history.show();
+        if (!loaded.wait(10000))
+            return {};
+        return history.findChild<QPlainTextEdit *>(QStringLiteral("historyDetail"))->toPlainText();
+    }
     QString colourOf(const QString &ns, const QString &service) const
     {
         return Lucent::Tests::selectorColour(Lucent::Tests::fetched(m_sandbox, ns, "service", service));

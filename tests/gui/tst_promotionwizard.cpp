@@ -165,12 +165,7 @@ void TestPromotionWizard::anErrorsImageFailsItsAnalysisAndRollsBackByItself()
         QVERIFY2(evidence->toPlainText().contains(QLatin1String(expected)),
                  qPrintable(QLatin1String(expected) + QLatin1Char('\n') + evidence->toPlainText().left(2000)));
     QVERIFY(shoot(&wizard, "6-rolled-back"));
-    Release::flushPromotionJournalFiles();
-    Lucent::Ui::PromotionHistory history(QStringLiteral("staging"), {}, Release::promotionJournalDirectory());
-    QSignalSpy loaded(&history, &Lucent::Ui::PromotionHistory::loaded);
-    history.show();
-    QVERIFY(loaded.wait(10000));
-    const QString detail = history.findChild<QPlainTextEdit *>(QStringLiteral("historyDetail"))->toPlainText();
+    const QString detail = newestHistoryDetail();
     QVERIFY2(detail.contains(QLatin1String("Log of portfolio-service-green"))
                  && detail.contains(QLatin1String("Standby: portfolio-service error-ratio")),
              qPrintable(detail.left(2000)));

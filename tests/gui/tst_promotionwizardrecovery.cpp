@@ -1,6 +1,6 @@
-// The promotion wizard after the fact: Roll back... of a finished promotion, a console process
-// killed after the switch whose promotion is offered and resumed, the history, and the command
-// line that opens the wizard. Against lucent-sandbox and its real Prometheus, checked with kubectl.
+// The promotion wizard after the fact: a crashing colour's evidence on the Done page and in the
+// history, Roll back... of a finished promotion, a console process killed after the switch whose
+// promotion is offered and resumed, the history, and the command line that opens the wizard. Against lucent-sandbox and its real Prometheus, checked with kubectl.
 
 #include "promotionwizardfixture.h"
 
@@ -20,11 +20,46 @@ private Q_SLOTS:
     void initTestCase() { initFixture(); }
     void init() { initState(); }
     void cleanup() { cleanupState(); }
+    void aCrashingImageLeavesItsLogsAndEventsOnTheDonePage();
     void rollBackOfAFinishedPromotion();
     void anInterruptedPromotionIsOfferedAndResumed();
     void historyListsThePromotionsNewestFirst();
     void promoteOnTheCommandLineOpensTheWizard();
 };
+
+// A -crash image never becomes ready: the promotion rolls back by itself, and before its pods go
+// to 0 their last log lines (the previous container's, which ended on a fatal line) and their
+// BackOff events are kept, shown on the Done page and in the history.
+void TestPromotionWizardRecovery::aCrashingImageLeavesItsLogsAndEventsOnTheDonePage()
+{
+    const QString ns = QStringLiteral("lucent-staging");
+    QVERIFY(Lucent::Tests::rolledOut(m_sandbox, ns, QStringLiteral("task-service")));
+    const QString serving = colourOf(ns, QStringLiteral("task-service"));
+    const auto staging = session(QStringLiteral("staging"));
+    QVERIFY(staging);
+    PromotionWizard wizard(staging.get(), QStringList());
+    wizard.setProjectSettings(quickAnalysis(), QFileInfo(m_sandbox.projectFile()).absolutePath());
+    wizard.resize(1024, 700);
+    wizard.show();
+    QVERIFY(choose(wizard, {{QStringLiteral("task-service"), QStringLiteral("lucent/task-service:9.3.0-crash")}}));
+    button(wizard, "nextButton")->click();
+    QVERIFY(start(wizard));
+    auto *outcome = wizard.findChild<QLabel *>(QStringLiteral("outcomeLabel"));
+    QTRY_VERIFY_WITH_TIMEOUT(outcome->text().contains(QStringLiteral("Not promoted.")), 120000);
+    auto *evidence = wizard.findChild<QPlainTextEdit *>(QStringLiteral("evidenceText"));
+    QVERIFY(evidence && evidence->isVisible());
+    const QString failed = Release::otherColour(serving);
+    const QString text = evidence->toPlainText();
+    for (const QString &expected : {QStringLiteral("Kept before the %1 colour was scaled to 0").arg(failed),
+                                    QStringLiteral("Log of task-service-"), QStringLiteral("(before its last restart)"),
+                                    QStringLiteral("fatal"), QStringLiteral("BackOff")})
+        QVERIFY2(text.contains(expected), qPrintable(expected + QLatin1Char('\n') + text.left(3000)));
+    QVERIFY(shoot(&wizard, "6-rolled-back-crash"));
+    const QString detail = newestHistoryDetail();
+    QVERIFY2(detail.contains(QLatin1String("BackOff")) && detail.contains(QLatin1String("fatal")),
+             qPrintable(detail.left(3000)));
+    QCOMPARE(colourOf(ns, QStringLiteral("task-service")), serving);
+}
 
 // After a promotion of two services: Roll back... offers the services that have a standby colour,
 // with the version each goes back to (not editable), and brings wallet-service back to it.
