@@ -92,14 +92,6 @@ QStringList PromotionEngine::standbyNames() const
     return names;
 }
 
-QStringList PromotionEngine::activeNames() const
-{
-    QStringList names;
-    for (const PlannedService &planned : m_plan.services)
-        names.append(planned.activeDeployment);
-    return names;
-}
-
 void PromotionEngine::start()
 {
     m_started = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
@@ -291,10 +283,22 @@ void PromotionEngine::deploy()
                    tr("The promotion's journal could not be written to the lock; nothing was changed."));
             return;
         }
-        if (m_mode == PromotionMode::Fresh)
-            m_audit.services(m_plan.services, QStringLiteral("promotion-started"), QStringLiteral("Started"),
-                             tr("started"));
-        deployAll();
+        // The standby's write sets a Deployment's image and replicas: like every write, made only
+        // while the Lease is this process's as read now. A console stopped here and taken over
+        // must not deploy behind the new holder's rollback.
+        observe([this](const ReleaseObservation &now) {
+            if (m_finished || m_rollingBack)
+                return;
+            if (const QString problem = lockRefusal(now, lockHolder()); !problem.isEmpty()) {
+                stopOn(tr("Refused to deploy the standby colour: %1").arg(problem));
+                return;
+            }
+            if (m_mode == PromotionMode::Fresh)
+                m_audit.services(m_plan.services, QStringLiteral("promotion-started"), QStringLiteral("Started"),
+                                 tr("started"));
+            m_verifyBegun = true;
+            deployAll();
+        });
     });
 }
 

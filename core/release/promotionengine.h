@@ -201,6 +201,9 @@ private:
     void reconcile();
     void act(const ReconcileAction &action);
     void passEnded(Next next);
+    /// Nothing more is written: a fresh run that wrote nothing yet ends saying so, any other stops
+    /// inconsistent (stopRefused()).
+    void stopOn(const QString &sentence);
     /// A wait for pods to become ready: polled until the ready timeout, then @p action's end.
     void waitFor(const ReconcileAction &action);
     void switchOne(int index, bool back);
@@ -222,9 +225,8 @@ private:
     /// when @p persist (a rollback must not give up on one failed read).
     void observe(const std::function<void(const ReleaseObservation &now)> &then, bool persist = false);
     LockHolder lockHolder() const;
-    /// The Deployments of every service of the plan, of the standby (else the active) colour, to
-    /// @p replicas (one each).
-    QList<GuardedWrite> scaleWrites(bool standby, const QList<int> &replicas) const;
+    /// Service @p index's Deployment of the standby (else the active) colour, to @p replicas.
+    GuardedWrite scaleWrite(int index, bool standby, int replicas) const;
     /// Each write checked against a fresh read (all refused if one is), then made with the
     /// resourceVersion read as its precondition; a conflict reads and checks again.
     void scaleGuarded(const QList<GuardedWrite> &writes, const WriteDone &done, int attempt = 1);
@@ -238,7 +240,6 @@ private:
                            const std::function<void(bool allRead)> &done);
     void finish(PromotionOutcome outcome, const QString &sentence);
     QStringList standbyNames() const;
-    QStringList activeNames() const;
 
     QPointer<Kube::KubeClient> m_client;
     PromotionPlan m_plan;
@@ -260,7 +261,7 @@ private:
     /// that is not written yet.
     bool m_intentConfirmed = true;
     bool m_passRunning = false;
-    bool m_verifyBegun = false; ///< this run has begun writing (the deploy): a stop is no longer "nothing changed"
+    bool m_verifyBegun = false; ///< this run has sent its first write (the deploy): a stop is no longer "nothing changed"
     int m_refusedInARow = 0; ///< writes the safety check refused since the last one made
     bool m_passAgain = false; ///< reconcile() was asked during a pass: another follows it
     ReconcileStep m_waitingFor = ReconcileStep::Stop; ///< the wait under way, if any

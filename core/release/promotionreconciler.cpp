@@ -65,7 +65,6 @@ void PromotionEngine::act(const ReconcileAction &action)
     switch (action.step) {
     case ReconcileStep::Verify:
         passEnded(Next::Handed);
-        m_verifyBegun = true;
         deploy(); // the verification ends in startSwitch(), which journals it and reconciles
         return;
     case ReconcileStep::WaitForNewColour:
@@ -94,12 +93,17 @@ void PromotionEngine::act(const ReconcileAction &action)
         return;
     case ReconcileStep::Stop:
         passEnded(Next::Handed);
-        if (m_mode == PromotionMode::Fresh && !m_verifyBegun) // this run has written nothing yet
-            finish(PromotionOutcome::RolledBack, tr("Stopped before any change: %1").arg(action.sentence));
-        else
-            stopRefused(action.sentence);
+        stopOn(action.sentence);
         return;
     }
+}
+
+void PromotionEngine::stopOn(const QString &sentence)
+{
+    if (m_mode == PromotionMode::Fresh && !m_verifyBegun) // this run has written nothing yet
+        finish(PromotionOutcome::RolledBack, tr("Stopped before any change: %1").arg(sentence));
+    else
+        stopRefused(sentence);
 }
 
 void PromotionEngine::waitFor(const ReconcileAction &action)
@@ -175,12 +179,9 @@ void PromotionEngine::scaleColour(const ReconcileAction &action)
     if (action.step == ReconcileStep::ScaleOldDown && m_step != PromotionStep::ScalingDown)
         setStep(PromotionStep::ScalingDown);
     QList<GuardedWrite> writes;
-    for (const int i : action.services) {
-        const PlannedService &planned = m_plan.services[i];
-        const bool up = action.step == ReconcileStep::RestoreOldColour;
-        writes.append({GuardedWrite::Kind::Scale, planned.service, standby ? planned.standbyColour : planned.activeColour,
-                       standby ? planned.standbyDeployment : planned.activeDeployment, up ? planned.replicas : 0});
-    }
+    for (const int i : action.services)
+        writes.append(
+            scaleWrite(i, standby, action.step == ReconcileStep::RestoreOldColour ? m_plan.services[i].replicas : 0));
     scaleGuarded(writes, [this, step = action.step](WriteResult result, const QString &problem) {
         if (m_finished) {
             passEnded(Next::Handed);

@@ -66,16 +66,11 @@ void PromotionEngine::observe(const std::function<void(const ReleaseObservation 
                    });
 }
 
-QList<GuardedWrite> PromotionEngine::scaleWrites(bool standby, const QList<int> &replicas) const
+GuardedWrite PromotionEngine::scaleWrite(int index, bool standby, int replicas) const
 {
-    QList<GuardedWrite> writes;
-    for (int i = 0; i < m_plan.services.size(); ++i) {
-        const PlannedService &planned = m_plan.services[i];
-        writes.append({GuardedWrite::Kind::Scale, planned.service,
-                       standby ? planned.standbyColour : planned.activeColour,
-                       standby ? planned.standbyDeployment : planned.activeDeployment, replicas.value(i)});
-    }
-    return writes;
+    const PlannedService &planned = m_plan.services[index];
+    return {GuardedWrite::Kind::Scale, planned.service, standby ? planned.standbyColour : planned.activeColour,
+            standby ? planned.standbyDeployment : planned.activeDeployment, replicas};
 }
 
 void PromotionEngine::scaleGuarded(const QList<GuardedWrite> &writes, const WriteDone &done, int attempt)
