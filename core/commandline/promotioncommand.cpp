@@ -77,6 +77,8 @@ int status(const Target &target, const CommandLine &options, std::FILE *out, std
                           .arg(journal.promotionId, ns, state, journal.step)
                           .arg(journal.switched)
                           .arg(journal.services.size())};
+    // What resume or abort drives towards: the reconciler's goal, as journalled.
+    lines.append(QStringLiteral("Intent: %1.").arg(journal.intent.describe()));
     if (!journal.outcome.isEmpty())
         lines.append(QStringLiteral("Outcome: %1. %2").arg(journal.outcome, journal.message).trimmed());
     if (state == QLatin1String("running"))

@@ -338,6 +338,11 @@ void TestPromotionCrash::killedThenRecovered()
         ? false
         : killed.output.contains(journal[QLatin1String("promotionId")].toString());
     const bool wasRollingBack = journal[QLatin1String("step")].toString() == QLatin1String("rollback");
+    // The journalled intent is what a recovery drives towards: a rollback's decision is its goal.
+    if (ours && state == QLatin1String("interrupted"))
+        QVERIFY2((journal[QLatin1String("intent")][QLatin1String("goal")].toString() == QLatin1String("roll-back"))
+                     == wasRollingBack,
+                 QJsonDocument(journal).toJson().constData());
     // Killed after the rollback's first progress lines and before its first write: its decision
     // must already be in the cluster's journal (it is written and answered before anything else).
     if (killAt.startsWith(QLatin1String("^Keeping")) || killAt.contains(QLatin1String("Services select the new")))
