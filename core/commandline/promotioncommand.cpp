@@ -180,8 +180,7 @@ int recover(const Target &target, const CommandLine &options, std::FILE *out, st
     if (!prometheusProblem.isEmpty())
         return fail(err, UsageOrConfiguration, prometheusProblem);
     engine.setPrometheus(prometheus.get());
-    return runEngine(engine, print,
-                     [&] { Release::beginRecovery(engine, journal, resuming, target.identity()); });
+    return runEngine(engine, print, [&] { Release::beginRecovery(engine, journal, resuming, target.identity()); });
 }
 
 } // namespace

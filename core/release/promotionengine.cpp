@@ -161,9 +161,9 @@ void PromotionEngine::locked()
         return;
     case LockedAction::RollBack: {
         const QString journalled = m_intent.rollsBack() ? m_intent.reason : QString();
-        rollBack(!m_failure.isEmpty() ? m_failure
-                 : journalled.isEmpty() ? tr("The interrupted rollback is completed.")
-                                        : tr("%1 (The interrupted rollback is completed.)").arg(journalled));
+        rollBack(!m_failure.isEmpty()       ? m_failure
+                     : journalled.isEmpty() ? tr("The interrupted rollback is completed.")
+                                            : tr("%1 (The interrupted rollback is completed.)").arg(journalled));
         return;
     }
     case LockedAction::Reconcile:
@@ -464,10 +464,13 @@ void PromotionEngine::createPreviews(const std::function<void(const QString &, c
         if (m_finished && m_lock->isGone()) {
             // Fenced by a read of a cluster that was replaced before the create landed: the
             // previews went to one where nobody holds the lock. They are this promotion's alone.
-            PreviewServices::remove(m_client, m_plan, this, [this](const QString &name, const QString &problem) {
-                m_audit.record(QStringLiteral("delete-preview"), QStringLiteral("service/") + name,
-                               tr("preview made after the lock was gone"), problem.isEmpty(), problem);
-            }, [](bool, const QString &) {});
+            PreviewServices::remove(
+                m_client, m_plan, this,
+                [this](const QString &name, const QString &problem) {
+                    m_audit.record(QStringLiteral("delete-preview"), QStringLiteral("service/") + name,
+                                   tr("preview made after the lock was gone"), problem.isEmpty(), problem);
+                },
+                [](bool, const QString &) {});
             return;
         }
         if (m_finished || m_rollingBack)

@@ -261,7 +261,8 @@ private:
     /// that is not written yet.
     bool m_intentConfirmed = true;
     bool m_passRunning = false;
-    bool m_verifyBegun = false; ///< this run has sent its first write (the deploy): a stop is no longer "nothing changed"
+    bool m_verifyBegun
+        = false; ///< this run has sent its first write (the deploy): a stop is no longer "nothing changed"
     int m_refusedInARow = 0; ///< writes the safety check refused since the last one made
     bool m_passAgain = false; ///< reconcile() was asked during a pass: another follows it
     ReconcileStep m_waitingFor = ReconcileStep::Stop; ///< the wait under way, if any

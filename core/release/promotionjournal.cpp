@@ -177,8 +177,8 @@ PromotionIntent PromotionIntent::fromJson(const QJsonObject &json, const QString
         intent.monitored = at >= PromotionStep::ScalingDown && at != PromotionStep::RollingBack;
         return intent;
     }
-    intent.goal = json.value(QLatin1String("goal")).toString() == QLatin1String("roll-back") ? Goal::RollBack
-                                                                                             : Goal::Promote;
+    intent.goal
+        = json.value(QLatin1String("goal")).toString() == QLatin1String("roll-back") ? Goal::RollBack : Goal::Promote;
     intent.verified = json.value(QLatin1String("verified")).toBool();
     intent.monitored = intent.verified && json.value(QLatin1String("monitored")).toBool();
     intent.reason = json.value(QLatin1String("reason")).toString();
@@ -306,8 +306,7 @@ PromotionJournal PromotionJournal::fromJson(const QJsonObject &json)
     journal.evidenceNote = json.value(QLatin1String("evidenceSummary")).toString();
     journal.options = JournalOptions::fromJson(json.value(QLatin1String("options")).toObject());
     journal.services = servicesFrom(json.value(QLatin1String("services")).toArray());
-    journal.intent
-        = PromotionIntent::fromJson(json.value(QLatin1String("intent")).toObject(), journal.step);
+    journal.intent = PromotionIntent::fromJson(json.value(QLatin1String("intent")).toObject(), journal.step);
     return journal;
 }
 

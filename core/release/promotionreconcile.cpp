@@ -76,8 +76,8 @@ QString goneSinceVerified(const PlannedService &planned, const ObservedService &
     return {};
 }
 
-ReconcileAction towardsPromoted(const PromotionIntent &intent, const PromotionPlan &plan,
-                                const ReleaseObservation &now, const LockHolder &holder)
+ReconcileAction towardsPromoted(const PromotionIntent &intent, const PromotionPlan &plan, const ReleaseObservation &now,
+                                const LockHolder &holder)
 {
     if (!intent.verified)
         return action(ReconcileStep::Verify);

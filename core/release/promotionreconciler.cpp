@@ -119,8 +119,9 @@ void PromotionEngine::waitFor(const ReconcileAction &action)
     }
     passEnded(Next::Handed);
     if (action.step == ReconcileStep::WaitForNewColour)
-        rollBack(tr("The new colour was not ready again within %1 s: %2").arg(m_options.readyTimeoutSeconds).arg(
-            action.sentence));
+        rollBack(tr("The new colour was not ready again within %1 s: %2")
+                     .arg(m_options.readyTimeoutSeconds)
+                     .arg(action.sentence));
     else
         finish(PromotionOutcome::Inconsistent,
                tr("%1 The old colour did not become ready again within %2 s, so the Services still serve the new "
@@ -209,8 +210,9 @@ void PromotionEngine::scaleColour(const ReconcileAction &action)
         } else {
             finish(PromotionOutcome::RolledBack,
                    tr("Rolled back: %1 %2, but the new colour could not be scaled down: %3")
-                       .arg(m_failure, m_sawNewColourServing ? tr("Every Service serves its old colour")
-                                                             : tr("No Service selects the new colour"),
+                       .arg(m_failure,
+                            m_sawNewColourServing ? tr("Every Service serves its old colour")
+                                                  : tr("No Service selects the new colour"),
                             problem));
         }
     });

@@ -161,8 +161,7 @@ void PromotionEngine::switchGuarded(int index, bool back, const SwitchDone &done
         const QString precondition = back ? service.resourceVersion : planned.serviceResourceVersion;
         auto *serviceSwitch = new ServiceSwitch(m_client, m_plan.request.namespaceName, this);
         connect(serviceSwitch, &ServiceSwitch::finished, this,
-                [this, serviceSwitch, back, planned, from, to, done](bool ok, bool switched,
-                                                                     const QString &sentence) {
+                [this, serviceSwitch, back, planned, from, to, done](bool ok, bool switched, const QString &sentence) {
                     serviceSwitch->deleteLater();
                     m_audit.record(back ? QStringLiteral("switch-back") : QStringLiteral("switch"),
                                    QStringLiteral("service/") + planned.service,

@@ -1,6 +1,7 @@
 // The promotion wizard after the fact: a crashing colour's evidence on the Done page and in the
 // history, Roll back... of a finished promotion, a console process killed after the switch whose
-// promotion is offered and resumed, the history, and the command line that opens the wizard. Against lucent-sandbox and its real Prometheus, checked with kubectl.
+// promotion is offered and resumed, the history, and the command line that opens the wizard. Against lucent-sandbox and
+// its real Prometheus, checked with kubectl.
 
 #include "promotionwizardfixture.h"
 

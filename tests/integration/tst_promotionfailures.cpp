@@ -408,8 +408,7 @@ void TestPromotionFailures::anInconclusiveAnalysisPausesUntilAHumanDecides()
     QCOMPARE(switched, QList<bool>{false});
     Release::PromotionEngine decided(m_client.get(), resumed,
                                      Lucent::Tests::quickPromotionOptions(QStringLiteral("ops@desk-1")));
-    std::tie(outcome, sentence)
-        = Lucent::Tests::runPromotion(decided, nullptr, [&] { decided.resume(journal); });
+    std::tie(outcome, sentence) = Lucent::Tests::runPromotion(decided, nullptr, [&] { decided.resume(journal); });
     QVERIFY2(outcome == Release::PromotionOutcome::Promoted, qPrintable(sentence));
     QCOMPARE(Lucent::Tests::selectorColour(Lucent::Tests::fetched(m_sandbox, Namespace, "service", service.service)),
              service.standbyColour);

@@ -405,21 +405,22 @@ void TestPromotionSafety::aServiceNamedLikeAPreviewIsNeverTakenOverOrDeleted()
     QCOMPARE(selects(QStringLiteral("wallet-service")), planned->services.constFirst().activeColour);
 }
 
-
 // A server that answers every read later than a third of the Lease (the holder's renewal period)
 // never gives a read young enough to write on: the run must not read again forever, nor write on
 // a stale read. After the ready timeout it stops with a sentence, and nothing was written.
 void TestPromotionSafety::aServerTooSlowToWriteOnStopsTheRunWithASentence()
 {
-    SandboxProcess slow{{QStringLiteral("--speed"), QStringLiteral("20"), QStringLiteral("--latency"),
-                         QStringLiteral("1100")}};
+    SandboxProcess slow{
+        {QStringLiteral("--speed"), QStringLiteral("20"), QStringLiteral("--latency"), QStringLiteral("1100")}};
     QVERIFY2(slow.start(), qPrintable(slow.error()));
     QVERIFY(Lucent::Tests::rolledOut(slow, Namespace, QStringLiteral("task-service")));
     QString error;
     const auto client = Lucent::Tests::environmentClient(slow, QStringLiteral("staging"), &error);
     QVERIFY2(client, qPrintable(error));
     const Release::PromotionPlan planned = Release::planPromotion(
-        {QStringLiteral("p-slow"), QStringLiteral("staging"), Namespace,
+        {QStringLiteral("p-slow"),
+         QStringLiteral("staging"),
+         Namespace,
          {{QStringLiteral("task-service"), QStringLiteral("lucent/task-service:8.1.0"), {}}}},
         Lucent::Tests::listed(slow, Namespace, "services"), Lucent::Tests::listed(slow, Namespace, "deployments"));
     QVERIFY2(planned.isValid(), qPrintable(planned.problems.join(QLatin1Char(' '))));
@@ -435,13 +436,14 @@ void TestPromotionSafety::aServerTooSlowToWriteOnStopsTheRunWithASentence()
     QVERIFY2(sentence.contains(QStringLiteral("every read was too slow to write on")), qPrintable(sentence));
     QVERIFY2(sentence.contains(QStringLiteral("longer than a third of the lock's 3 s")), qPrintable(sentence));
     // Nothing was written: no standby made, the Service on its colour.
-    const auto standby = slow.kubectl({QStringLiteral("-n"), Namespace, QStringLiteral("get"),
-                                       QStringLiteral("deployments"), QStringLiteral("-l"),
-                                       QStringLiteral("app=task-service,color=%1").arg(planned.services[0].standbyColour),
-                                       QStringLiteral("-o"), QStringLiteral("name")});
+    const auto standby = slow.kubectl(
+        {QStringLiteral("-n"), Namespace, QStringLiteral("get"), QStringLiteral("deployments"), QStringLiteral("-l"),
+         QStringLiteral("app=task-service,color=%1").arg(planned.services[0].standbyColour), QStringLiteral("-o"),
+         QStringLiteral("name")});
     QVERIFY2(standby.exitCode == 0 && standby.outText().trimmed().isEmpty(),
              qPrintable(standby.outText() + standby.errText()));
-    QCOMPARE(Lucent::Tests::selectorColour(Lucent::Tests::fetched(slow, Namespace, "service", QStringLiteral("task-service"))),
+    QCOMPARE(Lucent::Tests::selectorColour(
+                 Lucent::Tests::fetched(slow, Namespace, "service", QStringLiteral("task-service"))),
              planned.services[0].activeColour);
 }
 

@@ -247,8 +247,7 @@ QList<Cluster> servingClusters()
     for (const Service &s : everyService()) {
         const Pods &selected = s.selects == Old ? s.old : s.next;
         if (s.exists && s.old.exists && (s.selects == Old || s.selects == New) && selected.exists
-            && selected.replicas == Replicas
-            && selected.ready == Replicas)
+            && selected.replicas == Replicas && selected.ready == Replicas)
             one.append(s);
     }
     for (const Service &a : one)
@@ -326,8 +325,10 @@ void TestPromotionReconcile::everyWriteItReturnsPassesTheSafetyCheck()
                     for (const GuardedWrite &write : writesOf(action, p)) {
                         ++writes;
                         const QString refusal = writeRefusal(write, now, Us);
-                        QVERIFY2(refusal.isEmpty(), qPrintable(QStringLiteral("%1 on %2: %3")
-                                                                   .arg(write.describe(), cluster.describe(), refusal)));
+                        QVERIFY2(
+                            refusal.isEmpty(),
+                            qPrintable(
+                                QStringLiteral("%1 on %2: %3").arg(write.describe(), cluster.describe(), refusal)));
                     }
                 }
             }
@@ -339,9 +340,8 @@ void TestPromotionReconcile::everyWriteItReturnsPassesTheSafetyCheck()
 void TestPromotionReconcile::itNeverGoesAgainstItsIntent()
 {
     const PromotionPlan p = plan();
-    const QSet<ReconcileStep> forward{ReconcileStep::Verify,       ReconcileStep::WaitForNewColour,
-                                      ReconcileStep::Switch,       ReconcileStep::Monitor,
-                                      ReconcileStep::ScaleOldDown, ReconcileStep::Promoted,
+    const QSet<ReconcileStep> forward{ReconcileStep::Verify,  ReconcileStep::WaitForNewColour, ReconcileStep::Switch,
+                                      ReconcileStep::Monitor, ReconcileStep::ScaleOldDown,     ReconcileStep::Promoted,
                                       ReconcileStep::GiveUp};
     const QSet<ReconcileStep> back{ReconcileStep::RestoreOldColour, ReconcileStep::WaitForOldColour,
                                    ReconcileStep::SwitchBack, ReconcileStep::ScaleNewDown, ReconcileStep::RolledBack};
@@ -354,9 +354,9 @@ void TestPromotionReconcile::itNeverGoesAgainstItsIntent()
                 seen.insert(action.step);
                 const QSet<ReconcileStep> &against = intent.rollsBack() ? forward : back;
                 QVERIFY2(!against.contains(action.step),
-                         qPrintable(QStringLiteral("%1 while the intent is %2, on %3")
-                                        .arg(reconcileStepName(action.step), intent.describe(),
-                                             Cluster{{a, b}}.describe())));
+                         qPrintable(
+                             QStringLiteral("%1 while the intent is %2, on %3")
+                                 .arg(reconcileStepName(action.step), intent.describe(), Cluster{{a, b}}.describe())));
                 // Unverified, nothing but the verification (or a stop) is ever done.
                 if (!intent.rollsBack() && !intent.verified)
                     QVERIFY(action.step == ReconcileStep::Verify || action.step == ReconcileStep::Stop);
@@ -420,8 +420,10 @@ void TestPromotionReconcile::fromAnyServingStateItConverges()
     for (const Cluster &cluster : servingClusters()) {
         for (const PromotionIntent &intent : everyIntent()) {
             const Run run = drive(cluster, intent);
-            QVERIFY2(run.broken.isEmpty(), qPrintable(QStringLiteral("%1 from %2 (intent %3)")
-                                                          .arg(run.broken, cluster.describe(), intent.describe())));
+            QVERIFY2(
+                run.broken.isEmpty(),
+                qPrintable(
+                    QStringLiteral("%1 from %2 (intent %3)").arg(run.broken, cluster.describe(), intent.describe())));
             // A promotion whose verified colour is gone gives up and rolls back; otherwise it promotes.
             const bool gaveUp = run.trail.contains(QStringLiteral("give-up"));
             QCOMPARE(run.end, intent.rollsBack() || gaveUp ? ReconcileStep::RolledBack : ReconcileStep::Promoted);
@@ -460,8 +462,9 @@ void TestPromotionReconcile::aStopNamesTheServiceAndWhy()
     edited.services[1].selects = QStringLiteral("red");
     ReconcileAction action = nextAction(rollBack, p, edited.observation(), Us);
     QCOMPARE(action.step, ReconcileStep::Stop);
-    QCOMPARE(action.sentence, QStringLiteral("service/task-service selects the colour 'red' now, neither the old "
-                                             "(blue) nor the new (green) one."));
+    QCOMPARE(action.sentence,
+             QStringLiteral("service/task-service selects the colour 'red' now, neither the old "
+                            "(blue) nor the new (green) one."));
     edited.services[1].exists = false;
     action = nextAction(rollBack, p, edited.observation(), Us);
     QCOMPARE(action.sentence, QStringLiteral("service/task-service does not exist now."));

@@ -64,7 +64,8 @@ void TestPromotionTransitions::afterTheLock_data()
     QTest::newRow("fresh, aborted while locking") << M::Fresh << S::Locking << true << A::AbortBeforeChange;
     // Resumed before the switch: the reconciler verifies from the deploy on.
     for (const S step : {S::CheckingAccess, S::Locking, S::Deploying, S::WaitingReady, S::CheckingHealth, S::Analysing})
-        QTest::addRow("resume at %s", qPrintable(promotionStepName(step))) << M::Resume << step << false << A::Reconcile;
+        QTest::addRow("resume at %s", qPrintable(promotionStepName(step)))
+            << M::Resume << step << false << A::Reconcile;
     // Verified, not yet monitored: checked again, then the reconciler.
     QTest::newRow("resume at switch") << M::Resume << S::Switching << false << A::VerifyThenSwitch;
     QTest::newRow("resume at monitor") << M::Resume << S::Monitoring << false << A::VerifyThenSwitch;

@@ -510,9 +510,8 @@ void PromotionWizard::recover(bool resume)
     const PromotionJournal journal = m_interrupted;
     const QString who = promotionTarget().identity();
     m_recovering = true;
-    runEngine([resume, journal, recovery, who](PromotionEngine &engine) {
-        beginRecovery(engine, journal, resume, who);
-    });
+    runEngine(
+        [resume, journal, recovery, who](PromotionEngine &engine) { beginRecovery(engine, journal, resume, who); });
 }
 
 void PromotionWizard::runEngine(const std::function<void(PromotionEngine &)> &begin)
