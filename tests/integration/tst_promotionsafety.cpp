@@ -42,6 +42,7 @@ private Q_SLOTS:
     void aLockTakenOverInTheMonitorWindowStopsTheRollback();
     void aLockTakenOverBetweenTwoSwitchesStopsTheRest();
     void aLockTakenOverBeforeThePreviewsCreatesNone();
+    void aLockTakenOverAsTheDeployIsJournalledDeploysNothing();
     void aServiceNamedLikeAPreviewIsNeverTakenOverOrDeleted();
     void aServerTooSlowToWriteOnStopsTheRunWithASentence();
 
@@ -369,6 +370,52 @@ void TestPromotionSafety::aLockTakenOverBeforeThePreviewsCreatesNone()
              qPrintable(previews.outText() + previews.errText()));
     const QString written = writtenSinceTheTakeover(service, service.activeColour, bobsVersion);
     QVERIFY2(written.isEmpty(), qPrintable(written));
+}
+
+// Found by the chaos run (round 81, seed 20261288): a console stopped the moment the Lease had
+// answered its deploy step's journal, taken over while stopped, then let go on, deployed the
+// standby behind the new holder. Here the takeover lands in that very window, after the journal
+// write is answered and before the first Deployment write: the standby must stay as it was (or
+// absent), and bob's Lease untouched. Before the deploy was fenced, the standby was deployed.
+void TestPromotionSafety::aLockTakenOverAsTheDeployIsJournalledDeploysNothing()
+{
+    const auto planned = plan({QStringLiteral("wallet-service")}, QStringLiteral("7.6.0"));
+    QVERIFY(planned && planned->isValid());
+    const Release::PlannedService &service = planned->services.constFirst();
+    const QJsonValue standbyBefore
+        = Lucent::Tests::fetched(m_sandbox, Namespace, "deployment", service.standbyDeployment)[QLatin1String("spec")];
+    Release::PromotionEngine engine(m_client.get(), *planned,
+                                    Lucent::Tests::quickPromotionOptions(QStringLiteral("alice@ws-12"), 1));
+    auto *lock = engine.findChild<Release::PromotionLock *>();
+    QVERIFY(lock);
+    QSignalSpy finished(&engine, &Release::PromotionEngine::finished);
+    QString bobsVersion;
+    // Emitted as the Lease's answer arrives, before the engine's own callback runs.
+    connect(lock, &Release::PromotionLock::annotationsWritten, this, [&] {
+        if (engine.step() == Release::PromotionStep::Deploying && bobsVersion.isEmpty())
+            bobsVersion = takeOverAsBob();
+    });
+    engine.start();
+    QVERIFY2(finished.wait(60000), "the promotion did not stop");
+    QVERIFY2(!bobsVersion.isEmpty(), qPrintable(finished.constFirst().at(1).toString()));
+    const QString sentence = finished.constFirst().at(1).toString();
+    // Nothing of this run reached the cluster, so it says it stopped before any change.
+    QVERIFY2(finished.constFirst().constFirst().value<Release::PromotionOutcome>()
+                     == Release::PromotionOutcome::RolledBack
+                 && sentence.startsWith(QStringLiteral("Stopped before any change: Refused to deploy"))
+                 && sentence.contains(QStringLiteral("bob@ws-7")),
+             qPrintable(sentence));
+    const QJsonValue standbyAfter
+        = Lucent::Tests::fetched(m_sandbox, Namespace, "deployment", service.standbyDeployment)[QLatin1String("spec")];
+    QVERIFY2(
+        standbyAfter == standbyBefore,
+        qPrintable(QStringLiteral("deployment/%1 was written: %2")
+                       .arg(service.standbyDeployment,
+                            QString::fromUtf8(QJsonDocument(standbyAfter.toObject()).toJson(QJsonDocument::Compact)))));
+    QCOMPARE(selects(service.service), service.activeColour);
+    const QJsonObject now = lease();
+    QVERIFY2(now[QLatin1String("metadata")][QLatin1String("resourceVersion")].toString() == bobsVersion,
+             qPrintable(Release::LeaseHolder::of(now).describe()));
 }
 
 // A team's own Service that happens to be called <service>-preview: a promotion with previews must
