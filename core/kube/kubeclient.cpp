@@ -616,11 +616,14 @@ KubeReply *KubeClient::watch(const ResourceType &type, const QString &ns, const 
     return send(std::move(request));
 }
 
-KubeReply *KubeClient::create(const ResourceType &type, const QString &ns, const QJsonObject &object)
+KubeReply *KubeClient::create(const ResourceType &type, const QString &ns, const QJsonObject &object,
+                              const QString &fieldManager)
 {
     KubeRequest request;
     request.method = QByteArrayLiteral("POST");
     request.path = type.collectionPath(ns);
+    if (!fieldManager.isEmpty())
+        request.query.addQueryItem(QStringLiteral("fieldManager"), fieldManager);
     request.body = QJsonDocument(object).toJson(QJsonDocument::Compact);
     request.contentType = QByteArrayLiteral("application/json");
     return send(std::move(request));
@@ -638,11 +641,13 @@ KubeReply *KubeClient::update(const ResourceType &type, const QString &ns, const
 }
 
 KubeReply *KubeClient::patch(const ResourceType &type, const QString &ns, const QString &name, PatchType patchType,
-                             const QByteArray &patch, const QString &subresource)
+                             const QByteArray &patch, const QString &subresource, const QString &fieldManager)
 {
     KubeRequest request;
     request.method = QByteArrayLiteral("PATCH");
     request.path = type.objectPath(ns, name, subresource);
+    if (!fieldManager.isEmpty())
+        request.query.addQueryItem(QStringLiteral("fieldManager"), fieldManager);
     request.body = patch;
     request.contentType = contentTypeFor(patchType);
     return send(std::move(request));

@@ -55,12 +55,15 @@ public:
     KubeReply *get(const ResourceType &type, const QString &ns, const QString &name, const QString &subresource = {});
     KubeReply *list(const ResourceType &type, const QString &ns, const ListOptions &options = {});
     KubeReply *watch(const ResourceType &type, const QString &ns, const ListOptions &options);
-    KubeReply *create(const ResourceType &type, const QString &ns, const QJsonObject &object);
+    /// POST. A non-empty @p fieldManager names the writer in managedFields (else the server
+    /// takes the User-Agent's first word).
+    KubeReply *create(const ResourceType &type, const QString &ns, const QJsonObject &object,
+                      const QString &fieldManager = {});
     /// PUT: replaces the object, or its status or scale subresource.
     KubeReply *update(const ResourceType &type, const QString &ns, const QString &name, const QJsonObject &object,
                       const QString &subresource = {});
     KubeReply *patch(const ResourceType &type, const QString &ns, const QString &name, PatchType patchType,
-                     const QByteArray &patch, const QString &subresource = {});
+                     const QByteArray &patch, const QString &subresource = {}, const QString &fieldManager = {});
     /// DELETE with propagationPolicy Background, Foreground or Orphan (empty: the server's default).
     KubeReply *remove(const ResourceType &type, const QString &ns, const QString &name,
                       const QString &propagationPolicy = {});

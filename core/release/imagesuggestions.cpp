@@ -35,7 +35,7 @@ QHash<QString, QString> servingImages(const QList<QJsonObject> &services, const 
     for (const QJsonObject &service : services) {
         const ServiceStatus status
             = serviceStatus(service, deployments, {}, [](const QString &) { return QJsonObject(); });
-        if (status.blueGreen && status.active() && !status.active()->images.isEmpty())
+        if ((status.blueGreen || status.adoptable) && status.active() && !status.active()->images.isEmpty())
             images.insert(status.name, status.active()->images.constFirst());
     }
     return images;

@@ -3,6 +3,7 @@
 #include "core/kube/kubeclient.h"
 #include "core/kube/kubereply.h"
 #include "core/kube/resourcetype.h"
+#include "core/release/writesafety.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -53,8 +54,9 @@ void retarget(Kube::KubeClient *client, const QString &ns, const QJsonObject &ex
         {QStringLiteral("metadata"), metadata},
         {QStringLiteral("spec"),
          QJsonObject{{QStringLiteral("selector"), preview[QLatin1String("spec")][QLatin1String("selector")]}}}};
-    Kube::KubeReply *patched = client->patch(Kube::ResourceType::services(), ns, name, Kube::PatchType::Merge,
-                                             QJsonDocument(patch).toJson(QJsonDocument::Compact));
+    Kube::KubeReply *patched
+        = client->patch(Kube::ResourceType::services(), ns, name, Kube::PatchType::Merge,
+                        QJsonDocument(patch).toJson(QJsonDocument::Compact), {}, promotionFieldManager());
     QObject::connect(patched, &Kube::KubeReply::finished, context, [patched, name, tally] {
         const Kube::ApiError &patchError = patched->error();
         tally->answer(name,
@@ -68,7 +70,7 @@ void createOne(Kube::KubeClient *client, const QString &ns, const QJsonObject &p
                const std::shared_ptr<Tally> &tally)
 {
     const QString name = preview[QLatin1String("metadata")][QLatin1String("name")].toString();
-    Kube::KubeReply *created = client->create(Kube::ResourceType::services(), ns, preview);
+    Kube::KubeReply *created = client->create(Kube::ResourceType::services(), ns, preview, promotionFieldManager());
     QObject::connect(
         created, &Kube::KubeReply::finished, context, [client, ns, name, preview, created, context, tally] {
             const Kube::ApiError &error = created->error();

@@ -293,11 +293,7 @@ void PromotionEngine::deploy()
                 stopOn(tr("Refused to deploy the standby colour: %1").arg(problem));
                 return;
             }
-            if (m_mode == PromotionMode::Fresh)
-                m_audit.services(m_plan.services, QStringLiteral("promotion-started"), QStringLiteral("Started"),
-                                 tr("started"));
-            m_verifyBegun = true;
-            deployAll();
+            adoptThenDeploy(now);
         });
     });
 }
@@ -327,10 +323,11 @@ void PromotionEngine::deployOne(const PlannedService &planned, const Done &done)
     QJsonObject standby = planned.standby;
     Kube::KubeReply *reply = nullptr;
     if (planned.createsStandby) {
-        reply = m_client->create(ResourceType::deployments(), m_plan.request.namespaceName, standby);
+        reply = m_client->create(ResourceType::deployments(), m_plan.request.namespaceName, standby,
+                                 promotionFieldManager());
     } else {
         reply = m_client->patch(ResourceType::deployments(), m_plan.request.namespaceName, planned.standbyDeployment,
-                                Kube::PatchType::Json, standbyUpdatePatch(planned));
+                                Kube::PatchType::Json, standbyUpdatePatch(planned), {}, promotionFieldManager());
     }
     connect(reply, &Kube::KubeReply::finished, this, [this, reply, planned, done] {
         const Kube::ApiError &error = reply->error();
@@ -700,9 +697,9 @@ void PromotionEngine::complete()
     // Each Service says which colour and version serve, and which promotion put them there.
     auto pending = std::make_shared<int>(int(m_plan.services.size()));
     for (const PlannedService &planned : std::as_const(m_plan.services)) {
-        Kube::KubeReply *reply
-            = m_client->patch(ResourceType::services(), m_plan.request.namespaceName, planned.service,
-                              Kube::PatchType::Merge, promotedServicePatch(planned, m_plan.request.promotionId, now));
+        Kube::KubeReply *reply = m_client->patch(
+            ResourceType::services(), m_plan.request.namespaceName, planned.service, Kube::PatchType::Merge,
+            promotedServicePatch(planned, m_plan.request.promotionId, now), {}, promotionFieldManager());
         connect(reply, &Kube::KubeReply::finished, this, [this, reply, pending, sentence, service = planned.service] {
             const Kube::ApiError &error = reply->error();
             m_audit.record(QStringLiteral("annotate"), QStringLiteral("service/") + service,

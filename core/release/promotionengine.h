@@ -162,6 +162,15 @@ private:
     /// cluster, so that no change is made that the journal does not announce.
     void journal(const std::function<void(bool ok)> &then = {});
     void deploy();
+    /// Services whose selector has no colour yet are adopted into blue-green (their running
+    /// colour selected, judged on @p now) before the standby gets a pod; then deployAll().
+    void adoptThenDeploy(const ReleaseObservation &now);
+    void adopted(const GuardedWrite &write, const QString &resourceVersion);
+    /// Writes @p writes (adoptions judged on @p now); @p done gets the problems, empty when none.
+    void adoptWrites(const QList<GuardedWrite> &writes, const ReleaseObservation &now,
+                     const std::function<void(const QString &problem)> &done);
+    /// The reconciler's AdoptOldColour: service @p index selects its old colour, judged on a fresh read.
+    void adoptOne(int index);
     void deployAll();
     void deployOne(const PlannedService &planned, const Done &done);
     void waitReady();

@@ -142,9 +142,10 @@ void planService(const PromotionRequest &request, const RequestedImage &requeste
         return;
     }
     const ServiceStatus status = serviceStatus(service, deployments, {}, [](const QString &) { return QJsonObject(); });
-    if (!status.blueGreen) {
-        plan.problems.append(tr("%1: its Service's selector has no color, so it is not deployed blue-green; "
-                                "add color to the selector and the Deployment's labels first.")
+    if (!status.blueGreen && !status.adoptable) {
+        plan.problems.append(tr("%1: its Service's selector has no color, and its pods cannot be adopted into "
+                                "blue-green: each Deployment needs a color label (blue or green), with pods "
+                                "running in one colour only.")
                                  .arg(requested.service));
         return;
     }
@@ -159,6 +160,7 @@ void planService(const PromotionRequest &request, const RequestedImage &requeste
     }
     PlannedService planned;
     planned.service = requested.service;
+    planned.adopts = status.adoptable;
     planned.activeColour = status.liveColour;
     planned.standbyColour = status.standbyColour;
     planned.activeDeployment = status.active()->name;
@@ -289,6 +291,9 @@ QString describePlan(const PromotionPlan &plan)
                          .arg(planned.activeDeployment, planned.standbyDeployment,
                               planned.createsStandby ? tr("is created") : tr("is updated"),
                               planned.replicas == 1 ? tr("1 replica") : tr("%1 replicas").arg(planned.replicas)));
+        if (planned.adopts)
+            lines.append(tr("  service/%1 is adopted into blue-green first: its selector gains color=%2")
+                             .arg(planned.service, planned.activeColour));
         lines.append(
             tr("  service/%1 switches selector color %2 -> %3 (resourceVersion %4)")
                 .arg(planned.service, planned.activeColour, planned.standbyColour,

@@ -39,6 +39,9 @@ struct PlannedService {
     QString activeDeployment; ///< its name
     QString standbyDeployment; ///< its name: the existing standby's, or "<service>-<colour>"
     bool createsStandby = false; ///< no Deployment of the standby colour exists yet
+    /// Its selector has no colour yet: the promotion first selects the active colour (shown in
+    /// the plan; the engine decides again on what it reads just before).
+    bool adopts = false;
     /// The existing standby's identity and spec generation: its update's preconditions. Not its
     /// resourceVersion, which every status write of the controller changes.
     QString standbyUid;

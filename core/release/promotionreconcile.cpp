@@ -27,6 +27,10 @@ QString misfit(const PlannedService &planned, const ObservedService &service)
 {
     if (!service.exists)
         return tr("service/%1 does not exist now.").arg(planned.service);
+    // Not adopted yet (a run stopped before its adoption): while the new colour runs no pod, all
+    // it selects is the old colour's, as if it selected that.
+    if (service.colour.isEmpty() && service.colours.value(planned.standbyColour).replicas == 0)
+        return {};
     if (service.colour.isEmpty())
         return tr("service/%1 no longer selects by colour; it was edited outside the promotion.").arg(planned.service);
     if (service.colour != planned.activeColour && service.colour != planned.standbyColour)
@@ -124,6 +128,15 @@ ReconcileAction towardsRolledBack(const PromotionPlan &plan, const ReleaseObserv
         return action(ReconcileStep::Stop, up, refusal);
     if (!up.isEmpty())
         return action(ReconcileStep::RestoreOldColour, up);
+    for (int i = 0; i < plan.services.size(); ++i) {
+        const PlannedService &planned = plan.services[i];
+        if (!now.services.value(planned.service).colour.isEmpty())
+            continue;
+        const GuardedWrite adopt{GuardedWrite::Kind::Adopt, planned.service, planned.activeColour, {}, 0};
+        const QString why = writeRefusal(adopt, now, holder);
+        return why.isEmpty() ? action(ReconcileStep::AdoptOldColour, {i})
+                             : action(ReconcileStep::WaitForOldColour, {i}, why);
+    }
     // Then, from the last Service down, each one on the new colour back once the old is ready.
     for (int i = int(plan.services.size()) - 1; i >= 0; --i) {
         const PlannedService &planned = plan.services[i];
@@ -153,6 +166,7 @@ QString reconcileStepName(ReconcileStep step)
     case ReconcileStep::Promoted: return QStringLiteral("promoted");
     case ReconcileStep::GiveUp: return QStringLiteral("give-up");
     case ReconcileStep::RestoreOldColour: return QStringLiteral("restore-old-colour");
+    case ReconcileStep::AdoptOldColour: return QStringLiteral("adopt-old-colour");
     case ReconcileStep::WaitForOldColour: return QStringLiteral("wait-for-old-colour");
     case ReconcileStep::SwitchBack: return QStringLiteral("switch-back");
     case ReconcileStep::ScaleNewDown: return QStringLiteral("scale-new-down");

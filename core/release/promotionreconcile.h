@@ -27,6 +27,9 @@ enum class ReconcileStep {
     GiveUp,
     // Towards "rolled back".
     RestoreOldColour, ///< the old colour of `services` back to its replicas
+    /// service `services[0]` selects no colour (never adopted, or edited) while only the old
+    /// colour runs pods: select the old colour, so that it ends on one colour
+    AdoptOldColour,
     WaitForOldColour, ///< a Service selects the new colour, but the old one is not ready to take it back
     SwitchBack, ///< service `services[0]` back onto the old colour
     ScaleNewDown, ///< the new colour of `services` to 0 (its logs and events kept first)

@@ -71,6 +71,7 @@ void PromotionEngine::act(const ReconcileAction &action)
     case ReconcileStep::WaitForOldColour: waitFor(action); return;
     case ReconcileStep::Switch: switchOne(action.services.constFirst(), false); return;
     case ReconcileStep::SwitchBack: switchOne(action.services.constFirst(), true); return;
+    case ReconcileStep::AdoptOldColour: adoptOne(action.services.constFirst()); return;
     case ReconcileStep::Monitor:
         passEnded(Next::Handed);
         if (m_step != PromotionStep::Monitoring)
@@ -166,6 +167,39 @@ void PromotionEngine::switchOne(int index, bool back)
                        .arg(m_failure, sentence, m_plan.request.namespaceName, planned.service, planned.activeColour,
                             m_plan.request.environment));
         }
+    });
+}
+
+void PromotionEngine::adoptOne(int index)
+{
+    const PlannedService planned = m_plan.services[index];
+    observe([this, planned](const ReleaseObservation &now) {
+        const GuardedWrite write{GuardedWrite::Kind::Adopt, planned.service, planned.activeColour, {}, 0};
+        if (const QString refusal
+            = m_finished ? tr("the promotion has already ended.") : writeRefusal(write, now, lockHolder());
+            !refusal.isEmpty()) {
+            if (!m_finished && ++m_refusedInARow < MaxRefusedInARow) {
+                passEnded(Next::Now); // judged again on the next pass's read
+                return;
+            }
+            passEnded(Next::Handed);
+            if (!m_finished)
+                stopRefused(tr("%1 %2").arg(m_failure, refusal));
+            return;
+        }
+        adoptWrites({write}, now, [this](const QString &problem) {
+            if (m_finished) {
+                passEnded(Next::Handed);
+                return;
+            }
+            if (problem.isEmpty()) {
+                m_refusedInARow = 0;
+                passEnded(Next::Now);
+                return;
+            }
+            passEnded(Next::Handed);
+            stopRefused(tr("%1 %2").arg(m_failure, problem));
+        });
     });
 }
 

@@ -22,6 +22,76 @@ namespace {
 constexpr int MaxScaleAttempts = 5;
 } // namespace
 
+void PromotionEngine::adoptThenDeploy(const ReleaseObservation &now)
+{
+    QList<GuardedWrite> adoptions;
+    for (const PlannedService &planned : std::as_const(m_plan.services)) {
+        const ObservedService service = now.services.value(planned.service);
+        if (!service.exists || !service.colour.isEmpty())
+            continue; // selects by colour already (or is gone: the deploy's checks say so)
+        const GuardedWrite write{GuardedWrite::Kind::Adopt, planned.service, planned.activeColour, {}, 0};
+        if (const QString refusal = writeRefusal(write, now, lockHolder()); !refusal.isEmpty()) {
+            stopOn(refusal);
+            return;
+        }
+        adoptions.append(write);
+    }
+    if (m_mode == PromotionMode::Fresh)
+        m_audit.services(m_plan.services, QStringLiteral("promotion-started"), QStringLiteral("Started"),
+                         tr("started"));
+    m_verifyBegun = true;
+    adoptWrites(adoptions, now, [this](const QString &problem) {
+        if (m_finished || m_rollingBack)
+            return;
+        if (!problem.isEmpty())
+            rollBack(problem);
+        else
+            deployAll();
+    });
+}
+
+void PromotionEngine::adoptWrites(const QList<GuardedWrite> &writes, const ReleaseObservation &now,
+                                  const std::function<void(const QString &problem)> &done)
+{
+    if (writes.isEmpty()) {
+        done({});
+        return;
+    }
+    auto pending = std::make_shared<int>(int(writes.size()));
+    auto problems = std::make_shared<QStringList>();
+    for (const GuardedWrite &write : writes) {
+        Kube::KubeReply *reply = m_client->patch(
+            Kube::ResourceType::services(), m_plan.request.namespaceName, write.service, Kube::PatchType::Json,
+            adoptPatch(write.colour, now.services.value(write.service).resourceVersion), {}, promotionFieldManager());
+        connect(reply, &Kube::KubeReply::finished, this, [this, reply, write, pending, problems, done] {
+            const Kube::ApiError &error = reply->error();
+            m_audit.record(QStringLiteral("adopt"), QStringLiteral("service/") + write.service,
+                           tr("selector color=%1 (adopted into blue-green)").arg(write.colour), !error.isError(),
+                           error.message);
+            if (error.isError())
+                problems->append(error.isConflict() || error.httpStatus == 422
+                                     ? tr("service/%1 changed between the read and its adoption; it was not adopted.")
+                                           .arg(write.service)
+                                     : tr("service/%1 could not be adopted: %2").arg(write.service, error.sentence()));
+            else
+                adopted(write, reply->json()[QLatin1String("metadata")][QLatin1String("resourceVersion")].toString());
+            if (--*pending == 0)
+                done(problems->join(QLatin1Char(' ')));
+        });
+    }
+}
+
+void PromotionEngine::adopted(const GuardedWrite &write, const QString &resourceVersion)
+{
+    // The switch's precondition is the Service as the plan read it, so that a hand edit since is
+    // never overwritten; the adoption is this promotion's own edit, so the switch starts from it.
+    for (PlannedService &planned : m_plan.services) {
+        if (planned.service == write.service)
+            planned.serviceResourceVersion = resourceVersion;
+    }
+    Q_EMIT progress(tr("service/%1 adopted into blue-green: it selects color=%2.").arg(write.service, write.colour));
+}
+
 LockHolder PromotionEngine::lockHolder() const
 {
     return {m_options.identity, m_lock->process()};
@@ -117,7 +187,8 @@ void PromotionEngine::scaleGuarded(const QList<GuardedWrite> &writes, const Writ
             }
             Kube::KubeReply *reply
                 = m_client->patch(Kube::ResourceType::deployments(), m_plan.request.namespaceName, write.deployment,
-                                  Kube::PatchType::Json, replicasPatch(write.replicas, colour.resourceVersion));
+                                  Kube::PatchType::Json, replicasPatch(write.replicas, colour.resourceVersion), {},
+                                  promotionFieldManager());
             connect(reply, &Kube::KubeReply::finished, this, [this, reply, write, problems, conflicted, answered] {
                 const Kube::ApiError &error = reply->error();
                 const bool conflict = error.isConflict() || error.httpStatus == 422;

@@ -92,6 +92,23 @@ void assignColours(ServiceStatus &status)
                                    .arg(duplicates.join(QStringLiteral(", ")), status.standbyColour));
 }
 
+/// The colour whose pods run, when every Deployment of @p status carries blue or green and pods
+/// run in one colour only (the other at 0 replicas); else empty.
+QString adoptableColour(const ServiceStatus &status)
+{
+    QString running;
+    for (const RolloutSummary &deployment : status.deployments) {
+        if (otherColour(deployment.colour).isEmpty())
+            return {};
+        if (deployment.desired > 0 && running != deployment.colour) {
+            if (!running.isEmpty())
+                return {}; // both colours run pods: selecting one would take the other's away
+            running = deployment.colour;
+        }
+    }
+    return running;
+}
+
 void countServing(ServiceStatus &status, const QJsonObject &endpoints, const PodLookup &pod)
 {
     status.endpointsKnown = !endpoints.isEmpty();
@@ -153,6 +170,11 @@ ServiceStatus serviceStatus(const QJsonObject &service, const QList<QJsonObject>
     if (status.blueGreen) {
         status.liveColour = selector.value(colourKey).toString();
         status.standbyColour = otherColour(status.liveColour);
+        assignColours(status);
+    } else if (const QString running = adoptableColour(status); !running.isEmpty()) {
+        status.adoptable = true;
+        status.liveColour = running;
+        status.standbyColour = otherColour(running);
         assignColours(status);
     } else if (!status.deployments.isEmpty()) {
         status.activeIndex = 0;

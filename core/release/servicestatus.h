@@ -24,7 +24,11 @@ struct ServedVersion {
 struct ServiceStatus {
     QString name; ///< the Service's name
     bool blueGreen = false; ///< its selector contains "color"
-    QString liveColour; ///< the selector's colour; empty unless blue-green
+    /// Not blue-green yet, but ready to be: its selector has no colour, every Deployment it
+    /// selects carries color=blue or green, and only one colour runs pods. A promotion adopts it
+    /// by selecting that colour (liveColour) before anything else.
+    bool adoptable = false;
+    QString liveColour; ///< the selector's colour (an adoptable Service's running one); else empty
     QString standbyColour; ///< the other colour; empty unless blue-green
     /// The Deployments whose pods the Service would select whatever the colour, by name.
     QList<RolloutSummary> deployments;

@@ -5,6 +5,7 @@
 #include "core/kube/labelselector.h"
 #include "core/kube/resourcetype.h"
 #include "core/release/servicestatus.h"
+#include "core/release/writesafety.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -102,7 +103,7 @@ void ServiceSwitch::run(const QString &service, const QString &from, const QStri
                                        {QStringLiteral("value"), to}}};
     Kube::KubeReply *reply
         = m_client->patch(Kube::ResourceType::services(), m_namespace, service, Kube::PatchType::Json,
-                          QJsonDocument(patch).toJson(QJsonDocument::Compact));
+                          QJsonDocument(patch).toJson(QJsonDocument::Compact), {}, promotionFieldManager());
     connect(reply, &Kube::KubeReply::finished, this, [this, reply, resourceVersion] {
         const Kube::ApiError &error = reply->error();
         if (error.httpStatus == 422 || error.isConflict()) {

@@ -86,6 +86,27 @@ QString scaleRefusal(const GuardedWrite &write, const ObservedService &service)
     return {};
 }
 
+QString adoptRefusal(const GuardedWrite &write, const ObservedService &service)
+{
+    const QString refused = tr("Refused to %1: ").arg(write.describe());
+    if (!service.exists)
+        return refused + tr("the Service does not exist now.");
+    if (!service.colour.isEmpty() && service.colour != write.colour)
+        return refused + tr("it selects color=%1 now.").arg(service.colour);
+    for (auto it = service.colours.cbegin(); it != service.colours.cend(); ++it) {
+        if (it.key() != write.colour && it->replicas > 0)
+            return refused
+                + tr("pods of color=%1 run too (deployment/%2 has %3 replicas); selecting %4 would take them out of "
+                     "its Endpoints. Scale one colour to 0 first.")
+                      .arg(it.key(), it->deployments.constFirst())
+                      .arg(it->replicas)
+                      .arg(write.colour);
+    }
+    if (service.colours.value(write.colour).ready == 0)
+        return refused + tr("no pod of color=%1 is ready, so the Service would select nothing.").arg(write.colour);
+    return {};
+}
+
 ObservedColour observedColour(const QJsonObject &deployment)
 {
     const RolloutSummary summary = summarizeDeployment(deployment);
@@ -105,6 +126,8 @@ QString GuardedWrite::describe() const
 {
     if (kind == Kind::Select)
         return tr("switch service/%1 to %2").arg(service, colour);
+    if (kind == Kind::Adopt)
+        return tr("adopt service/%1 into blue-green on %2").arg(service, colour);
     return tr("scale deployment/%1 to %2").arg(deployment).arg(replicas);
 }
 
@@ -113,7 +136,12 @@ QString writeRefusal(const GuardedWrite &write, const ReleaseObservation &now, c
     if (const QString problem = lockRefusal(now, holder); !problem.isEmpty())
         return tr("Refused to %1: %2").arg(write.describe(), problem);
     const ObservedService service = now.services.value(write.service);
-    return write.kind == GuardedWrite::Kind::Select ? selectRefusal(write, service) : scaleRefusal(write, service);
+    switch (write.kind) {
+    case GuardedWrite::Kind::Select: return selectRefusal(write, service);
+    case GuardedWrite::Kind::Scale: return scaleRefusal(write, service);
+    case GuardedWrite::Kind::Adopt: return adoptRefusal(write, service);
+    }
+    return {};
 }
 
 QString lockRefusal(const ReleaseObservation &now, const LockHolder &holder)
@@ -123,17 +151,30 @@ QString lockRefusal(const ReleaseObservation &now, const LockHolder &holder)
     return leaseProblem(now, holder);
 }
 
-QByteArray replicasPatch(int replicas, const QString &resourceVersion)
+namespace {
+
+/// A JSON patch of one operation, made only if the object is still at @p resourceVersion.
+QByteArray guardedPatch(const QString &resourceVersion, const QString &op, const QString &path, const QJsonValue &value)
 {
     const QJsonArray patch{
         QJsonObject{{QStringLiteral("op"), QStringLiteral("test")},
                     {QStringLiteral("path"), QStringLiteral("/metadata/resourceVersion")},
                     {QStringLiteral("value"), resourceVersion}},
-        QJsonObject{{QStringLiteral("op"), QStringLiteral("replace")},
-                    {QStringLiteral("path"), QStringLiteral("/spec/replicas")},
-                    {QStringLiteral("value"), replicas}},
+        QJsonObject{{QStringLiteral("op"), op}, {QStringLiteral("path"), path}, {QStringLiteral("value"), value}},
     };
     return QJsonDocument(patch).toJson(QJsonDocument::Compact);
+}
+
+} // namespace
+
+QByteArray adoptPatch(const QString &colour, const QString &resourceVersion)
+{
+    return guardedPatch(resourceVersion, QStringLiteral("add"), QStringLiteral("/spec/selector/color"), colour);
+}
+
+QByteArray replicasPatch(int replicas, const QString &resourceVersion)
+{
+    return guardedPatch(resourceVersion, QStringLiteral("replace"), QStringLiteral("/spec/replicas"), replicas);
 }
 
 void observeRelease(Kube::KubeClient *client, const QString &ns, const QStringList &services, QObject *context,

@@ -57,6 +57,8 @@ struct GuardedWrite {
     enum class Kind {
         Select, ///< point service's selector at colour, which must have `replicas` ready
         Scale, ///< set the replicas of deployment (service's, of colour) to `replicas`
+        /// give a Service without a colour in its selector `colour`, the one whose pods run
+        Adopt,
     };
     Kind kind = Kind::Scale;
     QString service;
@@ -75,7 +77,9 @@ struct GuardedWrite {
 /// - a selector pointed at a colour that has not all @p write.replicas ready and rolled out, or at
 ///   a Service that is gone or not in blue-green mode;
 /// - a Deployment scaled down (or to 0) whose colour its Service selects, or one that no longer
-///   carries the service's and colour's labels.
+///   carries the service's and colour's labels;
+/// - an adoption of a Service that is gone or selects a colour already, or while the other colour
+///   runs pods (they would be dropped from its Endpoints) or no pod of the colour is ready.
 QString writeRefusal(const GuardedWrite &write, const ReleaseObservation &now, const LockHolder &holder);
 
 /// Why nothing at all may be written on what @p now says: a failed read, or the Lease not held by
@@ -87,7 +91,20 @@ QString lockRefusal(const ReleaseObservation &now, const LockHolder &holder);
 void observeRelease(Kube::KubeClient *client, const QString &ns, const QStringList &services, QObject *context,
                     const std::function<void(const ReleaseObservation &)> &done);
 
+/// The JSON patch that adds @p colour to a Service's selector only if it is still at
+/// @p resourceVersion (the read that adoptRefusal judged).
+QByteArray adoptPatch(const QString &colour, const QString &resourceVersion);
+
 /// The JSON patch that sets a Deployment's replicas only if it is still at @p resourceVersion.
 QByteArray replicasPatch(int replicas, const QString &resourceVersion);
+
+/// The field manager of every write a promotion makes. The Service's colour and the standby's
+/// image and replicas are the promotion's fields in managedFields, apart from the console's Apply
+/// (lucent-console) and kubectl's, so that a server-side apply of git that would change them meets
+/// a conflict naming the promotion instead of taking them silently.
+inline QString promotionFieldManager()
+{
+    return QStringLiteral("lucent-promotion");
+}
 
 } // namespace Lucent::Core::Release

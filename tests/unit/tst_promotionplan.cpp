@@ -27,6 +27,7 @@ private Q_SLOTS:
     void sixServicesMatchTheirGoldenFile();
     void standbyKeepsEverythingButColourAndImage();
     void existingStandbyIsReusedByLabelNotName();
+    void aServiceWithoutAColourIsAdoptedFirst();
     void refusals_data();
     void refusals();
     void diffShowsOnlyColourImageAndAnnotations();
@@ -39,7 +40,8 @@ private:
     PromotionRequest request(const QList<RequestedImage> &images) const;
     void compareWithGolden(const QString &name, const QString &actual);
 
-    QList<QJsonObject> m_services;
+    QList<QJsonObject> m_services; ///< as the cluster has them: adopted, each selecting its colour
+    QList<QJsonObject> m_gitServices; ///< as manifests/base has them: no colour in the selector
     QList<QJsonObject> m_deployments;
 };
 
@@ -91,6 +93,23 @@ void TestPromotionPlan::initTestCase()
     }
     QVERIFY(m_services.size() >= 8);
     QVERIFY(m_deployments.size() >= 8);
+    // git's Services name no colour; the cluster's, once the console has adopted them, do.
+    m_gitServices = m_services;
+    for (QJsonObject &service : m_services) {
+        QJsonObject spec = service[QLatin1String("spec")].toObject();
+        QJsonObject selector = spec[QLatin1String("selector")].toObject();
+        for (const QJsonObject &d : std::as_const(m_deployments)) {
+            const QJsonObject labels = d[QLatin1String("spec")][QLatin1String("template")][QLatin1String("metadata")]
+                                        [QLatin1String("labels")]
+                                            .toObject();
+            if (!selector.contains(QLatin1String("color"))
+                && labels[QLatin1String("app")] == selector[QLatin1String("app")]
+                && labels.contains(QLatin1String("color")))
+                selector.insert(QStringLiteral("color"), labels[QLatin1String("color")]);
+        }
+        spec.insert(QStringLiteral("selector"), selector);
+        service.insert(QStringLiteral("spec"), spec);
+    }
 }
 
 PromotionRequest TestPromotionPlan::request(const QList<RequestedImage> &images) const
@@ -205,6 +224,39 @@ void TestPromotionPlan::existingStandbyIsReusedByLabelNotName()
     QCOMPARE(plan.services.constFirst().standbyUid, QStringLiteral("uid-999"));
 }
 
+// As `kubectl apply -k` of git leaves a cluster: the Service selects by app only, its pods are
+// all blue. The plan adopts it (the selector gains color=blue before anything else); with green
+// pods running too, selecting one colour would drop the other's, so it refuses.
+void TestPromotionPlan::aServiceWithoutAColourIsAdoptedFirst()
+{
+    const auto wallet
+        = request({{QStringLiteral("wallet-service"), QStringLiteral("lucent/wallet-service:2.2.0"), {}}});
+    const auto plan = Release::planPromotion(wallet, m_gitServices, m_deployments);
+    QVERIFY2(plan.isValid(), qPrintable(plan.problems.join(QLatin1Char('\n'))));
+    QVERIFY(plan.services.constFirst().adopts);
+    QCOMPARE(plan.services.constFirst().activeColour, QStringLiteral("blue"));
+    QVERIFY2(Release::describePlan(plan).contains(QStringLiteral(
+                 "service/wallet-service is adopted into blue-green first: its selector gains color=blue")),
+             qPrintable(Release::describePlan(plan)));
+    QVERIFY(!Release::planPromotion(wallet, m_services, m_deployments).services.constFirst().adopts);
+
+    QList<QJsonObject> both = m_deployments;
+    for (const QJsonObject &d : m_deployments) {
+        if (d[QLatin1String("metadata")][QLatin1String("name")] != QLatin1String("wallet-service"))
+            continue;
+        QByteArray text = Validation::toYamlText(d).toUtf8();
+        text.replace("color: blue", "color: green");
+        QString error;
+        both.append(listed(
+            withName(Validation::manifestObjects(text, &error).constFirst().object, QStringLiteral("wallet-green")),
+            998));
+    }
+    const auto refused = Release::planPromotion(wallet, m_gitServices, both);
+    QVERIFY(!refused.isValid());
+    QVERIFY2(refused.problems.join(QLatin1Char(' ')).contains(QStringLiteral("cannot be adopted into blue-green")),
+             qPrintable(refused.problems.join(QLatin1Char(' '))));
+}
+
 void TestPromotionPlan::refusals_data()
 {
     QTest::addColumn<QString>("service");
@@ -214,7 +266,7 @@ void TestPromotionPlan::refusals_data()
     QTest::addRow("no such service") << "billing-service"
                                      << "lucent/billing-service:1.0.0" << QString() << "no Service of that name";
     QTest::addRow("not blue-green") << "mongodb"
-                                    << "mongo:8.0" << QString() << "not deployed blue-green";
+                                    << "mongo:8.0" << QString() << "cannot be adopted into blue-green";
     QTest::addRow("same image") << "wallet-service"
                                 << "lucent/wallet-service:2.1.0" << QString() << "nothing to promote";
     QTest::addRow("unknown container") << "wallet-service"

@@ -333,7 +333,8 @@ void PromotionWizard::fillServices(const QStringList &preselected)
     for (const QJsonObject &service : std::as_const(services)) {
         const ServiceStatus status
             = serviceStatus(service, deployments, {}, [](const QString &) { return QJsonObject(); });
-        if (!status.blueGreen || !status.active() || (m_kind == Kind::RollBack && !backTo.contains(status.name)))
+        if ((!status.blueGreen && !status.adoptable) || !status.active()
+            || (m_kind == Kind::RollBack && !backTo.contains(status.name)))
             continue;
         const int row = m_services->rowCount();
         m_services->insertRow(row);
