@@ -55,6 +55,8 @@ void usage(FILE *to)
         "                       and evaluates the platform's alert rules; its URL goes into the project file,\n"
         "                       with an Alertmanager's when 'prometheus-alertmanager' is installed\n"
         "  --manifests DIR      the platform manifests to apply at start (default: the built-in ones)\n"
+        "  --unadopted          leave the Services as git has them, without a colour in their selectors (by\n"
+        "                       default each selects its running colour, as the console's first promotion leaves it)\n"
         "  --tls                serve HTTPS with a new self-signed CA; ca.crt, server.crt and server.key\n"
         "                       are written next to the kubeconfig, which then also has a client-certificate user\n"
         "  --speed X            run simulated time X times faster (probe delays, back-off, deadlines)\n"
@@ -92,6 +94,7 @@ int main(int argc, char **argv)
     }
     double speed = 1.0;
     bool tls = false;
+    bool adopted = true;
     double logRate = 2.0;
     int extraPods = 0;
     std::string extraPodsNamespace = "lucent-load";
@@ -158,6 +161,8 @@ int main(int argc, char **argv)
                 apiOptions.faults.dropWatchesAfter = std::chrono::seconds(std::int64_t(number));
         } else if (arg == "--tls") {
             tls = true;
+        } else if (arg == "--unadopted") {
+            adopted = false;
         } else if (arg == "--speed" || arg == "--seed" || arg == "--log-rate") {
             const std::string text = value(arg.c_str());
             try {
@@ -196,7 +201,7 @@ int main(int argc, char **argv)
             .count()));
     ClusterClock clock(speed, seed);
     Simulator simulator(store, clock, logRate);
-    for (const auto &problem : applyPlatform(store, manifests))
+    for (const auto &problem : applyPlatform(store, manifests, adopted))
         std::fprintf(stderr, "lucent-sandbox: %s\n", problem.c_str());
     if (extraPods > 0)
         addExtraPods(store, extraPods, extraPodsNamespace);

@@ -41,9 +41,19 @@ bool keyed(const json &list, const std::vector<std::string> &keys)
     });
 }
 
+// Maps the API marks +mapType=atomic: owned, compared and replaced as one value. A Service's
+// selector is one, so a server-side apply of {app} over {app, color} is a change of the
+// selector (a conflict if another manager owns it), not a merge that leaves color in place.
+bool atomicMap(const std::string &kind, const std::string &path)
+{
+    return kind == "Service" && path == "spec.selector";
+}
+
 json build(const std::string &kind, const json &value, const std::string &path)
 {
     json set = json::object();
+    if (value.is_object() && atomicMap(kind, path))
+        return set; // one leaf
     if (value.is_object()) {
         for (const auto &[key, child] : value.items())
             set["f:" + key] = build(kind, child, join(path, key));
@@ -168,7 +178,7 @@ bool removePath(json &set, const Path &path, std::size_t at = 0)
 
 void mergeInto(const std::string &kind, json &target, const json &applied, const std::string &path)
 {
-    if (applied.is_object() && target.is_object()) {
+    if (applied.is_object() && target.is_object() && !atomicMap(kind, path)) {
         for (const auto &[key, value] : applied.items()) {
             if (target.contains(key))
                 mergeInto(kind, target[key], value, join(path, key));

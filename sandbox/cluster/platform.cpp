@@ -111,7 +111,36 @@ void collectFiles(const Kustomization &k, std::vector<fs::path> &files, std::vec
     }
 }
 
-void applyObject(ObjectStore &store, const Document &doc, const std::string &ns, std::vector<std::string> &problems)
+// The colour a promotion would adopt a git Service into: its selector has no color, and every
+// Deployment of @p docs whose pods it selects carries the same color label. Empty otherwise.
+std::string adoptionColour(const nlohmann::json &service, const std::vector<Document> &docs)
+{
+    if (service.value("kind", "") != "Service")
+        return {};
+    const nlohmann::json selector = service.value("/spec/selector"_json_pointer, nlohmann::json::object());
+    if (!selector.is_object() || selector.empty() || selector.contains("color"))
+        return {};
+    std::string colour;
+    for (const auto &doc : docs) {
+        if (doc.object.value("kind", "") != "Deployment")
+            continue;
+        const nlohmann::json labels
+            = doc.object.value("/spec/template/metadata/labels"_json_pointer, nlohmann::json::object());
+        const bool selected = std::all_of(selector.items().begin(), selector.items().end(), [&](const auto &item) {
+            return labels.is_object() && labels.contains(item.key()) && labels[item.key()] == item.value();
+        });
+        if (!selected)
+            continue;
+        const std::string own = labels.value("color", "");
+        if (own.empty() || (!colour.empty() && own != colour))
+            return {};
+        colour = own;
+    }
+    return colour;
+}
+
+void applyObject(ObjectStore &store, const Document &doc, const std::string &ns, std::vector<std::string> &problems,
+                 const std::string &adoptColour = {})
 {
     const ResourceType *type = findKind(doc.object.value("apiVersion", ""), doc.object.value("kind", ""));
     if (!type) {
@@ -128,6 +157,14 @@ void applyObject(ObjectStore &store, const Document &doc, const std::string &ns,
     // so that a server-side apply that changes a value meets a real conflict.
     managedfields::recordUpdate(type->kind, type->apiVersion(), nlohmann::json(), object, "kubectl-client-side-apply",
                                 nowTimestamp());
+    if (!adoptColour.empty()) {
+        // As the console leaves a Service it adopted into blue-green at its first promotion: the
+        // colour in its selector, written by the promotion's own field manager.
+        const nlohmann::json applied = object;
+        object["spec"]["selector"]["color"] = adoptColour;
+        managedfields::recordUpdate(type->kind, type->apiVersion(), applied, object, "lucent-promotion",
+                                    nowTimestamp());
+    }
     auto result = store.create(*type, target, object, false);
     if (auto e = std::get_if<ApiError>(&result))
         problems.push_back(doc.file.string() + ": " + e->message);
@@ -206,7 +243,7 @@ void addNodes(ObjectStore &store)
 
 } // namespace
 
-std::vector<std::string> applyPlatform(ObjectStore &store, const std::string &manifestsDir)
+std::vector<std::string> applyPlatform(ObjectStore &store, const std::string &manifestsDir, bool adopted)
 {
     std::vector<std::string> problems;
     addNodes(store);
@@ -253,7 +290,7 @@ std::vector<std::string> applyPlatform(ObjectStore &store, const std::string &ma
         std::stable_partition(docs.begin(), docs.end(),
                               [](const Document &d) { return d.object.value("kind", "") == "Namespace"; });
         for (const auto &doc : docs)
-            applyObject(store, doc, k.ns, problems);
+            applyObject(store, doc, k.ns, problems, adopted ? adoptionColour(doc.object, docs) : std::string());
     }
     return problems;
 }

@@ -24,8 +24,11 @@ const std::vector<Environment> &environments();
 /// the kustomization fields 'namespace' and 'resources' and names any other as a problem.
 /// Secret templates (*.template.yaml) next to a kustomization are applied too, their empty
 /// values filled with random ones, as a deploy pipeline would from its secret store.
+/// With @p adopted, each Service whose selector has no color but whose Deployments all carry one
+/// selects it, written by the field manager lucent-promotion: the platform as the console leaves
+/// it after adopting its services into blue-green. Without, as git alone leaves a new cluster.
 /// Returns a sentence per problem (an unreadable file, an unknown kind, a rejected object).
-std::vector<std::string> applyPlatform(ObjectStore &store, const std::string &manifestsDir);
+std::vector<std::string> applyPlatform(ObjectStore &store, const std::string &manifestsDir, bool adopted = true);
 
 /// Adds @p count standalone pods of the simulated load-generator service to namespace @p ns
 /// (created when missing; lucent-load unless asked otherwise), for scale tests.
