@@ -50,4 +50,38 @@ ApplyPlan planApply(const QString &fileName, const QByteArray &text, const QStri
     return {ApplyPlan::Verdict::Send, objects, {}};
 }
 
+QString keepLiveColour(QJsonObject &manifest, const QJsonObject &live)
+{
+    if (manifest.value(QLatin1String("kind")).toString() != QLatin1String("Service"))
+        return {};
+    const QString colour = live[QLatin1String("spec")][QLatin1String("selector")][QLatin1String("color")].toString();
+    QJsonObject spec = manifest.value(QLatin1String("spec")).toObject();
+    QJsonObject selector = spec.value(QLatin1String("selector")).toObject();
+    if (colour.isEmpty() || selector.isEmpty() || selector.contains(QLatin1String("color")))
+        return {};
+    selector.insert(QStringLiteral("color"), colour);
+    spec.insert(QStringLiteral("selector"), selector);
+    manifest.insert(QStringLiteral("spec"), spec);
+    return colour;
+}
+
+QString promotionFieldsRefusal(const QList<ApplyOutcome> &outcomes)
+{
+    QStringList fields;
+    for (const ApplyOutcome &outcome : outcomes) {
+        for (const FieldConflict &conflict : outcome.conflicts) {
+            if (conflict.manager == QLatin1String(PromotionFieldManager))
+                fields.append(QStringLiteral("%1 %2").arg(outcome.object, conflict.field));
+        }
+    }
+    if (fields.isEmpty())
+        return {};
+    return QStringLiteral("Not taken over: %1 %2 a promotion's (field manager %3). They decide which colour and "
+                          "version serve, so only a promotion or a rollback changes them; applying them here could "
+                          "switch traffic or scale down the pods that serve. Promote or roll back instead, or write "
+                          "the served versions into the manifests first.")
+        .arg(fields.join(QStringLiteral(", ")), fields.size() == 1 ? QStringLiteral("is") : QStringLiteral("are"),
+             QLatin1String(PromotionFieldManager));
+}
+
 } // namespace Lucent::Core::Apply

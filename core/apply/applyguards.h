@@ -1,6 +1,9 @@
 #pragma once
 
+#include "core/apply/manifestapplier.h"
 #include "core/validation/manifestjson.h"
+
+#include <QJsonObject>
 
 #include <QList>
 #include <QString>
@@ -25,5 +28,20 @@ struct ApplyPlan {
 /// A diff is a dry run and may look at any namespace.
 ApplyPlan planApply(const QString &fileName, const QByteArray &text, const QString &environment,
                     const QString &namespaceName, bool realApply);
+
+/// The field manager of a promotion's writes (core/release's promotionFieldManager(); the apply
+/// module sits below release, so the name is repeated here and a test holds the two equal).
+inline constexpr char PromotionFieldManager[] = "lucent-promotion";
+
+/// A Service manifest whose selector names no colour, applied over a live Service that selects
+/// one: the live colour is put into @p manifest, so that an Apply of git neither switches traffic
+/// nor selects both colours (the colour is the promotion's field). The colour kept, or empty when
+/// @p manifest was left as it was.
+QString keepLiveColour(QJsonObject &manifest, const QJsonObject &live);
+
+/// Why the conflicts of @p outcomes must not be taken over: the fields a promotion owns (a
+/// Service's colour, a Deployment's replicas or image) decide what serves, which only a promotion
+/// or a rollback may change. Empty when none of them is the promotion's.
+QString promotionFieldsRefusal(const QList<ApplyOutcome> &outcomes);
 
 } // namespace Lucent::Core::Apply

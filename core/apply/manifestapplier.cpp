@@ -1,5 +1,6 @@
 #include "core/apply/manifestapplier.h"
 
+#include "core/apply/applyguards.h"
 #include "core/audit/audittrail.h"
 #include "core/diff/linediff.h"
 #include "core/kube/kubeclient.h"
@@ -214,6 +215,9 @@ void ManifestApplier::gotLive(KubeReply *reply)
         meta.insert(QStringLiteral("namespace"), m_namespace);
         body.insert(QStringLiteral("metadata"), meta);
     }
+    // git's Services name no colour: the one the promotion selects stays (never switched, never
+    // dropped so that both colours would be selected).
+    m_keptColour = keepLiveColour(body, reply->error().isError() ? QJsonObject() : reply->json());
     KubeRequest request;
     request.query.addQueryItem(QStringLiteral("fieldValidation"), QStringLiteral("Strict"));
     request.query.addQueryItem(QStringLiteral("fieldManager"), QLatin1String(FieldManager));
@@ -282,7 +286,11 @@ void ManifestApplier::gotResult(KubeReply *reply, bool created)
          m_namespace,
          result,
          diff,
-         QStringLiteral("%1 %2").arg(m_objects[m_index].displayName(), resultWord(result, m_dryRun)),
+         QStringLiteral("%1 %2").arg(m_objects[m_index].displayName(), resultWord(result, m_dryRun))
+             + (m_keptColour.isEmpty()
+                    ? QString()
+                    : QStringLiteral(" (its selector keeps color=%1, the colour the promotion selects)")
+                          .arg(m_keptColour)),
          stored.value(QLatin1String("metadata")).toObject().value(QLatin1String("resourceVersion")).toString(),
          {}});
     record(m_outcomes.constLast(), stored);

@@ -98,6 +98,7 @@ private:
     Kube::ResourceType m_type;
     QString m_namespace;
     QJsonObject m_live;
+    QString m_keptColour; ///< the live colour kept in the current Service's selector, if any
 };
 
 } // namespace Lucent::Core::Apply

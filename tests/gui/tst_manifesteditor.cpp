@@ -23,6 +23,7 @@
 #include <QMessageBox>
 #include <QProcess>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTextBlock>
@@ -46,6 +47,7 @@ private Q_SLOTS:
     void saveKeepsABackupAndCloseAsks();
     void diffIsADryRun();
     void applyConfirmsAndReportsTheServer();
+    void applyNeverTakesOverWhatAPromotionOwns();
     void serverStrictValidationIsShown();
     void productionNeedsTheTypedName();
     void darkThemeFollowsThePalette();
@@ -667,6 +669,49 @@ void TestManifestEditor::killedConsoleLosesNoEdit()
     }
     QVERIFY(m_view->recoveryOffer().isEmpty());
     QCOMPARE(tabs->tabText(tabs->indexOf(m_view)), QStringLiteral("Ma&nifests"));
+}
+
+// Issue 32: what a promotion wrote (here user-service's replicas, as its scale writes them, by
+// the field manager lucent-promotion) decides what serves. Applying git over it offers no take-over:
+// it is refused with a sentence naming the object and field, and nothing changes. The Service in
+// the same file names no colour: the applier keeps the one the promotion selects.
+void TestManifestEditor::applyNeverTakesOverWhatAPromotionOwns()
+{
+    const auto replicas = [this] {
+        return m_sandbox
+            .kubectl(Lucent::Tests::args(
+                {"-n", "lucent-staging", "get", "deploy", "user-service", "-o", "jsonpath={.spec.replicas}"}))
+            .outText();
+    };
+    const auto scaled = m_sandbox.kubectl(
+        Lucent::Tests::args({"-n", "lucent-staging", "patch", "deploy", "user-service",
+                             "--field-manager=lucent-promotion", "--type=merge", "-p", R"({"spec":{"replicas":2}})"}));
+    QVERIFY2(scaled.exitCode == 0, qPrintable(scaled.errText()));
+    const auto restore = qScopeGuard([this] {
+        // Back to 3, owned by kubectl's client-side apply as the sandbox started it.
+        m_sandbox.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "patch", "deploy", "user-service",
+                                               "--field-manager=kubectl-client-side-apply", "--type=merge", "-p",
+                                               R"({"spec":{"replicas":3}})"}));
+    });
+    ManifestEditor *editor = m_view->openFile(m_workspace->filePath(QStringLiteral("base/user-service.yaml")));
+    QVERIFY(editor);
+    QVERIFY(waitConnected());
+    QTRY_VERIFY_WITH_TIMEOUT(m_view->applyAction()->isEnabled(), 10000);
+    QSignalSpy applied(m_view, &ManifestsView::applyFinished);
+    m_view->applyAction()->trigger();
+    QVERIFY(applied.wait(20000));
+    QVERIFY(!m_view->pendingDialog()); // no take-over offered
+    const QString out = m_view->outputText();
+    QVERIFY2(out.contains(QLatin1String("Not taken over: Deployment/user-service .spec.replicas is a promotion's "
+                                        "(field manager lucent-promotion).")),
+             qPrintable(out));
+    QVERIFY2(out.contains(QLatin1String("Promote or roll back instead")), qPrintable(out));
+    QCOMPARE(replicas(), QStringLiteral("2"));
+    const QString colour = m_sandbox
+                               .kubectl(Lucent::Tests::args({"-n", "lucent-staging", "get", "svc", "user-service", "-o",
+                                                             "jsonpath={.spec.selector.color}"}))
+                               .outText();
+    QCOMPARE(colour, QStringLiteral("blue"));
 }
 
 int main(int argc, char **argv)

@@ -169,6 +169,11 @@ void ManifestApplyFlow::confirm(const QString &file, const QByteArray &text, con
 
 void ManifestApplyFlow::offerForce(const QString &file, const QByteArray &text, const QList<ApplyOutcome> &preview)
 {
+    if (const QString refusal = Lucent::Core::Apply::promotionFieldsRefusal(preview); !refusal.isEmpty()) {
+        Q_EMIT outcomesReady(refusal, preview); // nothing was applied
+        Q_EMIT applyFinished();
+        return;
+    }
     const auto &env = m_session->environment();
     QStringList details;
     int fields = 0;
