@@ -19,6 +19,7 @@ private Q_SLOTS:
     void failingRolloutServesTheOldVersion();
     void blueGreenSwitchFollowsTheSelector();
     void plainServiceHasNoColours();
+    void aServiceWithoutAColourIsAdoptableOnlyWhenOneColourRuns();
     void selectorOfAMissingColourIsAProblem();
     void rollingUpdateShowsEveryServedVersion();
     void duplicateColourServesTheReadierOne();
@@ -182,6 +183,36 @@ void TestServiceStatus::blueGreenSwitchFollowsTheSelector()
     status = serviceStatus(service(QStringLiteral("wallet-service"), QStringLiteral("green")), scaledDown,
                            endpoints({QStringLiteral("wallet-green-a")}), pods.lookup());
     QCOMPARE(status.standbyText(), QStringLiteral("blue 2.1.0 (scaled to 0)"));
+}
+
+// git's Services name no colour: one whose Deployments are all blue or green, with pods in one
+// colour only, is adoptable on that colour; with both colours running, or a Deployment without a
+// colour label, it is not (selecting one colour would drop the other's pods).
+void TestServiceStatus::aServiceWithoutAColourIsAdoptableOnlyWhenOneColourRuns()
+{
+    const QString wallet = QStringLiteral("wallet-service");
+    const Pods pods; // no endpoints: never asked
+    const QJsonObject blue = deployment(wallet, wallet, QStringLiteral("blue"), QStringLiteral("2.1.0"), 3, 3);
+    const QJsonObject green
+        = deployment(wallet + QStringLiteral("-green"), wallet, QStringLiteral("green"), QStringLiteral("2.2.0"), 0, 0);
+    auto status = serviceStatus(service(wallet, QString()), {blue, green}, {}, pods.lookup());
+    QVERIFY(!status.blueGreen);
+    QVERIFY(status.adoptable);
+    QCOMPARE(status.liveColour, QStringLiteral("blue"));
+    QCOMPARE(status.standbyColour, QStringLiteral("green"));
+    QCOMPARE(status.active()->name, wallet);
+    QCOMPARE(status.standby()->name, wallet + QStringLiteral("-green"));
+
+    const QJsonObject greenRunning
+        = deployment(wallet + QStringLiteral("-green"), wallet, QStringLiteral("green"), QStringLiteral("2.2.0"), 3, 3);
+    status = serviceStatus(service(wallet, QString()), {blue, greenRunning}, {}, pods.lookup());
+    QVERIFY(!status.adoptable);
+    QCOMPARE(status.liveColour, QString());
+
+    const QJsonObject uncoloured = deployment(wallet, wallet, QString(), QStringLiteral("2.1.0"), 3, 3);
+    QVERIFY(!serviceStatus(service(wallet, QString()), {uncoloured}, {}, pods.lookup()).adoptable);
+    // A Service that selects a colour already is blue-green, not adoptable.
+    QVERIFY(!serviceStatus(service(wallet, QStringLiteral("blue")), {blue, green}, {}, pods.lookup()).adoptable);
 }
 
 void TestServiceStatus::plainServiceHasNoColours()
