@@ -167,7 +167,8 @@ ProjectConfig parseProject(const QByteArray &yaml, const QString &fileName)
     static const QSet<QString> known{QStringLiteral("name"),         QStringLiteral("context"),
                                      QStringLiteral("namespace"),    QStringLiteral("prometheus"),
                                      QStringLiteral("alertmanager"), QStringLiteral("protected"),
-                                     QStringLiteral("services"),     QStringLiteral("alertLabels")};
+                                     QStringLiteral("services"),     QStringLiteral("alertLabels"),
+                                     QStringLiteral("manifests")};
     QSet<QString> names;
     for (const YAML::Node &entry : root["environments"]) {
         if (!entry.IsMap()) {
@@ -181,7 +182,7 @@ ProjectConfig parseProject(const QByteArray &yaml, const QString &fileName)
             if (!known.contains(key))
                 problem(pair.first,
                         QStringLiteral("unknown key '%1'; the keys are name, context, namespace, "
-                                       "prometheus, alertmanager, alertLabels, protected and services.")
+                                       "prometheus, alertmanager, alertLabels, protected, services and manifests.")
                             .arg(key));
         }
         auto text = [&](const char *key) {
@@ -200,6 +201,8 @@ ProjectConfig parseProject(const QByteArray &yaml, const QString &fileName)
         env.namespaceName = text("namespace");
         env.prometheusUrl = text("prometheus");
         env.alertmanagerUrl = text("alertmanager");
+        if (const QString manifests = text("manifests"); !manifests.isEmpty())
+            env.manifests = QDir::cleanPath(QFileInfo(fileName).absoluteDir().absoluteFilePath(manifests));
         for (const char *key : {"prometheus", "alertmanager"}) {
             const QUrl url(text(key), QUrl::StrictMode);
             if (entry[key]

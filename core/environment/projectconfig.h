@@ -21,6 +21,9 @@ struct Environment {
     QString alertmanagerUrl; ///< silences live here; empty when the team runs none
     bool isProtected = false; ///< production: mutating actions need the name typed
     QStringList services; ///< the Deployments that make up the platform; empty: all of them
+    /// manifests: the environment's kustomization directory (rendered with kustomize for
+    /// validation, diff and apply), absolute; written relative to the project file. Empty: none.
+    QString manifests;
     /// alertLabels: the labels that make an alert (or a rule's alert) this environment's, for
     /// environments that share one Prometheus. Empty: {namespace: <its namespace>}.
     QMap<QString, QString> alertLabels;
@@ -47,6 +50,7 @@ struct ProjectProblem {
 ///         alertmanager: https://alertmanager.lucent.internal
 ///         protected: true
 ///         services: [api-gateway, user-service, frontend]
+///         manifests: manifests/production   # its kustomization, relative to this file
 ///     validation:                      # optional: the manifest validator's rules
 ///       requiredLabels: [app, app.kubernetes.io/part-of]
 ///       rules:
