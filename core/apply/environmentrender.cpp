@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QStandardPaths>
 
 #include <utility>
@@ -10,10 +11,19 @@ namespace Lucent::Core::Apply {
 
 namespace {
 
-/// The first lines of what the tool said, enough to name the problem in one sentence.
+/// What the tool said, without kubectl's log header ("E1208 00:57:12.99 13052 run.go:72]
+/// "command failed" err=\"…\""): its first lines, enough to name the problem in one sentence.
 QString firstLines(const QByteArray &text, int lines = 3)
 {
-    QStringList kept = QString::fromUtf8(text).trimmed().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    static const QRegularExpression header(QStringLiteral(R"(^[IWEF]\d{4} [\d:.]+\s+\d+ [^\]]+\] )"));
+    static const QRegularExpression wrapped(QStringLiteral(R"re(^"command failed" err="(.*)"$)re"));
+    QStringList kept;
+    for (QString line : QString::fromUtf8(text).trimmed().split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+        line.remove(header);
+        if (const auto match = wrapped.match(line); match.hasMatch())
+            line = match.captured(1).replace(QStringLiteral("\\\""), QStringLiteral("\""));
+        kept.append(line.trimmed());
+    }
     if (kept.size() > lines)
         kept = kept.mid(0, lines) << QStringLiteral("…");
     return kept.join(QLatin1Char(' '));

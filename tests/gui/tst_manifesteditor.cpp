@@ -327,6 +327,9 @@ void TestManifestEditor::applyConfirmsAndReportsTheServer()
     QTRY_VERIFY_WITH_TIMEOUT(m_view->pendingDialog(), 20000);
     QPointer<ConfirmActionDialog> takeOver = m_view->pendingDialog();
     QCOMPARE(takeOver->windowTitle(), QStringLiteral("Take Over Fields"));
+    // Enter out of habit takes nothing over: Cancel is the default button.
+    QVERIFY(takeOver->findChild<QPushButton *>(QStringLiteral("confirmCancel"))->isDefault());
+    QVERIFY(!takeOver->findChild<QPushButton *>(QStringLiteral("confirmOk"))->isDefault());
     const auto *owned = takeOver->findChild<QPlainTextEdit *>();
     QVERIFY2(owned
                  && owned->toPlainText().contains(
@@ -338,6 +341,7 @@ void TestManifestEditor::applyConfirmsAndReportsTheServer()
     QTRY_VERIFY_WITH_TIMEOUT(m_view->pendingDialog() && m_view->pendingDialog() != takeOver, 20000);
     ConfirmActionDialog *dialog = m_view->pendingDialog();
     QCOMPARE(dialog->windowTitle(), QStringLiteral("Apply Manifests"));
+    QVERIFY(dialog->findChild<QPushButton *>(QStringLiteral("confirmCancel"))->isDefault());
     QVERIFY(dialog->canConfirm());
     const auto *details = dialog->findChild<QPlainTextEdit *>();
     QVERIFY(details && details->toPlainText().contains(QLatin1String("+  replicas: 4")));

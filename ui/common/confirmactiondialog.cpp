@@ -5,6 +5,7 @@
 
 #include <QDialogButtonBox>
 #include <QFontDatabase>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -58,19 +59,22 @@ ConfirmActionDialog::ConfirmActionDialog(const QString &title, const QString &qu
         m_typedName->setObjectName(QStringLiteral("confirmEnvironmentName"));
         m_typedName->setPlaceholderText(environment);
         connect(m_typedName, &QLineEdit::textChanged, this, &ConfirmActionDialog::updateButton);
+        m_typedName->installEventFilter(this);
         layout->addWidget(m_typedName);
         m_typedName->setFocus(); // until an input comes first (addInput)
     }
     m_buttons->button(QDialogButtonBox::Ok)->setObjectName(QStringLiteral("confirmOk"));
     m_buttons->button(QDialogButtonBox::Ok)->setText(title);
     m_buttons->button(QDialogButtonBox::Cancel)->setObjectName(QStringLiteral("confirmCancel"));
-    // Enter means "do it" only when the action can be confirmed (on a protected environment:
-    // once the name is typed), and does nothing otherwise; it never cancels silently, and
-    // focus moving onto a button does not change what it does. Escape cancels.
+    // Cancel is the default button: an Enter pressed out of habit changes nothing in the cluster.
+    // Confirming takes a click on the action's button, or, on a protected environment, Enter in
+    // the name field once the name is typed (Enter there with a wrong name does nothing). Focus
+    // moving onto a button does not change what Enter does. Escape cancels.
     for (QAbstractButton *button : m_buttons->buttons()) {
         if (auto *push = qobject_cast<QPushButton *>(button))
             push->setAutoDefault(false);
     }
+    m_buttons->button(QDialogButtonBox::Cancel)->setDefault(true);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(m_buttons);
@@ -110,9 +114,20 @@ bool ConfirmActionDialog::canConfirm() const
 
 void ConfirmActionDialog::updateButton()
 {
-    QPushButton *ok = m_buttons->button(QDialogButtonBox::Ok);
-    ok->setEnabled(canConfirm());
-    ok->setDefault(canConfirm());
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(canConfirm());
+}
+
+bool ConfirmActionDialog::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_typedName && event->type() == QEvent::KeyPress) {
+        const int key = static_cast<QKeyEvent *>(event)->key();
+        if (key == Qt::Key_Return || key == Qt::Key_Enter) {
+            if (canConfirm())
+                accept();
+            return true; // the typed name is the confirmation: never Cancel from here
+        }
+    }
+    return QDialog::eventFilter(watched, event);
 }
 
 } // namespace Lucent::Ui

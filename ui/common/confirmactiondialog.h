@@ -28,6 +28,9 @@ public:
     void setInputsValid(bool valid);
     bool canConfirm() const;
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     void updateButton();
 
