@@ -1,6 +1,8 @@
 #include "core/apply/applyguards.h"
 
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
 
 namespace Lucent::Core::Apply {
 
@@ -82,6 +84,72 @@ QString promotionFieldsRefusal(const QList<ApplyOutcome> &outcomes)
                           "the served versions into the manifests first.")
         .arg(fields.join(QStringLiteral(", ")), fields.size() == 1 ? QStringLiteral("is") : QStringLiteral("are"),
              QLatin1String(PromotionFieldManager));
+}
+
+namespace {
+
+/// The element of @p list whose fields equal those of @p key (a fieldsV1 "k:{…}" key).
+QJsonValue elementFor(const QJsonArray &list, const QJsonObject &key)
+{
+    for (const auto &item : list) {
+        const QJsonObject element = item.toObject();
+        bool same = true;
+        for (auto it = key.begin(); it != key.end() && same; ++it)
+            same = element.value(it.key()) == it.value();
+        if (same)
+            return element;
+    }
+    return {};
+}
+
+/// Walks @p owned (a fieldsV1 set) over @p manifest and @p live together, collecting in @p changed
+/// the owned leaves the manifest sets to another value than the live one.
+void collectChanged(const QJsonObject &owned, const QJsonValue &manifest, const QJsonValue &live, const QString &path,
+                    QStringList &changed)
+{
+    for (auto it = owned.begin(); it != owned.end(); ++it) {
+        const QString key = it.key();
+        const QJsonObject child = it.value().toObject();
+        const bool leaf = child.isEmpty() || (child.size() == 1 && child.contains(QLatin1String(".")));
+        QJsonValue mine;
+        QJsonValue theirs;
+        QString where;
+        if (key.startsWith(QLatin1String("f:"))) {
+            const QString name = key.mid(2);
+            if (!manifest.toObject().contains(name))
+                continue;
+            mine = manifest.toObject().value(name);
+            theirs = live.toObject().value(name);
+            where = path + QLatin1Char('.') + name;
+        } else if (key.startsWith(QLatin1String("k:"))) {
+            const QJsonObject element = QJsonDocument::fromJson(key.mid(2).toUtf8()).object();
+            mine = elementFor(manifest.toArray(), element);
+            if (mine.isUndefined())
+                continue;
+            theirs = elementFor(live.toArray(), element);
+            where = path + QLatin1Char('[') + key.mid(2) + QLatin1Char(']');
+        } else {
+            continue; // "." : the element itself, judged by its parent
+        }
+        if (leaf) {
+            if (mine != theirs)
+                changed.append(where);
+        } else {
+            collectChanged(child, mine, theirs, where, changed);
+        }
+    }
+}
+
+} // namespace
+
+QStringList promotionFieldsChanged(const QJsonObject &manifest, const QJsonObject &live)
+{
+    QStringList changed;
+    for (const auto &entry : live[QLatin1String("metadata")][QLatin1String("managedFields")].toArray()) {
+        if (entry[QLatin1String("manager")].toString() == QLatin1String(PromotionFieldManager))
+            collectChanged(entry[QLatin1String("fieldsV1")].toObject(), manifest, live, QString(), changed);
+    }
+    return changed;
 }
 
 } // namespace Lucent::Core::Apply

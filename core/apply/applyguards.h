@@ -44,4 +44,10 @@ QString keepLiveColour(QJsonObject &manifest, const QJsonObject &live);
 /// or a rollback may change. Empty when none of them is the promotion's.
 QString promotionFieldsRefusal(const QList<ApplyOutcome> &outcomes);
 
+/// The fields of @p live that the promotion owns (its managedFields entry of
+/// PromotionFieldManager) and @p manifest sets to another value, as ".spec.replicas"; empty when
+/// none. Judged on the object as read just before a forced apply: a promotion may have written
+/// them after the dry run the user confirmed.
+QStringList promotionFieldsChanged(const QJsonObject &manifest, const QJsonObject &live);
+
 } // namespace Lucent::Core::Apply

@@ -232,6 +232,18 @@ void ManifestApplier::gotLive(KubeReply *reply)
         }
         create = reply->error().isNotFound();
         m_live = create ? QJsonObject() : reply->json();
+        // A forced apply takes what it sets from every other manager; never the promotion's
+        // fields, judged on this read, made just before the write.
+        if (const QStringList taken = m_force ? promotionFieldsChanged(body, m_live) : QStringList();
+            !taken.isEmpty()) {
+            fail(QStringLiteral("Not taken over: %1 %2 a promotion's (field manager %3). They decide which colour "
+                                "and version serve, so only a promotion or a rollback changes them. Promote or roll "
+                                "back instead.")
+                     .arg(manifest.displayName() + QLatin1Char(' ') + taken.join(QStringLiteral(", ")),
+                          taken.size() == 1 ? QStringLiteral("is") : QStringLiteral("are"),
+                          QLatin1String(PromotionFieldManager)));
+            return;
+        }
         request.method = QByteArrayLiteral("PATCH");
         request.path = m_type.objectPath(m_namespace, manifest.name());
         request.contentType = QByteArrayLiteral("application/apply-patch+yaml"); // JSON is YAML

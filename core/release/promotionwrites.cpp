@@ -36,17 +36,31 @@ void PromotionEngine::adoptThenDeploy(const ReleaseObservation &now)
         }
         adoptions.append(write);
     }
-    if (m_mode == PromotionMode::Fresh)
+    if (m_mode == PromotionMode::Fresh && !m_verifyBegun)
         m_audit.services(m_plan.services, QStringLiteral("promotion-started"), QStringLiteral("Started"),
                          tr("started"));
     m_verifyBegun = true;
+    if (adoptions.isEmpty()) {
+        deployAll(); // in the handler of the read that judged the lock, as every write
+        return;
+    }
     adoptWrites(adoptions, now, [this](const QString &problem) {
         if (m_finished || m_rollingBack)
             return;
-        if (!problem.isEmpty())
+        if (!problem.isEmpty()) {
             rollBack(problem);
-        else
-            deployAll();
+            return;
+        }
+        // The adoption's answer may come long after the read that judged it (this process
+        // stopped, taken over meanwhile): the deploy is fenced by a read of its own.
+        observe([this](const ReleaseObservation &after) {
+            if (m_finished || m_rollingBack)
+                return;
+            if (const QString refusal = lockRefusal(after, lockHolder()); !refusal.isEmpty())
+                stopOn(tr("Refused to deploy the standby colour: %1").arg(refusal));
+            else
+                adoptThenDeploy(after);
+        });
     });
 }
 
@@ -62,7 +76,9 @@ void PromotionEngine::adoptWrites(const QList<GuardedWrite> &writes, const Relea
     for (const GuardedWrite &write : writes) {
         Kube::KubeReply *reply = m_client->patch(
             Kube::ResourceType::services(), m_plan.request.namespaceName, write.service, Kube::PatchType::Json,
-            adoptPatch(write.colour, now.services.value(write.service).resourceVersion), {}, promotionFieldManager());
+            adoptPatch(write.colour, now.services.value(write.service).resourceVersion,
+                       now.services.value(write.service).lastApplied),
+            {}, promotionFieldManager());
         connect(reply, &Kube::KubeReply::finished, this, [this, reply, write, pending, problems, done] {
             const Kube::ApiError &error = reply->error();
             m_audit.record(QStringLiteral("adopt"), QStringLiteral("service/") + write.service,
@@ -239,7 +255,7 @@ void PromotionEngine::switchGuarded(int index, bool back, const SwitchDone &done
                                    tr("selector color %1 to %2").arg(from, to), ok, sentence);
                     done(ok ? WriteResult::Written : WriteResult::Failed, switched, sentence);
                 });
-        serviceSwitch->run(planned.service, from, to, precondition);
+        serviceSwitch->run(planned.service, from, to, precondition, 30000, service.lastApplied);
     });
 }
 

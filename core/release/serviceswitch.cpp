@@ -89,18 +89,20 @@ ServiceSwitch::ServiceSwitch(Kube::KubeClient *client, QString namespaceName, QO
 }
 
 void ServiceSwitch::run(const QString &service, const QString &from, const QString &to, const QString &resourceVersion,
-                        int verifyTimeoutMs)
+                        int verifyTimeoutMs, const QString &lastApplied)
 {
     m_service = service;
     m_from = from;
     m_to = to;
     m_switched = false;
     m_deadline.setInterval(verifyTimeoutMs);
-    const QJsonArray patch{test(QStringLiteral("/metadata/resourceVersion"), resourceVersion),
-                           test(QStringLiteral("/spec/selector/color"), from),
-                           QJsonObject{{QStringLiteral("op"), QStringLiteral("replace")},
-                                       {QStringLiteral("path"), QStringLiteral("/spec/selector/color")},
-                                       {QStringLiteral("value"), to}}};
+    QJsonArray patch{test(QStringLiteral("/metadata/resourceVersion"), resourceVersion),
+                     test(QStringLiteral("/spec/selector/color"), from),
+                     QJsonObject{{QStringLiteral("op"), QStringLiteral("replace")},
+                                 {QStringLiteral("path"), QStringLiteral("/spec/selector/color")},
+                                 {QStringLiteral("value"), to}}};
+    if (const QJsonObject forget = lastAppliedWithoutColour(lastApplied); !forget.isEmpty())
+        patch.append(forget);
     Kube::KubeReply *reply
         = m_client->patch(Kube::ResourceType::services(), m_namespace, service, Kube::PatchType::Json,
                           QJsonDocument(patch).toJson(QJsonDocument::Compact), {}, promotionFieldManager());

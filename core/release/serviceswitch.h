@@ -25,9 +25,10 @@ public:
     ServiceSwitch(Kube::KubeClient *client, QString namespaceName, QObject *parent = nullptr);
 
     /// Switches @p service from colour @p from to @p to if its resourceVersion is still
-    /// @p resourceVersion, then waits up to @p verifyTimeoutMs for its Endpoints to agree.
+    /// @p resourceVersion, then waits up to @p verifyTimeoutMs for its Endpoints to agree. The
+    /// colour is dropped from kubectl's @p lastApplied record in the same patch, if it has one.
     void run(const QString &service, const QString &from, const QString &to, const QString &resourceVersion,
-             int verifyTimeoutMs = 30000);
+             int verifyTimeoutMs = 30000, const QString &lastApplied = {});
 
     /// The Service's resourceVersion after the switch: the next change's precondition.
     QString resourceVersion() const { return m_resourceVersion; }

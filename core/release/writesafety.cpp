@@ -102,8 +102,19 @@ QString adoptRefusal(const GuardedWrite &write, const ObservedService &service)
                       .arg(it->replicas)
                       .arg(write.colour);
     }
-    if (service.colours.value(write.colour).ready == 0)
+    const ObservedColour adopted = service.colours.value(write.colour);
+    if (adopted.ready == 0)
         return refused + tr("no pod of color=%1 is ready, so the Service would select nothing.").arg(write.colour);
+    if (adopted.podColour != write.colour)
+        return refused
+            + tr("deployment/%1 is labelled color=%2, but its pod template is not, so the Service would select none "
+                 "of its pods. Label the pod template color=%2 first.")
+                  .arg(adopted.deployments.constFirst(), write.colour);
+    if (adopted.deployments.size() > 1)
+        return refused
+            + tr("%1 Deployments are labelled app=%2, color=%3 (%4); which pods would serve is not clear.")
+                  .arg(adopted.deployments.size())
+                  .arg(write.service, write.colour, adopted.deployments.join(QStringLiteral(", ")));
     return {};
 }
 
@@ -117,6 +128,9 @@ ObservedColour observedColour(const QJsonObject &deployment)
     colour.ready = summary.ready;
     colour.updated = summary.updated;
     colour.rolledOut = isRolledOut(deployment);
+    colour.podColour = deployment[QLatin1String("spec")][QLatin1String("template")][QLatin1String("metadata")]
+                                 [QLatin1String("labels")][QLatin1String("color")]
+                                     .toString();
     return colour;
 }
 
@@ -167,9 +181,30 @@ QByteArray guardedPatch(const QString &resourceVersion, const QString &op, const
 
 } // namespace
 
-QByteArray adoptPatch(const QString &colour, const QString &resourceVersion)
+QJsonObject lastAppliedWithoutColour(const QString &lastApplied)
 {
-    return guardedPatch(resourceVersion, QStringLiteral("add"), QStringLiteral("/spec/selector/color"), colour);
+    QJsonObject applied = QJsonDocument::fromJson(lastApplied.toUtf8()).object();
+    QJsonObject spec = applied.value(QLatin1String("spec")).toObject();
+    QJsonObject selector = spec.value(QLatin1String("selector")).toObject();
+    if (!selector.contains(QLatin1String("color")))
+        return {};
+    selector.remove(QLatin1String("color"));
+    spec.insert(QStringLiteral("selector"), selector);
+    applied.insert(QStringLiteral("spec"), spec);
+    return {{QStringLiteral("op"), QStringLiteral("replace")},
+            {QStringLiteral("path"),
+             QStringLiteral("/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration")},
+            {QStringLiteral("value"), QString::fromUtf8(QJsonDocument(applied).toJson(QJsonDocument::Compact))}};
+}
+
+QByteArray adoptPatch(const QString &colour, const QString &resourceVersion, const QString &lastApplied)
+{
+    QJsonArray patch = QJsonDocument::fromJson(guardedPatch(resourceVersion, QStringLiteral("add"),
+                                                            QStringLiteral("/spec/selector/color"), colour))
+                           .array();
+    if (const QJsonObject forget = lastAppliedWithoutColour(lastApplied); !forget.isEmpty())
+        patch.append(forget);
+    return QJsonDocument(patch).toJson(QJsonDocument::Compact);
 }
 
 QByteArray replicasPatch(int replicas, const QString &resourceVersion)
@@ -202,6 +237,9 @@ void observeRelease(Kube::KubeClient *client, const QString &ns, const QStringLi
                     = service[QLatin1String("spec")][QLatin1String("selector")][QLatin1String("color")].toString();
                 observed.resourceVersion
                     = service[QLatin1String("metadata")][QLatin1String("resourceVersion")].toString();
+                observed.lastApplied = service[QLatin1String("metadata")][QLatin1String("annotations")]
+                                              [QLatin1String("kubectl.kubernetes.io/last-applied-configuration")]
+                                                  .toString();
             }
             answered(reply, QStringLiteral("service/") + name);
         });

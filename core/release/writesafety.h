@@ -28,6 +28,7 @@ struct ObservedColour {
     int ready = 0;
     int updated = 0;
     bool rolledOut = false; ///< complete as `kubectl rollout status` judges it, all replicas ready
+    QString podColour; ///< the first one's pod template "color" label: what its pods carry
 };
 
 /// One Service of a release as read.
@@ -35,6 +36,7 @@ struct ObservedService {
     bool exists = false;
     QString colour; ///< the colour its selector selects; empty: not in blue-green mode
     QString resourceVersion;
+    QString lastApplied; ///< kubectl's last-applied-configuration annotation, as read (empty: none)
     QHash<QString, ObservedColour> colours; ///< by colour
 };
 
@@ -92,8 +94,16 @@ void observeRelease(Kube::KubeClient *client, const QString &ns, const QStringLi
                     const std::function<void(const ReleaseObservation &)> &done);
 
 /// The JSON patch that adds @p colour to a Service's selector only if it is still at
-/// @p resourceVersion (the read that adoptRefusal judged).
-QByteArray adoptPatch(const QString &colour, const QString &resourceVersion);
+/// @p resourceVersion (the read that adoptRefusal judged), and drops the colour from its
+/// @p lastApplied record (see lastAppliedWithoutColour).
+QByteArray adoptPatch(const QString &colour, const QString &resourceVersion, const QString &lastApplied);
+
+/// The JSON-patch operation that rewrites kubectl's last-applied-configuration without
+/// spec.selector.color, when @p lastApplied has one; else an empty object. Every write of the
+/// selector's colour makes it, so that a client-side `kubectl apply` of manifests that name no
+/// colour never deletes it (its three-way merge deletes what it applied last time and applies no
+/// more): a cluster applied with older manifests that named one is migrated by its next promotion.
+QJsonObject lastAppliedWithoutColour(const QString &lastApplied);
 
 /// The JSON patch that sets a Deployment's replicas only if it is still at @p resourceVersion.
 QByteArray replicasPatch(int replicas, const QString &resourceVersion);

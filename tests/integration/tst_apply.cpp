@@ -9,6 +9,8 @@
 #include "core/apply/manifestapplier.h"
 #include "core/kube/kubeclient.h"
 
+#include <QFile>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -24,6 +26,7 @@ private Q_SLOTS:
     void initTestCase();
     void aConflictNamesTheOwnerAndForceTakesItOver();
     void aServerWithoutServerSideApplyGetsTheClientSidePath();
+    void aForcedApplyNeverTakesWhatAPromotionWrote();
 
 private:
     QList<Apply::ApplyOutcome> applyText(Kube::KubeClient *client, const QByteArray &text, bool force);
@@ -124,6 +127,40 @@ void TestApply::aServerWithoutServerSideApplyGetsTheClientSidePath()
     QCOMPARE(server.requests[4].method, QByteArray("POST"));
     QVERIFY(server.requests[4].path.startsWith("/api/v1/namespaces/lucent-staging/configmaps?"));
     QCOMPARE(server.requests[4].headers.value("content-type"), QByteArray("application/json"));
+}
+
+// Found by review: the take-over is confirmed on a dry run, and a promotion may write its fields
+// between that and the forced apply. The forced apply judges them on its own read, just before
+// the write: a field lucent-promotion owns with another value is refused, the rest of the file is
+// applied (here its Service, whose colour the applier keeps).
+void TestApply::aForcedApplyNeverTakesWhatAPromotionWrote()
+{
+    const auto scaled = m_sandbox.kubectl(
+        Lucent::Tests::args({"-n", "lucent-staging", "patch", "deploy", "task-service",
+                             "--field-manager=lucent-promotion", "--type=merge", "-p", R"({"spec":{"replicas":1}})"}));
+    QVERIFY2(scaled.exitCode == 0, qPrintable(scaled.errText()));
+    const auto restore = qScopeGuard([this] {
+        m_sandbox.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "patch", "deploy", "task-service",
+                                               "--field-manager=kubectl-client-side-apply", "--type=merge", "-p",
+                                               R"({"spec":{"replicas":2}})"})); // git's
+    });
+    QFile file(QStringLiteral(LUCENT_SOURCE_DIR "/manifests/base/task-service.yaml"));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const auto outcomes = applyText(m_client.get(), file.readAll(), true);
+    QCOMPARE(outcomes.size(), 2);
+    QCOMPARE(outcomes[0].object, QStringLiteral("Deployment/task-service"));
+    QCOMPARE(outcomes[0].result, Apply::ApplyOutcome::Result::Failed);
+    QVERIFY2(outcomes[0].message.startsWith(
+                 QStringLiteral("Not taken over: Deployment/task-service .spec.replicas is a promotion's")),
+             qPrintable(outcomes[0].message));
+    QCOMPARE(outcomes[1].object, QStringLiteral("Service/task-service"));
+    QVERIFY2(outcomes[1].result == Apply::ApplyOutcome::Result::Unchanged, qPrintable(outcomes[1].message));
+    const auto replicas = m_sandbox.kubectl(Lucent::Tests::args(
+        {"-n", "lucent-staging", "get", "deploy", "task-service", "-o", "jsonpath={.spec.replicas}"}));
+    QCOMPARE(replicas.outText(), QStringLiteral("1"));
+    const auto colour = m_sandbox.kubectl(Lucent::Tests::args(
+        {"-n", "lucent-staging", "get", "svc", "task-service", "-o", "jsonpath={.spec.selector.color}"}));
+    QCOMPARE(colour.outText(), QStringLiteral("blue"));
 }
 
 QTEST_GUILESS_MAIN(TestApply)

@@ -45,6 +45,7 @@ private Q_SLOTS:
     void aServiceGitLeftWithoutAColourIsAdoptedAtItsFirstPromotion();
     void applyingTheManifestsAfterAPromotionKeepsItServing_data();
     void applyingTheManifestsAfterAPromotionKeepsItServing();
+    void aClusterAppliedWithTheOldManifestsIsMigratedByItsNextPromotion();
 
 private:
     /// Promotes wallet-service on @p sandbox to @p version; empty when it was promoted.
@@ -267,6 +268,46 @@ void TestPromotionGit::applyingTheManifestsAfterAPromotionKeepsItServing()
     const int after = sampler.samples;
     QTRY_VERIFY_WITH_TIMEOUT(sampler.samples >= after + 5, 20000);
     const QString wrong = servingOtherThan(m_sandbox, green, version);
+    QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
+    QVERIFY2(sampler.violations.isEmpty(), qPrintable(sampler.violations.join(QLatin1Char('\n'))));
+}
+
+// Found by review: a cluster last applied (client-side) with the old manifests has color in
+// kubectl's last-applied record. Applying the new manifests, which name no colour, would then
+// delete it (the three-way merge deletes what was applied last time and is applied no more), and
+// the Service would select both colours. Every write of the colour drops it from that record, so
+// the next promotion migrates the Service.
+void TestPromotionGit::aClusterAppliedWithTheOldManifestsIsMigratedByItsNextPromotion()
+{
+    const QByteArray old = "apiVersion: v1\nkind: Service\nmetadata:\n  name: wallet-service\n"
+                           "  namespace: lucent-staging\n  labels:\n    app: wallet-service\n"
+                           "    app.kubernetes.io/part-of: lucent\nspec:\n  type: ClusterIP\n  selector:\n"
+                           "    app: wallet-service\n    color: blue\n  ports:\n  - name: http\n    port: 3002\n"
+                           "    targetPort: 3002\n";
+    const auto applied
+        = m_sandbox.kubectl({QStringLiteral("apply"), QStringLiteral("-f"), QStringLiteral("-")}, 60000, old);
+    QVERIFY2(applied.exitCode == 0, qPrintable(applied.errText()));
+    const auto lastApplied = [this] {
+        return Lucent::Tests::fetched(m_sandbox, Namespace, "service",
+                                      Service)[QLatin1String("metadata")][QLatin1String("annotations")]
+                                              [QLatin1String("kubectl.kubernetes.io/last-applied-configuration")]
+                                                  .toString();
+    };
+    QVERIFY2(lastApplied().contains(QStringLiteral("\"color\":\"blue\"")), qPrintable(lastApplied()));
+
+    Release::PromotionPlan planned;
+    const QString failure = promote(m_sandbox, m_client.get(), QStringLiteral("7.9.0"), &planned);
+    QVERIFY2(failure.isEmpty(), qPrintable(failure));
+    QVERIFY2(!lastApplied().isEmpty() && !lastApplied().contains(QStringLiteral("color")), qPrintable(lastApplied()));
+
+    InvariantSampler sampler(m_client.get(), Namespace, Service);
+    const auto reapplied = kubectlMeanwhile(m_sandbox, {QStringLiteral("apply"), QStringLiteral("-k"), Overlay});
+    QVERIFY2(reapplied.exitCode == 0, qPrintable(reapplied.errText()));
+    QVERIFY(Lucent::Tests::rolledOut(m_sandbox, Namespace, Service)); // git's blue back, as the standby
+    const int after = sampler.samples;
+    QTRY_VERIFY_WITH_TIMEOUT(sampler.samples >= after + 5, 20000);
+    const QString wrong
+        = servingOtherThan(m_sandbox, planned.services.constFirst().standbyColour, QStringLiteral("7.9.0"));
     QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
     QVERIFY2(sampler.violations.isEmpty(), qPrintable(sampler.violations.join(QLatin1Char('\n'))));
 }

@@ -71,10 +71,11 @@ PromotionPlan plan()
     return p;
 }
 
-ObservedColour observedColour(const QString &deployment, const Pods &pods)
+ObservedColour observedColour(const QString &deployment, const QString &colour, const Pods &pods)
 {
     ObservedColour o;
     o.deployments = {deployment};
+    o.podColour = colour;
     o.resourceVersion = QStringLiteral("17");
     o.replicas = pods.replicas;
     o.ready = pods.ready;
@@ -101,9 +102,9 @@ ReleaseObservation Cluster::observation() const
         o.colour = s.exists ? s.selects : QString();
         o.resourceVersion = QStringLiteral("9");
         if (s.old.exists)
-            o.colours.insert(Old, observedColour(Names[i] + QLatin1Char('-') + Old, s.old));
+            o.colours.insert(Old, observedColour(Names[i] + QLatin1Char('-') + Old, Old, s.old));
         if (s.next.exists)
-            o.colours.insert(New, observedColour(Names[i] + QLatin1Char('-') + New, s.next));
+            o.colours.insert(New, observedColour(Names[i] + QLatin1Char('-') + New, New, s.next));
         now.services.insert(Names[i], o);
     }
     return now;

@@ -48,6 +48,7 @@ ObservedColour observed(const QString &service, const QString &colour, const Col
     o.ready = c.ready;
     o.updated = c.ready;
     o.rolledOut = c.rolledOut;
+    o.podColour = colour;
     return o;
 }
 
@@ -138,6 +139,7 @@ private Q_SLOTS:
     void aRefusalNamesTheObjectAndWhy_data();
     void aRefusalNamesTheObjectAndWhy();
     void theScaleCarriesItsPrecondition();
+    void anAdoptionSelectsOnlyPodsThatServeAlready();
 };
 
 // For every world and every write: allowed means the Lease is ours (identity and process) and
@@ -241,6 +243,41 @@ void TestWriteSafety::theScaleCarriesItsPrecondition()
     QCOMPARE(replicasPatch(0, QStringLiteral("812")),
              QByteArray(R"([{"op":"test","path":"/metadata/resourceVersion","value":"812"},)"
                         R"({"op":"replace","path":"/spec/replicas","value":0}])"));
+}
+
+// Adopting a Service git left without a colour adds the running colour to its selector. Refused
+// whenever that could leave it selecting nothing or drop pods it serves: the other colour runs
+// pods, no pod of the colour is ready, the pod template does not carry the colour (its metadata
+// label alone selects no pod), two Deployments carry it, or the Service selects a colour already.
+void TestWriteSafety::anAdoptionSelectsOnlyPodsThatServeAlready()
+{
+    const GuardedWrite adopt{GuardedWrite::Kind::Adopt, QStringLiteral("user-service"), QStringLiteral("blue"), {}, 0};
+    World w;
+    w.selects.clear();
+    w.blue = {1, 3, 3, true};
+    w.green = {1, 0, 0, true};
+    QCOMPARE(writeRefusal(adopt, w.observation(), Us), QString());
+
+    const auto refusal = [&adopt](const ReleaseObservation &now) { return writeRefusal(adopt, now, Us); };
+    World running = w;
+    running.green = {1, 3, 3, true};
+    QVERIFY2(refusal(running.observation()).contains(QStringLiteral("pods of color=green run too")),
+             qPrintable(refusal(running.observation())));
+    World unready = w;
+    unready.blue = {1, 3, 0, false};
+    QVERIFY(refusal(unready.observation()).contains(QStringLiteral("no pod of color=blue is ready")));
+    ReleaseObservation unlabelled = w.observation();
+    unlabelled.services[QStringLiteral("user-service")].colours[QStringLiteral("blue")].podColour.clear();
+    QVERIFY2(refusal(unlabelled).contains(QStringLiteral("its pod template is not")), qPrintable(refusal(unlabelled)));
+    World twice = w;
+    twice.blue = {2, 3, 3, true};
+    QVERIFY(refusal(twice.observation()).contains(QStringLiteral("2 Deployments are labelled")));
+    World selecting = w;
+    selecting.selects = QStringLiteral("green");
+    QVERIFY(refusal(selecting.observation()).contains(QStringLiteral("it selects color=green now")));
+    World theirs = w;
+    theirs.lease = Lease::Other;
+    QVERIFY(!refusal(theirs.observation()).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestWriteSafety)
