@@ -125,8 +125,7 @@ void PromotionEngine::waitFor(const ReconcileAction &action)
                      .arg(action.sentence));
     else
         finish(PromotionOutcome::Inconsistent,
-               tr("%1 The old colour did not become ready again within %2 s, so the Services still serve the new "
-                  "colour: %3")
+               tr("%1 The old colour did not become ready again within %2 s, so nothing was switched back to it: %3")
                    .arg(m_failure)
                    .arg(m_options.readyTimeoutSeconds)
                    .arg(action.sentence));

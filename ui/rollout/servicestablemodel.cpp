@@ -280,7 +280,9 @@ QVariant ServicesTableModel::display(const Row &row, int column) const
     switch (column) {
     case ServiceColumn: return status.name;
     case VersionColumn: return status.versionText();
-    case ColourColumn: return status.liveColour;
+    case ColourColumn:
+        // Not selected yet: the colour its pods carry, which its first promotion adopts.
+        return status.adoptable ? tr("%1 (not adopted)").arg(status.liveColour) : status.liveColour;
     case StandbyColumn: return status.standbyText();
     case ReadyColumn: return active ? QStringLiteral("%1/%2").arg(active->ready).arg(active->desired) : QString();
     case UpdatedColumn: return active ? QVariant(active->updated) : QVariant(QString());
@@ -328,6 +330,10 @@ QVariant ServicesTableModel::toolTip(const Row &row, int column) const
     case ColourColumn:
         if (status.blueGreen)
             lines.append(tr("The Service selects color=%1").arg(status.liveColour));
+        else if (status.adoptable)
+            lines.append(tr("The Service's selector names no colour; its pods are all color=%1, and its first "
+                            "promotion adopts it by selecting that colour.")
+                             .arg(status.liveColour));
         break;
     case StandbyColumn:
         if (const auto *standby = status.standby())
