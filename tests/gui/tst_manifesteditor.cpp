@@ -687,15 +687,13 @@ void TestManifestEditor::applyNeverTakesOverWhatAPromotionOwns()
                 {"-n", "lucent-staging", "get", "deploy", "user-service", "-o", "jsonpath={.spec.replicas}"}))
             .outText();
     };
-    const auto scaled = m_sandbox.kubectl(
-        Lucent::Tests::args({"-n", "lucent-staging", "patch", "deploy", "user-service",
-                             "--field-manager=lucent-promotion", "--type=merge", "-p", R"({"spec":{"replicas":2}})"}));
-    QVERIFY2(scaled.exitCode == 0, qPrintable(scaled.errText()));
+    const QString scaled
+        = Lucent::Tests::scaleAs(m_sandbox, QStringLiteral("user-service"), 2, QStringLiteral("lucent-promotion"));
+    QVERIFY2(scaled.isEmpty(), qPrintable(scaled));
     const auto restore = qScopeGuard([this] {
-        // Back to 3, owned by kubectl's client-side apply as the sandbox started it.
-        m_sandbox.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "patch", "deploy", "user-service",
-                                               "--field-manager=kubectl-client-side-apply", "--type=merge", "-p",
-                                               R"({"spec":{"replicas":3}})"}));
+        // Back to git's 3, owned by kubectl's client-side apply as the sandbox started it.
+        Lucent::Tests::scaleAs(m_sandbox, QStringLiteral("user-service"), 3,
+                               QStringLiteral("kubectl-client-side-apply"));
     });
     ManifestEditor *editor = m_view->openFile(m_workspace->filePath(QStringLiteral("base/user-service.yaml")));
     QVERIFY(editor);

@@ -135,14 +135,12 @@ void TestApply::aServerWithoutServerSideApplyGetsTheClientSidePath()
 // applied (here its Service, whose colour the applier keeps).
 void TestApply::aForcedApplyNeverTakesWhatAPromotionWrote()
 {
-    const auto scaled = m_sandbox.kubectl(
-        Lucent::Tests::args({"-n", "lucent-staging", "patch", "deploy", "task-service",
-                             "--field-manager=lucent-promotion", "--type=merge", "-p", R"({"spec":{"replicas":1}})"}));
-    QVERIFY2(scaled.exitCode == 0, qPrintable(scaled.errText()));
+    const QString scaled
+        = Lucent::Tests::scaleAs(m_sandbox, QStringLiteral("task-service"), 1, QStringLiteral("lucent-promotion"));
+    QVERIFY2(scaled.isEmpty(), qPrintable(scaled));
     const auto restore = qScopeGuard([this] {
-        m_sandbox.kubectl(Lucent::Tests::args({"-n", "lucent-staging", "patch", "deploy", "task-service",
-                                               "--field-manager=kubectl-client-side-apply", "--type=merge", "-p",
-                                               R"({"spec":{"replicas":2}})"})); // git's
+        Lucent::Tests::scaleAs(m_sandbox, QStringLiteral("task-service"), 2, // git's
+                               QStringLiteral("kubectl-client-side-apply"));
     });
     QFile file(QStringLiteral(LUCENT_SOURCE_DIR "/manifests/base/task-service.yaml"));
     QVERIFY(file.open(QIODevice::ReadOnly));

@@ -75,4 +75,16 @@ private:
     int m_niceness = 0;
 };
 
+/// Sets @p deployment's replicas in lucent-staging as field manager @p manager writes them (a
+/// promotion's scale, a pipeline's apply), so that managedFields name it: empty when done, else what
+/// kubectl said.
+inline QString scaleAs(const SandboxProcess &sandbox, const QString &deployment, int replicas, const QString &manager)
+{
+    const CommandResult scaled = sandbox.kubectl(
+        {QStringLiteral("-n"), QStringLiteral("lucent-staging"), QStringLiteral("patch"), QStringLiteral("deploy"),
+         deployment, QStringLiteral("--field-manager=") + manager, QStringLiteral("--type=merge"), QStringLiteral("-p"),
+         QStringLiteral(R"({"spec":{"replicas":%1}})").arg(replicas)});
+    return scaled.exitCode == 0 ? QString() : scaled.errText();
+}
+
 } // namespace Lucent::Tests
