@@ -164,11 +164,10 @@ ProjectConfig parseProject(const QByteArray &yaml, const QString &fileName)
         parseValidation(validation, config.validation, problem);
     if (const YAML::Node promotion = root["promotion"])
         parsePromotionSettings(promotion, config.promotion, problem);
-    static const QSet<QString> known{QStringLiteral("name"),         QStringLiteral("context"),
-                                     QStringLiteral("namespace"),    QStringLiteral("prometheus"),
-                                     QStringLiteral("alertmanager"), QStringLiteral("protected"),
-                                     QStringLiteral("services"),     QStringLiteral("alertLabels"),
-                                     QStringLiteral("manifests")};
+    static const QSet<QString> known{
+        QStringLiteral("name"),       QStringLiteral("context"),      QStringLiteral("namespace"),
+        QStringLiteral("prometheus"), QStringLiteral("alertmanager"), QStringLiteral("protected"),
+        QStringLiteral("services"),   QStringLiteral("alertLabels"),  QStringLiteral("manifests")};
     QSet<QString> names;
     for (const YAML::Node &entry : root["environments"]) {
         if (!entry.IsMap()) {
